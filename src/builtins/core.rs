@@ -1,0 +1,154 @@
+//! Control builtins: `:`, `true`, `false`, `exit`, `return`, `break`,
+//! `continue`, `eval`, `.`/`source`, `exec`.
+
+use crate::exec::Shell;
+use crate::exec::eval::{Status, Unwind};
+
+/// `:` — does nothing, successfully.
+pub fn colon(_: &mut Shell, _: &[String]) -> Status {
+    Ok(0)
+}
+
+/// `true`.
+pub fn true_(_: &mut Shell, _: &[String]) -> Status {
+    Ok(0)
+}
+
+/// `false`.
+pub fn false_(_: &mut Shell, _: &[String]) -> Status {
+    Ok(1)
+}
+
+/// Parses an optional numeric status argument (`exit N`, `return N`).
+fn status_arg(sh: &mut Shell, argv: &[String]) -> Result<i32, Status> {
+    match argv.get(1) {
+        None => Ok(sh.last_status),
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(n) => Ok((n & 0xff) as i32),
+            Err(_) => Err(sh.builtin_error(&argv[0], &format!("{text}: numeric argument required"), 2)),
+        },
+    }
+}
+
+/// `exit [n]`.
+pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() > 2 {
+        return sh.builtin_error("exit", "too many arguments", 1);
+    }
+    let status = match status_arg(sh, argv) {
+        Ok(s) => s,
+        Err(Ok(s)) | Err(Err(Unwind::Exit(s))) => return Err(Unwind::Exit(s)),
+        Err(other) => return other,
+    };
+    Err(Unwind::Exit(status))
+}
+
+/// `return [n]`.
+pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
+    if sh.call_depth == 0 && sh.source_depth == 0 {
+        return sh.builtin_error("return", "can only `return' from a function or sourced script", 2);
+    }
+    let status = match status_arg(sh, argv) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    Err(Unwind::Return(status))
+}
+
+fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
+    match argv.get(1) {
+        None => Ok(1),
+        Some(t) => match t.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(sh.builtin_error(&argv[0], &format!("{t}: loop count out of range"), 1)),
+        },
+    }
+}
+
+/// `break [n]`.
+pub fn break_(sh: &mut Shell, argv: &[String]) -> Status {
+    let n = match loop_count(sh, argv) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if sh.loop_depth == 0 {
+        return Ok(0);
+    }
+    Err(Unwind::Break(n.min(sh.loop_depth)))
+}
+
+/// `continue [n]`.
+pub fn continue_(sh: &mut Shell, argv: &[String]) -> Status {
+    let n = match loop_count(sh, argv) {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    if sh.loop_depth == 0 {
+        return Ok(0);
+    }
+    Err(Unwind::Continue(n.min(sh.loop_depth)))
+}
+
+/// `eval args…`: joins the arguments with spaces and runs the result.
+pub fn eval(sh: &mut Shell, argv: &[String]) -> Status {
+    let code = argv[1..].join(" ");
+    sh.run_source_text(&code)
+}
+
+/// `. file [args]` / `source file [args]`.
+pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
+    let Some(name) = argv.get(1) else {
+        return sh.builtin_error(&argv[0], "filename argument required", 2);
+    };
+    let path = if name.contains('/') {
+        Some(std::path::PathBuf::from(name))
+    } else {
+        let path_var = sh.vars.get("PATH").map(str::to_string);
+        crate::exec::lookup::search_path(name, path_var.as_deref())
+            .filter(|p| p.is_file())
+            .or_else(|| std::path::Path::new(name).is_file().then(|| name.into()))
+    };
+    let text = match path.as_ref().map(std::fs::read) {
+        Some(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Some(Err(e)) => {
+            let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));
+            return sh.builtin_error(&argv[0], &msg, 1);
+        }
+        None => return sh.builtin_error(&argv[0], &format!("{name}: file not found"), 1),
+    };
+    let saved_positional = (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
+    sh.source_depth += 1;
+    let r = sh.run_source_text(&text);
+    sh.source_depth -= 1;
+    if let Some(p) = saved_positional {
+        sh.positional = p;
+    }
+    match r {
+        Err(Unwind::Return(s)) => Ok(s),
+        other => other,
+    }
+}
+
+/// `exec [cmd args…]`: with a command, replaces the shell by it (here: runs
+/// it and exits with its status, since the shell never execs itself away
+/// while it may hold jobs); without one, makes the redirections permanent.
+pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() < 2 {
+        // The redirections were applied to a copy of the table by the
+        // caller; `exec` makes that copy the shell's own.
+        sh.persist_redirections = true;
+        return Ok(0);
+    }
+    let words = &argv[1..];
+    match sh.start_external(words, &[], &[]) {
+        Ok(child) => {
+            let status = crate::jobs::wait_child(&child);
+            Err(Unwind::Exit(status))
+        }
+        Err(e) => {
+            let status = e.status();
+            sh.report(&e.to_string());
+            Err(Unwind::Exit(status))
+        }
+    }
+}

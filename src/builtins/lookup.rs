@@ -1,0 +1,222 @@
+//! Name lookup builtins: `hash`, `type`, `command`, `alias`, `unalias`.
+
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+use crate::exec::simple::Target;
+use crate::parser::unparse::quote;
+
+/// `hash [-r] [name…]`: lists the cached commands (with their spawn
+/// templates), clears the cache, or resolves names into it.
+pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
+    let args = &argv[1..];
+    if args.iter().any(|a| a == "-r") {
+        sh.commands.clear();
+        return Ok(0);
+    }
+    if args.is_empty() {
+        let entries = sh.commands.entries();
+        if entries.is_empty() {
+            return Ok(if sh.print("hash", b"hash: hash table empty\n")? { 0 } else { 1 });
+        }
+        let mut out = String::from("hits\tcommand\ttemplate\n");
+        for (_, r) in entries {
+            let template = if r.template.is_some() { "O_PATH fd" } else { "path" };
+            out.push_str(&format!("{:4}\t{}\t{template}\n", r.hits, r.path.display()));
+        }
+        return Ok(if sh.print("hash", out.as_bytes())? { 0 } else { 1 });
+    }
+    let mut status = 0;
+    let path_var = sh.vars.get("PATH").map(str::to_string);
+    for name in args {
+        if crate::builtins::find(name).is_some() || name.contains('/') {
+            continue;
+        }
+        sh.commands.remove(name);
+        if sh.commands.resolve(name, path_var.as_deref()).is_none() {
+            status = sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
+        }
+    }
+    Ok(status)
+}
+
+/// How `type` and `command -v` describe a name.
+enum Kind {
+    Alias(String),
+    Keyword,
+    Function,
+    Builtin,
+    File(String),
+    Missing,
+}
+
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done", "in",
+    "function", "time", "{", "}", "!", "[[", "]]", "select",
+];
+
+fn kind_of(sh: &mut Shell, name: &str) -> Kind {
+    if let Some(a) = sh.aliases.get(name) {
+        return Kind::Alias(a.clone());
+    }
+    if KEYWORDS.contains(&name) {
+        return Kind::Keyword;
+    }
+    match sh.classify(name) {
+        Target::Function(_) => Kind::Function,
+        Target::Special(_) | Target::Builtin(_) => Kind::Builtin,
+        Target::External => {
+            if name.contains('/') {
+                return if std::path::Path::new(name).is_file() {
+                    Kind::File(name.to_string())
+                } else {
+                    Kind::Missing
+                };
+            }
+            let path_var = sh.vars.get("PATH").map(str::to_string);
+            match crate::exec::lookup::search_path(name, path_var.as_deref()) {
+                Some(p) => Kind::File(p.to_string_lossy().into_owned()),
+                None => Kind::Missing,
+            }
+        }
+    }
+}
+
+/// `type [-t] name…`.
+pub fn type_(sh: &mut Shell, argv: &[String]) -> Status {
+    let terse = argv.iter().any(|a| a == "-t");
+    let mut status = 0;
+    let mut out = String::new();
+    for name in argv[1..].iter().filter(|a| !a.starts_with('-')) {
+        let line = match (kind_of(sh, name), terse) {
+            (Kind::Alias(_), true) => "alias".to_string(),
+            (Kind::Alias(v), false) => format!("{name} is aliased to `{v}'"),
+            (Kind::Keyword, true) => "keyword".to_string(),
+            (Kind::Keyword, false) => format!("{name} is a shell keyword"),
+            (Kind::Function, true) => "function".to_string(),
+            (Kind::Function, false) => {
+                let body = sh
+                    .functions
+                    .get(name.as_str())
+                    .map(|f| crate::parser::unparse::function_definition(f))
+                    .unwrap_or_default();
+                format!("{name} is a function\n{}", body.trim_end())
+            }
+            (Kind::Builtin, true) => "builtin".to_string(),
+            (Kind::Builtin, false) => format!("{name} is a shell builtin"),
+            (Kind::File(_), true) => "file".to_string(),
+            (Kind::File(p), false) => format!("{name} is {p}"),
+            (Kind::Missing, _) => {
+                status = 1;
+                if !terse {
+                    sh.report(&format!("type: {name}: not found"));
+                }
+                continue;
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    sh.print("type", out.as_bytes())?;
+    Ok(status)
+}
+
+/// `command [-v|-V] name [args…]`: runs a builtin or external command,
+/// skipping functions; `-v`/`-V` describe instead.
+pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
+    let mut i = 1;
+    let mut describe = None;
+    while let Some(a) = argv.get(i) {
+        match a.as_str() {
+            "-v" => describe = Some(false),
+            "-V" => describe = Some(true),
+            "-p" => {}
+            "--" => {
+                i += 1;
+                break;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let args = &argv[i..];
+    if let Some(verbose) = describe {
+        let mut status = 0;
+        let mut out = String::new();
+        for name in args {
+            match (kind_of(sh, name), verbose) {
+                (Kind::Alias(v), false) => out.push_str(&format!("alias {name}={}\n", quote(&v))),
+                (Kind::Alias(v), true) => out.push_str(&format!("{name} is aliased to `{v}'\n")),
+                (Kind::Keyword | Kind::Function | Kind::Builtin, false) => {
+                    out.push_str(&format!("{name}\n"))
+                }
+                (Kind::Keyword, true) => out.push_str(&format!("{name} is a shell keyword\n")),
+                (Kind::Function, true) => out.push_str(&format!("{name} is a function\n")),
+                (Kind::Builtin, true) => out.push_str(&format!("{name} is a shell builtin\n")),
+                (Kind::File(p), false) => out.push_str(&format!("{p}\n")),
+                (Kind::File(p), true) => out.push_str(&format!("{name} is {p}\n")),
+                (Kind::Missing, _) => {
+                    status = 1;
+                    if verbose {
+                        sh.report(&format!("command: {name}: not found"));
+                    }
+                }
+            }
+        }
+        sh.print("command", out.as_bytes())?;
+        return Ok(status);
+    }
+    let Some(name) = args.first() else {
+        return Ok(0);
+    };
+    if let Some(b) = crate::builtins::find(name) {
+        return sh.run_builtin(b, args);
+    }
+    match sh.start_external(args, &[], &[]) {
+        Ok(child) => Ok(crate::jobs::wait_child(&child)),
+        Err(e) => sh.fail(e),
+    }
+}
+
+/// `alias [name[=value]…]`.
+pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() == 1 {
+        let mut all: Vec<(String, String)> = sh.aliases.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        all.sort();
+        let out: String = all.iter().map(|(k, v)| format!("alias {k}={}\n", quote(v))).collect();
+        return Ok(if sh.print("alias", out.as_bytes())? { 0 } else { 1 });
+    }
+    let mut status = 0;
+    let mut out = String::new();
+    for arg in &argv[1..] {
+        match arg.split_once('=') {
+            Some((name, value)) => {
+                sh.aliases.insert(name.to_string(), value.to_string());
+            }
+            None => match sh.aliases.get(arg.as_str()) {
+                Some(v) => out.push_str(&format!("alias {arg}={}\n", quote(v))),
+                None => {
+                    status = 1;
+                    sh.report(&format!("alias: {arg}: not found"));
+                }
+            },
+        }
+    }
+    sh.print("alias", out.as_bytes())?;
+    Ok(status)
+}
+
+/// `unalias [-a] name…`.
+pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.iter().any(|a| a == "-a") {
+        sh.aliases.clear();
+        return Ok(0);
+    }
+    let mut status = 0;
+    for name in &argv[1..] {
+        if sh.aliases.remove(name.as_str()).is_none() {
+            status = 1;
+            sh.report(&format!("unalias: {name}: not found"));
+        }
+    }
+    Ok(status)
+}

@@ -1,0 +1,120 @@
+//! Process builtins: `wait`, `trap`, `times`.
+
+use nix::unistd::Pid;
+
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+use crate::exec::state::TrapAction;
+
+/// `wait [pid|%job…]`.
+pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() == 1 {
+        return Ok(sh.jobs.wait_all());
+    }
+    let mut status = 0;
+    for arg in &argv[1..] {
+        status = if let Some(n) = arg.strip_prefix('%') {
+            match n.parse::<usize>().ok().and_then(|n| sh.jobs.wait_job(n)) {
+                Some(s) => s,
+                None => sh.builtin_error("wait", &format!("{arg}: no such job"), 127)?,
+            }
+        } else {
+            match arg.parse::<i32>() {
+                Ok(pid) => match sh.jobs.wait_pid(Pid::from_raw(pid)) {
+                    Some(s) => s,
+                    None => {
+                        let msg = format!("pid {pid} is not a child of this shell");
+                        sh.builtin_error("wait", &msg, 127)?
+                    }
+                },
+                Err(_) => sh.builtin_error("wait", &format!("`{arg}': not a pid or valid job spec"), 2)?,
+            }
+        };
+    }
+    Ok(status)
+}
+
+/// Signal number for a trap condition name or number (`EXIT`/`0`, `INT`, `SIGINT`, `2`).
+pub fn signal_number(name: &str) -> Option<i32> {
+    if let Ok(n) = name.parse::<i32>() {
+        return (0..65).contains(&n).then_some(n);
+    }
+    let upper = name.to_ascii_uppercase();
+    let bare = upper.strip_prefix("SIG").unwrap_or(&upper);
+    if bare == "EXIT" {
+        return Some(0);
+    }
+    let full = format!("SIG{bare}");
+    full.parse::<nix::sys::signal::Signal>().ok().map(|s| s as i32)
+}
+
+fn signal_name(n: i32) -> String {
+    if n == 0 {
+        return "EXIT".to_string();
+    }
+    nix::sys::signal::Signal::try_from(n)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| n.to_string())
+}
+
+/// `trap [action] condition…`, `trap` (list), `trap -p`.
+pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
+    let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
+    if args.is_empty() || args[0] == "-p" {
+        let mut all: Vec<(i32, TrapAction)> = sh.traps.iter().map(|(k, v)| (*k, v.clone())).collect();
+        all.sort_by_key(|(k, _)| *k);
+        let mut out = String::new();
+        for (n, action) in all {
+            let code = match action {
+                TrapAction::Command(c) => c,
+                TrapAction::Ignore => String::new(),
+            };
+            out.push_str(&format!(
+                "trap -- {} {}\n",
+                crate::parser::unparse::quote(&code),
+                signal_name(n)
+            ));
+        }
+        return Ok(if sh.print("trap", out.as_bytes())? { 0 } else { 1 });
+    }
+    let (action, conditions) = if args.len() == 1 || signal_number(args[0]).is_some() && args[0].parse::<i32>().is_ok() {
+        (None, &args[..])
+    } else {
+        (Some(args[0].as_str()), &args[1..])
+    };
+    let mut status = 0;
+    for cond in conditions {
+        let Some(n) = signal_number(cond) else {
+            status = sh.builtin_error("trap", &format!("{cond}: invalid signal specification"), 1)?;
+            continue;
+        };
+        match action {
+            None | Some("-") => {
+                sh.traps.remove(&n);
+            }
+            Some("") => {
+                sh.traps.insert(n, TrapAction::Ignore);
+            }
+            Some(code) => {
+                sh.traps.insert(n, TrapAction::Command(code.to_string()));
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// `times`: user and system time of the shell and of its children.
+pub fn times(sh: &mut Shell, _: &[String]) -> Status {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let fmt = |tv: nix::sys::time::TimeVal| {
+        let secs = tv.tv_sec() as f64 + tv.tv_usec() as f64 / 1e6;
+        format!("{}m{:.3}s", (secs / 60.0) as u64, secs % 60.0)
+    };
+    let mut out = String::new();
+    for who in [UsageWho::RUSAGE_SELF, UsageWho::RUSAGE_CHILDREN] {
+        if let Ok(u) = getrusage(who) {
+            out.push_str(&format!("{} {}\n", fmt(u.user_time()), fmt(u.system_time())));
+        }
+    }
+    Ok(if sh.print("times", out.as_bytes())? { 0 } else { 1 })
+}

@@ -1,0 +1,275 @@
+//! Variable and option builtins: `export`, `readonly`, `unset`, `local`,
+//! `set`, `shift`.
+
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+use crate::exec::state::OPTION_NAMES;
+use crate::expand::is_name;
+use crate::parser::unparse::quote;
+
+/// Splits `name=value` (value `None` when there is no `=`).
+fn split_assignment(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (arg, None),
+    }
+}
+
+fn list_attribute(sh: &mut Shell, builtin: &str, pick: fn(&crate::exec::state::Var) -> bool) -> Status {
+    let mut names: Vec<(String, Option<String>)> = sh
+        .vars
+        .iter()
+        .filter(|(_, v)| pick(v))
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    names.sort();
+    let mut out = String::new();
+    let word = if builtin == "export" { "export" } else { "readonly" };
+    for (name, value) in names {
+        match value {
+            Some(v) => out.push_str(&format!("{word} {name}={}\n", quote(&v))),
+            None => out.push_str(&format!("{word} {name}\n")),
+        }
+    }
+    Ok(if sh.print(builtin, out.as_bytes())? { 0 } else { 1 })
+}
+
+/// `export [-p] [-n] name[=value]…`.
+pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
+    let mut args = &argv[1..];
+    let mut unexport = false;
+    while let Some(first) = args.first() {
+        match first.as_str() {
+            "-p" => args = &args[1..],
+            "-n" => {
+                unexport = true;
+                args = &args[1..];
+            }
+            "--" => {
+                args = &args[1..];
+                break;
+            }
+            _ => break,
+        }
+    }
+    if args.is_empty() {
+        return list_attribute(sh, "export", |v| v.exported);
+    }
+    let mut status = 0;
+    for arg in args {
+        let (name, value) = split_assignment(arg);
+        if !is_name(name) {
+            status = sh.builtin_error("export", &format!("`{arg}': not a valid identifier"), 1)?;
+            continue;
+        }
+        if let Some(v) = value
+            && let Err(e) = sh.assign(name, v.to_string())
+        {
+            status = sh.builtin_error("export", &e.to_string(), 1)?;
+            continue;
+        }
+        if unexport {
+            sh.vars.unexport(name);
+        } else {
+            sh.vars.export(name);
+        }
+    }
+    Ok(status)
+}
+
+/// `readonly [-p] name[=value]…`.
+pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
+    let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "-p").collect();
+    if args.is_empty() {
+        return list_attribute(sh, "readonly", |v| v.readonly);
+    }
+    let mut status = 0;
+    for arg in args {
+        let (name, value) = split_assignment(arg);
+        if !is_name(name) {
+            status = sh.builtin_error("readonly", &format!("`{arg}': not a valid identifier"), 1)?;
+            continue;
+        }
+        if let Some(v) = value
+            && let Err(e) = sh.assign(name, v.to_string())
+        {
+            status = sh.builtin_error("readonly", &e.to_string(), 1)?;
+            continue;
+        }
+        sh.vars.make_readonly(name);
+    }
+    Ok(status)
+}
+
+/// `unset [-v|-f] name…`.
+pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
+    let mut functions = false;
+    let mut vars_only = false;
+    let mut args = &argv[1..];
+    while let Some(first) = args.first() {
+        match first.as_str() {
+            "-f" => functions = true,
+            "-v" => vars_only = true,
+            "--" => {
+                args = &args[1..];
+                break;
+            }
+            _ => break,
+        }
+        args = &args[1..];
+    }
+    let mut status = 0;
+    for name in args {
+        if functions {
+            sh.functions.remove(name);
+            continue;
+        }
+        if !is_name(name) {
+            status = sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
+            continue;
+        }
+        if sh.vars.var(name).is_none() && !vars_only && sh.functions.remove(name).is_some() {
+            continue;
+        }
+        if let Err(e) = sh.vars.unset(name) {
+            status = sh.builtin_error("unset", &format!("{}: cannot unset: readonly variable", e.0), 1)?;
+        }
+        if name == "PATH" {
+            sh.commands.clear();
+        }
+    }
+    Ok(status)
+}
+
+/// `local name[=value]…` (only inside functions).
+pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.vars.in_function() {
+        return sh.builtin_error("local", "can only be used in a function", 1);
+    }
+    let mut status = 0;
+    for arg in argv[1..].iter().filter(|a| !a.starts_with('-')) {
+        let (name, value) = split_assignment(arg);
+        if !is_name(name) {
+            status = sh.builtin_error("local", &format!("`{arg}': not a valid identifier"), 1)?;
+            continue;
+        }
+        if sh.vars.var(name).is_some_and(|v| v.readonly) {
+            status = sh.builtin_error("local", &format!("{name}: readonly variable"), 1)?;
+            continue;
+        }
+        sh.vars.make_local(name);
+        if let Some(v) = value {
+            let _ = sh.assign(name, v.to_string());
+        }
+    }
+    Ok(status)
+}
+
+/// `shift [n]`.
+pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
+    let n = match argv.get(1).map(|a| a.parse::<usize>()) {
+        None => 1,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            let msg = format!("{}: numeric argument required", argv[1]);
+            return sh.builtin_error("shift", &msg, 2);
+        }
+    };
+    if n > sh.positional.len() {
+        return sh.builtin_error("shift", &format!("{n}: shift count out of range"), 1);
+    }
+    sh.positional.drain(..n);
+    Ok(0)
+}
+
+/// `set [-+options] [-o name] [--] [args…]`.
+pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() == 1 {
+        return print_variables(sh);
+    }
+    let mut i = 1;
+    while i < argv.len() {
+        let arg = argv[i].as_str();
+        if arg == "--" {
+            sh.positional = argv[i + 1..].to_vec();
+            return Ok(0);
+        }
+        if arg == "-" {
+            sh.options.verbose = false;
+            sh.options.xtrace = false;
+            i += 1;
+            break;
+        }
+        let on = match arg.chars().next() {
+            Some('-') => true,
+            Some('+') => false,
+            _ => break,
+        };
+        let flags = &arg[1..];
+        if flags == "o" {
+            match argv.get(i + 1) {
+                Some(name) => {
+                    if let Err(msg) = set_named(sh, name, on) {
+                        return sh.builtin_error("set", &msg, 2);
+                    }
+                    i += 2;
+                }
+                None => {
+                    print_options(sh, on)?;
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        for letter in flags.chars() {
+            let Some(name) = crate::exec::state::Options::name_of_letter(letter) else {
+                return sh.builtin_error("set", &format!("{}{letter}: invalid option", &arg[..1]), 2);
+            };
+            if let Err(msg) = set_named(sh, name, on) {
+                return sh.builtin_error("set", &msg, 2);
+            }
+        }
+        i += 1;
+    }
+    if i < argv.len() {
+        sh.positional = argv[i..].to_vec();
+    }
+    Ok(0)
+}
+
+fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
+    match sh.options.by_name(name) {
+        Some(flag) => {
+            *flag = on;
+            Ok(())
+        }
+        None => Err(format!("{name}: invalid option name")),
+    }
+}
+
+fn print_options(sh: &mut Shell, human: bool) -> Status {
+    let mut out = String::new();
+    for (name, _) in OPTION_NAMES {
+        let on = sh.options.get(name);
+        if human {
+            out.push_str(&format!("{name:<15}\t{}\n", if on { "on" } else { "off" }));
+        } else {
+            out.push_str(&format!("set {}o {name}\n", if on { '-' } else { '+' }));
+        }
+    }
+    Ok(if sh.print("set", out.as_bytes())? { 0 } else { 1 })
+}
+
+fn print_variables(sh: &mut Shell) -> Status {
+    let mut vars: Vec<(String, String)> = sh
+        .vars
+        .iter()
+        .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.clone(), val.clone())))
+        .collect();
+    vars.sort();
+    let mut out = String::new();
+    for (k, v) in vars {
+        out.push_str(&format!("{k}={}\n", quote(&v)));
+    }
+    Ok(if sh.print("set", out.as_bytes())? { 0 } else { 1 })
+}

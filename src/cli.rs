@@ -1,0 +1,167 @@
+//! The command line: `pidsh [options] [-c CMD [name [args…]] | FILE [args…]]`,
+//! choosing between `-c`, a script file, standard input and the
+//! interactive loop, plus `--plan` and `--version`.
+
+use std::io::Read;
+
+use crate::exec::{RunOutcome, Shell};
+
+/// What the command line asked for.
+#[derive(Debug, Default)]
+struct Invocation {
+    command: Option<String>,
+    plan: bool,
+    interactive: bool,
+    read_stdin: bool,
+    login: bool,
+    set_options: Vec<(String, bool)>,
+    operands: Vec<String>,
+}
+
+const USAGE: &str = "usage: pidsh [--plan] [-ilsn…] [-o option] [-c command [name [args…]] | file [args…]]\n";
+
+fn parse_args(args: &[String]) -> Result<Invocation, String> {
+    let mut inv = Invocation::default();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        match arg.as_str() {
+            "--plan" => inv.plan = true,
+            "--login" => inv.login = true,
+            "--" => {
+                i += 1;
+                break;
+            }
+            "-o" | "+o" => {
+                let name = args.get(i + 1).ok_or("-o: option name required")?;
+                inv.set_options.push((name.clone(), arg == "-o"));
+                i += 1;
+            }
+            _ if (arg.starts_with('-') || arg.starts_with('+')) && arg.len() > 1 && !arg.starts_with("--") => {
+                let on = arg.starts_with('-');
+                for c in arg[1..].chars() {
+                    match c {
+                        'c' if on => {
+                            inv.command = Some(String::new());
+                        }
+                        'i' => inv.interactive = on,
+                        'l' => inv.login = on,
+                        's' => inv.read_stdin = on,
+                        _ => match crate::exec::state::Options::name_of_letter(c) {
+                            Some(name) => inv.set_options.push((name.to_string(), on)),
+                            None => return Err(format!("{}{c}: invalid option", &arg[..1])),
+                        },
+                    }
+                }
+            }
+            _ if arg.starts_with("--") => return Err(format!("{arg}: invalid option")),
+            _ => break,
+        }
+        i += 1;
+    }
+    let mut rest: Vec<String> = args[i..].to_vec();
+    if inv.command.is_some() {
+        if rest.is_empty() {
+            return Err("-c: option requires an argument".into());
+        }
+        inv.command = Some(rest.remove(0));
+    }
+    inv.operands = rest;
+    Ok(inv)
+}
+
+/// Runs pidsh with the process's arguments; the exit status.
+pub fn main() -> i32 {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let arg0 = args.first().cloned().unwrap_or_else(|| "pidsh".into());
+    let rest = args.get(1..).unwrap_or_default();
+    if rest.first().map(String::as_str) == Some("--version") {
+        println!("pidsh {}\n{}", env!("CARGO_PKG_VERSION"), crate::exec::backend::describe());
+        return 0;
+    }
+    if rest.first().map(String::as_str) == Some("--help") {
+        print!("{USAGE}");
+        return 0;
+    }
+    let inv = match parse_args(rest) {
+        Ok(inv) => inv,
+        Err(msg) => {
+            eprint!("pidsh: {msg}\n{USAGE}");
+            return 2;
+        }
+    };
+    let login = inv.login || arg0.starts_with('-');
+    let shell_name = std::path::Path::new(arg0.trim_start_matches('-'))
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pidsh".into());
+    run(inv, shell_name, login)
+}
+
+fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
+    let mut operands = inv.operands.clone();
+    let (source, arg0, prefix) = if let Some(cmd) = inv.command.clone() {
+        let arg0 = if operands.is_empty() { shell_name.clone() } else { operands.remove(0) };
+        (Some(cmd), arg0, shell_name.clone())
+    } else if !inv.read_stdin && !operands.is_empty() {
+        let file = operands.remove(0);
+        match std::fs::read(&file) {
+            Ok(bytes) => (Some(String::from_utf8_lossy(&bytes).into_owned()), file.clone(), file),
+            Err(e) => {
+                let status = if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
+                eprintln!("{shell_name}: {file}: {}", crate::exec::error::describe_io(&e));
+                return status;
+            }
+        }
+    } else {
+        (None, shell_name.clone(), shell_name.clone())
+    };
+    let mut sh = Shell::new(arg0, operands);
+    sh.error_prefix = prefix;
+    for (name, on) in &inv.set_options {
+        match sh.options.by_name(name) {
+            Some(flag) => *flag = *on,
+            None => {
+                eprintln!("{shell_name}: {name}: invalid option name");
+                return 2;
+            }
+        }
+    }
+    let stdin_is_tty = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
+    let interactive = inv.interactive || (source.is_none() && stdin_is_tty && !inv.plan);
+    if inv.plan {
+        let text = match source {
+            Some(s) => s,
+            None => read_all_stdin(),
+        };
+        return match crate::exec::plan::describe_source(&mut sh, &text) {
+            Ok(out) => {
+                print!("{out}");
+                0
+            }
+            Err(e) => {
+                eprintln!("{shell_name}: line {}: {}", e.line, e.message);
+                2
+            }
+        };
+    }
+    crate::jobs::signals::setup(&mut sh, interactive);
+    if interactive {
+        sh.options.interactive = true;
+        return crate::interactive::run(&mut sh, login);
+    }
+    let outcome = match source {
+        Some(text) => sh.run_main(&text),
+        None => sh.run_stdin(),
+    };
+    let RunOutcome::Finished(status) = outcome;
+    status
+}
+
+fn read_all_stdin() -> String {
+    let mut bytes = Vec::new();
+    let _ = std::io::stdin().read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}

@@ -1,0 +1,256 @@
+//! Spawn backends: the ways a [`Spawn`] becomes a running child, and the
+//! choice among them.
+//!
+//! One trait, three implementations, chosen once per process from
+//! `PIDSH_SPAWN=clone3|posix_spawn|fork` (default `clone3`):
+//!
+//! - [`clone3`]: glibc's `clone()` with `CLONE_VM|CLONE_VFORK|CLONE_PIDFD`
+//!   on a reused stack; our own child code (`child.rs`) applies the ops.
+//! - [`posix_spawn`]: glibc `posix_spawn` with file actions and attributes,
+//!   then `pidfd_open`.
+//! - [`fork`]: the fork-then-configure reference, for benchmarks and
+//!   differential tests only.
+//!
+//! Fallbacks: when the `clone3` probe fails (seccomp answering `EPERM`, a
+//! kernel answering `ENOSYS`), [`current`] is `posix_spawn`; when the kernel
+//! has no pidfds, children come back with `pidfd: None` and callers wait on
+//! the pid. [`describe`] says which one runs and why.
+
+mod child;
+pub mod clone3;
+pub mod fork;
+pub mod posix_spawn;
+
+use std::ffi::{CString, c_char};
+use std::os::fd::OwnedFd;
+use std::sync::OnceLock;
+
+use nix::errno::Errno;
+use nix::sys::wait::{WaitPidFlag, waitpid};
+use nix::unistd::Pid;
+
+use super::spawn::{Child, Spawn, SpawnError, SpawnStep};
+use child::KernelSigset;
+
+/// A way to start a child described by a [`Spawn`].
+pub trait Backend: Sync {
+    /// The name users select it by (`PIDSH_SPAWN=…`) and `--version` shows.
+    fn name(&self) -> &'static str;
+    /// Starts the child; returns once it has exec'd or failed.
+    fn spawn(&self, plan: &Spawn) -> Result<Child, SpawnError>;
+    /// How it creates the child, for `--version` (e.g. the clone flags).
+    fn detail(&self) -> &'static str {
+        ""
+    }
+}
+
+static CLONE3: clone3::Clone3 = clone3::Clone3;
+static POSIX_SPAWN: posix_spawn::PosixSpawn = posix_spawn::PosixSpawn;
+static FORK: fork::Fork = fork::Fork;
+
+/// The names [`by_name`] knows, default first.
+pub const NAMES: [&str; 3] = ["clone3", "posix_spawn", "fork"];
+
+/// The backend called `name`, without probing or fallback (tests and
+/// benchmarks pick one explicitly).
+pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
+    match name {
+        "clone3" => Some(&CLONE3),
+        "posix_spawn" => Some(&POSIX_SPAWN),
+        "fork" => Some(&FORK),
+        _ => None,
+    }
+}
+
+/// The backend chosen at first use, and why.
+struct Selection {
+    backend: &'static dyn Backend,
+    /// Empty, or why this is not what was asked for.
+    note: String,
+}
+
+fn selection() -> &'static Selection {
+    static SELECTION: OnceLock<Selection> = OnceLock::new();
+    SELECTION.get_or_init(|| {
+        let asked = std::env::var("PIDSH_SPAWN").ok();
+        let mut note = String::new();
+        let wanted = match asked.as_deref() {
+            None | Some("") => &CLONE3 as &dyn Backend,
+            Some(name) => by_name(name).unwrap_or_else(|| {
+                note = format!("PIDSH_SPAWN={name} is not a backend; using clone3");
+                &CLONE3
+            }),
+        };
+        if wanted.name() != "clone3" {
+            return Selection {
+                backend: wanted,
+                note,
+            };
+        }
+        match clone3::probe() {
+            Ok(()) => Selection {
+                backend: wanted,
+                note,
+            },
+            Err(errno) => Selection {
+                backend: &POSIX_SPAWN,
+                note: format!("fallback: clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) answered {errno}"),
+            },
+        }
+    })
+}
+
+/// The backend this process spawns with: `PIDSH_SPAWN`, or `clone3`, or
+/// `posix_spawn` when the clone probe fails. Chosen once.
+pub fn current() -> &'static dyn Backend {
+    selection().backend
+}
+
+/// One line for `--version`:
+/// `spawn backend: clone3 (glibc clone(): CLONE_VM|CLONE_VFORK|CLONE_PIDFD)`.
+pub fn describe() -> String {
+    let sel = selection();
+    let mut out = format!("spawn backend: {}", sel.backend.name());
+    let detail = sel.backend.detail();
+    if !detail.is_empty() {
+        out.push_str(&format!(" ({detail})"));
+    }
+    if !sel.note.is_empty() {
+        out.push_str(&format!("; {}", sel.note));
+    }
+    if !pidfd_available() {
+        out.push_str("; no pidfds: waiting by pid");
+    }
+    out
+}
+
+/// Whether the kernel gives out pidfds (`pidfd_open`, Linux 5.3).
+pub fn pidfd_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        !matches!(
+            crate::sys::pidfd_open(nix::unistd::getpid()),
+            Err(Errno::ENOSYS)
+        )
+    })
+}
+
+/// A null-terminated array of pointers into `items`, for `argv`/`envp`.
+/// Borrowing `items` keeps the strings alive as long as the array.
+struct CArray<'a> {
+    ptrs: Vec<*const c_char>,
+    _items: std::marker::PhantomData<&'a [CString]>,
+}
+
+impl<'a> CArray<'a> {
+    fn new(items: &'a [CString]) -> CArray<'a> {
+        let mut ptrs = Vec::with_capacity(items.len() + 1);
+        ptrs.extend(items.iter().map(|s| s.as_ptr()));
+        ptrs.push(std::ptr::null());
+        CArray {
+            ptrs,
+            _items: std::marker::PhantomData,
+        }
+    }
+
+    fn as_ptr(&self) -> *const *const c_char {
+        self.ptrs.as_ptr()
+    }
+}
+
+/// Every signal blocked in the calling thread for the guard's lifetime, so
+/// that no handler runs in a child that shares our memory before it resets
+/// its dispositions. Raw `rt_sigprocmask`: glibc's `pthread_sigmask` would
+/// leave its two internal signals open.
+struct AllSignalsBlocked {
+    old: KernelSigset,
+}
+
+impl AllSignalsBlocked {
+    fn new() -> AllSignalsBlocked {
+        let all: KernelSigset = !0;
+        let mut old: KernelSigset = 0;
+        // SAFETY: both sets are live 8-byte kernel sigsets on our stack.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigprocmask,
+                libc::SIG_SETMASK,
+                &raw const all,
+                &raw mut old,
+                std::mem::size_of::<KernelSigset>(),
+            )
+        };
+        AllSignalsBlocked { old }
+    }
+}
+
+impl Drop for AllSignalsBlocked {
+    fn drop(&mut self) {
+        // SAFETY: `self.old` is a live kernel sigset; a null old set is
+        // allowed.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigprocmask,
+                libc::SIG_SETMASK,
+                &raw const self.old,
+                std::ptr::null_mut::<KernelSigset>(),
+                std::mem::size_of::<KernelSigset>(),
+            )
+        };
+    }
+}
+
+/// Waits for a child that failed before exec, so it leaves no zombie.
+fn reap(pid: Pid) {
+    loop {
+        match waitpid(pid, Some(WaitPidFlag::__WALL)) {
+            Err(Errno::EINTR) => continue,
+            _ => return,
+        }
+    }
+}
+
+/// A pidfd for a child we have not reaped: `Ok(None)` on kernels without
+/// pidfds. On any other failure the child is killed and reaped.
+fn open_pidfd(pid: Pid) -> Result<Option<OwnedFd>, SpawnError> {
+    match crate::sys::pidfd_open(pid) {
+        Ok(fd) => Ok(Some(fd)),
+        Err(Errno::ENOSYS) => Ok(None),
+        Err(errno) => {
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            reap(pid);
+            Err(SpawnError {
+                errno,
+                step: SpawnStep::Pidfd,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_resolves_to_itself() {
+        for name in NAMES {
+            assert_eq!(by_name(name).map(|b| b.name()), Some(name));
+        }
+        assert!(by_name("vfork").is_none());
+    }
+
+    #[test]
+    fn describe_names_the_current_backend() {
+        let line = describe();
+        assert!(line.starts_with("spawn backend: "), "{line}");
+        assert!(line.contains(current().name()), "{line}");
+    }
+
+    #[test]
+    fn c_array_is_null_terminated() {
+        let items = [c"a".to_owned(), c"b".to_owned()];
+        let arr = CArray::new(&items);
+        assert_eq!(arr.ptrs.len(), 3);
+        assert!(arr.ptrs[2].is_null());
+    }
+}

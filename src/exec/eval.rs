@@ -1,0 +1,434 @@
+//! The evaluator: lists, and-or lists, pipelines of one command, compound
+//! commands, functions, subshell environments and `set -e`.
+
+use std::sync::Arc;
+
+use crate::parser::ast::{
+    AndOr, AndOrOp, CaseTerminator, Command, CompoundCommand, FunctionDef, List, Pipeline,
+};
+use crate::expand;
+
+use super::error::ExecError;
+use super::redirect;
+use super::state::Shell;
+
+/// A non-local exit from running code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unwind {
+    /// `break n`: leave n enclosing loops.
+    Break(u32),
+    /// `continue n`.
+    Continue(u32),
+    /// `return n` from a function or `.` script.
+    Return(i32),
+    /// `exit n`, `set -e`, or a fatal error: leave the (sub)shell.
+    Exit(i32),
+}
+
+/// The outcome of running code: a status, or an unwind in progress.
+pub type Status = Result<i32, Unwind>;
+
+/// Deepest function nesting before `maximum function nesting level exceeded`.
+const MAX_CALL_DEPTH: u32 = 1000;
+
+impl Shell {
+    /// Runs a list.
+    pub fn run_list(&mut self, list: &List) -> Status {
+        let mut status = 0;
+        for item in &list.items {
+            status = if item.background {
+                self.run_background(&item.and_or)?
+            } else {
+                self.run_and_or(&item.and_or)?
+            };
+        }
+        Ok(status)
+    }
+
+    /// Runs a list as a condition (`if`, `while`): `set -e` does not apply.
+    fn run_condition(&mut self, list: &List) -> Status {
+        self.errexit_suppressed += 1;
+        let r = self.run_list(list);
+        self.errexit_suppressed -= 1;
+        r
+    }
+
+    fn run_and_or(&mut self, ao: &AndOr) -> Status {
+        let last = ao.rest.len();
+        let mut status = self.run_pipeline_checked(&ao.first, last > 0)?;
+        for (i, (op, pipeline)) in ao.rest.iter().enumerate() {
+            let run = match op {
+                AndOrOp::And => status == 0,
+                AndOrOp::Or => status != 0,
+            };
+            if run {
+                status = self.run_pipeline_checked(pipeline, i + 1 < last)?;
+            }
+        }
+        Ok(status)
+    }
+
+    /// Runs a pipeline and applies `set -e` unless it is a non-final part
+    /// of an and-or list, negated, or inside a condition.
+    fn run_pipeline_checked(&mut self, p: &Pipeline, not_last: bool) -> Status {
+        if not_last {
+            self.errexit_suppressed += 1;
+        }
+        let r = self.run_pipeline(p);
+        if not_last {
+            self.errexit_suppressed -= 1;
+        }
+        let status = r?;
+        self.last_status = status;
+        if status != 0
+            && !not_last
+            && !p.negated
+            && self.options.errexit
+            && self.errexit_suppressed == 0
+        {
+            return Err(Unwind::Exit(status));
+        }
+        Ok(status)
+    }
+
+    fn run_pipeline(&mut self, p: &Pipeline) -> Status {
+        if p.negated {
+            self.errexit_suppressed += 1;
+        }
+        let started = p.timed.then(super::timing::Timer::start);
+        let r = match p.commands.as_slice() {
+            [single] => self.run_command(single),
+            _ => self.run_multi_pipeline(p),
+        };
+        if let Some(timer) = started {
+            let report = timer.report();
+            self.write_stderr(report.as_bytes());
+        }
+        if p.negated {
+            self.errexit_suppressed -= 1;
+        }
+        let status = r?;
+        Ok(if p.negated { (status == 0) as i32 } else { status })
+    }
+
+    /// Runs one command in the foreground.
+    pub fn run_command(&mut self, command: &Command) -> Status {
+        match command {
+            Command::Simple(sc) => self.run_simple(sc),
+            Command::Compound(cc, redirects) if redirects.is_empty() => self.run_compound(cc),
+            Command::Compound(cc, redirects) => {
+                self.with_redirects(redirects, |sh| sh.run_compound(cc))
+            }
+            Command::FunctionDef(f) => {
+                self.functions.insert(f.name.clone(), Arc::clone(f));
+                Ok(0)
+            }
+        }
+    }
+
+    /// Runs `body` with `redirects` applied to a copy of the fd table.
+    pub fn with_redirects(
+        &mut self,
+        redirects: &[crate::parser::ast::Redirect],
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
+        let steps = match redirect::resolve(self, redirects) {
+            Ok(steps) => steps,
+            Err(e) => return self.fail(e),
+        };
+        let saved = self.fds.clone();
+        if let Err(e) = redirect::apply_to_table(&steps, &mut self.fds) {
+            self.fds = saved;
+            return self.fail(e);
+        }
+        let r = body(self);
+        if self.persist_redirections {
+            self.persist_redirections = false;
+        } else {
+            self.fds = saved;
+        }
+        r
+    }
+
+    /// Reports an error and gives its status; an expansion error ends a
+    /// non-interactive shell, as POSIX requires.
+    pub fn fail(&mut self, e: ExecError) -> Status {
+        self.report(&e.to_string());
+        let status = e.status();
+        self.last_status = status;
+        if matches!(e, ExecError::Expand(_)) && !self.options.interactive {
+            return Err(Unwind::Exit(status));
+        }
+        Ok(status)
+    }
+
+    fn run_compound(&mut self, cc: &CompoundCommand) -> Status {
+        match cc {
+            CompoundCommand::BraceGroup(list) => self.run_list(list),
+            CompoundCommand::Subshell(list) => Ok(self.run_subshell(|sh| sh.run_list(list))),
+            CompoundCommand::If {
+                branches,
+                else_branch,
+            } => {
+                for (condition, body) in branches {
+                    if self.run_condition(condition)? == 0 {
+                        return self.run_list(body);
+                    }
+                }
+                match else_branch {
+                    Some(body) => self.run_list(body),
+                    None => Ok(0),
+                }
+            }
+            CompoundCommand::Loop {
+                until,
+                condition,
+                body,
+            } => self.run_loop(*until, condition, body),
+            CompoundCommand::For { var, words, body } => self.run_for(var, words.as_deref(), body),
+            CompoundCommand::ArithFor {
+                init,
+                condition,
+                step,
+                body,
+            } => self.run_arith_for(init, condition, step, body),
+            CompoundCommand::Case { word, arms } => self.run_case(word, arms),
+            CompoundCommand::Arith(expr) => match self.eval_arith_word(expr) {
+                Ok(v) => Ok((v == 0) as i32),
+                Err(e) => self.fail(e),
+            },
+            CompoundCommand::Cond(expr) => match super::cond::evaluate(self, expr) {
+                Ok(true) => Ok(0),
+                Ok(false) => Ok(1),
+                Err(e) => {
+                    let status = self.fail(e)?;
+                    Ok(status.max(2))
+                }
+            },
+        }
+    }
+
+    fn eval_arith_word(&mut self, expr: &crate::parser::ast::Word) -> Result<i64, ExecError> {
+        let text = expand::expand_string(self, expr)?;
+        Ok(expand::arith_text(self, &text)?)
+    }
+
+    /// Runs a loop body once; `Some(status)` when the loop must stop.
+    fn loop_body(&mut self, body: &List, status: &mut i32) -> Result<bool, Unwind> {
+        self.loop_depth += 1;
+        let r = self.run_list(body);
+        self.loop_depth -= 1;
+        match r {
+            Ok(s) => {
+                *status = s;
+                Ok(false)
+            }
+            Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
+            Err(Unwind::Break(_)) => Ok(true),
+            Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
+            Err(Unwind::Continue(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn run_loop(&mut self, until: bool, condition: &List, body: &List) -> Status {
+        let mut status = 0;
+        loop {
+            self.loop_depth += 1;
+            let c = self.run_condition(condition);
+            self.loop_depth -= 1;
+            let c = match c {
+                Ok(c) => c,
+                Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
+                Err(Unwind::Break(_)) => break,
+                Err(Unwind::Continue(n)) if n > 1 => return Err(Unwind::Continue(n - 1)),
+                Err(Unwind::Continue(_)) => continue,
+                Err(other) => return Err(other),
+            };
+            if (c == 0) == until {
+                break;
+            }
+            if self.loop_body(body, &mut status)? {
+                break;
+            }
+            self.check_interrupt()?;
+        }
+        Ok(status)
+    }
+
+    fn run_for(&mut self, var: &str, words: Option<&[crate::parser::ast::Word]>, body: &List) -> Status {
+        let items = match words {
+            Some(words) => match expand::expand_words(self, words) {
+                Ok(items) => items,
+                Err(e) => return self.fail(e.into()),
+            },
+            None => self.positional.clone(),
+        };
+        let mut status = 0;
+        for item in items {
+            if let Err(e) = self.vars.set(var, item) {
+                return self.fail(ExecError::Readonly(e.0));
+            }
+            if self.loop_body(body, &mut status)? {
+                break;
+            }
+        }
+        Ok(status)
+    }
+
+    fn run_arith_for(
+        &mut self,
+        init: &crate::parser::ast::Word,
+        condition: &crate::parser::ast::Word,
+        step: &crate::parser::ast::Word,
+        body: &List,
+    ) -> Status {
+        if let Err(e) = self.eval_arith_word(init) {
+            return self.fail(e);
+        }
+        let mut status = 0;
+        loop {
+            let go = if condition.parts.is_empty() {
+                true
+            } else {
+                match self.eval_arith_word(condition) {
+                    Ok(v) => v != 0,
+                    Err(e) => return self.fail(e),
+                }
+            };
+            if !go || self.loop_body(body, &mut status)? {
+                break;
+            }
+            if let Err(e) = self.eval_arith_word(step) {
+                return self.fail(e);
+            }
+            self.check_interrupt()?;
+        }
+        Ok(status)
+    }
+
+    fn run_case(&mut self, word: &crate::parser::ast::Word, arms: &[crate::parser::ast::CaseArm]) -> Status {
+        let subject = match expand::expand_string(self, word) {
+            Ok(s) => s,
+            Err(e) => return self.fail(e.into()),
+        };
+        let mut status = 0;
+        let mut i = 0;
+        let mut falling = false;
+        while i < arms.len() {
+            let arm = &arms[i];
+            let hit = falling || self.case_arm_matches(&subject, arm)?;
+            if !hit {
+                i += 1;
+                continue;
+            }
+            status = self.run_list(&arm.body)?;
+            match arm.terminator {
+                CaseTerminator::Break => break,
+                CaseTerminator::FallThrough => falling = true,
+                CaseTerminator::Continue => falling = false,
+            }
+            i += 1;
+        }
+        Ok(status)
+    }
+
+    fn case_arm_matches(&mut self, subject: &str, arm: &crate::parser::ast::CaseArm) -> Result<bool, Unwind> {
+        for pattern in &arm.patterns {
+            match expand::expand_pattern(self, pattern) {
+                Ok(p) => {
+                    if expand::pattern::Pattern::new(&p).matches(subject) {
+                        return Ok(true);
+                    }
+                }
+                Err(e) => {
+                    self.fail(e.into())?;
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Runs `body` in a subshell environment: a copy of this state, in this
+    /// process. Nothing it changes reaches this shell; `exit` ends only it.
+    pub fn run_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> i32 {
+        let mut sub = self.subshell();
+        let status = sub.finish_subshell(body);
+        self.restore_after_subshell(&sub);
+        status
+    }
+
+    /// A copy of this state for a subshell environment.
+    pub fn subshell(&self) -> Shell {
+        let mut sub = self.clone();
+        sub.subshell_depth += 1;
+        sub.loop_depth = 0;
+        sub.cwd_to_restore = None;
+        sub.umask_to_restore = None;
+        sub.traps.retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
+        sub
+    }
+
+    /// Runs `body` as the whole of a subshell, then its EXIT trap; its status.
+    pub fn finish_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> i32 {
+        let status = match body(self) {
+            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
+            Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
+        };
+        self.last_status = status;
+        self.run_exit_trap();
+        self.jobs.wait_all();
+        self.last_status
+    }
+
+    /// Undoes the process-wide changes a finished in-process subshell made
+    /// (working directory, umask).
+    pub fn restore_after_subshell(&mut self, sub: &Shell) {
+        if let Some(dir) = &sub.cwd_to_restore {
+            let _ = nix::unistd::fchdir(dir.as_ref());
+        }
+        if let Some(mask) = sub.umask_to_restore {
+            nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(mask));
+        }
+    }
+
+    /// Calls a function with arguments.
+    pub fn call_function(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
+        if self.call_depth >= MAX_CALL_DEPTH {
+            let e = ExecError::Builtin(
+                format!("{}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})", f.name),
+                1,
+            );
+            self.report(&e.to_string());
+            return Err(Unwind::Exit(1));
+        }
+        let saved_positional = std::mem::replace(&mut self.positional, args);
+        let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        self.call_depth += 1;
+        self.vars.push_frame();
+        let r = self.run_command(&f.body);
+        self.vars.pop_frame();
+        self.call_depth -= 1;
+        self.loop_depth = saved_loop;
+        self.positional = saved_positional;
+        match r {
+            Err(Unwind::Return(s)) => Ok(s),
+            other => other,
+        }
+    }
+
+    /// Runs the EXIT trap once, if set.
+    pub fn run_exit_trap(&mut self) {
+        if let Some(super::state::TrapAction::Command(code)) = self.traps.remove(&0) {
+            let saved = self.last_status;
+            let _ = self.run_source_text(&code);
+            self.last_status = saved;
+        }
+    }
+
+    /// Between commands: a pending SIGINT ends the running loop.
+    pub fn check_interrupt(&mut self) -> Result<(), Unwind> {
+        Ok(())
+    }
+}

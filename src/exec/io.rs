@@ -1,0 +1,52 @@
+//! Writing through the fd table: builtin output, error messages.
+
+use nix::errno::Errno;
+
+use super::eval::Unwind;
+use super::state::Shell;
+use super::syscalls;
+
+impl Shell {
+    /// Writes to shell fd `fd` through the table.
+    pub fn write_fd(&self, fd: i32, bytes: &[u8]) -> Result<(), Errno> {
+        match self.raw_fd(fd) {
+            Some(raw) => syscalls::write_all(raw, bytes),
+            None => Err(Errno::EBADF),
+        }
+    }
+
+    /// Builtin output on standard output. A reader that went away ends the
+    /// whole (sub)shell with status 141, as SIGPIPE would end a process;
+    /// other failures are reported as `NAME: write error` and answer
+    /// `Ok(false)` (the builtin then returns status 1).
+    pub fn print(&mut self, builtin: &str, bytes: &[u8]) -> Result<bool, Unwind> {
+        match self.write_fd(1, bytes) {
+            Ok(()) => Ok(true),
+            Err(Errno::EPIPE) => Err(Unwind::Exit(141)),
+            Err(e) => {
+                self.report(&format!(
+                    "{builtin}: write error: {}",
+                    super::error::describe(e)
+                ));
+                Ok(false)
+            }
+        }
+    }
+
+    /// Writes to standard error, ignoring failures (there is nowhere left
+    /// to report them).
+    pub fn write_stderr(&self, bytes: &[u8]) {
+        let _ = self.write_fd(2, bytes);
+    }
+
+    /// Prints an error message in the usual form: `pidsh: line N: msg`
+    /// (non-interactive) or `pidsh: msg` (interactive).
+    pub fn report(&self, message: &str) {
+        let line = if self.options.interactive || self.line == 0 {
+            format!("{}: {message}\n", self.error_prefix)
+        } else {
+            format!("{}: line {}: {message}\n", self.error_prefix, self.line)
+        };
+        self.write_stderr(line.as_bytes());
+    }
+}

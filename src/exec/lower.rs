@@ -1,0 +1,73 @@
+//! Lowering: an fd table becomes the `dup2`/`close` ops that give a child
+//! exactly that table, and a plan becomes readable text (`--plan`).
+
+use std::collections::BTreeSet;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+use super::error::ExecError;
+use super::fdtable::{FdEntry, FdTable};
+use super::spawn::{Program, Spawn, SpawnOp};
+use super::syscalls;
+
+/// Appends the ops that lay out `table` in the child: each shell fd gets
+/// its descriptor, the standard and inherited descriptors the table
+/// dropped are closed. Every other descriptor of the shell is close-on-exec.
+///
+/// A source that is also the target of another move would be overwritten
+/// before it is read; such a source is first duplicated in the parent to a
+/// free high number (kept open in `keep` until the spawn returns).
+pub fn lower_table(
+    table: &FdTable,
+    ops: &mut Vec<SpawnOp>,
+    keep: &mut Vec<OwnedFd>,
+) -> Result<(), ExecError> {
+    let mut moves: Vec<(RawFd, RawFd)> = Vec::new();
+    for (target, entry) in table.iter() {
+        let src = entry.raw();
+        let inherited_in_place = matches!(entry, FdEntry::Inherited(_)) && src == target;
+        if !inherited_in_place {
+            moves.push((src, target));
+        }
+    }
+    let targets: BTreeSet<RawFd> = moves.iter().map(|m| m.1).collect();
+    for m in &mut moves {
+        if m.0 != m.1 && targets.contains(&m.0) {
+            let copy = syscalls::dup_high(m.0).map_err(|e| ExecError::System("dup".into(), e))?;
+            m.0 = copy.as_raw_fd();
+            keep.push(copy);
+        }
+    }
+    for (src, dst) in moves {
+        ops.push(SpawnOp::Dup2 { src, dst });
+    }
+    for fd in [0, 1, 2].iter().chain(table.inherited()) {
+        if table.get(*fd).is_none() {
+            ops.push(SpawnOp::Close(*fd));
+        }
+    }
+    Ok(())
+}
+
+/// A whole spawn as `--plan` text: program, argv, env size, then one line per op.
+pub fn describe_spawn(spawn: &Spawn, program_name: &str) -> String {
+    let program = match spawn.program() {
+        Program::Path(p) => format!("exec {:?}", p.to_string_lossy()),
+        Program::Fd(fd) => format!("execveat template fd {fd} ({program_name})"),
+    };
+    let argv: Vec<String> = spawn
+        .argv()
+        .iter()
+        .map(|a| crate::parser::unparse::quote(&a.to_string_lossy()))
+        .collect();
+    let mut out = format!(
+        "  {program}\n  argv {}\n  env {} variables\n",
+        argv.join(" "),
+        spawn.envp().len()
+    );
+    for op in spawn.ops() {
+        out.push_str("  ");
+        out.push_str(&op.to_string());
+        out.push('\n');
+    }
+    out
+}

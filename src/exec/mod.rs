@@ -1,0 +1,29 @@
+//! Execution: the evaluator, the spawn builder and its backends.
+//!
+//! [`Shell`] is the execution state; `eval` walks the AST; `simple` and
+//! `pipeline` turn commands into spawn plans ([`spawn::Spawn`]) through the
+//! fd table ([`fdtable`]), redirections ([`redirect`]) and lowering
+//! ([`lower`]); [`backend`] starts them.
+
+pub mod backend;
+mod cond;
+pub mod error;
+pub mod eval;
+pub mod fdtable;
+mod handover;
+mod io;
+pub mod lookup;
+pub mod lower;
+mod pipeline;
+pub mod plan;
+pub mod redirect;
+mod run;
+pub mod simple;
+pub mod spawn;
+pub mod state;
+pub mod syscalls;
+mod timing;
+
+pub use pipeline::SHELL_THREAD_STACK;
+pub use run::RunOutcome;
+pub use state::Shell;

@@ -1,0 +1,269 @@
+//! Pipelines of several commands, background lists and command
+//! substitution.
+//!
+//! External stages are spawned directly with their pipe ends as `dup2` ops.
+//! Stages that are shell code (builtins, functions, compound commands) run
+//! in-process on a thread, on a copy of the state whose fd table holds the
+//! pipe ends, so a stage blocked on a full pipe never blocks the others.
+
+use std::io::Read;
+use std::os::fd::OwnedFd;
+use std::thread::JoinHandle;
+
+use crate::expand::ExpandError;
+use crate::jobs::{self, Process};
+use crate::parser::ast::{AndOr, Command, List, Pipeline};
+
+use super::eval::Status;
+use super::fdtable::{FdEntry, FdTable};
+use super::simple::Target;
+use super::state::Shell;
+use super::syscalls;
+
+/// Stack size of threads that run shell code: deep recursion in functions
+/// must end in the depth-limit error, not a stack overflow.
+pub const SHELL_THREAD_STACK: usize = 256 << 20;
+
+/// A started pipeline stage.
+enum Stage {
+    Process(Process),
+    Thread(JoinHandle<i32>),
+    Done(i32),
+}
+
+impl Shell {
+    /// Runs `a | b | …` in the foreground; the status is the last stage's
+    /// (or, with `pipefail`, the last non-zero one).
+    pub fn run_multi_pipeline(&mut self, p: &Pipeline) -> Status {
+        let stages = self.start_pipeline(p, false);
+        let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
+        let last = statuses.last().copied().unwrap_or(0);
+        if self.options.pipefail {
+            return Ok(statuses.iter().rev().find(|&&s| s != 0).copied().unwrap_or(0));
+        }
+        Ok(last)
+    }
+
+    fn start_pipeline(&mut self, p: &Pipeline, background: bool) -> Vec<Stage> {
+        let n = p.commands.len();
+        let mut stages = Vec::with_capacity(n);
+        let mut prev_read: Option<OwnedFd> = None;
+        for (i, command) in p.commands.iter().enumerate() {
+            let mut table = self.fds.clone();
+            if let Some(r) = prev_read.take() {
+                table.set_owned(0, r);
+            }
+            if i + 1 < n {
+                match syscalls::pipe() {
+                    Ok((r, w)) => {
+                        table.set_owned(1, w);
+                        if p.stderr_too.get(i).copied().unwrap_or(false)
+                            && let Some(out) = table.get(1).cloned()
+                        {
+                            table.set(2, out);
+                        }
+                        prev_read = Some(r);
+                    }
+                    Err(e) => {
+                        self.report(&format!("pipe: {}", super::error::describe(e)));
+                        stages.push(Stage::Done(1));
+                        break;
+                    }
+                }
+            }
+            stages.push(self.start_stage(command, table, background));
+        }
+        stages
+    }
+
+    /// Starts one stage with `table` as its descriptors.
+    fn start_stage(&mut self, command: &Command, table: FdTable, background: bool) -> Stage {
+        if let Command::Simple(sc) = command
+            && sc.words.first().and_then(|w| w.as_plain_literal()).is_some_and(|name| {
+                matches!(self.classify(name), Target::External) && !self.aliases.contains_key(name)
+            })
+        {
+            let saved = std::mem::replace(&mut self.fds, table);
+            let r = self.start_simple_external(sc);
+            self.fds = saved;
+            return match r {
+                Ok(process) => Stage::Process(process),
+                Err(status) => Stage::Done(status),
+            };
+        }
+        if background {
+            return match self.spawn_self(command, table) {
+                Ok(p) => Stage::Process(p),
+                Err(status) => Stage::Done(status),
+            };
+        }
+        let mut sub = self.subshell();
+        sub.fds = table;
+        let command = command.clone();
+        let thread = std::thread::Builder::new()
+            .stack_size(SHELL_THREAD_STACK)
+            .spawn(move || sub.finish_subshell(|sh| sh.run_command(&command)));
+        match thread {
+            Ok(handle) => Stage::Thread(handle),
+            Err(e) => {
+                self.report(&format!("cannot start pipeline stage: {e}"));
+                Stage::Done(1)
+            }
+        }
+    }
+
+    /// Expands and starts a simple external command without waiting.
+    fn start_simple_external(&mut self, sc: &crate::parser::ast::SimpleCommand) -> Result<Process, i32> {
+        self.line = sc.span.line;
+        let words = match crate::expand::expand_words(self, &sc.words) {
+            Ok(w) => w,
+            Err(e) => return Err(self.fail(e.into()).unwrap_or(1)),
+        };
+        let values = match self.expand_assignments(&sc.assignments) {
+            Ok(v) => v,
+            Err(e) => return Err(self.fail(e).unwrap_or(1)),
+        };
+        self.trace(&values, &words);
+        match self.start_external(&words, &values, &sc.redirects) {
+            Ok(child) => Ok(Process::from(child)),
+            Err(e) => Err(self.fail(e).unwrap_or(1)),
+        }
+    }
+
+    /// Runs an and-or list in the background: external pipelines as their
+    /// own processes, shell code in a self-spawned pidsh.
+    pub fn run_background(&mut self, ao: &AndOr) -> Status {
+        let mut table = self.fds.clone();
+        if !self.options.monitor
+            && let Ok(null) = nix::fcntl::open(
+                "/dev/null",
+                nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
+                nix::sys::stat::Mode::empty(),
+            )
+        {
+            table.set_owned(0, null);
+        }
+        let text = crate::parser::unparse::and_or(ao);
+        let processes: Vec<Process> = if ao.rest.is_empty() && !ao.first.negated {
+            let saved = std::mem::replace(&mut self.fds, table);
+            let stages = self.start_pipeline(&ao.first, true);
+            self.fds = saved;
+            stages
+                .into_iter()
+                .filter_map(|s| match s {
+                    Stage::Process(p) => Some(p),
+                    Stage::Thread(h) => {
+                        let _ = h.join();
+                        None
+                    }
+                    Stage::Done(_) => None,
+                })
+                .collect()
+        } else {
+            let group = Command::Compound(
+                crate::parser::ast::CompoundCommand::BraceGroup(List {
+                    items: vec![crate::parser::ast::ListItem {
+                        and_or: ao.clone(),
+                        background: false,
+                    }],
+                }),
+                Vec::new(),
+            );
+            match self.spawn_self(&group, table) {
+                Ok(p) => vec![p],
+                Err(_) => Vec::new(),
+            }
+        };
+        if let Some(last) = processes.last() {
+            self.last_bg_pid = Some(last.pid.as_raw());
+        }
+        if !processes.is_empty() {
+            let number = self.jobs.add(processes, text);
+            if self.options.interactive
+                && let Some(pid) = self.last_bg_pid
+            {
+                self.write_stderr(format!("[{number}] {pid}\n").as_bytes());
+            }
+        }
+        Ok(0)
+    }
+
+    /// Starts shell code as a separate pidsh process (fork-free: the same
+    /// builder), handing it this state as a script prefix.
+    fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
+        let Some(exe) = self.self_exe.clone() else {
+            self.report("cannot find the pidsh executable to run background shell code");
+            return Err(1);
+        };
+        let script = super::handover::script_for(self, command);
+        let exe_c = super::lookup::path_cstring(&exe);
+        let mut spawn = super::spawn::Spawn::new(super::spawn::Program::Path(exe_c.clone()));
+        spawn.arg(exe_c);
+        spawn.arg(super::simple::to_cstring("-c"));
+        spawn.arg(super::simple::to_cstring(&script));
+        spawn.arg(super::simple::to_cstring(&self.arg0));
+        for p in &self.positional {
+            spawn.arg(super::simple::to_cstring(p));
+        }
+        let mut env = self.environment_with(&[]);
+        env.push(super::simple::to_cstring(&format!(
+            "{}={}",
+            super::handover::PARENT_PID_VAR,
+            self.shell_pid
+        )));
+        for e in env {
+            spawn.env(e);
+        }
+        let mut ops = Vec::new();
+        let mut keep = Vec::new();
+        if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
+            return Err(self.fail(e).unwrap_or(1));
+        }
+        for op in ops {
+            spawn.op(op);
+        }
+        match self.spawn_plan(spawn, "pidsh") {
+            Ok(child) => Ok(Process::from(child)),
+            Err(e) => Err(self.fail(e).unwrap_or(1)),
+        }
+    }
+
+    /// Runs `$(…)` in-process on a copy of the state; its output comes
+    /// back through a pipe read by a helper thread, so output of any size
+    /// works, whether builtins or external commands write it.
+    pub fn capture_output(&mut self, body: &List) -> Result<(String, i32), ExpandError> {
+        let (read_end, write_end) = syscalls::pipe()
+            .map_err(|e| ExpandError::new(format!("pipe: {}", super::error::describe(e))))?;
+        let reader = std::thread::spawn(move || {
+            let mut file = std::fs::File::from(read_end);
+            let mut out = Vec::new();
+            let _ = file.read_to_end(&mut out);
+            out
+        });
+        let mut sub = self.subshell();
+        sub.fds.set_owned(1, write_end);
+        let status = sub.finish_subshell(|sh| sh.run_list(body));
+        self.restore_after_subshell(&sub);
+        drop(sub);
+        let bytes = reader.join().unwrap_or_default();
+        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        while text.ends_with('\n') {
+            text.pop();
+        }
+        Ok((text, status))
+    }
+
+    /// The raw descriptor behind shell fd `fd`, if open.
+    pub fn raw_fd(&self, fd: i32) -> Option<i32> {
+        self.fds.get(fd).map(FdEntry::raw)
+    }
+}
+
+fn wait_stage(stage: Stage) -> i32 {
+    match stage {
+        Stage::Process(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
+        Stage::Thread(handle) => handle.join().unwrap_or(1),
+        Stage::Done(status) => status,
+    }
+}
+

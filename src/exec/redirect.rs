@@ -1,0 +1,271 @@
+//! Redirections: expanded once into [`Resolved`] steps, then either applied
+//! to an fd table (builtins, functions, compound commands, `exec`) or
+//! lowered to spawn ops (external commands). The shell's own descriptors
+//! are never touched.
+
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
+
+use crate::expand;
+use crate::parser::ast::{RedirOp, RedirTarget, Redirect, WordPart};
+
+use super::error::ExecError;
+use super::fdtable::FdTable;
+use super::spawn::SpawnOp;
+use super::state::Shell;
+use super::syscalls;
+
+/// One expanded redirection step, in the fd space of the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Open `path` with `flags` onto `fd`.
+    Open {
+        /// Target fd.
+        fd: RawFd,
+        /// The file.
+        path: String,
+        /// Open flags (without close-on-exec).
+        flags: OFlag,
+    },
+    /// Make `fd` a copy of `src`.
+    Dup {
+        /// Target fd.
+        fd: RawFd,
+        /// Source fd.
+        src: RawFd,
+    },
+    /// Close `fd`.
+    Close {
+        /// Target fd.
+        fd: RawFd,
+    },
+    /// Feed `data` on `fd` (here-documents, here-strings).
+    Content {
+        /// Target fd.
+        fd: RawFd,
+        /// The bytes.
+        data: Vec<u8>,
+    },
+}
+
+const CREATE_MODE: u32 = 0o666;
+
+/// Expands redirections into steps.
+pub fn resolve(sh: &mut Shell, redirects: &[Redirect]) -> Result<Vec<Resolved>, ExecError> {
+    let mut out = Vec::new();
+    for r in redirects {
+        resolve_one(sh, r, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn default_fd(op: RedirOp) -> RawFd {
+    match op {
+        RedirOp::Input
+        | RedirOp::ReadWrite
+        | RedirOp::DupInput
+        | RedirOp::HereDoc { .. }
+        | RedirOp::HereString => 0,
+        _ => 1,
+    }
+}
+
+fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<(), ExecError> {
+    let fd = match (&r.fd_var, r.fd) {
+        (Some(var), _) => {
+            let fd = sh.fds.lowest_free(10);
+            sh.vars
+                .set(var, fd.to_string())
+                .map_err(|e| ExecError::Readonly(e.0))?;
+            fd
+        }
+        (None, Some(n)) => n as RawFd,
+        (None, None) => default_fd(r.op),
+    };
+    let word = match &r.target {
+        RedirTarget::HereDoc(doc) => {
+            let text = if doc.expand {
+                expand::expand_quoted_parts(sh, &doc.body)?
+            } else {
+                doc.body
+                    .iter()
+                    .map(|p| match p {
+                        WordPart::Quoted(s) | WordPart::Literal(s) => s.as_str(),
+                        _ => "",
+                    })
+                    .collect()
+            };
+            out.push(Resolved::Content {
+                fd,
+                data: text.into_bytes(),
+            });
+            return Ok(());
+        }
+        RedirTarget::Word(w) => w,
+    };
+    if r.op == RedirOp::HereString {
+        let mut text = expand::expand_string(sh, word)?;
+        text.push('\n');
+        out.push(Resolved::Content {
+            fd,
+            data: text.into_bytes(),
+        });
+        return Ok(());
+    }
+    let mut fields = Vec::new();
+    expand::expand_word_into(sh, word, &mut fields)?;
+    let target = match fields.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            let shown = crate::parser::unparse::word(word);
+            return Err(ExecError::AmbiguousRedirect(shown));
+        }
+    };
+    let write_flags = OFlag::O_WRONLY | OFlag::O_CREAT;
+    let open = |path: String, flags: OFlag| Resolved::Open { fd, path, flags };
+    match r.op {
+        RedirOp::Input => out.push(open(target, OFlag::O_RDONLY)),
+        RedirOp::ReadWrite => out.push(open(target, OFlag::O_RDWR | OFlag::O_CREAT)),
+        RedirOp::Output if sh.options.noclobber => {
+            check_clobber(&target)?;
+            out.push(open(target, write_flags));
+        }
+        RedirOp::Output | RedirOp::Clobber => out.push(open(target, write_flags | OFlag::O_TRUNC)),
+        RedirOp::Append => out.push(open(target, write_flags | OFlag::O_APPEND)),
+        RedirOp::OutputBoth | RedirOp::AppendBoth => {
+            let extra = if r.op == RedirOp::AppendBoth {
+                OFlag::O_APPEND
+            } else {
+                OFlag::O_TRUNC
+            };
+            out.push(Resolved::Open {
+                fd: 1,
+                path: target,
+                flags: write_flags | extra,
+            });
+            out.push(Resolved::Dup { fd: 2, src: 1 });
+        }
+        RedirOp::DupInput | RedirOp::DupOutput => {
+            if target == "-" {
+                out.push(Resolved::Close { fd });
+            } else if let Ok(src) = target.parse::<RawFd>() {
+                out.push(Resolved::Dup { fd, src });
+            } else if let Some(src) = target.strip_suffix('-').and_then(|s| s.parse::<RawFd>().ok()) {
+                out.push(Resolved::Dup { fd, src });
+                out.push(Resolved::Close { fd: src });
+            } else if r.op == RedirOp::DupOutput && r.fd.is_none() {
+                out.push(Resolved::Open {
+                    fd: 1,
+                    path: target,
+                    flags: write_flags | OFlag::O_TRUNC,
+                });
+                out.push(Resolved::Dup { fd: 2, src: 1 });
+            } else {
+                return Err(ExecError::AmbiguousRedirect(target));
+            }
+        }
+        RedirOp::HereDoc { .. } | RedirOp::HereString => {}
+    }
+    Ok(())
+}
+
+/// `set -C`: `>` may not truncate an existing regular file.
+fn check_clobber(path: &str) -> Result<(), ExecError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Err(ExecError::Clobber(path.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// Opens a file for the shell itself (close-on-exec).
+fn open_for_shell(path: &str, flags: OFlag) -> Result<OwnedFd, ExecError> {
+    let flags = flags | OFlag::O_CLOEXEC;
+    nix::fcntl::open(path, flags, Mode::from_bits_truncate(CREATE_MODE))
+        .map_err(|e| ExecError::Redirect(path.to_string(), e))
+}
+
+/// Applies steps to an fd table (the shell opens the files).
+pub fn apply_to_table(steps: &[Resolved], table: &mut FdTable) -> Result<(), ExecError> {
+    for step in steps {
+        match step {
+            Resolved::Open { fd, path, flags } => {
+                let owned = open_for_shell(path, *flags)?;
+                table.set_owned(*fd, owned);
+            }
+            Resolved::Dup { fd, src } => {
+                if fd == src {
+                    if table.get(*src).is_none() {
+                        return Err(ExecError::BadFd(src.to_string()));
+                    }
+                    continue;
+                }
+                let entry = table
+                    .get(*src)
+                    .cloned()
+                    .ok_or_else(|| ExecError::BadFd(src.to_string()))?;
+                table.set(*fd, entry);
+            }
+            Resolved::Close { fd } => table.close(*fd),
+            Resolved::Content { fd, data } => {
+                let owned = syscalls::content_fd(data)
+                    .map_err(|e| ExecError::System("here-document".into(), e))?;
+                table.set_owned(*fd, owned);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Lowers steps to spawn ops in the child's fd space, where `table` has
+/// already been laid out. Descriptors the parent must keep open until the
+/// spawn returns are pushed onto `keep`.
+pub fn lower_to_ops(
+    steps: &[Resolved],
+    table: &FdTable,
+    ops: &mut Vec<SpawnOp>,
+    keep: &mut Vec<OwnedFd>,
+) -> Result<(), ExecError> {
+    let mut open_fds: Vec<RawFd> = table.iter().map(|(fd, _)| fd).collect();
+    for step in steps {
+        match step {
+            Resolved::Open { fd, path, flags } => {
+                ops.push(SpawnOp::Open {
+                    path: std::ffi::CString::new(path.as_bytes())
+                        .map_err(|_| ExecError::Redirect(path.clone(), Errno::EINVAL))?,
+                    flags: flags.bits(),
+                    mode: CREATE_MODE,
+                    fd: *fd,
+                });
+                open_fds.push(*fd);
+            }
+            Resolved::Dup { fd, src } => {
+                if !open_fds.contains(src) {
+                    return Err(ExecError::BadFd(src.to_string()));
+                }
+                if fd != src {
+                    ops.push(SpawnOp::Dup2 { src: *src, dst: *fd });
+                    open_fds.push(*fd);
+                }
+            }
+            Resolved::Close { fd } => {
+                ops.push(SpawnOp::Close(*fd));
+                open_fds.retain(|f| f != fd);
+            }
+            Resolved::Content { fd, data } => {
+                let owned = syscalls::content_fd(data)
+                    .and_then(syscalls::move_high)
+                    .map_err(|e| ExecError::System("here-document".into(), e))?;
+                ops.push(SpawnOp::Dup2 {
+                    src: owned.as_raw_fd(),
+                    dst: *fd,
+                });
+                keep.push(owned);
+                open_fds.push(*fd);
+            }
+        }
+    }
+    Ok(())
+}

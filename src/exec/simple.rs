@@ -1,0 +1,412 @@
+//! Simple commands: assignments, the choice between special builtin,
+//! function, builtin and external command, and the spawn of an external
+//! command from its plan.
+
+use std::ffi::CString;
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
+
+use nix::errno::Errno;
+
+use crate::builtins::{self, Builtin};
+use crate::expand;
+use crate::jobs;
+use crate::parser::ast::{AssignValue, Assignment, SimpleCommand};
+
+use super::backend;
+use super::error::ExecError;
+use super::eval::{Status, Unwind};
+use super::lookup::path_cstring;
+use super::redirect::{self, Resolved};
+use super::spawn::{Child, Program, Spawn, SpawnOp, SpawnStep};
+use super::state::Shell;
+
+/// What a command name resolves to.
+pub enum Target {
+    /// A special builtin (POSIX 2.14).
+    Special(Builtin),
+    /// A shell function.
+    Function(Arc<crate::parser::ast::FunctionDef>),
+    /// A regular builtin.
+    Builtin(Builtin),
+    /// Anything else: a program to execute.
+    External,
+}
+
+impl Shell {
+    /// Decides what `name` runs, in POSIX order.
+    pub fn classify(&self, name: &str) -> Target {
+        if let Some(b) = builtins::special(name) {
+            return Target::Special(b);
+        }
+        if let Some(f) = self.functions.get(name) {
+            return Target::Function(Arc::clone(f));
+        }
+        if let Some(b) = builtins::regular(name) {
+            return Target::Builtin(b);
+        }
+        Target::External
+    }
+
+    /// Runs a simple command in the foreground.
+    pub fn run_simple(&mut self, sc: &SimpleCommand) -> Status {
+        self.line = sc.span.line;
+        let words = match expand::expand_words(self, &sc.words) {
+            Ok(w) => w,
+            Err(e) => return self.fail(e.into()),
+        };
+        let Some(name) = words.first().cloned() else {
+            return self.run_assignments_only(sc);
+        };
+        match self.classify(&name) {
+            Target::Special(b) => {
+                let values = match self.expand_assignments(&sc.assignments) {
+                    Ok(v) => v,
+                    Err(e) => return self.fail(e),
+                };
+                self.trace(&values, &words);
+                for (name, value) in values {
+                    if let Err(e) = self.assign(&name, value) {
+                        return self.fail_special(e);
+                    }
+                }
+                self.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
+            }
+            Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
+                sh.with_redirects(&sc.redirects, |sh| sh.call_function(&f, words[1..].to_vec()))
+            }),
+            Target::Builtin(b) => self.with_temporary_assignments(sc, &words, |sh| {
+                sh.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
+            }),
+            Target::External => {
+                let values = match self.expand_assignments(&sc.assignments) {
+                    Ok(v) => v,
+                    Err(e) => return self.fail(e),
+                };
+                self.trace(&values, &words);
+                match self.start_external(&words, &values, &sc.redirects) {
+                    Ok(child) => Ok(jobs::wait_child(&child)),
+                    Err(e) => self.fail(e),
+                }
+            }
+        }
+    }
+
+    fn fail_special(&mut self, e: ExecError) -> Status {
+        let status = self.fail(e)?;
+        if self.options.interactive {
+            Ok(status)
+        } else {
+            Err(Unwind::Exit(status))
+        }
+    }
+
+    /// `a=1 b=2` with no command: assignments persist; redirections are
+    /// performed and undone; the status is that of the last command
+    /// substitution, or 0.
+    fn run_assignments_only(&mut self, sc: &SimpleCommand) -> Status {
+        self.last_status = 0;
+        let values = match self.expand_assignments(&sc.assignments) {
+            Ok(v) => v,
+            Err(e) => return self.fail(e),
+        };
+        let status = self.last_status;
+        self.trace(&values, &[]);
+        for (name, value) in values {
+            if let Err(e) = self.assign(&name, value) {
+                return self.fail_special(e);
+            }
+        }
+        if sc.redirects.is_empty() {
+            return Ok(status);
+        }
+        self.with_redirects(&sc.redirects, |_| Ok(status))
+    }
+
+    /// Expands the values of assignments, in order.
+    pub fn expand_assignments(
+        &mut self,
+        assignments: &[Assignment],
+    ) -> Result<Vec<(String, String)>, ExecError> {
+        let mut out = Vec::with_capacity(assignments.len());
+        for a in assignments {
+            let value = match &a.value {
+                AssignValue::Scalar(w) => expand::expand_string(self, w)?,
+                AssignValue::Array(_) => {
+                    return Err(ExecError::Builtin(
+                        format!("{}: arrays are not supported yet", a.name),
+                        1,
+                    ));
+                }
+            };
+            if a.index.is_some() {
+                return Err(ExecError::Builtin(
+                    format!("{}: arrays are not supported yet", a.name),
+                    1,
+                ));
+            }
+            let value = if a.append {
+                format!("{}{}", self.vars.get(&a.name).unwrap_or(""), value)
+            } else {
+                value
+            };
+            out.push((a.name.clone(), value));
+        }
+        Ok(out)
+    }
+
+    /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
+    pub fn assign(&mut self, name: &str, value: String) -> Result<(), ExecError> {
+        self.vars
+            .set(name, value)
+            .map_err(|e| ExecError::Readonly(e.0))?;
+        if self.options.allexport {
+            self.vars.export(name);
+        }
+        if name == "PATH" {
+            self.commands.clear();
+        }
+        Ok(())
+    }
+
+    /// Runs `body` with the command's assignments in effect (and exported)
+    /// only for its duration, as for regular builtins and functions.
+    fn with_temporary_assignments(
+        &mut self,
+        sc: &SimpleCommand,
+        words: &[String],
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
+        let values = match self.expand_assignments(&sc.assignments) {
+            Ok(v) => v,
+            Err(e) => return self.fail(e),
+        };
+        self.trace(&values, words);
+        if values.is_empty() {
+            return body(self);
+        }
+        self.vars.push_frame();
+        for (name, value) in values {
+            if self.vars.var(&name).is_some_and(|v| v.readonly) {
+                self.vars.pop_frame();
+                return self.fail(ExecError::Readonly(name));
+            }
+            self.vars.make_local(&name);
+            let _ = self.assign(&name, value);
+            self.vars.export(&name);
+        }
+        let r = body(self);
+        self.vars.pop_frame();
+        if self.vars.get("PATH").is_some() {
+            // A temporary PATH may have filled the cache with its own answers.
+            self.commands.clear();
+        }
+        r
+    }
+
+    /// `set -x`: prints the command about to run.
+    pub fn trace(&mut self, assignments: &[(String, String)], words: &[String]) {
+        if !self.options.xtrace {
+            return;
+        }
+        let ps4 = self.vars.get("PS4").unwrap_or("+ ").to_string();
+        let mut line = ps4;
+        let mut items: Vec<String> = assignments
+            .iter()
+            .map(|(n, v)| format!("{n}={}", crate::parser::unparse::quote(v)))
+            .collect();
+        items.extend(words.iter().map(|w| crate::parser::unparse::quote(w)));
+        line.push_str(&items.join(" "));
+        line.push('\n');
+        self.write_stderr(line.as_bytes());
+    }
+
+    /// Builds the plan of an external command in the current fd table, with
+    /// its redirections, and starts it.
+    pub fn start_external(
+        &mut self,
+        words: &[String],
+        assignments: &[(String, String)],
+        redirects: &[crate::parser::ast::Redirect],
+    ) -> Result<Child, ExecError> {
+        let steps = redirect::resolve(self, redirects)?;
+        let (spawn, keep) = self.plan_external(words, assignments, &steps)?;
+        let name = words.first().map(String::as_str).unwrap_or_default();
+        let r = self.spawn_plan(spawn, name);
+        drop(keep);
+        r
+    }
+
+    /// The plan of an external command: program, argv, environment and ops.
+    pub fn plan_external(
+        &mut self,
+        words: &[String],
+        assignments: &[(String, String)],
+        steps: &[Resolved],
+    ) -> Result<(Spawn, Vec<OwnedFd>), ExecError> {
+        let name = words.first().map(String::as_str).unwrap_or_default();
+        let program = self.resolve_program(name)?;
+        let mut spawn = Spawn::new(program);
+        for w in words {
+            spawn.arg(to_cstring(w));
+        }
+        for entry in self.environment_with(assignments) {
+            spawn.env(entry);
+        }
+        let mut ops = Vec::new();
+        let mut keep = Vec::new();
+        super::lower::lower_table(&self.fds, &mut ops, &mut keep)?;
+        redirect::lower_to_ops(steps, &self.fds, &mut ops, &mut keep)?;
+        let defaults = self.signals_to_default();
+        if !defaults.is_empty() {
+            ops.push(SpawnOp::SigDefault(defaults));
+        }
+        for op in ops {
+            spawn.op(op);
+        }
+        Ok((spawn, keep))
+    }
+
+    fn resolve_program(&mut self, name: &str) -> Result<Program, ExecError> {
+        if name.contains('/') {
+            return Ok(Program::Path(to_cstring(name)));
+        }
+        let path_var = self.vars.get("PATH").map(str::to_string);
+        match self.commands.resolve(name, path_var.as_deref()) {
+            Some(resolved) => Ok(resolved.program()),
+            None => Err(ExecError::CommandNotFound(name.to_string())),
+        }
+    }
+
+    /// Starts a plan; maps failures to the shell's errors, and runs a file
+    /// the kernel refuses (no `#!`) as a pidsh script.
+    pub fn spawn_plan(&mut self, spawn: Spawn, name: &str) -> Result<Child, ExecError> {
+        match backend::current().spawn(&spawn) {
+            Ok(child) => Ok(child),
+            Err(e) => match (e.step, e.errno) {
+                (SpawnStep::Exec, Errno::ENOENT) if matches!(spawn.program(), Program::Fd(_)) => {
+                    // A `#!` script run through a close-on-exec template fd
+                    // cannot be reopened by its interpreter: use the path.
+                    self.commands.forget_template(name);
+                    let program = self.resolve_program(name)?;
+                    let mut again = Spawn::new(program);
+                    rebuild(&spawn, &mut again);
+                    self.spawn_plan(again, name)
+                }
+                (SpawnStep::Exec, Errno::ENOEXEC) => self.spawn_as_script(&spawn, name),
+                (SpawnStep::Exec, Errno::ENOENT) if name.contains('/') => {
+                    Err(ExecError::NoSuchFile(name.to_string()))
+                }
+                (SpawnStep::Exec, Errno::ENOENT) => Err(ExecError::CommandNotFound(name.to_string())),
+                (SpawnStep::Exec, Errno::EACCES) if std::path::Path::new(&self.program_path(&spawn, name)).is_dir() => {
+                    Err(ExecError::CannotExecute(name.to_string(), Errno::EISDIR))
+                }
+                (SpawnStep::Exec, errno) => Err(ExecError::CannotExecute(name.to_string(), errno)),
+                (SpawnStep::Op(i), errno) => Err(op_error(&spawn, i, errno)),
+                (_, errno) => Err(ExecError::System(name.to_string(), errno)),
+            },
+        }
+    }
+
+    fn program_path(&self, spawn: &Spawn, name: &str) -> String {
+        match spawn.program() {
+            Program::Path(p) => p.to_string_lossy().into_owned(),
+            Program::Fd(_) => name.to_string(),
+        }
+    }
+
+    /// ENOEXEC: the file is a script without `#!`; run it with pidsh itself.
+    fn spawn_as_script(&mut self, spawn: &Spawn, name: &str) -> Result<Child, ExecError> {
+        let Some(exe) = self.self_exe.clone() else {
+            return Err(ExecError::CannotExecute(name.to_string(), Errno::ENOEXEC));
+        };
+        let script = self.program_path(spawn, name);
+        let script = if script.contains('/') {
+            script
+        } else {
+            let path_var = self.vars.get("PATH").map(str::to_string);
+            super::lookup::search_path(name, path_var.as_deref())
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or(script)
+        };
+        let mut again = Spawn::new(Program::Path(path_cstring(&exe)));
+        again.arg(to_cstring(&exe.to_string_lossy()));
+        again.arg(to_cstring(&script));
+        for a in spawn.argv().iter().skip(1) {
+            again.arg(a.clone());
+        }
+        for e in spawn.envp() {
+            again.env(e.clone());
+        }
+        for op in spawn.ops() {
+            again.op(op.clone());
+        }
+        backend::current()
+            .spawn(&again)
+            .map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
+    }
+
+    /// The environment for a child: exported variables plus `assignments`.
+    pub fn environment_with(&mut self, assignments: &[(String, String)]) -> Vec<CString> {
+        let base = self.vars.environment_cstrings();
+        if assignments.is_empty() {
+            return base.as_ref().clone();
+        }
+        let mut env: Vec<CString> = base
+            .iter()
+            .filter(|e| {
+                let bytes = e.as_bytes();
+                !assignments.iter().any(|(n, _)| {
+                    bytes.starts_with(n.as_bytes()) && bytes.get(n.len()) == Some(&b'=')
+                })
+            })
+            .cloned()
+            .collect();
+        for (n, v) in assignments {
+            env.push(to_cstring(&format!("{n}={v}")));
+        }
+        env
+    }
+
+    /// Signals the shell ignores or catches that a child must see at their
+    /// default (SIGPIPE always: the Rust runtime ignores it in the shell).
+    pub fn signals_to_default(&self) -> Vec<i32> {
+        let mut v = vec![libc::SIGPIPE];
+        if self.options.interactive {
+            v.extend([libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]);
+        }
+        v.retain(|s| !self.ignored_signals.contains(s));
+        v
+    }
+}
+
+fn rebuild(from: &Spawn, to: &mut Spawn) {
+    for a in from.argv() {
+        to.arg(a.clone());
+    }
+    for e in from.envp() {
+        to.env(e.clone());
+    }
+    for op in from.ops() {
+        to.op(op.clone());
+    }
+}
+
+fn op_error(spawn: &Spawn, index: usize, errno: Errno) -> ExecError {
+    match spawn.ops().get(index) {
+        Some(SpawnOp::Open { path, .. }) => {
+            ExecError::Redirect(path.to_string_lossy().into_owned(), errno)
+        }
+        Some(SpawnOp::Dup2 { src, .. }) if errno == Errno::EBADF => ExecError::BadFd(src.to_string()),
+        Some(op) => ExecError::System(op.to_string(), errno),
+        None => ExecError::System("spawn".into(), errno),
+    }
+}
+
+/// A C string from shell text (a NUL cannot occur in shell words; it is
+/// cut there if it does).
+pub fn to_cstring(s: &str) -> CString {
+    let bytes = s.as_bytes();
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    CString::new(&bytes[..end]).unwrap_or_default()
+}

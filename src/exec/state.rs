@@ -1,0 +1,358 @@
+//! The execution state: everything a shell context carries — variables,
+//! functions, aliases, options, positional parameters, the fd table, the
+//! command cache, jobs. One value that can be cloned to make a subshell
+//! environment.
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::sync::Arc;
+
+use crate::parser::Aliases;
+use crate::parser::ast::FunctionDef;
+
+use super::fdtable::FdTable;
+use super::lookup::CommandCache;
+use crate::jobs::JobTable;
+
+/// One shell variable.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Var {
+    /// The value; `None` for a name declared (`export x`, `local x`) but unset.
+    pub value: Option<String>,
+    /// Passed to children's environment.
+    pub exported: bool,
+    /// Assignments fail.
+    pub readonly: bool,
+}
+
+/// The variables of a context, with the save stack that implements `local`.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    map: HashMap<String, Var>,
+    /// The environment for children, built once per change of an exported
+    /// variable rather than once per spawn.
+    env_cache: Option<Arc<Vec<CString>>>,
+    /// One frame per active function call: the values `local` shadowed.
+    frames: Vec<Vec<(String, Option<Var>)>>,
+}
+
+/// Why an assignment failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadonlyError(pub String);
+
+impl std::fmt::Display for ReadonlyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: readonly variable", self.0)
+    }
+}
+
+impl Vars {
+    /// The variable's value, if set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.map.get(name).and_then(|v| v.value.as_deref())
+    }
+
+    /// The whole variable record.
+    pub fn var(&self, name: &str) -> Option<&Var> {
+        self.map.get(name)
+    }
+
+    /// Sets a value, keeping attributes; fails on a readonly variable.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) -> Result<(), ReadonlyError> {
+        match self.map.get_mut(name) {
+            Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
+            Some(v) => {
+                v.value = Some(value.into());
+                if v.exported {
+                    self.env_cache = None;
+                }
+                Ok(())
+            }
+            None => {
+                self.map.insert(
+                    name.to_string(),
+                    Var {
+                        value: Some(value.into()),
+                        ..Var::default()
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes a variable; fails on a readonly one.
+    pub fn unset(&mut self, name: &str) -> Result<(), ReadonlyError> {
+        match self.map.get(name) {
+            Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
+            Some(_) => {
+                self.map.remove(name);
+                self.env_cache = None;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Marks for export (creating the name unset if needed).
+    pub fn export(&mut self, name: &str) {
+        self.env_cache = None;
+        self.map.entry(name.to_string()).or_default().exported = true;
+    }
+
+    /// Removes the export attribute.
+    pub fn unexport(&mut self, name: &str) {
+        self.env_cache = None;
+        if let Some(v) = self.map.get_mut(name) {
+            v.exported = false;
+        }
+    }
+
+    /// Marks readonly (creating the name unset if needed).
+    pub fn make_readonly(&mut self, name: &str) {
+        self.map.entry(name.to_string()).or_default().readonly = true;
+    }
+
+    /// All variables, unsorted.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
+        self.map.iter()
+    }
+
+    /// `NAME=value` for every exported variable that has a value.
+    pub fn environment(&self) -> Vec<(String, String)> {
+        self.map
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.clone(), val.clone())))
+            .collect()
+    }
+
+    /// The environment as C strings, cached until an exported variable changes.
+    pub fn environment_cstrings(&mut self) -> Arc<Vec<CString>> {
+        if let Some(cache) = &self.env_cache {
+            return Arc::clone(cache);
+        }
+        let env: Vec<CString> = self
+            .environment()
+            .into_iter()
+            .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok())
+            .collect();
+        let env = Arc::new(env);
+        self.env_cache = Some(Arc::clone(&env));
+        env
+    }
+
+    /// Enters a function call: a new frame for `local`.
+    pub fn push_frame(&mut self) {
+        self.frames.push(Vec::new());
+    }
+
+    /// Leaves a function call: restores what its `local`s shadowed.
+    pub fn pop_frame(&mut self) {
+        if let Some(frame) = self.frames.pop() {
+            self.env_cache = None;
+            for (name, old) in frame.into_iter().rev() {
+                match old {
+                    Some(v) => {
+                        self.map.insert(name, v);
+                    }
+                    None => {
+                        self.map.remove(&name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a function call is active (so `local` is allowed).
+    pub fn in_function(&self) -> bool {
+        !self.frames.is_empty()
+    }
+
+    /// `local name`: saves the current value in the innermost frame (once
+    /// per frame) so that it is restored when the function returns. The
+    /// variable keeps its value until assigned, as in bash? No: like bash, a
+    /// plain `local x` makes `x` unset-but-declared in the function.
+    pub fn make_local(&mut self, name: &str) {
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
+        if frame.iter().any(|(n, _)| n == name) {
+            return;
+        }
+        let old = self.map.get(name).cloned();
+        self.env_cache = None;
+        frame.push((name.to_string(), old.clone()));
+        let exported = old.map(|v| v.exported).unwrap_or(false);
+        self.map.insert(
+            name.to_string(),
+            Var {
+                value: None,
+                exported,
+                readonly: false,
+            },
+        );
+    }
+}
+
+/// Shell options (`set -o …`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Options {
+    pub allexport: bool,
+    pub notify: bool,
+    pub noclobber: bool,
+    pub errexit: bool,
+    pub noglob: bool,
+    pub hashall: bool,
+    pub monitor: bool,
+    pub noexec: bool,
+    pub nounset: bool,
+    pub verbose: bool,
+    pub xtrace: bool,
+    pub pipefail: bool,
+    pub interactive: bool,
+    pub ignoreeof: bool,
+    pub posix: bool,
+    pub vi: bool,
+    pub emacs: bool,
+}
+
+/// The table of `-o` names and single-letter flags.
+pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
+    ("allexport", Some('a')),
+    ("notify", Some('b')),
+    ("noclobber", Some('C')),
+    ("errexit", Some('e')),
+    ("noglob", Some('f')),
+    ("hashall", Some('h')),
+    ("monitor", Some('m')),
+    ("noexec", Some('n')),
+    ("nounset", Some('u')),
+    ("verbose", Some('v')),
+    ("xtrace", Some('x')),
+    ("emacs", None),
+    ("ignoreeof", None),
+    ("pipefail", None),
+    ("posix", None),
+    ("vi", None),
+];
+
+impl Options {
+    /// The flag behind an option name.
+    pub fn by_name(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "allexport" => &mut self.allexport,
+            "notify" => &mut self.notify,
+            "noclobber" => &mut self.noclobber,
+            "errexit" => &mut self.errexit,
+            "noglob" => &mut self.noglob,
+            "hashall" => &mut self.hashall,
+            "monitor" => &mut self.monitor,
+            "noexec" => &mut self.noexec,
+            "nounset" => &mut self.nounset,
+            "verbose" => &mut self.verbose,
+            "xtrace" => &mut self.xtrace,
+            "pipefail" => &mut self.pipefail,
+            "ignoreeof" => &mut self.ignoreeof,
+            "posix" => &mut self.posix,
+            "vi" => &mut self.vi,
+            "emacs" => &mut self.emacs,
+            _ => return None,
+        })
+    }
+
+    /// The option name behind a single-letter flag.
+    pub fn name_of_letter(letter: char) -> Option<&'static str> {
+        OPTION_NAMES
+            .iter()
+            .find(|(_, l)| *l == Some(letter))
+            .map(|(n, _)| *n)
+    }
+
+    /// Current value of a named option.
+    pub fn get(&self, name: &str) -> bool {
+        let mut copy = self.clone();
+        copy.by_name(name).map(|b| *b).unwrap_or(false)
+    }
+
+    /// `$-`.
+    pub fn flags(&self) -> String {
+        let mut s: String = OPTION_NAMES
+            .iter()
+            .filter_map(|(n, l)| l.filter(|_| self.get(n)))
+            .collect();
+        if self.interactive {
+            s.push('i');
+        }
+        s
+    }
+}
+
+/// What a trap does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrapAction {
+    /// Run this command text.
+    Command(String),
+    /// `trap '' SIG`: ignore.
+    Ignore,
+}
+
+/// The whole state of one shell context.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    /// Variables.
+    pub vars: Vars,
+    /// Functions by name.
+    pub functions: HashMap<String, Arc<FunctionDef>>,
+    /// Aliases.
+    pub aliases: Aliases,
+    /// Options.
+    pub options: Options,
+    /// `$0`.
+    pub arg0: String,
+    /// `$1 …`.
+    pub positional: Vec<String>,
+    /// `$?`.
+    pub last_status: i32,
+    /// `$!`.
+    pub last_bg_pid: Option<i32>,
+    /// `$$`: the pid of the top-level shell (subshells keep it).
+    pub shell_pid: i32,
+    /// File descriptors as this context sees them.
+    pub fds: FdTable,
+    /// Resolved commands (`hash`).
+    pub commands: CommandCache,
+    /// Background jobs.
+    pub jobs: JobTable,
+    /// Traps by signal number (0 = EXIT).
+    pub traps: HashMap<i32, TrapAction>,
+    /// Name used in messages (`pidsh`, or the script path).
+    pub error_prefix: String,
+    /// Line of the command being run, for messages and `$LINENO`.
+    pub line: u32,
+    /// Nesting of loops, for `break`/`continue`.
+    pub loop_depth: u32,
+    /// Nesting of function calls, for `return` and the recursion limit.
+    pub call_depth: u32,
+    /// Nesting of `.` scripts, for `return`.
+    pub source_depth: u32,
+    /// Inside a subshell environment (`exit` ends only it).
+    pub subshell_depth: u32,
+    /// Set while running a condition (`if`, `while`, `&&` …): `set -e` is off there.
+    pub errexit_suppressed: u32,
+    /// The directory to return to when this subshell ends (it ran `cd`).
+    pub cwd_to_restore: Option<Arc<std::os::fd::OwnedFd>>,
+    /// The umask to restore when this subshell ends (it ran `umask`).
+    pub umask_to_restore: Option<u32>,
+    /// Signals that were ignored when the shell started: they stay ignored
+    /// for children (POSIX), and `trap` cannot catch them.
+    pub ignored_signals: Vec<i32>,
+    /// The path of the running shell executable, for self-spawns.
+    pub self_exe: Option<std::path::PathBuf>,
+    /// `getopts`' position within a bundled argument.
+    pub getopts_char: usize,
+    /// Set by `exec` without a command: the redirections around it become
+    /// the shell's own instead of being undone.
+    pub persist_redirections: bool,
+}

@@ -1,0 +1,87 @@
+//! Descriptor-level syscall wrappers the evaluator needs: writing through
+//! raw shell fds, here-document contents, moving descriptors out of the
+//! way of the numbers users name.
+
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+
+use nix::errno::Errno;
+use nix::fcntl::{FcntlArg, fcntl};
+
+/// Descriptors the shell holds for its own purposes live at or above this
+/// number, out of the way of `3>file`-style numbers.
+pub const HIGH_FD: RawFd = 100;
+
+/// Writes all of `data` to a raw descriptor.
+pub fn write_all(fd: RawFd, mut data: &[u8]) -> Result<(), Errno> {
+    // SAFETY: the descriptor belongs to the shell's fd table, which keeps it
+    // open for the duration of this call; a stale number fails with EBADF.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    while !data.is_empty() {
+        match nix::unistd::write(fd, data) {
+            Ok(n) => data = &data[n..],
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Reads up to `buf.len()` bytes from a raw descriptor.
+pub fn read(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    loop {
+        // SAFETY: as in `write_all`: the table keeps the descriptor open.
+        let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+        match nix::unistd::read(borrowed, buf) {
+            Err(Errno::EINTR) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// A descriptor positioned at the start of `data` (a memfd).
+pub fn content_fd(data: &[u8]) -> Result<OwnedFd, Errno> {
+    let fd = nix::sys::memfd::memfd_create("pidsh-here-doc", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)?;
+    write_all(fd.as_raw_fd(), data)?;
+    nix::unistd::lseek(&fd, 0, nix::unistd::Whence::SeekSet)?;
+    Ok(fd)
+}
+
+/// Duplicates `fd` to a close-on-exec descriptor numbered at least [`HIGH_FD`].
+pub fn dup_high(fd: RawFd) -> Result<OwnedFd, Errno> {
+    // SAFETY: F_DUPFD_CLOEXEC only reads the descriptor; an invalid one fails.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    let new = fcntl(borrowed, FcntlArg::F_DUPFD_CLOEXEC(HIGH_FD))?;
+    // SAFETY: fcntl just returned this new descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+/// Moves a descriptor to [`HIGH_FD`] or above (closing the original).
+pub fn move_high(fd: OwnedFd) -> Result<OwnedFd, Errno> {
+    if fd.as_raw_fd() >= HIGH_FD {
+        return Ok(fd);
+    }
+    dup_high(fd.as_raw_fd())
+}
+
+/// A close-on-exec pipe: (read, write). Low numbers are fine: lowering
+/// resolves any clash between sources and targets.
+pub fn pipe() -> Result<(OwnedFd, OwnedFd), Errno> {
+    nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+}
+
+/// Whether `fd` is open in this process without close-on-exec.
+pub fn is_open_without_cloexec(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD on any number is harmless; a closed one answers EBADF.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    match fcntl(borrowed, FcntlArg::F_GETFD) {
+        Ok(flags) => flags & libc::FD_CLOEXEC == 0,
+        Err(_) => false,
+    }
+}
+
+/// Borrows a raw descriptor number for a call that only inspects it.
+pub fn borrow(fd: RawFd) -> BorrowedFd<'static> {
+    // SAFETY: callers only pass the result to calls that inspect the
+    // descriptor (isatty, fstat); a closed number makes them fail with EBADF.
+    unsafe { BorrowedFd::borrow_raw(fd) }
+}

@@ -1,0 +1,186 @@
+//! Word expansion (POSIX XCU 2.6): tilde, parameters, command substitution,
+//! arithmetic, field splitting, pathname expansion and quote removal.
+//!
+//! Knows nothing of spawning: command substitution and variables are
+//! reached through the [`ExpandEnv`] trait, which the evaluator implements.
+
+pub mod arith;
+pub mod pattern;
+mod param;
+mod split;
+
+use std::fmt;
+
+use crate::parser::ast::{List, Word, WordPart};
+
+pub use param::{evaluate_text as arith_text, is_name};
+pub use split::Piece;
+
+/// What expansion needs from the shell.
+pub trait ExpandEnv {
+    /// A variable's value, if set.
+    fn var(&self, name: &str) -> Option<String>;
+    /// Assigns a variable (`${x:=w}`, arithmetic).
+    fn set_var(&mut self, name: &str, value: String) -> Result<(), String>;
+    /// `$1 …`.
+    fn positional(&self) -> Vec<String>;
+    /// `$0`.
+    fn arg0(&self) -> String;
+    /// `$?`, `$-`, `$$`, `$!` (and `$LINENO`-like specials): `None` when unset.
+    fn special(&self, name: char) -> Option<String>;
+    /// Runs `$(…)`: its standard output, trailing newlines removed.
+    fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError>;
+    /// `set -u`.
+    fn nounset(&self) -> bool;
+    /// `set -f`.
+    fn noglob(&self) -> bool;
+    /// A user's home directory, for `~user`.
+    fn home_of(&self, user: &str) -> Option<String>;
+}
+
+/// An expansion failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandError {
+    /// The message, e.g. `x: parameter not set`.
+    pub message: String,
+    /// The exit status it carries.
+    pub status: i32,
+}
+
+impl ExpandError {
+    /// An error with status 1.
+    pub fn new(message: impl Into<String>) -> ExpandError {
+        ExpandError {
+            message: message.into(),
+            status: 1,
+        }
+    }
+}
+
+impl fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ExpandError {}
+
+/// Expands command words into fields: all expansions, field splitting,
+/// pathname expansion, quote removal.
+pub fn expand_words(env: &mut dyn ExpandEnv, words: &[Word]) -> Result<Vec<String>, ExpandError> {
+    let mut out = Vec::new();
+    for word in words {
+        expand_word_into(env, word, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Expands one word into zero or more fields.
+pub fn expand_word_into(
+    env: &mut dyn ExpandEnv,
+    word: &Word,
+    out: &mut Vec<String>,
+) -> Result<(), ExpandError> {
+    let groups = param::expand_parts(env, &word.parts, false)?;
+    let ifs = env.var("IFS");
+    let ifs = ifs.as_deref().unwrap_or(" \t\n");
+    for group in groups {
+        for field in split::split_fields(&group, ifs) {
+            glob_field(env, &field, out);
+        }
+    }
+    Ok(())
+}
+
+/// Expands a word to one string: no field splitting, no pathname expansion
+/// (assignments, redirection targets, `case` subjects, here-strings).
+pub fn expand_string(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, ExpandError> {
+    let groups = param::expand_parts(env, &word.parts, false)?;
+    Ok(join_groups(&groups, " "))
+}
+
+/// Expands parts as inside double quotes (here-document bodies).
+pub fn expand_quoted_parts(env: &mut dyn ExpandEnv, parts: &[WordPart]) -> Result<String, ExpandError> {
+    let groups = param::expand_parts(env, parts, true)?;
+    Ok(join_groups(&groups, " "))
+}
+
+/// Expands a word into a pattern text: quoted characters are escaped with
+/// a backslash so that [`pattern::Pattern`] matches them literally.
+pub fn expand_pattern(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, ExpandError> {
+    let groups = param::expand_parts(env, &word.parts, false)?;
+    let mut out = String::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for piece in group {
+            if piece.quoted {
+                out.push_str(&pattern::escape(&piece.text));
+            } else {
+                out.push_str(&piece.text);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn join_groups(groups: &[Vec<Piece>], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        for piece in group {
+            out.push_str(&piece.text);
+        }
+    }
+    out
+}
+
+/// Pathname expansion of one field, or its quote-removed text.
+fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
+    let plain: String = field.iter().map(|p| p.text.as_str()).collect();
+    let active = !env.noglob()
+        && field
+            .iter()
+            .any(|p| !p.quoted && p.text.contains(['*', '?', '[']));
+    if !active {
+        out.push(plain);
+        return;
+    }
+    let mut pattern = String::new();
+    for piece in field {
+        if piece.quoted {
+            pattern.push_str(&glob::Pattern::escape(&piece.text));
+        } else {
+            pattern.push_str(&piece.text);
+        }
+    }
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    let mut matches: Vec<String> = match glob::glob_with(&pattern, options) {
+        Ok(paths) => paths
+            .filter_map(Result::ok)
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if matches.is_empty() {
+        out.push(plain);
+        return;
+    }
+    // glob prints `./x` as `x`; keep the user's spelling of a leading `./`.
+    if pattern.starts_with("./") {
+        for m in &mut matches {
+            if !m.starts_with("./") {
+                m.insert_str(0, "./");
+            }
+        }
+    }
+    matches.sort();
+    out.extend(matches);
+}

@@ -1,0 +1,479 @@
+//! Expansion of word parts into groups of pieces: parameters (every POSIX
+//! `${…}` form and the common bash ones), command substitution, arithmetic
+//! and tilde. Groups are separated where `"$@"` separates fields.
+
+use crate::parser::ast::{ParamExp, ParamOp, ReplaceMode, Word, WordPart};
+
+use super::arith::{self, ArithVars};
+use super::pattern::Pattern;
+use super::split::Piece;
+use super::{ExpandEnv, ExpandError, expand_pattern};
+
+/// Expanded pieces, grouped into the fields `"$@"` forces.
+pub(super) type Groups = Vec<Vec<Piece>>;
+
+struct Builder {
+    groups: Groups,
+    quoted: bool,
+}
+
+impl Builder {
+    fn new(quoted: bool) -> Builder {
+        Builder {
+            groups: vec![Vec::new()],
+            quoted,
+        }
+    }
+
+    fn push(&mut self, piece: Piece) {
+        if let Some(last) = self.groups.last_mut() {
+            last.push(piece);
+        }
+    }
+
+    fn push_value(&mut self, text: String) {
+        let piece = if self.quoted {
+            Piece::quoted(text)
+        } else {
+            Piece::expanded(text)
+        };
+        self.push(piece);
+    }
+
+    fn break_group(&mut self) {
+        self.groups.push(Vec::new());
+    }
+
+    fn append(&mut self, mut other: Groups) {
+        if other.is_empty() {
+            return;
+        }
+        let first = other.remove(0);
+        if let Some(last) = self.groups.last_mut() {
+            last.extend(first);
+        }
+        self.groups.extend(other);
+    }
+}
+
+/// Expands `parts`; `quoted` means inside double quotes.
+pub(super) fn expand_parts(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    quoted: bool,
+) -> Result<Groups, ExpandError> {
+    let mut b = Builder::new(quoted);
+    for part in parts {
+        match part {
+            WordPart::Literal(s) if quoted => b.push(Piece::quoted(s.clone())),
+            WordPart::Literal(s) => b.push(Piece::literal(s.clone())),
+            WordPart::Quoted(s) => b.push(Piece::quoted(s.clone())),
+            WordPart::DoubleQuoted(inner) => {
+                if inner.is_empty() {
+                    b.push(Piece::quoted(""));
+                } else {
+                    b.append(expand_parts(env, inner, true)?);
+                }
+            }
+            WordPart::Param(p) => expand_param(env, p, &mut b)?,
+            WordPart::CommandSub(list) => {
+                let text = env.command_substitution(list)?;
+                b.push_value(text);
+            }
+            WordPart::Arith(expr) => {
+                let value = eval_arith(env, expr)?;
+                b.push_value(value.to_string());
+            }
+            WordPart::Tilde(user) => {
+                let home = if user.is_empty() {
+                    env.var("HOME")
+                } else {
+                    env.home_of(user)
+                };
+                match home {
+                    Some(h) => b.push(Piece::quoted(h)),
+                    None => b.push(Piece::literal(format!("~{user}"))),
+                }
+            }
+            WordPart::ProcessSub(..) => {
+                return Err(ExpandError::new("process substitution is not supported yet"));
+            }
+        }
+    }
+    Ok(b.groups)
+}
+
+/// Evaluates an arithmetic word.
+pub(super) fn eval_arith(env: &mut dyn ExpandEnv, expr: &Word) -> Result<i64, ExpandError> {
+    let text = super::expand_string(env, expr)?;
+    evaluate_text(env, &text)
+}
+
+/// Evaluates arithmetic text against the shell's variables.
+pub fn evaluate_text(env: &mut dyn ExpandEnv, text: &str) -> Result<i64, ExpandError> {
+    struct Vars<'a>(&'a mut dyn ExpandEnv);
+    impl ArithVars for Vars<'_> {
+        fn get(&mut self, name: &str) -> Option<String> {
+            self.0.var(name)
+        }
+        fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
+            self.0.set_var(name, value.to_string())
+        }
+    }
+    arith::evaluate(text, &mut Vars(env)).map_err(|e| ExpandError::new(e.to_string()))
+}
+
+/// The value of a parameter: one string, several (`$@`), or unset.
+enum Value {
+    Unset,
+    One(String),
+    Many(Vec<String>, bool),
+}
+
+impl Value {
+    fn is_set(&self) -> bool {
+        !matches!(self, Value::Unset)
+    }
+
+    fn is_null(&self) -> bool {
+        match self {
+            Value::Unset => true,
+            Value::One(s) => s.is_empty(),
+            Value::Many(v, _) => v.iter().all(String::is_empty),
+        }
+    }
+}
+
+fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
+    let name = p.name.as_str();
+    let mut value = lookup_name(env, name);
+    if p.indirect && !matches!(p.op, ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. }) {
+        value = match value {
+            Value::One(target) if !target.is_empty() => lookup_name(env, &target),
+            Value::One(_) | Value::Unset => {
+                return Err(ExpandError::new(format!("{name}: invalid indirect expansion")));
+            }
+            Value::Many(v, at) => Value::Many(v, at),
+        };
+    }
+    Ok(value)
+}
+
+fn lookup_name(env: &mut dyn ExpandEnv, name: &str) -> Value {
+    match name {
+        "@" => Value::Many(env.positional(), true),
+        "*" => Value::Many(env.positional(), false),
+        "#" => Value::One(env.positional().len().to_string()),
+        "0" => Value::One(env.arg0()),
+        _ if name.chars().all(|c| c.is_ascii_digit()) => {
+            let n: usize = name.parse().unwrap_or(usize::MAX);
+            match env.positional().get(n.wrapping_sub(1)) {
+                Some(v) => Value::One(v.clone()),
+                None => Value::Unset,
+            }
+        }
+        _ if name.len() == 1 && !name.starts_with(|c: char| c.is_alphanumeric() || c == '_') => {
+            match name.chars().next().and_then(|c| env.special(c)) {
+                Some(v) => Value::One(v),
+                None => Value::Unset,
+            }
+        }
+        _ => match env.var(name) {
+            Some(v) => Value::One(v),
+            None => Value::Unset,
+        },
+    }
+}
+
+fn join_star(env: &dyn ExpandEnv, items: &[String]) -> String {
+    let sep = match env.var("IFS") {
+        Some(ifs) => ifs.chars().next().map(String::from).unwrap_or_default(),
+        None => " ".to_string(),
+    };
+    items.join(&sep)
+}
+
+fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Result<(), ExpandError> {
+    let value = lookup(env, p)?;
+    let name = p.name.as_str();
+    match &p.op {
+        ParamOp::Plain => {
+            check_unset(env, p, &value)?;
+            push(env, b, value);
+        }
+        ParamOp::Length => {
+            check_unset(env, p, &value)?;
+            let n = match value {
+                Value::Many(v, _) => v.len(),
+                Value::One(s) => s.chars().count(),
+                Value::Unset => 0,
+            };
+            b.push_value(n.to_string());
+        }
+        ParamOp::Default { colon, word } | ParamOp::Alternative { colon, word } => {
+            let present = if *colon { !value.is_null() } else { value.is_set() };
+            let use_word = matches!(p.op, ParamOp::Default { .. }) != present;
+            if use_word {
+                let groups = expand_parts(env, &word.parts, b.quoted)?;
+                push_groups(b, groups);
+            } else if present {
+                push(env, b, value);
+            } else if b.quoted {
+                b.push(Piece::quoted(""));
+            }
+        }
+        ParamOp::Assign { colon, word } => {
+            let present = if *colon { !value.is_null() } else { value.is_set() };
+            if present {
+                push(env, b, value);
+            } else {
+                if !is_name(name) {
+                    return Err(ExpandError::new(format!("${name}: cannot assign in this way")));
+                }
+                let text = super::expand_string(env, word)?;
+                env.set_var(name, text.clone()).map_err(ExpandError::new)?;
+                b.push_value(text);
+            }
+        }
+        ParamOp::Error { colon, word } => {
+            let present = if *colon { !value.is_null() } else { value.is_set() };
+            if present {
+                push(env, b, value);
+            } else {
+                let msg = super::expand_string(env, word)?;
+                let msg = if msg.is_empty() {
+                    "parameter null or not set".to_string()
+                } else {
+                    msg
+                };
+                return Err(ExpandError::new(format!("{name}: {msg}")));
+            }
+        }
+        ParamOp::RemovePrefix { longest, pattern } | ParamOp::RemoveSuffix { longest, pattern } => {
+            check_unset(env, p, &value)?;
+            let pat = Pattern::new(&expand_pattern(env, pattern)?);
+            let prefix = matches!(p.op, ParamOp::RemovePrefix { .. });
+            let strip = |s: String| -> String {
+                if prefix {
+                    match pat.match_prefix(&s, *longest) {
+                        Some(n) => s[n..].to_string(),
+                        None => s,
+                    }
+                } else {
+                    match pat.match_suffix(&s, *longest) {
+                        Some(n) => s[..n].to_string(),
+                        None => s,
+                    }
+                }
+            };
+            push(env, b, map_value(value, strip));
+        }
+        ParamOp::Replace {
+            mode,
+            pattern,
+            replacement,
+        } => {
+            check_unset(env, p, &value)?;
+            let pat = Pattern::new(&expand_pattern(env, pattern)?);
+            let rep = super::expand_string(env, replacement)?;
+            push(env, b, map_value(value, |s| replace(&pat, *mode, &rep, &s)));
+        }
+        ParamOp::Substring { offset, length } => {
+            check_unset(env, p, &value)?;
+            let off = eval_arith(env, offset)?;
+            let len = match length {
+                Some(l) => Some(eval_arith(env, l)?),
+                None => None,
+            };
+            let value = match value {
+                Value::Many(items, at) => {
+                    let mut all = items;
+                    if off == 0 {
+                        all.insert(0, env.arg0());
+                    } else {
+                        all.insert(0, String::new());
+                    }
+                    let start = if off < 0 { all.len() as i64 - 1 + off + 1 } else { off };
+                    Value::Many(slice(&all, start.max(0), len)?, at)
+                }
+                Value::One(s) => {
+                    let chars: Vec<char> = s.chars().collect();
+                    let start = if off < 0 { chars.len() as i64 + off } else { off };
+                    if start < 0 {
+                        Value::One(String::new())
+                    } else {
+                        Value::One(slice(&chars, start, len)?.into_iter().collect())
+                    }
+                }
+                Value::Unset => Value::Unset,
+            };
+            push(env, b, value);
+        }
+        ParamOp::Case { upper, all, pattern } => {
+            check_unset(env, p, &value)?;
+            let pat_text = expand_pattern(env, pattern)?;
+            let pat = if pat_text.is_empty() {
+                None
+            } else {
+                Some(Pattern::new(&pat_text))
+            };
+            let convert = |s: String| change_case(&s, *upper, *all, pat.as_ref());
+            push(env, b, map_value(value, convert));
+        }
+        ParamOp::Transform { op } => {
+            check_unset(env, p, &value)?;
+            let op = *op;
+            let transformed = match op {
+                'Q' => map_value(value, |s| crate::parser::unparse::quote(&s)),
+                'U' => map_value(value, |s| s.to_uppercase()),
+                'L' => map_value(value, |s| s.to_lowercase()),
+                'u' => map_value(value, |s| change_case(&s, true, false, None)),
+                'E' => map_value(value, |s| {
+                    let mut out = Vec::new();
+                    crate::builtins::decode_escapes(&s, &mut out);
+                    String::from_utf8_lossy(&out).into_owned()
+                }),
+                _ => return Err(ExpandError::new(format!("${{{name}@{op}}}: bad substitution"))),
+            };
+            push(env, b, transformed);
+        }
+        ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. } => {
+            return Err(ExpandError::new(format!("${{!{name}…}}: bad substitution")));
+        }
+    }
+    Ok(())
+}
+
+fn slice<T: Clone>(items: &[T], start: i64, len: Option<i64>) -> Result<Vec<T>, ExpandError> {
+    let start = (start.max(0) as usize).min(items.len());
+    let end = match len {
+        None => items.len(),
+        Some(l) if l < 0 => {
+            let end = items.len() as i64 + l;
+            if end < start as i64 {
+                return Err(ExpandError::new(format!("{l}: substring expression < 0")));
+            }
+            end as usize
+        }
+        Some(l) => (start + l as usize).min(items.len()),
+    };
+    Ok(items[start..end].to_vec())
+}
+
+fn replace(pat: &Pattern, mode: ReplaceMode, rep: &str, s: &str) -> String {
+    match mode {
+        ReplaceMode::Prefix => match pat.match_prefix(s, true) {
+            Some(n) => format!("{rep}{}", &s[n..]),
+            None => s.to_string(),
+        },
+        ReplaceMode::Suffix => match pat.match_suffix(s, true) {
+            Some(n) => format!("{}{rep}", &s[..n]),
+            None => s.to_string(),
+        },
+        ReplaceMode::First | ReplaceMode::All => {
+            let mut out = String::new();
+            let mut pos = 0;
+            while pos <= s.len() {
+                match pat.find(s, pos) {
+                    Some((start, end)) => {
+                        out.push_str(&s[pos..start]);
+                        out.push_str(rep);
+                        if end == start {
+                            // An empty match: copy one character and move on.
+                            match s[start..].chars().next() {
+                                Some(c) => {
+                                    out.push(c);
+                                    pos = start + c.len_utf8();
+                                }
+                                None => {
+                                    pos = s.len() + 1;
+                                }
+                            }
+                        } else {
+                            pos = end;
+                        }
+                        if mode == ReplaceMode::First {
+                            break;
+                        }
+                    }
+                    None => break,
+                }
+            }
+            if pos <= s.len() {
+                out.push_str(&s[pos..]);
+            }
+            out
+        }
+    }
+}
+
+fn change_case(s: &str, upper: bool, all: bool, pat: Option<&Pattern>) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        let eligible = (all || i == 0) && pat.is_none_or(|p| p.matches(&c.to_string()));
+        if eligible {
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn map_value(value: Value, f: impl Fn(String) -> String) -> Value {
+    match value {
+        Value::Unset => Value::Unset,
+        Value::One(s) => Value::One(f(s)),
+        Value::Many(v, at) => Value::Many(v.into_iter().map(f).collect(), at),
+    }
+}
+
+fn check_unset(env: &dyn ExpandEnv, p: &ParamExp, value: &Value) -> Result<(), ExpandError> {
+    if env.nounset() && !value.is_set() && !matches!(p.name.as_str(), "@" | "*") {
+        return Err(ExpandError::new(format!("{}: unbound variable", p.name)));
+    }
+    Ok(())
+}
+
+fn push(env: &dyn ExpandEnv, b: &mut Builder, value: Value) {
+    match value {
+        Value::Unset => {
+            if b.quoted {
+                b.push(Piece::quoted(""));
+            }
+        }
+        Value::One(s) => b.push_value(s),
+        Value::Many(items, at) => {
+            if b.quoted && !at {
+                b.push(Piece::quoted(join_star(env, &items)));
+                return;
+            }
+            for (i, item) in items.into_iter().enumerate() {
+                if i > 0 {
+                    b.break_group();
+                }
+                b.push_value(item);
+            }
+        }
+    }
+}
+
+fn push_groups(b: &mut Builder, groups: Groups) {
+    let empty = groups.iter().all(Vec::is_empty);
+    if empty && b.quoted {
+        b.push(Piece::quoted(""));
+    } else {
+        b.append(groups);
+    }
+}
+
+/// Whether `s` is a valid variable name.
+pub fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

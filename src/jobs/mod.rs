@@ -1,0 +1,218 @@
+//! Jobs: children started by the shell, waited for through their pidfds.
+//!
+//! Owns the job table (background jobs, `$!`, `wait`) and the translation
+//! of wait results into shell statuses. Exits are read with
+//! `waitid(P_PIDFD, …)`; where the kernel gave no pidfd, `waitid(P_PID, …)`.
+
+use std::os::fd::{AsFd, OwnedFd};
+
+use nix::errno::Errno;
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+use nix::unistd::Pid;
+
+pub mod signals;
+
+use crate::exec::spawn::Child;
+
+/// One process of a job.
+#[derive(Debug)]
+pub struct Process {
+    /// Its pid.
+    pub pid: Pid,
+    /// Its pidfd, if the kernel gave one.
+    pub pidfd: Option<OwnedFd>,
+    /// Its shell status once it ended.
+    pub status: Option<i32>,
+}
+
+impl From<Child> for Process {
+    fn from(child: Child) -> Process {
+        Process {
+            pid: child.pid,
+            pidfd: child.pidfd,
+            status: None,
+        }
+    }
+}
+
+/// A background job.
+#[derive(Debug)]
+pub struct Job {
+    /// Job number (`%1`).
+    pub number: usize,
+    /// The processes, in pipeline order.
+    pub processes: Vec<Process>,
+    /// The command text, for `jobs`.
+    pub text: String,
+}
+
+impl Job {
+    /// The job's status: its last process's.
+    pub fn status(&self) -> Option<i32> {
+        if self.processes.iter().all(|p| p.status.is_some()) {
+            self.processes.last().and_then(|p| p.status)
+        } else {
+            None
+        }
+    }
+}
+
+/// The background jobs of a shell.
+#[derive(Debug, Default)]
+pub struct JobTable {
+    jobs: Vec<Job>,
+    /// Statuses of finished background processes not yet asked for by `wait PID`.
+    finished: Vec<(Pid, i32)>,
+}
+
+impl Clone for JobTable {
+    /// A subshell starts with no jobs of its own: the parent's children are
+    /// not its children.
+    fn clone(&self) -> JobTable {
+        JobTable::default()
+    }
+}
+
+impl JobTable {
+    /// Adds a job; returns its number.
+    pub fn add(&mut self, processes: Vec<Process>, text: String) -> usize {
+        let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
+        self.jobs.push(Job {
+            number,
+            processes,
+            text,
+        });
+        number
+    }
+
+    /// The jobs, in number order.
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+
+    /// Reaps whatever has ended, without blocking; removes finished jobs,
+    /// remembering each process's status for a later `wait PID`.
+    pub fn reap(&mut self) {
+        for job in &mut self.jobs {
+            for p in &mut job.processes {
+                if p.status.is_none() {
+                    p.status = try_wait(p);
+                }
+            }
+        }
+        let (done, running): (Vec<Job>, Vec<Job>) =
+            std::mem::take(&mut self.jobs).into_iter().partition(|j| j.status().is_some());
+        self.jobs = running;
+        for job in done {
+            for p in job.processes {
+                if let Some(s) = p.status {
+                    self.finished.push((p.pid, s));
+                }
+            }
+        }
+    }
+
+    /// `wait`: waits for every job; returns 0.
+    pub fn wait_all(&mut self) -> i32 {
+        for job in &mut self.jobs {
+            for p in &mut job.processes {
+                if p.status.is_none() {
+                    p.status = Some(wait_process(p.pid, p.pidfd.as_ref()));
+                }
+            }
+        }
+        self.jobs.clear();
+        self.finished.clear();
+        0
+    }
+
+    /// `wait PID`: its status, or `None` when it is not a child of this shell.
+    pub fn wait_pid(&mut self, pid: Pid) -> Option<i32> {
+        if let Some(pos) = self.finished.iter().position(|(p, _)| *p == pid) {
+            return Some(self.finished.remove(pos).1);
+        }
+        let job_index = self
+            .jobs
+            .iter()
+            .position(|j| j.processes.iter().any(|p| p.pid == pid))?;
+        let job = &mut self.jobs[job_index];
+        let mut result = None;
+        for p in &mut job.processes {
+            if p.pid == pid && p.status.is_none() {
+                p.status = Some(wait_process(p.pid, p.pidfd.as_ref()));
+            }
+            if p.pid == pid {
+                result = p.status;
+            }
+        }
+        if job.status().is_some() || job.processes.iter().all(|p| p.status.is_some()) {
+            let job = self.jobs.remove(job_index);
+            for p in job.processes {
+                if let Some(s) = p.status
+                    && p.pid != pid
+                {
+                    self.finished.push((p.pid, s));
+                }
+            }
+        }
+        result
+    }
+
+    /// `wait %N`: waits for every process of job N; its status.
+    pub fn wait_job(&mut self, number: usize) -> Option<i32> {
+        let index = self.jobs.iter().position(|j| j.number == number)?;
+        let mut job = self.jobs.remove(index);
+        for p in &mut job.processes {
+            if p.status.is_none() {
+                p.status = Some(wait_process(p.pid, p.pidfd.as_ref()));
+            }
+        }
+        job.status()
+    }
+}
+
+/// Blocks until the process ends; its shell status (exit code, or 128 +
+/// signal number).
+pub fn wait_process(pid: Pid, pidfd: Option<&OwnedFd>) -> i32 {
+    loop {
+        let result = match pidfd {
+            Some(fd) => waitid(Id::PIDFd(fd.as_fd()), WaitPidFlag::WEXITED),
+            None => waitid(Id::Pid(pid), WaitPidFlag::WEXITED),
+        };
+        match result {
+            Ok(status) => {
+                if let Some(s) = shell_status(status) {
+                    return s;
+                }
+            }
+            Err(Errno::EINTR) => continue,
+            Err(_) => return 127,
+        }
+    }
+}
+
+/// Waits for a started child.
+pub fn wait_child(child: &Child) -> i32 {
+    wait_process(child.pid, child.pidfd.as_ref())
+}
+
+fn try_wait(p: &Process) -> Option<i32> {
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG;
+    let result = match &p.pidfd {
+        Some(fd) => waitid(Id::PIDFd(fd.as_fd()), flags),
+        None => waitid(Id::Pid(p.pid), flags),
+    };
+    match result {
+        Ok(status) => shell_status(status),
+        Err(_) => Some(127),
+    }
+}
+
+/// The shell's `$?` for a wait result: exit code or 128 + signal.
+pub fn shell_status(status: WaitStatus) -> Option<i32> {
+    match status {
+        WaitStatus::Exited(_, code) => Some(code),
+        WaitStatus::Signaled(_, sig, _) => Some(128 + sig as i32),
+        _ => None,
+    }
+}

@@ -1,0 +1,16 @@
+//! pidsh: a POSIX shell for Linux that never forks.
+//!
+//! Layers, top to bottom: [`parser`] (text → AST), [`expand`] (words →
+//! fields), [`exec`] (the evaluator, the spawn builder and its backends),
+//! [`jobs`] (pidfds, waiting, process groups, the terminal), [`builtins`]
+//! (functions over the execution state) and [`interactive`] (the line
+//! editor front end). Arrows only point downwards.
+
+pub mod builtins;
+pub mod cli;
+pub mod exec;
+pub mod expand;
+pub mod interactive;
+pub mod jobs;
+pub mod parser;
+pub mod sys;

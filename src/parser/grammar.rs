@@ -1,0 +1,1342 @@
+//! The grammar: recursive descent over the tokens of [`super::lexer`] —
+//! lists, pipelines, simple and compound commands, function definitions,
+//! `[[ … ]]`, redirections, alias substitution in command position, and the
+//! pass that puts here-document bodies into their redirections.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::ast::{
+    AndOr, AndOrOp, CaseArm, CaseTerminator, Command, CompoundCommand, CondExpr, FunctionDef,
+    HereDoc, List, ListItem, ParamExp, ParamOp, Pipeline, RedirOp, RedirTarget, Redirect,
+    SimpleCommand, Span, Word, WordPart,
+};
+use super::lexer::{
+    Ctx, Cursor, HEREDOC_MARK, LexMode, Op, PendingHereDoc, Stop, Tok, TokKind, is_name,
+};
+use super::{Aliases, ParseError, ParseErrorKind};
+
+/// Deepest nesting accepted (compound commands, substitutions, quotes),
+/// counted in parser recursion levels.
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// Nesting accepted on the caller's stack. A debug build spends about 15 KiB
+/// of stack per level, so this stays well inside a 2 MiB thread stack;
+/// deeper input is parsed again on a thread with [`DEEP_STACK`] bytes.
+pub(crate) const SHALLOW_DEPTH: usize = 48;
+
+/// Stack for parsing deeply nested input (virtual memory, touched only as
+/// deep as the input goes).
+pub(crate) const DEEP_STACK: usize = 256 << 20;
+
+/// The message of the nesting-limit error.
+pub(crate) const DEPTH_MESSAGE: &str = "maximum nesting depth exceeded";
+
+/// Runs `parse(limit)` with the shallow limit and, if the input is nested
+/// deeper than that, again with [`MAX_DEPTH`] on a big-stack thread. The
+/// parse must be a pure function of its inputs.
+pub(crate) fn with_deep_fallback<T: Send>(
+    parse: impl Fn(usize) -> (Result<T, ParseError>, (usize, u32, bool)) + Sync,
+) -> (Result<T, ParseError>, (usize, u32, bool)) {
+    let first = parse(SHALLOW_DEPTH);
+    if !matches!(&first.0, Err(e) if e.message == DEPTH_MESSAGE) {
+        return first;
+    }
+    let parse = &parse;
+    std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .name("pidsh-parse".into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(s, move || parse(MAX_DEPTH));
+        match h.map(|h| h.join()) {
+            Ok(Ok(r)) => r,
+            _ => first,
+        }
+    })
+}
+
+/// Parser state over one text: the cursor, one token of lookahead, pending
+/// here-documents.
+pub(crate) struct Core<'a> {
+    pub(crate) cur: Cursor<'a>,
+    pub(crate) aliases: &'a Aliases,
+    /// The lookahead token, the mode it was lexed in and the cursor before it.
+    peeked: Option<(Tok, LexMode, Cursor<'a>)>,
+    pub(crate) depth: usize,
+    /// Nesting limit for this parse.
+    pub(crate) max_depth: usize,
+    /// Here-documents whose operator has been read but not their body.
+    pub(crate) pending: Vec<PendingHereDoc>,
+    /// Bodies read, by placeholder id, waiting to be put into the tree.
+    pub(crate) bodies: HashMap<usize, HereDoc>,
+    next_id: usize,
+    /// A missing here-document delimiter is "incomplete" rather than
+    /// ending the body at end of input (for interactive continuation).
+    pub(crate) strict_eof: bool,
+    /// End offset of the last token taken.
+    last_end: usize,
+    /// Alias whose value ended in a blank: the next word after its text
+    /// (tokens read with fewer alias texts open than this) is checked too.
+    alias_next: Option<usize>,
+}
+
+const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
+
+impl<'a> Core<'a> {
+    pub(crate) fn new(src: &'a str, pos: usize, line: u32, aliases: &'a Aliases) -> Self {
+        Core {
+            cur: Cursor::new(src, pos, line),
+            aliases,
+            peeked: None,
+            depth: 0,
+            max_depth: SHALLOW_DEPTH,
+            pending: Vec::new(),
+            bodies: HashMap::new(),
+            next_id: 0,
+            strict_eof: false,
+            last_end: pos,
+            alias_next: None,
+        }
+    }
+
+    pub(crate) fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            self.depth -= 1;
+            return Err(self.err_here(ParseErrorKind::Syntax, DEPTH_MESSAGE));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Position just past what has been consumed (the lookahead is put back).
+    pub(crate) fn resume_point(&self) -> (usize, u32) {
+        match &self.peeked {
+            Some((_, _, before)) => (before.pos, before.line),
+            None => (self.cur.pos, self.cur.line),
+        }
+    }
+
+    // ---- tokens ----
+
+    fn peek(&mut self, mode: LexMode) -> Result<&Tok, ParseError> {
+        let relex = match &self.peeked {
+            None => true,
+            Some((tok, m, _)) => {
+                *m != mode
+                    && matches!(
+                        tok.kind,
+                        TokKind::Word(_)
+                            | TokKind::Assign(_)
+                            | TokKind::IoNumber(_)
+                            | TokKind::IoVar(_)
+                    )
+            }
+        };
+        if relex {
+            if let Some((_, _, before)) = self.peeked.take() {
+                self.cur = before;
+            }
+            let before = self.cur.clone();
+            let tok = self.lex_token(mode)?;
+            self.peeked = Some((tok, mode, before));
+        }
+        match &self.peeked {
+            Some((tok, _, _)) => Ok(tok),
+            None => Err(internal_error()),
+        }
+    }
+
+    fn take(&mut self, mode: LexMode) -> Result<Tok, ParseError> {
+        self.peek(mode)?;
+        match self.peeked.take() {
+            Some((tok, _, _)) => {
+                if !matches!(tok.kind, TokKind::Newline | TokKind::Eof) {
+                    self.last_end = tok.end;
+                }
+                Ok(tok)
+            }
+            None => Err(internal_error()),
+        }
+    }
+
+    fn tok_text(&self, tok: &Tok) -> String {
+        match &tok.kind {
+            TokKind::Newline => "newline".to_string(),
+            TokKind::Eof => String::new(),
+            TokKind::Op(op) => op.text().to_string(),
+            _ => {
+                if tok.end > tok.start
+                    && let Some(s) = self.cur.src().get(tok.start..tok.end)
+                {
+                    return s.to_string();
+                }
+                match &tok.kind {
+                    TokKind::Word(w) => w.as_plain_literal().unwrap_or("word").to_string(),
+                    TokKind::IoNumber(n) => n.to_string(),
+                    TokKind::IoVar(v) => format!("{{{v}}}"),
+                    _ => "word".to_string(),
+                }
+            }
+        }
+    }
+
+    /// The error for an unexpected token; end of input is "incomplete".
+    pub(crate) fn unexpected(&self, tok: &Tok) -> ParseError {
+        if tok.kind == TokKind::Eof {
+            return ParseError {
+                kind: ParseErrorKind::Incomplete,
+                line: tok.line,
+                col: tok.col,
+                message: "syntax error: unexpected end of file".to_string(),
+            };
+        }
+        ParseError {
+            kind: ParseErrorKind::Syntax,
+            line: tok.line,
+            col: tok.col,
+            message: format!(
+                "syntax error near unexpected token `{}'",
+                self.tok_text(tok)
+            ),
+        }
+    }
+
+    fn unexpected_next(&mut self, mode: LexMode) -> ParseError {
+        match self.peek(mode) {
+            Ok(t) => {
+                let t = t.clone();
+                self.unexpected(&t)
+            }
+            Err(e) => e,
+        }
+    }
+
+    fn skip_newlines(&mut self) -> Result<(), ParseError> {
+        while self.peek(LexMode::Assign)?.kind == TokKind::Newline {
+            self.take(LexMode::Assign)?;
+        }
+        Ok(())
+    }
+
+    fn expect_word(&mut self, w: &str) -> Result<Tok, ParseError> {
+        if self.peek(LexMode::Assign)?.is_word(w) {
+            self.take(LexMode::Assign)
+        } else {
+            Err(self.unexpected_next(LexMode::Assign))
+        }
+    }
+
+    fn expect_op(&mut self, op: Op) -> Result<(), ParseError> {
+        if self.peek(LexMode::Normal)?.is_op(op) {
+            self.take(LexMode::Normal)?;
+            Ok(())
+        } else {
+            Err(self.unexpected_next(LexMode::Normal))
+        }
+    }
+
+    /// Substitutes the next token if it is an alias (command position).
+    fn try_alias(&mut self, mode: LexMode) -> Result<bool, ParseError> {
+        if self.aliases.is_empty() {
+            return Ok(false);
+        }
+        let aliases = self.aliases;
+        let tok = self.peek(mode)?;
+        let Some(name) = tok.plain() else {
+            return Ok(false);
+        };
+        let Some(value) = aliases.get(name) else {
+            return Ok(false);
+        };
+        if tok.guard.iter().any(|g| g == name) {
+            return Ok(false);
+        }
+        let mut guard = (*tok.guard).clone();
+        guard.push(name.to_string());
+        let value = value.clone();
+        self.take(mode)?;
+        self.cur.push_alias(&value, Rc::new(guard));
+        self.alias_next = if value.ends_with([' ', '\t']) {
+            Some(self.cur.guard().1)
+        } else {
+            None
+        };
+        Ok(true)
+    }
+
+    // ---- lists ----
+
+    /// The next complete command at top level, up to and including its newline.
+    pub(crate) fn next_command(&mut self) -> Result<Option<List>, ParseError> {
+        loop {
+            match self.peek(LexMode::Assign)?.kind {
+                TokKind::Newline => {
+                    self.take(LexMode::Assign)?;
+                }
+                TokKind::Eof => return Ok(None),
+                _ => break,
+            }
+        }
+        let mut items = Vec::new();
+        loop {
+            let and_or = self.parse_and_or()?;
+            let tok = self.peek(LexMode::Normal)?.clone();
+            match tok.kind {
+                TokKind::Op(op @ (Op::Semi | Op::Amp)) => {
+                    self.take(LexMode::Normal)?;
+                    items.push(ListItem {
+                        and_or,
+                        background: op == Op::Amp,
+                    });
+                    match self.peek(LexMode::Assign)?.kind {
+                        TokKind::Newline => {
+                            self.take(LexMode::Assign)?;
+                            break;
+                        }
+                        TokKind::Eof => break,
+                        _ => {}
+                    }
+                }
+                TokKind::Newline => {
+                    self.take(LexMode::Normal)?;
+                    items.push(ListItem {
+                        and_or,
+                        background: false,
+                    });
+                    break;
+                }
+                TokKind::Eof => {
+                    items.push(ListItem {
+                        and_or,
+                        background: false,
+                    });
+                    break;
+                }
+                _ => return Err(self.unexpected(&tok)),
+            }
+        }
+        let mut list = List { items };
+        if !self.pending.is_empty() {
+            // Operators on a last line without a newline: bodies are empty.
+            let pending = std::mem::take(&mut self.pending);
+            for h in pending {
+                if self.strict_eof {
+                    return Err(self.err_here(
+                        ParseErrorKind::Incomplete,
+                        "here-document delimited by end-of-file",
+                    ));
+                }
+                let body = if h.quoted {
+                    vec![WordPart::Quoted(String::new())]
+                } else {
+                    Vec::new()
+                };
+                self.bodies.insert(
+                    h.id,
+                    HereDoc {
+                        body,
+                        expand: !h.quoted,
+                    },
+                );
+            }
+        }
+        self.fill_list(&mut list);
+        Ok(Some(list))
+    }
+
+    /// A whole text: all its commands in one list.
+    pub(crate) fn parse_program(&mut self) -> Result<List, ParseError> {
+        let mut all = List::default();
+        while let Some(l) = self.next_command()? {
+            all.items.extend(l.items);
+        }
+        Ok(all)
+    }
+
+    fn at_closer(&mut self) -> Result<bool, ParseError> {
+        let tok = self.peek(LexMode::Assign)?;
+        Ok(match &tok.kind {
+            TokKind::Eof => true,
+            TokKind::Op(Op::RParen | Op::DSemi | Op::SemiAnd | Op::DSemiAnd) => true,
+            TokKind::Word(_) => tok.plain().is_some_and(|p| RESERVED_CLOSERS.contains(&p)),
+            _ => false,
+        })
+    }
+
+    /// A compound list: and-or lists up to a closing reserved word or operator.
+    fn parse_list(&mut self) -> Result<List, ParseError> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_newlines()?;
+            if self.at_closer()? {
+                break;
+            }
+            let and_or = self.parse_and_or()?;
+            let tok = self.peek(LexMode::Normal)?;
+            let background = tok.is_op(Op::Amp);
+            let more = matches!(tok.kind, TokKind::Op(Op::Semi | Op::Amp) | TokKind::Newline);
+            if more {
+                self.take(LexMode::Normal)?;
+            }
+            items.push(ListItem { and_or, background });
+            if !more {
+                break;
+            }
+        }
+        Ok(List { items })
+    }
+
+    fn parse_nonempty_list(&mut self) -> Result<List, ParseError> {
+        let l = self.parse_list()?;
+        if l.items.is_empty() {
+            return Err(self.unexpected_next(LexMode::Assign));
+        }
+        Ok(l)
+    }
+
+    /// After `$(` or `<(`: a list and the closing `)`.
+    pub(crate) fn read_subst_list(&mut self) -> Result<List, ParseError> {
+        // The word being lexed sits inside a token the caller has not
+        // produced yet, so there is no lookahead to save.
+        let saved_alias_next = self.alias_next.take();
+        let saved_end = self.last_end;
+        self.enter()?;
+        let r = self.parse_list().and_then(|l| {
+            self.expect_op(Op::RParen)?;
+            Ok(l)
+        });
+        self.leave();
+        self.alias_next = saved_alias_next;
+        self.last_end = saved_end;
+        r
+    }
+
+    fn parse_and_or(&mut self) -> Result<AndOr, ParseError> {
+        let first = self.parse_pipeline()?;
+        let mut rest = Vec::new();
+        loop {
+            let op = match self.peek(LexMode::Normal)?.kind {
+                TokKind::Op(Op::AndIf) => AndOrOp::And,
+                TokKind::Op(Op::OrIf) => AndOrOp::Or,
+                _ => break,
+            };
+            self.take(LexMode::Normal)?;
+            self.skip_newlines()?;
+            rest.push((op, self.parse_pipeline()?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn parse_pipeline(&mut self) -> Result<Pipeline, ParseError> {
+        let first = self.peek(LexMode::Assign)?;
+        let (start, line) = (first.start, first.line);
+        let mut negated = false;
+        let mut timed = false;
+        loop {
+            let tok = self.peek(LexMode::Assign)?;
+            if tok.is_word("!") {
+                self.take(LexMode::Assign)?;
+                negated = !negated;
+            } else if tok.is_word("time") && !timed {
+                self.take(LexMode::Assign)?;
+                timed = true;
+                if self.peek(LexMode::Normal)?.is_word("-p") {
+                    self.take(LexMode::Normal)?;
+                }
+            } else {
+                break;
+            }
+        }
+        let mut commands = Vec::new();
+        let mut stderr_too = Vec::new();
+        let bare = (negated || timed)
+            && matches!(
+                self.peek(LexMode::Assign)?.kind,
+                TokKind::Newline
+                    | TokKind::Eof
+                    | TokKind::Op(Op::Semi | Op::Amp | Op::RParen | Op::AndIf | Op::OrIf)
+            );
+        if bare {
+            // `!` or `time` alone: bash accepts both.
+            commands.push(Command::Simple(SimpleCommand {
+                span: Span {
+                    start,
+                    end: self.last_end.max(start),
+                    line,
+                },
+                ..SimpleCommand::default()
+            }));
+            stderr_too.push(false);
+        } else {
+            loop {
+                commands.push(self.parse_command()?);
+                stderr_too.push(false);
+                let both = match self.peek(LexMode::Normal)?.kind {
+                    TokKind::Op(Op::Pipe) => false,
+                    TokKind::Op(Op::PipeAmp) => true,
+                    _ => break,
+                };
+                self.take(LexMode::Normal)?;
+                if let Some(last) = stderr_too.last_mut() {
+                    *last = both;
+                }
+                self.skip_newlines()?;
+            }
+        }
+        Ok(Pipeline {
+            negated,
+            timed,
+            commands,
+            stderr_too,
+            span: Span {
+                start,
+                end: self.last_end.max(start),
+                line,
+            },
+        })
+    }
+
+    // ---- commands ----
+
+    fn parse_command(&mut self) -> Result<Command, ParseError> {
+        self.enter()?;
+        let r = self.parse_command_inner();
+        self.leave();
+        r
+    }
+
+    fn parse_command_inner(&mut self) -> Result<Command, ParseError> {
+        loop {
+            let tok = self.peek(LexMode::Assign)?;
+            if tok.is_op(Op::LParen) {
+                let cc = self.parse_paren_command()?;
+                return self.finish_compound(cc);
+            }
+            if let Some(word) = tok.plain() {
+                let cc = match word {
+                    "{" => {
+                        self.take(LexMode::Assign)?;
+                        let body = self.parse_nonempty_list()?;
+                        self.expect_word("}")?;
+                        CompoundCommand::BraceGroup(body)
+                    }
+                    "if" => self.parse_if()?,
+                    "while" | "until" => {
+                        let until = word == "until";
+                        self.take(LexMode::Assign)?;
+                        let condition = self.parse_nonempty_list()?;
+                        let body = self.parse_do_group()?;
+                        CompoundCommand::Loop {
+                            until,
+                            condition,
+                            body,
+                        }
+                    }
+                    "for" => self.parse_for()?,
+                    "case" => self.parse_case()?,
+                    "[[" => self.parse_cond()?,
+                    "function" => return self.parse_function_keyword(),
+                    w if RESERVED_CLOSERS.contains(&w) => {
+                        let tok = tok.clone();
+                        return Err(self.unexpected(&tok));
+                    }
+                    _ => {
+                        if self.try_alias(LexMode::Assign)? {
+                            continue;
+                        }
+                        return self.parse_simple();
+                    }
+                };
+                return self.finish_compound(cc);
+            }
+            return self.parse_simple();
+        }
+    }
+
+    fn finish_compound(&mut self, cc: CompoundCommand) -> Result<Command, ParseError> {
+        let mut redirs = Vec::new();
+        while self.at_redirect()? {
+            redirs.push(self.parse_redirect()?);
+        }
+        Ok(Command::Compound(cc, redirs))
+    }
+
+    /// `( list )` or `(( expr ))`.
+    fn parse_paren_command(&mut self) -> Result<CompoundCommand, ParseError> {
+        self.take(LexMode::Assign)?;
+        if self.cur.peek() == Some('(') {
+            let snap = self.cur.clone();
+            self.cur.bump();
+            if let Some(w) = self.read_arith_body()? {
+                self.last_end = self.cur.pos;
+                return Ok(CompoundCommand::Arith(w));
+            }
+            self.cur = snap;
+        }
+        let body = self.parse_nonempty_list()?;
+        self.expect_op(Op::RParen)?;
+        Ok(CompoundCommand::Subshell(body))
+    }
+
+    fn parse_if(&mut self) -> Result<CompoundCommand, ParseError> {
+        self.take(LexMode::Assign)?;
+        let mut branches = Vec::new();
+        loop {
+            let cond = self.parse_nonempty_list()?;
+            self.expect_word("then")?;
+            let body = self.parse_nonempty_list()?;
+            branches.push((cond, body));
+            let tok = self.take(LexMode::Assign)?;
+            match tok.plain() {
+                Some("elif") => continue,
+                Some("else") => {
+                    let e = self.parse_nonempty_list()?;
+                    self.expect_word("fi")?;
+                    return Ok(CompoundCommand::If {
+                        branches,
+                        else_branch: Some(e),
+                    });
+                }
+                Some("fi") => {
+                    return Ok(CompoundCommand::If {
+                        branches,
+                        else_branch: None,
+                    });
+                }
+                _ => return Err(self.unexpected(&tok)),
+            }
+        }
+    }
+
+    /// `do list done`, or bash's `{ list }` after a `for` header.
+    fn parse_do_group(&mut self) -> Result<List, ParseError> {
+        self.skip_newlines()?;
+        if self.peek(LexMode::Assign)?.is_word("{") {
+            self.take(LexMode::Assign)?;
+            let body = self.parse_nonempty_list()?;
+            self.expect_word("}")?;
+            return Ok(body);
+        }
+        self.expect_word("do")?;
+        let body = self.parse_nonempty_list()?;
+        self.expect_word("done")?;
+        Ok(body)
+    }
+
+    fn parse_for(&mut self) -> Result<CompoundCommand, ParseError> {
+        self.take(LexMode::Assign)?;
+        if self.peek(LexMode::Normal)?.is_op(Op::LParen) && self.cur.peek() == Some('(') {
+            self.take(LexMode::Normal)?;
+            self.cur.bump();
+            let mut three = Vec::new();
+            for stop in [Stop::ArithSemi, Stop::ArithSemi, Stop::Arith] {
+                let mut parts = Vec::new();
+                self.read_parts(Ctx::pattern(stop), &mut parts)?;
+                let want = if stop == Stop::Arith { ')' } else { ';' };
+                if self.cur.peek().is_none() {
+                    return Err(self.err_here(
+                        ParseErrorKind::Incomplete,
+                        "unexpected EOF while looking for matching `)'",
+                    ));
+                }
+                if !self.cur.eat(want) {
+                    return Err(self.err_here(
+                        ParseErrorKind::Syntax,
+                        "syntax error: arithmetic expression required",
+                    ));
+                }
+                three.push(Word { parts });
+            }
+            if !self.cur.eat(')') {
+                return Err(self.err_here(
+                    ParseErrorKind::Syntax,
+                    "syntax error: `((' without matching `))'",
+                ));
+            }
+            self.last_end = self.cur.pos;
+            if self.peek(LexMode::Normal)?.is_op(Op::Semi) {
+                self.take(LexMode::Normal)?;
+            }
+            let body = self.parse_do_group()?;
+            let mut it = three.into_iter();
+            return Ok(CompoundCommand::ArithFor {
+                init: it.next().unwrap_or_default(),
+                condition: it.next().unwrap_or_default(),
+                step: it.next().unwrap_or_default(),
+                body,
+            });
+        }
+        let tok = self.take(LexMode::Normal)?;
+        let var = match tok.plain() {
+            Some(n) if is_name(n) => n.to_string(),
+            _ if matches!(tok.kind, TokKind::Word(_)) => {
+                return Err(ParseError {
+                    kind: ParseErrorKind::Syntax,
+                    line: tok.line,
+                    col: tok.col,
+                    message: format!("`{}': not a valid identifier", self.tok_text(&tok)),
+                });
+            }
+            _ => return Err(self.unexpected(&tok)),
+        };
+        let mut words = None;
+        if self.peek(LexMode::Normal)?.is_op(Op::Semi) {
+            self.take(LexMode::Normal)?;
+        } else {
+            self.skip_newlines()?;
+            if self.peek(LexMode::Normal)?.is_word("in") {
+                self.take(LexMode::Normal)?;
+                let mut ws = Vec::new();
+                loop {
+                    let tok = self.take(LexMode::Normal)?;
+                    match tok.kind {
+                        TokKind::Word(w) => ws.push(w),
+                        TokKind::IoNumber(n) => ws.push(Word::literal(&n.to_string())),
+                        TokKind::Op(Op::Semi) | TokKind::Newline => break,
+                        _ => return Err(self.unexpected(&tok)),
+                    }
+                }
+                words = Some(ws);
+            }
+        }
+        let body = self.parse_do_group()?;
+        Ok(CompoundCommand::For { var, words, body })
+    }
+
+    fn parse_case(&mut self) -> Result<CompoundCommand, ParseError> {
+        self.take(LexMode::Assign)?;
+        let tok = self.take(LexMode::Normal)?;
+        let TokKind::Word(word) = tok.kind else {
+            return Err(self.unexpected(&tok));
+        };
+        self.skip_newlines()?;
+        if !self.peek(LexMode::Normal)?.is_word("in") {
+            return Err(self.unexpected_next(LexMode::Normal));
+        }
+        self.take(LexMode::Normal)?;
+        let mut arms = Vec::new();
+        loop {
+            self.skip_newlines()?;
+            let tok = self.peek(LexMode::Normal)?;
+            if tok.is_word("esac") {
+                self.take(LexMode::Normal)?;
+                break;
+            }
+            if tok.is_op(Op::LParen) {
+                self.take(LexMode::Normal)?;
+            }
+            let mut patterns = Vec::new();
+            loop {
+                let tok = self.take(LexMode::Normal)?;
+                match tok.kind {
+                    TokKind::Word(w) => patterns.push(w),
+                    TokKind::IoNumber(n) => patterns.push(Word::literal(&n.to_string())),
+                    _ => return Err(self.unexpected(&tok)),
+                }
+                let tok = self.take(LexMode::Normal)?;
+                match tok.kind {
+                    TokKind::Op(Op::Pipe) => {}
+                    TokKind::Op(Op::RParen) => break,
+                    _ => return Err(self.unexpected(&tok)),
+                }
+            }
+            let body = self.parse_list()?;
+            let tok = self.peek(LexMode::Assign)?;
+            let terminator = match tok.kind {
+                TokKind::Op(Op::DSemi) => CaseTerminator::Break,
+                TokKind::Op(Op::SemiAnd) => CaseTerminator::FallThrough,
+                TokKind::Op(Op::DSemiAnd) => CaseTerminator::Continue,
+                _ if tok.is_word("esac") => {
+                    arms.push(CaseArm {
+                        patterns,
+                        body,
+                        terminator: CaseTerminator::Break,
+                    });
+                    continue;
+                }
+                _ => {
+                    let tok = tok.clone();
+                    return Err(self.unexpected(&tok));
+                }
+            };
+            self.take(LexMode::Assign)?;
+            arms.push(CaseArm {
+                patterns,
+                body,
+                terminator,
+            });
+        }
+        Ok(CompoundCommand::Case { word, arms })
+    }
+
+    // ---- [[ … ]] ----
+
+    fn parse_cond(&mut self) -> Result<CompoundCommand, ParseError> {
+        self.take(LexMode::Assign)?;
+        let e = self.parse_cond_or()?;
+        self.skip_newlines()?;
+        if !self.peek(LexMode::Normal)?.is_word("]]") {
+            return Err(self.unexpected_next(LexMode::Normal));
+        }
+        self.take(LexMode::Normal)?;
+        Ok(CompoundCommand::Cond(e))
+    }
+
+    fn parse_cond_or(&mut self) -> Result<CondExpr, ParseError> {
+        let mut l = self.parse_cond_and()?;
+        loop {
+            self.skip_newlines()?;
+            if !self.peek(LexMode::Normal)?.is_op(Op::OrIf) {
+                return Ok(l);
+            }
+            self.take(LexMode::Normal)?;
+            let r = self.parse_cond_and()?;
+            l = CondExpr::Or(Box::new(l), Box::new(r));
+        }
+    }
+
+    fn parse_cond_and(&mut self) -> Result<CondExpr, ParseError> {
+        let mut l = self.parse_cond_not()?;
+        loop {
+            self.skip_newlines()?;
+            if !self.peek(LexMode::Normal)?.is_op(Op::AndIf) {
+                return Ok(l);
+            }
+            self.take(LexMode::Normal)?;
+            let r = self.parse_cond_not()?;
+            l = CondExpr::And(Box::new(l), Box::new(r));
+        }
+    }
+
+    fn parse_cond_not(&mut self) -> Result<CondExpr, ParseError> {
+        self.enter()?;
+        let r = self.parse_cond_not_inner();
+        self.leave();
+        r
+    }
+
+    fn cond_word(&mut self) -> Result<Word, ParseError> {
+        let tok = self.take(LexMode::Normal)?;
+        match tok.kind {
+            TokKind::Word(w) => Ok(w),
+            TokKind::IoNumber(n) => Ok(Word::literal(&n.to_string())),
+            _ => Err(self.unexpected(&tok)),
+        }
+    }
+
+    fn parse_cond_not_inner(&mut self) -> Result<CondExpr, ParseError> {
+        self.skip_newlines()?;
+        let tok = self.peek(LexMode::Normal)?;
+        if tok.is_word("!") {
+            self.take(LexMode::Normal)?;
+            return Ok(CondExpr::Not(Box::new(self.parse_cond_not()?)));
+        }
+        if tok.is_op(Op::LParen) {
+            self.take(LexMode::Normal)?;
+            let e = self.parse_cond_or()?;
+            self.skip_newlines()?;
+            self.expect_op(Op::RParen)?;
+            return Ok(e);
+        }
+        if tok.is_word("]]") {
+            let tok = tok.clone();
+            return Err(self.unexpected(&tok));
+        }
+        if let Some(op) = tok.plain().filter(|p| is_cond_unary(p)) {
+            let op = op[1..].to_string();
+            self.take(LexMode::Normal)?;
+            let next = self.peek(LexMode::Normal)?;
+            let operand =
+                matches!(next.kind, TokKind::Word(_) | TokKind::IoNumber(_)) && !next.is_word("]]");
+            if operand {
+                let w = self.cond_word()?;
+                return Ok(CondExpr::Unary(op, w));
+            }
+            return Ok(CondExpr::Word(Word::literal(&format!("-{op}"))));
+        }
+        let left = self.cond_word()?;
+        let next = self.peek(LexMode::Normal)?;
+        let op = match &next.kind {
+            TokKind::Op(Op::Less) => Some("<".to_string()),
+            TokKind::Op(Op::Great) => Some(">".to_string()),
+            _ => next
+                .plain()
+                .filter(|p| is_cond_binary(p))
+                .map(str::to_string),
+        };
+        let Some(op) = op else {
+            return Ok(CondExpr::Word(left));
+        };
+        self.take(LexMode::Normal)?;
+        let right = if op == "=~" {
+            while matches!(self.cur.peek(), Some(' ' | '\t')) {
+                self.cur.bump();
+            }
+            let mut parts = Vec::new();
+            self.read_parts(Ctx::pattern(Stop::Regex), &mut parts)?;
+            if parts.is_empty() {
+                return Err(self.unexpected_next(LexMode::Normal));
+            }
+            self.last_end = self.cur.pos;
+            Word { parts }
+        } else {
+            self.cond_word()?
+        };
+        Ok(CondExpr::Binary(left, op, right))
+    }
+
+    // ---- simple commands, functions, redirections ----
+
+    fn at_redirect(&mut self) -> Result<bool, ParseError> {
+        Ok(match self.peek(LexMode::Normal)?.kind {
+            TokKind::IoNumber(_) | TokKind::IoVar(_) => true,
+            TokKind::Op(op) => op.is_redirect(),
+            _ => false,
+        })
+    }
+
+    fn parse_simple(&mut self) -> Result<Command, ParseError> {
+        let first = self.peek(LexMode::Assign)?;
+        let (start, line) = (first.start, first.line);
+        let mut cmd = SimpleCommand::default();
+        loop {
+            // bash keeps `name=(…)` together in any argument (`let x=( 1 )`,
+            // `declare a=(1 2)`); the builtin parses it.
+            let mode = if cmd.words.is_empty() {
+                LexMode::Assign
+            } else {
+                LexMode::Decl
+            };
+            let alias_next = self.alias_next;
+            let tok = self.peek(mode)?;
+            match &tok.kind {
+                TokKind::Assign(_) => {
+                    if let TokKind::Assign(a) = self.take(mode)?.kind {
+                        cmd.assignments.push(a);
+                    }
+                }
+                TokKind::Word(_) => {
+                    if cmd.words.is_empty() {
+                        if (!cmd.assignments.is_empty() || !cmd.redirects.is_empty())
+                            && self.try_alias(mode)?
+                        {
+                            continue;
+                        }
+                    } else if let Some(depth) = alias_next
+                        && tok.alias_depth < depth
+                    {
+                        self.alias_next = None;
+                        if self.try_alias(mode)? {
+                            continue;
+                        }
+                    }
+                    let tok = self.take(mode)?;
+                    let TokKind::Word(w) = tok.kind else { continue };
+                    if cmd.words.is_empty()
+                        && cmd.assignments.is_empty()
+                        && cmd.redirects.is_empty()
+                        && self.peek(LexMode::Normal)?.is_op(Op::LParen)
+                        && let Some(name) = w.as_plain_literal()
+                    {
+                        let name = name.to_string();
+                        return self.parse_function_rest(name, tok.start, false);
+                    }
+                    cmd.words.push(w);
+                }
+                TokKind::IoNumber(_) | TokKind::IoVar(_) => {
+                    cmd.redirects.push(self.parse_redirect()?);
+                }
+                TokKind::Op(op) if op.is_redirect() => {
+                    cmd.redirects.push(self.parse_redirect()?);
+                }
+                _ => break,
+            }
+        }
+        if cmd.words.is_empty() && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
+            return Err(self.unexpected_next(LexMode::Assign));
+        }
+        cmd.span = Span {
+            start,
+            end: self.last_end.max(start),
+            line,
+        };
+        Ok(Command::Simple(cmd))
+    }
+
+    fn parse_function_keyword(&mut self) -> Result<Command, ParseError> {
+        let kw = self.take(LexMode::Assign)?;
+        let tok = self.take(LexMode::Normal)?;
+        let name = match tok.plain() {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => return Err(self.unexpected(&tok)),
+        };
+        let paren = self.peek(LexMode::Normal)?.is_op(Op::LParen);
+        self.parse_function_rest(name, kw.start, paren)
+    }
+
+    /// After the name (and the `(` is next when `paren`): `( )`, newlines,
+    /// then a compound command with its redirections.
+    fn parse_function_rest(
+        &mut self,
+        name: String,
+        start: usize,
+        paren: bool,
+    ) -> Result<Command, ParseError> {
+        let needs_parens = self.peek(LexMode::Normal)?.is_op(Op::LParen);
+        if paren || needs_parens {
+            self.take(LexMode::Normal)?;
+            self.expect_op(Op::RParen)?;
+        }
+        self.skip_newlines()?;
+        let tok = self.peek(LexMode::Assign)?;
+        let compound = tok.is_op(Op::LParen)
+            || tok.plain().is_some_and(|p| {
+                matches!(p, "{" | "if" | "while" | "until" | "for" | "case" | "[[")
+            });
+        if !compound {
+            let tok = tok.clone();
+            return Err(self.unexpected(&tok));
+        }
+        let body = self.parse_command()?;
+        let end = self.last_end.max(start);
+        let source = self
+            .cur
+            .src()
+            .get(start..end)
+            .unwrap_or_default()
+            .to_string();
+        Ok(Command::FunctionDef(Arc::new(FunctionDef {
+            name,
+            body: Arc::new(body),
+            source,
+        })))
+    }
+
+    fn parse_redirect(&mut self) -> Result<Redirect, ParseError> {
+        let mut fd = None;
+        let mut fd_var = None;
+        let mut tok = self.take(LexMode::Normal)?;
+        match tok.kind {
+            TokKind::IoNumber(n) => {
+                fd = Some(n);
+                tok = self.take(LexMode::Normal)?;
+            }
+            TokKind::IoVar(ref v) => {
+                fd_var = Some(v.clone());
+                tok = self.take(LexMode::Normal)?;
+            }
+            _ => {}
+        }
+        let TokKind::Op(op) = tok.kind else {
+            return Err(self.unexpected(&tok));
+        };
+        let rop = match op {
+            Op::Less => RedirOp::Input,
+            Op::Great => RedirOp::Output,
+            Op::DGreat => RedirOp::Append,
+            Op::Clobber => RedirOp::Clobber,
+            Op::LessGreat => RedirOp::ReadWrite,
+            Op::LessAnd => RedirOp::DupInput,
+            Op::GreatAnd => RedirOp::DupOutput,
+            Op::TLess => RedirOp::HereString,
+            Op::AndGreat => RedirOp::OutputBoth,
+            Op::AndDGreat => RedirOp::AppendBoth,
+            Op::DLess | Op::DLessDash => {
+                let strip_tabs = op == Op::DLessDash;
+                let Some((delim, quoted)) = self.read_heredoc_delim()? else {
+                    let e = self.unexpected_next(LexMode::Normal);
+                    return Err(if e.kind == ParseErrorKind::Incomplete {
+                        ParseError {
+                            kind: ParseErrorKind::Syntax,
+                            message: "syntax error near unexpected token `newline'".into(),
+                            ..e
+                        }
+                    } else {
+                        e
+                    });
+                };
+                self.last_end = self.cur.pos;
+                let id = self.next_id;
+                self.next_id += 1;
+                self.pending.push(PendingHereDoc {
+                    id,
+                    delim,
+                    strip_tabs,
+                    quoted,
+                });
+                return Ok(Redirect {
+                    fd,
+                    fd_var,
+                    op: RedirOp::HereDoc { strip_tabs },
+                    target: RedirTarget::HereDoc(HereDoc {
+                        body: vec![WordPart::Literal(format!("{HEREDOC_MARK}{id}"))],
+                        expand: !quoted,
+                    }),
+                });
+            }
+            _ => return Err(self.unexpected(&tok)),
+        };
+        let t = self.take(LexMode::Normal)?;
+        let word = match t.kind {
+            TokKind::Word(w) => w,
+            TokKind::IoNumber(n) => Word::literal(&n.to_string()),
+            TokKind::IoVar(ref v) => Word::literal(&format!("{{{v}}}")),
+            TokKind::Eof => {
+                return Err(ParseError {
+                    kind: ParseErrorKind::Syntax,
+                    line: t.line,
+                    col: t.col,
+                    message: "syntax error near unexpected token `newline'".into(),
+                });
+            }
+            _ => return Err(self.unexpected(&t)),
+        };
+        // bash: `>&word` where word is not a number or `-` means `&>word`.
+        let rop = match (rop, fd, word.as_plain_literal()) {
+            (RedirOp::DupOutput, None, Some(s)) if !is_fd_word(s) => RedirOp::OutputBoth,
+            _ => rop,
+        };
+        Ok(Redirect {
+            fd,
+            fd_var,
+            op: rop,
+            target: RedirTarget::Word(word),
+        })
+    }
+
+    // ---- here-document bodies into the tree ----
+
+    pub(crate) fn fill_list(&mut self, l: &mut List) {
+        if self.bodies.is_empty() {
+            return;
+        }
+        for item in &mut l.items {
+            self.fill_pipeline(&mut item.and_or.first);
+            for (_, p) in &mut item.and_or.rest {
+                self.fill_pipeline(p);
+            }
+        }
+    }
+
+    fn fill_pipeline(&mut self, p: &mut Pipeline) {
+        for c in &mut p.commands {
+            self.fill_command(c);
+        }
+    }
+
+    fn fill_command(&mut self, c: &mut Command) {
+        if self.bodies.is_empty() {
+            return;
+        }
+        match c {
+            Command::Simple(s) => {
+                for a in &mut s.assignments {
+                    if let Some(i) = &mut a.index {
+                        self.fill_parts(&mut i.parts);
+                    }
+                    match &mut a.value {
+                        super::ast::AssignValue::Scalar(w) => self.fill_parts(&mut w.parts),
+                        super::ast::AssignValue::Array(ws) => {
+                            for w in ws {
+                                self.fill_parts(&mut w.parts);
+                            }
+                        }
+                    }
+                }
+                for w in &mut s.words {
+                    self.fill_parts(&mut w.parts);
+                }
+                self.fill_redirects(&mut s.redirects);
+            }
+            Command::Compound(cc, redirs) => {
+                self.fill_compound(cc);
+                self.fill_redirects(redirs);
+            }
+            Command::FunctionDef(f) => {
+                let f = Arc::make_mut(f);
+                self.fill_command(Arc::make_mut(&mut f.body));
+            }
+        }
+    }
+
+    fn fill_compound(&mut self, cc: &mut CompoundCommand) {
+        match cc {
+            CompoundCommand::BraceGroup(l) | CompoundCommand::Subshell(l) => self.fill_list(l),
+            CompoundCommand::If {
+                branches,
+                else_branch,
+            } => {
+                for (c, b) in branches {
+                    self.fill_list(c);
+                    self.fill_list(b);
+                }
+                if let Some(e) = else_branch {
+                    self.fill_list(e);
+                }
+            }
+            CompoundCommand::Loop {
+                condition, body, ..
+            } => {
+                self.fill_list(condition);
+                self.fill_list(body);
+            }
+            CompoundCommand::For { words, body, .. } => {
+                for w in words.iter_mut().flatten() {
+                    self.fill_parts(&mut w.parts);
+                }
+                self.fill_list(body);
+            }
+            CompoundCommand::ArithFor {
+                init,
+                condition,
+                step,
+                body,
+            } => {
+                self.fill_parts(&mut init.parts);
+                self.fill_parts(&mut condition.parts);
+                self.fill_parts(&mut step.parts);
+                self.fill_list(body);
+            }
+            CompoundCommand::Case { word, arms } => {
+                self.fill_parts(&mut word.parts);
+                for a in arms {
+                    for p in &mut a.patterns {
+                        self.fill_parts(&mut p.parts);
+                    }
+                    self.fill_list(&mut a.body);
+                }
+            }
+            CompoundCommand::Arith(w) => self.fill_parts(&mut w.parts),
+            CompoundCommand::Cond(e) => self.fill_cond(e),
+        }
+    }
+
+    fn fill_cond(&mut self, e: &mut CondExpr) {
+        match e {
+            CondExpr::Unary(_, w) | CondExpr::Word(w) => self.fill_parts(&mut w.parts),
+            CondExpr::Binary(a, _, b) => {
+                self.fill_parts(&mut a.parts);
+                self.fill_parts(&mut b.parts);
+            }
+            CondExpr::Not(x) => self.fill_cond(x),
+            CondExpr::And(a, b) | CondExpr::Or(a, b) => {
+                self.fill_cond(a);
+                self.fill_cond(b);
+            }
+        }
+    }
+
+    fn fill_redirects(&mut self, rs: &mut [Redirect]) {
+        for r in rs {
+            match &mut r.target {
+                RedirTarget::Word(w) => self.fill_parts(&mut w.parts),
+                RedirTarget::HereDoc(h) => {
+                    let id = match h.body.as_slice() {
+                        [WordPart::Literal(s)] => s
+                            .strip_prefix(HEREDOC_MARK)
+                            .and_then(|n| n.parse::<usize>().ok()),
+                        _ => None,
+                    };
+                    if let Some(body) = id.and_then(|id| self.bodies.remove(&id)) {
+                        *h = body;
+                    } else {
+                        self.fill_parts(&mut h.body);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn fill_parts(&mut self, parts: &mut [WordPart]) {
+        if self.bodies.is_empty() {
+            return;
+        }
+        for p in parts {
+            match p {
+                WordPart::DoubleQuoted(ps) => self.fill_parts(ps),
+                WordPart::Param(pe) => self.fill_param(pe),
+                WordPart::CommandSub(l) | WordPart::ProcessSub(l, _) => {
+                    self.fill_list(Arc::make_mut(l));
+                }
+                WordPart::Arith(w) => self.fill_parts(&mut w.parts),
+                WordPart::Literal(_) | WordPart::Quoted(_) | WordPart::Tilde(_) => {}
+            }
+        }
+    }
+
+    fn fill_param(&mut self, pe: &mut ParamExp) {
+        if let Some(i) = &mut pe.index {
+            self.fill_parts(&mut i.parts);
+        }
+        match &mut pe.op {
+            ParamOp::Default { word, .. }
+            | ParamOp::Assign { word, .. }
+            | ParamOp::Error { word, .. }
+            | ParamOp::Alternative { word, .. } => self.fill_parts(&mut word.parts),
+            ParamOp::RemovePrefix { pattern, .. }
+            | ParamOp::RemoveSuffix { pattern, .. }
+            | ParamOp::Case { pattern, .. } => self.fill_parts(&mut pattern.parts),
+            ParamOp::Replace {
+                pattern,
+                replacement,
+                ..
+            } => {
+                self.fill_parts(&mut pattern.parts);
+                self.fill_parts(&mut replacement.parts);
+            }
+            ParamOp::Substring { offset, length } => {
+                self.fill_parts(&mut offset.parts);
+                if let Some(l) = length {
+                    self.fill_parts(&mut l.parts);
+                }
+            }
+            ParamOp::Plain
+            | ParamOp::Length
+            | ParamOp::NamesWithPrefix { .. }
+            | ParamOp::ArrayKeys { .. }
+            | ParamOp::Transform { .. } => {}
+        }
+    }
+}
+
+fn internal_error() -> ParseError {
+    ParseError {
+        kind: ParseErrorKind::Syntax,
+        line: 0,
+        col: 0,
+        message: "internal parser error: no lookahead token".to_string(),
+    }
+}
+
+fn is_fd_word(s: &str) -> bool {
+    let digits = s.strip_suffix('-').unwrap_or(s);
+    s == "-" || (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_cond_unary(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 2 && b[0] == b'-' && b"abcdefghknoprstuvwxzGLNORS".contains(&b[1])
+}
+
+fn is_cond_binary(s: &str) -> bool {
+    matches!(
+        s,
+        "==" | "="
+            | "!="
+            | "=~"
+            | "-eq"
+            | "-ne"
+            | "-lt"
+            | "-le"
+            | "-gt"
+            | "-ge"
+            | "-nt"
+            | "-ot"
+            | "-ef"
+    )
+}

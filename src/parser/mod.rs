@@ -1,0 +1,161 @@
+//! The parser: shell source text to the AST in [`ast`].
+//!
+//! Owns lexing, the POSIX grammar (plus the bash extensions pidsh accepts),
+//! here-documents and alias substitution at parse time. Knows nothing of
+//! processes or variables. Three outcomes: a complete command, an
+//! *incomplete* input (more lines needed: PS2, the line editor's validator),
+//! or a syntax error with line and column.
+
+pub mod ast;
+pub mod unparse;
+mod grammar;
+mod lexer;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use ast::List;
+use grammar::Core;
+
+/// Alias name → replacement text, as the parser consults it.
+pub type Aliases = HashMap<String, String>;
+
+/// Why parsing stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// The input ended where more was needed (open quote, `if` without
+    /// `fi`, missing here-document body, trailing `|` or `&&`).
+    Incomplete,
+    /// The input can never parse.
+    Syntax,
+}
+
+/// A parse failure, with where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Incomplete or a real syntax error.
+    pub kind: ParseErrorKind,
+    /// 1-based line of the offending token.
+    pub line: u32,
+    /// 1-based column of the offending token.
+    pub col: u32,
+    /// The message without location, e.g. ``syntax error near unexpected token `fi'``.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses a text one complete command at a time, so that aliases defined by
+/// one command affect the following lines.
+#[derive(Debug, Clone)]
+pub struct Parser<'a> {
+    source: &'a str,
+    pos: usize,
+    line: u32,
+}
+
+impl<'a> Parser<'a> {
+    /// `first_line`: the line number of the first line of `source` (for eval / functions).
+    pub fn new(source: &'a str, first_line: u32) -> Self {
+        Parser {
+            source,
+            pos: 0,
+            line: first_line,
+        }
+    }
+
+    /// Parses the next complete command: everything up to and including the
+    /// newline that ends it at top level (a `List` of one or more and-or
+    /// lists; `a; b & c` on one line is one `List`), with any here-document
+    /// bodies that follow that line. Skips blank lines and comments.
+    /// `Ok(None)` at end of input. Aliases are substituted as they are now.
+    ///
+    /// After an error the parser skips to the end of the offending line (to
+    /// the end of input for an incomplete one), so calling again makes
+    /// progress.
+    pub fn next_command(&mut self, aliases: &Aliases) -> Result<Option<List>, ParseError> {
+        let (source, start, first_line) = (self.source, self.pos, self.line);
+        let (r, (stop, line, _)) = grammar::with_deep_fallback(|max_depth| {
+            let mut core = Core::new(source, start, first_line, aliases);
+            core.max_depth = max_depth;
+            let r = core.next_command();
+            let (pos, line) = match r {
+                Ok(_) => core.resume_point(),
+                Err(_) => (core.cur.pos, core.cur.line),
+            };
+            (r, (pos, line, false))
+        });
+        match &r {
+            Ok(_) => (self.pos, self.line) = (stop, line),
+            Err(e) if e.kind == ParseErrorKind::Incomplete => {
+                self.line += count_newlines(self.source.get(self.pos..).unwrap_or_default());
+                self.pos = self.source.len();
+            }
+            Err(_) => {
+                // Skip past the line where parsing stopped.
+                let at = stop.max(self.pos);
+                let end = self
+                    .source
+                    .get(at..)
+                    .and_then(|s| s.find('\n'))
+                    .map_or(self.source.len(), |i| at + i + 1);
+                self.line += count_newlines(self.source.get(self.pos..end).unwrap_or_default());
+                self.pos = end;
+            }
+        }
+        r
+    }
+
+    /// Byte offset in `source` up to which input has been consumed.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Current line number.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+}
+
+fn count_newlines(s: &str) -> u32 {
+    u32::try_from(s.bytes().filter(|&b| b == b'\n').count()).unwrap_or(u32::MAX)
+}
+
+/// Parses a whole text (no aliases), e.g. for `-n` checks and tests.
+/// A here-document without its delimiter ends at the end of the text.
+pub fn parse_program(source: &str) -> Result<List, ParseError> {
+    let aliases = Aliases::new();
+    grammar::with_deep_fallback(|max_depth| {
+        let mut core = Core::new(source, 0, 1, &aliases);
+        core.max_depth = max_depth;
+        (core.parse_program(), (0, 0, false))
+    })
+    .0
+}
+
+/// `true` when `source` needs more lines before it can run: it ends inside
+/// a quote, a substitution or a compound command, after `|`, `&&` or a
+/// line continuation, or before a here-document's delimiter (for PS2 and
+/// the line editor's validator). A syntax error is not incomplete.
+pub fn is_incomplete(source: &str) -> bool {
+    let aliases = Aliases::new();
+    let (r, (_, _, backslash_at_eof)) = grammar::with_deep_fallback(|max_depth| {
+        let mut core = Core::new(source, 0, 1, &aliases);
+        core.max_depth = max_depth;
+        core.strict_eof = true;
+        let r = core.parse_program();
+        (r, (0, 0, core.cur.backslash_at_eof))
+    });
+    match r {
+        Err(e) => e.kind == ParseErrorKind::Incomplete,
+        Ok(_) => backslash_at_eof,
+    }
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests: run the real pidsh binary.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test.
+pub fn pidsh() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pidsh"))
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// Runs `pidsh -c script` in `dir`.
+pub fn run_c_in(script: &str, dir: &std::path::Path) -> Run {
+    finish(
+        pidsh()
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap(),
+    )
+}
+
+/// Runs `pidsh -c script` in a fresh temporary directory.
+pub fn run_c(script: &str) -> Run {
+    let dir = tempdir();
+    let r = run_c_in(script, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+/// Runs pidsh with `script` on standard input.
+pub fn run_stdin(script: &str) -> Run {
+    let dir = tempdir();
+    let mut child = pidsh()
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let r = finish(child.wait_with_output().unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+/// A new empty directory under the system temp dir.
+pub fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "pidsh-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
