@@ -344,8 +344,8 @@ cases! {
         "{ LSFD; } 3> x" => [0, 1, 2, 3 = "/x"];
     for_loop_with_redirection:
         "for i in 1; do LSFD; done 3> x" => [0, 1, 2, 3 = "/x"];
-    while_loop_reading_a_file:
-        "echo a > i; while read -r l; do LSFD; done < i" => [0 = "/i", 1, 2];
+    while_loop_with_input_redirection:
+        "echo a > i; n=0; while [ $n = 0 ]; do LSFD; n=1; done < i" => [0 = "/i", 1, 2];
     if_with_redirection:
         "if true; then LSFD; fi 3> x" => [0, 1, 2, 3 = "/x"];
     case_in_a_pipeline:
@@ -379,7 +379,7 @@ cases! {
     after_a_here_document:
         "cat <<EOF > /dev/null\nx\nEOF\nLSFD" => [0, 1, 2];
     after_a_here_string_to_a_builtin:
-        "read -r v <<< word; LSFD" => [0, 1, 2];
+        "true <<< word; LSFD" => [0, 1, 2];
     after_a_failed_redirection:
         "cat < /nonexistent 2> /dev/null; LSFD" => [0, 1, 2];
     after_a_missing_command:
@@ -389,7 +389,7 @@ cases! {
     after_cd:
         "cd /; cd - > /dev/null; LSFD" => [0, 1, 2];
     after_a_while_loop_with_redirection:
-        "echo a > i; while read -r l; do :; done < i; LSFD" => [0, 1, 2];
+        "echo a > i; n=0; while [ $n = 0 ]; do n=1; done < i; LSFD" => [0, 1, 2];
     after_a_command_substitution_pipeline:
         "x=$(echo a | cat | tr a b); LSFD" => [0, 1, 2];
 }

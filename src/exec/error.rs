@@ -32,6 +32,9 @@ pub enum ExecError {
     Builtin(String, i32),
     /// Something the OS refused while setting up a command.
     System(String, Errno),
+    /// Already reported to the user (through the command's own
+    /// redirections); only the status remains.
+    Reported(i32),
 }
 
 impl ExecError {
@@ -41,7 +44,7 @@ impl ExecError {
             ExecError::CommandNotFound(_) | ExecError::NoSuchFile(_) => 127,
             ExecError::CannotExecute(..) => 126,
             ExecError::Expand(e) => e.status,
-            ExecError::Builtin(_, s) => *s,
+            ExecError::Builtin(_, s) | ExecError::Reported(s) => *s,
             _ => 1,
         }
     }
@@ -63,6 +66,7 @@ impl fmt::Display for ExecError {
             ExecError::Expand(e) => write!(f, "{e}"),
             ExecError::Readonly(name) => write!(f, "{name}: readonly variable"),
             ExecError::Builtin(msg, _) => f.write_str(msg),
+            ExecError::Reported(_) => Ok(()),
         }
     }
 }

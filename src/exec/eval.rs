@@ -153,7 +153,9 @@ impl Shell {
     /// Reports an error and gives its status; an expansion error ends a
     /// non-interactive shell, as POSIX requires.
     pub fn fail(&mut self, e: ExecError) -> Status {
-        self.report(&e.to_string());
+        if !matches!(e, ExecError::Reported(_)) {
+            self.report(&e.to_string());
+        }
         let status = e.status();
         self.last_status = status;
         if matches!(e, ExecError::Expand(_)) && !self.options.interactive {

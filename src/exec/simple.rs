@@ -51,7 +51,7 @@ impl Shell {
     /// Runs a simple command in the foreground.
     pub fn run_simple(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
-        let words = match expand::expand_words(self, &sc.words) {
+        let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,
             Err(e) => return self.fail(e.into()),
         };
@@ -92,6 +92,28 @@ impl Shell {
         }
     }
 
+    /// Expands a command's words. Arguments of the declaration builtins
+    /// (`export`, `readonly`, `local`, `declare`, `typeset`) that look like
+    /// assignments are expanded as assignments: no splitting, no globbing.
+    pub fn expand_command_words(&mut self, words: &[crate::parser::ast::Word]) -> Result<Vec<String>, crate::expand::ExpandError> {
+        let declaration = words
+            .first()
+            .and_then(|w| w.as_plain_literal())
+            .is_some_and(|n| matches!(n, "export" | "readonly" | "local" | "declare" | "typeset"));
+        if !declaration {
+            return expand::expand_words(self, words);
+        }
+        let mut out = Vec::with_capacity(words.len());
+        for w in words {
+            if looks_like_assignment(w) {
+                out.push(expand::expand_string(self, w)?);
+            } else {
+                expand::expand_word_into(self, w, &mut out)?;
+            }
+        }
+        Ok(out)
+    }
+
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
         if self.options.interactive {
@@ -105,54 +127,76 @@ impl Shell {
     /// performed and undone; the status is that of the last command
     /// substitution, or 0.
     fn run_assignments_only(&mut self, sc: &SimpleCommand) -> Status {
+        if sc.redirects.is_empty() {
+            return self.assign_persistently(sc);
+        }
+        // The redirections apply to command substitutions in the values too.
+        self.with_redirects(&sc.redirects, |sh| sh.assign_persistently(sc))
+    }
+
+    fn assign_persistently(&mut self, sc: &SimpleCommand) -> Status {
         self.last_status = 0;
-        let values = match self.expand_assignments(&sc.assignments) {
-            Ok(v) => v,
-            Err(e) => return self.fail(e),
-        };
-        let status = self.last_status;
-        self.trace(&values, &[]);
-        for (name, value) in values {
+        for a in &sc.assignments {
+            let (name, value) = match self.expand_assignment(a) {
+                Ok(v) => v,
+                Err(e) => return self.fail(e),
+            };
+            self.trace(&[(name.clone(), value.clone())], &[]);
             if let Err(e) = self.assign(&name, value) {
                 return self.fail_special(e);
             }
         }
-        if sc.redirects.is_empty() {
-            return Ok(status);
-        }
-        self.with_redirects(&sc.redirects, |_| Ok(status))
+        Ok(self.last_status)
     }
 
-    /// Expands the values of assignments, in order.
+    /// Expands the values of assignments, in order; each value sees the
+    /// ones before it (`a=1 b=$a cmd`), without changing the shell.
     pub fn expand_assignments(
         &mut self,
         assignments: &[Assignment],
     ) -> Result<Vec<(String, String)>, ExecError> {
-        let mut out = Vec::with_capacity(assignments.len());
-        for a in assignments {
-            let value = match &a.value {
-                AssignValue::Scalar(w) => expand::expand_string(self, w)?,
-                AssignValue::Array(_) => {
-                    return Err(ExecError::Builtin(
-                        format!("{}: arrays are not supported yet", a.name),
-                        1,
-                    ));
-                }
-            };
-            if a.index.is_some() {
-                return Err(ExecError::Builtin(
-                    format!("{}: arrays are not supported yet", a.name),
-                    1,
-                ));
-            }
-            let value = if a.append {
-                format!("{}{}", self.vars.get(&a.name).unwrap_or(""), value)
-            } else {
-                value
-            };
-            out.push((a.name.clone(), value));
+        if assignments.len() < 2 {
+            return assignments.iter().map(|a| self.expand_assignment(a)).collect();
         }
-        Ok(out)
+        self.vars.push_frame();
+        let mut out = Vec::with_capacity(assignments.len());
+        let mut result = Ok(());
+        for a in assignments {
+            match self.expand_assignment(a) {
+                Ok((name, value)) => {
+                    if !self.vars.var(&name).is_some_and(|v| v.readonly) {
+                        self.vars.make_local(&name);
+                        let _ = self.vars.set(&name, value.clone());
+                    }
+                    out.push((name, value));
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.vars.pop_frame();
+        result.map(|()| out)
+    }
+
+    fn expand_assignment(&mut self, a: &Assignment) -> Result<(String, String), ExecError> {
+        if a.index.is_some() || matches!(a.value, AssignValue::Array(_)) {
+            return Err(ExecError::Builtin(
+                format!("{}: arrays are not supported yet", a.name),
+                1,
+            ));
+        }
+        let AssignValue::Scalar(w) = &a.value else {
+            return Err(ExecError::Builtin(format!("{}: bad assignment", a.name), 1));
+        };
+        let value = expand::expand_string(self, w)?;
+        let value = if a.append {
+            format!("{}{}", self.vars.get(&a.name).unwrap_or(""), value)
+        } else {
+            value
+        };
+        Ok((a.name.clone(), value))
     }
 
     /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
@@ -230,11 +274,26 @@ impl Shell {
         redirects: &[crate::parser::ast::Redirect],
     ) -> Result<Child, ExecError> {
         let steps = redirect::resolve(self, redirects)?;
-        let (spawn, keep) = self.plan_external(words, assignments, &steps)?;
         let name = words.first().map(String::as_str).unwrap_or_default();
-        let r = self.spawn_plan(spawn, name);
-        drop(keep);
-        r
+        let started = self
+            .plan_external(words, assignments, &steps)
+            .and_then(|(spawn, keep)| {
+                let r = self.spawn_plan(spawn, name);
+                drop(keep);
+                r
+            });
+        match started {
+            Err(e @ (ExecError::CommandNotFound(_) | ExecError::NoSuchFile(_) | ExecError::CannotExecute(..))) => {
+                // The message goes where the command's own stderr would
+                // have gone: through its redirections.
+                let saved = self.fds.clone();
+                let _ = redirect::apply_to_table(&steps, &mut self.fds);
+                self.report(&e.to_string());
+                self.fds = saved;
+                Err(ExecError::Reported(e.status()))
+            }
+            other => other,
+        }
     }
 
     /// The plan of an external command: program, argv, environment and ops.
@@ -377,6 +436,20 @@ impl Shell {
         }
         v.retain(|s| !self.ignored_signals.contains(s));
         v
+    }
+}
+
+/// `name=…` or `name+=…` written literally at the start of a word.
+fn looks_like_assignment(word: &crate::parser::ast::Word) -> bool {
+    let Some(crate::parser::ast::WordPart::Literal(first)) = word.parts.first() else {
+        return false;
+    };
+    match first.find('=') {
+        Some(eq) => {
+            let name = first[..eq].strip_suffix('+').unwrap_or(&first[..eq]);
+            expand::is_name(name)
+        }
+        None => false,
     }
 }
 

@@ -5,6 +5,7 @@
 //! reached through the [`ExpandEnv`] trait, which the evaluator implements.
 
 pub mod arith;
+mod glob;
 pub mod pattern;
 mod param;
 mod split;
@@ -152,35 +153,15 @@ fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
     let mut pattern = String::new();
     for piece in field {
         if piece.quoted {
-            pattern.push_str(&glob::Pattern::escape(&piece.text));
+            pattern.push_str(&pattern::escape(&piece.text));
         } else {
             pattern.push_str(&piece.text);
         }
     }
-    let options = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: true,
-    };
-    let mut matches: Vec<String> = match glob::glob_with(&pattern, options) {
-        Ok(paths) => paths
-            .filter_map(Result::ok)
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let matches = glob::expand(&pattern);
     if matches.is_empty() {
         out.push(plain);
-        return;
+    } else {
+        out.extend(matches);
     }
-    // glob prints `./x` as `x`; keep the user's spelling of a leading `./`.
-    if pattern.starts_with("./") {
-        for m in &mut matches {
-            if !m.starts_with("./") {
-                m.insert_str(0, "./");
-            }
-        }
-    }
-    matches.sort();
-    out.extend(matches);
 }

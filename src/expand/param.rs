@@ -132,14 +132,18 @@ enum Value {
 
 impl Value {
     fn is_set(&self) -> bool {
-        !matches!(self, Value::Unset)
+        match self {
+            Value::Unset => false,
+            Value::One(_) => true,
+            Value::Many(v, _) => !v.is_empty(),
+        }
     }
 
     fn is_null(&self) -> bool {
         match self {
             Value::Unset => true,
             Value::One(s) => s.is_empty(),
-            Value::Many(v, _) => v.iter().all(String::is_empty),
+            Value::Many(v, _) => v.is_empty() || (v.len() == 1 && v[0].is_empty()),
         }
     }
 }

@@ -81,23 +81,61 @@ fn selection() -> &'static Selection {
                 &CLONE3
             }),
         };
-        if wanted.name() != "clone3" {
+        if asked.as_deref().is_some_and(|name| by_name(name).is_some()) || !note.is_empty() {
             return Selection {
                 backend: wanted,
                 note,
             };
         }
-        match clone3::probe() {
-            Ok(()) => Selection {
-                backend: wanted,
-                note,
-            },
-            Err(errno) => Selection {
-                backend: &POSIX_SPAWN,
-                note: format!("fallback: clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) answered {errno}"),
-            },
+        Selection {
+            backend: &AUTO,
+            note,
         }
     })
+}
+
+/// The default: `clone3`, falling back to `posix_spawn` the first time the
+/// kernel refuses the clone itself (seccomp profiles in containers often
+/// answer EPERM or ENOSYS). No probe at start-up: a probe would cost one
+/// extra process on every shell start.
+struct Auto {
+    refused: OnceLock<Errno>,
+}
+
+static AUTO: Auto = Auto {
+    refused: OnceLock::new(),
+};
+
+impl Backend for Auto {
+    fn name(&self) -> &'static str {
+        match self.refused.get() {
+            Some(_) => POSIX_SPAWN.name(),
+            None => CLONE3.name(),
+        }
+    }
+
+    fn spawn(&self, plan: &Spawn) -> Result<Child, SpawnError> {
+        if self.refused.get().is_some() {
+            return POSIX_SPAWN.spawn(plan);
+        }
+        match CLONE3.spawn(plan) {
+            Err(e)
+                if e.step == super::spawn::SpawnStep::Create
+                    && matches!(e.errno, Errno::EPERM | Errno::ENOSYS | Errno::EINVAL) =>
+            {
+                let _ = self.refused.set(e.errno);
+                POSIX_SPAWN.spawn(plan)
+            }
+            other => other,
+        }
+    }
+
+    fn detail(&self) -> &'static str {
+        match self.refused.get() {
+            Some(_) => POSIX_SPAWN.detail(),
+            None => CLONE3.detail(),
+        }
+    }
 }
 
 /// The backend this process spawns with: `PIDSH_SPAWN`, or `clone3`, or
@@ -110,10 +148,20 @@ pub fn current() -> &'static dyn Backend {
 /// `spawn backend: clone3 (glibc clone(): CLONE_VM|CLONE_VFORK|CLONE_PIDFD)`.
 pub fn describe() -> String {
     let sel = selection();
+    if sel.backend.name() == CLONE3.name()
+        && let Err(errno) = clone3::probe()
+    {
+        let _ = AUTO.refused.set(errno);
+    }
     let mut out = format!("spawn backend: {}", sel.backend.name());
     let detail = sel.backend.detail();
     if !detail.is_empty() {
         out.push_str(&format!(" ({detail})"));
+    }
+    if let Some(errno) = AUTO.refused.get() {
+        out.push_str(&format!(
+            "; fallback: clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) answered {errno}"
+        ));
     }
     if !sel.note.is_empty() {
         out.push_str(&format!("; {}", sel.note));

@@ -1,0 +1,83 @@
+//! Pathname expansion: a pattern (backslash-quoted where the source was
+//! quoted) matched against the file system one path component at a time,
+//! with the same matcher as `case`. Dotfiles match only an explicit `.`;
+//! `.` and `..` never match a wildcard.
+
+use super::pattern::{Pattern, has_pattern_chars, unescape};
+
+/// The sorted paths matching `pattern`; empty when none match.
+pub fn expand(pattern: &str) -> Vec<String> {
+    let absolute = pattern.starts_with('/');
+    let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    let trailing_slash = pattern.ends_with('/') && !components.is_empty();
+    let mut paths: Vec<String> = vec![if absolute { "/".to_string() } else { String::new() }];
+    for (i, component) in components.iter().enumerate() {
+        let last = i + 1 == components.len();
+        let mut next = Vec::new();
+        if has_pattern_chars(component) {
+            let matcher = Pattern::new(component);
+            let explicit_dot = component.starts_with('.') || component.starts_with("\\.");
+            for base in &paths {
+                for name in directory_entries(base) {
+                    if name.starts_with('.') && !explicit_dot {
+                        continue;
+                    }
+                    if (name == "." || name == "..") && component != &name {
+                        continue;
+                    }
+                    if matcher.matches(&name) {
+                        next.push(join(base, &name));
+                    }
+                }
+            }
+        } else {
+            let literal = unescape(component);
+            for base in &paths {
+                let path = join(base, &literal);
+                if !last || std::fs::symlink_metadata(&path).is_ok() {
+                    next.push(path);
+                }
+            }
+        }
+        if !last {
+            next.retain(|p| std::path::Path::new(p).is_dir());
+        }
+        paths = next;
+        if paths.is_empty() {
+            return paths;
+        }
+    }
+    if trailing_slash {
+        paths.retain(|p| std::path::Path::new(p).is_dir());
+        for p in &mut paths {
+            p.push('/');
+        }
+    }
+    paths.sort();
+    paths
+}
+
+fn join(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_string()
+    } else if base.ends_with('/') {
+        format!("{base}{name}")
+    } else {
+        format!("{base}/{name}")
+    }
+}
+
+fn directory_entries(base: &str) -> Vec<String> {
+    let dir = if base.is_empty() { "." } else { base };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    // read_dir leaves out `.` and `..`; a pattern may name them explicitly.
+    names.push(".".into());
+    names.push("..".into());
+    names
+}
