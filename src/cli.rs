@@ -14,11 +14,18 @@ struct Invocation {
     interactive: bool,
     read_stdin: bool,
     login: bool,
+    /// `--norc`: skip the interactive start-up file.
+    no_rc: bool,
+    /// `--noprofile`: skip the login start-up files.
+    no_profile: bool,
+    /// `--rcfile FILE`: read FILE instead of `~/.pidshrc`.
+    rc_file: Option<String>,
     set_options: Vec<(String, bool)>,
     operands: Vec<String>,
 }
 
-const USAGE: &str = "usage: pidsh [--plan] [-ilsn…] [-o option] [-c command [name [args…]] | file [args…]]\n";
+const USAGE: &str =
+    "usage: pidsh [--plan] [-ilsn…] [-o option] [-c command [name [args…]] | file [args…]]\n";
 
 fn parse_args(args: &[String]) -> Result<Invocation, String> {
     let mut inv = Invocation::default();
@@ -28,6 +35,16 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
         match arg.as_str() {
             "--plan" => inv.plan = true,
             "--login" => inv.login = true,
+            "--norc" => inv.no_rc = true,
+            "--noprofile" => inv.no_profile = true,
+            "--rcfile" => {
+                inv.rc_file = Some(
+                    args.get(i + 1)
+                        .ok_or("--rcfile: file name required")?
+                        .clone(),
+                );
+                i += 1;
+            }
             "--" => {
                 i += 1;
                 break;
@@ -37,7 +54,10 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
                 inv.set_options.push((name.clone(), arg == "-o"));
                 i += 1;
             }
-            _ if (arg.starts_with('-') || arg.starts_with('+')) && arg.len() > 1 && !arg.starts_with("--") => {
+            _ if (arg.starts_with('-') || arg.starts_with('+'))
+                && arg.len() > 1
+                && !arg.starts_with("--") =>
+            {
                 let on = arg.starts_with('-');
                 for c in arg[1..].chars() {
                     match c {
@@ -78,7 +98,11 @@ pub fn main() -> i32 {
     let arg0 = args.first().cloned().unwrap_or_else(|| "pidsh".into());
     let rest = args.get(1..).unwrap_or_default();
     if rest.first().map(String::as_str) == Some("--version") {
-        println!("pidsh {}\n{}", env!("CARGO_PKG_VERSION"), crate::exec::backend::describe());
+        println!(
+            "pidsh {}\n{}",
+            env!("CARGO_PKG_VERSION"),
+            crate::exec::backend::describe()
+        );
         return 0;
     }
     if rest.first().map(String::as_str) == Some("--help") {
@@ -103,15 +127,30 @@ pub fn main() -> i32 {
 fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     let mut operands = inv.operands.clone();
     let (source, arg0, prefix) = if let Some(cmd) = inv.command.clone() {
-        let arg0 = if operands.is_empty() { shell_name.clone() } else { operands.remove(0) };
+        let arg0 = if operands.is_empty() {
+            shell_name.clone()
+        } else {
+            operands.remove(0)
+        };
         (Some(cmd), arg0, shell_name.clone())
     } else if !inv.read_stdin && !operands.is_empty() {
         let file = operands.remove(0);
         match std::fs::read(&file) {
-            Ok(bytes) => (Some(String::from_utf8_lossy(&bytes).into_owned()), file.clone(), file),
+            Ok(bytes) => (
+                Some(String::from_utf8_lossy(&bytes).into_owned()),
+                file.clone(),
+                file,
+            ),
             Err(e) => {
-                let status = if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
-                eprintln!("{shell_name}: {file}: {}", crate::exec::error::describe_io(&e));
+                let status = if e.kind() == std::io::ErrorKind::NotFound {
+                    127
+                } else {
+                    126
+                };
+                eprintln!(
+                    "{shell_name}: {file}: {}",
+                    crate::exec::error::describe_io(&e)
+                );
                 return status;
             }
         }
@@ -150,7 +189,18 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     crate::jobs::signals::setup(&mut sh, interactive);
     if interactive {
         sh.options.interactive = true;
-        return crate::interactive::run(&mut sh, login);
+        crate::interactive::set_defaults(&mut sh);
+        if source.is_none() {
+            let startup = crate::interactive::Startup {
+                login: login && !inv.no_profile,
+                rc: if inv.no_rc {
+                    None
+                } else {
+                    Some(inv.rc_file.clone())
+                },
+            };
+            return crate::interactive::run(&mut sh, &startup);
+        }
     }
     let outcome = match source {
         Some(text) => sh.run_main(&text),

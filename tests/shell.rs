@@ -29,14 +29,50 @@ fn simple_commands_and_lists() {
         ("external_command", "/bin/echo ext", "ext\n", "", 0),
         ("path_lookup", "printf '%s\\n' a b", "a\nb\n", "", 0),
         ("semicolons", "echo a; echo b", "a\nb\n", "", 0),
-        ("and_or", "true && echo yes || echo no; false && echo yes || echo no", "yes\nno\n", "", 0),
-        ("negation", "! false; echo $?; ! true; echo $?", "0\n1\n", "", 0),
+        (
+            "and_or",
+            "true && echo yes || echo no; false && echo yes || echo no",
+            "yes\nno\n",
+            "",
+            0,
+        ),
+        (
+            "negation",
+            "! false; echo $?; ! true; echo $?",
+            "0\n1\n",
+            "",
+            0,
+        ),
         ("exit_status", "sh -c 'exit 3'; echo $?", "3\n", "", 0),
-        ("exit_builtin", "echo before; exit 4; echo after", "before\n", "", 4),
-        ("assignment_prefix_reaches_child", "FOO=bar sh -c 'echo $FOO'; echo \"[$FOO]\"", "bar\n[]\n", "", 0),
+        (
+            "exit_builtin",
+            "echo before; exit 4; echo after",
+            "before\n",
+            "",
+            4,
+        ),
+        (
+            "assignment_prefix_reaches_child",
+            "FOO=bar sh -c 'echo $FOO'; echo \"[$FOO]\"",
+            "bar\n[]\n",
+            "",
+            0,
+        ),
         ("export", "export X=1; sh -c 'echo $X'", "1\n", "", 0),
-        ("unset", "X=1; unset X; echo \"[${X-unset}]\"", "[unset]\n", "", 0),
-        ("dollar_dollar_is_a_pid", "case $$ in *[!0-9]*) echo bad;; *) echo ok;; esac", "ok\n", "", 0),
+        (
+            "unset",
+            "X=1; unset X; echo \"[${X-unset}]\"",
+            "[unset]\n",
+            "",
+            0,
+        ),
+        (
+            "dollar_dollar_is_a_pid",
+            "case $$ in *[!0-9]*) echo bad;; *) echo ok;; esac",
+            "ok\n",
+            "",
+            0,
+        ),
     ]);
 }
 
@@ -44,14 +80,62 @@ fn simple_commands_and_lists() {
 fn pipelines() {
     check(&[
         ("two_stages", "echo hi | tr a-z A-Z", "HI\n", "", 0),
-        ("long_pipeline", "echo abc | cat | cat | cat | cat | tr a-c x-z", "xyz\n", "", 0),
-        ("status_is_last_stage", "false | true; echo $?; true | false; echo $?", "0\n1\n", "", 0),
-        ("pipefail", "set -o pipefail; false | true; echo $?", "1\n", "", 0),
-        ("builtin_stage_feeds_external", "for i in 1 2 3; do echo $i; done | wc -l", "3\n", "", 0),
-        ("external_feeds_read_loop", "printf 'a\\nb\\n' | while read l; do echo \"<$l>\"; done", "<a>\n<b>\n", "", 0),
-        ("big_output_through_builtin_stage", "i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done | tail -n 1", "line19999\n", "", 0),
-        ("reader_gone_ends_writer", "while true; do echo y; done | head -n 2", "y\ny\n", "", 0),
-        ("stderr_pipe", "sh -c 'echo err >&2' 2>&1 | tr a-z A-Z", "ERR\n", "", 0),
+        (
+            "long_pipeline",
+            "echo abc | cat | cat | cat | cat | tr a-c x-z",
+            "xyz\n",
+            "",
+            0,
+        ),
+        (
+            "status_is_last_stage",
+            "false | true; echo $?; true | false; echo $?",
+            "0\n1\n",
+            "",
+            0,
+        ),
+        (
+            "pipefail",
+            "set -o pipefail; false | true; echo $?",
+            "1\n",
+            "",
+            0,
+        ),
+        (
+            "builtin_stage_feeds_external",
+            "for i in 1 2 3; do echo $i; done | wc -l",
+            "3\n",
+            "",
+            0,
+        ),
+        (
+            "external_feeds_read_loop",
+            "printf 'a\\nb\\n' | while read l; do echo \"<$l>\"; done",
+            "<a>\n<b>\n",
+            "",
+            0,
+        ),
+        (
+            "big_output_through_builtin_stage",
+            "i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done | tail -n 1",
+            "line19999\n",
+            "",
+            0,
+        ),
+        (
+            "reader_gone_ends_writer",
+            "while true; do echo y; done | head -n 2",
+            "y\ny\n",
+            "",
+            0,
+        ),
+        (
+            "stderr_pipe",
+            "sh -c 'echo err >&2' 2>&1 | tr a-z A-Z",
+            "ERR\n",
+            "",
+            0,
+        ),
     ]);
 }
 
@@ -60,31 +144,133 @@ fn redirections() {
     check(&[
         ("output_and_input", "echo hi > f; cat < f", "hi\n", "", 0),
         ("append", "echo a > f; echo b >> f; cat f", "a\nb\n", "", 0),
-        ("clobber_guard", "set -C; echo a > f; echo b > f; echo $?; echo c >| f; cat f", "1\nc\n", "pidsh: line 1: f: cannot overwrite existing file\n", 0),
-        ("dup_stderr", "sh -c 'echo out; echo err >&2' 2>&1 > /dev/null", "err\n", "", 0),
-        ("close_stdout", "echo hi >&-; echo $?", "1\n", "pidsh: line 1: echo: write error: Bad file descriptor\n", 0),
+        (
+            "clobber_guard",
+            "set -C; echo a > f; echo b > f; echo $?; echo c >| f; cat f",
+            "1\nc\n",
+            "pidsh: line 1: f: cannot overwrite existing file\n",
+            0,
+        ),
+        (
+            "dup_stderr",
+            "sh -c 'echo out; echo err >&2' 2>&1 > /dev/null",
+            "err\n",
+            "",
+            0,
+        ),
+        (
+            "close_stdout",
+            "echo hi >&-; echo $?",
+            "1\n",
+            "pidsh: line 1: echo: write error: Bad file descriptor\n",
+            0,
+        ),
         ("read_write", "echo abc > f; cat <> f", "abc\n", "", 0),
-        ("numbered_fd", "echo three 3> f >&3; cat f", "three\n", "", 0),
-        ("redirection_does_not_touch_shell", "echo a > f; echo b; cat f", "b\na\n", "", 0),
-        ("here_document", "cat <<EOF\nx=$((1+2))\nEOF", "x=3\n", "", 0),
+        (
+            "numbered_fd",
+            "echo three 3> f >&3; cat f",
+            "three\n",
+            "",
+            0,
+        ),
+        (
+            "redirection_does_not_touch_shell",
+            "echo a > f; echo b; cat f",
+            "b\na\n",
+            "",
+            0,
+        ),
+        (
+            "here_document",
+            "cat <<EOF\nx=$((1+2))\nEOF",
+            "x=3\n",
+            "",
+            0,
+        ),
         ("here_string", "cat <<< 'hi there'", "hi there\n", "", 0),
-        ("exec_persists", "exec 3> f; echo via3 >&3; cat f", "via3\n", "", 0),
-        ("brace_group_redirect", "{ echo a; echo b; } > f; cat f", "a\nb\n", "", 0),
+        (
+            "exec_persists",
+            "exec 3> f; echo via3 >&3; cat f",
+            "via3\n",
+            "",
+            0,
+        ),
+        (
+            "brace_group_redirect",
+            "{ echo a; echo b; } > f; cat f",
+            "a\nb\n",
+            "",
+            0,
+        ),
     ]);
 }
 
 #[test]
 fn error_paths() {
     check(&[
-        ("missing_command", "nosuchcommand_xyz; echo $?", "127\n", "pidsh: line 1: nosuchcommand_xyz: command not found\n", 0),
-        ("directory_as_command", "/; echo $?", "126\n", "pidsh: line 1: /: Is a directory\n", 0),
-        ("missing_path", "/nonexistent/prog; echo $?", "127\n", "pidsh: line 1: /nonexistent/prog: No such file or directory\n", 0),
-        ("unreadable_redirection", "cat < /nonexistent/file; echo $?", "1\n", "pidsh: line 1: /nonexistent/file: No such file or directory\n", 0),
-        ("bad_fd", "echo hi >&9; echo $?", "1\n", "pidsh: line 1: 9: Bad file descriptor\n", 0),
-        ("bad_fd_external", "/bin/echo hi >&9; echo $?", "1\n", "pidsh: line 1: 9: Bad file descriptor\n", 0),
-        ("not_executable", "echo 'echo x' > f; ./f; echo $?", "126\n", "pidsh: line 1: ./f: Permission denied\n", 0),
-        ("syntax_error", "echo a; if then", "", "pidsh: line 1: syntax error near unexpected token `then'\n", 2),
-        ("unset_error", "echo ${x?not here}; echo after", "", "pidsh: line 1: x: not here\n", 1),
+        (
+            "missing_command",
+            "nosuchcommand_xyz; echo $?",
+            "127\n",
+            "pidsh: line 1: nosuchcommand_xyz: command not found\n",
+            0,
+        ),
+        (
+            "directory_as_command",
+            "/; echo $?",
+            "126\n",
+            "pidsh: line 1: /: Is a directory\n",
+            0,
+        ),
+        (
+            "missing_path",
+            "/nonexistent/prog; echo $?",
+            "127\n",
+            "pidsh: line 1: /nonexistent/prog: No such file or directory\n",
+            0,
+        ),
+        (
+            "unreadable_redirection",
+            "cat < /nonexistent/file; echo $?",
+            "1\n",
+            "pidsh: line 1: /nonexistent/file: No such file or directory\n",
+            0,
+        ),
+        (
+            "bad_fd",
+            "echo hi >&9; echo $?",
+            "1\n",
+            "pidsh: line 1: 9: Bad file descriptor\n",
+            0,
+        ),
+        (
+            "bad_fd_external",
+            "/bin/echo hi >&9; echo $?",
+            "1\n",
+            "pidsh: line 1: 9: Bad file descriptor\n",
+            0,
+        ),
+        (
+            "not_executable",
+            "echo 'echo x' > f; ./f; echo $?",
+            "126\n",
+            "pidsh: line 1: ./f: Permission denied\n",
+            0,
+        ),
+        (
+            "syntax_error",
+            "echo a; if then",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `then'\n",
+            2,
+        ),
+        (
+            "unset_error",
+            "echo ${x?not here}; echo after",
+            "",
+            "pidsh: line 1: x: not here\n",
+            1,
+        ),
     ]);
 }
 
@@ -98,18 +284,54 @@ fn script_without_shebang_runs_as_pidsh_script() {
 #[test]
 fn background_jobs() {
     check(&[
-        ("bang_is_set", "sleep 0 & case $! in *[!0-9]*|'') echo bad;; *) echo ok;; esac; wait", "ok\n", "", 0),
-        ("wait_status", "sh -c 'exit 5' & wait $!; echo $?", "5\n", "", 0),
-        ("background_shell_code", "f() { echo in-f $1; }; f x & wait", "in-f x\n", "", 0),
+        (
+            "bang_is_set",
+            "sleep 0 & case $! in *[!0-9]*|'') echo bad;; *) echo ok;; esac; wait",
+            "ok\n",
+            "",
+            0,
+        ),
+        (
+            "wait_status",
+            "sh -c 'exit 5' & wait $!; echo $?",
+            "5\n",
+            "",
+            0,
+        ),
+        (
+            "background_shell_code",
+            "f() { echo in-f $1; }; f x & wait",
+            "in-f x\n",
+            "",
+            0,
+        ),
     ]);
 }
 
 #[test]
 fn hash_caches_and_clears() {
     check(&[
-        ("hash_lists", "cat /dev/null; hash | grep -c 'cat'", "1\n", "", 0),
-        ("hash_r_clears", "cat /dev/null; hash -r; hash", "hash: hash table empty\n", "", 0),
-        ("path_assignment_clears", "cat /dev/null; PATH=$PATH; hash", "hash: hash table empty\n", "", 0),
+        (
+            "hash_lists",
+            "cat /dev/null; hash | grep -c 'cat'",
+            "1\n",
+            "",
+            0,
+        ),
+        (
+            "hash_r_clears",
+            "cat /dev/null; hash -r; hash",
+            "hash: hash table empty\n",
+            "",
+            0,
+        ),
+        (
+            "path_assignment_clears",
+            "cat /dev/null; PATH=$PATH; hash",
+            "hash: hash table empty\n",
+            "",
+            0,
+        ),
     ]);
 }
 
@@ -125,7 +347,11 @@ fn plan_prints_ops_without_running() {
     let r = run_c("true");
     assert_eq!(r.status, 0);
     let out = common::pidsh()
-        .args(["--plan", "-c", "cat /dev/null | tr a b 2>&1 > out-file | wc -l"])
+        .args([
+            "--plan",
+            "-c",
+            "cat /dev/null | tr a b 2>&1 > out-file | wc -l",
+        ])
         .current_dir(common::tempdir())
         .output()
         .unwrap();

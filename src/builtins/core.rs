@@ -25,7 +25,9 @@ fn status_arg(sh: &mut Shell, argv: &[String]) -> Result<i32, Status> {
         None => Ok(sh.last_status),
         Some(text) => match text.trim().parse::<i64>() {
             Ok(n) => Ok((n & 0xff) as i32),
-            Err(_) => Err(sh.builtin_error(&argv[0], &format!("{text}: numeric argument required"), 2)),
+            Err(_) => {
+                Err(sh.builtin_error(&argv[0], &format!("{text}: numeric argument required"), 2))
+            }
         },
     }
 }
@@ -46,7 +48,11 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
 /// `return [n]`.
 pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
     if sh.call_depth == 0 && sh.source_depth == 0 {
-        return sh.builtin_error("return", "can only `return' from a function or sourced script", 2);
+        return sh.builtin_error(
+            "return",
+            "can only `return' from a function or sourced script",
+            2,
+        );
     }
     let status = match status_arg(sh, argv) {
         Ok(s) => s,
@@ -116,7 +122,8 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         }
         None => return sh.builtin_error(&argv[0], &format!("{name}: file not found"), 1),
     };
-    let saved_positional = (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
+    let saved_positional =
+        (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
     sh.source_depth += 1;
     let r = sh.run_source_text(&text);
     sh.source_depth -= 1;

@@ -17,7 +17,12 @@ impl Shell {
     /// come back to.
     fn save_cwd_for_subshell(&mut self) {
         if self.subshell_depth > 0 && self.cwd_to_restore.is_none() {
-            let here: Option<OwnedFd> = open(".", OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty()).ok();
+            let here: Option<OwnedFd> = open(
+                ".",
+                OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            )
+            .ok();
             self.cwd_to_restore = here.map(Arc::new);
         }
     }
@@ -69,7 +74,11 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         None => String::new(),
     };
     let mut candidates = Vec::new();
-    let relative = !target.starts_with('/') && !target.starts_with("./") && !target.starts_with("../") && target != "." && target != "..";
+    let relative = !target.starts_with('/')
+        && !target.starts_with("./")
+        && !target.starts_with("../")
+        && target != "."
+        && target != "..";
     if relative && let Some(cdpath) = sh.vars.get("CDPATH") {
         for base in cdpath.split(':').filter(|b| !b.is_empty()) {
             candidates.push((format!("{}/{target}", base.trim_end_matches('/')), true));
@@ -83,17 +92,26 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         } else {
             normalize(&format!("{}/{candidate}", old.clone().unwrap_or_default()))
         };
-        let attempt = if physical { candidate.clone() } else { logical.clone() };
+        let attempt = if physical {
+            candidate.clone()
+        } else {
+            logical.clone()
+        };
         if !std::path::Path::new(&attempt).is_dir() && !std::path::Path::new(&candidate).is_dir() {
             continue;
         }
         sh.save_cwd_for_subshell();
-        let changed = nix::unistd::chdir(attempt.as_str()).or_else(|_| nix::unistd::chdir(candidate.as_str()));
+        let changed = nix::unistd::chdir(attempt.as_str())
+            .or_else(|_| nix::unistd::chdir(candidate.as_str()));
         if let Err(e) = changed {
             let msg = format!("{target}: {}", crate::exec::error::describe(e));
             return sh.builtin_error("cd", &msg, 1);
         }
-        let new_pwd = if physical { current_dir().unwrap_or(logical) } else { logical };
+        let new_pwd = if physical {
+            current_dir().unwrap_or(logical)
+        } else {
+            logical
+        };
         if let Some(o) = old {
             let _ = sh.assign("OLDPWD", o);
         }
@@ -112,15 +130,19 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 fn current_dir() -> Option<String> {
-    std::env::current_dir().ok().map(|p| p.to_string_lossy().into_owned())
+    std::env::current_dir()
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
 }
 
 /// `pwd [-L|-P]`.
 pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let physical = argv.iter().any(|a| a == "-P");
-    let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
-        p.starts_with('/') && same_file(p, ".")
-    });
+    let logical = sh
+        .vars
+        .get("PWD")
+        .map(str::to_string)
+        .filter(|p| p.starts_with('/') && same_file(p, "."));
     let dir = match (physical, logical) {
         (false, Some(l)) => l,
         _ => match current_dir() {
@@ -128,7 +150,11 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
             None => return sh.builtin_error("pwd", "cannot determine the current directory", 1),
         },
     };
-    Ok(if sh.print("pwd", format!("{dir}\n").as_bytes())? { 0 } else { 1 })
+    Ok(if sh.print("pwd", format!("{dir}\n").as_bytes())? {
+        0
+    } else {
+        1
+    })
 }
 
 fn same_file(a: &str, b: &str) -> bool {
@@ -162,7 +188,11 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
         } else {
             format!("{current:04o}\n")
         };
-        return Ok(if sh.print("umask", out.as_bytes())? { 0 } else { 1 });
+        return Ok(if sh.print("umask", out.as_bytes())? {
+            0
+        } else {
+            1
+        });
     };
     let new = if arg.chars().all(|c| c.is_digit(8)) {
         u32::from_str_radix(arg, 8).ok()
@@ -170,7 +200,11 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
         parse_symbolic(arg, current)
     };
     let Some(new) = new.filter(|m| *m <= 0o777) else {
-        return sh.builtin_error("umask", &format!("{arg}: invalid symbolic mode operator"), 1);
+        return sh.builtin_error(
+            "umask",
+            &format!("{arg}: invalid symbolic mode operator"),
+            1,
+        );
     };
     if sh.subshell_depth > 0 && sh.umask_to_restore.is_none() {
         sh.umask_to_restore = Some(current);

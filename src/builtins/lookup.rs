@@ -16,14 +16,26 @@ pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
     if args.is_empty() {
         let entries = sh.commands.entries();
         if entries.is_empty() {
-            return Ok(if sh.print("hash", b"hash: hash table empty\n")? { 0 } else { 1 });
+            return Ok(if sh.print("hash", b"hash: hash table empty\n")? {
+                0
+            } else {
+                1
+            });
         }
         let mut out = String::from("hits\tcommand\ttemplate\n");
         for (_, r) in entries {
-            let template = if r.template.is_some() { "O_PATH fd" } else { "path" };
+            let template = if r.template.is_some() {
+                "O_PATH fd"
+            } else {
+                "path"
+            };
             out.push_str(&format!("{:4}\t{}\t{template}\n", r.hits, r.path.display()));
         }
-        return Ok(if sh.print("hash", out.as_bytes())? { 0 } else { 1 });
+        return Ok(if sh.print("hash", out.as_bytes())? {
+            0
+        } else {
+            1
+        });
     }
     let mut status = 0;
     let path_var = sh.vars.get("PATH").map(str::to_string);
@@ -50,8 +62,8 @@ enum Kind {
 }
 
 const KEYWORDS: &[&str] = &[
-    "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done", "in",
-    "function", "time", "{", "}", "!", "[[", "]]", "select",
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done",
+    "in", "function", "time", "{", "}", "!", "[[", "]]", "select",
 ];
 
 fn kind_of(sh: &mut Shell, name: &str) -> Kind {
@@ -180,10 +192,21 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
 /// `alias [name[=value]…]`.
 pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
-        let mut all: Vec<(String, String)> = sh.aliases.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut all: Vec<(String, String)> = sh
+            .aliases
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         all.sort();
-        let out: String = all.iter().map(|(k, v)| format!("alias {k}={}\n", quote(v))).collect();
-        return Ok(if sh.print("alias", out.as_bytes())? { 0 } else { 1 });
+        let out: String = all
+            .iter()
+            .map(|(k, v)| format!("alias {k}={}\n", quote(v)))
+            .collect();
+        return Ok(if sh.print("alias", out.as_bytes())? {
+            0
+        } else {
+            1
+        });
     }
     let mut status = 0;
     let mut out = String::new();

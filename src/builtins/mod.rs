@@ -4,11 +4,19 @@
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
 mod core;
+mod declare;
 mod dirs;
 mod echo;
 pub use echo::decode_escapes;
+mod getopts;
+mod kill;
 mod lookup;
+mod misc;
+mod options;
+mod printf;
+pub use printf::shell_quote;
 mod process;
+mod read;
 pub mod test;
 mod vars;
 
@@ -69,11 +77,22 @@ pub const ALL: &[Builtin] = &[
     special_builtin("trap", process::trap),
     special_builtin("unset", vars::unset),
     regular_builtin("alias", lookup::alias),
+    regular_builtin("bg", kill::bg),
+    regular_builtin("builtin", misc::builtin),
     regular_builtin("cd", dirs::cd),
     regular_builtin("command", lookup::command),
+    regular_builtin("declare", declare::declare),
     regular_builtin("echo", echo::echo),
     regular_builtin("false", core::false_),
+    regular_builtin("fg", kill::fg),
+    regular_builtin("getopts", getopts::getopts),
     regular_builtin("hash", lookup::hash),
+    regular_builtin("help", misc::help),
+    regular_builtin("jobs", kill::jobs),
+    regular_builtin("kill", kill::kill),
+    regular_builtin("let", declare::let_),
+    regular_builtin("printf", printf::printf),
+    regular_builtin("read", read::read),
     regular_builtin("test", test::test),
     regular_builtin("[", test::test),
     regular_builtin("local", vars::local),
@@ -81,6 +100,8 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("source", core::dot),
     regular_builtin("true", core::true_),
     regular_builtin("type", lookup::type_),
+    regular_builtin("typeset", declare::declare),
+    regular_builtin("ulimit", misc::ulimit),
     regular_builtin("umask", dirs::umask),
     regular_builtin("unalias", lookup::unalias),
     regular_builtin("wait", process::wait),

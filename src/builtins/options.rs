@@ -103,7 +103,10 @@ mod tests {
     #[test]
     fn errors_name_the_letter() {
         assert_eq!(parse(&words("-q"), "r"), Err(OptError::Invalid('q')));
-        assert_eq!(parse(&words("-d"), "d:"), Err(OptError::MissingArgument('d')));
+        assert_eq!(
+            parse(&words("-d"), "d:"),
+            Err(OptError::MissingArgument('d'))
+        );
         assert_eq!(parse(&words("-:"), "d:"), Err(OptError::Invalid(':')));
     }
 }

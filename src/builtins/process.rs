@@ -27,7 +27,9 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
                         sh.builtin_error("wait", &msg, 127)?
                     }
                 },
-                Err(_) => sh.builtin_error("wait", &format!("`{arg}': not a pid or valid job spec"), 2)?,
+                Err(_) => {
+                    sh.builtin_error("wait", &format!("`{arg}': not a pid or valid job spec"), 2)?
+                }
             }
         };
     }
@@ -45,7 +47,9 @@ pub fn signal_number(name: &str) -> Option<i32> {
         return Some(0);
     }
     let full = format!("SIG{bare}");
-    full.parse::<nix::sys::signal::Signal>().ok().map(|s| s as i32)
+    full.parse::<nix::sys::signal::Signal>()
+        .ok()
+        .map(|s| s as i32)
 }
 
 fn signal_name(n: i32) -> String {
@@ -61,7 +65,8 @@ fn signal_name(n: i32) -> String {
 pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
     let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
     if args.is_empty() || args[0] == "-p" {
-        let mut all: Vec<(i32, TrapAction)> = sh.traps.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let mut all: Vec<(i32, TrapAction)> =
+            sh.traps.iter().map(|(k, v)| (*k, v.clone())).collect();
         all.sort_by_key(|(k, _)| *k);
         let mut out = String::new();
         for (n, action) in all {
@@ -75,17 +80,23 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 signal_name(n)
             ));
         }
-        return Ok(if sh.print("trap", out.as_bytes())? { 0 } else { 1 });
+        return Ok(if sh.print("trap", out.as_bytes())? {
+            0
+        } else {
+            1
+        });
     }
-    let (action, conditions) = if args.len() == 1 || signal_number(args[0]).is_some() && args[0].parse::<i32>().is_ok() {
-        (None, &args[..])
-    } else {
-        (Some(args[0].as_str()), &args[1..])
-    };
+    let (action, conditions) =
+        if args.len() == 1 || signal_number(args[0]).is_some() && args[0].parse::<i32>().is_ok() {
+            (None, &args[..])
+        } else {
+            (Some(args[0].as_str()), &args[1..])
+        };
     let mut status = 0;
     for cond in conditions {
         let Some(n) = signal_number(cond) else {
-            status = sh.builtin_error("trap", &format!("{cond}: invalid signal specification"), 1)?;
+            status =
+                sh.builtin_error("trap", &format!("{cond}: invalid signal specification"), 1)?;
             continue;
         };
         match action {
@@ -113,8 +124,16 @@ pub fn times(sh: &mut Shell, _: &[String]) -> Status {
     let mut out = String::new();
     for who in [UsageWho::RUSAGE_SELF, UsageWho::RUSAGE_CHILDREN] {
         if let Ok(u) = getrusage(who) {
-            out.push_str(&format!("{} {}\n", fmt(u.user_time()), fmt(u.system_time())));
+            out.push_str(&format!(
+                "{} {}\n",
+                fmt(u.user_time()),
+                fmt(u.system_time())
+            ));
         }
     }
-    Ok(if sh.print("times", out.as_bytes())? { 0 } else { 1 })
+    Ok(if sh.print("times", out.as_bytes())? {
+        0
+    } else {
+        1
+    })
 }

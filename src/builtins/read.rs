@@ -65,16 +65,25 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
     {
         sh.write_stderr(p.as_bytes());
     }
-    let echo_guard = if req.silent && is_tty { EchoOff::new(fd) } else { None };
-    let mut input = Input::new(fd, req.timeout);
+    let echo_guard = if req.silent && is_tty {
+        EchoOff::new(fd)
+    } else {
+        None
+    };
+    let mut input = Input::new(fd, req.timeout, sh.options.interactive);
     let outcome = read_record(&mut input, &req);
     input.give_back();
     drop(echo_guard);
     let (text, status) = match outcome {
         Ok((text, ended)) => (text, if ended == End::Eof { 1 } else { 0 }),
         Err((text, Failure::Timeout)) => (text, TIMEOUT_STATUS),
+        Err((_, Failure::Interrupted)) => return Ok(130),
         Err((_, Failure::Os(e))) => {
-            let msg = format!("read error: {}: {}", req.fd, crate::exec::error::describe(e));
+            let msg = format!(
+                "read error: {}: {}",
+                req.fd,
+                crate::exec::error::describe(e)
+            );
             return sh.builtin_error("read", &msg, 1);
         }
     };
@@ -135,7 +144,8 @@ fn parse_request(args: &[String]) -> Result<Request, UsageError> {
 }
 
 fn parse_count(s: &str) -> Result<usize, UsageError> {
-    s.parse::<usize>().map_err(|_| (format!("{s}: invalid number"), 2))
+    s.parse::<usize>()
+        .map_err(|_| (format!("{s}: invalid number"), 2))
 }
 
 fn parse_timeout(s: &str) -> Result<Duration, UsageError> {
@@ -145,7 +155,8 @@ fn parse_timeout(s: &str) -> Result<Duration, UsageError> {
         return Err(bad());
     }
     let secs: f64 = s.parse().map_err(|_| bad())?;
-    Duration::try_from_secs_f64(secs).map_err(|_| bad())
+    // Longer than a Duration holds is as good as forever.
+    Ok(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
 }
 
 fn parse_fd(s: &str) -> Result<i32, UsageError> {
@@ -189,6 +200,8 @@ impl Drop for EchoOff {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
     Timeout,
+    /// SIGINT in an interactive shell.
+    Interrupted,
     Os(Errno),
 }
 
@@ -209,10 +222,12 @@ struct Input {
     /// A regular file: chunks may be read and the rest sought back over.
     seekable: bool,
     deadline: Option<Instant>,
+    /// An interactive shell: Ctrl-C must end the wait.
+    interruptible: bool,
 }
 
 impl Input {
-    fn new(fd: RawFd, timeout: Option<Duration>) -> Input {
+    fn new(fd: RawFd, timeout: Option<Duration>, interruptible: bool) -> Input {
         let seekable = nix::sys::stat::fstat(syscalls::borrow(fd))
             .map(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
             .unwrap_or(false);
@@ -221,7 +236,8 @@ impl Input {
             buf: Vec::new(),
             pos: 0,
             seekable,
-            deadline: timeout.map(|t| Instant::now() + t),
+            deadline: timeout.and_then(|t| Instant::now().checked_add(t)),
+            interruptible,
         }
     }
 
@@ -244,19 +260,32 @@ impl Input {
         Ok(Some(self.buf[0]))
     }
 
-    /// With `-t`: waits until the fd is readable or the deadline passes.
+    /// Waits until the fd is readable, the `-t` deadline passes or (in an
+    /// interactive shell) SIGINT arrives. The shell's SIGINT handler uses
+    /// SA_RESTART, so a blocked read(2) would never return; poll(2) is
+    /// never restarted and so reports the signal.
     fn wait_readable(&self) -> Result<(), Failure> {
-        let Some(deadline) = self.deadline else {
+        if self.deadline.is_none() && !self.interruptible {
             return Ok(());
-        };
+        }
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX);
-            let timeout = PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX);
+            let timeout = match self.deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX);
+                    PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)
+                }
+                None => PollTimeout::NONE,
+            };
             let mut fds = [PollFd::new(syscalls::borrow(self.fd), PollFlags::POLLIN)];
             match poll(&mut fds, timeout) {
                 Ok(0) => return Err(Failure::Timeout),
                 Ok(_) => return Ok(()),
+                Err(Errno::EINTR)
+                    if self.interruptible && crate::jobs::signals::take_interrupt() =>
+                {
+                    return Err(Failure::Interrupted);
+                }
                 Err(Errno::EINTR) => continue,
                 Err(e) => return Err(Failure::Os(e)),
             }
@@ -417,7 +446,10 @@ mod tests {
 
     #[test]
     fn last_name_takes_the_rest_with_inner_separators() {
-        assert_eq!(split("hello world  test   ", " \t\n", 2), ["hello", "world  test"]);
+        assert_eq!(
+            split("hello world  test   ", " \t\n", 2),
+            ["hello", "world  test"]
+        );
         assert_eq!(split("  A B C D E ", " \t\n", 3), ["A", "B", "C D E"]);
     }
 

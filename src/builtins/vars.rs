@@ -15,7 +15,11 @@ fn split_assignment(arg: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn list_attribute(sh: &mut Shell, builtin: &str, pick: fn(&crate::exec::state::Var) -> bool) -> Status {
+fn list_attribute(
+    sh: &mut Shell,
+    builtin: &str,
+    pick: fn(&crate::exec::state::Var) -> bool,
+) -> Status {
     let mut names: Vec<(String, Option<String>)> = sh
         .vars
         .iter()
@@ -24,14 +28,22 @@ fn list_attribute(sh: &mut Shell, builtin: &str, pick: fn(&crate::exec::state::V
         .collect();
     names.sort();
     let mut out = String::new();
-    let word = if builtin == "export" { "export" } else { "readonly" };
+    let word = if builtin == "export" {
+        "export"
+    } else {
+        "readonly"
+    };
     for (name, value) in names {
         match value {
             Some(v) => out.push_str(&format!("{word} {name}={}\n", quote(&v))),
             None => out.push_str(&format!("{word} {name}\n")),
         }
     }
-    Ok(if sh.print(builtin, out.as_bytes())? { 0 } else { 1 })
+    Ok(if sh.print(builtin, out.as_bytes())? {
+        0
+    } else {
+        1
+    })
 }
 
 /// `export [-p] [-n] name[=value]…`.
@@ -87,7 +99,8 @@ pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
     for arg in args {
         let (name, value) = split_assignment(arg);
         if !is_name(name) {
-            status = sh.builtin_error("readonly", &format!("`{arg}': not a valid identifier"), 1)?;
+            status =
+                sh.builtin_error("readonly", &format!("`{arg}': not a valid identifier"), 1)?;
             continue;
         }
         if let Some(v) = value
@@ -132,7 +145,11 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             continue;
         }
         if let Err(e) = sh.vars.unset(name) {
-            status = sh.builtin_error("unset", &format!("{}: cannot unset: readonly variable", e.0), 1)?;
+            status = sh.builtin_error(
+                "unset",
+                &format!("{}: cannot unset: readonly variable", e.0),
+                1,
+            )?;
         }
         if name == "PATH" {
             sh.commands.clear();
@@ -223,7 +240,11 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
         }
         for letter in flags.chars() {
             let Some(name) = crate::exec::state::Options::name_of_letter(letter) else {
-                return sh.builtin_error("set", &format!("{}{letter}: invalid option", &arg[..1]), 2);
+                return sh.builtin_error(
+                    "set",
+                    &format!("{}{letter}: invalid option", &arg[..1]),
+                    2,
+                );
             };
             if let Err(msg) = set_named(sh, name, on) {
                 return sh.builtin_error("set", &msg, 2);
@@ -257,7 +278,11 @@ fn print_options(sh: &mut Shell, human: bool) -> Status {
             out.push_str(&format!("set {}o {name}\n", if on { '-' } else { '+' }));
         }
     }
-    Ok(if sh.print("set", out.as_bytes())? { 0 } else { 1 })
+    Ok(if sh.print("set", out.as_bytes())? {
+        0
+    } else {
+        1
+    })
 }
 
 fn print_variables(sh: &mut Shell) -> Status {
@@ -271,5 +296,9 @@ fn print_variables(sh: &mut Shell) -> Status {
     for (k, v) in vars {
         out.push_str(&format!("{k}={}\n", quote(&v)));
     }
-    Ok(if sh.print("set", out.as_bytes())? { 0 } else { 1 })
+    Ok(if sh.print("set", out.as_bytes())? {
+        0
+    } else {
+        1
+    })
 }

@@ -17,7 +17,11 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
         CondExpr::Or(a, b) => Ok(evaluate(sh, a)? || evaluate(sh, b)?),
         CondExpr::Unary(op, w) => {
             let arg = expand::expand_string(sh, w)?;
-            let op = if op.starts_with('-') { op.clone() } else { format!("-{op}") };
+            let op = if op.starts_with('-') {
+                op.clone()
+            } else {
+                format!("-{op}")
+            };
             test::unary(sh, &op, &arg)
                 .ok_or_else(|| ExecError::Builtin(format!("{op}: unary operator expected"), 2))
         }
@@ -28,7 +32,10 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
                     let pattern = Pattern::new(&expand::expand_pattern(sh, r)?);
                     Ok(pattern.matches(&lhs) == (op != "!="))
                 }
-                "=~" => Err(ExecError::Builtin("=~: regular expressions are not supported yet".into(), 2)),
+                "=~" => Err(ExecError::Builtin(
+                    "=~: regular expressions are not supported yet".into(),
+                    2,
+                )),
                 _ => {
                     let mut rhs = expand::expand_string(sh, r)?;
                     let mut lhs = lhs;
@@ -38,7 +45,10 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
                     }
                     match test::binary(&lhs, op, &rhs) {
                         Ok(Some(v)) => Ok(v),
-                        Ok(None) => Err(ExecError::Builtin(format!("{op}: binary operator expected"), 2)),
+                        Ok(None) => Err(ExecError::Builtin(
+                            format!("{op}: binary operator expected"),
+                            2,
+                        )),
                         Err(msg) => Err(ExecError::Builtin(msg, 2)),
                     }
                 }

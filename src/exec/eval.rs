@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use crate::expand;
 use crate::parser::ast::{
     AndOr, AndOrOp, CaseTerminator, Command, CompoundCommand, FunctionDef, List, Pipeline,
 };
-use crate::expand;
 
 use super::error::ExecError;
 use super::redirect;
@@ -56,6 +56,7 @@ impl Shell {
     fn run_and_or(&mut self, ao: &AndOr) -> Status {
         let last = ao.rest.len();
         let mut status = self.run_pipeline_checked(&ao.first, last > 0)?;
+        let mut final_ran = last == 0;
         for (i, (op, pipeline)) in ao.rest.iter().enumerate() {
             let run = match op {
                 AndOrOp::And => status == 0,
@@ -63,7 +64,13 @@ impl Shell {
             };
             if run {
                 status = self.run_pipeline_checked(pipeline, i + 1 < last)?;
+                final_ran = i + 1 == last;
             }
+        }
+        // A failure that short-circuited the list stays exempt from `set -e`
+        // in whatever compound command returns it.
+        if !final_ran {
+            self.errexit_exempt = true;
         }
         Ok(status)
     }
@@ -74,15 +81,19 @@ impl Shell {
         if not_last {
             self.errexit_suppressed += 1;
         }
+        self.errexit_exempt = false;
         let r = self.run_pipeline(p);
         if not_last {
             self.errexit_suppressed -= 1;
         }
         let status = r?;
         self.last_status = status;
+        if p.negated {
+            self.errexit_exempt = true;
+        }
         if status != 0
             && !not_last
-            && !p.negated
+            && !self.errexit_exempt
             && self.options.errexit
             && self.errexit_suppressed == 0
         {
@@ -108,7 +119,11 @@ impl Shell {
             self.errexit_suppressed -= 1;
         }
         let status = r?;
-        Ok(if p.negated { (status == 0) as i32 } else { status })
+        Ok(if p.negated {
+            (status == 0) as i32
+        } else {
+            status
+        })
     }
 
     /// Runs one command in the foreground.
@@ -167,7 +182,11 @@ impl Shell {
     fn run_compound(&mut self, cc: &CompoundCommand) -> Status {
         match cc {
             CompoundCommand::BraceGroup(list) => self.run_list(list),
-            CompoundCommand::Subshell(list) => Ok(self.run_subshell(|sh| sh.run_list(list))),
+            CompoundCommand::Subshell(list) => {
+                let status = self.run_subshell(|sh| sh.run_list(list));
+                self.errexit_exempt = false;
+                Ok(status)
+            }
             CompoundCommand::If {
                 branches,
                 else_branch,
@@ -258,7 +277,12 @@ impl Shell {
         Ok(status)
     }
 
-    fn run_for(&mut self, var: &str, words: Option<&[crate::parser::ast::Word]>, body: &List) -> Status {
+    fn run_for(
+        &mut self,
+        var: &str,
+        words: Option<&[crate::parser::ast::Word]>,
+        body: &List,
+    ) -> Status {
         let items = match words {
             Some(words) => match expand::expand_words(self, words) {
                 Ok(items) => items,
@@ -309,7 +333,11 @@ impl Shell {
         Ok(status)
     }
 
-    fn run_case(&mut self, word: &crate::parser::ast::Word, arms: &[crate::parser::ast::CaseArm]) -> Status {
+    fn run_case(
+        &mut self,
+        word: &crate::parser::ast::Word,
+        arms: &[crate::parser::ast::CaseArm],
+    ) -> Status {
         let subject = match expand::expand_string(self, word) {
             Ok(s) => s,
             Err(e) => return self.fail(e.into()),
@@ -335,7 +363,11 @@ impl Shell {
         Ok(status)
     }
 
-    fn case_arm_matches(&mut self, subject: &str, arm: &crate::parser::ast::CaseArm) -> Result<bool, Unwind> {
+    fn case_arm_matches(
+        &mut self,
+        subject: &str,
+        arm: &crate::parser::ast::CaseArm,
+    ) -> Result<bool, Unwind> {
         for pattern in &arm.patterns {
             match expand::expand_pattern(self, pattern) {
                 Ok(p) => {
@@ -368,7 +400,8 @@ impl Shell {
         sub.loop_depth = 0;
         sub.cwd_to_restore = None;
         sub.umask_to_restore = None;
-        sub.traps.retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
+        sub.traps
+            .retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
         sub
     }
 
@@ -399,7 +432,10 @@ impl Shell {
     pub fn call_function(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
         if self.call_depth >= MAX_CALL_DEPTH {
             let e = ExecError::Builtin(
-                format!("{}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})", f.name),
+                format!(
+                    "{}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})",
+                    f.name
+                ),
                 1,
             );
             self.report(&e.to_string());
@@ -411,6 +447,8 @@ impl Shell {
         self.vars.push_frame();
         let r = self.run_command(&f.body);
         self.vars.pop_frame();
+        // A function's failure is the call's own: `set -e` applies to it.
+        self.errexit_exempt = false;
         self.call_depth -= 1;
         self.loop_depth = saved_loop;
         self.positional = saved_positional;

@@ -12,7 +12,7 @@ use super::state::{OPTION_NAMES, Shell, TrapAction};
 pub const PARENT_PID_VAR: &str = "PIDSH_SHELL_PID";
 
 /// Variables the child computes for itself.
-const OWN_VARIABLES: &[&str] = &["PPID", "SHLVL", PARENT_PID_VAR];
+const OWN_VARIABLES: &[&str] = &["PPID", "UID", "EUID", "SHLVL", "_", PARENT_PID_VAR];
 
 /// The script that recreates `sh`'s state and then runs `command`.
 pub fn script_for(sh: &Shell, command: &Command) -> String {

@@ -28,6 +28,9 @@ pub struct Resolved {
     pub template: Option<Arc<OwnedFd>>,
     /// Times used since cached (`hash` shows it).
     pub hits: u32,
+    /// Device and inode the template refers to: a file replaced at the
+    /// same path (a reinstalled program) gets a fresh template.
+    identity: Option<(u64, u64)>,
 }
 
 impl Resolved {
@@ -55,20 +58,40 @@ impl CommandCache {
     /// Finds `name` on `path_var`, using and filling the cache.
     pub fn resolve(&mut self, name: &str, path_var: Option<&str>) -> Option<Resolved> {
         if let Some(hit) = self.entries.get_mut(name) {
+            match identity_of(&hit.path) {
+                // Gone: like bash, the remembered path is still what runs
+                // (and fails); the next lookup searches again.
+                None => {
+                    let gone = hit.clone();
+                    self.entries.remove(name);
+                    return Some(Resolved {
+                        template: None,
+                        ..gone
+                    });
+                }
+                Some(id) if Some(id) != hit.identity => {
+                    hit.template = open_template(&hit.path);
+                    hit.identity = Some(id);
+                }
+                Some(_) => {}
+            }
             hit.hits += 1;
             return Some(hit.clone());
         }
         let path = search_path(name, path_var)?;
-        let template = open(&path, OFlag::O_PATH | OFlag::O_CLOEXEC, Mode::empty())
-            .ok()
-            .map(Arc::new);
         let resolved = Resolved {
+            template: open_template(&path),
+            identity: identity_of(&path),
             path,
-            template,
             hits: 1,
         };
         self.entries.insert(name.to_string(), resolved.clone());
         Some(resolved)
+    }
+
+    /// The cached path of `name`, without counting a use.
+    pub fn cached_path(&self, name: &str) -> Option<&Path> {
+        self.entries.get(name).map(|r| r.path.as_path())
     }
 
     /// Stops using the template descriptor for `name` (a script run through
@@ -95,6 +118,17 @@ impl CommandCache {
         v.sort_by(|a, b| a.0.cmp(b.0));
         v
     }
+}
+
+fn open_template(path: &Path) -> Option<Arc<OwnedFd>> {
+    open(path, OFlag::O_PATH | OFlag::O_CLOEXEC, Mode::empty())
+        .ok()
+        .map(Arc::new)
+}
+
+fn identity_of(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 /// Searches `PATH` for an executable regular file named `name`; the first

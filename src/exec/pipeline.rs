@@ -39,7 +39,12 @@ impl Shell {
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
         let last = statuses.last().copied().unwrap_or(0);
         if self.options.pipefail {
-            return Ok(statuses.iter().rev().find(|&&s| s != 0).copied().unwrap_or(0));
+            return Ok(statuses
+                .iter()
+                .rev()
+                .find(|&&s| s != 0)
+                .copied()
+                .unwrap_or(0));
         }
         Ok(last)
     }
@@ -79,9 +84,14 @@ impl Shell {
     /// Starts one stage with `table` as its descriptors.
     fn start_stage(&mut self, command: &Command, table: FdTable, background: bool) -> Stage {
         if let Command::Simple(sc) = command
-            && sc.words.first().and_then(|w| w.as_plain_literal()).is_some_and(|name| {
-                matches!(self.classify(name), Target::External) && !self.aliases.contains_key(name)
-            })
+            && sc
+                .words
+                .first()
+                .and_then(|w| w.as_plain_literal())
+                .is_some_and(|name| {
+                    matches!(self.classify(name), Target::External)
+                        && !self.aliases.contains_key(name)
+                })
         {
             let saved = std::mem::replace(&mut self.fds, table);
             let r = self.start_simple_external(sc);
@@ -113,7 +123,10 @@ impl Shell {
     }
 
     /// Expands and starts a simple external command without waiting.
-    fn start_simple_external(&mut self, sc: &crate::parser::ast::SimpleCommand) -> Result<Process, i32> {
+    fn start_simple_external(
+        &mut self,
+        sc: &crate::parser::ast::SimpleCommand,
+    ) -> Result<Process, i32> {
         self.line = sc.span.line;
         let words = match crate::expand::expand_words(self, &sc.words) {
             Ok(w) => w,
@@ -266,4 +279,3 @@ fn wait_stage(stage: Stage) -> i32 {
         Stage::Done(status) => status,
     }
 }
-

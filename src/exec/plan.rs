@@ -26,7 +26,8 @@ pub fn describe_source(sh: &mut Shell, source: &str) -> Result<String, ParseErro
 
 fn describe_list(sh: &mut Shell, list: &List, out: &mut String) {
     for item in &list.items {
-        let pipelines = std::iter::once(&item.and_or.first).chain(item.and_or.rest.iter().map(|(_, p)| p));
+        let pipelines =
+            std::iter::once(&item.and_or.first).chain(item.and_or.rest.iter().map(|(_, p)| p));
         for p in pipelines {
             describe_pipeline(sh, p, item.background, out);
         }

@@ -153,7 +153,10 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
                 out.push(Resolved::Close { fd });
             } else if let Ok(src) = target.parse::<RawFd>() {
                 out.push(Resolved::Dup { fd, src });
-            } else if let Some(src) = target.strip_suffix('-').and_then(|s| s.parse::<RawFd>().ok()) {
+            } else if let Some(src) = target
+                .strip_suffix('-')
+                .and_then(|s| s.parse::<RawFd>().ok())
+            {
                 out.push(Resolved::Dup { fd, src });
                 out.push(Resolved::Close { fd: src });
             } else if r.op == RedirOp::DupOutput && r.fd.is_none() {
@@ -246,7 +249,10 @@ pub fn lower_to_ops(
                     return Err(ExecError::BadFd(src.to_string()));
                 }
                 if fd != src {
-                    ops.push(SpawnOp::Dup2 { src: *src, dst: *fd });
+                    ops.push(SpawnOp::Dup2 {
+                        src: *src,
+                        dst: *fd,
+                    });
                     open_fds.push(*fd);
                 }
             }

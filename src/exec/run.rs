@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use crate::expand::{ExpandEnv, ExpandError};
 use crate::jobs::JobTable;
-use crate::parser::ast::List;
 use crate::parser::Parser;
+use crate::parser::ast::List;
 
 use super::eval::{Status, Unwind};
 use super::fdtable::FdTable;
@@ -45,17 +45,48 @@ impl Shell {
         let _ = vars.set("PS4", "+ ");
         let _ = vars.set("OPTIND", "1");
         let _ = vars.set("PPID", nix::unistd::getppid().as_raw().to_string());
+        let _ = vars.set("UID", nix::unistd::getuid().as_raw().to_string());
+        let _ = vars.set("EUID", nix::unistd::geteuid().as_raw().to_string());
+        for name in ["PPID", "UID", "EUID"] {
+            vars.make_readonly(name);
+        }
+        let host = nix::unistd::gethostname()
+            .map(|h| h.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (name, value) in [
+            ("OSTYPE", "linux-gnu"),
+            ("HOSTTYPE", std::env::consts::ARCH),
+            ("HOSTNAME", host.as_str()),
+        ] {
+            if vars.get(name).is_none() {
+                let _ = vars.set(name, value);
+            }
+        }
+        if vars.get("PATH").is_none() {
+            let _ = vars.set(
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            );
+        }
+        let _ = vars.set("_", "");
         if vars.get("PS1").is_none() {
-            let prompt = if nix::unistd::geteuid().is_root() { "# " } else { "$ " };
+            let prompt = if nix::unistd::geteuid().is_root() {
+                "# "
+            } else {
+                "$ "
+            };
             let _ = vars.set("PS1", prompt);
         }
-        let cwd = std::env::current_dir().ok().map(|p| p.to_string_lossy().into_owned());
-        let pwd_ok = vars.get("PWD").is_some_and(|p| {
-            p.starts_with('/') && same_dir(p, cwd.as_deref().unwrap_or("."))
-        });
+        let cwd = std::env::current_dir()
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned());
+        let pwd_ok = vars
+            .get("PWD")
+            .is_some_and(|p| p.starts_with('/') && same_dir(p, cwd.as_deref().unwrap_or(".")));
         if !pwd_ok && let Some(c) = cwd {
             let _ = vars.set("PWD", c);
         }
+        vars.export("PWD");
         let self_exe = std::env::current_exe().ok();
         Shell {
             vars,
@@ -87,6 +118,9 @@ impl Shell {
             self_exe,
             getopts_char: 0,
             persist_redirections: false,
+            cmdsub_status: None,
+            started: std::time::Instant::now(),
+            errexit_exempt: false,
         }
     }
 
@@ -103,9 +137,11 @@ impl Shell {
         let mut status = 0;
         loop {
             let aliases = self.aliases.clone();
+            let start = parser.offset();
             match parser.next_command(&aliases) {
                 Ok(None) => return Ok(status),
                 Ok(Some(list)) => {
+                    self.echo_verbose(source, start, parser.offset());
                     if self.options.noexec && !self.options.interactive {
                         continue;
                     }
@@ -114,6 +150,41 @@ impl Shell {
                 }
                 Err(e) => return self.syntax_error(&e),
             }
+        }
+    }
+
+    /// Standard input that cannot seek back (a pipe): read one line at a
+    /// time, byte by byte, and run each command as soon as it is complete,
+    /// so that nothing after it is consumed before it runs (as bash does).
+    fn run_unseekable_stdin(&mut self) -> Status {
+        let mut buffer = String::new();
+        let mut first_line = 1;
+        let mut status = 0;
+        loop {
+            let Some(line) = read_line_unbuffered() else {
+                if buffer.is_empty() {
+                    return Ok(status);
+                }
+                // End of input inside an unfinished command: let the
+                // parser report it.
+                return self.run_source_from(&buffer, first_line);
+            };
+            buffer.push_str(&line);
+            if crate::parser::is_incomplete(&buffer) {
+                continue;
+            }
+            let code = std::mem::take(&mut buffer);
+            status = self.run_source_from(&code, first_line)?;
+            first_line += code.matches('\n').count() as u32;
+        }
+    }
+
+    /// `set -v`: the input just read, as it was written.
+    fn echo_verbose(&self, source: &str, start: usize, end: usize) {
+        if self.options.verbose
+            && let Some(text) = source.get(start..end)
+        {
+            self.write_stderr(text.as_bytes());
         }
     }
 
@@ -145,7 +216,10 @@ impl Shell {
     fn run_stdin_commands(&mut self) -> Status {
         use nix::unistd::{Whence, lseek};
         let stdin = std::io::stdin();
-        let mut base = lseek(&stdin, 0, Whence::SeekCur).ok();
+        let Ok(start) = lseek(&stdin, 0, Whence::SeekCur) else {
+            return self.run_unseekable_stdin();
+        };
+        let mut base = Some(start);
         let mut text = read_rest_of_stdin();
         let mut first_line = 1;
         let mut status = 0;
@@ -153,11 +227,16 @@ impl Shell {
             let mut parser = Parser::new(&text, first_line);
             loop {
                 let aliases = self.aliases.clone();
+                let start = parser.offset();
                 let list = match parser.next_command(&aliases) {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,
                     Err(e) => return self.syntax_error(&e),
                 };
+                self.echo_verbose(&text, start, parser.offset());
+                if self.options.noexec {
+                    continue;
+                }
                 let Some(start) = base else {
                     status = self.run_list(&list)?;
                     self.jobs.reap();
@@ -204,11 +283,104 @@ impl Shell {
     }
 }
 
+/// `$(< file)`: a command substitution whose only content is one input
+/// redirection.
+fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
+    use crate::parser::ast::{Command, RedirOp};
+    let [item] = body.items.as_slice() else {
+        return None;
+    };
+    if item.background || !item.and_or.rest.is_empty() || item.and_or.first.negated {
+        return None;
+    }
+    let [Command::Simple(sc)] = item.and_or.first.commands.as_slice() else {
+        return None;
+    };
+    match (
+        sc.words.as_slice(),
+        sc.assignments.as_slice(),
+        sc.redirects.as_slice(),
+    ) {
+        ([], [], [r]) if r.op == RedirOp::Input && r.fd.is_none_or(|fd| fd == 0) => Some(r),
+        _ => None,
+    }
+}
+
+impl Shell {
+    fn read_file_substitution(
+        &mut self,
+        redirect: &crate::parser::ast::Redirect,
+    ) -> Result<String, ExpandError> {
+        let steps = match super::redirect::resolve(self, std::slice::from_ref(redirect)) {
+            Ok(steps) => steps,
+            Err(e) => {
+                self.report(&e.to_string());
+                self.cmdsub_status = Some(1);
+                return Ok(String::new());
+            }
+        };
+        let Some(super::redirect::Resolved::Open { path, .. }) = steps.first() else {
+            return Ok(String::new());
+        };
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let mut text = String::from_utf8_lossy(&bytes).into_owned();
+                while text.ends_with('\n') {
+                    text.pop();
+                }
+                self.cmdsub_status = Some(0);
+                self.last_status = 0;
+                Ok(text)
+            }
+            Err(e) => {
+                self.report(&format!("{path}: {}", super::error::describe_io(&e)));
+                self.cmdsub_status = Some(1);
+                self.last_status = 1;
+                Ok(String::new())
+            }
+        }
+    }
+}
+
+/// One line of standard input including its newline, read a byte at a
+/// time so that nothing past it is consumed; `None` at end of input.
+fn read_line_unbuffered() -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while let Ok(1) = super::syscalls::read(0, &mut byte) {
+        bytes.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned())
+}
+
 fn read_rest_of_stdin() -> String {
     use std::io::Read;
     let mut bytes = Vec::new();
     let _ = std::io::stdin().lock().read_to_end(&mut bytes);
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `$RANDOM`: 0–32767 from a per-process xorshift generator seeded by the
+/// clock and pid.
+fn random_15_bits() -> u32 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.load(Ordering::Relaxed);
+    if x == 0 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        x = nanos ^ ((std::process::id() as u64) << 32) | 1;
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    (x >> 33) as u32 & 0x7fff
 }
 
 fn same_dir(a: &str, b: &str) -> bool {
@@ -223,6 +395,9 @@ impl ExpandEnv for Shell {
     fn var(&self, name: &str) -> Option<String> {
         match name {
             "LINENO" => Some(self.line.to_string()),
+            "RANDOM" => Some(random_15_bits().to_string()),
+            "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
+            "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
             _ => self.vars.get(name).map(str::to_string),
         }
     }
@@ -250,8 +425,12 @@ impl ExpandEnv for Shell {
     }
 
     fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError> {
+        if let Some(redirect) = file_read_shorthand(body) {
+            return self.read_file_substitution(redirect);
+        }
         let (text, status) = self.capture_output(body)?;
         self.last_status = status;
+        self.cmdsub_status = Some(status);
         Ok(text)
     }
 

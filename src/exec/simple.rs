@@ -51,12 +51,27 @@ impl Shell {
     /// Runs a simple command in the foreground.
     pub fn run_simple(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
+        self.cmdsub_status = None;
         let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,
             Err(e) => return self.fail(e.into()),
         };
+        // `$_`: the last argument of the previous simple command.
+        let last = words.last().cloned().unwrap_or_default();
+        let r = self.run_expanded(sc, words);
+        let _ = self.vars.set("_", last);
+        r
+    }
+
+    fn run_expanded(&mut self, sc: &SimpleCommand, words: Vec<String>) -> Status {
         let Some(name) = words.first().cloned() else {
-            return self.run_assignments_only(sc);
+            let from_words = self.cmdsub_status.take();
+            let status = self.run_assignments_only(sc)?;
+            return Ok(if sc.assignments.is_empty() && sc.redirects.is_empty() {
+                from_words.unwrap_or(status)
+            } else {
+                status
+            });
         };
         match self.classify(&name) {
             Target::Special(b) => {
@@ -73,7 +88,9 @@ impl Shell {
                 self.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
             }
             Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
-                sh.with_redirects(&sc.redirects, |sh| sh.call_function(&f, words[1..].to_vec()))
+                sh.with_redirects(&sc.redirects, |sh| {
+                    sh.call_function(&f, words[1..].to_vec())
+                })
             }),
             Target::Builtin(b) => self.with_temporary_assignments(sc, &words, |sh| {
                 sh.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
@@ -95,7 +112,10 @@ impl Shell {
     /// Expands a command's words. Arguments of the declaration builtins
     /// (`export`, `readonly`, `local`, `declare`, `typeset`) that look like
     /// assignments are expanded as assignments: no splitting, no globbing.
-    pub fn expand_command_words(&mut self, words: &[crate::parser::ast::Word]) -> Result<Vec<String>, crate::expand::ExpandError> {
+    pub fn expand_command_words(
+        &mut self,
+        words: &[crate::parser::ast::Word],
+    ) -> Result<Vec<String>, crate::expand::ExpandError> {
         let declaration = words
             .first()
             .and_then(|w| w.as_plain_literal())
@@ -106,7 +126,7 @@ impl Shell {
         let mut out = Vec::with_capacity(words.len());
         for w in words {
             if looks_like_assignment(w) {
-                out.push(expand::expand_string(self, w)?);
+                out.push(expand::expand_string(self, &with_assignment_tildes(w))?);
             } else {
                 expand::expand_word_into(self, w, &mut out)?;
             }
@@ -135,7 +155,7 @@ impl Shell {
     }
 
     fn assign_persistently(&mut self, sc: &SimpleCommand) -> Status {
-        self.last_status = 0;
+        self.cmdsub_status = None;
         for a in &sc.assignments {
             let (name, value) = match self.expand_assignment(a) {
                 Ok(v) => v,
@@ -146,7 +166,7 @@ impl Shell {
                 return self.fail_special(e);
             }
         }
-        Ok(self.last_status)
+        Ok(self.cmdsub_status.take().unwrap_or(0))
     }
 
     /// Expands the values of assignments, in order; each value sees the
@@ -156,7 +176,10 @@ impl Shell {
         assignments: &[Assignment],
     ) -> Result<Vec<(String, String)>, ExecError> {
         if assignments.len() < 2 {
-            return assignments.iter().map(|a| self.expand_assignment(a)).collect();
+            return assignments
+                .iter()
+                .map(|a| self.expand_assignment(a))
+                .collect();
         }
         self.vars.push_frame();
         let mut out = Vec::with_capacity(assignments.len());
@@ -283,7 +306,11 @@ impl Shell {
                 r
             });
         match started {
-            Err(e @ (ExecError::CommandNotFound(_) | ExecError::NoSuchFile(_) | ExecError::CannotExecute(..))) => {
+            Err(
+                e @ (ExecError::CommandNotFound(_)
+                | ExecError::NoSuchFile(_)
+                | ExecError::CannotExecute(..)),
+            ) => {
                 // The message goes where the command's own stderr would
                 // have gone: through its redirections.
                 let saved = self.fds.clone();
@@ -356,8 +383,12 @@ impl Shell {
                 (SpawnStep::Exec, Errno::ENOENT) if name.contains('/') => {
                     Err(ExecError::NoSuchFile(name.to_string()))
                 }
-                (SpawnStep::Exec, Errno::ENOENT) => Err(ExecError::CommandNotFound(name.to_string())),
-                (SpawnStep::Exec, Errno::EACCES) if std::path::Path::new(&self.program_path(&spawn, name)).is_dir() => {
+                (SpawnStep::Exec, Errno::ENOENT) => {
+                    Err(ExecError::CommandNotFound(name.to_string()))
+                }
+                (SpawnStep::Exec, Errno::EACCES)
+                    if std::path::Path::new(&self.program_path(&spawn, name)).is_dir() =>
+                {
                     Err(ExecError::CannotExecute(name.to_string(), Errno::EISDIR))
                 }
                 (SpawnStep::Exec, errno) => Err(ExecError::CannotExecute(name.to_string(), errno)),
@@ -382,6 +413,8 @@ impl Shell {
         let script = self.program_path(spawn, name);
         let script = if script.contains('/') {
             script
+        } else if let Some(cached) = self.commands.cached_path(name) {
+            cached.to_string_lossy().into_owned()
         } else {
             let path_var = self.vars.get("PATH").map(str::to_string);
             super::lookup::search_path(name, path_var.as_deref())
@@ -432,7 +465,10 @@ impl Shell {
     pub fn signals_to_default(&self) -> Vec<i32> {
         let mut v = vec![libc::SIGPIPE];
         if self.options.interactive {
-            v.extend([libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]);
+            // SIGTSTP, SIGTTIN and SIGTTOU stay ignored in children until
+            // job control exists: a child stopped by Ctrl-Z would otherwise
+            // leave the shell waiting for an exit that never comes.
+            v.extend([libc::SIGINT, libc::SIGQUIT]);
         }
         v.retain(|s| !self.ignored_signals.contains(s));
         v
@@ -453,6 +489,49 @@ fn looks_like_assignment(word: &crate::parser::ast::Word) -> bool {
     }
 }
 
+/// Tilde prefixes in an assignment-like argument (`export P=~/bin:~x`):
+/// after the first `=` and after each `:` of the literal text.
+fn with_assignment_tildes(word: &crate::parser::ast::Word) -> crate::parser::ast::Word {
+    use crate::parser::ast::{Word, WordPart};
+    let mut parts = Vec::with_capacity(word.parts.len());
+    let mut seen_equals = false;
+    for (index, part) in word.parts.iter().enumerate() {
+        let WordPart::Literal(text) = part else {
+            parts.push(part.clone());
+            continue;
+        };
+        let next_is_boundary = |rest: &str| {
+            rest.is_empty()
+                && !matches!(word.parts.get(index + 1), Some(WordPart::Literal(_)) | None)
+        };
+        let mut literal = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            literal.push(c);
+            let starts_prefix = (c == '=' && !seen_equals) || (c == ':' && seen_equals);
+            if c == '=' {
+                seen_equals = true;
+            }
+            if !starts_prefix || !text[i + 1..].starts_with('~') {
+                continue;
+            }
+            let rest = &text[i + 2..];
+            let end = rest.find(['/', ':']).unwrap_or(rest.len());
+            let user = &rest[..end];
+            if end == rest.len() && next_is_boundary(&rest[end..]) {
+                continue;
+            }
+            parts.push(WordPart::Literal(std::mem::take(&mut literal)));
+            parts.push(WordPart::Tilde(user.to_string()));
+            for _ in 0..=user.chars().count() {
+                chars.next();
+            }
+        }
+        parts.push(WordPart::Literal(literal));
+    }
+    Word { parts }
+}
+
 fn rebuild(from: &Spawn, to: &mut Spawn) {
     for a in from.argv() {
         to.arg(a.clone());
@@ -470,7 +549,9 @@ fn op_error(spawn: &Spawn, index: usize, errno: Errno) -> ExecError {
         Some(SpawnOp::Open { path, .. }) => {
             ExecError::Redirect(path.to_string_lossy().into_owned(), errno)
         }
-        Some(SpawnOp::Dup2 { src, .. }) if errno == Errno::EBADF => ExecError::BadFd(src.to_string()),
+        Some(SpawnOp::Dup2 { src, .. }) if errno == Errno::EBADF => {
+            ExecError::BadFd(src.to_string())
+        }
         Some(op) => ExecError::System(op.to_string(), errno),
         None => ExecError::System("spawn".into(), errno),
     }

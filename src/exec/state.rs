@@ -352,6 +352,16 @@ pub struct Shell {
     pub self_exe: Option<std::path::PathBuf>,
     /// `getopts`' position within a bundled argument.
     pub getopts_char: usize,
+    /// Status of the last command substitution of the command being
+    /// expanded (`None`: there was none) — the status of a command with no
+    /// command name.
+    pub cmdsub_status: Option<i32>,
+    /// The status just produced came from a place where `set -e` does not
+    /// apply (a non-final part of an and-or list, a negation), so an
+    /// enclosing compound command that returns it does not exit either.
+    pub errexit_exempt: bool,
+    /// When the shell started (`$SECONDS`).
+    pub started: std::time::Instant,
     /// Set by `exec` without a command: the redirections around it become
     /// the shell's own instead of being undone.
     pub persist_redirections: bool,

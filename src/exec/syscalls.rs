@@ -40,7 +40,8 @@ pub fn read(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
 
 /// A descriptor positioned at the start of `data` (a memfd).
 pub fn content_fd(data: &[u8]) -> Result<OwnedFd, Errno> {
-    let fd = nix::sys::memfd::memfd_create("pidsh-here-doc", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)?;
+    let fd =
+        nix::sys::memfd::memfd_create("pidsh-here-doc", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)?;
     write_all(fd.as_raw_fd(), data)?;
     nix::unistd::lseek(&fd, 0, nix::unistd::Whence::SeekSet)?;
     Ok(fd)

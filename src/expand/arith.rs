@@ -85,8 +85,8 @@ impl Tok {
 
 const OPS: &[&str] = &[
     "<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=",
-    "*=", "/=", "%=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "<", ">", "=", "!", "~", "&",
-    "|", "^", "?", ":", "(", ")", ",",
+    "*=", "/=", "%=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "<", ">", "=", "!", "~", "&", "|",
+    "^", "?", ":", "(", ")", ",",
 ];
 
 fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
@@ -95,11 +95,16 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
-        if c.is_ascii_whitespace() {
+        if matches!(c, b' ' | b'\t' | b'\n') {
             i += 1;
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'#' || bytes[i] == b'_' || bytes[i] == b'@') {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || bytes[i] == b'#'
+                    || bytes[i] == b'_'
+                    || bytes[i] == b'@')
+            {
                 i += 1;
             }
             toks.push(Tok::Num(parse_number(&text[start..i])?));
@@ -128,7 +133,9 @@ pub fn parse_number(s: &str) -> Result<i64, String> {
     if let Some((base, digits)) = s.split_once('#') {
         let base: u32 = base.parse().map_err(|_| bad())?;
         if !(2..=64).contains(&base) {
-            return Err(format!("{s}: invalid arithmetic base (error token is \"{s}\")"));
+            return Err(format!(
+                "{s}: invalid arithmetic base (error token is \"{s}\")"
+            ));
         }
         return parse_in_base(digits, base).ok_or_else(bad);
     }
@@ -169,7 +176,7 @@ struct Eval<'a> {
     pos: usize,
     vars: &'a mut dyn ArithVars,
     depth: u32,
-    /// > 0 while evaluating a branch whose value is discarded (`0 && x=1`):
+    /// Positive while evaluating a branch whose value is discarded (`0 && x=1`):
     /// side effects are suppressed.
     skip: u32,
 }
@@ -202,13 +209,13 @@ impl Eval<'_> {
     }
 
     fn assign(&mut self) -> R {
-        if let (Some(Tok::Name(name)), Some(Tok::Op(op))) =
-            (self.tokens.get(self.pos).cloned(), self.tokens.get(self.pos + 1).cloned())
-            && matches!(
-                op,
-                "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
-            )
-        {
+        if let (Some(Tok::Name(name)), Some(Tok::Op(op))) = (
+            self.tokens.get(self.pos).cloned(),
+            self.tokens.get(self.pos + 1).cloned(),
+        ) && matches!(
+            op,
+            "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
+        ) {
             self.pos += 2;
             let rhs = self.assign()?;
             let value = if op == "=" {
@@ -250,12 +257,10 @@ impl Eval<'_> {
         if self.eat(op) {
             Ok(())
         } else {
-            let found = self
-                .tokens
-                .get(self.pos)
-                .map(Tok::text)
-                .unwrap_or_default();
-            Err(format!("syntax error: `{op}' expected (error token is \"{found}\")"))
+            let found = self.tokens.get(self.pos).map(Tok::text).unwrap_or_default();
+            Err(format!(
+                "syntax error: `{op}' expected (error token is \"{found}\")"
+            ))
         }
     }
 
@@ -331,7 +336,11 @@ impl Eval<'_> {
                     };
                     self.pos += 1;
                     let v = self.var_value(&name)?;
-                    let nv = if op == "++" { v.wrapping_add(1) } else { v.wrapping_sub(1) };
+                    let nv = if op == "++" {
+                        v.wrapping_add(1)
+                    } else {
+                        v.wrapping_sub(1)
+                    };
                     self.store(&name, nv)?;
                     return Ok(nv);
                 }
@@ -352,7 +361,11 @@ impl Eval<'_> {
                 let v = self.var_value(&name)?;
                 if let Some(op) = self.peek_op().filter(|o| *o == "++" || *o == "--") {
                     self.pos += 1;
-                    let nv = if op == "++" { v.wrapping_add(1) } else { v.wrapping_sub(1) };
+                    let nv = if op == "++" {
+                        v.wrapping_add(1)
+                    } else {
+                        v.wrapping_sub(1)
+                    };
                     self.store(&name, nv)?;
                 }
                 Ok(v)
@@ -381,7 +394,7 @@ impl Eval<'_> {
 
     fn var_value(&mut self, name: &str) -> R {
         let text = self.vars.get(name).unwrap_or_default();
-        let text = text.trim();
+        let text = text.trim_matches([' ', '\t', '\n']);
         if text.is_empty() {
             return Ok(0);
         }

@@ -10,7 +10,11 @@ pub fn expand(pattern: &str) -> Vec<String> {
     let absolute = pattern.starts_with('/');
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
     let trailing_slash = pattern.ends_with('/') && !components.is_empty();
-    let mut paths: Vec<String> = vec![if absolute { "/".to_string() } else { String::new() }];
+    let mut paths: Vec<String> = vec![if absolute {
+        "/".to_string()
+    } else {
+        String::new()
+    }];
     for (i, component) in components.iter().enumerate() {
         let last = i + 1 == components.len();
         let mut next = Vec::new();

@@ -6,8 +6,8 @@
 
 pub mod arith;
 mod glob;
-pub mod pattern;
 mod param;
+pub mod pattern;
 mod split;
 
 use std::fmt;
@@ -101,7 +101,10 @@ pub fn expand_string(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, Exp
 }
 
 /// Expands parts as inside double quotes (here-document bodies).
-pub fn expand_quoted_parts(env: &mut dyn ExpandEnv, parts: &[WordPart]) -> Result<String, ExpandError> {
+pub fn expand_quoted_parts(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+) -> Result<String, ExpandError> {
     let groups = param::expand_parts(env, parts, true)?;
     Ok(join_groups(&groups, " "))
 }

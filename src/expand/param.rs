@@ -96,7 +96,9 @@ pub(super) fn expand_parts(
                 }
             }
             WordPart::ProcessSub(..) => {
-                return Err(ExpandError::new("process substitution is not supported yet"));
+                return Err(ExpandError::new(
+                    "process substitution is not supported yet",
+                ));
             }
         }
     }
@@ -139,10 +141,14 @@ impl Value {
         }
     }
 
-    fn is_null(&self) -> bool {
+    /// Unset or empty; a quoted `"$*"` counts as empty when its elements
+    /// joined by the first IFS character are, `$@` (and unquoted `$*`) when
+    /// it is `""` alone.
+    fn is_null(&self, env: &dyn ExpandEnv, quoted: bool) -> bool {
         match self {
             Value::Unset => true,
             Value::One(s) => s.is_empty(),
+            Value::Many(v, false) if quoted => join_star(env, v).is_empty(),
             Value::Many(v, _) => v.is_empty() || (v.len() == 1 && v[0].is_empty()),
         }
     }
@@ -151,11 +157,18 @@ impl Value {
 fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
     let name = p.name.as_str();
     let mut value = lookup_name(env, name);
-    if p.indirect && !matches!(p.op, ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. }) {
+    if p.indirect
+        && !matches!(
+            p.op,
+            ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. }
+        )
+    {
         value = match value {
             Value::One(target) if !target.is_empty() => lookup_name(env, &target),
             Value::One(_) | Value::Unset => {
-                return Err(ExpandError::new(format!("{name}: invalid indirect expansion")));
+                return Err(ExpandError::new(format!(
+                    "{name}: invalid indirect expansion"
+                )));
             }
             Value::Many(v, at) => Value::Many(v, at),
         };
@@ -215,10 +228,23 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             b.push_value(n.to_string());
         }
         ParamOp::Default { colon, word } | ParamOp::Alternative { colon, word } => {
-            let present = if *colon { !value.is_null() } else { value.is_set() };
+            let present = if *colon {
+                !value.is_null(env, b.quoted)
+            } else {
+                value.is_set()
+            };
             let use_word = matches!(p.op, ParamOp::Default { .. }) != present;
             if use_word {
-                let groups = expand_parts(env, &word.parts, b.quoted)?;
+                let mut groups = expand_parts(env, &word.parts, b.quoted)?;
+                if !b.quoted {
+                    // Unquoted, the word's own unquoted text is split too:
+                    // ${x:-a "b c"} gives two fields.
+                    for piece in groups.iter_mut().flatten() {
+                        if !piece.quoted {
+                            piece.split = true;
+                        }
+                    }
+                }
                 push_groups(b, groups);
             } else if present {
                 push(env, b, value);
@@ -227,12 +253,18 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             }
         }
         ParamOp::Assign { colon, word } => {
-            let present = if *colon { !value.is_null() } else { value.is_set() };
+            let present = if *colon {
+                !value.is_null(env, b.quoted)
+            } else {
+                value.is_set()
+            };
             if present {
                 push(env, b, value);
             } else {
                 if !is_name(name) {
-                    return Err(ExpandError::new(format!("${name}: cannot assign in this way")));
+                    return Err(ExpandError::new(format!(
+                        "${name}: cannot assign in this way"
+                    )));
                 }
                 let text = super::expand_string(env, word)?;
                 env.set_var(name, text.clone()).map_err(ExpandError::new)?;
@@ -240,7 +272,11 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             }
         }
         ParamOp::Error { colon, word } => {
-            let present = if *colon { !value.is_null() } else { value.is_set() };
+            let present = if *colon {
+                !value.is_null(env, b.quoted)
+            } else {
+                value.is_set()
+            };
             if present {
                 push(env, b, value);
             } else {
@@ -297,12 +333,20 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                     } else {
                         all.insert(0, String::new());
                     }
-                    let start = if off < 0 { all.len() as i64 - 1 + off + 1 } else { off };
+                    let start = if off < 0 {
+                        all.len() as i64 - 1 + off + 1
+                    } else {
+                        off
+                    };
                     Value::Many(slice(&all, start.max(0), len)?, at)
                 }
                 Value::One(s) => {
                     let chars: Vec<char> = s.chars().collect();
-                    let start = if off < 0 { chars.len() as i64 + off } else { off };
+                    let start = if off < 0 {
+                        chars.len() as i64 + off
+                    } else {
+                        off
+                    };
                     if start < 0 {
                         Value::One(String::new())
                     } else {
@@ -313,7 +357,11 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             push(env, b, value);
         }
-        ParamOp::Case { upper, all, pattern } => {
+        ParamOp::Case {
+            upper,
+            all,
+            pattern,
+        } => {
             check_unset(env, p, &value)?;
             let pat_text = expand_pattern(env, pattern)?;
             let pat = if pat_text.is_empty() {
@@ -337,7 +385,11 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                     crate::builtins::decode_escapes(&s, &mut out);
                     String::from_utf8_lossy(&out).into_owned()
                 }),
-                _ => return Err(ExpandError::new(format!("${{{name}@{op}}}: bad substitution"))),
+                _ => {
+                    return Err(ExpandError::new(format!(
+                        "${{{name}@{op}}}: bad substitution"
+                    )));
+                }
             };
             push(env, b, transformed);
         }

@@ -10,7 +10,10 @@ enum Token {
     Literal(char),
     AnyChar,
     AnyString,
-    Bracket { negated: bool, items: Vec<BracketItem> },
+    Bracket {
+        negated: bool,
+        items: Vec<BracketItem>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -133,7 +133,11 @@ mod tests {
     #[test]
     fn literal_joins_expansion_edges() {
         let got = texts(split_fields(
-            &[Piece::literal("x"), Piece::expanded("a b"), Piece::literal("y")],
+            &[
+                Piece::literal("x"),
+                Piece::expanded("a b"),
+                Piece::literal("y"),
+            ],
             " ",
         ));
         assert_eq!(got, ["xa", "by"]);

@@ -22,10 +22,18 @@ pub fn expand_prompt(sh: &mut Shell, ps: &str) -> String {
             Some('w') => out.push_str(&tilde_cwd(sh)),
             Some('W') => {
                 let cwd = tilde_cwd(sh);
-                let last = cwd.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("/");
+                let last = cwd
+                    .rsplit('/')
+                    .next()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("/");
                 out.push_str(if cwd == "~" { "~" } else { last });
             }
-            Some('$') => out.push(if nix::unistd::geteuid().is_root() { '#' } else { '$' }),
+            Some('$') => out.push(if nix::unistd::geteuid().is_root() {
+                '#'
+            } else {
+                '$'
+            }),
             Some('n') => out.push('\n'),
             Some('j') => out.push_str(&sh.jobs.jobs().len().to_string()),
             Some('\\') => out.push('\\'),
@@ -76,7 +84,9 @@ fn read_line() -> Option<String> {
     let mut byte = [0u8; 1];
     loop {
         match syscalls::read(0, &mut byte) {
-            Ok(0) => return (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned()),
+            Ok(0) => {
+                return (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned());
+            }
             Ok(_) if byte[0] == b'\n' => return Some(String::from_utf8_lossy(&bytes).into_owned()),
             Ok(_) => bytes.push(byte[0]),
             Err(_) => {
@@ -90,17 +100,57 @@ fn read_line() -> Option<String> {
     }
 }
 
+/// Which start-up files an interactive shell reads.
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// Read `/etc/profile` and `~/.profile`.
+    pub login: bool,
+    /// `None`: no rc file; `Some(None)`: `~/.pidshrc`; `Some(Some(f))`: `f`.
+    pub rc: Option<Option<String>>,
+}
+
+/// Variables only an interactive shell sets: `HISTFILE` (under the XDG
+/// state directory) unless the user set one.
+pub fn set_defaults(sh: &mut Shell) {
+    if sh.vars.get("HISTFILE").is_none() {
+        let state = sh
+            .vars
+            .get("XDG_STATE_HOME")
+            .map(str::to_string)
+            .or_else(|| home_dir(sh).map(|h| format!("{h}/.local/state")));
+        if let Some(dir) = state {
+            let _ = sh.assign("HISTFILE", format!("{dir}/pidsh/history"));
+        }
+    }
+}
+
+/// `$HOME`, or the user's home directory from the password database.
+fn home_dir(sh: &Shell) -> Option<String> {
+    sh.vars.get("HOME").map(str::to_string).or_else(|| {
+        nix::unistd::User::from_uid(nix::unistd::getuid())
+            .ok()
+            .flatten()
+            .map(|u| u.dir.to_string_lossy().into_owned())
+    })
+}
+
 /// The interactive loop; returns the exit status.
-pub fn run(sh: &mut Shell, login: bool) -> i32 {
-    let home = sh.vars.get("HOME").map(str::to_string);
-    if login {
+pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
+    let home = home_dir(sh);
+    if startup.login {
         source_if_exists(sh, "/etc/profile");
         if let Some(h) = &home {
             source_if_exists(sh, &format!("{h}/.profile"));
         }
     }
-    if let Some(h) = &home {
-        source_if_exists(sh, &format!("{h}/.pidshrc"));
+    match &startup.rc {
+        Some(Some(file)) => source_if_exists(sh, file),
+        Some(None) => {
+            if let Some(h) = &home {
+                source_if_exists(sh, &format!("{h}/.pidshrc"));
+            }
+        }
+        None => {}
     }
     let mut buffer = String::new();
     loop {
@@ -123,6 +173,10 @@ pub fn run(sh: &mut Shell, login: bool) -> i32 {
         if let Err(crate::exec::eval::Unwind::Exit(status)) = sh.run_source_text(&code) {
             sh.run_exit_trap();
             return status;
+        }
+        if sh.last_status == 128 + libc::SIGINT {
+            // The job died of Ctrl-C: start the prompt on a fresh line.
+            sh.write_stderr(b"\n");
         }
     }
 }

@@ -100,8 +100,9 @@ impl JobTable {
                 }
             }
         }
-        let (done, running): (Vec<Job>, Vec<Job>) =
-            std::mem::take(&mut self.jobs).into_iter().partition(|j| j.status().is_some());
+        let (done, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.status().is_some());
         self.jobs = running;
         for job in done {
             for p in job.processes {

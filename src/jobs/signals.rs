@@ -58,7 +58,13 @@ pub fn setup(sh: &mut Shell, interactive: bool) {
     }
     if interactive {
         set_handler(Signal::SIGINT, SigHandler::Handler(note_interrupt));
-        for sig in [Signal::SIGQUIT, Signal::SIGTERM, Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU] {
+        for sig in [
+            Signal::SIGQUIT,
+            Signal::SIGTERM,
+            Signal::SIGTSTP,
+            Signal::SIGTTIN,
+            Signal::SIGTTOU,
+        ] {
             set_handler(sig, SigHandler::SigIgn);
         }
     }

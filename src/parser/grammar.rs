@@ -589,13 +589,15 @@ impl<'a> Core<'a> {
         loop {
             let cond = self.parse_nonempty_list()?;
             self.expect_word("then")?;
-            let body = self.parse_nonempty_list()?;
+            // Empty `then`, `else` and `do` bodies are accepted (as mksh
+            // and zsh do; bash and dash reject them).
+            let body = self.parse_list()?;
             branches.push((cond, body));
             let tok = self.take(LexMode::Assign)?;
             match tok.plain() {
                 Some("elif") => continue,
                 Some("else") => {
-                    let e = self.parse_nonempty_list()?;
+                    let e = self.parse_list()?;
                     self.expect_word("fi")?;
                     return Ok(CompoundCommand::If {
                         branches,
@@ -623,7 +625,7 @@ impl<'a> Core<'a> {
             return Ok(body);
         }
         self.expect_word("do")?;
-        let body = self.parse_nonempty_list()?;
+        let body = self.parse_list()?;
         self.expect_word("done")?;
         Ok(body)
     }

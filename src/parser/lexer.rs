@@ -1317,8 +1317,10 @@ impl<'a> Core<'a> {
                     ReplaceMode::First
                 };
                 let pattern = self.read_pattern_word(Stop::BraceSlash)?;
+                // As for the pattern, quotes in the replacement are quotes
+                // even inside "…" (bash 5.2).
                 let replacement = if self.cur.eat('/') {
-                    self.read_param_word(Stop::Brace, in_dq)?
+                    self.read_param_word(Stop::Brace, false)?
                 } else {
                     Word::default()
                 };

@@ -7,11 +7,11 @@
 //! or a syntax error with line and column.
 
 pub mod ast;
-pub mod unparse;
 mod grammar;
 mod lexer;
 #[cfg(test)]
 mod tests;
+pub mod unparse;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -56,7 +56,12 @@ pub fn run_stdin(script: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
     let r = finish(child.wait_with_output().unwrap());
     let _ = std::fs::remove_dir_all(&dir);
     r

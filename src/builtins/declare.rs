@@ -1,0 +1,282 @@
+//! `declare`/`typeset` (attributes and listing) and `let` (arithmetic as
+//! a command).
+//!
+//! Attributes are the ones variables have: export and readonly. `-i`
+//! evaluates the value given with it as arithmetic but is not remembered;
+//! arrays do not exist yet, so `-a`/`-A` are refused.
+
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+use crate::exec::state::Var;
+use crate::expand::is_name;
+
+/// The options of one `declare` call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Flags {
+    print: bool,
+    functions: bool,
+    function_names: bool,
+    global: bool,
+    integer: bool,
+    /// `Some(true)` for `-x`, `Some(false)` for `+x`.
+    export: Option<bool>,
+    readonly: bool,
+}
+
+/// `declare [-fFgiprx] [+x] [name[=value]…]` (also `typeset`).
+pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
+    let name = argv[0].as_str();
+    let (flags, operands) = match parse_flags(&argv[1..]) {
+        Ok(parsed) => parsed,
+        Err(msg) => return sh.builtin_error(name, &msg, 2),
+    };
+    if flags.functions || flags.function_names {
+        return print_functions(sh, name, &flags, operands);
+    }
+    if operands.is_empty() {
+        return print_all(sh, name, &flags);
+    }
+    if flags.print {
+        return print_named(sh, name, operands);
+    }
+    let mut status = 0;
+    for arg in operands {
+        if let Err(msg) = declare_one(sh, &flags, arg) {
+            status = sh.builtin_error(name, &msg, 1)?;
+        }
+    }
+    Ok(status)
+}
+
+/// Splits the leading `-x`/`+x` words from the operands.
+fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
+    let mut flags = Flags::default();
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if arg == "--" {
+            i += 1;
+            break;
+        }
+        let on = match arg.as_bytes().first() {
+            Some(b'-') => true,
+            Some(b'+') => false,
+            _ => break,
+        };
+        if arg.len() < 2 {
+            break;
+        }
+        for c in arg[1..].chars() {
+            match c {
+                'p' => flags.print = true,
+                'f' => flags.functions = true,
+                'F' => flags.function_names = true,
+                'g' => flags.global = true,
+                'i' => flags.integer = on,
+                'x' => flags.export = Some(on),
+                'r' if on => flags.readonly = true,
+                'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
+                // Traces only matter for functions under `set -o functrace`.
+                't' => {}
+                'a' | 'A' | 'n' | 'l' | 'u' => return Err(format!("-{c}: not supported yet")),
+                _ => {
+                    return Err(format!(
+                        "{}{c}: invalid option\ndeclare: usage: declare [-aAfFgiIlnrtux] [name[=value] ...] or declare -p [-aAfFilnrtux] [name ...]",
+                        &arg[..1]
+                    ));
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok((flags, &args[i..]))
+}
+
+/// Declares one `name[=value]`: local inside a function (unless `-g`),
+/// then the value, then the attributes.
+fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
+    let (name, value) = match arg.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (arg, None),
+    };
+    if !is_name(name) {
+        return Err(format!("`{arg}': not a valid identifier"));
+    }
+    let readonly = sh.vars.var(name).is_some_and(|v| v.readonly);
+    if readonly && (value.is_some() || flags.export == Some(false)) {
+        return Err(format!("{name}: readonly variable"));
+    }
+    if sh.vars.in_function() && !flags.global && !readonly {
+        sh.vars.make_local(name);
+    }
+    if let Some(v) = value {
+        let v = if flags.integer {
+            crate::expand::arith_text(sh, v)
+                .map_err(|e| e.to_string())?
+                .to_string()
+        } else {
+            v.to_string()
+        };
+        sh.assign(name, v).map_err(|e| e.to_string())?;
+    }
+    match flags.export {
+        Some(true) => sh.vars.export(name),
+        Some(false) => sh.vars.unexport(name),
+        None => {}
+    }
+    if flags.readonly {
+        sh.vars.make_readonly(name);
+    }
+    Ok(())
+}
+
+/// `declare -f` / `-F`, with or without names.
+fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
+    let mut wanted: Vec<String> = if names.is_empty() {
+        sh.functions.keys().cloned().collect()
+    } else {
+        names.to_vec()
+    };
+    if names.is_empty() {
+        wanted.sort();
+    }
+    let mut out = String::new();
+    let mut status = 0;
+    for name in &wanted {
+        let Some(f) = sh.functions.get(name) else {
+            status = 1;
+            continue;
+        };
+        if flags.function_names && names.is_empty() {
+            out.push_str(&format!("declare -f {name}\n"));
+        } else if flags.function_names {
+            out.push_str(&format!("{name}\n"));
+        } else {
+            out.push_str(&crate::parser::unparse::function_definition(f));
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    if !sh.print(builtin, out.as_bytes())? {
+        return Ok(1);
+    }
+    Ok(status)
+}
+
+/// `declare` / `declare -p` / `declare -x` without names: every variable
+/// (with those attributes), sorted.
+fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
+    let mut vars: Vec<(&String, &Var)> = sh
+        .vars
+        .iter()
+        .filter(|(_, v)| flags.export != Some(true) || v.exported)
+        .filter(|(_, v)| !flags.readonly || v.readonly)
+        .collect();
+    vars.sort_by(|a, b| a.0.cmp(b.0));
+    // Plain `declare` lists like `set`; with an option, as declarations.
+    let plain = *flags == Flags::default();
+    let out: String = vars
+        .iter()
+        .map(|(n, v)| match &v.value {
+            Some(value) if plain => format!("{n}={}\n", crate::parser::unparse::quote(value)),
+            None if plain => String::new(),
+            _ => declaration(n, v),
+        })
+        .collect();
+    Ok(if sh.print(builtin, out.as_bytes())? {
+        0
+    } else {
+        1
+    })
+}
+
+/// `declare -p name…`.
+fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
+    let mut out = String::new();
+    let mut status = 0;
+    for name in names {
+        match sh.vars.var(name) {
+            Some(v) => out.push_str(&declaration(name, v)),
+            None => status = sh.builtin_error(builtin, &format!("{name}: not found"), 1)?,
+        }
+    }
+    if !sh.print(builtin, out.as_bytes())? {
+        return Ok(1);
+    }
+    Ok(status)
+}
+
+/// One `declare -p` line: `declare -rx name="value"`.
+fn declaration(name: &str, v: &Var) -> String {
+    let mut attrs = String::new();
+    if v.readonly {
+        attrs.push('r');
+    }
+    if v.exported {
+        attrs.push('x');
+    }
+    let attrs = if attrs.is_empty() {
+        "--".to_string()
+    } else {
+        format!("-{attrs}")
+    };
+    match &v.value {
+        Some(value) => format!("declare {attrs} {name}={}\n", double_quote(value)),
+        None => format!("declare {attrs} {name}\n"),
+    }
+}
+
+/// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash prints them.
+fn double_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// `let expr…`: status 0 when the last value is non-zero.
+pub fn let_(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() < 2 {
+        return sh.builtin_error("let", "expression expected", 1);
+    }
+    let mut last = 0;
+    for expr in &argv[1..] {
+        match crate::expand::arith_text(sh, expr) {
+            Ok(v) => last = v,
+            Err(e) => return sh.builtin_error("let", &e.to_string(), 1),
+        }
+    }
+    Ok(if last == 0 { 1 } else { 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declarations_quote_like_bash() {
+        let v = Var {
+            value: Some("a \"b\" $c".into()),
+            exported: true,
+            readonly: true,
+        };
+        assert_eq!(declaration("x", &v), "declare -rx x=\"a \\\"b\\\" \\$c\"\n");
+        assert_eq!(declaration("y", &Var::default()), "declare -- y\n");
+    }
+
+    #[test]
+    fn plus_x_unexports_and_plus_r_is_refused() {
+        let args = ["+x".to_string(), "v".to_string()];
+        let (flags, rest) = parse_flags(&args).expect("valid");
+        assert_eq!(flags.export, Some(false));
+        assert_eq!(rest.len(), 1);
+        assert!(parse_flags(&["+r".to_string()]).is_err());
+        assert!(parse_flags(&["-a".to_string()]).is_err());
+    }
+}

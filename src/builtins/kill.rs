@@ -1,0 +1,321 @@
+//! Signals and jobs: `kill`, `jobs`, and `fg`/`bg` (which need job
+//! control, not there yet).
+//!
+//! A job's processes are signalled through their pidfds when the kernel
+//! gave one: a pidfd names the process itself, so a signal cannot reach an
+//! unrelated process that reused a reaped child's pid.
+
+use std::os::fd::AsFd;
+
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
+
+use super::process::signal_number;
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+use crate::jobs::Job;
+
+const USAGE: &str =
+    "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
+
+/// `kill [-s sigspec | -n signum | -sigspec] pid|%job…`, `kill -l [sig…]`.
+pub fn kill(sh: &mut Shell, argv: &[String]) -> Status {
+    let mut args = &argv[1..];
+    let mut signal = libc::SIGTERM;
+    if let Some(first) = args.first() {
+        match first.as_str() {
+            "-l" | "-L" => return list(sh, &args[1..]),
+            "-s" | "-n" => {
+                let Some(spec) = args.get(1) else {
+                    return sh.builtin_error(
+                        "kill",
+                        &format!("{first}: option requires an argument"),
+                        2,
+                    );
+                };
+                match signal_number(spec) {
+                    Some(n) => signal = n,
+                    None => return invalid_signal(sh, spec),
+                }
+                args = &args[2..];
+            }
+            "--" => args = &args[1..],
+            s if s.len() > 1 && s.starts_with('-') => {
+                match signal_number(&s[1..]) {
+                    Some(n) => signal = n,
+                    None => return invalid_signal(sh, &s[1..]),
+                }
+                args = &args[1..];
+            }
+            _ => {}
+        }
+    }
+    if args.first().is_some_and(|a| a == "--") {
+        args = &args[1..];
+    }
+    if args.is_empty() {
+        sh.write_stderr(format!("{USAGE}\n").as_bytes());
+        return Ok(2);
+    }
+    let mut status = 0;
+    for target in args {
+        if let Err(msg) = signal_target(sh, target, signal) {
+            status = sh.builtin_error("kill", &msg, 1)?;
+        }
+    }
+    Ok(status)
+}
+
+fn invalid_signal(sh: &mut Shell, spec: &str) -> Status {
+    sh.builtin_error("kill", &format!("{spec}: invalid signal specification"), 1)
+}
+
+/// Sends `signal` to a pid (negative: a process group) or a job.
+fn signal_target(sh: &Shell, target: &str, signal: i32) -> Result<(), String> {
+    if target.starts_with('%') {
+        let job = find_job(sh, target).ok_or_else(|| format!("{target}: no such job"))?;
+        for p in &job.processes {
+            if p.status.is_some() {
+                continue;
+            }
+            let sent = match (&p.pidfd, Signal::try_from(signal)) {
+                (Some(fd), Ok(sig)) => crate::sys::pidfd_send_signal(fd.as_fd(), Some(sig)),
+                _ => send(p.pid.as_raw(), signal),
+            };
+            // A member that already exited (not yet reaped) is not an error.
+            if let Err(e) = sent
+                && e != Errno::ESRCH
+            {
+                return Err(format!("{target}: {}", crate::exec::error::describe(e)));
+            }
+        }
+        return Ok(());
+    }
+    let pid: i32 = target
+        .parse()
+        .map_err(|_| format!("{target}: arguments must be process or job IDs"))?;
+    send(pid, signal).map_err(|e| format!("({pid}) - {}", crate::exec::error::describe(e)))
+}
+
+fn send(pid: i32, signal: i32) -> Result<(), Errno> {
+    // SAFETY: kill(2) takes two integers; no memory is involved.
+    Errno::result(unsafe { libc::kill(pid, signal) }).map(drop)
+}
+
+/// A job by spec: `%N`, `%%`/`%+`/`%` (current: the newest), `%-` (the
+/// one before), `%name` (command starts with), `%?text` (contains).
+pub fn find_job<'a>(sh: &'a Shell, spec: &str) -> Option<&'a Job> {
+    let jobs = sh.jobs.jobs();
+    let rest = spec.strip_prefix('%').unwrap_or(spec);
+    match rest {
+        "" | "%" | "+" => jobs.last(),
+        "-" => jobs
+            .len()
+            .checked_sub(2)
+            .and_then(|i| jobs.get(i))
+            .or(jobs.last()),
+        _ => {
+            if let Ok(n) = rest.parse::<usize>() {
+                return jobs.iter().find(|j| j.number == n);
+            }
+            let mut matching = jobs.iter().filter(|j| match rest.strip_prefix('?') {
+                Some(text) => j.text.contains(text),
+                None => j.text.starts_with(rest),
+            });
+            let first = matching.next();
+            // An ambiguous spec names no job.
+            if matching.next().is_some() {
+                None
+            } else {
+                first
+            }
+        }
+    }
+}
+
+/// `kill -l`: the table of signals; with arguments, names ↔ numbers (an
+/// exit status above 128 stands for its signal).
+fn list(sh: &mut Shell, args: &[String]) -> Status {
+    if args.is_empty() {
+        let out = signal_table();
+        return Ok(if sh.print("kill", out.as_bytes())? {
+            0
+        } else {
+            1
+        });
+    }
+    let mut out = String::new();
+    let mut status = 0;
+    for arg in args {
+        let line = match arg.parse::<i64>() {
+            Ok(n) => {
+                let n = if n > 128 { n - 128 } else { n };
+                i32::try_from(n).ok().and_then(signal_name)
+            }
+            Err(_) => signal_number(arg)
+                .filter(|n| *n != 0)
+                .map(|n| n.to_string()),
+        };
+        match line {
+            Some(l) => {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            None => {
+                status =
+                    sh.builtin_error("kill", &format!("{arg}: invalid signal specification"), 1)?
+            }
+        }
+    }
+    if !sh.print("kill", out.as_bytes())? {
+        return Ok(1);
+    }
+    Ok(status)
+}
+
+/// A signal's name without `SIG` (`EXIT` for 0, `RTMIN+2` for real-time).
+fn signal_name(n: i32) -> Option<String> {
+    if n == 0 {
+        return Some("EXIT".to_string());
+    }
+    if let Ok(sig) = Signal::try_from(n) {
+        return Some(sig.as_str().trim_start_matches("SIG").to_string());
+    }
+    let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());
+    if !(min..=max).contains(&n) {
+        return None;
+    }
+    let middle = min + (max - min) / 2;
+    Some(match n {
+        n if n == min => "RTMIN".to_string(),
+        n if n == max => "RTMAX".to_string(),
+        n if n <= middle => format!("RTMIN+{}", n - min),
+        n => format!("RTMAX-{}", max - n),
+    })
+}
+
+/// The table `kill -l` prints: five `N) SIGNAME` columns a line.
+fn signal_table() -> String {
+    let mut out = String::new();
+    let mut column = 0;
+    for n in 1..=libc::SIGRTMAX() {
+        let Some(name) = signal_name(n) else {
+            continue;
+        };
+        out.push_str(&format!("{n:2}) SIG{name}"));
+        column += 1;
+        out.push(if column % 5 == 0 { '\n' } else { '\t' });
+    }
+    if !out.ends_with('\n') {
+        out.pop();
+        out.push('\n');
+    }
+    out
+}
+
+/// `jobs [-lp] [%job…]`: `[N]+  Running                 text &`.
+pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
+    let (opts, first) = match super::options::parse(&argv[1..], "lpnrs") {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let msg =
+                format!("{e}\njobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]");
+            return sh.builtin_error("jobs", &msg, 2);
+        }
+    };
+    let long = opts.iter().any(|(c, _)| *c == 'l');
+    let pids_only = opts.iter().any(|(c, _)| *c == 'p');
+    let mut selected: Vec<usize> = Vec::new();
+    let mut status = 0;
+    for spec in &argv[1 + first..] {
+        match find_job(sh, spec) {
+            Some(job) => selected.push(job.number),
+            None => status = sh.builtin_error("jobs", &format!("{spec}: no such job"), 1)?,
+        }
+    }
+    let all = argv.len() == 1 + first;
+    let jobs = sh.jobs.jobs();
+    let count = jobs.len();
+    let mut out = String::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if !all && !selected.contains(&job.number) {
+            continue;
+        }
+        let pid = job.processes.first().map(|p| p.pid.as_raw()).unwrap_or(0);
+        if pids_only {
+            out.push_str(&format!("{pid}\n"));
+            continue;
+        }
+        let mark = if i + 1 == count {
+            '+'
+        } else if i + 2 == count {
+            '-'
+        } else {
+            ' '
+        };
+        let state = job_state(job);
+        let pid_column = if long {
+            format!(" {pid}")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "[{}]{mark}{pid_column}  {state:<24}{} &\n",
+            job.number, job.text
+        ));
+    }
+    if !sh.print("jobs", out.as_bytes())? {
+        return Ok(1);
+    }
+    Ok(status)
+}
+
+/// `Running`, `Done`, `Exit N` or the signal's description.
+fn job_state(job: &Job) -> String {
+    match job.status() {
+        None => "Running".to_string(),
+        Some(0) => "Done".to_string(),
+        Some(s) if s > 128 => match s - 128 {
+            libc::SIGTERM => "Terminated".to_string(),
+            libc::SIGKILL => "Killed".to_string(),
+            libc::SIGINT => "Interrupt".to_string(),
+            n => signal_name(n).unwrap_or_else(|| format!("Signal {n}")),
+        },
+        Some(s) => format!("Exit {s}"),
+    }
+}
+
+/// `fg [%job]`: needs job control, which the shell does not have yet.
+pub fn fg(sh: &mut Shell, _argv: &[String]) -> Status {
+    sh.builtin_error("fg", "no job control yet", 1)
+}
+
+/// `bg [%job]`: needs job control, which the shell does not have yet.
+pub fn bg(sh: &mut Shell, _argv: &[String]) -> Status {
+    sh.builtin_error("bg", "no job control yet", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signal_names_without_prefix() {
+        assert_eq!(signal_name(0).as_deref(), Some("EXIT"));
+        assert_eq!(signal_name(15).as_deref(), Some("TERM"));
+        assert_eq!(signal_name(libc::SIGRTMIN()).as_deref(), Some("RTMIN"));
+        assert_eq!(
+            signal_name(libc::SIGRTMIN() + 1).as_deref(),
+            Some("RTMIN+1")
+        );
+        assert_eq!(signal_name(9999), None);
+        assert_eq!(signal_name(-3), None);
+    }
+
+    #[test]
+    fn table_lists_hup_first_and_ends_with_newline() {
+        let t = signal_table();
+        assert!(t.starts_with(" 1) SIGHUP\t 2) SIGINT"));
+        assert!(t.ends_with('\n'));
+    }
+}

@@ -1,0 +1,781 @@
+//! Builtins end to end: `read`, `printf`, `getopts`, `kill`, `jobs`,
+//! `let`, `declare`, `help`, `ulimit`, `builtin`, with their exact
+//! stdout, stderr and exit status.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::run_c;
+
+/// (name, script, stdout, stderr, status)
+type Case = (&'static str, &'static str, &'static str, &'static str, i32);
+
+fn check(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for (name, script, stdout, stderr, status) in cases {
+        let r = run_c(script);
+        if r.stdout != *stdout || r.stderr != *stderr || r.status != *status {
+            failures.push(format!(
+                "{name}: script {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?} (want {stderr:?})\n  status {} (want {status})",
+                r.stdout, r.stderr, r.status
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn read_splits_and_assigns() {
+    check(&[
+        (
+            "last_name_takes_the_rest",
+            "echo ' a  b  c d ' | { read x y; echo \"[$x][$y]\"; }",
+            "[a][b  c d]\n",
+            "",
+            0,
+        ),
+        (
+            "missing_fields_are_emptied",
+            "y=old; echo a | { read x y; echo \"[$x][$y]\"; }",
+            "[a][]\n",
+            "",
+            0,
+        ),
+        (
+            "reply_is_not_trimmed",
+            "echo '  a b  ' | { read; echo \"[$REPLY]\"; }",
+            "[  a b  ]\n",
+            "",
+            0,
+        ),
+        (
+            "backslash_quotes_without_r",
+            "echo 'a\\ b\\\\c' | { read x y; echo \"[$x][$y]\"; }",
+            "[a b\\c][]\n",
+            "",
+            0,
+        ),
+        (
+            "raw_keeps_backslashes",
+            "echo 'a\\ b' | { read -r x y; echo \"[$x][$y]\"; }",
+            "[a\\][b]\n",
+            "",
+            0,
+        ),
+        (
+            "backslash_newline_continues",
+            "printf 'one\\\\\\ntwo\\n' | { read x; echo \"[$x]\"; }",
+            "[onetwo]\n",
+            "",
+            0,
+        ),
+        (
+            "non_space_ifs_keeps_empty_fields",
+            "echo 'a::b:' | { IFS=: read x y z; echo \"[$x][$y][$z]\"; }",
+            "[a][][b]\n",
+            "",
+            0,
+        ),
+        (
+            "single_trailing_delimiter_dropped",
+            "echo 'a:b:' | { IFS=: read x y; echo \"[$x][$y]\"; }",
+            "[a][b]\n",
+            "",
+            0,
+        ),
+        (
+            "empty_ifs_keeps_line_whole",
+            "echo ' a b ' | { IFS= read x; echo \"[$x]\"; }",
+            "[ a b ]\n",
+            "",
+            0,
+        ),
+        (
+            "eof_without_newline_assigns_and_fails",
+            "printf 'ZZZ' | { read x; echo \"$? [$x]\"; }",
+            "1 [ZZZ]\n",
+            "",
+            0,
+        ),
+        (
+            "empty_input_fails",
+            "read x < /dev/null; echo \"$? [$x]\"",
+            "1 []\n",
+            "",
+            0,
+        ),
+        (
+            "readonly_target_is_an_error",
+            "readonly r=1; echo v | read r; echo $?",
+            "1\n",
+            "pidsh: line 1: read: r: readonly variable\n",
+            0,
+        ),
+        (
+            "invalid_name_is_an_error",
+            "echo v | read 'a-b'; echo $?",
+            "1\n",
+            "pidsh: line 1: read: `a-b': not a valid identifier\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn read_options() {
+    check(&[
+        (
+            "n_counts_characters",
+            "echo 'héllo' | { read -n 2 x; echo \"[$x]\"; }",
+            "[hé]\n",
+            "",
+            0,
+        ),
+        (
+            "n_stops_at_delimiter",
+            "echo 'ab' | { read -n 5 x; echo \"$? [$x]\"; }",
+            "0 [ab]\n",
+            "",
+            0,
+        ),
+        (
+            "n_zero_reads_nothing",
+            "echo 'ab' | { read -n 0 x; echo \"$? [$x]\"; }",
+            "0 []\n",
+            "",
+            0,
+        ),
+        (
+            "big_n_ignores_delimiter",
+            "printf 'a\\nb\\nc' | { read -N 3 x; echo \"[$x]\"; }",
+            "[a\nb]\n",
+            "",
+            0,
+        ),
+        (
+            "d_sets_the_delimiter",
+            "printf 'a,b:c' | { IFS=, read -d : x y; echo \"$? [$x][$y]\"; }",
+            "0 [a][b]\n",
+            "",
+            0,
+        ),
+        (
+            "d_empty_is_nul",
+            "printf 'a b\\0c' | { read -r -d '' x; echo \"[$x]\"; }",
+            "[a b]\n",
+            "",
+            0,
+        ),
+        (
+            "u_reads_another_fd",
+            "read -u 3 x 3<<EOF\nhi\nEOF\necho \"[$x]\"",
+            "[hi]\n",
+            "",
+            0,
+        ),
+        (
+            "u_closed_fd",
+            "read -u 7 x; echo $?",
+            "1\n",
+            "pidsh: line 1: read: 7: invalid file descriptor: Bad file descriptor\n",
+            0,
+        ),
+        (
+            "t_zero_polls",
+            "read -t 0 < /dev/null; echo $?",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "t_times_out_with_142",
+            "sleep 1 | { read -t 0.1 x; echo $?; }",
+            "142\n",
+            "",
+            0,
+        ),
+        (
+            "p_prompt_only_on_a_terminal",
+            "echo hi | { read -p 'P> ' x; echo \"[$x]\"; }",
+            "[hi]\n",
+            "",
+            0,
+        ),
+        (
+            "bundled_options",
+            "echo hi | { read -rn1 x; echo \"[$x]\"; }",
+            "[h]\n",
+            "",
+            0,
+        ),
+        (
+            "negative_count_is_usage_error",
+            "read -n -1; echo $?",
+            "2\n",
+            "pidsh: line 1: read: -1: invalid number\n",
+            0,
+        ),
+        (
+            "bad_timeout_is_usage_error",
+            "read -t x; echo $?",
+            "2\n",
+            "pidsh: line 1: read: x: invalid timeout specification\n",
+            0,
+        ),
+        (
+            "unknown_option_prints_usage",
+            "read -q; echo $?",
+            "2\n",
+            "pidsh: line 1: read: -q: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n",
+            0,
+        ),
+        (
+            "directory_is_a_read_error",
+            "mkdir d; read x < d; echo $?",
+            "1\n",
+            "pidsh: line 1: read: read error: 0: Is a directory\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn read_leaves_the_rest_of_the_input() {
+    check(&[
+        (
+            "while_read_loop_over_file",
+            "printf 'a\\nb\\n' > f; while read l; do echo \"<$l>\"; done < f",
+            "<a>\n<b>\n",
+            "",
+            0,
+        ),
+        (
+            "rest_of_regular_file_for_next_command",
+            "printf '1\\n2\\n3\\n' > f; { read a; cat; } < f",
+            "2\n3\n",
+            "",
+            0,
+        ),
+        (
+            "rest_of_pipe_for_next_command",
+            "printf '1\\n2\\n3\\n' | { read a; cat; }",
+            "2\n3\n",
+            "",
+            0,
+        ),
+        (
+            "two_reads_from_one_file",
+            "printf 'x y\\nz\\n' > f; { read a b; read c; echo \"$a|$b|$c\"; } < f",
+            "x|y|z\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn printf_conversions() {
+    check(&[
+        (
+            "strings_with_width_and_precision",
+            "printf '[%5s][%-5s][%.2s][%6.4s]\\n' abc abc abc spam-eggs",
+            "[  abc][abc  ][ab][  spam]\n",
+            "",
+            0,
+        ),
+        (
+            "star_width_and_precision",
+            "printf '[%*.*s]\\n' 9 3 hello",
+            "[      hel]\n",
+            "",
+            0,
+        ),
+        (
+            "integers",
+            "printf '%d %i %u %o %x %X\\n' 42 -42 42 42 255 255",
+            "42 -42 42 52 ff FF\n",
+            "",
+            0,
+        ),
+        (
+            "integer_flags",
+            "printf '[%05d][%-4d][%+d][% d][%.3d][%#x][%#o]\\n' 42 7 5 5 7 42 8",
+            "[00042][7   ][+5][ 5][007][0x2a][010]\n",
+            "",
+            0,
+        ),
+        (
+            "numeric_argument_forms",
+            "printf '%d %d %d %d\\n' 0x1f 010 \"'a\" ' +7'",
+            "31 8 97 7\n",
+            "",
+            0,
+        ),
+        (
+            "negative_as_unsigned",
+            "printf '%u %x\\n' -1 -1",
+            "18446744073709551615 ffffffffffffffff\n",
+            "",
+            0,
+        ),
+        (
+            "floats",
+            "printf '%f %.2f %e %E %g %G\\n' 3.14159 3.14159 3.14 3.14 0.0001 1e-10",
+            "3.141590 3.14 3.140000e+00 3.140000E+00 0.0001 1E-10\n",
+            "",
+            0,
+        ),
+        (
+            "char_is_first_byte",
+            "printf '%c%c|\\n' ABC x",
+            "Ax|\n",
+            "",
+            0,
+        ),
+        ("percent_literal", "printf '100%%\\n'", "100%\n", "", 0),
+        (
+            "b_interprets_escapes",
+            "printf '[%b]\\n' 'a\\tb\\0101\\x41'",
+            "[a\tbAA]\n",
+            "",
+            0,
+        ),
+        (
+            "b_backslash_c_stops_everything",
+            "printf '%b|%s\\n' 'ab\\cd' x; echo \" $?\"",
+            "ab 0\n",
+            "",
+            0,
+        ),
+        (
+            "q_quotes_for_reuse",
+            "printf '%q %q %q\\n' plain 'a b' \"it's\"",
+            "plain 'a b' 'it'\\''s'\n",
+            "",
+            0,
+        ),
+        (
+            "q_uses_dollar_quotes_for_controls",
+            "printf '%q\\n' \"$(printf 'a\\tb')\"",
+            "$'a\\tb'\n",
+            "",
+            0,
+        ),
+        (
+            "format_escapes",
+            "printf 'a\\tb\\101\\x42\\u00e9\\Z\\n'",
+            "a\tbAB\u{e9}\\Z\n",
+            "",
+            0,
+        ),
+        (
+            "format_reused_for_extra_args",
+            "printf -- '-%s-%s-\\n' a b c",
+            "-a-b-\n-c--\n",
+            "",
+            0,
+        ),
+        (
+            "missing_args_are_empty_or_zero",
+            "printf '[%s][%d]\\n'",
+            "[][0]\n",
+            "",
+            0,
+        ),
+        (
+            "format_without_conversions_printed_once",
+            "printf x y z; echo",
+            "x\n",
+            "",
+            0,
+        ),
+        (
+            "v_assigns_instead_of_printing",
+            "printf -v out '%05.1f' 3.14159; echo \"[$out]\"",
+            "[003.1]\n",
+            "",
+            0,
+        ),
+        (
+            "strftime",
+            "TZ=UTC printf '%(%Y-%m-%d)T\\n' 0",
+            "1970-01-01\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn printf_errors() {
+    check(&[
+        (
+            "no_arguments_is_usage",
+            "printf; echo $?",
+            "2\n",
+            "printf: usage: printf [-v var] format [arguments]\n",
+            0,
+        ),
+        (
+            "invalid_number_still_prints",
+            "printf '%d\\n' 3abc; echo $?",
+            "3\n1\n",
+            "pidsh: line 1: printf: 3abc: invalid number\n",
+            0,
+        ),
+        (
+            "not_a_number_is_zero",
+            "printf '%d\\n' xyz; echo $?",
+            "0\n1\n",
+            "pidsh: line 1: printf: xyz: invalid number\n",
+            0,
+        ),
+        (
+            "overflow_clamps_with_warning",
+            "printf '%d\\n' 99999999999999999999; echo $?",
+            "9223372036854775807\n0\n",
+            "pidsh: line 1: printf: warning: 99999999999999999999: Numerical result out of range\n",
+            0,
+        ),
+        (
+            "invalid_conversion_stops",
+            "printf 'a%kb\\n' 1; echo \" $?\"",
+            "a 1\n",
+            "pidsh: line 1: printf: `k': invalid format character\n",
+            0,
+        ),
+        (
+            "missing_conversion_stops",
+            "printf 'a%5'; echo \" $?\"",
+            "a 1\n",
+            "pidsh: line 1: printf: `%5': missing format character\n",
+            0,
+        ),
+        (
+            "v_needs_a_name",
+            "printf -v 'a[' x; echo $?",
+            "2\n",
+            "pidsh: line 1: printf: `a[': not a valid identifier\n",
+            0,
+        ),
+        (
+            "huge_star_width_does_not_panic",
+            "printf '%*d' 99999999999999999999 1 | wc -c",
+            "16777216\n",
+            "pidsh: line 1: printf: warning: 99999999999999999999: Numerical result out of range\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn getopts_parses_options() {
+    check(&[
+        (
+            "loop_with_argument_and_operands",
+            "set -- -h -c foo x y; while getopts hc: o; do echo \"$o ${OPTARG-}\"; done; shift $((OPTIND-1)); echo \"$OPTIND $*\"",
+            "h \nc foo\n4 x y\n",
+            "",
+            0,
+        ),
+        (
+            "bundle_keeps_optind",
+            "getopts abc: o -abc10; echo \"$OPTIND $o\"; getopts abc: o -abc10; echo \"$OPTIND $o\"; getopts abc: o -abc10; echo \"$OPTIND $o $OPTARG\"",
+            "1 a\n1 b\n2 c 10\n",
+            "",
+            0,
+        ),
+        (
+            "end_sets_question_mark",
+            "getopts a o; echo \"$? $o\"",
+            "1 ?\n",
+            "",
+            0,
+        ),
+        (
+            "double_dash_ends_options",
+            "set -- -a -- -b; while getopts ab o; do echo $o; done; echo $OPTIND",
+            "a\n3\n",
+            "",
+            0,
+        ),
+        (
+            "unknown_option_reported",
+            "set -- -Z; getopts a o; echo \"$? $o [${OPTARG-unset}]\"",
+            "0 ? [unset]\n",
+            "pidsh: illegal option -- Z\n",
+            0,
+        ),
+        (
+            "missing_argument_reported",
+            "set -- -a; getopts a: o; echo \"$? $o\"",
+            "0 ?\n",
+            "pidsh: option requires an argument -- a\n",
+            0,
+        ),
+        (
+            "silent_unknown_option",
+            "set -- -Z; getopts :a o; echo \"$o $OPTARG\"",
+            "? Z\n",
+            "",
+            0,
+        ),
+        (
+            "silent_missing_argument",
+            "set -- -a; getopts :a: o; echo \"$o $OPTARG\"",
+            ": a\n",
+            "",
+            0,
+        ),
+        (
+            "invalid_name",
+            "getopts a 'o-' -a; echo $?",
+            "2\n",
+            "pidsh: line 1: getopts: `o-': not a valid identifier\n",
+            0,
+        ),
+        (
+            "local_optind_in_function",
+            "f() { local OPTIND=1; while getopts s o \"$@\"; do echo \"loop $OPTIND\"; done; }; f -s",
+            "loop 2\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn kill_and_jobs() {
+    check(&[
+        (
+            "term_by_number",
+            "sleep 5 & pid=$!; kill -15 $pid; echo $?; wait $pid; echo $?",
+            "0\n143\n",
+            "",
+            0,
+        ),
+        (
+            "kill_by_name_any_case",
+            "sleep 5 & kill -sigKill $!; wait $!; echo $?",
+            "137\n",
+            "",
+            0,
+        ),
+        (
+            "s_and_n_forms",
+            "sleep 5 & kill -s TERM $!; wait $!; echo $?; sleep 5 & kill -n 9 $!; wait $!; echo $?",
+            "143\n137\n",
+            "",
+            0,
+        ),
+        (
+            "job_spec",
+            "sleep 5 & kill %1; echo $?; wait $!; echo $?",
+            "0\n143\n",
+            "",
+            0,
+        ),
+        (
+            "current_job_spec",
+            "sleep 5 & sleep 5 & kill %% %-; echo $?; wait",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "no_such_job",
+            "kill %3; echo $?",
+            "1\n",
+            "pidsh: line 1: kill: %3: no such job\n",
+            0,
+        ),
+        (
+            "no_such_process",
+            "kill 2147483000; echo $?",
+            "1\n",
+            "pidsh: line 1: kill: (2147483000) - No such process\n",
+            0,
+        ),
+        (
+            "not_a_pid",
+            "kill HUP; echo $?",
+            "1\n",
+            "pidsh: line 1: kill: HUP: arguments must be process or job IDs\n",
+            0,
+        ),
+        (
+            "invalid_signal",
+            "kill -9999 1; echo $?",
+            "1\n",
+            "pidsh: line 1: kill: 9999: invalid signal specification\n",
+            0,
+        ),
+        (
+            "no_operands_is_usage",
+            "kill; echo $?",
+            "2\n",
+            "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n",
+            0,
+        ),
+        (
+            "list_translates",
+            "kill -l 10 SIGSEGV 134 0",
+            "USR1\n11\nABRT\nEXIT\n",
+            "",
+            0,
+        ),
+        (
+            "list_invalid",
+            "kill -l 128; echo $?",
+            "1\n",
+            "pidsh: line 1: kill: 128: invalid signal specification\n",
+            0,
+        ),
+        (
+            "list_table",
+            "kill -l | head -1",
+            " 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n",
+            "",
+            0,
+        ),
+        (
+            "jobs_lists_running",
+            "sleep 5 & sleep 5 & jobs; kill %1 %2",
+            "[1]-  Running                 sleep 5 &\n[2]+  Running                 sleep 5 &\n",
+            "",
+            0,
+        ),
+        (
+            "fg_needs_job_control",
+            "fg; echo $?",
+            "1\n",
+            "pidsh: line 1: fg: no job control yet\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn let_declare_and_small_builtins() {
+    check(&[
+        (
+            "let_status_follows_last_value",
+            "let 'x=2*3' 'x-6'; echo \"$? $x\"; let x; echo $?",
+            "1 6\n0\n",
+            "",
+            0,
+        ),
+        (
+            "let_without_arguments",
+            "let; echo $?",
+            "1\n",
+            "pidsh: line 1: let: expression expected\n",
+            0,
+        ),
+        (
+            "declare_in_function_is_local",
+            "f() { declare x=1; echo $x; }; x=g; f; echo $x",
+            "1\ng\n",
+            "",
+            0,
+        ),
+        (
+            "declare_g_is_global",
+            "f() { declare -g x=1; }; f; echo $x",
+            "1\n",
+            "",
+            0,
+        ),
+        (
+            "declare_x_exports",
+            "declare -x V=1; sh -c 'echo $V'",
+            "1\n",
+            "",
+            0,
+        ),
+        (
+            "declare_r_is_readonly",
+            "declare -r R=1; R=2; echo $R",
+            "",
+            "pidsh: line 1: R: readonly variable\n",
+            1,
+        ),
+        (
+            "declare_i_evaluates",
+            "declare -i n=2+3; echo $n",
+            "5\n",
+            "",
+            0,
+        ),
+        (
+            "declare_p_prints",
+            "x='a \"b\"'; export y=2; declare -p x y",
+            "declare -- x=\"a \\\"b\\\"\"\ndeclare -x y=\"2\"\n",
+            "",
+            0,
+        ),
+        (
+            "typeset_p_missing",
+            "typeset -p nosuch; echo $?",
+            "1\n",
+            "pidsh: line 1: typeset: nosuch: not found\n",
+            0,
+        ),
+        (
+            "declare_f_prints_definitions",
+            "f() { echo hi; }; declare -f f",
+            "f () \n{ \n    echo hi\n}\n",
+            "",
+            0,
+        ),
+        (
+            "declare_F_lists_names",
+            "g() { :; }; f() { :; }; declare -F",
+            "declare -f f\ndeclare -f g\n",
+            "",
+            0,
+        ),
+        (
+            "builtin_skips_functions",
+            "echo() { :; }; builtin echo hi",
+            "hi\n",
+            "",
+            0,
+        ),
+        (
+            "builtin_unknown",
+            "builtin nosuch; echo $?",
+            "1\n",
+            "pidsh: line 1: builtin: nosuch: not a shell builtin\n",
+            0,
+        ),
+        ("help_matches_prefix", "help getop", "getopts\n", "", 0),
+        (
+            "ulimit_sets_and_shows",
+            "ulimit -c 0; ulimit -c",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "ulimit_all_lines_up",
+            "ulimit -a | grep -c '^open files                          (-n) [0-9u]'",
+            "1\n",
+            "",
+            0,
+        ),
+        (
+            "ulimit_bad_option",
+            "ulimit -Z; echo $?",
+            "2\n",
+            "pidsh: line 1: ulimit: -Z: invalid option\n",
+            0,
+        ),
+        (
+            "ulimit_in_subshell_sets_soft_only",
+            "h=$(ulimit -Hc); (ulimit -c 0); test \"$(ulimit -Hc)\" = \"$h\" && echo same",
+            "same\n",
+            "",
+            0,
+        ),
+    ]);
+}
