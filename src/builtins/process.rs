@@ -5,6 +5,7 @@ use nix::unistd::Pid;
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::state::TrapAction;
+use crate::jobs::signals::{self, Disposition};
 
 /// `wait [pid|%job…]`.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
@@ -13,8 +14,9 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let mut status = 0;
     for arg in &argv[1..] {
-        status = if let Some(n) = arg.strip_prefix('%') {
-            match n.parse::<usize>().ok().and_then(|n| sh.jobs.wait_job(n)) {
+        status = if arg.starts_with('%') {
+            let number = super::kill::find_job(sh, arg).map(|j| j.number);
+            match number.and_then(|n| sh.jobs.wait_job(n)) {
                 Some(s) => s,
                 None => sh.builtin_error("wait", &format!("{arg}: no such job"), 127)?,
             }
@@ -46,6 +48,9 @@ pub fn signal_number(name: &str) -> Option<i32> {
     if bare == "EXIT" {
         return Some(0);
     }
+    if bare == "ERR" {
+        return Some(crate::exec::state::ERR_TRAP);
+    }
     let full = format!("SIG{bare}");
     full.parse::<nix::sys::signal::Signal>()
         .ok()
@@ -55,6 +60,9 @@ pub fn signal_number(name: &str) -> Option<i32> {
 fn signal_name(n: i32) -> String {
     if n == 0 {
         return "EXIT".to_string();
+    }
+    if n == crate::exec::state::ERR_TRAP {
+        return "ERR".to_string();
     }
     nix::sys::signal::Signal::try_from(n)
         .map(|s| s.as_str().to_string())
@@ -95,20 +103,33 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
     let mut status = 0;
     for cond in conditions {
         let Some(n) = signal_number(cond) else {
-            status =
-                sh.builtin_error("trap", &format!("{cond}: invalid signal specification"), 1)?;
+            // Reported, but not fatal: bash goes on with the script.
+            sh.report(&format!("trap: {cond}: invalid signal specification"));
+            status = 1;
             continue;
         };
-        match action {
+        if n != 0 && sh.ignored_signals.contains(&n) {
+            // POSIX: a signal ignored when a non-interactive shell started
+            // cannot be trapped or reset.
+            continue;
+        }
+        let interactive = sh.options.interactive;
+        let disposition = match action {
             None | Some("-") => {
                 sh.traps.remove(&n);
+                Disposition::Default
             }
             Some("") => {
                 sh.traps.insert(n, TrapAction::Ignore);
+                Disposition::Ignore
             }
             Some(code) => {
                 sh.traps.insert(n, TrapAction::Command(code.to_string()));
+                Disposition::Trap
             }
+        };
+        if (1..65).contains(&n) {
+            signals::set_disposition(n, disposition, interactive);
         }
     }
     Ok(status)

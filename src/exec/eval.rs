@@ -36,6 +36,7 @@ impl Shell {
     pub fn run_list(&mut self, list: &List) -> Status {
         let mut status = 0;
         for item in &list.items {
+            self.run_pending_traps()?;
             status = if item.background {
                 self.run_background(&item.and_or)?
             } else {
@@ -91,13 +92,11 @@ impl Shell {
         if p.negated {
             self.errexit_exempt = true;
         }
-        if status != 0
-            && !not_last
-            && !self.errexit_exempt
-            && self.options.errexit
-            && self.errexit_suppressed == 0
-        {
-            return Err(Unwind::Exit(status));
+        if status != 0 && !not_last && !self.errexit_exempt && self.errexit_suppressed == 0 {
+            self.run_err_trap();
+            if self.options.errexit {
+                return Err(Unwind::Exit(status));
+            }
         }
         Ok(status)
     }
@@ -462,13 +461,58 @@ impl Shell {
     pub fn run_exit_trap(&mut self) {
         if let Some(super::state::TrapAction::Command(code)) = self.traps.remove(&0) {
             let saved = self.last_status;
-            let _ = self.run_source_text(&code);
-            self.last_status = saved;
+            // `exit N` inside the trap sets the shell's final status.
+            self.last_status = match self.run_source_text(&code) {
+                Err(Unwind::Exit(status)) => status,
+                _ => saved,
+            };
         }
     }
 
-    /// Between commands: a pending SIGINT ends the running loop.
+    /// Between loop iterations: traps of signals that arrived run now.
     pub fn check_interrupt(&mut self) -> Result<(), Unwind> {
+        self.run_pending_traps()
+    }
+
+    /// Runs the traps of signals caught since the last check, between
+    /// commands (never inside the spawn path). `$?` is kept across them.
+    pub fn run_pending_traps(&mut self) -> Result<(), Unwind> {
+        if self.running_trap {
+            return Ok(());
+        }
+        for sig in crate::jobs::signals::take_pending() {
+            let Some(super::state::TrapAction::Command(code)) = self.traps.get(&sig).cloned()
+            else {
+                continue;
+            };
+            self.run_trap_code(&code)?;
+        }
         Ok(())
+    }
+
+    fn run_trap_code(&mut self, code: &str) -> Result<(), Unwind> {
+        let saved = self.last_status;
+        self.running_trap = true;
+        let r = self.run_source_text(code);
+        self.running_trap = false;
+        match r {
+            Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),
+            Err(other @ (Unwind::Break(_) | Unwind::Continue(_))) => return Err(other),
+            _ => {}
+        }
+        self.last_status = saved;
+        Ok(())
+    }
+
+    /// The ERR trap (bash): after a command fails where `set -e` would apply.
+    fn run_err_trap(&mut self) {
+        if self.running_trap {
+            return;
+        }
+        if let Some(super::state::TrapAction::Command(code)) =
+            self.traps.get(&super::state::ERR_TRAP).cloned()
+        {
+            let _ = self.run_trap_code(&code);
+        }
     }
 }

@@ -84,14 +84,7 @@ impl Shell {
     /// Starts one stage with `table` as its descriptors.
     fn start_stage(&mut self, command: &Command, table: FdTable, background: bool) -> Stage {
         if let Command::Simple(sc) = command
-            && sc
-                .words
-                .first()
-                .and_then(|w| w.as_plain_literal())
-                .is_some_and(|name| {
-                    matches!(self.classify(name), Target::External)
-                        && !self.aliases.contains_key(name)
-                })
+            && self.is_external_stage(sc)
         {
             let saved = std::mem::replace(&mut self.fds, table);
             let r = self.start_simple_external(sc);
@@ -120,6 +113,28 @@ impl Shell {
                 Stage::Done(1)
             }
         }
+    }
+
+    /// Whether a stage is an external command that can be spawned straight
+    /// from here. A command name that needs expansion is expanded to find
+    /// out, unless that would run commands (which must run only once, in
+    /// the stage itself).
+    fn is_external_stage(&mut self, sc: &crate::parser::ast::SimpleCommand) -> bool {
+        let Some(first) = sc.words.first() else {
+            return false;
+        };
+        let name = match first.as_plain_literal() {
+            Some(name) => name.to_string(),
+            None if sc.words.iter().any(|w| w.has_command_substitution()) => return false,
+            None => match crate::expand::expand_words(self, std::slice::from_ref(first)) {
+                Ok(fields) => match fields.into_iter().next() {
+                    Some(name) => name,
+                    None => return false,
+                },
+                Err(_) => return false,
+            },
+        };
+        matches!(self.classify(&name), Target::External) && !self.aliases.contains_key(&name)
     }
 
     /// Expands and starts a simple external command without waiting.

@@ -5,7 +5,7 @@
 //! variables (no command substitution); otherwise they are shown as written.
 
 use crate::expand;
-use crate::parser::ast::{Command, List, Pipeline, Word, WordPart};
+use crate::parser::ast::{Command, List, Pipeline, Word};
 use crate::parser::{ParseError, Parser, unparse};
 
 use super::fdtable::FdTable;
@@ -34,18 +34,8 @@ fn describe_list(sh: &mut Shell, list: &List, out: &mut String) {
     }
 }
 
-fn has_command_substitution(parts: &[WordPart]) -> bool {
-    parts.iter().any(|p| match p {
-        WordPart::CommandSub(_) | WordPart::ProcessSub(..) => true,
-        WordPart::DoubleQuoted(inner) => has_command_substitution(inner),
-        WordPart::Arith(w) => has_command_substitution(&w.parts),
-        WordPart::Param(pe) => format!("{pe:?}").contains("CommandSub"),
-        _ => false,
-    })
-}
-
 fn words_for_plan(sh: &mut Shell, words: &[Word]) -> Vec<String> {
-    if words.iter().any(|w| has_command_substitution(&w.parts)) {
+    if words.iter().any(Word::has_command_substitution) {
         return words.iter().map(unparse::word).collect();
     }
     expand::expand_words(sh, words).unwrap_or_else(|e| vec![format!("<{e}>")])

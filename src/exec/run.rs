@@ -119,6 +119,7 @@ impl Shell {
             getopts_char: 0,
             persist_redirections: false,
             cmdsub_status: None,
+            running_trap: false,
             started: std::time::Instant::now(),
             errexit_exempt: false,
         }
@@ -260,7 +261,10 @@ impl Shell {
     /// Runs a whole script (or `-c` text) as the top level: unwinds end
     /// here, the EXIT trap runs, and the exit status comes back.
     pub fn run_main(&mut self, source: &str) -> RunOutcome {
-        let status = match self.run_source_text(source) {
+        let status = match self
+            .run_source_text(source)
+            .and_then(|s| self.run_pending_traps().map(|()| s))
+        {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
         };

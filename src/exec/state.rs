@@ -289,6 +289,9 @@ impl Options {
     }
 }
 
+/// The trap table's key for the ERR pseudo-signal (bash).
+pub const ERR_TRAP: i32 = 65;
+
 /// What a trap does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrapAction {
@@ -360,6 +363,8 @@ pub struct Shell {
     /// apply (a non-final part of an and-or list, a negation), so an
     /// enclosing compound command that returns it does not exit either.
     pub errexit_exempt: bool,
+    /// A trap's code is running (traps do not nest).
+    pub running_trap: bool,
     /// When the shell started (`$SECONDS`).
     pub started: std::time::Instant,
     /// Set by `exec` without a command: the redirections around it become

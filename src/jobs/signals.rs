@@ -69,3 +69,69 @@ pub fn setup(sh: &mut Shell, interactive: bool) {
         }
     }
 }
+
+/// One flag per signal number: caught and not yet handled by its trap.
+static PENDING: [AtomicBool; 65] = [const { AtomicBool::new(false) }; 65];
+/// Any flag in `PENDING` is set (a cheap check between commands).
+static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn note_trapped(sig: libc::c_int) {
+    if let Some(flag) = usize::try_from(sig).ok().and_then(|i| PENDING.get(i)) {
+        flag.store(true, Ordering::SeqCst);
+        ANY_PENDING.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Signals caught since the last call, in number order (clears them).
+pub fn take_pending() -> Vec<i32> {
+    if !ANY_PENDING.swap(false, Ordering::SeqCst) {
+        return Vec::new();
+    }
+    (1..PENDING.len())
+        .filter(|&i| PENDING[i].swap(false, Ordering::SeqCst))
+        .map(|i| i as i32)
+        .collect()
+}
+
+/// What the shell itself does on a signal, as `trap` sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Note it for the trap to run between commands.
+    Trap,
+    /// Ignore it (`trap '' SIG`); children inherit the ignore.
+    Ignore,
+    /// The shell's own default for its mode (`trap - SIG`).
+    Default,
+}
+
+/// Applies a `trap` to the shell process.
+pub fn set_disposition(sig: i32, disposition: Disposition, interactive: bool) {
+    let Ok(signal) = Signal::try_from(sig) else {
+        return;
+    };
+    if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP) {
+        return;
+    }
+    let handler = match disposition {
+        Disposition::Trap => SigHandler::Handler(note_trapped),
+        Disposition::Ignore => SigHandler::SigIgn,
+        Disposition::Default if interactive && signal == Signal::SIGINT => {
+            SigHandler::Handler(note_interrupt)
+        }
+        Disposition::Default
+            if interactive
+                && matches!(
+                    signal,
+                    Signal::SIGQUIT
+                        | Signal::SIGTERM
+                        | Signal::SIGTSTP
+                        | Signal::SIGTTIN
+                        | Signal::SIGTTOU
+                ) =>
+        {
+            SigHandler::SigIgn
+        }
+        Disposition::Default => SigHandler::SigDfl,
+    };
+    set_handler(signal, handler);
+}

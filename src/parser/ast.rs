@@ -440,6 +440,12 @@ impl Word {
         }
     }
 
+    /// Whether expanding the word runs commands (`$( )`, backquotes,
+    /// process substitution), anywhere inside it.
+    pub fn has_command_substitution(&self) -> bool {
+        parts_run_commands(&self.parts)
+    }
+
     /// The text of the word if it has no expansions and no quoting at all.
     pub fn as_plain_literal(&self) -> Option<&str> {
         match self.parts.as_slice() {
@@ -447,4 +453,45 @@ impl Word {
             _ => None,
         }
     }
+}
+
+fn parts_run_commands(parts: &[WordPart]) -> bool {
+    parts.iter().any(|p| match p {
+        WordPart::CommandSub(_) | WordPart::ProcessSub(..) => true,
+        WordPart::DoubleQuoted(inner) => parts_run_commands(inner),
+        WordPart::Arith(w) => w.has_command_substitution(),
+        WordPart::Param(pe) => {
+            pe.index
+                .as_ref()
+                .is_some_and(Word::has_command_substitution)
+                || param_op_words(&pe.op).any(Word::has_command_substitution)
+        }
+        WordPart::Literal(_) | WordPart::Quoted(_) | WordPart::Tilde(_) => false,
+    })
+}
+
+fn param_op_words(op: &ParamOp) -> impl Iterator<Item = &Word> {
+    let words: Vec<&Word> = match op {
+        ParamOp::Default { word, .. }
+        | ParamOp::Assign { word, .. }
+        | ParamOp::Error { word, .. }
+        | ParamOp::Alternative { word, .. } => vec![word],
+        ParamOp::RemovePrefix { pattern, .. }
+        | ParamOp::RemoveSuffix { pattern, .. }
+        | ParamOp::Case { pattern, .. } => vec![pattern],
+        ParamOp::Replace {
+            pattern,
+            replacement,
+            ..
+        } => vec![pattern, replacement],
+        ParamOp::Substring { offset, length } => {
+            std::iter::once(offset).chain(length.as_ref()).collect()
+        }
+        ParamOp::Plain
+        | ParamOp::Length
+        | ParamOp::NamesWithPrefix { .. }
+        | ParamOp::ArrayKeys { .. }
+        | ParamOp::Transform { .. } => Vec::new(),
+    };
+    words.into_iter()
 }
