@@ -271,21 +271,57 @@ impl Shell {
         r
     }
 
-    /// `set -x`: prints the command about to run.
+    /// `set -x`: prints the command about to run, after `$PS4` (expanded).
     pub fn trace(&mut self, assignments: &[(String, String)], words: &[String]) {
         if !self.options.xtrace {
             return;
         }
-        let ps4 = self.vars.get("PS4").unwrap_or("+ ").to_string();
-        let mut line = ps4;
+        let mut line = self.expanded_ps4();
         let mut items: Vec<String> = assignments
             .iter()
-            .map(|(n, v)| format!("{n}={}", crate::parser::unparse::quote(v)))
+            .map(|(n, v)| format!("{n}={}", crate::parser::unparse::quote_ansi(v)))
             .collect();
-        items.extend(words.iter().map(|w| crate::parser::unparse::quote(w)));
+        items.extend(words.iter().map(|w| crate::parser::unparse::quote_ansi(w)));
         line.push_str(&items.join(" "));
         line.push('\n');
         self.write_stderr(line.as_bytes());
+    }
+
+    /// `$PS4` with its parameter expansions and command substitutions
+    /// done (tracing is off meanwhile, so they are not traced themselves).
+    fn expanded_ps4(&mut self) -> String {
+        let Some(ps4) = self.vars.get("PS4").map(str::to_string) else {
+            return String::new();
+        };
+        if !ps4.contains(['$', '`']) {
+            return ps4;
+        }
+        self.options.xtrace = false;
+        let saved_status = self.last_status;
+        let text = self.expand_prompt_string(&ps4).unwrap_or(ps4);
+        self.last_status = saved_status;
+        self.options.xtrace = true;
+        text
+    }
+
+    /// Expands `text` as the shell expands a prompt string: parameters,
+    /// command substitutions and arithmetic, as in a here-document body.
+    pub fn expand_prompt_string(&mut self, text: &str) -> Option<String> {
+        let delimiter = "PIDSH_PROMPT_END";
+        let source = format!("cat <<{delimiter}\n{text}\n{delimiter}\n");
+        let list = crate::parser::parse_program(&source).ok()?;
+        let item = list.items.first()?;
+        let crate::parser::ast::Command::Simple(sc) = item.and_or.first.commands.first()? else {
+            return None;
+        };
+        let crate::parser::ast::RedirTarget::HereDoc(doc) = &sc.redirects.first()?.target else {
+            return None;
+        };
+        let mut expanded = expand::expand_quoted_parts(self, &doc.body).ok()?;
+        if expanded.ends_with('\n') {
+            expanded.pop();
+        }
+        Some(expanded)
     }
 
     /// Builds the plan of an external command in the current fd table, with

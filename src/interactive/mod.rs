@@ -157,7 +157,12 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
         sh.jobs.reap();
         let ps = if buffer.is_empty() { "PS1" } else { "PS2" };
         let template = sh.vars.get(ps).unwrap_or("$ ").to_string();
-        let prompt = expand_prompt(sh, &template);
+        let mut prompt = expand_prompt(sh, &template);
+        if prompt.contains(['$', '`']) {
+            let saved = sh.last_status;
+            prompt = sh.expand_prompt_string(&prompt).unwrap_or(prompt);
+            sh.last_status = saved;
+        }
         sh.write_stderr(prompt.as_bytes());
         let Some(line) = read_line() else {
             sh.write_stderr(b"exit\n");

@@ -113,6 +113,30 @@ pub fn quote(s: &str) -> String {
     }
 }
 
+/// Quotes `s` as bash's xtrace does: bare when safe, `'…'` when that
+/// suffices, and `$'…'` (ANSI-C quoting) when `s` holds a quote, a
+/// backslash or a control character.
+pub fn quote_ansi(s: &str) -> String {
+    let needs_ansi = s.chars().any(|c| c == '\'' || c == '\\' || c.is_control());
+    if !needs_ansi {
+        return quote(s);
+    }
+    let mut out = String::from("$'");
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// Single-quotes `s` (always quoted; `''` when empty). Embedded quotes become
 /// `\'` between quoted runs, without empty `''` runs around them.
 fn single_quote(s: &str) -> String {
