@@ -318,4 +318,205 @@ mod tests {
         assert_eq!(s.match_suffix("f.tar.gz", false), Some(5));
         assert_eq!(s.match_suffix("f.tar.gz", true), Some(1));
     }
+
+    /// Each (pattern, text) pair was checked against bash with
+    /// `case 'text' in pattern) ...`; the pattern text uses the same
+    /// backslash quoting as the source of a `case` pattern.
+    #[test]
+    fn matches_like_bash_case() {
+        let cases: &[(&str, &str, bool)] = &[
+            (r"\*", "*", true),
+            (r"\*", "a", false),
+            (r"\\", r"\", true),
+            (r"\\", "a", false),
+            (r"a\?c", "a?c", true),
+            (r"a\?c", "abc", false),
+            ("[]]", "]", true),
+            ("[]]", "a", false),
+            ("[]a]", "a", true),
+            ("[]a]", "]", true),
+            ("[]a]", "b", false),
+            ("[!]]", "]", false),
+            ("[!]]", "a", true),
+            ("[^]]", "]", false),
+            ("[^]]", "a", true),
+            ("[]-a]", "_", true),
+            ("[]-a]", "^", true),
+            ("[]-a]", "b", false),
+            ("[]-a]", "]", true),
+            ("[a-c]", "b", true),
+            ("[a-c]", "d", false),
+            ("[a-c]", "-", false),
+            ("[a-]", "-", true),
+            ("[a-]", "a", true),
+            ("[a-]", "b", false),
+            ("[-a]", "-", true),
+            ("[-a]", "a", true),
+            ("[!a-c]", "d", true),
+            ("[!a-c]", "b", false),
+            ("[^a-c]", "d", true),
+            ("[^a-c]", "b", false),
+            ("[[:alpha:]]", "a", true),
+            ("[[:alpha:]]", "1", false),
+            ("[[:alpha:][:digit:]]", "1", true),
+            ("[[:alpha:][:digit:]]", "a", true),
+            ("[[:alpha:][:digit:]]", "-", false),
+            ("[![:alpha:]]", "1", true),
+            ("[![:alpha:]]", "a", false),
+            ("[[:upper:]]", "A", true),
+            ("[[:upper:]]", "a", false),
+            ("[[:lower:]]", "a", true),
+            ("[[:lower:]]", "A", false),
+            ("[[:space:]]", " ", true),
+            ("[[:space:]]", "\t", true),
+            ("[[:space:]]", "a", false),
+            ("[[:blank:]]", " ", true),
+            ("[[:blank:]]", "\t", true),
+            ("[[:blank:]]", "\n", false),
+            ("[[:punct:]]", "!", true),
+            ("[[:punct:]]", "a", false),
+            ("[[:xdigit:]]", "f", true),
+            ("[[:xdigit:]]", "g", false),
+            ("[[:xdigit:]]", "F", true),
+            ("[[:alnum:]_]", "_", true),
+            ("[[:alnum:]_]", "a", true),
+            ("[[:alnum:]_]", "-", false),
+            ("[[:digit:]]", "5", true),
+            ("[[:digit:]]", "x", false),
+            ("[[:bogus:]]", "b", false),
+            ("[[:bogus:]]", "[", false),
+            (r"[\]]", "]", true),
+            (r"[\]]", r"\", false),
+            (r"[\!a]", "!", true),
+            (r"[\!a]", "a", true),
+            (r"[\!a]", "b", false),
+            (r"[a\-z]", "-", true),
+            (r"[a\-z]", "b", false),
+            (r"[a\-z]", "a", true),
+            (r"[a\-z]", "z", true),
+            ("[", "[", true),
+            ("[a", "[a", true),
+            ("[a", "a", false),
+            ("a[", "a[", true),
+            ("[!]", "[!]", true),
+            ("[!]", "a", false),
+            ("[]", "[]", true),
+            ("*", "", true),
+            ("*", "abc", true),
+            ("**", "abc", true),
+            ("a*b*c", "abxbc", true),
+            ("a*b*c", "abxb", false),
+            ("*a", "ba", true),
+            ("*a", "ab", false),
+            ("?*", "", false),
+            ("?*", "x", true),
+            ("*.txt", ".txt", true),
+            ("*.txt", "a.txt", true),
+            ("*.txt", "a.txt.gz", false),
+            ("[.]", ".", true),
+            (r"\[a]", "[a]", true),
+            (r"\[a]", "a", false),
+            ("[[]", "[", true),
+            ("?", "é", true),
+            ("?", "ab", false),
+            ("[é]", "é", true),
+            ("[é]", "e", false),
+            (r"a\\", r"a\", true),
+            (r"[\\]", r"\", true),
+            (r"[a\]b]", "b", true),
+            (r"[a\]b]", "]", true),
+            (r"[a\]b]", r"\", false),
+            ("[a-c][!x]?", "bya", true),
+            ("[a-c][!x]?", "bxa", false),
+            ("*[0-9]", "abc1", true),
+            ("*[0-9]", "abc", false),
+            ("[z-a]", "m", false),
+            ("[z-a]", "z", false),
+            ("[z-a]", "a", false),
+            ("[*]", "*", true),
+            ("[*]", "a", false),
+            ("[?]", "?", true),
+            ("[?]", "a", false),
+            ("a*", "a", true),
+            ("a*", "ba", false),
+            ("*x*y*", "axbyc", true),
+            ("*x*y*", "ayxb", false),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter(|(p, t, want)| Pattern::new(p).matches(t) != *want)
+            .map(|(p, t, want)| format!("{p:?} vs {t:?}: want {want}"))
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn prefix_removal_offsets() {
+        // x=abc; ${x#*} is abc, ${x##*} is empty, ${x#z} is abc
+        let star = Pattern::new("*");
+        assert_eq!(star.match_prefix("abc", false), Some(0));
+        assert_eq!(star.match_prefix("abc", true), Some(3));
+        assert_eq!(Pattern::new("z").match_prefix("abc", false), None);
+        // x=aXbXc; ${x#*X} is bXc, ${x##*X} is c
+        let p = Pattern::new("*X");
+        assert_eq!(p.match_prefix("aXbXc", false), Some(2));
+        assert_eq!(p.match_prefix("aXbXc", true), Some(4));
+        // x='a\b'; ${x#a\\} is b
+        assert_eq!(Pattern::new(r"a\\").match_prefix(r"a\b", false), Some(2));
+        // x=é.txt; ${x#*.} is txt: the offset is in bytes
+        assert_eq!(Pattern::new("*.").match_prefix("é.txt", false), Some(3));
+        // an empty pattern matches the empty prefix
+        assert_eq!(Pattern::new("").match_prefix("abc", true), Some(0));
+    }
+
+    #[test]
+    fn suffix_removal_offsets() {
+        // x='a*'; ${x%\*} is a
+        assert_eq!(Pattern::new(r"\*").match_suffix("a*", false), Some(1));
+        // x=aXbXc; ${x%X*} is aXb, ${x%%X*} is a
+        let p = Pattern::new("X*");
+        assert_eq!(p.match_suffix("aXbXc", false), Some(3));
+        assert_eq!(p.match_suffix("aXbXc", true), Some(1));
+        // x=abc123; ${x%[0-9]*} is abc12, ${x%%[0-9]*} is abc
+        let d = Pattern::new("[0-9]*");
+        assert_eq!(d.match_suffix("abc123", false), Some(5));
+        assert_eq!(d.match_suffix("abc123", true), Some(3));
+        // x=aaa; ${x%a*} is aa, ${x%%a*} is empty
+        let a = Pattern::new("a*");
+        assert_eq!(a.match_suffix("aaa", false), Some(2));
+        assert_eq!(a.match_suffix("aaa", true), Some(0));
+        // x=é.txt; ${x%.*} is é: the offset is in bytes
+        assert_eq!(Pattern::new(".*").match_suffix("é.txt", false), Some(2));
+        // ${x%} removes nothing; ${x%z} does not match
+        assert_eq!(Pattern::new("").match_suffix("abc", false), Some(3));
+        assert_eq!(Pattern::new("z").match_suffix("abc", true), None);
+    }
+
+    #[test]
+    fn find_is_leftmost_then_longest() {
+        // x=banana; ${x/an/X} is bXana, ${x/a*a/X} is bX,
+        // ${x//an/X} is bXXa (the second search starts after the first)
+        assert_eq!(Pattern::new("an").find("banana", 0), Some((1, 3)));
+        assert_eq!(Pattern::new("a*a").find("banana", 0), Some((1, 6)));
+        assert_eq!(Pattern::new("an").find("banana", 3), Some((3, 5)));
+        assert_eq!(Pattern::new("z").find("banana", 0), None);
+        // byte offsets with multi-byte characters
+        assert_eq!(Pattern::new("b").find("éb", 0), Some((2, 3)));
+    }
+
+    #[test]
+    fn escape_round_trips_and_detects_specials() {
+        for text in ["a*b", "[x]", r"back\slash", "!^-", "plain", "é?"] {
+            let escaped = escape(text);
+            assert!(Pattern::new(&escaped).matches(text), "{text:?}");
+            assert!(!has_pattern_chars(&escaped), "{text:?}");
+            assert_eq!(unescape(&escaped), text);
+        }
+        assert!(has_pattern_chars("a*"));
+        assert!(has_pattern_chars("[ab]"));
+        assert!(has_pattern_chars("?"));
+        assert!(!has_pattern_chars(r"\*\?\["));
+        assert!(Pattern::new(r"a\*").is_literal());
+        assert!(!Pattern::new("a*").is_literal());
+    }
 }
