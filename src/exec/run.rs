@@ -414,6 +414,16 @@ impl ExpandEnv for Shell {
         self.positional.clone()
     }
 
+    fn positional_at(&self, n: usize) -> Option<String> {
+        n.checked_sub(1)
+            .and_then(|i| self.positional.get(i))
+            .cloned()
+    }
+
+    fn positional_count(&self) -> usize {
+        self.positional.len()
+    }
+
     fn arg0(&self) -> String {
         self.arg0.clone()
     }

@@ -25,6 +25,10 @@ pub trait ExpandEnv {
     fn set_var(&mut self, name: &str, value: String) -> Result<(), String>;
     /// `$1 …`.
     fn positional(&self) -> Vec<String>;
+    /// `$n` (1-based), without copying the others.
+    fn positional_at(&self, n: usize) -> Option<String>;
+    /// `$#`.
+    fn positional_count(&self) -> usize;
     /// `$0`.
     fn arg0(&self) -> String;
     /// `$?`, `$-`, `$$`, `$!` (and `$LINENO`-like specials): `None` when unset.
@@ -82,6 +86,13 @@ pub fn expand_word_into(
     word: &Word,
     out: &mut Vec<String>,
 ) -> Result<(), ExpandError> {
+    // Fast path: plain text that can be neither split nor a pattern.
+    if let [WordPart::Literal(text) | WordPart::Quoted(text)] = word.parts.as_slice()
+        && (matches!(word.parts[0], WordPart::Quoted(_)) || !text.contains(['*', '?', '[']))
+    {
+        out.push(text.clone());
+        return Ok(());
+    }
     let groups = param::expand_parts(env, &word.parts, false)?;
     let ifs = env.var("IFS");
     let ifs = ifs.as_deref().unwrap_or(" \t\n");
@@ -96,6 +107,9 @@ pub fn expand_word_into(
 /// Expands a word to one string: no field splitting, no pathname expansion
 /// (assignments, redirection targets, `case` subjects, here-strings).
 pub fn expand_string(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, ExpandError> {
+    if let [WordPart::Literal(text) | WordPart::Quoted(text)] = word.parts.as_slice() {
+        return Ok(text.clone());
+    }
     let groups = param::expand_parts(env, &word.parts, false)?;
     Ok(join_groups(&groups, " "))
 }
@@ -160,6 +174,12 @@ fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
         } else {
             pattern.push_str(&piece.text);
         }
+    }
+    // `[` alone (as in `[ -f x ]`) is no bracket expression: no directory
+    // needs reading for a pattern that can only match itself.
+    if pattern::Pattern::new(&pattern).is_literal() {
+        out.push(plain);
+        return;
     }
     let matches = glob::expand(&pattern);
     if matches.is_empty() {

@@ -180,12 +180,12 @@ fn lookup_name(env: &mut dyn ExpandEnv, name: &str) -> Value {
     match name {
         "@" => Value::Many(env.positional(), true),
         "*" => Value::Many(env.positional(), false),
-        "#" => Value::One(env.positional().len().to_string()),
+        "#" => Value::One(env.positional_count().to_string()),
         "0" => Value::One(env.arg0()),
         _ if name.chars().all(|c| c.is_ascii_digit()) => {
             let n: usize = name.parse().unwrap_or(usize::MAX);
-            match env.positional().get(n.wrapping_sub(1)) {
-                Some(v) => Value::One(v.clone()),
+            match env.positional_at(n) {
+                Some(v) => Value::One(v),
                 None => Value::Unset,
             }
         }
