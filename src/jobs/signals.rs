@@ -36,9 +36,10 @@ fn current_handler(sig: Signal) -> Option<SigHandler> {
 
 fn set_handler(sig: Signal, handler: SigHandler) {
     let action = SigAction::new(handler, SaFlags::SA_RESTART, SigSet::empty());
-    // SAFETY: the only handler installed is `note_interrupt`, which only
-    // stores to an atomic (async-signal-safe).
+    // SAFETY: the handlers installed here only store to atomics
+    // (async-signal-safe).
     let _ = unsafe { sigaction(sig, &action) };
+    crate::exec::backend::dispositions_changed();
 }
 
 /// Sets up the shell's dispositions for its mode.

@@ -91,6 +91,9 @@ pub(super) struct Prepared<'a> {
     pub ops: &'a [SpawnOp],
     /// The parent's signal mask from before it blocked everything.
     pub mask: KernelSigset,
+    /// Signals that have a handler in the parent (bit `sig - 1`): the
+    /// child resets exactly these, instead of asking about all 64.
+    pub handled: KernelSigset,
 }
 
 /// Why the child did not exec.
@@ -273,6 +276,25 @@ fn set_default(sig: c_int) -> Result<(), c_int> {
 /// The handler of `sig` (`SIG_DFL`, `SIG_IGN` or a function address).
 /// Raw `rt_sigaction`, so it also answers for glibc's internal signals,
 /// which `sigaction` refuses; the parent uses it too.
+/// The signals that currently have a handler (bit `sig - 1`).
+///
+/// Called in the parent, before the clone.
+pub(super) fn handled_signals() -> KernelSigset {
+    let mut set: KernelSigset = 0;
+    for sig in 1..=MAX_SIGNAL {
+        if sig == libc::SIGKILL || sig == libc::SIGSTOP {
+            continue;
+        }
+        if let Some(h) = handler_of(sig)
+            && h != libc::SIG_DFL
+            && h != libc::SIG_IGN
+        {
+            set |= 1 << (sig - 1);
+        }
+    }
+    set
+}
+
 pub(super) fn handler_of(sig: c_int) -> Option<usize> {
     let mut old = KernelSigaction {
         handler: 0,
@@ -494,15 +516,11 @@ pub(super) fn configure_and_exec(p: &Prepared<'_>, report_fd: RawFd) -> Failure 
         let _ = fcntl(program_fd, libc::F_SETFD, libc::FD_CLOEXEC);
     }
 
+    // A handler must not run in this child, which shares the parent's
+    // memory, between the mask restore below and the exec.
     for sig in 1..=MAX_SIGNAL {
-        if sig == libc::SIGKILL || sig == libc::SIGSTOP {
-            continue;
-        }
-        match handler_of(sig) {
-            Some(h) if h != libc::SIG_DFL && h != libc::SIG_IGN => {
-                let _ = set_default(sig);
-            }
-            _ => {}
+        if p.handled & (1 << (sig - 1)) != 0 {
+            let _ = set_default(sig);
         }
     }
 

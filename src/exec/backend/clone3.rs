@@ -169,6 +169,7 @@ impl Backend for Clone3 {
                 envp: envp.as_ptr(),
                 ops: plan.ops(),
                 mask: 0,
+                handled: super::handled_signals(),
             },
             failure: None,
         };

@@ -49,6 +49,7 @@ impl Backend for Fork {
                 envp: envp.as_ptr(),
                 ops: plan.ops(),
                 mask: blocked.old,
+                handled: super::handled_signals(),
             };
             // SAFETY: after fork in a threaded process the child may only
             // make async-signal-safe calls; `fork_child` is child.rs code,

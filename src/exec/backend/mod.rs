@@ -138,6 +138,31 @@ impl Backend for Auto {
     }
 }
 
+/// Bumped whenever the shell changes a signal's disposition, so that the
+/// set of handled signals is asked of the kernel again.
+static DISPOSITIONS_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Tells the backends that a signal handler was installed or removed.
+pub fn dispositions_changed() {
+    DISPOSITIONS_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The signals with a handler, cached per generation of dispositions:
+/// asking the kernel costs 64 `rt_sigaction` calls.
+fn handled_signals() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CACHED_GENERATION: AtomicU64 = AtomicU64::new(0);
+    static CACHED_SET: AtomicU64 = AtomicU64::new(0);
+    let generation = DISPOSITIONS_GENERATION.load(Ordering::SeqCst);
+    if CACHED_GENERATION.load(Ordering::SeqCst) == generation {
+        return CACHED_SET.load(Ordering::SeqCst);
+    }
+    let set = child::handled_signals();
+    CACHED_SET.store(set, Ordering::SeqCst);
+    CACHED_GENERATION.store(generation, Ordering::SeqCst);
+    set
+}
+
 /// The backend this process spawns with: `PIDSH_SPAWN`, or `clone3`, or
 /// `posix_spawn` when the clone probe fails. Chosen once.
 pub fn current() -> &'static dyn Backend {
