@@ -361,3 +361,73 @@ fn plan_prints_ops_without_running() {
     assert!(text.contains("open \"out-file\""), "{text}");
     assert!(text.contains("dup2"), "{text}");
 }
+
+#[test]
+fn bash_arrays() {
+    check(&[
+        (
+            "literal_and_count",
+            "a=(1 \"2 3\" x); echo ${#a[@]} \"${a[1]}\"",
+            "3 2 3\n",
+            "",
+            0,
+        ),
+        (
+            "append_and_sparse_keys",
+            "a=(x); a+=(y); a[5]=z; echo \"${!a[@]}\" ${a[-1]}",
+            "0 1 5 z\n",
+            "",
+            0,
+        ),
+        (
+            "quoted_at_keeps_elements",
+            "a=('p q' r); for v in \"${a[@]}\"; do echo \"<$v>\"; done",
+            "<p q>\n<r>\n",
+            "",
+            0,
+        ),
+        (
+            "unset_element",
+            "a=(1 2 3); unset 'a[1]'; echo ${a[@]} ${#a[@]}",
+            "1 3 2\n",
+            "",
+            0,
+        ),
+        (
+            "associative",
+            "declare -A m=([k]=v [x]='y z'); m[n]=1; echo \"${m[x]}\" ${#m[@]}",
+            "y z 3\n",
+            "",
+            0,
+        ),
+        (
+            "declare_p",
+            "a=(1 'b c'); declare -p a",
+            "declare -a a=([0]=\"1\" [1]=\"b c\")\n",
+            "",
+            0,
+        ),
+        (
+            "local_array",
+            "f() { local l=(p q); echo ${l[1]}; }; f; echo \"[${l[1]}]\"",
+            "q\n[]\n",
+            "",
+            0,
+        ),
+        (
+            "read_a",
+            "read -a w <<< 'one two  three'; echo ${#w[@]} ${w[2]}",
+            "3 three\n",
+            "",
+            0,
+        ),
+        ("slice", "a=(a b c d); echo ${a[@]:1:2}", "b c\n", "", 0),
+        (
+            "scalar_is_element_zero",
+            "s=x; s[1]=y; echo ${s[@]} $s",
+            "x y x\n",
+            "",
+            0,
+        ),
+    ]);
+}

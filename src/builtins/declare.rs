@@ -21,9 +21,13 @@ struct Flags {
     /// `Some(true)` for `-x`, `Some(false)` for `+x`.
     export: Option<bool>,
     readonly: bool,
+    /// `-a`: an indexed array.
+    indexed: bool,
+    /// `-A`: an associative array.
+    assoc: bool,
 }
 
-/// `declare [-fFgiprx] [+x] [name[=value]…]` (also `typeset`).
+/// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
 pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
     let name = argv[0].as_str();
     let (flags, operands) = match parse_flags(&argv[1..]) {
@@ -77,7 +81,9 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
                 // Traces only matter for functions under `set -o functrace`.
                 't' => {}
-                'a' | 'A' | 'n' | 'l' | 'u' => return Err(format!("-{c}: not supported yet")),
+                'a' => flags.indexed = on,
+                'A' => flags.assoc = on,
+                'n' | 'l' | 'u' => return Err(format!("-{c}: not supported yet")),
                 _ => {
                     return Err(format!(
                         "{}{c}: invalid option\ndeclare: usage: declare [-aAfFgiIlnrtux] [name[=value] ...] or declare -p [-aAfFilnrtux] [name ...]",
@@ -98,7 +104,7 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         Some((n, v)) => (n, Some(v)),
         None => (arg, None),
     };
-    if !is_name(name) {
+    if !is_name(name.strip_suffix('+').unwrap_or(name)) {
         return Err(format!("`{arg}': not a valid identifier"));
     }
     let readonly = sh.vars.var(name).is_some_and(|v| v.readonly);
@@ -108,7 +114,17 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
     if sh.vars.in_function() && !flags.global && !readonly {
         sh.vars.make_local(name);
     }
-    if let Some(v) = value {
+    let (name, append) = match name.strip_suffix('+') {
+        Some(n) => (n, true),
+        None => (name, false),
+    };
+    if let Some(v) = value
+        && v.starts_with('(')
+        && v.ends_with(')')
+    {
+        sh.assign_array_text(name, v, append, flags.assoc)
+            .map_err(|e| e.to_string())?;
+    } else if let Some(v) = value {
         let v = if flags.integer {
             crate::expand::arith_text(sh, v)
                 .map_err(|e| e.to_string())?
@@ -116,7 +132,18 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         } else {
             v.to_string()
         };
+        let v = match (append, sh.vars.get(name)) {
+            (true, Some(old)) => format!("{old}{v}"),
+            _ => v,
+        };
         sh.assign(name, v).map_err(|e| e.to_string())?;
+    } else if (flags.indexed || flags.assoc) && sh.vars.array(name).is_none() {
+        let empty = if flags.assoc {
+            crate::exec::state::Array::Assoc(Vec::new())
+        } else {
+            crate::exec::state::Array::Indexed(Default::default())
+        };
+        sh.vars.set_array(name, empty).map_err(|e| e.to_string())?;
     }
     match flags.export {
         Some(true) => sh.vars.export(name),
@@ -220,6 +247,20 @@ fn declaration(name: &str, v: &Var) -> String {
     } else {
         format!("-{attrs}")
     };
+    if let Some(array) = &v.array {
+        let kind = match array {
+            crate::exec::state::Array::Indexed(_) => 'a',
+            crate::exec::state::Array::Assoc(_) => 'A',
+        };
+        let attrs = format!("-{kind}{}", attrs.trim_start_matches('-'));
+        let items: Vec<String> = array
+            .keys()
+            .into_iter()
+            .zip(array.values())
+            .map(|(k, val)| format!("[{k}]={}", double_quote(&val)))
+            .collect();
+        return format!("declare {attrs} {name}=({})\n", items.join(" "));
+    }
     match &v.value {
         Some(value) => format!("declare {attrs} {name}={}\n", double_quote(value)),
         None => format!("declare {attrs} {name}\n"),
@@ -265,6 +306,7 @@ mod tests {
             value: Some("a \"b\" $c".into()),
             exported: true,
             readonly: true,
+            array: None,
         };
         assert_eq!(declaration("x", &v), "declare -rx x=\"a \\\"b\\\" \\$c\"\n");
         assert_eq!(declaration("y", &Var::default()), "declare -- y\n");
@@ -277,6 +319,6 @@ mod tests {
         assert_eq!(flags.export, Some(false));
         assert_eq!(rest.len(), 1);
         assert!(parse_flags(&["+r".to_string()]).is_err());
-        assert!(parse_flags(&["-a".to_string()]).is_err());
+        assert!(parse_flags(&["-n".to_string()]).is_err());
     }
 }

@@ -38,6 +38,8 @@ struct Request {
     exact: bool,
     fd: i32,
     names: Vec<String>,
+    /// `-a NAME`: every field into this indexed array.
+    array: Option<String>,
 }
 
 /// A usage problem: the message and the status.
@@ -88,6 +90,19 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
         }
     };
     let ifs = sh.vars.get("IFS").unwrap_or(" \t\n").as_bytes().to_vec();
+    if let Some(array) = &req.array {
+        // As many fields as there are: the bound is never reached, and the
+        // empty fields past the end of the text are dropped.
+        let mut fields = split_fields(&text, &ifs, text.len() + 1);
+        while fields.last().is_some_and(String::is_empty) {
+            fields.pop();
+        }
+        let values = crate::exec::state::Array::Indexed(fields.into_iter().enumerate().collect());
+        if let Err(e) = sh.vars.set_array(array, values) {
+            return sh.builtin_error("read", &e.to_string(), 1);
+        }
+        return Ok(status);
+    }
     let values = if req.names.is_empty() || req.exact {
         whole(&text, req.names.len().max(1))
     } else {
@@ -119,6 +134,7 @@ fn parse_request(args: &[String]) -> Result<Request, UsageError> {
         exact: false,
         fd: 0,
         names: args[first..].to_vec(),
+        array: None,
     };
     for (c, value) in opts {
         let value = value.unwrap_or_default();
@@ -133,7 +149,7 @@ fn parse_request(args: &[String]) -> Result<Request, UsageError> {
             }
             't' => req.timeout = Some(parse_timeout(&value)?),
             'u' => req.fd = parse_fd(&value)?,
-            'a' => return Err(("-a: arrays are not supported yet".to_string(), 2)),
+            'a' => req.array = Some(value.clone()),
             // -e (readline) and -i (its initial text) only matter with a
             // line editor on a terminal; plain reading is what they fall
             // back to.

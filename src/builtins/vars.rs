@@ -137,6 +137,16 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             sh.functions.remove(name);
             continue;
         }
+        if !functions && name.contains('[') {
+            match sh.unset_element(name) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    status = sh.builtin_error("unset", &e.to_string(), 1)?;
+                    continue;
+                }
+            }
+        }
         if !is_name(name) {
             status = sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
             continue;
@@ -175,8 +185,16 @@ pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
             continue;
         }
         sh.vars.make_local(name);
-        if let Some(v) = value {
-            let _ = sh.assign(name, v.to_string());
+        match value {
+            Some(v) if v.starts_with('(') && v.ends_with(')') => {
+                if let Err(e) = sh.assign_array_text(name, v, false, false) {
+                    status = sh.builtin_error("local", &e.to_string(), 1)?;
+                }
+            }
+            Some(v) => {
+                let _ = sh.assign(name, v.to_string());
+            }
+            None => {}
         }
     }
     Ok(status)

@@ -6,6 +6,7 @@
 //! ([`lower`]); [`backend`] starts them.
 
 pub mod backend;
+pub mod arrays;
 mod cond;
 pub mod error;
 pub mod eval;

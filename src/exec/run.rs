@@ -414,6 +414,39 @@ impl ExpandEnv for Shell {
         self.positional.clone()
     }
 
+    fn array_values(&self, name: &str) -> Option<Vec<String>> {
+        self.vars.array(name).map(super::state::Array::values)
+    }
+
+    fn array_keys(&self, name: &str) -> Option<Vec<String>> {
+        self.vars.array(name).map(super::state::Array::keys)
+    }
+
+    fn is_assoc(&self, name: &str) -> bool {
+        matches!(self.vars.array(name), Some(super::state::Array::Assoc(_)))
+    }
+
+    fn element_by_index(&self, name: &str, index: i64) -> Option<String> {
+        match self.vars.array(name) {
+            Some(array) => array
+                .get(&super::state::ArrayKey::Index(index))
+                .map(str::to_string),
+            None if index == 0 || index == -1 => self.var(name),
+            None => None,
+        }
+    }
+
+    fn element_by_key(&self, name: &str, key: &str) -> Option<String> {
+        self.vars
+            .array(name)
+            .and_then(|a| a.get(&super::state::ArrayKey::Key(key.to_string())))
+            .map(str::to_string)
+    }
+
+    fn variable_names(&self) -> Vec<String> {
+        self.vars.iter().map(|(k, _)| k.clone()).collect()
+    }
+
     fn positional_at(&self, n: usize) -> Option<String> {
         n.checked_sub(1)
             .and_then(|i| self.positional.get(i))

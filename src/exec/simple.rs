@@ -157,6 +157,23 @@ impl Shell {
     fn assign_persistently(&mut self, sc: &SimpleCommand) -> Status {
         self.cmdsub_status = None;
         for a in &sc.assignments {
+            let array_result = match (&a.value, &a.index) {
+                (AssignValue::Array(words), _) => {
+                    Some(self.assign_array_words(&a.name, words, a.append, false))
+                }
+                (AssignValue::Scalar(w), Some(index)) => Some(
+                    expand::expand_string(self, w)
+                        .map_err(ExecError::from)
+                        .and_then(|v| self.assign_element(&a.name, index, v, a.append)),
+                ),
+                _ => None,
+            };
+            if let Some(r) = array_result {
+                if let Err(e) = r {
+                    return self.fail_special(e);
+                }
+                continue;
+            }
             let (name, value) = match self.expand_assignment(a) {
                 Ok(v) => v,
                 Err(e) => return self.fail(e),

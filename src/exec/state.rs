@@ -23,6 +23,149 @@ pub struct Var {
     pub exported: bool,
     /// Assignments fail.
     pub readonly: bool,
+    /// The elements, when the variable is an array (bash); `value` is then
+    /// `None` and `$name` means element 0.
+    pub array: Option<Array>,
+}
+
+/// A bash array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Array {
+    /// `declare -a`: sparse, by non-negative index.
+    Indexed(std::collections::BTreeMap<usize, String>),
+    /// `declare -A`: by string key, in insertion order.
+    Assoc(Vec<(String, String)>),
+}
+
+/// Where an element lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArrayKey {
+    /// An index; negative counts back from one past the last index.
+    Index(i64),
+    /// An associative key.
+    Key(String),
+}
+
+impl Array {
+    /// The values, in index or insertion order.
+    pub fn values(&self) -> Vec<String> {
+        match self {
+            Array::Indexed(m) => m.values().cloned().collect(),
+            Array::Assoc(v) => v.iter().map(|(_, val)| val.clone()).collect(),
+        }
+    }
+
+    /// The indices or keys, in order.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            Array::Indexed(m) => m.keys().map(|k| k.to_string()).collect(),
+            Array::Assoc(v) => v.iter().map(|(k, _)| k.clone()).collect(),
+        }
+    }
+
+    fn resolve_index(&self, index: i64) -> Option<usize> {
+        let Array::Indexed(m) = self else {
+            return None;
+        };
+        if index >= 0 {
+            return Some(index as usize);
+        }
+        let end = m.keys().next_back().map(|k| k + 1).unwrap_or(0) as i64;
+        usize::try_from(end + index).ok()
+    }
+
+    /// One element.
+    pub fn get(&self, key: &ArrayKey) -> Option<&str> {
+        match (self, key) {
+            (Array::Indexed(m), ArrayKey::Index(i)) => self
+                .resolve_index(*i)
+                .and_then(|i| m.get(&i))
+                .map(String::as_str),
+            (Array::Assoc(v), ArrayKey::Key(k)) => v
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, val)| val.as_str()),
+            (Array::Indexed(m), ArrayKey::Key(k)) => k
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| m.get(&i))
+                .map(String::as_str),
+            (Array::Assoc(v), ArrayKey::Index(i)) => {
+                let k = i.to_string();
+                v.iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, val)| val.as_str())
+            }
+        }
+    }
+
+    /// Sets one element; false when a negative index is out of range.
+    pub fn set(&mut self, key: ArrayKey, value: String) -> bool {
+        let index = match &key {
+            ArrayKey::Index(i) => self.resolve_index(*i),
+            ArrayKey::Key(_) => None,
+        };
+        match (self, key) {
+            (Array::Indexed(m), ArrayKey::Index(_)) => match index {
+                Some(i) => {
+                    m.insert(i, value);
+                    true
+                }
+                None => false,
+            },
+            (Array::Indexed(m), ArrayKey::Key(k)) => match k.parse::<usize>() {
+                Ok(i) => {
+                    m.insert(i, value);
+                    true
+                }
+                Err(_) => false,
+            },
+            (Array::Assoc(v), key) => {
+                let k = match key {
+                    ArrayKey::Key(k) => k,
+                    ArrayKey::Index(i) => i.to_string(),
+                };
+                match v.iter_mut().find(|(key, _)| *key == k) {
+                    Some(slot) => slot.1 = value,
+                    None => v.push((k, value)),
+                }
+                true
+            }
+        }
+    }
+
+    /// Removes one element.
+    pub fn remove(&mut self, key: &ArrayKey) {
+        let index = match key {
+            ArrayKey::Index(i) => self.resolve_index(*i),
+            ArrayKey::Key(k) => k.parse().ok(),
+        };
+        match self {
+            Array::Indexed(m) => {
+                if let Some(i) = index {
+                    m.remove(&i);
+                }
+            }
+            Array::Assoc(v) => {
+                let k = match key {
+                    ArrayKey::Key(k) => k.clone(),
+                    ArrayKey::Index(i) => i.to_string(),
+                };
+                v.retain(|(key, _)| *key != k);
+            }
+        }
+    }
+
+    /// Appends values after the last index (indexed arrays).
+    pub fn push(&mut self, value: String) {
+        match self {
+            Array::Indexed(m) => {
+                let next = m.keys().next_back().map(|k| k + 1).unwrap_or(0);
+                m.insert(next, value);
+            }
+            Array::Assoc(v) => v.push((v.len().to_string(), value)),
+        }
+    }
 }
 
 /// The variables of a context, with the save stack that implements `local`.
@@ -49,7 +192,68 @@ impl std::fmt::Display for ReadonlyError {
 impl Vars {
     /// The variable's value, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.map.get(name).and_then(|v| v.value.as_deref())
+        let var = self.map.get(name)?;
+        match &var.array {
+            Some(array) => array.get(&ArrayKey::Index(0)),
+            None => var.value.as_deref(),
+        }
+    }
+
+    /// The array behind a name, if it is one.
+    pub fn array(&self, name: &str) -> Option<&Array> {
+        self.map.get(name).and_then(|v| v.array.as_ref())
+    }
+
+    /// Makes `name` an array with these contents (keeping attributes).
+    pub fn set_array(&mut self, name: &str, array: Array) -> Result<(), ReadonlyError> {
+        let var = self.map.entry(name.to_string()).or_default();
+        if var.readonly {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        var.value = None;
+        var.array = Some(array);
+        if var.exported {
+            self.env_cache = None;
+        }
+        Ok(())
+    }
+
+    /// Sets one element; a scalar becomes an indexed array whose element 0
+    /// is its old value (as in bash).
+    pub fn set_element(
+        &mut self,
+        name: &str,
+        key: ArrayKey,
+        value: String,
+    ) -> Result<bool, ReadonlyError> {
+        let var = self.map.entry(name.to_string()).or_default();
+        if var.readonly {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        let array = var.array.get_or_insert_with(|| {
+            let mut m = std::collections::BTreeMap::new();
+            if let Some(old) = var.value.take() {
+                m.insert(0, old);
+            }
+            Array::Indexed(m)
+        });
+        Ok(array.set(key, value))
+    }
+
+    /// `unset 'name[key]'`.
+    pub fn unset_element(&mut self, name: &str, key: &ArrayKey) -> Result<(), ReadonlyError> {
+        let Some(var) = self.map.get_mut(name) else {
+            return Ok(());
+        };
+        if var.readonly {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        match &mut var.array {
+            Some(array) => array.remove(key),
+            None if *key == ArrayKey::Index(0) || *key == ArrayKey::Index(-1) => var.value = None,
+            None => {}
+        }
+        Ok(())
     }
 
     /// The whole variable record.
@@ -61,6 +265,12 @@ impl Vars {
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> Result<(), ReadonlyError> {
         match self.map.get_mut(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
+            Some(v) if v.array.is_some() => {
+                if let Some(array) = v.array.as_mut() {
+                    array.set(ArrayKey::Index(0), value.into());
+                }
+                Ok(())
+            }
             Some(v) => {
                 v.value = Some(value.into());
                 if v.exported {
@@ -170,9 +380,8 @@ impl Vars {
     }
 
     /// `local name`: saves the current value in the innermost frame (once
-    /// per frame) so that it is restored when the function returns. The
-    /// variable keeps its value until assigned, as in bash? No: like bash, a
-    /// plain `local x` makes `x` unset-but-declared in the function.
+    /// per frame) so that it is restored when the function returns. As in
+    /// bash, a plain `local x` leaves `x` declared but unset in the function.
     pub fn make_local(&mut self, name: &str) {
         let Some(frame) = self.frames.last_mut() else {
             return;
@@ -190,6 +399,7 @@ impl Vars {
                 value: None,
                 exported,
                 readonly: false,
+                array: None,
             },
         );
     }

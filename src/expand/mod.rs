@@ -31,6 +31,18 @@ pub trait ExpandEnv {
     fn positional_count(&self) -> usize;
     /// `$0`.
     fn arg0(&self) -> String;
+    /// The elements of an array variable (`None`: not an array).
+    fn array_values(&self, name: &str) -> Option<Vec<String>>;
+    /// The indices or keys of an array variable (`None`: not an array).
+    fn array_keys(&self, name: &str) -> Option<Vec<String>>;
+    /// Whether `name` is an associative array (its subscripts are strings).
+    fn is_assoc(&self, name: &str) -> bool;
+    /// `${name[i]}` of an indexed array (or of a scalar: index 0).
+    fn element_by_index(&self, name: &str, index: i64) -> Option<String>;
+    /// `${name[key]}` of an associative array.
+    fn element_by_key(&self, name: &str, key: &str) -> Option<String>;
+    /// All variable names, for `${!prefix*}`.
+    fn variable_names(&self) -> Vec<String>;
     /// `$?`, `$-`, `$$`, `$!` (and `$LINENO`-like specials): `None` when unset.
     fn special(&self, name: char) -> Option<String>;
     /// Runs `$(…)`: its standard output, trailing newlines removed.

@@ -154,8 +154,68 @@ impl Value {
     }
 }
 
+/// Whether a subscript is `[@]` or `[*]`: `Some(true)` for `@`.
+fn whole_array_subscript(index: &Word) -> Option<bool> {
+    match index.as_plain_literal() {
+        Some("@") => Some(true),
+        Some("*") => Some(false),
+        _ => None,
+    }
+}
+
+/// `name[index]`: one element, or all of them for `[@]`/`[*]`.
+fn lookup_subscript(
+    env: &mut dyn ExpandEnv,
+    name: &str,
+    index: &Word,
+) -> Result<Value, ExpandError> {
+    if let Some(at) = whole_array_subscript(index) {
+        return Ok(match env.array_values(name) {
+            Some(values) => Value::Many(values, at),
+            None => match lookup_name(env, name) {
+                Value::One(s) => Value::Many(vec![s], at),
+                _ => Value::Many(Vec::new(), at),
+            },
+        });
+    }
+    let element = if env.is_assoc(name) {
+        let key = super::expand_string(env, index)?;
+        env.element_by_key(name, &key)
+    } else {
+        let i = eval_arith(env, index)?;
+        env.element_by_index(name, i)
+    };
+    Ok(match element {
+        Some(v) => Value::One(v),
+        None => Value::Unset,
+    })
+}
+
 fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
     let name = p.name.as_str();
+    if let ParamOp::ArrayKeys { at } = p.op {
+        let keys = env
+            .array_keys(name)
+            .unwrap_or_else(|| match lookup_name(env, name) {
+                Value::One(_) => vec!["0".to_string()],
+                _ => Vec::new(),
+            });
+        return Ok(Value::Many(keys, at));
+    }
+    if let ParamOp::NamesWithPrefix { at } = p.op {
+        let mut names: Vec<String> = env
+            .variable_names()
+            .into_iter()
+            .filter(|n| n.starts_with(name))
+            .collect();
+        names.sort();
+        return Ok(Value::Many(names, at));
+    }
+    if let Some(index) = &p.index
+        && !p.indirect
+    {
+        return lookup_subscript(env, name, index);
+    }
     let mut value = lookup_name(env, name);
     if p.indirect
         && !matches!(
@@ -164,7 +224,13 @@ fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
         )
     {
         value = match value {
-            Value::One(target) if !target.is_empty() => lookup_name(env, &target),
+            Value::One(target) if !target.is_empty() => match target.split_once('[') {
+                Some((array, rest)) if rest.ends_with(']') => {
+                    let index = Word::literal(&rest[..rest.len() - 1]);
+                    lookup_subscript(env, array, &index)?
+                }
+                _ => lookup_name(env, &target),
+            },
             Value::One(_) | Value::Unset => {
                 return Err(ExpandError::new(format!(
                     "{name}: invalid indirect expansion"
@@ -325,7 +391,20 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 Some(l) => Some(eval_arith(env, l)?),
                 None => None,
             };
+            let positional = p.index.is_none() && matches!(name, "@" | "*");
             let value = match value {
+                Value::Many(items, at) if !positional => {
+                    let start = if off < 0 {
+                        items.len() as i64 + off
+                    } else {
+                        off
+                    };
+                    if start < 0 {
+                        Value::Many(Vec::new(), at)
+                    } else {
+                        Value::Many(slice(&items, start, len)?, at)
+                    }
+                }
                 Value::Many(items, at) => {
                     let mut all = items;
                     if off == 0 {
@@ -393,9 +472,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             push(env, b, transformed);
         }
-        ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. } => {
-            return Err(ExpandError::new(format!("${{!{name}…}}: bad substitution")));
-        }
+        ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. } => push(env, b, value),
     }
     Ok(())
 }
@@ -489,7 +566,8 @@ fn map_value(value: Value, f: impl Fn(String) -> String) -> Value {
 }
 
 fn check_unset(env: &dyn ExpandEnv, p: &ParamExp, value: &Value) -> Result<(), ExpandError> {
-    if env.nounset() && !value.is_set() && !matches!(p.name.as_str(), "@" | "*") {
+    let whole_array = p.index.as_ref().and_then(whole_array_subscript).is_some();
+    if env.nounset() && !value.is_set() && !whole_array && !matches!(p.name.as_str(), "@" | "*") {
         return Err(ExpandError::new(format!("{}: unbound variable", p.name)));
     }
     Ok(())

@@ -1,0 +1,184 @@
+//! Array assignments (bash): `a=(x y)`, `a+=(z)`, `a[i]=v`,
+//! `declare -A m=([k]=v)`, `unset 'a[i]'`.
+
+use std::collections::BTreeMap;
+
+use crate::expand;
+use crate::parser::ast::{AssignValue, Word, WordPart};
+
+use super::error::ExecError;
+use super::state::{Array, ArrayKey, Shell};
+
+impl Shell {
+    /// `name=(words…)` or `name+=(words…)`; `assoc` asks for an
+    /// associative array (`declare -A`), as does an existing one.
+    pub fn assign_array_words(
+        &mut self,
+        name: &str,
+        words: &[Word],
+        append: bool,
+        assoc: bool,
+    ) -> Result<(), ExecError> {
+        let existing = self.vars.array(name).cloned();
+        let assoc = assoc || matches!(existing, Some(Array::Assoc(_)));
+        let mut array = match (append, existing) {
+            (true, Some(a)) => a,
+            (true, None) => {
+                let mut m = BTreeMap::new();
+                if let Some(old) = self.vars.get(name) {
+                    m.insert(0, old.to_string());
+                }
+                Array::Indexed(m)
+            }
+            (false, _) if assoc => Array::Assoc(Vec::new()),
+            (false, _) => Array::Indexed(BTreeMap::new()),
+        };
+        let mut pending_key: Option<String> = None;
+        for word in words {
+            if let Some((key, value)) = split_keyed(word) {
+                let key = self.array_key(&array, &key)?;
+                let value = expand::expand_string(self, &value)?;
+                array.set(key, value);
+                continue;
+            }
+            let mut fields = Vec::new();
+            expand::expand_word_into(self, word, &mut fields)?;
+            for field in fields {
+                match (&mut array, pending_key.take()) {
+                    (Array::Assoc(_), None) => pending_key = Some(field),
+                    (Array::Assoc(_), Some(key)) => {
+                        array.set(ArrayKey::Key(key), field);
+                    }
+                    (Array::Indexed(_), _) => array.push(field),
+                }
+            }
+        }
+        if let Some(key) = pending_key {
+            array.set(ArrayKey::Key(key), String::new());
+        }
+        self.vars
+            .set_array(name, array)
+            .map_err(|e| ExecError::Readonly(e.0))
+    }
+
+    /// `name[index]=value` or `name[index]+=value`.
+    pub fn assign_element(
+        &mut self,
+        name: &str,
+        index: &Word,
+        value: String,
+        append: bool,
+    ) -> Result<(), ExecError> {
+        let probe = self
+            .vars
+            .array(name)
+            .cloned()
+            .unwrap_or(Array::Indexed(BTreeMap::new()));
+        let key = self.array_key(&probe, index)?;
+        let value = match (append, probe.get(&key)) {
+            (true, Some(old)) => format!("{old}{value}"),
+            _ => value,
+        };
+        match self.vars.set_element(name, key, value) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ExecError::Builtin(
+                format!(
+                    "{name}[{}]: bad array subscript",
+                    crate::parser::unparse::word(index)
+                ),
+                1,
+            )),
+            Err(e) => Err(ExecError::Readonly(e.0)),
+        }
+    }
+
+    /// The key a subscript names in `array`: a string for associative
+    /// arrays, an arithmetic value otherwise.
+    fn array_key(&mut self, array: &Array, index: &Word) -> Result<ArrayKey, ExecError> {
+        Ok(match array {
+            Array::Assoc(_) => ArrayKey::Key(expand::expand_string(self, index)?),
+            Array::Indexed(_) => {
+                let text = expand::expand_string(self, index)?;
+                ArrayKey::Index(expand::arith_text(self, &text)?)
+            }
+        })
+    }
+
+    /// `declare a=(…)` / `local a=(…)`: the compound value arrives as text
+    /// and is parsed as the right side of an assignment.
+    pub fn assign_array_text(
+        &mut self,
+        name: &str,
+        text: &str,
+        append: bool,
+        assoc: bool,
+    ) -> Result<(), ExecError> {
+        let source = format!("__pidsh_array={text}\n");
+        let parsed = crate::parser::parse_program(&source)
+            .map_err(|e| ExecError::Builtin(format!("{name}: {}", e.message), 1))?;
+        let words = parsed
+            .items
+            .first()
+            .and_then(|item| item.and_or.first.commands.first())
+            .and_then(|c| match c {
+                crate::parser::ast::Command::Simple(sc) => sc.assignments.first(),
+                _ => None,
+            })
+            .and_then(|a| match &a.value {
+                AssignValue::Array(words) => Some(words.clone()),
+                AssignValue::Scalar(_) => None,
+            })
+            .ok_or_else(|| ExecError::Builtin(format!("{name}: bad array assignment"), 1))?;
+        self.assign_array_words(name, &words, append, assoc)
+    }
+
+    /// `unset 'name[key]'`; false when `arg` has no subscript.
+    pub fn unset_element(&mut self, arg: &str) -> Result<bool, ExecError> {
+        let Some((name, rest)) = arg.split_once('[') else {
+            return Ok(false);
+        };
+        let Some(subscript) = rest.strip_suffix(']') else {
+            return Ok(false);
+        };
+        let probe = self
+            .vars
+            .array(name)
+            .cloned()
+            .unwrap_or(Array::Indexed(BTreeMap::new()));
+        let key = self.array_key(&probe, &Word::literal(subscript))?;
+        self.vars
+            .unset_element(name, &key)
+            .map_err(|e| ExecError::Readonly(e.0))?;
+        Ok(true)
+    }
+}
+
+/// `[key]=value` inside `( … )`: the key and value words.
+fn split_keyed(word: &Word) -> Option<(Word, Word)> {
+    let Some(WordPart::Literal(first)) = word.parts.first() else {
+        return None;
+    };
+    let first = first.strip_prefix('[')?;
+    let mut key = Word::default();
+    let mut parts = std::iter::once(WordPart::Literal(first.to_string()))
+        .chain(word.parts[1..].iter().cloned())
+        .peekable();
+    while let Some(part) = parts.next() {
+        if let WordPart::Literal(text) = &part
+            && let Some(end) = text.find("]=")
+        {
+            if end > 0 {
+                key.parts.push(WordPart::Literal(text[..end].to_string()));
+            }
+            let mut value = Word::default();
+            let rest = &text[end + 2..];
+            if !rest.is_empty() {
+                value.parts.push(WordPart::Literal(rest.to_string()));
+            }
+            value.parts.extend(parts);
+            return Some((key, value));
+        }
+        key.parts.push(part);
+    }
+    None
+}
