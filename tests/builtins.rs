@@ -748,7 +748,20 @@ fn let_declare_and_small_builtins() {
             "pidsh: line 1: builtin: nosuch: not a shell builtin\n",
             0,
         ),
-        ("help_matches_prefix", "help getop", "getopts\n", "", 0),
+        (
+            "help_prints_usage_of_prefix_match",
+            "help getop",
+            "getopts: getopts optstring name [arguments]\n    Parse option arguments one at a time.\n",
+            "",
+            0,
+        ),
+        (
+            "help_lists_every_builtin_with_a_summary",
+            "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
+            "44\n",
+            "",
+            0,
+        ),
         (
             "ulimit_sets_and_shows",
             "ulimit -c 0; ulimit -c",

@@ -1,45 +1,9 @@
-//! Small builtins: `help`, `builtin`, `ulimit`.
+//! Small builtins: `builtin`, `ulimit`.
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
-
-/// `help [pattern…]`: the builtins (those matching a pattern).
-pub fn help(sh: &mut Shell, argv: &[String]) -> Status {
-    let patterns: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-')).collect();
-    let mut names: Vec<&str> = super::ALL
-        .iter()
-        .map(|b| b.name)
-        .filter(|n| patterns.is_empty() || patterns.iter().any(|p| matches_topic(p, n)))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    if names.is_empty() {
-        let p = patterns.first().map(|p| p.as_str()).unwrap_or("");
-        let msg =
-            format!("no help topics match `{p}'.  Try `help help' or `man -k {p}' or `info {p}'.");
-        return sh.builtin_error("help", &msg, 1);
-    }
-    let mut out = String::new();
-    if patterns.is_empty() {
-        out.push_str("pidsh: these commands are built into the shell.\n\n");
-    }
-    for name in names {
-        out.push_str(name);
-        out.push('\n');
-    }
-    Ok(if sh.print("help", out.as_bytes())? {
-        0
-    } else {
-        1
-    })
-}
-
-/// A `help` topic matches a name it equals or begins, or as a glob.
-fn matches_topic(pattern: &str, name: &str) -> bool {
-    name.starts_with(pattern) || crate::expand::pattern::Pattern::new(pattern).matches(name)
-}
 
 /// `builtin name [args…]`: runs the builtin even if a function shadows it.
 pub fn builtin(sh: &mut Shell, argv: &[String]) -> Status {
@@ -310,12 +274,5 @@ mod tests {
         assert_eq!(req.letters, ['f']);
         assert!(parse_ulimit(&["-Z".to_string()]).is_err());
         assert!(parse_ulimit(&["1".to_string(), "2".to_string()]).is_err());
-    }
-
-    #[test]
-    fn topics_match_by_prefix_or_glob() {
-        assert!(matches_topic("re", "read"));
-        assert!(matches_topic("*opts", "getopts"));
-        assert!(!matches_topic("zz", "read"));
     }
 }

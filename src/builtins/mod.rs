@@ -9,6 +9,7 @@ mod dirs;
 mod echo;
 pub use echo::decode_escapes;
 mod getopts;
+mod help;
 mod kill;
 mod lookup;
 mod misc;
@@ -87,7 +88,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("fg", kill::fg),
     regular_builtin("getopts", getopts::getopts),
     regular_builtin("hash", lookup::hash),
-    regular_builtin("help", misc::help),
+    regular_builtin("help", help::help),
     regular_builtin("jobs", kill::jobs),
     regular_builtin("kill", kill::kill),
     regular_builtin("let", declare::let_),

@@ -260,6 +260,11 @@ impl Shell {
     /// back through a pipe read by a helper thread, so output of any size
     /// works, whether builtins or external commands write it.
     pub fn capture_output(&mut self, body: &List) -> Result<(String, i32), ExpandError> {
+        if let Some(sc) = single_simple_command(body)
+            && self.is_external_stage(sc)
+        {
+            return self.capture_external(sc);
+        }
         let (read_end, write_end) = syscalls::pipe()
             .map_err(|e| ExpandError::new(format!("pipe: {}", super::error::describe(e))))?;
         let reader = std::thread::spawn(move || {
@@ -281,9 +286,51 @@ impl Shell {
         Ok((text, status))
     }
 
+    /// `$(cmd args)` where `cmd` is external: spawned with its stdout on a
+    /// pipe that this thread reads to the end, then waited for — no
+    /// subshell copy and no reader thread.
+    fn capture_external(
+        &mut self,
+        sc: &crate::parser::ast::SimpleCommand,
+    ) -> Result<(String, i32), ExpandError> {
+        let (read_end, write_end) = syscalls::pipe()
+            .map_err(|e| ExpandError::new(format!("pipe: {}", super::error::describe(e))))?;
+        let saved = self.fds.clone();
+        self.fds.set_owned(1, write_end);
+        let started = self.start_simple_external(sc);
+        // Dropping the table drops the shell's copy of the write end, so
+        // the read below ends when the child (and its children) close it.
+        self.fds = saved;
+        let mut bytes = Vec::new();
+        let _ = std::fs::File::from(read_end).read_to_end(&mut bytes);
+        let status = match started {
+            Ok(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
+            Err(status) => status,
+        };
+        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        while text.ends_with('\n') {
+            text.pop();
+        }
+        Ok((text, status))
+    }
+
     /// The raw descriptor behind shell fd `fd`, if open.
     pub fn raw_fd(&self, fd: i32) -> Option<i32> {
         self.fds.get(fd).map(FdEntry::raw)
+    }
+}
+
+/// The one simple command a `$( )` body consists of, if that is all it is.
+fn single_simple_command(body: &List) -> Option<&crate::parser::ast::SimpleCommand> {
+    let [item] = body.items.as_slice() else {
+        return None;
+    };
+    if item.background || !item.and_or.rest.is_empty() || item.and_or.first.negated {
+        return None;
+    }
+    match item.and_or.first.commands.as_slice() {
+        [Command::Simple(sc)] => Some(sc),
+        _ => None,
     }
 }
 
