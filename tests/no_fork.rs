@@ -552,3 +552,27 @@ fn posix_spawn_backend_never_forks() {
 fn fork_reference_backend_is_seen_forking() {
     check("fork_reference_backend_is_seen_forking", Some("fork"), true);
 }
+
+/// Command substitution of shell code costs no process at all: the only
+/// tasks the shell creates for it are threads.
+#[test]
+fn command_substitution_of_shell_code_starts_no_process() {
+    let script = "f() { echo c; }; x=$(echo a); y=$( (echo b) ); z=$(f); echo $x$y$z\n";
+    let t = trace(script, None);
+    let report = t.report();
+    assert!(!t.timed_out, "the run took over {TIMEOUT:?}\n{report}");
+    assert_eq!(t.stdout, "abc\n", "wrong output\n{report}");
+    let processes: Vec<&Birth> = t.births.iter().filter(|b| b.kind != Kind::Thread).collect();
+    assert!(
+        processes.is_empty(),
+        "command substitution started processes: {processes:?}\n{report}"
+    );
+    // The same tracer does see the processes of an external command
+    // substitution, so the empty list above is not blindness.
+    let t = trace("x=$(/bin/echo a); echo $x\n", None);
+    assert!(
+        t.births.iter().any(|b| b.kind == Kind::Vfork),
+        "the tracer saw no spawn for $(/bin/echo)\n{}",
+        t.report()
+    );
+}

@@ -107,7 +107,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error(&argv[0], "filename argument required", 2);
     };
     let path = if name.contains('/') {
-        Some(std::path::PathBuf::from(name))
+        Some(std::path::PathBuf::from(sh.resolve_path(name).as_ref()))
     } else {
         let path_var = sh.vars.get("PATH").map(str::to_string);
         crate::exec::lookup::search_path(name, path_var.as_deref())

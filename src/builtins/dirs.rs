@@ -1,31 +1,51 @@
 //! Working directory and file-creation mask: `cd`, `pwd`, `umask`.
 //!
-//! The working directory and umask are process-wide; an in-process
-//! subshell that changes them records what to restore when it ends.
+//! The top-level shell changes the process's directory and umask; an
+//! in-process subshell keeps its own (`Shell::cwd`, `Shell::umask`, see
+//! `exec/context.rs`), so its parent never sees the change.
 
-use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
-use nix::fcntl::{OFlag, open};
+use nix::errno::Errno;
+use nix::fcntl::{OFlag, open, openat};
 use nix::sys::stat::{Mode, umask as sys_umask};
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 
-impl Shell {
-    /// Before a subshell changes the working directory: remember where to
-    /// come back to.
-    fn save_cwd_for_subshell(&mut self) {
-        if self.subshell_depth > 0 && self.cwd_to_restore.is_none() {
-            let here: Option<OwnedFd> = open(
-                ".",
-                OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-                Mode::empty(),
-            )
-            .ok();
-            self.cwd_to_restore = here.map(Arc::new);
-        }
+/// Makes `path` the context's working directory.
+fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
+    if sh.subshell_depth == 0 {
+        nix::unistd::chdir(path)?;
+        sh.cwd = None;
+        return Ok(());
     }
+    let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+    let dir = match sh.cwd_fd() {
+        Some(base) if !path.starts_with('/') => openat(
+            crate::exec::syscalls::borrow(base),
+            path,
+            flags,
+            Mode::empty(),
+        )?,
+        _ => open(path, flags, Mode::empty())?,
+    };
+    sh.cwd = Some(Arc::new(dir));
+    Ok(())
+}
+
+/// The context's directory as the kernel names it (`pwd -P`).
+fn physical_dir(sh: &Shell) -> Option<String> {
+    match sh.cwd_prefix() {
+        Some(link) => std::fs::read_link(link)
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned()),
+        None => current_dir(),
+    }
+}
+
+fn is_dir(sh: &Shell, path: &str) -> bool {
+    std::path::Path::new(sh.resolve_path(path).as_ref()).is_dir()
 }
 
 /// Lexically normalises an absolute path: removes `.`, resolves `..`.
@@ -85,7 +105,11 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         }
     }
     candidates.push((target.clone(), false));
-    let old = sh.vars.get("PWD").map(str::to_string).or_else(current_dir);
+    let old = sh
+        .vars
+        .get("PWD")
+        .map(str::to_string)
+        .or_else(|| physical_dir(sh));
     for (candidate, from_cdpath) in candidates {
         let logical = if candidate.starts_with('/') {
             normalize(&candidate)
@@ -97,18 +121,16 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         } else {
             logical.clone()
         };
-        if !std::path::Path::new(&attempt).is_dir() && !std::path::Path::new(&candidate).is_dir() {
+        if !is_dir(sh, &attempt) && !is_dir(sh, &candidate) {
             continue;
         }
-        sh.save_cwd_for_subshell();
-        let changed = nix::unistd::chdir(attempt.as_str())
-            .or_else(|_| nix::unistd::chdir(candidate.as_str()));
+        let changed = change_dir(sh, &attempt).or_else(|_| change_dir(sh, &candidate));
         if let Err(e) = changed {
             let msg = format!("{target}: {}", crate::exec::error::describe(e));
             return sh.builtin_error("cd", &msg, 1);
         }
         let new_pwd = if physical {
-            current_dir().unwrap_or(logical)
+            physical_dir(sh).unwrap_or(logical)
         } else {
             logical
         };
@@ -121,7 +143,7 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         }
         return Ok(0);
     }
-    let errno = match nix::sys::stat::stat(target.as_str()) {
+    let errno = match nix::sys::stat::stat(sh.resolve_path(&target).as_ref()) {
         Ok(_) => nix::errno::Errno::ENOTDIR,
         Err(e) => e,
     };
@@ -142,10 +164,10 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
         .vars
         .get("PWD")
         .map(str::to_string)
-        .filter(|p| p.starts_with('/') && same_file(p, "."));
+        .filter(|p| p.starts_with('/') && same_file(p, sh.resolve_path(".").as_ref()));
     let dir = match (physical, logical) {
         (false, Some(l)) => l,
-        _ => match current_dir() {
+        _ => match physical_dir(sh) {
             Some(d) => d,
             None => return sh.builtin_error("pwd", "cannot determine the current directory", 1),
         },
@@ -169,9 +191,7 @@ fn same_file(a: &str, b: &str) -> bool {
 pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
     let symbolic = argv.iter().any(|a| a == "-S");
     let mode_arg = argv[1..].iter().find(|a| !a.starts_with('-'));
-    let current = sys_umask(Mode::empty());
-    sys_umask(current);
-    let current = current.bits();
+    let current = sh.current_umask();
     let Some(arg) = mode_arg else {
         let out = if symbolic {
             let perms = |shift: u32| {
@@ -206,10 +226,11 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
             1,
         );
     };
-    if sh.subshell_depth > 0 && sh.umask_to_restore.is_none() {
-        sh.umask_to_restore = Some(current);
+    if sh.subshell_depth > 0 {
+        sh.umask = Some(new);
+    } else {
+        sys_umask(Mode::from_bits_truncate(new));
     }
-    sys_umask(Mode::from_bits_truncate(new));
     Ok(0)
 }
 

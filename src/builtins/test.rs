@@ -12,7 +12,10 @@ use crate::exec::eval::Status;
 /// Evaluates a unary file or string operator (`-f`, `-z`, …); `None` when
 /// `op` is not one.
 pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
-    let meta = || std::fs::metadata(arg);
+    // File operands resolve against the context's own directory.
+    let resolved = sh.resolve_path(arg);
+    let file = resolved.as_ref();
+    let meta = || std::fs::metadata(file);
     Some(match op {
         "-z" => arg.is_empty(),
         "-n" => !arg.is_empty(),
@@ -23,14 +26,14 @@ pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
         "-c" => meta().is_ok_and(|m| m.file_type().is_char_device()),
         "-p" => meta().is_ok_and(|m| m.file_type().is_fifo()),
         "-S" => meta().is_ok_and(|m| m.file_type().is_socket()),
-        "-L" | "-h" => std::fs::symlink_metadata(arg).is_ok_and(|m| m.file_type().is_symlink()),
+        "-L" | "-h" => std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()),
         "-s" => meta().is_ok_and(|m| m.len() > 0),
         "-g" => meta().is_ok_and(|m| m.permissions().mode() & 0o2000 != 0),
         "-u" => meta().is_ok_and(|m| m.permissions().mode() & 0o4000 != 0),
         "-k" => meta().is_ok_and(|m| m.permissions().mode() & 0o1000 != 0),
-        "-r" => access(arg, AccessFlags::R_OK).is_ok(),
-        "-w" => access(arg, AccessFlags::W_OK).is_ok(),
-        "-x" => access(arg, AccessFlags::X_OK).is_ok(),
+        "-r" => access(file, AccessFlags::R_OK).is_ok(),
+        "-w" => access(file, AccessFlags::W_OK).is_ok(),
+        "-x" => access(file, AccessFlags::X_OK).is_ok(),
         "-O" => meta().is_ok_and(|m| m.uid() == nix::unistd::geteuid().as_raw()),
         "-G" => meta().is_ok_and(|m| m.gid() == nix::unistd::getegid().as_raw()),
         "-N" => meta().is_ok_and(|m| m.mtime() >= m.atime()),

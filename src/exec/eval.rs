@@ -23,6 +23,9 @@ pub enum Unwind {
     Return(i32),
     /// `exit n`, `set -e`, or a fatal error: leave the (sub)shell.
     Exit(i32),
+    /// Ctrl-C in an interactive shell: abandon the command line being run
+    /// (in-process loops included) and go back to the prompt with 130.
+    Interrupt,
 }
 
 /// The outcome of running code: a status, or an unwind in progress.
@@ -36,7 +39,7 @@ impl Shell {
     pub fn run_list(&mut self, list: &List) -> Status {
         let mut status = 0;
         for item in &list.items {
-            self.run_pending_traps()?;
+            self.check_interrupt()?;
             status = if item.background {
                 self.run_background(&item.and_or)?
             } else {
@@ -151,7 +154,8 @@ impl Shell {
             Err(e) => return self.fail(e),
         };
         let saved = self.fds.clone();
-        if let Err(e) = redirect::apply_to_table(&steps, &mut self.fds) {
+        let base = self.open_context();
+        if let Err(e) = redirect::apply_to_table(&steps, &mut self.fds, base) {
             self.fds = saved;
             return self.fail(e);
         }
@@ -297,6 +301,7 @@ impl Shell {
             if self.loop_body(body, &mut status)? {
                 break;
             }
+            self.check_interrupt()?;
         }
         Ok(status)
     }
@@ -387,9 +392,7 @@ impl Shell {
     /// process. Nothing it changes reaches this shell; `exit` ends only it.
     pub fn run_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> i32 {
         let mut sub = self.subshell();
-        let status = sub.finish_subshell(body);
-        self.restore_after_subshell(&sub);
-        status
+        sub.finish_subshell(body)
     }
 
     /// A copy of this state for a subshell environment.
@@ -397,8 +400,6 @@ impl Shell {
         let mut sub = self.clone();
         sub.subshell_depth += 1;
         sub.loop_depth = 0;
-        sub.cwd_to_restore = None;
-        sub.umask_to_restore = None;
         sub.traps
             .retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
         sub
@@ -409,22 +410,16 @@ impl Shell {
         let status = match body(self) {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
+            Err(Unwind::Interrupt) => {
+                // Let the enclosing shell see the Ctrl-C too.
+                crate::jobs::signals::note_interrupt_again();
+                130
+            }
         };
         self.last_status = status;
         self.run_exit_trap();
         self.jobs.wait_all();
         self.last_status
-    }
-
-    /// Undoes the process-wide changes a finished in-process subshell made
-    /// (working directory, umask).
-    pub fn restore_after_subshell(&mut self, sub: &Shell) {
-        if let Some(dir) = &sub.cwd_to_restore {
-            let _ = nix::unistd::fchdir(dir.as_ref());
-        }
-        if let Some(mask) = sub.umask_to_restore {
-            nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(mask));
-        }
     }
 
     /// Calls a function with arguments.
@@ -469,8 +464,13 @@ impl Shell {
         }
     }
 
-    /// Between loop iterations: traps of signals that arrived run now.
+    /// Between commands and loop iterations: an interactive shell's Ctrl-C
+    /// abandons the command line; traps of signals that arrived run now.
     pub fn check_interrupt(&mut self) -> Result<(), Unwind> {
+        if self.options.interactive && crate::jobs::signals::take_interrupt() {
+            self.last_status = 130;
+            return Err(Unwind::Interrupt);
+        }
         self.run_pending_traps()
     }
 

@@ -5,9 +5,10 @@
 //! fd table ([`fdtable`]), redirections ([`redirect`]) and lowering
 //! ([`lower`]); [`backend`] starts them.
 
-pub mod backend;
 pub mod arrays;
+pub mod backend;
 mod cond;
+mod context;
 pub mod error;
 pub mod eval;
 pub mod fdtable;

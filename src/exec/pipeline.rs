@@ -242,7 +242,7 @@ impl Shell {
         for e in env {
             spawn.env(e);
         }
-        let mut ops = Vec::new();
+        let mut ops = self.context_ops();
         let mut keep = Vec::new();
         if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
             return Err(self.fail(e).unwrap_or(1));
@@ -276,7 +276,6 @@ impl Shell {
         let mut sub = self.subshell();
         sub.fds.set_owned(1, write_end);
         let status = sub.finish_subshell(|sh| sh.run_list(body));
-        self.restore_after_subshell(&sub);
         drop(sub);
         let bytes = reader.join().unwrap_or_default();
         let mut text = String::from_utf8_lossy(&bytes).into_owned();

@@ -130,7 +130,7 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         RedirOp::Input => out.push(open(target, OFlag::O_RDONLY)),
         RedirOp::ReadWrite => out.push(open(target, OFlag::O_RDWR | OFlag::O_CREAT)),
         RedirOp::Output if sh.options.noclobber => {
-            check_clobber(&target)?;
+            check_clobber(sh, &target)?;
             out.push(open(target, write_flags));
         }
         RedirOp::Output | RedirOp::Clobber => out.push(open(target, write_flags | OFlag::O_TRUNC)),
@@ -176,26 +176,45 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
 }
 
 /// `set -C`: `>` may not truncate an existing regular file.
-fn check_clobber(path: &str) -> Result<(), ExecError> {
-    match std::fs::metadata(path) {
+fn check_clobber(sh: &Shell, path: &str) -> Result<(), ExecError> {
+    match std::fs::metadata(sh.resolve_path(path).as_ref()) {
         Ok(meta) if meta.is_file() => Err(ExecError::Clobber(path.to_string())),
         _ => Ok(()),
     }
 }
 
-/// Opens a file for the shell itself (close-on-exec).
-fn open_for_shell(path: &str, flags: OFlag) -> Result<OwnedFd, ExecError> {
-    let flags = flags | OFlag::O_CLOEXEC;
-    nix::fcntl::open(path, flags, Mode::from_bits_truncate(CREATE_MODE))
-        .map_err(|e| ExecError::Redirect(path.to_string(), e))
+/// Where and how the shell itself opens redirection targets: the
+/// context's own directory and umask, when it has them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenContext {
+    /// Relative paths resolve against this directory.
+    pub dir: Option<RawFd>,
+    /// Files are created with this umask applied (the process umask still
+    /// applies on top: a subshell can make creation stricter, not looser).
+    pub umask: Option<u32>,
 }
 
-/// Applies steps to an fd table (the shell opens the files).
-pub fn apply_to_table(steps: &[Resolved], table: &mut FdTable) -> Result<(), ExecError> {
+/// Opens a file for the shell itself (close-on-exec) in `ctx`.
+fn open_for_shell(ctx: OpenContext, path: &str, flags: OFlag) -> Result<OwnedFd, ExecError> {
+    let flags = flags | OFlag::O_CLOEXEC;
+    let mode = Mode::from_bits_truncate(CREATE_MODE & !ctx.umask.unwrap_or(0));
+    let opened = match ctx.dir {
+        Some(dir) => nix::fcntl::openat(super::syscalls::borrow(dir), path, flags, mode),
+        None => nix::fcntl::open(path, flags, mode),
+    };
+    opened.map_err(|e| ExecError::Redirect(path.to_string(), e))
+}
+
+/// Applies steps to an fd table (the shell opens the files, in `ctx`).
+pub fn apply_to_table(
+    steps: &[Resolved],
+    table: &mut FdTable,
+    ctx: OpenContext,
+) -> Result<(), ExecError> {
     for step in steps {
         match step {
             Resolved::Open { fd, path, flags } => {
-                let owned = open_for_shell(path, *flags)?;
+                let owned = open_for_shell(ctx, path, *flags)?;
                 table.set_owned(*fd, owned);
             }
             Resolved::Dup { fd, src } => {

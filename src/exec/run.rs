@@ -112,8 +112,8 @@ impl Shell {
             source_depth: 0,
             subshell_depth: 0,
             errexit_suppressed: 0,
-            cwd_to_restore: None,
-            umask_to_restore: None,
+            cwd: None,
+            umask: None,
             ignored_signals: Vec::new(),
             self_exe,
             getopts_char: 0,
@@ -129,6 +129,15 @@ impl Shell {
     /// aliases defined on one line apply to the next, and commands before
     /// a syntax error run). A syntax error gives status 2.
     pub fn run_source_text(&mut self, source: &str) -> Status {
+        let top_level = self.call_depth == 0
+            && self.source_depth == 0
+            && self.subshell_depth == 0
+            && !self.running_trap;
+        if self.options.interactive && top_level {
+            // A Ctrl-C that arrived before this command line (at the prompt,
+            // or after the last command ended) is not meant for it.
+            crate::jobs::signals::take_interrupt();
+        }
         self.run_source_from(source, 1)
     }
 
@@ -208,6 +217,7 @@ impl Shell {
         let status = match self.run_stdin_commands() {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
+            Err(Unwind::Interrupt) => 130,
         };
         self.last_status = status;
         self.run_exit_trap();
@@ -267,6 +277,7 @@ impl Shell {
         {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
+            Err(Unwind::Interrupt) => 130,
         };
         self.last_status = status;
         self.run_exit_trap();
@@ -326,7 +337,7 @@ impl Shell {
         let Some(super::redirect::Resolved::Open { path, .. }) = steps.first() else {
             return Ok(String::new());
         };
-        match std::fs::read(path) {
+        match std::fs::read(self.resolve_path(path).as_ref()) {
             Ok(bytes) => {
                 let mut text = String::from_utf8_lossy(&bytes).into_owned();
                 while text.ends_with('\n') {
@@ -441,6 +452,10 @@ impl ExpandEnv for Shell {
             .array(name)
             .and_then(|a| a.get(&super::state::ArrayKey::Key(key.to_string())))
             .map(str::to_string)
+    }
+
+    fn cwd_prefix(&self) -> Option<String> {
+        Shell::cwd_prefix(self)
     }
 
     fn variable_names(&self) -> Vec<String> {

@@ -367,7 +367,8 @@ impl Shell {
                 // The message goes where the command's own stderr would
                 // have gone: through its redirections.
                 let saved = self.fds.clone();
-                let _ = redirect::apply_to_table(&steps, &mut self.fds);
+                let base = self.open_context();
+                let _ = redirect::apply_to_table(&steps, &mut self.fds, base);
                 self.report(&e.to_string());
                 self.fds = saved;
                 Err(ExecError::Reported(e.status()))
@@ -392,7 +393,9 @@ impl Shell {
         for entry in self.environment_with(assignments) {
             spawn.env(entry);
         }
-        let mut ops = Vec::new();
+        // The context's directory first: the redirections' `Open` ops in
+        // the child resolve relative paths against it.
+        let mut ops = self.context_ops();
         let mut keep = Vec::new();
         super::lower::lower_table(&self.fds, &mut ops, &mut keep)?;
         redirect::lower_to_ops(steps, &self.fds, &mut ops, &mut keep)?;

@@ -554,10 +554,13 @@ pub struct Shell {
     pub subshell_depth: u32,
     /// Set while running a condition (`if`, `while`, `&&` …): `set -e` is off there.
     pub errexit_suppressed: u32,
-    /// The directory to return to when this subshell ends (it ran `cd`).
-    pub cwd_to_restore: Option<Arc<std::os::fd::OwnedFd>>,
-    /// The umask to restore when this subshell ends (it ran `umask`).
-    pub umask_to_restore: Option<u32>,
+    /// This context's working directory when it differs from the
+    /// process's: a subshell that ran `cd` (an `O_PATH` directory fd).
+    /// Paths the shell opens resolve against it; children get an `Fchdir`.
+    pub cwd: Option<Arc<std::os::fd::OwnedFd>>,
+    /// This context's umask when a subshell changed it; children get a
+    /// `Umask` op.
+    pub umask: Option<u32>,
     /// Signals that were ignored when the shell started: they stay ignored
     /// for children (POSIX), and `trap` cannot catch them.
     pub ignored_signals: Vec<i32>,

@@ -5,8 +5,16 @@
 
 use super::pattern::{Pattern, has_pattern_chars, unescape};
 
-/// The sorted paths matching `pattern`; empty when none match.
-pub fn expand(pattern: &str) -> Vec<String> {
+/// The sorted paths matching `pattern`; empty when none match. Relative
+/// patterns are looked up under `prefix` (a context's own directory) when
+/// given, and reported without it.
+pub fn expand(pattern: &str, prefix: Option<&str>) -> Vec<String> {
+    let on_disk = |path: &str| -> String {
+        match prefix {
+            Some(p) if !path.starts_with('/') => format!("{p}/{path}"),
+            _ => path.to_string(),
+        }
+    };
     let absolute = pattern.starts_with('/');
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
     let trailing_slash = pattern.ends_with('/') && !components.is_empty();
@@ -22,7 +30,7 @@ pub fn expand(pattern: &str) -> Vec<String> {
             let matcher = Pattern::new(component);
             let explicit_dot = component.starts_with('.') || component.starts_with("\\.");
             for base in &paths {
-                for name in directory_entries(base) {
+                for name in directory_entries(&on_disk(base)) {
                     if name.starts_with('.') && !explicit_dot {
                         continue;
                     }
@@ -38,13 +46,13 @@ pub fn expand(pattern: &str) -> Vec<String> {
             let literal = unescape(component);
             for base in &paths {
                 let path = join(base, &literal);
-                if !last || std::fs::symlink_metadata(&path).is_ok() {
+                if !last || std::fs::symlink_metadata(on_disk(&path)).is_ok() {
                     next.push(path);
                 }
             }
         }
         if !last {
-            next.retain(|p| std::path::Path::new(p).is_dir());
+            next.retain(|p| std::path::Path::new(&on_disk(p)).is_dir());
         }
         paths = next;
         if paths.is_empty() {
@@ -52,7 +60,7 @@ pub fn expand(pattern: &str) -> Vec<String> {
         }
     }
     if trailing_slash {
-        paths.retain(|p| std::path::Path::new(p).is_dir());
+        paths.retain(|p| std::path::Path::new(&on_disk(p)).is_dir());
         for p in &mut paths {
             p.push('/');
         }

@@ -43,6 +43,9 @@ pub trait ExpandEnv {
     fn element_by_key(&self, name: &str, key: &str) -> Option<String>;
     /// All variable names, for `${!prefix*}`.
     fn variable_names(&self) -> Vec<String>;
+    /// Where relative paths resolve when the context has a directory of its
+    /// own (`/proc/self/fd/N`); `None`: the process's directory.
+    fn cwd_prefix(&self) -> Option<String>;
     /// `$?`, `$-`, `$$`, `$!` (and `$LINENO`-like specials): `None` when unset.
     fn special(&self, name: char) -> Option<String>;
     /// Runs `$(…)`: its standard output, trailing newlines removed.
@@ -193,7 +196,7 @@ fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
         out.push(plain);
         return;
     }
-    let matches = glob::expand(&pattern);
+    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref());
     if matches.is_empty() {
         out.push(plain);
     } else {

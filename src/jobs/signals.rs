@@ -18,6 +18,12 @@ extern "C" fn note_interrupt(_: libc::c_int) {
     INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
+/// Sets the SIGINT flag again, for an outer context to see an interrupt
+/// an inner one consumed.
+pub fn note_interrupt_again() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
 /// Whether SIGINT arrived since the last call (and clears the flag).
 pub fn take_interrupt() -> bool {
     INTERRUPTED.swap(false, Ordering::SeqCst)

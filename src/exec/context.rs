@@ -1,0 +1,65 @@
+//! A context's own working directory and umask.
+//!
+//! The top-level shell uses the process's. An in-process subshell that runs
+//! `cd` or `umask` keeps its own instead (`Shell::cwd`, `Shell::umask`), so
+//! nothing it does reaches its parent or a concurrent pipeline stage: the
+//! paths the shell opens itself resolve against the directory fd, and
+//! children get `Fchdir`/`Umask` ops.
+
+use std::borrow::Cow;
+use std::os::fd::{AsRawFd, RawFd};
+
+use super::spawn::SpawnOp;
+use super::state::Shell;
+
+impl Shell {
+    /// The directory descriptor relative paths resolve against, when this
+    /// context has its own.
+    pub fn cwd_fd(&self) -> Option<RawFd> {
+        self.cwd.as_ref().map(|fd| fd.as_raw_fd())
+    }
+
+    /// `path` as the shell itself must open it in this context: unchanged
+    /// when absolute or when the context uses the process's directory;
+    /// otherwise through `/proc/self/fd/N` of the context's directory.
+    pub fn resolve_path<'a>(&self, path: &'a str) -> Cow<'a, str> {
+        match self.cwd_fd() {
+            Some(fd) if !path.starts_with('/') => Cow::Owned(format!("/proc/self/fd/{fd}/{path}")),
+            _ => Cow::Borrowed(path),
+        }
+    }
+
+    /// The prefix [`Shell::resolve_path`] puts before relative paths, if any.
+    pub fn cwd_prefix(&self) -> Option<String> {
+        self.cwd_fd().map(|fd| format!("/proc/self/fd/{fd}"))
+    }
+
+    /// The ops that give a child this context's directory and umask.
+    pub fn context_ops(&self) -> Vec<SpawnOp> {
+        let mut ops = Vec::new();
+        if let Some(fd) = self.cwd_fd() {
+            ops.push(SpawnOp::Fchdir(fd));
+        }
+        if let Some(mask) = self.umask {
+            ops.push(SpawnOp::Umask(mask));
+        }
+        ops
+    }
+
+    /// How the shell itself opens files in this context.
+    pub fn open_context(&self) -> super::redirect::OpenContext {
+        super::redirect::OpenContext {
+            dir: self.cwd_fd(),
+            umask: self.umask,
+        }
+    }
+
+    /// The umask in effect for this context.
+    pub fn current_umask(&self) -> u32 {
+        self.umask.unwrap_or_else(|| {
+            let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
+            nix::sys::stat::umask(mask);
+            mask.bits()
+        })
+    }
+}
