@@ -213,7 +213,8 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     for arg in &argv[1..] {
         match arg.split_once('=') {
             Some((name, value)) => {
-                sh.aliases.insert(name.to_string(), value.to_string());
+                std::sync::Arc::make_mut(&mut sh.aliases)
+                    .insert(name.to_string(), value.to_string());
             }
             None => match sh.aliases.get(arg.as_str()) {
                 Some(v) => out.push_str(&format!("alias {arg}={}\n", quote(v))),
@@ -231,12 +232,15 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
 /// `unalias [-a] name…`.
 pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.iter().any(|a| a == "-a") {
-        sh.aliases.clear();
+        std::sync::Arc::make_mut(&mut sh.aliases).clear();
         return Ok(0);
     }
     let mut status = 0;
     for name in &argv[1..] {
-        if sh.aliases.remove(name.as_str()).is_none() {
+        if std::sync::Arc::make_mut(&mut sh.aliases)
+            .remove(name.as_str())
+            .is_none()
+        {
             status = 1;
             sh.report(&format!("unalias: {name}: not found"));
         }

@@ -134,7 +134,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
     let mut status = 0;
     for name in args {
         if functions {
-            sh.functions.remove(name);
+            std::sync::Arc::make_mut(&mut sh.functions).remove(name);
             continue;
         }
         if !functions && name.contains('[') {
@@ -151,7 +151,12 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             status = sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
             continue;
         }
-        if sh.vars.var(name).is_none() && !vars_only && sh.functions.remove(name).is_some() {
+        if sh.vars.var(name).is_none()
+            && !vars_only
+            && std::sync::Arc::make_mut(&mut sh.functions)
+                .remove(name)
+                .is_some()
+        {
             continue;
         }
         if let Err(e) = sh.vars.unset(name) {

@@ -137,7 +137,7 @@ impl Shell {
                 self.with_redirects(redirects, |sh| sh.run_compound(cc))
             }
             Command::FunctionDef(f) => {
-                self.functions.insert(f.name.clone(), Arc::clone(f));
+                Arc::make_mut(&mut self.functions).insert(f.name.clone(), Arc::clone(f));
                 Ok(0)
             }
         }

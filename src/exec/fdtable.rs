@@ -5,8 +5,12 @@
 //! external command it is lowered to `dup2` ops ([`super::lower`]).
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use nix::errno::Errno;
 
 /// What a shell fd number refers to.
 #[derive(Debug, Clone)]
@@ -17,6 +21,76 @@ pub enum FdEntry {
     /// A descriptor the shell opened (always `O_CLOEXEC`), shared by every
     /// table that refers to it; closed when the last reference goes.
     Owned(Arc<OwnedFd>),
+    /// The standard output of a command substitution: builtins append to
+    /// memory; a pipe is made only when a child needs a real descriptor.
+    Capture(Arc<Capture>),
+}
+
+/// Output collected for `$( … )`.
+///
+/// Builtins write into memory without a syscall. The first time a real
+/// descriptor is needed (a child is spawned onto it), a pipe is created
+/// with a thread that reads it; from then on builtins write through the
+/// pipe too, so the order of output is kept.
+#[derive(Debug, Default)]
+pub struct Capture {
+    state: Mutex<CaptureState>,
+}
+
+#[derive(Debug, Default)]
+struct CaptureState {
+    data: Vec<u8>,
+    pipe: Option<(OwnedFd, JoinHandle<Vec<u8>>)>,
+}
+
+impl Capture {
+    fn state(&self) -> std::sync::MutexGuard<'_, CaptureState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Appends output.
+    pub fn write(&self, bytes: &[u8]) -> Result<(), Errno> {
+        let mut state = self.state();
+        match &state.pipe {
+            Some((w, _)) => super::syscalls::write_all(w.as_raw_fd(), bytes),
+            None => {
+                state.data.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    /// A descriptor children can write to (the pipe, made on first use).
+    pub fn raw_fd(&self) -> Result<RawFd, Errno> {
+        let mut state = self.state();
+        if let Some((w, _)) = &state.pipe {
+            return Ok(w.as_raw_fd());
+        }
+        let (r, w) = super::syscalls::pipe()?;
+        let reader = std::thread::Builder::new()
+            .stack_size(64 << 10)
+            .spawn(move || {
+                let mut out = Vec::new();
+                let _ = std::fs::File::from(r).read_to_end(&mut out);
+                out
+            })
+            .map_err(|_| Errno::EAGAIN)?;
+        let raw = w.as_raw_fd();
+        state.pipe = Some((w, reader));
+        Ok(raw)
+    }
+
+    /// Everything written, once the writers are done: the shell's own
+    /// write end is closed here, and the pipe (if any) read to its end.
+    pub fn finish(&self) -> Vec<u8> {
+        let mut state = self.state();
+        if let Some((w, reader)) = state.pipe.take() {
+            drop(w);
+            let piped = reader.join().unwrap_or_default();
+            state.data.extend_from_slice(&piped);
+        }
+        std::mem::take(&mut state.data)
+    }
 }
 
 impl FdEntry {
@@ -25,6 +99,7 @@ impl FdEntry {
         match self {
             FdEntry::Inherited(fd) => *fd,
             FdEntry::Owned(fd) => fd.as_raw_fd(),
+            FdEntry::Capture(c) => c.raw_fd().unwrap_or(-1),
         }
     }
 }

@@ -9,8 +9,9 @@ use super::syscalls;
 impl Shell {
     /// Writes to shell fd `fd` through the table.
     pub fn write_fd(&self, fd: i32, bytes: &[u8]) -> Result<(), Errno> {
-        match self.raw_fd(fd) {
-            Some(raw) => syscalls::write_all(raw, bytes),
+        match self.fds.get(fd) {
+            Some(super::fdtable::FdEntry::Capture(capture)) => capture.write(bytes),
+            Some(entry) => syscalls::write_all(entry.raw(), bytes),
             None => Err(Errno::EBADF),
         }
     }

@@ -51,19 +51,20 @@ pub fn path_cstring(path: &Path) -> CString {
 /// The command cache (`hash`).
 #[derive(Debug, Clone, Default)]
 pub struct CommandCache {
-    entries: HashMap<String, Resolved>,
+    /// Shared with copies (subshells) until one of them changes it.
+    entries: Arc<HashMap<String, Resolved>>,
 }
 
 impl CommandCache {
     /// Finds `name` on `path_var`, using and filling the cache.
     pub fn resolve(&mut self, name: &str, path_var: Option<&str>) -> Option<Resolved> {
-        if let Some(hit) = self.entries.get_mut(name) {
+        if let Some(hit) = Arc::make_mut(&mut self.entries).get_mut(name) {
             match identity_of(&hit.path) {
                 // Gone: like bash, the remembered path is still what runs
                 // (and fails); the next lookup searches again.
                 None => {
                     let gone = hit.clone();
-                    self.entries.remove(name);
+                    Arc::make_mut(&mut self.entries).remove(name);
                     return Some(Resolved {
                         template: None,
                         ..gone
@@ -85,7 +86,7 @@ impl CommandCache {
             path,
             hits: 1,
         };
-        self.entries.insert(name.to_string(), resolved.clone());
+        Arc::make_mut(&mut self.entries).insert(name.to_string(), resolved.clone());
         Some(resolved)
     }
 
@@ -97,19 +98,19 @@ impl CommandCache {
     /// Stops using the template descriptor for `name` (a script run through
     /// `execveat` of a close-on-exec descriptor cannot reopen itself).
     pub fn forget_template(&mut self, name: &str) {
-        if let Some(e) = self.entries.get_mut(name) {
+        if let Some(e) = Arc::make_mut(&mut self.entries).get_mut(name) {
             e.template = None;
         }
     }
 
     /// `hash -r`, or a change of `PATH`.
     pub fn clear(&mut self) {
-        self.entries.clear();
+        Arc::make_mut(&mut self.entries).clear();
     }
 
     /// Removes one name.
     pub fn remove(&mut self, name: &str) {
-        self.entries.remove(name);
+        Arc::make_mut(&mut self.entries).remove(name);
     }
 
     /// `hash`: entries sorted by name.

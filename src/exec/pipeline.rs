@@ -8,6 +8,7 @@
 
 use std::io::Read;
 use std::os::fd::OwnedFd;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::expand::ExpandError;
@@ -15,7 +16,7 @@ use crate::jobs::{self, Process};
 use crate::parser::ast::{AndOr, Command, List, Pipeline};
 
 use super::eval::Status;
-use super::fdtable::{FdEntry, FdTable};
+use super::fdtable::{Capture, FdEntry, FdTable};
 use super::simple::Target;
 use super::state::Shell;
 use super::syscalls;
@@ -265,19 +266,12 @@ impl Shell {
         {
             return self.capture_external(sc);
         }
-        let (read_end, write_end) = syscalls::pipe()
-            .map_err(|e| ExpandError::new(format!("pipe: {}", super::error::describe(e))))?;
-        let reader = std::thread::spawn(move || {
-            let mut file = std::fs::File::from(read_end);
-            let mut out = Vec::new();
-            let _ = file.read_to_end(&mut out);
-            out
-        });
+        let capture = Arc::new(Capture::default());
         let mut sub = self.subshell();
-        sub.fds.set_owned(1, write_end);
+        sub.fds.set(1, FdEntry::Capture(Arc::clone(&capture)));
         let status = sub.finish_subshell(|sh| sh.run_list(body));
         drop(sub);
-        let bytes = reader.join().unwrap_or_default();
+        let bytes = capture.finish();
         let mut text = String::from_utf8_lossy(&bytes).into_owned();
         while text.ends_with('\n') {
             text.pop();

@@ -2,6 +2,7 @@
 //! `-c`, `eval`, `.` and traps, and the shell's start-up state.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::expand::{ExpandEnv, ExpandError};
 use crate::jobs::JobTable;
@@ -90,8 +91,8 @@ impl Shell {
         let self_exe = std::env::current_exe().ok();
         Shell {
             vars,
-            functions: HashMap::new(),
-            aliases: HashMap::new(),
+            functions: Arc::default(),
+            aliases: Arc::default(),
             options: Options {
                 hashall: true,
                 ..Options::default()

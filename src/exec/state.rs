@@ -171,7 +171,9 @@ impl Array {
 /// The variables of a context, with the save stack that implements `local`.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    map: HashMap<String, Var>,
+    /// Shared with copies (subshells) until one of them changes something:
+    /// copying the state for `( … )` or `$( … )` costs a reference count.
+    map: Arc<HashMap<String, Var>>,
     /// The environment for children, built once per change of an exported
     /// variable rather than once per spawn.
     env_cache: Option<Arc<Vec<CString>>>,
@@ -206,7 +208,9 @@ impl Vars {
 
     /// Makes `name` an array with these contents (keeping attributes).
     pub fn set_array(&mut self, name: &str, array: Array) -> Result<(), ReadonlyError> {
-        let var = self.map.entry(name.to_string()).or_default();
+        let var = Arc::make_mut(&mut self.map)
+            .entry(name.to_string())
+            .or_default();
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -226,7 +230,9 @@ impl Vars {
         key: ArrayKey,
         value: String,
     ) -> Result<bool, ReadonlyError> {
-        let var = self.map.entry(name.to_string()).or_default();
+        let var = Arc::make_mut(&mut self.map)
+            .entry(name.to_string())
+            .or_default();
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -242,7 +248,7 @@ impl Vars {
 
     /// `unset 'name[key]'`.
     pub fn unset_element(&mut self, name: &str, key: &ArrayKey) -> Result<(), ReadonlyError> {
-        let Some(var) = self.map.get_mut(name) else {
+        let Some(var) = Arc::make_mut(&mut self.map).get_mut(name) else {
             return Ok(());
         };
         if var.readonly {
@@ -263,7 +269,7 @@ impl Vars {
 
     /// Sets a value, keeping attributes; fails on a readonly variable.
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> Result<(), ReadonlyError> {
-        match self.map.get_mut(name) {
+        match Arc::make_mut(&mut self.map).get_mut(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(v) if v.array.is_some() => {
                 if let Some(array) = v.array.as_mut() {
@@ -279,7 +285,7 @@ impl Vars {
                 Ok(())
             }
             None => {
-                self.map.insert(
+                Arc::make_mut(&mut self.map).insert(
                     name.to_string(),
                     Var {
                         value: Some(value.into()),
@@ -296,7 +302,7 @@ impl Vars {
         match self.map.get(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(_) => {
-                self.map.remove(name);
+                Arc::make_mut(&mut self.map).remove(name);
                 self.env_cache = None;
                 Ok(())
             }
@@ -307,20 +313,26 @@ impl Vars {
     /// Marks for export (creating the name unset if needed).
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
-        self.map.entry(name.to_string()).or_default().exported = true;
+        Arc::make_mut(&mut self.map)
+            .entry(name.to_string())
+            .or_default()
+            .exported = true;
     }
 
     /// Removes the export attribute.
     pub fn unexport(&mut self, name: &str) {
         self.env_cache = None;
-        if let Some(v) = self.map.get_mut(name) {
+        if let Some(v) = Arc::make_mut(&mut self.map).get_mut(name) {
             v.exported = false;
         }
     }
 
     /// Marks readonly (creating the name unset if needed).
     pub fn make_readonly(&mut self, name: &str) {
-        self.map.entry(name.to_string()).or_default().readonly = true;
+        Arc::make_mut(&mut self.map)
+            .entry(name.to_string())
+            .or_default()
+            .readonly = true;
     }
 
     /// All variables, unsorted.
@@ -364,10 +376,10 @@ impl Vars {
             for (name, old) in frame.into_iter().rev() {
                 match old {
                     Some(v) => {
-                        self.map.insert(name, v);
+                        Arc::make_mut(&mut self.map).insert(name, v);
                     }
                     None => {
-                        self.map.remove(&name);
+                        Arc::make_mut(&mut self.map).remove(&name);
                     }
                 }
             }
@@ -393,7 +405,7 @@ impl Vars {
         self.env_cache = None;
         frame.push((name.to_string(), old.clone()));
         let exported = old.map(|v| v.exported).unwrap_or(false);
-        self.map.insert(
+        Arc::make_mut(&mut self.map).insert(
             name.to_string(),
             Var {
                 value: None,
@@ -516,10 +528,10 @@ pub enum TrapAction {
 pub struct Shell {
     /// Variables.
     pub vars: Vars,
-    /// Functions by name.
-    pub functions: HashMap<String, Arc<FunctionDef>>,
-    /// Aliases.
-    pub aliases: Aliases,
+    /// Functions by name (shared with copies until changed).
+    pub functions: Arc<HashMap<String, Arc<FunctionDef>>>,
+    /// Aliases (shared with copies until changed).
+    pub aliases: Arc<Aliases>,
     /// Options.
     pub options: Options,
     /// `$0`.
