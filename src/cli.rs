@@ -189,6 +189,11 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     crate::jobs::signals::setup(&mut sh, interactive);
     if interactive {
         sh.options.interactive = true;
+        if source.is_none() {
+            // Job control: our own process group, the terminal, `set -m`.
+            sh.terminal = crate::jobs::terminal::Terminal::take().map(std::sync::Arc::new);
+            sh.options.monitor = sh.terminal.is_some();
+        }
         crate::interactive::set_defaults(&mut sh);
         if source.is_none() {
             let startup = crate::interactive::Startup {

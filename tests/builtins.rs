@@ -648,7 +648,7 @@ fn kill_and_jobs() {
             "fg_needs_job_control",
             "fg; echo $?",
             "1\n",
-            "pidsh: line 1: fg: no job control yet\n",
+            "pidsh: line 1: fg: no job control\n",
             0,
         ),
     ]);

@@ -260,8 +260,10 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
             String::new()
         };
         out.push_str(&format!(
-            "[{}]{mark}{pid_column}  {state:<24}{} &\n",
-            job.number, job.text
+            "[{}]{mark}{pid_column}  {state:<24}{}{}\n",
+            job.number,
+            job.text,
+            if job.stopped { "" } else { " &" }
         ));
     }
     if !sh.print("jobs", out.as_bytes())? {
@@ -273,6 +275,7 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
 /// `Running`, `Done`, `Exit N` or the signal's description.
 fn job_state(job: &Job) -> String {
     match job.status() {
+        None if job.stopped => "Stopped".to_string(),
         None => "Running".to_string(),
         Some(0) => "Done".to_string(),
         Some(s) if s > 128 => match s - 128 {
@@ -285,14 +288,42 @@ fn job_state(job: &Job) -> String {
     }
 }
 
-/// `fg [%job]`: needs job control, which the shell does not have yet.
-pub fn fg(sh: &mut Shell, _argv: &[String]) -> Status {
-    sh.builtin_error("fg", "no job control yet", 1)
+/// The job a `fg`/`bg` argument names (the current job without one).
+fn job_number(sh: &Shell, argv: &[String]) -> Result<usize, String> {
+    let spec = argv.get(1).map(String::as_str).unwrap_or("%+");
+    find_job(sh, spec)
+        .map(|j| j.number)
+        .ok_or_else(|| format!("{spec}: no such job"))
 }
 
-/// `bg [%job]`: needs job control, which the shell does not have yet.
-pub fn bg(sh: &mut Shell, _argv: &[String]) -> Status {
-    sh.builtin_error("bg", "no job control yet", 1)
+/// `fg [%job]`: continues a job in the foreground, with the terminal.
+pub fn fg(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.job_control_active() {
+        return sh.builtin_error("fg", "no job control", 1);
+    }
+    let number = match job_number(sh, argv) {
+        Ok(n) => n,
+        Err(msg) => return sh.builtin_error("fg", &msg, 1),
+    };
+    match sh.foreground(number) {
+        Ok(status) => Ok(status),
+        Err(msg) => sh.builtin_error("fg", &msg, 1),
+    }
+}
+
+/// `bg [%job]`: continues a stopped job in the background.
+pub fn bg(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.job_control_active() {
+        return sh.builtin_error("bg", "no job control", 1);
+    }
+    let number = match job_number(sh, argv) {
+        Ok(n) => n,
+        Err(msg) => return sh.builtin_error("bg", &msg, 1),
+    };
+    match sh.background(number) {
+        Ok(()) => Ok(0),
+        Err(msg) => sh.builtin_error("bg", &msg, 1),
+    }
 }
 
 #[cfg(test)]

@@ -399,6 +399,7 @@ impl Shell {
     pub fn subshell(&self) -> Shell {
         let mut sub = self.clone();
         sub.subshell_depth += 1;
+        sub.placement = super::state::Placement::Shell;
         sub.loop_depth = 0;
         sub.traps
             .retain(|_, action| matches!(action, super::state::TrapAction::Ignore));

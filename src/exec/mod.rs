@@ -14,6 +14,7 @@ pub mod eval;
 pub mod fdtable;
 mod handover;
 mod io;
+mod jobcontrol;
 pub mod lookup;
 pub mod lower;
 mod pipeline;

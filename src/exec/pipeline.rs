@@ -18,7 +18,7 @@ use crate::parser::ast::{AndOr, Command, List, Pipeline};
 use super::eval::Status;
 use super::fdtable::{Capture, FdEntry, FdTable};
 use super::simple::Target;
-use super::state::Shell;
+use super::state::{Placement, Shell};
 use super::syscalls;
 
 /// Stack size of threads that run shell code: deep recursion in functions
@@ -36,6 +36,9 @@ impl Shell {
     /// Runs `a | b | …` in the foreground; the status is the last stage's
     /// (or, with `pipefail`, the last non-zero one).
     pub fn run_multi_pipeline(&mut self, p: &Pipeline) -> Status {
+        if self.job_control_active() && self.all_external(p) {
+            return Ok(self.run_controlled_pipeline(p));
+        }
         let stages = self.start_pipeline(p, false);
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
         let last = statuses.last().copied().unwrap_or(0);
@@ -50,7 +53,61 @@ impl Shell {
         Ok(last)
     }
 
+    /// Whether every stage is an external command (only such pipelines are
+    /// job-controlled: shell-code stages are threads of the shell).
+    fn all_external(&mut self, p: &Pipeline) -> bool {
+        p.commands.iter().all(|c| match c {
+            Command::Simple(sc) => self.is_external_stage(sc),
+            _ => false,
+        })
+    }
+
+    /// A foreground pipeline of external commands as one job: its own
+    /// process group, which owns the terminal until it stops or ends.
+    fn run_controlled_pipeline(&mut self, p: &Pipeline) -> i32 {
+        let stages = self.start_pipeline_as_job(p, true);
+        let pgid = stages.iter().find_map(|s| match s {
+            Stage::Process(p) => Some(p.pid),
+            _ => None,
+        });
+        let mut processes = Vec::new();
+        let mut statuses = Vec::new();
+        for stage in stages {
+            match stage {
+                Stage::Process(p) => processes.push(p),
+                other => statuses.push(wait_stage(other)),
+            }
+        }
+        match pgid {
+            Some(pgid) => {
+                let text = crate::parser::unparse::pipeline(p);
+                self.wait_foreground_job(processes, text, pgid)
+            }
+            None => {
+                if let Some(t) = &self.terminal {
+                    t.reclaim();
+                }
+                statuses.last().copied().unwrap_or(1)
+            }
+        }
+    }
+
+    /// Starts a pipeline with each process placed in the job's group: the
+    /// first leads it (and, in the foreground, takes the terminal).
+    fn start_pipeline_as_job(&mut self, p: &Pipeline, foreground: bool) -> Vec<Stage> {
+        self.placement = Placement::Lead { foreground };
+        let stages = self.start_pipeline_placed(p, false);
+        self.placement = Placement::Shell;
+        stages
+    }
+
     fn start_pipeline(&mut self, p: &Pipeline, background: bool) -> Vec<Stage> {
+        self.start_pipeline_placed(p, background)
+    }
+
+    /// Starts the stages; after the first process, later ones join its
+    /// group when a placement is in force.
+    fn start_pipeline_placed(&mut self, p: &Pipeline, background: bool) -> Vec<Stage> {
         let n = p.commands.len();
         let mut stages = Vec::with_capacity(n);
         let mut prev_read: Option<OwnedFd> = None;
@@ -77,7 +134,11 @@ impl Shell {
                     }
                 }
             }
-            stages.push(self.start_stage(command, table, background));
+            let stage = self.start_stage(command, table, background);
+            if let (Stage::Process(proc_), Placement::Lead { .. }) = (&stage, self.placement) {
+                self.placement = Placement::Join(proc_.pid);
+            }
+            stages.push(stage);
         }
         stages
     }
@@ -173,6 +234,10 @@ impl Shell {
             table.set_owned(0, null);
         }
         let text = crate::parser::unparse::and_or(ao);
+        let controlled = self.job_control_active();
+        if controlled {
+            self.placement = Placement::Lead { foreground: false };
+        }
         let processes: Vec<Process> = if ao.rest.is_empty() && !ao.first.negated {
             let saved = std::mem::replace(&mut self.fds, table);
             let stages = self.start_pipeline(&ao.first, true);
@@ -203,11 +268,13 @@ impl Shell {
                 Err(_) => Vec::new(),
             }
         };
+        self.placement = Placement::Shell;
         if let Some(last) = processes.last() {
             self.last_bg_pid = Some(last.pid.as_raw());
         }
         if !processes.is_empty() {
-            let number = self.jobs.add(processes, text);
+            let pgid = controlled.then(|| processes[0].pid);
+            let number = self.jobs.add_job(processes, text, pgid, false);
             if self.options.interactive
                 && let Some(pid) = self.last_bg_pid
             {
@@ -244,6 +311,7 @@ impl Shell {
             spawn.env(e);
         }
         let mut ops = self.context_ops();
+        ops.extend(self.placement_ops());
         let mut keep = Vec::new();
         if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
             return Err(self.fail(e).unwrap_or(1));

@@ -121,6 +121,8 @@ impl Shell {
             persist_redirections: false,
             cmdsub_status: None,
             running_trap: false,
+            terminal: None,
+            placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
             errexit_exempt: false,
         }

@@ -101,9 +101,29 @@ impl Shell {
                     Err(e) => return self.fail(e),
                 };
                 self.trace(&values, &words);
-                match self.start_external(&words, &values, &sc.redirects) {
-                    Ok(child) => Ok(jobs::wait_child(&child)),
-                    Err(e) => self.fail(e),
+                if !self.job_control_active() {
+                    return match self.start_external(&words, &values, &sc.redirects) {
+                        Ok(child) => Ok(jobs::wait_child(&child)),
+                        Err(e) => self.fail(e),
+                    };
+                }
+                self.placement = super::state::Placement::Lead { foreground: true };
+                let started = self.start_external(&words, &values, &sc.redirects);
+                self.placement = super::state::Placement::Shell;
+                match started {
+                    Ok(child) => {
+                        let text = crate::parser::unparse::command(
+                            &crate::parser::ast::Command::Simple(sc.clone()),
+                        );
+                        let pgid = child.pid;
+                        Ok(self.wait_foreground_job(vec![child.into()], text, pgid))
+                    }
+                    Err(e) => {
+                        if let Some(t) = &self.terminal {
+                            t.reclaim();
+                        }
+                        self.fail(e)
+                    }
                 }
             }
         }
@@ -396,6 +416,7 @@ impl Shell {
         // The context's directory first: the redirections' `Open` ops in
         // the child resolve relative paths against it.
         let mut ops = self.context_ops();
+        ops.extend(self.placement_ops());
         let mut keep = Vec::new();
         super::lower::lower_table(&self.fds, &mut ops, &mut keep)?;
         redirect::lower_to_ops(steps, &self.fds, &mut ops, &mut keep)?;
@@ -520,6 +541,10 @@ impl Shell {
     /// default (SIGPIPE always: the Rust runtime ignores it in the shell).
     pub fn signals_to_default(&self) -> Vec<i32> {
         let mut v = vec![libc::SIGPIPE];
+        if self.placement != super::state::Placement::Shell {
+            // Under job control the job's own group takes the stop signals.
+            v.extend([libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]);
+        }
         if self.options.interactive {
             // SIGTSTP, SIGTTIN and SIGTTOU stay ignored in children until
             // job control exists: a child stopped by Ctrl-Z would otherwise

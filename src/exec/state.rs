@@ -511,6 +511,21 @@ impl Options {
     }
 }
 
+/// Where the next spawned process goes under job control.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Placement {
+    /// No job control: the shell's own process group.
+    #[default]
+    Shell,
+    /// Leads a new process group; `foreground` also takes the terminal.
+    Lead {
+        /// The job runs in the foreground.
+        foreground: bool,
+    },
+    /// Joins the group of an earlier member of the same job.
+    Join(nix::unistd::Pid),
+}
+
 /// The trap table's key for the ERR pseudo-signal (bash).
 pub const ERR_TRAP: i32 = 65;
 
@@ -590,6 +605,10 @@ pub struct Shell {
     pub errexit_exempt: bool,
     /// A trap's code is running (traps do not nest).
     pub running_trap: bool,
+    /// The controlling terminal, held by an interactive shell with job control.
+    pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
+    /// Where the process being spawned goes (set by the job code around a spawn).
+    pub placement: Placement,
     /// When the shell started (`$SECONDS`).
     pub started: std::time::Instant,
     /// Set by `exec` without a command: the redirections around it become

@@ -11,6 +11,7 @@ use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
 
 pub mod signals;
+pub mod terminal;
 
 use crate::exec::spawn::Child;
 
@@ -35,7 +36,7 @@ impl From<Child> for Process {
     }
 }
 
-/// A background job.
+/// A background or stopped job.
 #[derive(Debug)]
 pub struct Job {
     /// Job number (`%1`).
@@ -44,6 +45,61 @@ pub struct Job {
     pub processes: Vec<Process>,
     /// The command text, for `jobs`.
     pub text: String,
+    /// Its process group, under job control.
+    pub pgid: Option<Pid>,
+    /// Stopped (Ctrl-Z, SIGTTIN, …) rather than running.
+    pub stopped: bool,
+    /// The terminal modes it had when it stopped, given back on `fg`.
+    pub modes: Option<nix::sys::termios::Termios>,
+}
+
+/// How waiting for a foreground job ended.
+#[derive(Debug)]
+pub enum Foreground {
+    /// Every process ended: their statuses, in pipeline order.
+    Done(Vec<i32>),
+    /// The job stopped: its processes (some may have ended), to keep.
+    Stopped(Vec<Process>),
+}
+
+/// Waits for a foreground job's processes; with `stops`, a stopped member
+/// ends the wait (pidfds report exits only, so stops come from
+/// `waitid(WSTOPPED)` on each member).
+pub fn wait_foreground(mut processes: Vec<Process>, stops: bool) -> Foreground {
+    for i in 0..processes.len() {
+        if processes[i].status.is_some() {
+            continue;
+        }
+        match wait_member(&processes[i], stops) {
+            Some(status) => processes[i].status = Some(status),
+            None => return Foreground::Stopped(processes),
+        }
+    }
+    Foreground::Done(processes.iter().map(|p| p.status.unwrap_or(0)).collect())
+}
+
+/// Blocks until the process ends (its status) or, with `stops`, stops (`None`).
+fn wait_member(p: &Process, stops: bool) -> Option<i32> {
+    let mut flags = WaitPidFlag::WEXITED;
+    if stops {
+        flags |= WaitPidFlag::WSTOPPED;
+    }
+    loop {
+        let result = match &p.pidfd {
+            Some(fd) => waitid(Id::PIDFd(fd.as_fd()), flags),
+            None => waitid(Id::Pid(p.pid), flags),
+        };
+        match result {
+            Ok(WaitStatus::Stopped(..)) => return None,
+            Ok(status) => {
+                if let Some(s) = shell_status(status) {
+                    return Some(s);
+                }
+            }
+            Err(Errno::EINTR) => continue,
+            Err(_) => return Some(127),
+        }
+    }
 }
 
 impl Job {
@@ -61,6 +117,8 @@ impl Job {
 #[derive(Debug, Default)]
 pub struct JobTable {
     jobs: Vec<Job>,
+    /// Lines about finished jobs, not yet shown.
+    notices: Vec<String>,
     /// Statuses of finished background processes not yet asked for by `wait PID`.
     finished: Vec<(Pid, i32)>,
 }
@@ -74,15 +132,51 @@ impl Clone for JobTable {
 }
 
 impl JobTable {
-    /// Adds a job; returns its number.
+    /// Adds a running background job; returns its number.
     pub fn add(&mut self, processes: Vec<Process>, text: String) -> usize {
+        self.add_job(processes, text, None, false)
+    }
+
+    /// Adds a job with its process group and state; returns its number.
+    pub fn add_job(
+        &mut self,
+        processes: Vec<Process>,
+        text: String,
+        pgid: Option<Pid>,
+        stopped: bool,
+    ) -> usize {
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
         self.jobs.push(Job {
             number,
             processes,
             text,
+            pgid,
+            stopped,
+            modes: None,
         });
         number
+    }
+
+    /// Takes job `number` out of the table (for `fg`).
+    pub fn take(&mut self, number: usize) -> Option<Job> {
+        let index = self.jobs.iter().position(|j| j.number == number)?;
+        Some(self.jobs.remove(index))
+    }
+
+    /// The job with this number.
+    pub fn get_mut(&mut self, number: usize) -> Option<&mut Job> {
+        self.jobs.iter_mut().find(|j| j.number == number)
+    }
+
+    /// Whether any job is stopped (exiting then warns first).
+    pub fn any_stopped(&self) -> bool {
+        self.jobs.iter().any(|j| j.stopped)
+    }
+
+    /// Messages about jobs that finished since the last call, for an
+    /// interactive shell to print (`[1]+  Done  sleep 1`).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// The jobs, in number order.
@@ -104,6 +198,16 @@ impl JobTable {
             .into_iter()
             .partition(|j| j.status().is_some());
         self.jobs = running;
+        for job in &done {
+            let state = match job.status() {
+                Some(0) => "Done".to_string(),
+                Some(s) if s > 128 => format!("Killed by signal {}", s - 128),
+                Some(s) => format!("Exit {s}"),
+                None => continue,
+            };
+            self.notices
+                .push(format!("[{}]   {state:<22}{}", job.number, job.text));
+        }
         for job in done {
             for p in job.processes {
                 if let Some(s) = p.status {

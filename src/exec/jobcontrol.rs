@@ -1,0 +1,121 @@
+//! Job control in the evaluator: process groups and the terminal for
+//! foreground jobs, stops (Ctrl-Z) turning a foreground job into a stopped
+//! one, and `fg`/`bg`.
+
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+use crate::jobs::{self, Foreground, Process};
+
+use super::spawn::{ProcessGroup, SpawnOp};
+use super::state::{Placement, Shell};
+
+impl Shell {
+    /// Whether this context does job control: an interactive top-level
+    /// shell holding the terminal, with `set -m`.
+    pub fn job_control_active(&self) -> bool {
+        self.terminal.is_some() && self.options.monitor && self.subshell_depth == 0
+    }
+
+    /// The ops that place a child in its job's process group, and give a
+    /// foreground job's leader the terminal before it execs (so no member
+    /// can run, or be reaped, before the group owns the terminal).
+    pub fn placement_ops(&self) -> Vec<SpawnOp> {
+        match (self.placement, &self.terminal) {
+            (Placement::Shell, _) => Vec::new(),
+            (Placement::Lead { foreground: true }, Some(t)) => vec![
+                SpawnOp::SetPgid(ProcessGroup::New),
+                SpawnOp::Tcsetpgrp(t.raw_fd()),
+            ],
+            (Placement::Lead { .. }, _) => vec![SpawnOp::SetPgid(ProcessGroup::New)],
+            (Placement::Join(pgid), _) => vec![SpawnOp::SetPgid(ProcessGroup::Join(pgid))],
+        }
+    }
+
+    /// Waits for a foreground job under job control. When it stops, it
+    /// becomes a stopped job (`[1]+  Stopped  text`) and the status is
+    /// 128 + SIGTSTP; either way the shell takes the terminal back.
+    pub fn wait_foreground_job(&mut self, processes: Vec<Process>, text: String, pgid: Pid) -> i32 {
+        let outcome = jobs::wait_foreground(processes, true);
+        let modes = self.terminal.as_ref().and_then(|t| t.current_modes());
+        if let Some(t) = &self.terminal {
+            t.reclaim();
+        }
+        match outcome {
+            Foreground::Done(statuses) => {
+                let last = statuses.last().copied().unwrap_or(0);
+                if self.options.pipefail {
+                    return statuses
+                        .iter()
+                        .rev()
+                        .find(|&&s| s != 0)
+                        .copied()
+                        .unwrap_or(0);
+                }
+                last
+            }
+            Foreground::Stopped(processes) => {
+                let number = self.jobs.add_job(processes, text.clone(), Some(pgid), true);
+                if let Some(job) = self.jobs.get_mut(number) {
+                    job.modes = modes;
+                }
+                self.write_stderr(
+                    format!("\n[{number}]+  Stopped                 {text}\n").as_bytes(),
+                );
+                128 + libc::SIGTSTP
+            }
+        }
+    }
+
+    /// `fg`: continues a job in the foreground with the terminal.
+    pub fn foreground(&mut self, number: usize) -> Result<i32, String> {
+        let Some(terminal) = self.terminal.clone() else {
+            return Err("no job control".into());
+        };
+        let Some(job) = self.jobs.take(number) else {
+            return Err(format!("%{number}: no such job"));
+        };
+        self.write_stderr(format!("{}\n", job.text).as_bytes());
+        let pgid = job.pgid.unwrap_or_else(|| {
+            job.processes
+                .first()
+                .map(|p| p.pid)
+                .unwrap_or(Pid::from_raw(0))
+        });
+        terminal.give_to(pgid);
+        if let Some(modes) = &job.modes {
+            terminal.set_modes(modes);
+        }
+        continue_job(&job.processes, pgid);
+        Ok(self.wait_foreground_job(job.processes, job.text, pgid))
+    }
+
+    /// `bg`: continues a stopped job in the background.
+    pub fn background(&mut self, number: usize) -> Result<(), String> {
+        let Some(job) = self.jobs.get_mut(number) else {
+            return Err(format!("%{number}: no such job"));
+        };
+        job.stopped = false;
+        let pgid = job.pgid;
+        let line = format!("[{number}]+ {} &\n", job.text);
+        match pgid {
+            Some(g) => continue_job(&job.processes, g),
+            None => {
+                for p in &job.processes {
+                    let _ = nix::sys::signal::kill(p.pid, Signal::SIGCONT);
+                }
+            }
+        }
+        self.write_stderr(line.as_bytes());
+        Ok(())
+    }
+}
+
+/// SIGCONT to the whole group (members that already ended are gone).
+fn continue_job(processes: &[Process], pgid: Pid) {
+    if nix::sys::signal::killpg(pgid, Signal::SIGCONT).is_err() {
+        for p in processes {
+            let _ = nix::sys::signal::kill(p.pid, Signal::SIGCONT);
+        }
+    }
+}
