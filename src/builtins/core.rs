@@ -37,6 +37,9 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() > 2 {
         return sh.builtin_error("exit", "too many arguments", 1);
     }
+    if sh.warn_about_stopped_jobs() {
+        return Ok(1);
+    }
     let status = match status_arg(sh, argv) {
         Ok(s) => s,
         Err(Ok(s)) | Err(Err(Unwind::Exit(s))) => return Err(Unwind::Exit(s)),

@@ -67,6 +67,21 @@ impl Shell {
         }
     }
 
+    /// Before an interactive shell exits: the first attempt with stopped
+    /// jobs only warns (true); the next one exits.
+    pub fn warn_about_stopped_jobs(&mut self) -> bool {
+        if !self.job_control_active() || self.stopped_jobs_warned {
+            return false;
+        }
+        self.jobs.reap();
+        if !self.jobs.any_stopped() {
+            return false;
+        }
+        self.stopped_jobs_warned = true;
+        self.write_stderr(b"There are stopped jobs.\n");
+        true
+    }
+
     /// `fg`: continues a job in the foreground with the terminal.
     pub fn foreground(&mut self, number: usize) -> Result<i32, String> {
         let Some(terminal) = self.terminal.clone() else {

@@ -122,6 +122,7 @@ impl Shell {
             cmdsub_status: None,
             running_trap: false,
             terminal: None,
+            stopped_jobs_warned: false,
             placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
             errexit_exempt: false,

@@ -607,6 +607,8 @@ pub struct Shell {
     pub running_trap: bool,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
+    /// `exit` already warned once about stopped jobs.
+    pub stopped_jobs_warned: bool,
     /// Where the process being spawned goes (set by the job code around a spawn).
     pub placement: Placement,
     /// When the shell started (`$SECONDS`).

@@ -189,8 +189,14 @@ impl JobTable {
     pub fn reap(&mut self) {
         for job in &mut self.jobs {
             for p in &mut job.processes {
-                if p.status.is_none() {
-                    p.status = try_wait(p);
+                if p.status.is_some() {
+                    continue;
+                }
+                match try_wait(p) {
+                    Change::Ended(s) => p.status = Some(s),
+                    Change::Stopped => job.stopped = true,
+                    Change::Continued => job.stopped = false,
+                    Change::Nothing => {}
                 }
             }
         }
@@ -301,15 +307,31 @@ pub fn wait_child(child: &Child) -> i32 {
     wait_process(child.pid, child.pidfd.as_ref())
 }
 
-fn try_wait(p: &Process) -> Option<i32> {
-    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG;
+/// What a non-blocking look at a process found.
+enum Change {
+    Ended(i32),
+    Stopped,
+    Continued,
+    Nothing,
+}
+
+fn try_wait(p: &Process) -> Change {
+    let flags = WaitPidFlag::WEXITED
+        | WaitPidFlag::WSTOPPED
+        | WaitPidFlag::WCONTINUED
+        | WaitPidFlag::WNOHANG;
     let result = match &p.pidfd {
         Some(fd) => waitid(Id::PIDFd(fd.as_fd()), flags),
         None => waitid(Id::Pid(p.pid), flags),
     };
     match result {
-        Ok(status) => shell_status(status),
-        Err(_) => Some(127),
+        Ok(WaitStatus::Stopped(..)) => Change::Stopped,
+        Ok(WaitStatus::Continued(_)) => Change::Continued,
+        Ok(status) => match shell_status(status) {
+            Some(s) => Change::Ended(s),
+            None => Change::Nothing,
+        },
+        Err(_) => Change::Ended(127),
     }
 }
 
