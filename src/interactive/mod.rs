@@ -1,76 +1,27 @@
 //! The interactive front end: start-up files, the prompt and the read–run
-//! loop. (A plain line reader for now; the line editor arrives with the
-//! interactive issue.)
+//! loop on the reedline line editor — the only module that knows reedline.
+//!
+//! Layout: [`prompt`] turns `PS1`/`PS2` into text; [`editor`] assembles
+//! reedline (keys, history, menu, validator); [`highlight`] and
+//! [`complete`] read the shell through a [`snapshot`] taken before each
+//! line, and share the tokenizer in [`scan`]. Without a terminal (`pidsh -i
+//! < file`) a plain line reader stands in for the editor.
+
+mod complete;
+mod editor;
+mod highlight;
+mod prompt;
+mod scan;
+mod snapshot;
+
+pub use prompt::expand_prompt;
+
+use nix::sys::termios::{LocalFlags, SetArg, Termios, tcgetattr, tcsetattr};
+use reedline::Signal;
 
 use crate::exec::Shell;
+use crate::exec::eval::Unwind;
 use crate::exec::syscalls;
-
-/// Expands the bash-style escapes of a prompt string: `\u \h \H \w \W \$
-/// \n \\ \j`; the result is then subject to parameter expansion.
-pub fn expand_prompt(sh: &mut Shell, ps: &str) -> String {
-    let mut out = String::new();
-    let mut chars = ps.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('u') => out.push_str(&user_name()),
-            Some('h') => out.push_str(host_name().split('.').next().unwrap_or_default()),
-            Some('H') => out.push_str(&host_name()),
-            Some('w') => out.push_str(&tilde_cwd(sh)),
-            Some('W') => {
-                let cwd = tilde_cwd(sh);
-                let last = cwd
-                    .rsplit('/')
-                    .next()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or("/");
-                out.push_str(if cwd == "~" { "~" } else { last });
-            }
-            Some('$') => out.push(if nix::unistd::geteuid().is_root() {
-                '#'
-            } else {
-                '$'
-            }),
-            Some('n') => out.push('\n'),
-            Some('j') => out.push_str(&sh.jobs.jobs().len().to_string()),
-            Some('\\') => out.push('\\'),
-            Some('[') | Some(']') => {}
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-fn user_name() -> String {
-    nix::unistd::User::from_uid(nix::unistd::geteuid())
-        .ok()
-        .flatten()
-        .map(|u| u.name)
-        .unwrap_or_default()
-}
-
-fn host_name() -> String {
-    nix::unistd::gethostname()
-        .map(|h| h.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-fn tilde_cwd(sh: &Shell) -> String {
-    let cwd = sh.vars.get("PWD").unwrap_or_default().to_string();
-    match sh.vars.get("HOME") {
-        Some(home) if !home.is_empty() && (cwd == home || cwd.starts_with(&format!("{home}/"))) => {
-            format!("~{}", &cwd[home.len()..])
-        }
-        _ => cwd,
-    }
-}
 
 fn source_if_exists(sh: &mut Shell, path: &str) {
     if let Ok(text) = std::fs::read_to_string(path) {
@@ -79,7 +30,7 @@ fn source_if_exists(sh: &mut Shell, path: &str) {
 }
 
 /// Reads one line from standard input (without the newline); `None` at end of input.
-fn read_line() -> Option<String> {
+fn read_plain_line() -> Option<String> {
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];
     loop {
@@ -110,7 +61,8 @@ pub struct Startup {
 }
 
 /// Variables only an interactive shell sets: `HISTFILE` (under the XDG
-/// state directory) unless the user set one.
+/// state directory) unless the user set one, and a coloured `PS1` unless
+/// one was inherited (or the shell runs in POSIX mode).
 pub fn set_defaults(sh: &mut Shell) {
     if sh.vars.get("HISTFILE").is_none() {
         let state = sh
@@ -121,6 +73,14 @@ pub fn set_defaults(sh: &mut Shell) {
         if let Some(dir) = state {
             let _ = sh.assign("HISTFILE", format!("{dir}/pidsh/history"));
         }
+    }
+    // `Shell::new` gives every shell a plain `$ `; the environment is the
+    // only place a user's own PS1 can come from before the rc file runs.
+    // Colours only for a person at a terminal (not `pidsh -i < file`).
+    let on_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
+        && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+    if on_terminal && std::env::var_os("PS1").is_none() && !sh.options.posix {
+        let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
     }
 }
 
@@ -134,8 +94,7 @@ fn home_dir(sh: &Shell) -> Option<String> {
     })
 }
 
-/// The interactive loop; returns the exit status.
-pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
+fn read_startup_files(sh: &mut Shell, startup: &Startup) {
     let home = home_dir(sh);
     if startup.login {
         source_if_exists(sh, "/etc/profile");
@@ -152,19 +111,30 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
         }
         None => {}
     }
+}
+
+/// The interactive loop; returns the exit status.
+pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
+    read_startup_files(sh, startup);
+    if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        return run_plain(sh);
+    }
+    run_editor(sh)
+}
+
+/// The read–run loop without a line editor, for `pidsh -i` on a pipe or
+/// file (and if the editor fails).
+fn run_plain(sh: &mut Shell) -> i32 {
     let mut buffer = String::new();
     loop {
         sh.jobs.reap();
-        let ps = if buffer.is_empty() { "PS1" } else { "PS2" };
-        let template = sh.vars.get(ps).unwrap_or("$ ").to_string();
-        let mut prompt = expand_prompt(sh, &template);
-        if prompt.contains(['$', '`']) {
-            let saved = sh.last_status;
-            prompt = sh.expand_prompt_string(&prompt).unwrap_or(prompt);
-            sh.last_status = saved;
-        }
+        let prompt = if buffer.is_empty() {
+            prompt::render(sh, "PS1", "$ ")
+        } else {
+            prompt::render(sh, "PS2", "> ")
+        };
         sh.write_stderr(prompt.as_bytes());
-        let Some(line) = read_line() else {
+        let Some(line) = read_plain_line() else {
             sh.write_stderr(b"exit\n");
             sh.run_exit_trap();
             return sh.last_status;
@@ -175,13 +145,148 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
             continue;
         }
         let code = std::mem::take(&mut buffer);
-        if let Err(crate::exec::eval::Unwind::Exit(status)) = sh.run_source_text(&code) {
+        if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
             sh.run_exit_trap();
             return status;
         }
         if sh.last_status == 128 + libc::SIGINT {
             // The job died of Ctrl-C: start the prompt on a fresh line.
             sh.write_stderr(b"\n");
+        }
+    }
+}
+
+/// The terminal modes the user works in, kept across commands.
+///
+/// reedline (through crossterm) saves whatever mode the terminal is in when
+/// `read_line` starts and restores it afterwards, so a program that left
+/// the terminal raw would make every later command run raw. We keep the
+/// last *sane* mode (canonical input, echo and signals on) and put it back
+/// before each line; a command that sets a sane mode on purpose (`stty
+/// -ixon`, `stty erase ^H`) changes the kept one, as in bash. (Under job
+/// control `jobs::terminal` also puts the shell's modes back after each
+/// foreground job; this is the line editor's own guarantee, which holds
+/// without job control too.)
+struct TtyModes {
+    saved: Option<Termios>,
+}
+
+impl TtyModes {
+    fn new() -> Self {
+        TtyModes {
+            saved: tcgetattr(std::io::stdin()).ok().filter(is_sane),
+        }
+    }
+
+    /// After a command: keep its mode if sane, else put ours back.
+    fn after_command(&mut self) {
+        match tcgetattr(std::io::stdin()) {
+            Ok(mode) if is_sane(&mode) => self.saved = Some(mode),
+            _ => self.restore(),
+        }
+    }
+
+    fn restore(&self) {
+        if let Some(mode) = &self.saved {
+            let _ = tcsetattr(std::io::stdin(), SetArg::TCSADRAIN, mode);
+        }
+    }
+
+    /// Before a line: our mode back, and the terminal's foreground process
+    /// group back to the shell if a job that owned it is gone (the shell
+    /// ignores SIGTTOU, so it may take it from the background).
+    fn reclaim(&self) {
+        self.restore();
+        let stdin = std::io::stdin();
+        let ours = nix::unistd::getpgrp();
+        if nix::unistd::tcgetpgrp(&stdin).is_ok_and(|fg| fg != ours) {
+            let _ = nix::unistd::tcsetpgrp(&stdin, ours);
+        }
+    }
+}
+
+fn is_sane(mode: &Termios) -> bool {
+    mode.local_flags
+        .contains(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG)
+}
+
+/// Which key bindings the options ask for: `set -o vi` and `set -o emacs`
+/// each turn the other off, as in bash.
+fn wants_vi(sh: &mut Shell, was_vi: bool) -> bool {
+    if sh.options.vi && sh.options.emacs {
+        // Both on: the one that just changed wins.
+        if was_vi {
+            sh.options.vi = false;
+        } else {
+            sh.options.emacs = false;
+        }
+    }
+    sh.options.vi
+}
+
+fn run_editor(sh: &mut Shell) -> i32 {
+    let shared = snapshot::Shared::default();
+    let mut vi = wants_vi(sh, false);
+    let mut line_editor = editor::build(sh, &shared);
+    let mut terminal = TtyModes::new();
+    let mut first_line = true;
+    loop {
+        sh.jobs.reap();
+        for notice in sh.jobs.take_notices() {
+            sh.write_stderr(format!("{notice}\n").as_bytes());
+        }
+        shared.refresh(sh);
+        let want_vi = wants_vi(sh, vi);
+        if want_vi != vi {
+            vi = want_vi;
+            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi));
+        }
+        let prompt = prompt::ShellPrompt::new(sh);
+        terminal.reclaim();
+        // A Ctrl-C typed while a command ran has done its work.
+        let _ = crate::jobs::signals::take_interrupt();
+        let signal = match line_editor.read_line(&prompt) {
+            Ok(signal) => signal,
+            Err(e) => {
+                let message = format!("{}: line editor: {e}\n", sh.error_prefix);
+                sh.write_stderr(message.as_bytes());
+                return run_plain(sh);
+            }
+        };
+        if std::mem::take(&mut first_line) {
+            // crossterm installed its SIGWINCH handler (signal-hook) on the
+            // first read: children must reset it like the shell's own.
+            crate::exec::backend::dispositions_changed();
+        }
+        match signal {
+            Signal::Success(line) => {
+                // Written at once, so that a shell killed later loses nothing.
+                let _ = line_editor.sync_history();
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let status = sh.run_source_text(&format!("{line}\n"));
+                terminal.after_command();
+                if let Err(Unwind::Exit(status)) = status {
+                    sh.run_exit_trap();
+                    return status;
+                }
+                if sh.last_status == 128 + libc::SIGINT {
+                    // The job died of Ctrl-C: start the prompt on a fresh line.
+                    sh.write_stderr(b"\n");
+                }
+            }
+            Signal::CtrlC => sh.last_status = 128 + libc::SIGINT,
+            Signal::CtrlD if sh.options.ignoreeof => {
+                sh.write_stderr(b"Use \"exit\" to leave the shell.\n");
+            }
+            Signal::CtrlD if sh.warn_about_stopped_jobs() => {}
+            Signal::CtrlD => {
+                sh.write_stderr(b"exit\n");
+                sh.run_exit_trap();
+                return sh.last_status;
+            }
+            _ => {}
         }
     }
 }
