@@ -64,6 +64,8 @@ pub struct Startup {
 /// state directory) unless the user set one, and a coloured `PS1` unless
 /// one was inherited (or the shell runs in POSIX mode).
 pub fn set_defaults(sh: &mut Shell) {
+    // `set -b` is on by default: job completion is reported at once.
+    sh.options.notify = true;
     if sh.vars.get("HISTFILE").is_none() {
         let state = sh
             .vars
@@ -228,9 +230,20 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut line_editor = editor::build(sh, &shared);
+    // Finished background jobs are announced at once, above the line being
+    // edited (`set +b` defers them to the next prompt).
+    let printer = reedline::ExternalPrinter::<String>::default();
+    let sender = printer.sender();
+    if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(move |line| {
+        let _ = sender.try_send(line);
+    })) {
+        sh.jobs.set_watcher(watcher);
+        line_editor = line_editor.with_external_printer(printer);
+    }
     let mut terminal = TtyModes::new();
     let mut first_line = true;
     loop {
+        sh.jobs.announce_at_once(sh.options.notify);
         sh.jobs.reap();
         for notice in sh.jobs.take_notices() {
             sh.write_stderr(format!("{notice}\n").as_bytes());

@@ -5,6 +5,7 @@
 //! `waitid(P_PIDFD, …)`; where the kernel gave no pidfd, `waitid(P_PID, …)`.
 
 use std::os::fd::{AsFd, OwnedFd};
+use std::sync::Arc;
 
 use nix::errno::Errno;
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
@@ -12,6 +13,7 @@ use nix::unistd::Pid;
 
 pub mod signals;
 pub mod terminal;
+pub mod watch;
 
 use crate::exec::spawn::Child;
 
@@ -117,6 +119,8 @@ impl Job {
 #[derive(Debug, Default)]
 pub struct JobTable {
     jobs: Vec<Job>,
+    /// The interactive shell's watcher, announcing finished jobs at once.
+    watcher: Option<Arc<watch::Watcher>>,
     /// Lines about finished jobs, not yet shown.
     notices: Vec<String>,
     /// Statuses of finished background processes not yet asked for by `wait PID`.
@@ -146,6 +150,15 @@ impl JobTable {
         stopped: bool,
     ) -> usize {
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
+        if !stopped && let Some(w) = &self.watcher {
+            let dups: Vec<OwnedFd> = processes
+                .iter()
+                .filter_map(|p| p.pidfd.as_ref().and_then(|fd| fd.try_clone().ok()))
+                .collect();
+            if dups.len() == processes.len() {
+                w.watch(number, &text, dups);
+            }
+        }
         self.jobs.push(Job {
             number,
             processes,
@@ -155,6 +168,19 @@ impl JobTable {
             modes: None,
         });
         number
+    }
+
+    /// Announces finished background jobs at once through `watcher`.
+    pub fn set_watcher(&mut self, watcher: watch::Watcher) {
+        self.watcher = Some(Arc::new(watcher));
+    }
+
+    /// Whether finished jobs are announced at once (`set -b`) — updated by
+    /// the interactive loop from the option.
+    pub fn announce_at_once(&self, on: bool) {
+        if let Some(w) = &self.watcher {
+            w.at_once.store(on, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// Takes job `number` out of the table (for `fg`).
@@ -205,6 +231,13 @@ impl JobTable {
             .partition(|j| j.status().is_some());
         self.jobs = running;
         for job in &done {
+            if self
+                .watcher
+                .as_ref()
+                .is_some_and(|w| w.take_announced(job.number))
+            {
+                continue;
+            }
             let state = match job.status() {
                 Some(0) => "Done".to_string(),
                 Some(s) if s > 128 => format!("Killed by signal {}", s - 128),
