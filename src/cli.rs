@@ -193,6 +193,9 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
             // Job control: our own process group, the terminal, `set -m`.
             sh.terminal = crate::jobs::terminal::Terminal::take().map(std::sync::Arc::new);
             sh.options.monitor = sh.terminal.is_some();
+            if sh.options.monitor {
+                crate::jobs::signals::forward_hangups();
+            }
         }
         crate::interactive::set_defaults(&mut sh);
         if source.is_none() {

@@ -150,6 +150,9 @@ impl JobTable {
         stopped: bool,
     ) -> usize {
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
+        if let Some(g) = pgid {
+            signals::register_group(g.as_raw());
+        }
         if !stopped && let Some(w) = &self.watcher {
             let dups: Vec<OwnedFd> = processes
                 .iter()
@@ -186,7 +189,11 @@ impl JobTable {
     /// Takes job `number` out of the table (for `fg`).
     pub fn take(&mut self, number: usize) -> Option<Job> {
         let index = self.jobs.iter().position(|j| j.number == number)?;
-        Some(self.jobs.remove(index))
+        let job = self.jobs.remove(index);
+        if let Some(g) = job.pgid {
+            signals::unregister_group(g.as_raw());
+        }
+        Some(job)
     }
 
     /// The job with this number.
@@ -248,6 +255,9 @@ impl JobTable {
                 .push(format!("[{}]   {state:<22}{}", job.number, job.text));
         }
         for job in done {
+            if let Some(g) = job.pgid {
+                signals::unregister_group(g.as_raw());
+            }
             for p in job.processes {
                 if let Some(s) = p.status {
                     self.finished.push((p.pid, s));
@@ -265,7 +275,11 @@ impl JobTable {
                 }
             }
         }
-        self.jobs.clear();
+        for job in self.jobs.drain(..) {
+            if let Some(g) = job.pgid {
+                signals::unregister_group(g.as_raw());
+            }
+        }
         self.finished.clear();
         0
     }
@@ -291,6 +305,9 @@ impl JobTable {
         }
         if job.status().is_some() || job.processes.iter().all(|p| p.status.is_some()) {
             let job = self.jobs.remove(job_index);
+            if let Some(g) = job.pgid {
+                signals::unregister_group(g.as_raw());
+            }
             for p in job.processes {
                 if let Some(s) = p.status
                     && p.pid != pid
@@ -306,6 +323,9 @@ impl JobTable {
     pub fn wait_job(&mut self, number: usize) -> Option<i32> {
         let index = self.jobs.iter().position(|j| j.number == number)?;
         let mut job = self.jobs.remove(index);
+        if let Some(g) = job.pgid {
+            signals::unregister_group(g.as_raw());
+        }
         for p in &mut job.processes {
             if p.status.is_none() {
                 p.status = Some(wait_process(p.pid, p.pidfd.as_ref()));

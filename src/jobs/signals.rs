@@ -142,3 +142,52 @@ pub fn set_disposition(sig: i32, disposition: Disposition, interactive: bool) {
     };
     set_handler(signal, handler);
 }
+
+/// Process groups of the interactive shell's jobs, readable from a signal
+/// handler (0 = free slot).
+static JOB_GROUPS: [std::sync::atomic::AtomicI32; 128] =
+    [const { std::sync::atomic::AtomicI32::new(0) }; 128];
+
+/// Remembers a job's process group, for SIGHUP forwarding.
+pub fn register_group(pgid: i32) {
+    for slot in &JOB_GROUPS {
+        if slot
+            .compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+/// Forgets a job's process group.
+pub fn unregister_group(pgid: i32) {
+    for slot in &JOB_GROUPS {
+        let _ = slot.compare_exchange(pgid, 0, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+extern "C" fn forward_hangup(sig: libc::c_int) {
+    // Only async-signal-safe calls: kill, sigaction (through signal), raise.
+    for slot in &JOB_GROUPS {
+        let pgid = slot.load(Ordering::SeqCst);
+        if pgid > 0 {
+            // SAFETY: kill(2) is async-signal-safe and takes plain integers.
+            unsafe {
+                libc::kill(-pgid, libc::SIGHUP);
+                libc::kill(-pgid, libc::SIGCONT);
+            }
+        }
+    }
+    // SAFETY: resetting to the default disposition and re-raising are
+    // async-signal-safe; the shell then dies of SIGHUP as it would have.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+}
+
+/// An interactive shell forwards a hangup to its jobs before dying of it.
+pub fn forward_hangups() {
+    set_handler(Signal::SIGHUP, SigHandler::Handler(forward_hangup));
+}
