@@ -758,7 +758,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "44\n",
+            "46\n",
             "",
             0,
         ),

@@ -45,6 +45,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Set variable values and attributes, or list them.",
     ),
     (
+        "disown",
+        "disown [job ...]",
+        "Forget jobs: no longer listed, waited for or sent SIGHUP.",
+    ),
+    (
         "echo",
         "echo [-neE] [arguments]",
         "Write the arguments to standard output.",
@@ -135,6 +140,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Run the commands of a file in this shell.",
     ),
     (
+        "suspend",
+        "suspend [-f]",
+        "Stop the shell until it is continued.",
+    ),
+    (
         "test",
         "test [expression]",
         "Evaluate a conditional expression.",
@@ -178,7 +188,7 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     ),
     (
         "wait",
-        "wait [pid|job ...]",
+        "wait [-n] [pid|job ...]",
         "Wait for background jobs and return their status.",
     ),
 ];

@@ -89,6 +89,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("getopts", getopts::getopts),
     regular_builtin("hash", lookup::hash),
     regular_builtin("help", help::help),
+    regular_builtin("disown", process::disown),
     regular_builtin("jobs", kill::jobs),
     regular_builtin("kill", kill::kill),
     regular_builtin("let", declare::let_),
@@ -105,6 +106,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("ulimit", misc::ulimit),
     regular_builtin("umask", dirs::umask),
     regular_builtin("unalias", lookup::unalias),
+    regular_builtin("suspend", process::suspend),
     regular_builtin("wait", process::wait),
 ];
 

@@ -12,6 +12,10 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
         return Ok(sh.jobs.wait_all());
     }
+    if argv[1] == "-n" {
+        // The next job to finish (any job: arguments narrow nothing yet).
+        return Ok(sh.jobs.wait_any().map(|(_, s)| s).unwrap_or(127));
+    }
     let mut status = 0;
     for arg in &argv[1..] {
         status = if arg.starts_with('%') {
@@ -157,4 +161,35 @@ pub fn times(sh: &mut Shell, _: &[String]) -> Status {
     } else {
         1
     })
+}
+
+/// `disown [%job…]`: forgets jobs (the current one without arguments).
+pub fn disown(sh: &mut Shell, argv: &[String]) -> Status {
+    let specs: Vec<String> = if argv.len() > 1 {
+        argv[1..].to_vec()
+    } else {
+        vec!["%+".to_string()]
+    };
+    let mut status = 0;
+    for spec in &specs {
+        let number = super::kill::find_job(sh, spec).map(|j| j.number);
+        if !number.is_some_and(|n| sh.jobs.disown(n)) {
+            status = sh.builtin_error("disown", &format!("{spec}: no such job"), 1)?;
+        }
+    }
+    Ok(status)
+}
+
+/// `suspend`: stops the shell until it gets SIGCONT (not a login shell).
+pub fn suspend(sh: &mut Shell, argv: &[String]) -> Status {
+    let force = argv.iter().any(|a| a == "-f");
+    if sh.arg0.starts_with('-') && !force {
+        return sh.builtin_error("suspend", "cannot suspend a login shell", 1);
+    }
+    // The shell ignores SIGTSTP; SIGSTOP cannot be ignored.
+    let _ = nix::sys::signal::kill(nix::unistd::getpid(), nix::sys::signal::Signal::SIGSTOP);
+    if let Some(t) = &sh.terminal {
+        t.reclaim();
+    }
+    Ok(0)
 }

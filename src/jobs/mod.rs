@@ -319,6 +319,56 @@ impl JobTable {
         result
     }
 
+    /// `wait -n`: waits until any job ends (polling the members' pidfds);
+    /// its number and status. `None` when there is no job to wait for.
+    pub fn wait_any(&mut self) -> Option<(usize, i32)> {
+        loop {
+            self.reap_quietly();
+            if let Some(pos) = self.jobs.iter().position(|j| j.status().is_some()) {
+                let job = self.jobs.remove(pos);
+                if let Some(g) = job.pgid {
+                    signals::unregister_group(g.as_raw());
+                }
+                return job.status().map(|s| (job.number, s));
+            }
+            let running: Vec<&OwnedFd> = self
+                .jobs
+                .iter()
+                .filter(|j| !j.stopped)
+                .flat_map(|j| j.processes.iter())
+                .filter(|p| p.status.is_none())
+                .filter_map(|p| p.pidfd.as_ref())
+                .collect();
+            if running.is_empty() {
+                return None;
+            }
+            let mut fds: Vec<nix::poll::PollFd> = running
+                .iter()
+                .map(|fd| nix::poll::PollFd::new(fd.as_fd(), nix::poll::PollFlags::POLLIN))
+                .collect();
+            let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::NONE);
+        }
+    }
+
+    /// Collects exits without announcing or removing anything.
+    fn reap_quietly(&mut self) {
+        for job in &mut self.jobs {
+            for p in &mut job.processes {
+                if p.status.is_none()
+                    && let Change::Ended(s) = try_wait(p)
+                {
+                    p.status = Some(s);
+                }
+            }
+        }
+    }
+
+    /// `disown`: forgets a job (it is no longer waited for, listed or sent
+    /// SIGHUP).
+    pub fn disown(&mut self, number: usize) -> bool {
+        self.take(number).is_some()
+    }
+
     /// `wait %N`: waits for every process of job N; its status.
     pub fn wait_job(&mut self, number: usize) -> Option<i32> {
         let index = self.jobs.iter().position(|j| j.number == number)?;
