@@ -132,7 +132,9 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 Disposition::Trap
             }
         };
-        if (1..65).contains(&n) {
+        // Dispositions belong to the process: an in-process subshell keeps
+        // its traps in its own table only, so its parent is untouched.
+        if (1..65).contains(&n) && sh.subshell_depth == 0 {
             signals::set_disposition(n, disposition, interactive);
         }
     }
