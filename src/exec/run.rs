@@ -147,8 +147,14 @@ impl Shell {
 
     /// As [`Shell::run_source_text`], numbering lines from `first_line`.
     pub fn run_source_from(&mut self, source: &str, first_line: u32) -> Status {
+        Ok(self.run_commands_in(source, first_line)?.unwrap_or(0))
+    }
+
+    /// Runs the commands of `source`; the last one's status, or `None`
+    /// when there was none.
+    fn run_commands_in(&mut self, source: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
         let mut parser = Parser::new(source, first_line);
-        let mut status = 0;
+        let mut status = None;
         loop {
             let aliases = self.aliases.clone();
             let start = parser.offset();
@@ -159,10 +165,10 @@ impl Shell {
                     if self.options.noexec && !self.options.interactive {
                         continue;
                     }
-                    status = self.run_list(&list)?;
+                    status = Some(self.run_list(&list)?);
                     self.jobs.reap();
                 }
-                Err(e) => return self.syntax_error(&e),
+                Err(e) => return self.syntax_error(&e).map(Some),
             }
         }
     }
@@ -188,7 +194,10 @@ impl Shell {
                 continue;
             }
             let code = std::mem::take(&mut buffer);
-            status = self.run_source_from(&code, first_line)?;
+            // A blank or comment-only line runs nothing and leaves `$?`.
+            if let Some(s) = self.run_commands_in(&code, first_line)? {
+                status = s;
+            }
             first_line += code.matches('\n').count() as u32;
         }
     }

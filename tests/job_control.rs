@@ -1,0 +1,309 @@
+//! Job control on a pseudo-terminal, driven like a person: Ctrl-Z, `jobs`,
+//! `bg`, `fg`, Ctrl-C, a foreground program reading the terminal, notices
+//! of finished jobs, no zombies or leaked pidfds after many jobs, stopped
+//! pipelines, and `exit` with a stopped job.
+//!
+//! The processes are checked through `/proc` (state `T` is stopped). Keys
+//! that signal a job are typed only once the job holds the terminal (see
+//! [`Term::wait_for_foreground`]). No timed assertions: every step waits,
+//! with a generous deadline, and a failure shows the screen.
+//! (A program leaving the terminal raw is in `tests/interactive.rs`.)
+#![allow(clippy::unwrap_used)]
+
+mod pty;
+
+use pty::{DEADLINE, PROMPT, Proc, Screen, TempHome, Term};
+
+/// Types `line`, waits until it shows at the prompt (perhaps with a
+/// history hint after it), and presses Enter.
+fn run(term: &Term, line: &str) {
+    term.keys(line);
+    let typed = format!("{PROMPT}{line}");
+    term.wait_for(&format!("the input line {line:?}"), |s| {
+        s.prompt_line() == Some(s.cursor.0 as usize) && s.cursor_line().starts_with(&typed)
+    });
+    term.keys("\r");
+}
+
+/// The output of `line`: the rows after the last row showing it typed at
+/// the prompt, up to the next prompt (without empty rows).
+fn output_of<'s>(screen: &'s Screen, line: &str) -> Vec<&'s str> {
+    let typed = format!("{PROMPT}{line}");
+    rows_text(screen.rows_after(&typed))
+        .into_iter()
+        .take_while(|r| !r.starts_with(PROMPT.trim_end()))
+        .collect()
+}
+
+/// Waits until `line`'s output satisfies `ready` and a fresh prompt
+/// follows it.
+fn wait_for_output(term: &Term, line: &str, what: &str, ready: impl Fn(&[&str]) -> bool) {
+    let typed = format!("{PROMPT}{line}");
+    term.wait_for(what, |s| {
+        s.rows.iter().any(|r| r.trim_end() == typed)
+            && s.prompt_line() == Some(s.cursor.0 as usize)
+            && s.cursor_line().trim_end() == PROMPT.trim_end()
+            && s.prompt_line() > s.rows.iter().rposition(|r| r.trim_end() == typed)
+            && ready(&output_of(s, line))
+    });
+}
+
+/// Waits until every one of `procs` is in a state `ok` accepts (`None`:
+/// gone); fails showing the states and the screen.
+fn wait_for_states(term: &Term, what: &str, procs: &[Proc], ok: impl Fn(Option<char>) -> bool) {
+    let start = std::time::Instant::now();
+    loop {
+        let states: Vec<(i32, &str, Option<char>)> = procs
+            .iter()
+            .map(|p| (p.pid, p.comm.as_str(), p.state_now()))
+            .collect();
+        if states.iter().all(|(_, _, s)| ok(*s)) {
+            return;
+        }
+        if start.elapsed() > DEADLINE {
+            panic!(
+                "waited {DEADLINE:?} for {what}; (pid, name, state): {states:?}\nthe screen:\n{}",
+                term.snapshot().text()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn is_stopped(state: Option<char>) -> bool {
+    state == Some('T')
+}
+
+fn is_running(state: Option<char>) -> bool {
+    matches!(state, Some('S' | 'R' | 'D'))
+}
+
+fn is_gone(state: Option<char>) -> bool {
+    state.is_none()
+}
+
+/// The rows, trimmed, without empty ones.
+fn rows_text(rows: &[String]) -> Vec<&str> {
+    rows.iter()
+        .map(|r| r.trim_end())
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// `echo $?` shows `status`.
+fn assert_status(term: &Term, status: &str) {
+    run(term, "echo $?");
+    wait_for_output(term, "echo $?", &format!("$? = {status}"), |rows| {
+        rows == [status]
+    });
+}
+
+#[test]
+fn ctrl_z_stops_then_jobs_bg_fg_and_ctrl_c() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "sleep 100");
+    let sleep = term.wait_for_foreground(&["sleep"]);
+    term.keys("\x1a");
+    term.wait_for("the Stopped line", |s| {
+        s.has_line("[1]+  Stopped                 sleep 100")
+    });
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "sleep stopped", &sleep, is_stopped);
+
+    run(&term, "jobs");
+    wait_for_output(&term, "jobs", "jobs: Stopped", |rows| {
+        rows == ["[1]+  Stopped                 sleep 100"]
+    });
+
+    run(&term, "bg");
+    wait_for_output(&term, "bg", "bg's line", |rows| {
+        rows == ["[1]+ sleep 100 &"]
+    });
+    wait_for_states(&term, "sleep running again", &sleep, is_running);
+
+    run(&term, "jobs");
+    wait_for_output(&term, "jobs", "jobs: Running", |rows| {
+        rows == ["[1]+  Running                 sleep 100 &"]
+    });
+
+    run(&term, "fg");
+    term.wait_for("fg's line", |s| output_of(s, "fg") == ["sleep 100"]);
+    let again = term.wait_for_foreground(&["sleep"]);
+    assert!(again[0].same_process(&sleep[0]), "{again:?} vs {sleep:?}");
+    let screen = term.snapshot();
+    assert_ne!(
+        screen.prompt_line(),
+        Some(screen.cursor.0 as usize),
+        "a prompt while sleep runs in the foreground:\n{}",
+        screen.text()
+    );
+
+    term.keys("\x03");
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "sleep ended and reaped", &sleep, is_gone);
+    assert_status(&term, "130");
+}
+
+#[test]
+fn cat_in_the_foreground_reads_typed_lines() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "cat");
+    term.wait_for_foreground(&["cat"]);
+    term.keys("typed to cat\r");
+    // Once echoed by the terminal, once written back by cat.
+    term.wait_for("the line twice", |s| s.count_lines("typed to cat") == 2);
+    term.keys("\x04");
+    term.wait_for_fresh_prompt();
+    // Line editing works again: a typo fixed with Backspace.
+    term.keys("echo afX\x7fter\r");
+    term.wait_for("after", |s| s.has_line("after"));
+    term.wait_for_fresh_prompt();
+}
+
+#[test]
+fn finished_background_job_is_reported_done() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "sleep 0.2 &");
+    term.wait_for_fresh_prompt();
+    // Until it has ended (a zombie, or reaped already).
+    term.wait_for_children("the background sleep to end", |children| {
+        !children.iter().any(|p| p.comm == "sleep" && p.state != 'Z')
+    });
+    // Notices come before the next prompt (or at once, while editing).
+    term.keys("\r");
+    let screen = term.wait_for("a Done line for job 1", |s| {
+        s.has_line_with(&["[1]", "Done", "sleep 0.2"])
+    });
+    let done = screen.rows.iter().filter(|r| r.contains("Done")).count();
+    assert_eq!(done, 1, "one Done line:\n{}", screen.text());
+    term.wait_for_fresh_prompt();
+}
+
+/// The shell's pid as `echo $$` shows it.
+fn shell_pid_from_screen(term: &Term) -> i32 {
+    run(term, "echo $$");
+    let typed = format!("{PROMPT}echo $$");
+    let screen: Screen = term.wait_for("$$", |s| {
+        s.rows_after(&typed)
+            .first()
+            .is_some_and(|r| !r.trim().is_empty() && r.trim().chars().all(|c| c.is_ascii_digit()))
+    });
+    screen.rows_after(&typed)[0].trim().parse().unwrap()
+}
+
+#[test]
+fn many_background_jobs_leave_no_zombies_or_fds() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    let pid = shell_pid_from_screen(&term);
+    assert_eq!(pid, term.pid(), "$$ is the shell's pid");
+    term.wait_for_fresh_prompt();
+    // `seq` and `sleep` once first: the command cache keeps an `O_PATH`
+    // descriptor per program found on PATH (by design, not a leak).
+    run(&term, "for i in $(seq 2); do sleep 0.05 & done; wait");
+    term.wait_for_prompts(3);
+    let fds_before = term.fd_links();
+
+    term.keys(
+        "for i in $(seq 200); do sleep 0.05 & done; wait; echo jobs-''start; jobs; echo jobs-''end\r",
+    );
+    let screen = term.wait_for("jobs-end", |s| s.has_line("jobs-end"));
+    let start = screen
+        .rows
+        .iter()
+        .position(|r| r.trim_end() == "jobs-start");
+    let end = screen.rows.iter().position(|r| r.trim_end() == "jobs-end");
+    assert_eq!(
+        start.map(|s| s + 1),
+        end,
+        "jobs lists nothing after wait:\n{}",
+        screen.text()
+    );
+    term.wait_for_fresh_prompt();
+
+    let children = term.children();
+    let zombies: Vec<&Proc> = children.iter().filter(|p| p.state == 'Z').collect();
+    assert!(zombies.is_empty(), "zombie children: {zombies:#?}");
+    assert!(
+        children.is_empty(),
+        "children left after wait: {children:#?}"
+    );
+    let fds_after = term.fd_links();
+    assert!(
+        fds_after.len().abs_diff(fds_before.len()) <= 1,
+        "fds before: {fds_before:?}\nafter: {fds_after:?}"
+    );
+    assert!(
+        !fds_after.iter().any(|l| l.contains("pidfd")),
+        "pidfds open with no children: {fds_after:?}"
+    );
+    // And the shell still works.
+    term.keys("echo st''ill\r");
+    term.wait_for("still", |s| s.has_line("still"));
+}
+
+#[test]
+fn foreground_pipeline_completes() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "yes | head -n 1 | cat");
+    wait_for_output(&term, "yes | head -n 1 | cat", "y", |rows| rows == ["y"]);
+    assert!(term.children().is_empty(), "{:#?}", term.children());
+}
+
+#[test]
+fn ctrl_z_stops_a_whole_pipeline_and_fg_continues_it() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "sleep 100 | cat");
+    let procs = term.wait_for_foreground(&["sleep", "cat"]);
+    assert_eq!(
+        procs[0].pgrp, procs[1].pgrp,
+        "one process group: {procs:#?}"
+    );
+    term.keys("\x1a");
+    term.wait_for("the Stopped line", |s| {
+        s.has_line_with(&["[1]+", "Stopped", "sleep 100 | cat"])
+    });
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "both stopped", &procs, is_stopped);
+
+    run(&term, "fg");
+    term.wait_for("fg's line", |s| output_of(s, "fg") == ["sleep 100 | cat"]);
+    let again = term.wait_for_foreground(&["sleep", "cat"]);
+    for (a, b) in again.iter().zip(&procs) {
+        assert!(a.same_process(b), "{again:#?} vs {procs:#?}");
+    }
+    wait_for_states(&term, "both continued", &procs, is_running);
+
+    term.keys("\x03");
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "both ended and reaped", &procs, is_gone);
+    assert_status(&term, "130");
+}
+
+#[test]
+fn exit_with_a_stopped_job_warns_once() {
+    let home = TempHome::new();
+    let mut term = Term::start(&home);
+    run(&term, "sleep 100");
+    let sleep = term.wait_for_foreground(&["sleep"]);
+    term.keys("\x1a");
+    term.wait_for("the Stopped line", |s| {
+        s.has_line("[1]+  Stopped                 sleep 100")
+    });
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "sleep stopped", &sleep, is_stopped);
+
+    run(&term, "exit");
+    wait_for_output(&term, "exit", "the warning", |rows| {
+        rows == ["There are stopped jobs."]
+    });
+    assert!(term.alive(), "the shell exited at the first exit");
+
+    run(&term, "exit");
+    term.wait_for_exit();
+}
