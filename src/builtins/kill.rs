@@ -277,14 +277,7 @@ fn job_state(job: &Job) -> String {
     match job.status() {
         None if job.stopped => "Stopped".to_string(),
         None => "Running".to_string(),
-        Some(0) => "Done".to_string(),
-        Some(s) if s > 128 => match s - 128 {
-            libc::SIGTERM => "Terminated".to_string(),
-            libc::SIGKILL => "Killed".to_string(),
-            libc::SIGINT => "Interrupt".to_string(),
-            n => signal_name(n).unwrap_or_else(|| format!("Signal {n}")),
-        },
-        Some(s) => format!("Exit {s}"),
+        Some(s) => crate::jobs::describe_end(s),
     }
 }
 

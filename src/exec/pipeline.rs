@@ -316,6 +316,12 @@ impl Shell {
         if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
             return Err(self.fail(e).unwrap_or(1));
         }
+        // The child shell starts with the dispositions a child command
+        // would get (Ctrl-Z must be able to stop it under job control).
+        let defaults = self.signals_to_default();
+        if !defaults.is_empty() {
+            ops.push(super::spawn::SpawnOp::SigDefault(defaults));
+        }
         for op in ops {
             spawn.op(op);
         }

@@ -549,7 +549,7 @@ impl Shell {
             // SIGTSTP, SIGTTIN and SIGTTOU stay ignored in children until
             // job control exists: a child stopped by Ctrl-Z would otherwise
             // leave the shell waiting for an exit that never comes.
-            v.extend([libc::SIGINT, libc::SIGQUIT]);
+            v.extend([libc::SIGINT, libc::SIGQUIT, libc::SIGTERM]);
         }
         v.retain(|s| !self.ignored_signals.contains(s));
         v

@@ -245,12 +245,10 @@ impl JobTable {
             {
                 continue;
             }
-            let state = match job.status() {
-                Some(0) => "Done".to_string(),
-                Some(s) if s > 128 => format!("Killed by signal {}", s - 128),
-                Some(s) => format!("Exit {s}"),
-                None => continue,
+            let Some(status) = job.status() else {
+                continue;
             };
+            let state = describe_end(status);
             self.notices
                 .push(format!("[{}]   {state:<22}{}", job.number, job.text));
         }
@@ -435,6 +433,24 @@ fn try_wait(p: &Process) -> Change {
             None => Change::Nothing,
         },
         Err(_) => Change::Ended(127),
+    }
+}
+
+/// How `jobs` and notices describe a job that ended with `status`:
+/// `Done`, `Exit 3`, `Terminated`, `Killed`, …
+pub fn describe_end(status: i32) -> String {
+    match status {
+        0 => "Done".to_string(),
+        s if s > 128 => match s - 128 {
+            libc::SIGTERM => "Terminated".to_string(),
+            libc::SIGKILL => "Killed".to_string(),
+            libc::SIGINT => "Interrupt".to_string(),
+            libc::SIGHUP => "Hangup".to_string(),
+            n => nix::sys::signal::Signal::try_from(n)
+                .map(|sig| sig.as_str().trim_start_matches("SIG").to_string())
+                .unwrap_or_else(|_| format!("Signal {n}")),
+        },
+        s => format!("Exit {s}"),
     }
 }
 

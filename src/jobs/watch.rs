@@ -119,11 +119,8 @@ fn run(
                 continue;
             }
             if at_once.load(Ordering::SeqCst) {
-                let state = match job.pidfds.last().and_then(peek_status) {
-                    Some(0) | None => "Done".to_string(),
-                    Some(s) if s > 128 => format!("Killed by signal {}", s - 128),
-                    Some(s) => format!("Exit {s}"),
-                };
+                let state =
+                    super::describe_end(job.pidfds.last().and_then(peek_status).unwrap_or(0));
                 if let Ok(mut set) = announced.lock() {
                     set.insert(job.number);
                 }
