@@ -307,3 +307,63 @@ fn exit_with_a_stopped_job_warns_once() {
     run(&term, "exit");
     term.wait_for_exit();
 }
+
+#[test]
+fn kill_job_spec_terminates_a_background_job() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "sleep 100 &");
+    term.wait_for_fresh_prompt();
+    let sleep = term.wait_for_children("the background sleep", |children| {
+        children.iter().any(|p| p.comm == "sleep")
+    });
+    run(&term, "kill %1");
+    term.wait_for_fresh_prompt();
+    // Dead (a zombie until the shell reaps it at its next prompt) or gone.
+    wait_for_states(&term, "sleep dead", &sleep, |s| {
+        s.is_none() || s == Some('Z')
+    });
+    run(&term, "jobs; echo listed");
+    wait_for_output(&term, "jobs; echo listed", "no job left", |rows| {
+        rows.last() == Some(&"listed") && !rows.iter().any(|r| r.contains("Running"))
+    });
+}
+
+#[test]
+fn shell_code_job_is_stopped_and_continued_like_a_program() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "f() { sleep 100; }; f &");
+    term.wait_for_fresh_prompt();
+    run(&term, "fg");
+    // The sleep is the child of the job's own shell process, in the job's
+    // group, which must own the terminal before Ctrl-Z is typed.
+    let start = std::time::Instant::now();
+    let sleep = loop {
+        let found: Vec<Proc> = term
+            .descendants()
+            .into_iter()
+            .filter(|p| p.comm == "sleep" && p.state != 'T' && p.tpgid == p.pgrp)
+            .collect();
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "the job never took the terminal:\n{}",
+            term.snapshot().text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    term.keys("\x1a");
+    term.wait_for("the Stopped line", |s| {
+        s.has_line("[1]+  Stopped                 f")
+    });
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "the job's sleep stopped", &sleep, is_stopped);
+    run(&term, "bg");
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "the job's sleep running", &sleep, is_running);
+    run(&term, "kill %1");
+    term.wait_for_fresh_prompt();
+}

@@ -234,6 +234,7 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
         }
     }
     let all = argv.len() == 1 + first;
+    sh.jobs.refresh();
     let jobs = sh.jobs.jobs();
     let count = jobs.len();
     let mut out = String::new();
@@ -266,6 +267,8 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
             if job.stopped { "" } else { " &" }
         ));
     }
+    // Finished jobs are shown once, here, and then forgotten.
+    sh.jobs.forget_finished();
     if !sh.print("jobs", out.as_bytes())? {
         return Ok(1);
     }

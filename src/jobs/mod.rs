@@ -348,6 +348,45 @@ impl JobTable {
         }
     }
 
+    /// Updates every job's state (exits, stops, continues) without
+    /// removing or announcing anything — for `jobs`, which shows them.
+    pub fn refresh(&mut self) {
+        for job in &mut self.jobs {
+            for p in &mut job.processes {
+                if p.status.is_some() {
+                    continue;
+                }
+                match try_wait(p) {
+                    Change::Ended(s) => p.status = Some(s),
+                    Change::Stopped => job.stopped = true,
+                    Change::Continued => job.stopped = false,
+                    Change::Nothing => {}
+                }
+            }
+        }
+    }
+
+    /// Drops finished jobs that `jobs` has just shown (no notice follows).
+    pub fn forget_finished(&mut self) {
+        let (done, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.status().is_some());
+        self.jobs = running;
+        for job in done {
+            if let Some(g) = job.pgid {
+                signals::unregister_group(g.as_raw());
+            }
+            if let Some(w) = &self.watcher {
+                w.take_announced(job.number);
+            }
+            for p in job.processes {
+                if let Some(s) = p.status {
+                    self.finished.push((p.pid, s));
+                }
+            }
+        }
+    }
+
     /// Collects exits without announcing or removing anything.
     fn reap_quietly(&mut self) {
         for job in &mut self.jobs {
