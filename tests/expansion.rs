@@ -8,29 +8,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::run_c;
-
-/// (name, script, stdout, stderr, status)
-type Case = (&'static str, &'static str, &'static str, &'static str, i32);
+use common::{Case, check_cases};
 
 /// Defined before every script: `p ARGS...` prints each argument as `<arg>`
 /// and then `#` and the argument count, which shows the exact fields.
 const FIELDS: &str = r##"p() { for a; do printf "<%s>" "$a"; done; echo "#$#"; }; "##;
 
-/// Runs `pidsh -c` on each script, with `p` (see `FIELDS`) defined first
-/// on the same line, so line numbers in messages are unchanged.
 fn check(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for (name, script, stdout, stderr, status) in cases {
-        let r = run_c(&format!("{FIELDS}{script}"));
-        if r.stdout != *stdout || r.stderr != *stderr || r.status != *status {
-            failures.push(format!(
-                "{name}: script {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?} (want {stderr:?})\n  status {} (want {status})",
-                r.stdout, r.stderr, r.status
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    check_cases(FIELDS, cases);
 }
 
 #[test]

@@ -3,23 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::{run_c, run_stdin};
-
-/// (name, script, stdout, stderr, status)
-type Case = (&'static str, &'static str, &'static str, &'static str, i32);
+use common::{Case, check_cases, run_c, run_stdin};
 
 fn check(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for (name, script, stdout, stderr, status) in cases {
-        let r = run_c(script);
-        if r.stdout != *stdout || r.stderr != *stderr || r.status != *status {
-            failures.push(format!(
-                "{name}: script {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?} (want {stderr:?})\n  status {} (want {status})",
-                r.stdout, r.stderr, r.status
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    check_cases("", cases);
 }
 
 #[test]

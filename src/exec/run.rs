@@ -227,14 +227,8 @@ impl Shell {
     /// so a command that reads standard input reads the rest of the script;
     /// the shell then goes on from wherever that command left the offset.
     pub fn run_stdin(&mut self) -> RunOutcome {
-        let status = match self.run_stdin_commands() {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
-            Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
-            Err(Unwind::Interrupt) => 130,
-        };
-        self.last_status = status;
-        self.run_exit_trap();
-        RunOutcome::Finished(self.last_status)
+        let outcome = self.run_stdin_commands();
+        self.finish_top_level(outcome)
     }
 
     fn run_stdin_commands(&mut self) -> Status {
@@ -284,10 +278,15 @@ impl Shell {
     /// Runs a whole script (or `-c` text) as the top level: unwinds end
     /// here, the EXIT trap runs, and the exit status comes back.
     pub fn run_main(&mut self, source: &str) -> RunOutcome {
-        let status = match self
+        let outcome = self
             .run_source_text(source)
-            .and_then(|s| self.run_pending_traps().map(|()| s))
-        {
+            .and_then(|s| self.run_pending_traps().map(|()| s));
+        self.finish_top_level(outcome)
+    }
+
+    /// Ends a top-level run: the status an unwind leaves, then the EXIT trap.
+    fn finish_top_level(&mut self, outcome: Status) -> RunOutcome {
+        let status = match outcome {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
             Err(Unwind::Interrupt) => 130,

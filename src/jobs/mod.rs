@@ -220,19 +220,7 @@ impl JobTable {
     /// Reaps whatever has ended, without blocking; removes finished jobs,
     /// remembering each process's status for a later `wait PID`.
     pub fn reap(&mut self) {
-        for job in &mut self.jobs {
-            for p in &mut job.processes {
-                if p.status.is_some() {
-                    continue;
-                }
-                match try_wait(p) {
-                    Change::Ended(s) => p.status = Some(s),
-                    Change::Stopped => job.stopped = true,
-                    Change::Continued => job.stopped = false,
-                    Change::Nothing => {}
-                }
-            }
-        }
+        self.refresh();
         let (done, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
             .into_iter()
             .partition(|j| j.status().is_some());
@@ -321,7 +309,7 @@ impl JobTable {
     /// its number and status. `None` when there is no job to wait for.
     pub fn wait_any(&mut self) -> Option<(usize, i32)> {
         loop {
-            self.reap_quietly();
+            self.refresh();
             if let Some(pos) = self.jobs.iter().position(|j| j.status().is_some()) {
                 let job = self.jobs.remove(pos);
                 if let Some(g) = job.pgid {
@@ -382,19 +370,6 @@ impl JobTable {
             for p in job.processes {
                 if let Some(s) = p.status {
                     self.finished.push((p.pid, s));
-                }
-            }
-        }
-    }
-
-    /// Collects exits without announcing or removing anything.
-    fn reap_quietly(&mut self) {
-        for job in &mut self.jobs {
-            for p in &mut job.processes {
-                if p.status.is_none()
-                    && let Change::Ended(s) = try_wait(p)
-                {
-                    p.status = Some(s);
                 }
             }
         }

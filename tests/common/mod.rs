@@ -79,3 +79,22 @@ pub fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// One table case: (name, script, stdout, stderr, status).
+pub type Case = (&'static str, &'static str, &'static str, &'static str, i32);
+
+/// Runs every case with `pidsh -c (prefix + script)` and fails with all the
+/// mismatches at once (exact stdout, stderr and status).
+pub fn check_cases(prefix: &str, cases: &[Case]) {
+    let mut failures = Vec::new();
+    for (name, script, stdout, stderr, status) in cases {
+        let r = run_c(&format!("{prefix}{script}"));
+        if r.stdout != *stdout || r.stderr != *stderr || r.status != *status {
+            failures.push(format!(
+                "{name}: script {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?} (want {stderr:?})\n  status {} (want {status})",
+                r.stdout, r.stderr, r.status
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
