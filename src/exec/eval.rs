@@ -110,7 +110,13 @@ impl Shell {
         }
         let started = p.timed.then(super::timing::Timer::start);
         let r = match p.commands.as_slice() {
-            [single] => self.run_command(single),
+            [single] => {
+                let r = self.run_command(single);
+                if let (Ok(status), Command::Simple(_)) = (&r, single) {
+                    self.set_pipestatus(&[*status]);
+                }
+                r
+            }
             _ => self.run_multi_pipeline(p),
         };
         if let Some(timer) = started {

@@ -43,6 +43,7 @@ impl Shell {
         }
         match outcome {
             Foreground::Done(statuses) => {
+                self.set_pipestatus(&statuses);
                 let last = statuses.last().copied().unwrap_or(0);
                 if self.options.pipefail {
                     return statuses

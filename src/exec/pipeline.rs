@@ -41,6 +41,7 @@ impl Shell {
         }
         let stages = self.start_pipeline(p, false);
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
+        self.set_pipestatus(&statuses);
         let last = statuses.last().copied().unwrap_or(0);
         if self.options.pipefail {
             return Ok(statuses
@@ -51,6 +52,23 @@ impl Shell {
                 .unwrap_or(0));
         }
         Ok(last)
+    }
+
+    /// `PIPESTATUS` (bash): the statuses of the last pipeline's stages.
+    pub fn set_pipestatus(&mut self, statuses: &[i32]) {
+        if let Some(super::state::Array::Indexed(current)) = self.vars.array("PIPESTATUS")
+            && current.len() == statuses.len()
+            && current
+                .values()
+                .zip(statuses)
+                .all(|(v, s)| v.parse() == Ok(*s))
+        {
+            return;
+        }
+        let values = statuses.iter().map(|s| s.to_string()).enumerate().collect();
+        let _ = self
+            .vars
+            .set_array("PIPESTATUS", super::state::Array::Indexed(values));
     }
 
     /// Whether every stage is an external command (only such pipelines are
