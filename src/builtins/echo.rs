@@ -7,7 +7,7 @@ use crate::exec::eval::Status;
 /// `echo [-neE] args…`.
 pub fn echo(sh: &mut Shell, argv: &[String]) -> Status {
     let mut newline = true;
-    let mut escapes = false;
+    let mut escapes = sh.shopt_on("xpg_echo");
     let mut args = &argv[1..];
     while let Some(first) = args.first() {
         let Some(flags) = first.strip_prefix('-') else {

@@ -140,6 +140,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Run the commands of a file in this shell.",
     ),
     (
+        "shopt",
+        "shopt [-pqsu] [name ...]",
+        "Set, unset or list optional shell behaviours.",
+    ),
+    (
         "suspend",
         "suspend [-f]",
         "Stop the shell until it is continued.",

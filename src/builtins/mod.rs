@@ -18,6 +18,7 @@ mod printf;
 pub use printf::shell_quote;
 mod process;
 mod read;
+pub mod shopt;
 pub mod test;
 mod vars;
 
@@ -99,6 +100,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("[", test::test),
     regular_builtin("local", vars::local),
     regular_builtin("pwd", dirs::pwd),
+    regular_builtin("shopt", shopt::shopt),
     regular_builtin("source", core::dot),
     regular_builtin("true", core::true_),
     regular_builtin("type", lookup::type_),

@@ -39,7 +39,9 @@ impl Shell {
         if self.job_control_active() && self.all_external(p) {
             return Ok(self.run_controlled_pipeline(p));
         }
+        self.last_stage_here = self.shopt_on("lastpipe");
         let stages = self.start_pipeline(p, false);
+        self.last_stage_here = false;
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
         self.set_pipestatus(&statuses);
         let last = statuses.last().copied().unwrap_or(0);
@@ -152,7 +154,17 @@ impl Shell {
                     }
                 }
             }
-            let stage = self.start_stage(command, table, background);
+            let stage = if self.last_stage_here && i + 1 == n {
+                // `shopt -s lastpipe`: the last stage runs in this shell, so
+                // `… | read x` sets x here. The others already run.
+                self.last_stage_here = false;
+                let saved = std::mem::replace(&mut self.fds, table);
+                let r = self.run_command(command);
+                self.fds = saved;
+                Stage::Done(r.unwrap_or(self.last_status))
+            } else {
+                self.start_stage(command, table, background)
+            };
             if let (Stage::Process(proc_), Placement::Lead { .. }) = (&stage, self.placement) {
                 self.placement = Placement::Join(proc_.pid);
             }

@@ -123,6 +123,8 @@ impl Shell {
             running_trap: false,
             terminal: None,
             stopped_jobs_warned: false,
+            last_stage_here: false,
+            shopts: crate::builtins::shopt::defaults(),
             placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
             errexit_exempt: false,
@@ -468,6 +470,14 @@ impl ExpandEnv for Shell {
 
     fn cwd_prefix(&self) -> Option<String> {
         Shell::cwd_prefix(self)
+    }
+
+    fn glob_options(&self) -> crate::expand::GlobOptions {
+        crate::expand::GlobOptions {
+            nullglob: self.shopt_on("nullglob"),
+            failglob: self.shopt_on("failglob"),
+            dotglob: self.shopt_on("dotglob"),
+        }
     }
 
     fn variable_names(&self) -> Vec<String> {

@@ -607,6 +607,10 @@ pub struct Shell {
     pub running_trap: bool,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
+    /// Set while starting a pipeline under `shopt -s lastpipe`.
+    pub last_stage_here: bool,
+    /// `shopt` options that are on.
+    pub shopts: Vec<&'static str>,
     /// `exit` already warned once about stopped jobs.
     pub stopped_jobs_warned: bool,
     /// Where the process being spawned goes (set by the job code around a spawn).

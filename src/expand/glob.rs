@@ -7,8 +7,9 @@ use super::pattern::{Pattern, has_pattern_chars, unescape};
 
 /// The sorted paths matching `pattern`; empty when none match. Relative
 /// patterns are looked up under `prefix` (a context's own directory) when
-/// given, and reported without it.
-pub fn expand(pattern: &str, prefix: Option<&str>) -> Vec<String> {
+/// given, and reported without it. `dotglob` lets wildcards match names
+/// that start with `.` (never `.` and `..` themselves).
+pub fn expand(pattern: &str, prefix: Option<&str>, dotglob: bool) -> Vec<String> {
     let on_disk = |path: &str| -> String {
         match prefix {
             Some(p) if !path.starts_with('/') => format!("{p}/{path}"),
@@ -31,7 +32,7 @@ pub fn expand(pattern: &str, prefix: Option<&str>) -> Vec<String> {
             let explicit_dot = component.starts_with('.') || component.starts_with("\\.");
             for base in &paths {
                 for name in directory_entries(&on_disk(base)) {
-                    if name.starts_with('.') && !explicit_dot {
+                    if name.starts_with('.') && !explicit_dot && !dotglob {
                         continue;
                     }
                     if (name == "." || name == "..") && component != &name {

@@ -43,6 +43,10 @@ pub trait ExpandEnv {
     fn element_by_key(&self, name: &str, key: &str) -> Option<String>;
     /// All variable names, for `${!prefix*}`.
     fn variable_names(&self) -> Vec<String>;
+    /// `shopt` options that change pathname expansion.
+    fn glob_options(&self) -> GlobOptions {
+        GlobOptions::default()
+    }
     /// Where relative paths resolve when the context has a directory of its
     /// own (`/proc/self/fd/N`); `None`: the process's directory.
     fn cwd_prefix(&self) -> Option<String>;
@@ -56,6 +60,17 @@ pub trait ExpandEnv {
     fn noglob(&self) -> bool;
     /// A user's home directory, for `~user`.
     fn home_of(&self, user: &str) -> Option<String>;
+}
+
+/// How pathname expansion treats a pattern (bash's `shopt` options).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GlobOptions {
+    /// `nullglob`: a pattern that matches nothing expands to nothing.
+    pub nullglob: bool,
+    /// `failglob`: a pattern that matches nothing is an error.
+    pub failglob: bool,
+    /// `dotglob`: wildcards match names starting with `.` (not `.`/`..`).
+    pub dotglob: bool,
 }
 
 /// An expansion failure.
@@ -113,7 +128,7 @@ pub fn expand_word_into(
     let ifs = ifs.as_deref().unwrap_or(" \t\n");
     for group in groups {
         for field in split::split_fields(&group, ifs) {
-            glob_field(env, &field, out);
+            glob_field(env, &field, out)?;
         }
     }
     Ok(())
@@ -172,7 +187,11 @@ fn join_groups(groups: &[Vec<Piece>], sep: &str) -> String {
 }
 
 /// Pathname expansion of one field, or its quote-removed text.
-fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
+fn glob_field(
+    env: &dyn ExpandEnv,
+    field: &[Piece],
+    out: &mut Vec<String>,
+) -> Result<(), ExpandError> {
     let plain: String = field.iter().map(|p| p.text.as_str()).collect();
     let active = !env.noglob()
         && field
@@ -180,7 +199,7 @@ fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
             .any(|p| !p.quoted && p.text.contains(['*', '?', '[']));
     if !active {
         out.push(plain);
-        return;
+        return Ok(());
     }
     let mut pattern = String::new();
     for piece in field {
@@ -194,12 +213,16 @@ fn glob_field(env: &dyn ExpandEnv, field: &[Piece], out: &mut Vec<String>) {
     // needs reading for a pattern that can only match itself.
     if pattern::Pattern::new(&pattern).is_literal() {
         out.push(plain);
-        return;
+        return Ok(());
     }
-    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref());
-    if matches.is_empty() {
-        out.push(plain);
-    } else {
+    let options = env.glob_options();
+    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), options.dotglob);
+    if !matches.is_empty() {
         out.extend(matches);
+    } else if options.failglob {
+        return Err(ExpandError::new(format!("no match: {plain}")));
+    } else if !options.nullglob {
+        out.push(plain);
     }
+    Ok(())
 }
