@@ -418,3 +418,34 @@ fn bash_arrays() {
         ),
     ]);
 }
+
+#[test]
+fn brace_expansion() {
+    check(&[
+        ("comma_list", "echo a{b,c}d", "abd acd\n", "", 0),
+        (
+            "sequence_and_padding",
+            "echo {1..3} {08..10} {a..c}",
+            "1 2 3 08 09 10 a b c\n",
+            "",
+            0,
+        ),
+        (
+            "nested_and_product",
+            "echo {x,{y,z}}{1,2}",
+            "x1 x2 y1 y2 z1 z2\n",
+            "",
+            0,
+        ),
+        (
+            "quoted_braces_stay",
+            "echo '{a,b}' \"{c,d}\"",
+            "{a,b} {c,d}\n",
+            "",
+            0,
+        ),
+        ("not_in_assignments", "x={a,b}; echo $x", "{a,b}\n", "", 0),
+        ("find_style_braces_stay", "echo {} {a}", "{} {a}\n", "", 0),
+        ("with_variables", "v=1; echo {$v,2}x", "1x 2x\n", "", 0),
+    ]);
+}

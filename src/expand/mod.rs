@@ -5,6 +5,7 @@
 //! reached through the [`ExpandEnv`] trait, which the evaluator implements.
 
 pub mod arith;
+mod brace;
 mod glob;
 mod param;
 pub mod pattern;
@@ -105,7 +106,14 @@ impl std::error::Error for ExpandError {}
 pub fn expand_words(env: &mut dyn ExpandEnv, words: &[Word]) -> Result<Vec<String>, ExpandError> {
     let mut out = Vec::new();
     for word in words {
-        expand_word_into(env, word, &mut out)?;
+        match brace::expand(word) {
+            Some(expanded) => {
+                for w in &expanded {
+                    expand_word_into(env, w, &mut out)?;
+                }
+            }
+            None => expand_word_into(env, word, &mut out)?,
+        }
     }
     Ok(out)
 }
