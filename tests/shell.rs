@@ -449,3 +449,44 @@ fn brace_expansion() {
         ("with_variables", "v=1; echo {$v,2}x", "1x 2x\n", "", 0),
     ]);
 }
+
+#[test]
+fn process_substitution() {
+    check(&[
+        (
+            "input_for_an_external_command",
+            "cat <(echo a) <(echo b)",
+            "a\nb\n",
+            "",
+            0,
+        ),
+        (
+            "input_for_a_redirected_loop",
+            "while read l; do echo \"<$l>\"; done < <(printf 'x\\ny\\n')",
+            "<x>\n<y>\n",
+            "",
+            0,
+        ),
+        (
+            "output_to_a_reader",
+            "echo hello > >(tr a-z A-Z); wait; sleep 0.2",
+            "HELLO\n",
+            "",
+            0,
+        ),
+        (
+            "path_stays_open_during_a_function",
+            "f() { cat \"$1\"; }; f <(echo in-f)",
+            "in-f\n",
+            "",
+            0,
+        ),
+        (
+            "closed_after_the_command",
+            "cat <(echo x) > /dev/null; ls /proc/$$/fd | wc -l > n1; ls /proc/$$/fd | wc -l > n2; cmp -s n1 n2 && echo stable",
+            "stable\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -155,6 +155,20 @@ impl Shell {
         redirects: &[crate::parser::ast::Redirect],
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
+        self.command_depth += 1;
+        let r = self.with_redirects_at_depth(redirects, body);
+        if !self.procsub_fds.is_empty() {
+            self.close_process_substitutions();
+        }
+        self.command_depth -= 1;
+        r
+    }
+
+    fn with_redirects_at_depth(
+        &mut self,
+        redirects: &[crate::parser::ast::Redirect],
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
         let steps = match redirect::resolve(self, redirects) {
             Ok(steps) => steps,
             Err(e) => return self.fail(e),

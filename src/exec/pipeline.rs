@@ -7,7 +7,7 @@
 //! pipe ends, so a stage blocked on a full pipe never blocks the others.
 
 use std::io::Read;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -381,6 +381,63 @@ impl Shell {
             text.pop();
         }
         Ok((text, status))
+    }
+
+    /// `<(list)` / `>(list)` (bash): the list runs concurrently on a thread
+    /// with its stdout (or stdin) on a pipe; the other end stays open in
+    /// this shell's table under its own number N, so both the shell and its
+    /// children can open `/dev/fd/N`. It is closed when the command ends.
+    pub fn start_process_substitution(
+        &mut self,
+        body: &List,
+        input: bool,
+    ) -> Result<String, ExpandError> {
+        let failed = |e| {
+            ExpandError::new(format!(
+                "process substitution: {}",
+                super::error::describe(e)
+            ))
+        };
+        let (r, w) = syscalls::pipe().map_err(failed)?;
+        let (ours, theirs) = if input { (r, w) } else { (w, r) };
+        // The number must be free both in the process and in the table.
+        let mut low = 63;
+        let ours = loop {
+            let candidate = syscalls::dup_at_least(ours.as_raw_fd(), low).map_err(failed)?;
+            if self.fds.get(candidate.as_raw_fd()).is_none() {
+                break candidate;
+            }
+            low = candidate.as_raw_fd() + 1;
+        };
+        let number = ours.as_raw_fd();
+        let mut sub = self.subshell();
+        for (n, _) in &self.procsub_fds {
+            sub.fds.close(*n);
+        }
+        sub.fds.set_owned(if input { 1 } else { 0 }, theirs);
+        let body = body.clone();
+        std::thread::Builder::new()
+            .stack_size(SHELL_THREAD_STACK)
+            .spawn(move || {
+                sub.finish_subshell(|sh| sh.run_list(&body));
+            })
+            .map_err(|_| ExpandError::new("process substitution: cannot start a thread"))?;
+        self.fds.set_owned(number, ours);
+        self.procsub_fds.push((number, self.command_depth));
+        Ok(format!("/dev/fd/{number}"))
+    }
+
+    /// Closes the shell's ends of the process substitutions made at this
+    /// nesting level or deeper (the command that used them has ended).
+    pub fn close_process_substitutions(&mut self) {
+        let depth = self.command_depth;
+        let (done, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.procsub_fds)
+            .into_iter()
+            .partition(|(_, d)| *d >= depth);
+        self.procsub_fds = keep;
+        for (n, _) in done {
+            self.fds.close(n);
+        }
     }
 
     /// `$(cmd args)` where `cmd` is external: spawned with its stdout on a

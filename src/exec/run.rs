@@ -124,6 +124,8 @@ impl Shell {
             terminal: None,
             stopped_jobs_warned: false,
             last_stage_here: false,
+            procsub_fds: Vec::new(),
+            command_depth: 0,
             shopts: crate::builtins::shopt::defaults(),
             placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
@@ -516,6 +518,10 @@ impl ExpandEnv for Shell {
         self.last_status = status;
         self.cmdsub_status = Some(status);
         Ok(text)
+    }
+
+    fn process_substitution(&mut self, body: &List, input: bool) -> Result<String, ExpandError> {
+        self.start_process_substitution(body, input)
     }
 
     fn nounset(&self) -> bool {

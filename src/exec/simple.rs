@@ -50,6 +50,16 @@ impl Shell {
 
     /// Runs a simple command in the foreground.
     pub fn run_simple(&mut self, sc: &SimpleCommand) -> Status {
+        self.command_depth += 1;
+        let r = self.run_simple_at_depth(sc);
+        if !self.procsub_fds.is_empty() {
+            self.close_process_substitutions();
+        }
+        self.command_depth -= 1;
+        r
+    }
+
+    fn run_simple_at_depth(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
         self.cmdsub_status = None;
         let words = match self.expand_command_words(&sc.words) {

@@ -607,6 +607,12 @@ pub struct Shell {
     pub running_trap: bool,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
+    /// Open ends of process substitutions: (table number, nesting level of
+    /// the command that made them); closed when that command ends.
+    pub procsub_fds: Vec<(i32, u32)>,
+    /// Nesting of simple commands and redirected compound commands being
+    /// run (a function's commands are deeper than the call).
+    pub command_depth: u32,
     /// Set while starting a pipeline under `shopt -s lastpipe`.
     pub last_stage_here: bool,
     /// `shopt` options that are on.

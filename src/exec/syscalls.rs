@@ -56,6 +56,15 @@ pub fn dup_high(fd: RawFd) -> Result<OwnedFd, Errno> {
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
+/// Duplicates `fd` to a close-on-exec descriptor numbered at least `low`.
+pub fn dup_at_least(fd: RawFd, low: RawFd) -> Result<OwnedFd, Errno> {
+    // SAFETY: F_DUPFD_CLOEXEC only reads the descriptor; an invalid one fails.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    let new = fcntl(borrowed, FcntlArg::F_DUPFD_CLOEXEC(low))?;
+    // SAFETY: fcntl just returned this new descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
 /// Moves a descriptor to [`HIGH_FD`] or above (closing the original).
 pub fn move_high(fd: OwnedFd) -> Result<OwnedFd, Errno> {
     if fd.as_raw_fd() >= HIGH_FD {

@@ -55,6 +55,14 @@ pub trait ExpandEnv {
     fn special(&self, name: char) -> Option<String>;
     /// Runs `$(…)`: its standard output, trailing newlines removed.
     fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError>;
+    /// Starts `<(…)` (`input`) or `>(…)` concurrently; the `/dev/fd/N` path
+    /// the command sees.
+    fn process_substitution(&mut self, body: &List, input: bool) -> Result<String, ExpandError> {
+        let _ = (body, input);
+        Err(ExpandError::new(
+            "process substitution is not supported here",
+        ))
+    }
     /// `set -u`.
     fn nounset(&self) -> bool;
     /// `set -f`.

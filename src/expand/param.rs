@@ -95,10 +95,9 @@ pub(super) fn expand_parts(
                     None => b.push(Piece::literal(format!("~{user}"))),
                 }
             }
-            WordPart::ProcessSub(..) => {
-                return Err(ExpandError::new(
-                    "process substitution is not supported yet",
-                ));
+            WordPart::ProcessSub(body, input) => {
+                let path = env.process_substitution(body, *input)?;
+                b.push(Piece::quoted(path));
             }
         }
     }
