@@ -105,6 +105,10 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, p: &Pipeline) -> Status {
+        if p.span.line > 0 {
+            // `$LINENO` and messages for compound commands ([[, ((, for…).
+            self.line = p.span.line;
+        }
         if p.negated {
             self.errexit_suppressed += 1;
         }
