@@ -469,7 +469,7 @@ fn process_substitution() {
         ),
         (
             "output_to_a_reader",
-            "echo hello > >(tr a-z A-Z); wait; sleep 0.2",
+            "echo hello > >(tr a-z A-Z > out); i=0; until [ -s out ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; cat out",
             "HELLO\n",
             "",
             0,
@@ -483,7 +483,7 @@ fn process_substitution() {
         ),
         (
             "closed_after_the_command",
-            "cat <(echo x) > /dev/null; ls /proc/$$/fd | wc -l > n1; ls /proc/$$/fd | wc -l > n2; cmp -s n1 n2 && echo stable",
+            "ls /proc/$$/fd > /dev/null; cat < /dev/null; ls /proc/$$/fd > n1; cat <(echo x) > /dev/null; ls /proc/$$/fd > n2; cmp -s n1 n2 && echo stable",
             "stable\n",
             "",
             0,
