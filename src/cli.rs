@@ -21,6 +21,8 @@ struct Invocation {
     /// `--rcfile FILE`: read FILE instead of `~/.pidshrc`.
     rc_file: Option<String>,
     set_options: Vec<(String, bool)>,
+    /// `-O name` / `+O name`: bash's `shopt` options.
+    shopt_options: Vec<(String, bool)>,
     operands: Vec<String>,
 }
 
@@ -52,6 +54,11 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "-o" | "+o" => {
                 let name = args.get(i + 1).ok_or("-o: option name required")?;
                 inv.set_options.push((name.clone(), arg == "-o"));
+                i += 1;
+            }
+            "-O" | "+O" => {
+                let name = args.get(i + 1).ok_or("-O: option name required")?;
+                inv.shopt_options.push((name.clone(), arg == "-O"));
                 i += 1;
             }
             _ if (arg.starts_with('-') || arg.starts_with('+'))
@@ -160,10 +167,19 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     let mut sh = Shell::new(arg0, operands);
     sh.error_prefix = prefix;
     for (name, on) in &inv.set_options {
-        match sh.options.by_name(name) {
-            Some(flag) => *flag = *on,
+        if !sh.options.set_named(name, *on) {
+            eprintln!("{shell_name}: {name}: invalid option name");
+            return 2;
+        }
+    }
+    for (name, on) in &inv.shopt_options {
+        match crate::builtins::shopt::NAMES
+            .iter()
+            .find(|(n, _)| n == name)
+        {
+            Some((known, _)) => crate::builtins::shopt::set_option(&mut sh, known, *on, false),
             None => {
-                eprintln!("{shell_name}: {name}: invalid option name");
+                eprintln!("{shell_name}: {name}: invalid shell option name");
                 return 2;
             }
         }
@@ -189,6 +205,9 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     crate::jobs::signals::setup(&mut sh, interactive);
     if interactive {
         sh.options.interactive = true;
+        if !sh.options.vi {
+            sh.options.emacs = true;
+        }
         if source.is_none() {
             // Job control: our own process group, the terminal, `set -m`.
             sh.terminal = crate::jobs::terminal::Terminal::take().map(std::sync::Arc::new);

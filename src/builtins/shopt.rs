@@ -48,59 +48,98 @@ impl Shell {
     }
 }
 
-/// `shopt [-s|-u] [-pq] [name…]`.
+/// `shopt [-s|-u] [-opq] [name…]`; with `-o`, the `set -o` options.
 pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
     let mut set = None;
     let mut quiet = false;
     let mut reusable = false;
-    let mut names = Vec::new();
+    let mut set_options = false;
+    let mut names: Vec<&str> = Vec::new();
     for arg in &argv[1..] {
-        match arg.as_str() {
-            "-s" => set = Some(true),
-            "-u" => set = Some(false),
-            "-q" => quiet = true,
-            "-p" => reusable = true,
-            "-o" => {}
+        match arg.strip_prefix('-') {
+            Some(flags) if !flags.is_empty() && names.is_empty() => {
+                for f in flags.chars() {
+                    match f {
+                        's' => set = Some(true),
+                        'u' => set = Some(false),
+                        'q' => quiet = true,
+                        'p' => reusable = true,
+                        'o' => set_options = true,
+                        _ => {
+                            let msg = format!(
+                                "-{f}: invalid option\nshopt: usage: shopt [-pqsu] [-o] [optname ...]"
+                            );
+                            return sh.builtin_error("shopt", &msg, 2);
+                        }
+                    }
+                }
+            }
             _ => names.push(arg.as_str()),
         }
     }
+    let table: Vec<&'static str> = if set_options {
+        crate::exec::state::OPTION_NAMES
+            .iter()
+            .map(|(n, _)| *n)
+            .collect()
+    } else {
+        NAMES.iter().map(|(n, _)| *n).collect()
+    };
+    // Unknown names are reported; the known ones are still handled.
     let mut status = 0;
     for name in &names {
-        if !NAMES.iter().any(|(n, _)| n == name) {
-            status = sh.builtin_error("shopt", &format!("{name}: invalid shell option name"), 1)?;
+        if !table.contains(name) {
+            sh.report(&format!("shopt: {name}: invalid shell option name"));
+            status = 2;
         }
     }
-    let known: Vec<&'static str> = NAMES
+    let selected: Vec<&'static str> = table
         .iter()
-        .map(|(n, _)| *n)
+        .copied()
         .filter(|n| names.is_empty() || names.contains(n))
         .collect();
     if let Some(on) = set {
-        for name in known {
-            sh.shopts.retain(|n| *n != name);
-            if on {
-                sh.shopts.push(name);
-            }
+        for name in selected {
+            set_option(sh, name, on, set_options);
         }
         return Ok(status);
     }
     let mut out = String::new();
-    for name in known {
-        let on = sh.shopt_on(name);
+    for name in selected {
+        let on = if set_options {
+            sh.options.get(name)
+        } else {
+            sh.shopt_on(name)
+        };
         if !on && !names.is_empty() && status == 0 {
             status = 1;
         }
         if quiet {
             continue;
         }
-        if reusable {
-            out.push_str(&format!("shopt {} {name}\n", if on { "-s" } else { "-u" }));
-        } else {
-            out.push_str(&format!("{name:<20}\t{}\n", if on { "on" } else { "off" }));
+        let sign = if on { '-' } else { '+' };
+        match (reusable, set_options) {
+            (true, true) => out.push_str(&format!("set {sign}o {name}\n")),
+            (true, false) => {
+                out.push_str(&format!("shopt {} {name}\n", if on { "-s" } else { "-u" }))
+            }
+            (false, _) => out.push_str(&format!("{name:<20}\t{}\n", if on { "on" } else { "off" })),
         }
     }
     if !sh.print("shopt", out.as_bytes())? {
         return Ok(1);
     }
     Ok(status)
+}
+
+/// Turns one option on or off (`set -o` names with `-o`).
+pub fn set_option(sh: &mut Shell, name: &'static str, on: bool, set_options: bool) {
+    if set_options {
+        sh.options.set_named(name, on);
+        return;
+    }
+    sh.shopts.retain(|n| *n != name);
+    if on {
+        sh.shopts.push(name);
+    }
 }

@@ -282,12 +282,10 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
-    match sh.options.by_name(name) {
-        Some(flag) => {
-            *flag = on;
-            Ok(())
-        }
-        None => Err(format!("{name}: invalid option name")),
+    if sh.options.set_named(name, on) {
+        Ok(())
+    } else {
+        Err(format!("{name}: invalid option name"))
     }
 }
 

@@ -138,6 +138,9 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         RedirOp::OutputBoth | RedirOp::AppendBoth => {
             let extra = if r.op == RedirOp::AppendBoth {
                 OFlag::O_APPEND
+            } else if sh.options.noclobber {
+                check_clobber(sh, &target)?;
+                OFlag::empty()
             } else {
                 OFlag::O_TRUNC
             };

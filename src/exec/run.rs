@@ -93,10 +93,7 @@ impl Shell {
             vars,
             functions: Arc::default(),
             aliases: Arc::default(),
-            options: Options {
-                hashall: true,
-                ..Options::default()
-            },
+            options: Options::default(),
             arg0,
             positional,
             last_status: 0,

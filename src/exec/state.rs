@@ -484,6 +484,22 @@ impl Options {
         })
     }
 
+    /// Sets a named option; `vi` and `emacs` exclude each other.
+    pub fn set_named(&mut self, name: &str, on: bool) -> bool {
+        match name {
+            "vi" if on => self.emacs = false,
+            "emacs" if on => self.vi = false,
+            _ => {}
+        }
+        match self.by_name(name) {
+            Some(flag) => {
+                *flag = on;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The option name behind a single-letter flag.
     pub fn name_of_letter(letter: char) -> Option<&'static str> {
         OPTION_NAMES
