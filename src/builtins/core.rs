@@ -99,12 +99,30 @@ pub fn continue_(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `eval args…`: joins the arguments with spaces and runs the result.
 pub fn eval(sh: &mut Shell, argv: &[String]) -> Status {
-    let code = argv[1..].join(" ");
-    sh.run_source_text(&code)
+    let mut args = &argv[1..];
+    match args.first().map(String::as_str) {
+        Some("--") => args = &args[1..],
+        Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
+            let msg = format!("{opt}: invalid option\neval: usage: eval [arg ...]");
+            sh.report(&format!("eval: {msg}"));
+            return Ok(2);
+        }
+        _ => {}
+    }
+    let code = args.join(" ");
+    sh.eval_depth += 1;
+    let r = sh.run_source_text(&code);
+    sh.eval_depth -= 1;
+    r
 }
 
 /// `. file [args]` / `source file [args]`.
 pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
+    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let argv: Vec<String> = std::iter::once(argv[0].clone())
+        .chain(argv[1 + skip..].iter().cloned())
+        .collect();
+    let argv = argv.as_slice();
     let Some(name) = argv.get(1) else {
         return sh.builtin_error(&argv[0], "filename argument required", 2);
     };
@@ -120,9 +138,14 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         Some(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
         Some(Err(e)) => {
             let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));
-            return sh.builtin_error(&argv[0], &msg, 1);
+            // Reported, not fatal: bash goes on with status 1.
+            sh.report(&format!("{}: {msg}", argv[0]));
+            return Ok(1);
         }
-        None => return sh.builtin_error(&argv[0], &format!("{name}: file not found"), 1),
+        None => {
+            sh.report(&format!("{}: {name}: file not found", argv[0]));
+            return Ok(1);
+        }
     };
     let saved_positional =
         (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));

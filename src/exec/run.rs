@@ -123,6 +123,7 @@ impl Shell {
             last_stage_here: false,
             procsub_fds: Vec::new(),
             command_depth: 0,
+            eval_depth: 0,
             shopts: crate::builtins::shopt::defaults(),
             placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
@@ -212,12 +213,13 @@ impl Shell {
         }
     }
 
-    /// Reports a syntax error: status 2, and a non-interactive shell stops.
+    /// Reports a syntax error: status 2. A script or `-c` text stops; the
+    /// text of `eval` or `.` just fails with 2, as in bash.
     fn syntax_error(&mut self, e: &crate::parser::ParseError) -> Status {
         self.line = e.line;
         self.report(&e.message);
         self.last_status = 2;
-        if self.options.interactive {
+        if self.options.interactive || self.source_depth > 0 || self.eval_depth > 0 {
             return Ok(2);
         }
         Err(Unwind::Exit(2))

@@ -626,6 +626,8 @@ pub struct Shell {
     /// Open ends of process substitutions: (table number, nesting level of
     /// the command that made them); closed when that command ends.
     pub procsub_fds: Vec<(i32, u32)>,
+    /// Nesting of `eval` (a syntax error there does not end the shell).
+    pub eval_depth: u32,
     /// Nesting of simple commands and redirected compound commands being
     /// run (a function's commands are deeper than the call).
     pub command_depth: u32,
