@@ -67,16 +67,20 @@ fn normalize(path: &str) -> String {
 pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
     let mut physical = false;
     let mut args: Vec<&String> = Vec::new();
+    let mut options_done = false;
     for a in &argv[1..] {
         match a.as_str() {
-            "-P" => physical = true,
-            "-L" => physical = false,
-            _ => args.push(a),
+            "-P" if !options_done => physical = true,
+            "-L" if !options_done => physical = false,
+            "--" if !options_done => options_done = true,
+            _ => {
+                options_done = true;
+                args.push(a);
+            }
         }
     }
-    if args.len() > 1 {
-        return sh.builtin_error("cd", "too many arguments", 1);
-    }
+    // Extra operands are ignored, as bash does without strict checking.
+    args.truncate(1);
     let mut print_dir = false;
     let target = match args.first().map(|s| s.as_str()) {
         None | Some("") if args.is_empty() => match sh.vars.get("HOME") {
@@ -121,7 +125,9 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         } else {
             logical.clone()
         };
-        if !is_dir(sh, &attempt) && !is_dir(sh, &candidate) {
+        // `BAD/..` must fail even though its logical form exists.
+        let physically_there = is_dir(sh, &candidate);
+        if !physically_there && (candidate.contains("..") || !is_dir(sh, &attempt)) {
             continue;
         }
         let changed = change_dir(sh, &attempt).or_else(|_| change_dir(sh, &candidate));
@@ -136,6 +142,7 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         };
         if let Some(o) = old {
             let _ = sh.assign("OLDPWD", o);
+            sh.vars.export("OLDPWD");
         }
         let _ = sh.assign("PWD", new_pwd.clone());
         if print_dir || from_cdpath {
@@ -160,11 +167,12 @@ fn current_dir() -> Option<String> {
 /// `pwd [-L|-P]`.
 pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let physical = argv.iter().any(|a| a == "-P");
-    let logical = sh
-        .vars
-        .get("PWD")
-        .map(str::to_string)
-        .filter(|p| p.starts_with('/') && same_file(p, sh.resolve_path(".").as_ref()));
+    let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
+        // A removed directory cannot be compared: trust $PWD then.
+        p.starts_with('/')
+            && (same_file(p, sh.resolve_path(".").as_ref())
+                || std::fs::metadata(sh.resolve_path(".").as_ref()).is_err())
+    });
     let dir = match (physical, logical) {
         (false, Some(l)) => l,
         _ => match physical_dir(sh) {
