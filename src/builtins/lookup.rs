@@ -156,7 +156,9 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
         let mut out = String::new();
         for name in args {
             match (kind_of(sh, name), verbose) {
-                (Kind::Alias(v), false) => out.push_str(&format!("alias {name}={}\n", quote(&v))),
+                (Kind::Alias(v), false) => {
+                    out.push_str(&format!("alias {name}={}\n", alias_quote(&v)))
+                }
                 (Kind::Alias(v), true) => out.push_str(&format!("{name} is aliased to `{v}'\n")),
                 (Kind::Keyword | Kind::Function | Kind::Builtin, false) => {
                     out.push_str(&format!("{name}\n"))
@@ -189,6 +191,11 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
     }
 }
 
+/// bash lists alias values in single quotes, always.
+fn alias_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
 /// `alias [name[=value]…]`.
 pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
@@ -210,14 +217,17 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let mut status = 0;
     let mut out = String::new();
-    for arg in &argv[1..] {
+    let args = argv[1..]
+        .iter()
+        .skip(usize::from(argv.get(1).is_some_and(|a| a == "--")));
+    for arg in args {
         match arg.split_once('=') {
             Some((name, value)) => {
                 std::sync::Arc::make_mut(&mut sh.aliases)
                     .insert(name.to_string(), value.to_string());
             }
             None => match sh.aliases.get(arg.as_str()) {
-                Some(v) => out.push_str(&format!("alias {arg}={}\n", quote(v))),
+                Some(v) => out.push_str(&format!("alias {arg}={}\n", alias_quote(v))),
                 None => {
                     status = 1;
                     sh.report(&format!("alias: {arg}: not found"));
@@ -231,12 +241,16 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `unalias [-a] name…`.
 pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
+    let names: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
+    if names.is_empty() {
+        return sh.builtin_error("unalias", "usage: unalias [-a] name [name ...]", 2);
+    }
     if argv.iter().any(|a| a == "-a") {
         std::sync::Arc::make_mut(&mut sh.aliases).clear();
         return Ok(0);
     }
     let mut status = 0;
-    for name in &argv[1..] {
+    for name in names {
         if std::sync::Arc::make_mut(&mut sh.aliases)
             .remove(name.as_str())
             .is_none()
