@@ -374,13 +374,37 @@ impl ShellCompleter {
 
 impl Completer for ShellCompleter {
     fn complete(&mut self, line: &str, pos: usize) -> CompletionResult {
-        CompletionResult::fresh(self.suggestions(line, pos))
+        let mut suggestions = self.suggestions(line, pos);
+        if suggestions.is_empty() {
+            // Nothing matches: an empty edit at the cursor, applied at once
+            // (quick completions), instead of an empty menu saying so.
+            suggestions.push(Suggestion {
+                value: String::new(),
+                span: Span::new(pos, pos),
+                append_whitespace: false,
+                ..Suggestion::default()
+            });
+        }
+        CompletionResult::fresh(suggestions)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_match_gives_an_empty_edit_instead_of_an_empty_menu() {
+        let mut completer = ShellCompleter::new(super::super::snapshot::Shared::default());
+        let line = "echo ./no-such-file-zzqq";
+        let result = completer.complete(line, line.len());
+        let values: Vec<(String, usize, usize)> = result
+            .suggestions()
+            .iter()
+            .map(|s| (s.value.clone(), s.span.start, s.span.end))
+            .collect();
+        assert_eq!(values, [(String::new(), line.len(), line.len())]);
+    }
 
     #[test]
     fn quoting() {
