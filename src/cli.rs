@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use crate::exec::{RunOutcome, Shell};
+use crate::exec::Shell;
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
@@ -229,12 +229,10 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
             return crate::interactive::run(&mut sh, &startup);
         }
     }
-    let outcome = match source {
+    match source {
         Some(text) => sh.run_main(&text),
         None => sh.run_stdin(),
-    };
-    let RunOutcome::Finished(status) = outcome;
-    status
+    }
 }
 
 fn read_all_stdin() -> String {

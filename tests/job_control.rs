@@ -90,6 +90,20 @@ fn rows_text(rows: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// Runs `sleep 100` and stops it with Ctrl-Z, as a person would: the
+/// Stopped line, a fresh prompt, and the process in state T. The sleep.
+fn stop_sleep_100(term: &Term) -> Vec<Proc> {
+    run(term, "sleep 100");
+    let sleep = term.wait_for_foreground(&["sleep"]);
+    term.keys("\x1a");
+    term.wait_for("the Stopped line", |s| {
+        s.has_line("[1]+  Stopped                 sleep 100")
+    });
+    term.wait_for_fresh_prompt();
+    wait_for_states(term, "sleep stopped", &sleep, is_stopped);
+    sleep
+}
+
 /// `echo $?` shows `status`.
 fn assert_status(term: &Term, status: &str) {
     run(term, "echo $?");
@@ -102,14 +116,7 @@ fn assert_status(term: &Term, status: &str) {
 fn ctrl_z_stops_then_jobs_bg_fg_and_ctrl_c() {
     let home = TempHome::new();
     let term = Term::start(&home);
-    run(&term, "sleep 100");
-    let sleep = term.wait_for_foreground(&["sleep"]);
-    term.keys("\x1a");
-    term.wait_for("the Stopped line", |s| {
-        s.has_line("[1]+  Stopped                 sleep 100")
-    });
-    term.wait_for_fresh_prompt();
-    wait_for_states(&term, "sleep stopped", &sleep, is_stopped);
+    let sleep = stop_sleep_100(&term);
 
     run(&term, "jobs");
     wait_for_output(&term, "jobs", "jobs: Stopped", |rows| {
@@ -289,14 +296,7 @@ fn ctrl_z_stops_a_whole_pipeline_and_fg_continues_it() {
 fn exit_with_a_stopped_job_warns_once() {
     let home = TempHome::new();
     let mut term = Term::start(&home);
-    run(&term, "sleep 100");
-    let sleep = term.wait_for_foreground(&["sleep"]);
-    term.keys("\x1a");
-    term.wait_for("the Stopped line", |s| {
-        s.has_line("[1]+  Stopped                 sleep 100")
-    });
-    term.wait_for_fresh_prompt();
-    wait_for_states(&term, "sleep stopped", &sleep, is_stopped);
+    stop_sleep_100(&term);
 
     run(&term, "exit");
     wait_for_output(&term, "exit", "the warning", |rows| {

@@ -170,7 +170,7 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
         // A removed directory cannot be compared: trust $PWD then.
         p.starts_with('/')
-            && (same_file(p, sh.resolve_path(".").as_ref())
+            && (crate::exec::syscalls::same_file(p, sh.resolve_path(".").as_ref())
                 || std::fs::metadata(sh.resolve_path(".").as_ref()).is_err())
     });
     let dir = match (physical, logical) {
@@ -185,14 +185,6 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     } else {
         1
     })
-}
-
-fn same_file(a: &str, b: &str) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
 }
 
 /// `umask [-pS] [mode]`.

@@ -14,6 +14,7 @@ use super::process::signal_number;
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::jobs::Job;
+use crate::jobs::signals::bare_name as signal_name;
 
 const USAGE: &str =
     "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
@@ -171,27 +172,6 @@ fn list(sh: &mut Shell, args: &[String]) -> Status {
         return Ok(1);
     }
     Ok(status)
-}
-
-/// A signal's name without `SIG` (`EXIT` for 0, `RTMIN+2` for real-time).
-fn signal_name(n: i32) -> Option<String> {
-    if n == 0 {
-        return Some("EXIT".to_string());
-    }
-    if let Ok(sig) = Signal::try_from(n) {
-        return Some(sig.as_str().trim_start_matches("SIG").to_string());
-    }
-    let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());
-    if !(min..=max).contains(&n) {
-        return None;
-    }
-    let middle = min + (max - min) / 2;
-    Some(match n {
-        n if n == min => "RTMIN".to_string(),
-        n if n == max => "RTMAX".to_string(),
-        n if n <= middle => format!("RTMIN+{}", n - min),
-        n => format!("RTMAX-{}", max - n),
-    })
 }
 
 /// The table `kill -l` prints: five `N) SIGNAME` columns a line.

@@ -61,16 +61,16 @@ pub fn signal_number(name: &str) -> Option<i32> {
         .map(|s| s as i32)
 }
 
+/// The condition name `trap -p` prints: `EXIT`, `ERR`, `SIGINT`, `SIGRTMIN+2`.
 fn signal_name(n: i32) -> String {
-    if n == 0 {
-        return "EXIT".to_string();
-    }
     if n == crate::exec::state::ERR_TRAP {
         return "ERR".to_string();
     }
-    nix::sys::signal::Signal::try_from(n)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|_| n.to_string())
+    match crate::jobs::signals::bare_name(n) {
+        Some(name) if n == 0 => name,
+        Some(name) => format!("SIG{name}"),
+        None => n.to_string(),
+    }
 }
 
 /// `trap [action] condition…`, `trap` (list), `trap -p`.

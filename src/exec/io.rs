@@ -7,6 +7,11 @@ use super::state::Shell;
 use super::syscalls;
 
 impl Shell {
+    /// The raw descriptor behind shell fd `fd`, if open.
+    pub fn raw_fd(&self, fd: i32) -> Option<i32> {
+        self.fds.get(fd).map(super::fdtable::FdEntry::raw)
+    }
+
     /// Writes to shell fd `fd` through the table.
     pub fn write_fd(&self, fd: i32, bytes: &[u8]) -> Result<(), Errno> {
         match self.fds.get(fd) {

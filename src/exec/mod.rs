@@ -28,5 +28,4 @@ pub mod syscalls;
 mod timing;
 
 pub use pipeline::SHELL_THREAD_STACK;
-pub use run::RunOutcome;
 pub use state::Shell;

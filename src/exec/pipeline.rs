@@ -331,15 +331,12 @@ impl Shell {
         for p in &self.positional {
             spawn.arg(super::simple::to_cstring(p));
         }
-        let mut env = self.environment_with(&[]);
-        env.push(super::simple::to_cstring(&format!(
+        spawn.environment(self.environment_with(&[]));
+        spawn.env(super::simple::to_cstring(&format!(
             "{}={}",
             super::handover::PARENT_PID_VAR,
             self.shell_pid
         )));
-        for e in env {
-            spawn.env(e);
-        }
         let mut ops = self.context_ops();
         ops.extend(self.placement_ops());
         let mut keep = Vec::new();
@@ -466,11 +463,6 @@ impl Shell {
             text.pop();
         }
         Ok((text, status))
-    }
-
-    /// The raw descriptor behind shell fd `fd`, if open.
-    pub fn raw_fd(&self, fd: i32) -> Option<i32> {
-        self.fds.get(fd).map(FdEntry::raw)
     }
 }
 

@@ -14,13 +14,6 @@ use super::fdtable::FdTable;
 use super::lookup::CommandCache;
 use super::state::{Options, Shell, Vars};
 
-/// How running a whole script ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunOutcome {
-    /// It ran to the end (or `exit`): the shell's exit status.
-    Finished(i32),
-}
-
 impl Shell {
     /// A new top-level shell: variables from the environment, fds from the
     /// process, default options.
@@ -81,9 +74,9 @@ impl Shell {
         let cwd = std::env::current_dir()
             .ok()
             .map(|p| p.to_string_lossy().into_owned());
-        let pwd_ok = vars
-            .get("PWD")
-            .is_some_and(|p| p.starts_with('/') && same_dir(p, cwd.as_deref().unwrap_or(".")));
+        let pwd_ok = vars.get("PWD").is_some_and(|p| {
+            p.starts_with('/') && super::syscalls::same_file(p, cwd.as_deref().unwrap_or("."))
+        });
         if !pwd_ok && let Some(c) = cwd {
             let _ = vars.set("PWD", c);
         }
@@ -229,7 +222,7 @@ impl Shell {
     /// file offset is kept just after the command being run, as bash does,
     /// so a command that reads standard input reads the rest of the script;
     /// the shell then goes on from wherever that command left the offset.
-    pub fn run_stdin(&mut self) -> RunOutcome {
+    pub fn run_stdin(&mut self) -> i32 {
         let outcome = self.run_stdin_commands();
         self.finish_top_level(outcome)
     }
@@ -280,7 +273,7 @@ impl Shell {
 
     /// Runs a whole script (or `-c` text) as the top level: unwinds end
     /// here, the EXIT trap runs, and the exit status comes back.
-    pub fn run_main(&mut self, source: &str) -> RunOutcome {
+    pub fn run_main(&mut self, source: &str) -> i32 {
         let outcome = self
             .run_source_text(source)
             .and_then(|s| self.run_pending_traps().map(|()| s));
@@ -288,7 +281,7 @@ impl Shell {
     }
 
     /// Ends a top-level run: the status an unwind leaves, then the EXIT trap.
-    fn finish_top_level(&mut self, outcome: Status) -> RunOutcome {
+    fn finish_top_level(&mut self, outcome: Status) -> i32 {
         let status = match outcome {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
@@ -296,7 +289,7 @@ impl Shell {
         };
         self.last_status = status;
         self.run_exit_trap();
-        RunOutcome::Finished(self.last_status)
+        self.last_status
     }
 
     /// Runs an already parsed list at top level (interactive use).
@@ -411,14 +404,6 @@ fn random_15_bits() -> u32 {
     x ^= x << 17;
     STATE.store(x, Ordering::Relaxed);
     (x >> 33) as u32 & 0x7fff
-}
-
-fn same_dir(a: &str, b: &str) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
 }
 
 impl ExpandEnv for Shell {

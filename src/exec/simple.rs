@@ -420,9 +420,7 @@ impl Shell {
         for w in words {
             spawn.arg(to_cstring(w));
         }
-        for entry in self.environment_with(assignments) {
-            spawn.env(entry);
-        }
+        spawn.environment(self.environment_with(assignments));
         // The context's directory first: the redirections' `Open` ops in
         // the child resolve relative paths against it.
         let mut ops = self.context_ops();
@@ -462,8 +460,7 @@ impl Shell {
                     // cannot be reopened by its interpreter: use the path.
                     self.commands.forget_template(name);
                     let program = self.resolve_program(name)?;
-                    let mut again = Spawn::new(program);
-                    rebuild(&spawn, &mut again);
+                    let again = spawn.with_program(program);
                     self.spawn_plan(again, name)
                 }
                 (SpawnStep::Exec, Errno::ENOEXEC) => self.spawn_as_script(&spawn, name),
@@ -514,9 +511,7 @@ impl Shell {
         for a in spawn.argv().iter().skip(1) {
             again.arg(a.clone());
         }
-        for e in spawn.envp() {
-            again.env(e.clone());
-        }
+        again.environment(spawn.shared_environment());
         for op in spawn.ops() {
             again.op(op.clone());
         }
@@ -526,10 +521,10 @@ impl Shell {
     }
 
     /// The environment for a child: exported variables plus `assignments`.
-    pub fn environment_with(&mut self, assignments: &[(String, String)]) -> Vec<CString> {
+    pub fn environment_with(&mut self, assignments: &[(String, String)]) -> Arc<Vec<CString>> {
         let base = self.vars.environment_cstrings();
         if assignments.is_empty() {
-            return base.as_ref().clone();
+            return base;
         }
         let mut env: Vec<CString> = base
             .iter()
@@ -544,7 +539,7 @@ impl Shell {
         for (n, v) in assignments {
             env.push(to_cstring(&format!("{n}={v}")));
         }
-        env
+        Arc::new(env)
     }
 
     /// Signals the shell ignores or catches that a child must see at their
@@ -621,18 +616,6 @@ fn with_assignment_tildes(word: &crate::parser::ast::Word) -> crate::parser::ast
         parts.push(WordPart::Literal(literal));
     }
     Word { parts }
-}
-
-fn rebuild(from: &Spawn, to: &mut Spawn) {
-    for a in from.argv() {
-        to.arg(a.clone());
-    }
-    for e in from.envp() {
-        to.env(e.clone());
-    }
-    for op in from.ops() {
-        to.op(op.clone());
-    }
 }
 
 fn op_error(spawn: &Spawn, index: usize, errno: Errno) -> ExecError {

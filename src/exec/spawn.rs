@@ -9,6 +9,7 @@
 use std::ffi::CString;
 use std::fmt;
 use std::os::fd::{OwnedFd, RawFd};
+use std::sync::Arc;
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
@@ -85,7 +86,8 @@ pub enum SpawnOp {
 pub struct Spawn {
     program: Program,
     argv: Vec<CString>,
-    env: Vec<CString>,
+    /// Shared with the shell's cached environment: a spawn copies nothing.
+    env: Arc<Vec<CString>>,
     ops: Vec<SpawnOp>,
 }
 
@@ -244,7 +246,7 @@ impl Spawn {
         Spawn {
             program,
             argv: Vec::new(),
-            env: Vec::new(),
+            env: Arc::default(),
             ops: Vec::new(),
         }
     }
@@ -257,8 +259,27 @@ impl Spawn {
 
     /// Appends one `NAME=value` environment entry.
     pub fn env(&mut self, entry: CString) -> &mut Self {
-        self.env.push(entry);
+        Arc::make_mut(&mut self.env).push(entry);
         self
+    }
+
+    /// Sets the whole environment, shared rather than copied.
+    pub fn environment(&mut self, env: Arc<Vec<CString>>) -> &mut Self {
+        self.env = env;
+        self
+    }
+
+    /// The same child with another program (argv, environment and ops kept).
+    pub fn with_program(&self, program: Program) -> Spawn {
+        Spawn {
+            program,
+            ..self.clone()
+        }
+    }
+
+    /// The environment, as shared.
+    pub fn shared_environment(&self) -> Arc<Vec<CString>> {
+        Arc::clone(&self.env)
     }
 
     /// Appends one op.

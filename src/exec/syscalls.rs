@@ -49,11 +49,7 @@ pub fn content_fd(data: &[u8]) -> Result<OwnedFd, Errno> {
 
 /// Duplicates `fd` to a close-on-exec descriptor numbered at least [`HIGH_FD`].
 pub fn dup_high(fd: RawFd) -> Result<OwnedFd, Errno> {
-    // SAFETY: F_DUPFD_CLOEXEC only reads the descriptor; an invalid one fails.
-    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
-    let new = fcntl(borrowed, FcntlArg::F_DUPFD_CLOEXEC(HIGH_FD))?;
-    // SAFETY: fcntl just returned this new descriptor; nothing else owns it.
-    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+    dup_at_least(fd, HIGH_FD)
 }
 
 /// Duplicates `fd` to a close-on-exec descriptor numbered at least `low`.
@@ -86,6 +82,15 @@ pub fn is_open_without_cloexec(fd: RawFd) -> bool {
     match fcntl(borrowed, FcntlArg::F_GETFD) {
         Ok(flags) => flags & libc::FD_CLOEXEC == 0,
         Err(_) => false,
+    }
+}
+
+/// Whether two paths name the same file (device and inode).
+pub fn same_file(a: &str, b: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
     }
 }
 

@@ -105,6 +105,13 @@ fn wait_member(p: &Process, stops: bool) -> Option<i32> {
 }
 
 impl Job {
+    /// Stops forwarding SIGHUP to the job's group (it left the table).
+    fn release_group(&self) {
+        if let Some(g) = self.pgid {
+            signals::unregister_group(g.as_raw());
+        }
+    }
+
     /// The job's status: its last process's.
     pub fn status(&self) -> Option<i32> {
         if self.processes.iter().all(|p| p.status.is_some()) {
@@ -189,11 +196,36 @@ impl JobTable {
     /// Takes job `number` out of the table (for `fg`).
     pub fn take(&mut self, number: usize) -> Option<Job> {
         let index = self.jobs.iter().position(|j| j.number == number)?;
+        Some(self.remove_at(index))
+    }
+
+    /// Removes the job at `index`; its group no longer gets a forwarded
+    /// SIGHUP.
+    fn remove_at(&mut self, index: usize) -> Job {
         let job = self.jobs.remove(index);
-        if let Some(g) = job.pgid {
-            signals::unregister_group(g.as_raw());
+        job.release_group();
+        job
+    }
+
+    /// Takes every finished job out of the table.
+    fn take_finished(&mut self) -> Vec<Job> {
+        let (done, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.status().is_some());
+        self.jobs = running;
+        for job in &done {
+            job.release_group();
         }
-        Some(job)
+        done
+    }
+
+    /// Keeps a finished job's statuses for a later `wait PID`.
+    fn remember(&mut self, job: Job) {
+        for p in job.processes {
+            if let Some(s) = p.status {
+                self.finished.push((p.pid, s));
+            }
+        }
     }
 
     /// The job with this number.
@@ -221,34 +253,16 @@ impl JobTable {
     /// remembering each process's status for a later `wait PID`.
     pub fn reap(&mut self) {
         self.refresh();
-        let (done, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
-            .into_iter()
-            .partition(|j| j.status().is_some());
-        self.jobs = running;
-        for job in &done {
-            if self
+        for job in self.take_finished() {
+            let announced = self
                 .watcher
                 .as_ref()
-                .is_some_and(|w| w.take_announced(job.number))
-            {
-                continue;
+                .is_some_and(|w| w.take_announced(job.number));
+            if !announced && let Some(status) = job.status() {
+                self.notices
+                    .push(notice_line(job.number, status, &job.text));
             }
-            let Some(status) = job.status() else {
-                continue;
-            };
-            let state = describe_end(status);
-            self.notices
-                .push(format!("[{}]   {state:<22}{}", job.number, job.text));
-        }
-        for job in done {
-            if let Some(g) = job.pgid {
-                signals::unregister_group(g.as_raw());
-            }
-            for p in job.processes {
-                if let Some(s) = p.status {
-                    self.finished.push((p.pid, s));
-                }
-            }
+            self.remember(job);
         }
     }
 
@@ -261,10 +275,8 @@ impl JobTable {
                 }
             }
         }
-        for job in self.jobs.drain(..) {
-            if let Some(g) = job.pgid {
-                signals::unregister_group(g.as_raw());
-            }
+        for job in std::mem::take(&mut self.jobs) {
+            job.release_group();
         }
         self.finished.clear();
         0
@@ -290,10 +302,7 @@ impl JobTable {
             }
         }
         if job.status().is_some() || job.processes.iter().all(|p| p.status.is_some()) {
-            let job = self.jobs.remove(job_index);
-            if let Some(g) = job.pgid {
-                signals::unregister_group(g.as_raw());
-            }
+            let job = self.remove_at(job_index);
             for p in job.processes {
                 if let Some(s) = p.status
                     && p.pid != pid
@@ -311,10 +320,7 @@ impl JobTable {
         loop {
             self.refresh();
             if let Some(pos) = self.jobs.iter().position(|j| j.status().is_some()) {
-                let job = self.jobs.remove(pos);
-                if let Some(g) = job.pgid {
-                    signals::unregister_group(g.as_raw());
-                }
+                let job = self.remove_at(pos);
                 return job.status().map(|s| (job.number, s));
             }
             let running: Vec<&OwnedFd> = self
@@ -356,22 +362,11 @@ impl JobTable {
 
     /// Drops finished jobs that `jobs` has just shown (no notice follows).
     pub fn forget_finished(&mut self) {
-        let (done, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
-            .into_iter()
-            .partition(|j| j.status().is_some());
-        self.jobs = running;
-        for job in done {
-            if let Some(g) = job.pgid {
-                signals::unregister_group(g.as_raw());
-            }
+        for job in self.take_finished() {
             if let Some(w) = &self.watcher {
                 w.take_announced(job.number);
             }
-            for p in job.processes {
-                if let Some(s) = p.status {
-                    self.finished.push((p.pid, s));
-                }
-            }
+            self.remember(job);
         }
     }
 
@@ -384,10 +379,7 @@ impl JobTable {
     /// `wait %N`: waits for every process of job N; its status.
     pub fn wait_job(&mut self, number: usize) -> Option<i32> {
         let index = self.jobs.iter().position(|j| j.number == number)?;
-        let mut job = self.jobs.remove(index);
-        if let Some(g) = job.pgid {
-            signals::unregister_group(g.as_raw());
-        }
+        let mut job = self.remove_at(index);
         for p in &mut job.processes {
             if p.status.is_none() {
                 p.status = Some(wait_process(p.pid, p.pidfd.as_ref()));
@@ -450,6 +442,11 @@ fn try_wait(p: &Process) -> Change {
     }
 }
 
+/// The line announcing a finished job: `[1]   Done                  sleep 1`.
+pub fn notice_line(number: usize, status: i32, text: &str) -> String {
+    format!("[{number}]   {:<22}{text}", describe_end(status))
+}
+
 /// How `jobs` and notices describe a job that ended with `status`:
 /// `Done`, `Exit 3`, `Terminated`, `Killed`, …
 pub fn describe_end(status: i32) -> String {
@@ -460,9 +457,7 @@ pub fn describe_end(status: i32) -> String {
             libc::SIGKILL => "Killed".to_string(),
             libc::SIGINT => "Interrupt".to_string(),
             libc::SIGHUP => "Hangup".to_string(),
-            n => nix::sys::signal::Signal::try_from(n)
-                .map(|sig| sig.as_str().trim_start_matches("SIG").to_string())
-                .unwrap_or_else(|_| format!("Signal {n}")),
+            n => signals::bare_name(n).unwrap_or_else(|| format!("Signal {n}")),
         },
         s => format!("Exit {s}"),
     }

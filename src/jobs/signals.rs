@@ -191,3 +191,24 @@ extern "C" fn forward_hangup(sig: libc::c_int) {
 pub fn forward_hangups() {
     set_handler(Signal::SIGHUP, SigHandler::Handler(forward_hangup));
 }
+
+/// A signal's name without `SIG` (`EXIT` for 0, `RTMIN+2` for real-time).
+pub fn bare_name(n: i32) -> Option<String> {
+    if n == 0 {
+        return Some("EXIT".to_string());
+    }
+    if let Ok(sig) = Signal::try_from(n) {
+        return Some(sig.as_str().trim_start_matches("SIG").to_string());
+    }
+    let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());
+    if !(min..=max).contains(&n) {
+        return None;
+    }
+    let middle = min + (max - min) / 2;
+    Some(match n {
+        n if n == min => "RTMIN".to_string(),
+        n if n == max => "RTMAX".to_string(),
+        n if n <= middle => format!("RTMIN+{}", n - min),
+        n => format!("RTMAX-{}", max - n),
+    })
+}

@@ -7,7 +7,7 @@
 //! `WNOWAIT`, so the shell still reaps its children itself.
 
 use std::collections::HashSet;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -119,12 +119,11 @@ fn run(
                 continue;
             }
             if at_once.load(Ordering::SeqCst) {
-                let state =
-                    super::describe_end(job.pidfds.last().and_then(peek_status).unwrap_or(0));
+                let status = job.pidfds.last().and_then(peek_status).unwrap_or(0);
                 if let Ok(mut set) = announced.lock() {
                     set.insert(job.number);
                 }
-                announce(format!("[{}]   {state:<22}{}", job.number, job.text));
+                announce(super::notice_line(job.number, status, &job.text));
             }
         }
         jobs = still;
@@ -144,6 +143,5 @@ fn peek_status(fd: &OwnedFd) -> Option<i32> {
         WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT | WaitPidFlag::WNOHANG,
     )
     .ok()?;
-    let _ = fd.as_raw_fd();
     super::shell_status(status)
 }
