@@ -100,7 +100,7 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
 /// Runs pidsh with the process's arguments; the exit status.
 pub fn main() -> i32 {
     let args: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
+        .map(|a| crate::bytes::decode_os(&a))
         .collect();
     let arg0 = args.first().cloned().unwrap_or_else(|| "pidsh".into());
     let rest = args.get(1..).unwrap_or_default();
@@ -124,9 +124,9 @@ pub fn main() -> i32 {
         }
     };
     let login = inv.login || arg0.starts_with('-');
-    let shell_name = std::path::Path::new(arg0.trim_start_matches('-'))
+    let shell_name = crate::bytes::to_path(arg0.trim_start_matches('-'))
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(crate::bytes::decode_os)
         .unwrap_or_else(|| "pidsh".into());
     run(inv, shell_name, login)
 }
@@ -142,21 +142,18 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
         (Some(cmd), arg0, shell_name.clone())
     } else if !inv.read_stdin && !operands.is_empty() {
         let file = operands.remove(0);
-        match std::fs::read(&file) {
-            Ok(bytes) => (
-                Some(String::from_utf8_lossy(&bytes).into_owned()),
-                file.clone(),
-                file,
-            ),
+        match std::fs::read(crate::bytes::to_path(&file)) {
+            Ok(bytes) => (Some(crate::bytes::decode_vec(bytes)), file.clone(), file),
             Err(e) => {
                 let status = if e.kind() == std::io::ErrorKind::NotFound {
                     127
                 } else {
                     126
                 };
-                eprintln!(
-                    "{shell_name}: {file}: {}",
-                    crate::exec::error::describe_io(&e)
+                let reason = crate::exec::error::describe_io(&e);
+                write_text(
+                    std::io::stderr(),
+                    &format!("{shell_name}: {file}: {reason}\n"),
                 );
                 return status;
             }
@@ -168,7 +165,10 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     sh.error_prefix = prefix;
     for (name, on) in &inv.set_options {
         if !sh.options.set_named(name, *on) {
-            eprintln!("{shell_name}: {name}: invalid option name");
+            write_text(
+                std::io::stderr(),
+                &format!("{shell_name}: {name}: invalid option name\n"),
+            );
             return 2;
         }
     }
@@ -179,7 +179,8 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
         {
             Some((known, _)) => crate::builtins::shopt::set_option(&mut sh, known, *on, false),
             None => {
-                eprintln!("{shell_name}: {name}: invalid shell option name");
+                let message = format!("{shell_name}: {name}: invalid shell option name\n");
+                write_text(std::io::stderr(), &message);
                 return 2;
             }
         }
@@ -193,11 +194,12 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
         };
         return match crate::exec::plan::describe_source(&mut sh, &text) {
             Ok(out) => {
-                print!("{out}");
+                write_text(std::io::stdout(), &out);
                 0
             }
             Err(e) => {
-                eprintln!("{shell_name}: line {}: {}", e.line, e.message);
+                let message = format!("{shell_name}: line {}: {}\n", e.line, e.message);
+                write_text(std::io::stderr(), &message);
                 2
             }
         };
@@ -235,8 +237,13 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     }
 }
 
+/// Writes shell text as the bytes it stands for (see [`crate::bytes`]).
+fn write_text(mut to: impl std::io::Write, text: &str) {
+    let _ = to.write_all(&crate::bytes::encode(text));
+}
+
 fn read_all_stdin() -> String {
     let mut bytes = Vec::new();
     let _ = std::io::stdin().read_to_end(&mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::bytes::decode_vec(bytes)
 }

@@ -4,9 +4,11 @@
 //! fields), [`exec`] (the evaluator, the spawn builder and its backends),
 //! [`jobs`] (pidfds, waiting, process groups, the terminal), [`builtins`]
 //! (functions over the execution state) and [`interactive`] (the line
-//! editor front end). Arrows only point downwards.
+//! editor front end). Arrows only point downwards; [`bytes`] (shell text
+//! to and from the bytes outside) sits below them all.
 
 pub mod builtins;
+pub mod bytes;
 pub mod cli;
 pub mod exec;
 pub mod expand;

@@ -127,15 +127,18 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error(&argv[0], "filename argument required", 2);
     };
     let path = if name.contains('/') {
-        Some(std::path::PathBuf::from(sh.resolve_path(name).as_ref()))
+        Some(sh.resolve_path(name).into_owned())
     } else {
         let path_var = sh.vars.get("PATH").map(str::to_string);
         crate::exec::lookup::search_path(name, path_var.as_deref())
             .filter(|p| p.is_file())
-            .or_else(|| std::path::Path::new(name).is_file().then(|| name.into()))
+            .or_else(|| {
+                let here = crate::bytes::to_path(name);
+                here.is_file().then(|| here.into_owned())
+            })
     };
     let text = match path.as_ref().map(std::fs::read) {
-        Some(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Some(Ok(bytes)) => crate::bytes::decode_vec(bytes),
         Some(Err(e)) => {
             let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));
             // Reported, not fatal: bash goes on with status 1.

@@ -184,7 +184,7 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
             }
         }
     }
-    if !sh.print(builtin, out.as_bytes())? {
+    if !sh.print(builtin, &out)? {
         return Ok(1);
     }
     Ok(status)
@@ -210,11 +210,7 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
             _ => declaration(n, v),
         })
         .collect();
-    Ok(if sh.print(builtin, out.as_bytes())? {
-        0
-    } else {
-        1
-    })
+    Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
 }
 
 /// `declare -p name…`.
@@ -227,7 +223,7 @@ fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
             None => status = sh.builtin_error(builtin, &format!("{name}: not found"), 1)?,
         }
     }
-    if !sh.print(builtin, out.as_bytes())? {
+    if !sh.print(builtin, &out)? {
         return Ok(1);
     }
     Ok(status)

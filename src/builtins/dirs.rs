@@ -16,7 +16,7 @@ use crate::exec::eval::Status;
 /// Makes `path` the context's working directory.
 fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
     if sh.subshell_depth == 0 {
-        nix::unistd::chdir(path)?;
+        nix::unistd::chdir(crate::bytes::to_path(path).as_ref())?;
         sh.cwd = None;
         return Ok(());
     }
@@ -24,11 +24,11 @@ fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
     let dir = match sh.cwd_fd() {
         Some(base) if !path.starts_with('/') => openat(
             crate::exec::syscalls::borrow(base),
-            path,
+            crate::bytes::to_path(path).as_ref(),
             flags,
             Mode::empty(),
         )?,
-        _ => open(path, flags, Mode::empty())?,
+        _ => open(crate::bytes::to_path(path).as_ref(), flags, Mode::empty())?,
     };
     sh.cwd = Some(Arc::new(dir));
     Ok(())
@@ -39,13 +39,13 @@ fn physical_dir(sh: &Shell) -> Option<String> {
     match sh.cwd_prefix() {
         Some(link) => std::fs::read_link(link)
             .ok()
-            .map(|p| p.to_string_lossy().into_owned()),
+            .map(|p| crate::bytes::decode_os(p.as_os_str())),
         None => current_dir(),
     }
 }
 
 fn is_dir(sh: &Shell, path: &str) -> bool {
-    std::path::Path::new(sh.resolve_path(path).as_ref()).is_dir()
+    sh.resolve_path(path).is_dir()
 }
 
 /// Lexically normalises an absolute path: removes `.`, resolves `..`.
@@ -146,7 +146,7 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         }
         let _ = sh.assign("PWD", new_pwd.clone());
         if print_dir || from_cdpath {
-            sh.print("cd", format!("{new_pwd}\n").as_bytes())?;
+            sh.print("cd", &format!("{new_pwd}\n"))?;
         }
         return Ok(0);
     }
@@ -161,7 +161,7 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
 fn current_dir() -> Option<String> {
     std::env::current_dir()
         .ok()
-        .map(|p| p.to_string_lossy().into_owned())
+        .map(|p| crate::bytes::decode_os(p.as_os_str()))
 }
 
 /// `pwd [-L|-P]`.
@@ -170,7 +170,7 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
         // A removed directory cannot be compared: trust $PWD then.
         p.starts_with('/')
-            && (crate::exec::syscalls::same_file(p, sh.resolve_path(".").as_ref())
+            && (crate::exec::syscalls::same_file(&crate::bytes::to_path(p), &sh.resolve_path("."))
                 || std::fs::metadata(sh.resolve_path(".").as_ref()).is_err())
     });
     let dir = match (physical, logical) {
@@ -180,7 +180,7 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
             None => return sh.builtin_error("pwd", "cannot determine the current directory", 1),
         },
     };
-    Ok(if sh.print("pwd", format!("{dir}\n").as_bytes())? {
+    Ok(if sh.print("pwd", &format!("{dir}\n"))? {
         0
     } else {
         1
@@ -222,11 +222,7 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
             (true, false) => format!("umask {shown}\n"),
             _ => format!("{shown}\n"),
         };
-        return Ok(if sh.print("umask", out.as_bytes())? {
-            0
-        } else {
-            1
-        });
+        return Ok(if sh.print("umask", &out)? { 0 } else { 1 });
     };
     let new = if arg.chars().all(|c| c.is_digit(8)) {
         // Like bash, only the permission bits of a long number count.

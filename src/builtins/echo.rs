@@ -31,23 +31,22 @@ pub fn echo(sh: &mut Shell, argv: &[String]) -> Status {
             out.push(b' ');
         }
         if escapes {
-            if decode_escapes(arg, &mut out) {
+            if decode_escapes(&crate::bytes::encode(arg), &mut out) {
                 newline = false;
                 break;
             }
         } else {
-            out.extend_from_slice(arg.as_bytes());
+            crate::bytes::encode_into(arg, &mut out);
         }
     }
     if newline {
         out.push(b'\n');
     }
-    Ok(if sh.print("echo", &out)? { 0 } else { 1 })
+    Ok(if sh.print_bytes("echo", &out)? { 0 } else { 1 })
 }
 
 /// Decodes `echo -e` escapes into `out`; true when `\c` stopped output.
-pub fn decode_escapes(s: &str, out: &mut Vec<u8>) -> bool {
-    let bytes = s.as_bytes();
+pub fn decode_escapes(bytes: &[u8], out: &mut Vec<u8>) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];

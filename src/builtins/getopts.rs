@@ -85,7 +85,7 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// Bash words getopts' own diagnostics with `$0`, not the usual prefix.
 fn complain(sh: &Shell, message: &str) {
-    sh.write_stderr(format!("{}: {message}\n", sh.arg0).as_bytes());
+    sh.write_stderr(&format!("{}: {message}\n", sh.arg0));
 }
 
 /// Takes the next option from `args` and advances the cursor.

@@ -214,11 +214,7 @@ pub fn help(sh: &mut Shell, argv: &[String]) -> Status {
         for (name, _, summary) in TOPICS {
             out.push_str(&format!("{name:<width$}  {summary}\n"));
         }
-        return Ok(if sh.print("help", out.as_bytes())? {
-            0
-        } else {
-            1
-        });
+        return Ok(if sh.print("help", &out)? { 0 } else { 1 });
     }
     let mut out = String::new();
     for pattern in &patterns {
@@ -239,11 +235,7 @@ pub fn help(sh: &mut Shell, argv: &[String]) -> Status {
             out.push_str(&format!("{name}: {synopsis}\n    {summary}\n"));
         }
     }
-    Ok(if sh.print("help", out.as_bytes())? {
-        0
-    } else {
-        1
-    })
+    Ok(if sh.print("help", &out)? { 0 } else { 1 })
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub fn kill(sh: &mut Shell, argv: &[String]) -> Status {
         args = &args[1..];
     }
     if args.is_empty() {
-        sh.write_stderr(format!("{USAGE}\n").as_bytes());
+        sh.write_stderr(&format!("{USAGE}\n"));
         return Ok(2);
     }
     let mut status = 0;
@@ -139,11 +139,7 @@ pub fn find_job<'a>(sh: &'a Shell, spec: &str) -> Option<&'a Job> {
 fn list(sh: &mut Shell, args: &[String]) -> Status {
     if args.is_empty() {
         let out = signal_table();
-        return Ok(if sh.print("kill", out.as_bytes())? {
-            0
-        } else {
-            1
-        });
+        return Ok(if sh.print("kill", &out)? { 0 } else { 1 });
     }
     let mut out = String::new();
     let mut status = 0;
@@ -168,7 +164,7 @@ fn list(sh: &mut Shell, args: &[String]) -> Status {
             }
         }
     }
-    if !sh.print("kill", out.as_bytes())? {
+    if !sh.print("kill", &out)? {
         return Ok(1);
     }
     Ok(status)
@@ -249,7 +245,7 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
     }
     // Finished jobs are shown once, here, and then forgotten.
     sh.jobs.forget_finished();
-    if !sh.print("jobs", out.as_bytes())? {
+    if !sh.print("jobs", &out)? {
         return Ok(1);
     }
     Ok(status)

@@ -16,7 +16,7 @@ pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
     if args.is_empty() {
         let entries = sh.commands.entries();
         if entries.is_empty() {
-            return Ok(if sh.print("hash", b"hash: hash table empty\n")? {
+            return Ok(if sh.print("hash", "hash: hash table empty\n")? {
                 0
             } else {
                 1
@@ -31,11 +31,7 @@ pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
             };
             out.push_str(&format!("{:4}\t{}\t{template}\n", r.hits, r.path.display()));
         }
-        return Ok(if sh.print("hash", out.as_bytes())? {
-            0
-        } else {
-            1
-        });
+        return Ok(if sh.print("hash", &out)? { 0 } else { 1 });
     }
     let mut status = 0;
     let path_var = sh.vars.get("PATH").map(str::to_string);
@@ -78,7 +74,7 @@ fn kind_of(sh: &mut Shell, name: &str) -> Kind {
         Target::Special(_) | Target::Builtin(_) => Kind::Builtin,
         Target::External => {
             if name.contains('/') {
-                return if std::path::Path::new(name).is_file() {
+                return if crate::bytes::to_path(name).is_file() {
                     Kind::File(name.to_string())
                 } else {
                     Kind::Missing
@@ -86,7 +82,7 @@ fn kind_of(sh: &mut Shell, name: &str) -> Kind {
             }
             let path_var = sh.vars.get("PATH").map(str::to_string);
             match crate::exec::lookup::search_path(name, path_var.as_deref()) {
-                Some(p) => Kind::File(p.to_string_lossy().into_owned()),
+                Some(p) => Kind::File(crate::bytes::decode_os(p.as_os_str())),
                 None => Kind::Missing,
             }
         }
@@ -128,7 +124,7 @@ pub fn type_(sh: &mut Shell, argv: &[String]) -> Status {
         out.push_str(&line);
         out.push('\n');
     }
-    sh.print("type", out.as_bytes())?;
+    sh.print("type", &out)?;
     Ok(status)
 }
 
@@ -176,7 +172,7 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
                 }
             }
         }
-        sh.print("command", out.as_bytes())?;
+        sh.print("command", &out)?;
         return Ok(status);
     }
     let Some(name) = args.first() else {
@@ -209,11 +205,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             .iter()
             .map(|(k, v)| format!("alias {k}={}\n", quote(v)))
             .collect();
-        return Ok(if sh.print("alias", out.as_bytes())? {
-            0
-        } else {
-            1
-        });
+        return Ok(if sh.print("alias", &out)? { 0 } else { 1 });
     }
     let mut status = 0;
     let mut out = String::new();
@@ -235,7 +227,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             },
         }
     }
-    sh.print("alias", out.as_bytes())?;
+    sh.print("alias", &out)?;
     Ok(status)
 }
 

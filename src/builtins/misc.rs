@@ -160,7 +160,7 @@ pub fn ulimit(sh: &mut Shell, argv: &[String]) -> Status {
             Err(msg) => status = sh.builtin_error("ulimit", &msg, 1)?,
         }
     }
-    if !sh.print("ulimit", out.as_bytes())? {
+    if !sh.print("ulimit", &out)? {
         return Ok(1);
     }
     Ok(status)

@@ -27,7 +27,7 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Status {
     let target = opts.into_iter().find_map(|(_, v)| v);
     let rest = &argv[1 + first..];
     let Some(format) = rest.first() else {
-        sh.write_stderr(format!("{USAGE}\n").as_bytes());
+        sh.write_stderr(&format!("{USAGE}\n"));
         return Ok(2);
     };
     if let Some(name) = &target
@@ -36,7 +36,7 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("printf", &format!("`{name}': not a valid identifier"), 2);
     }
     let mut out = Formatter::new(&rest[1..]);
-    out.run(format.as_bytes());
+    out.run(&crate::bytes::encode(format));
     let mut status = 0;
     for msg in std::mem::take(&mut out.errors) {
         status = sh.builtin_error("printf", &msg, 1)?;
@@ -49,13 +49,13 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Status {
     }
     match target {
         Some(name) => {
-            let value = String::from_utf8_lossy(&out.out).into_owned();
+            let value = crate::bytes::decode_vec(std::mem::take(&mut out.out));
             if let Err(e) = sh.assign(&name, value) {
                 return sh.builtin_error("printf", &e.to_string(), 1);
             }
         }
         None => {
-            if !sh.print("printf", &out.out)? {
+            if !sh.print_bytes("printf", &out.out)? {
                 return Ok(1);
             }
         }
@@ -185,7 +185,7 @@ impl<'a> Formatter<'a> {
     }
 
     fn bad_format(&mut self, text: &[u8]) {
-        let text = String::from_utf8_lossy(text);
+        let text = crate::bytes::decode(text);
         self.errors
             .push(format!("`{text}': missing format character"));
         self.fatal = true;
@@ -196,7 +196,7 @@ impl<'a> Formatter<'a> {
             b'%' if text.len() == 2 => self.out.push(b'%'),
             b's' => {
                 let arg = self.take_arg().unwrap_or("");
-                pad_bytes(&mut self.out, arg.as_bytes(), spec);
+                pad_bytes(&mut self.out, &crate::bytes::encode(arg), spec);
             }
             b'b' => {
                 let arg = self.take_arg().unwrap_or("");
@@ -206,11 +206,16 @@ impl<'a> Formatter<'a> {
             }
             b'q' => {
                 let arg = self.take_arg().unwrap_or("");
-                pad_bytes(&mut self.out, shell_quote(arg).as_bytes(), spec);
+                pad_bytes(
+                    &mut self.out,
+                    &crate::bytes::encode(&shell_quote(arg)),
+                    spec,
+                );
             }
             b'c' => {
                 let arg = self.take_arg().unwrap_or("");
-                let first = &arg.as_bytes()[..arg.len().min(1)];
+                let bytes = crate::bytes::encode(arg);
+                let first = &bytes[..bytes.len().min(1)];
                 let spec = Spec {
                     precision: None,
                     ..spec.clone()
@@ -228,7 +233,7 @@ impl<'a> Formatter<'a> {
                 c_format(&mut self.out, spec, CArg::Float(x));
             }
             _ => {
-                let conv = String::from_utf8_lossy(&text[text.len() - 1..]);
+                let conv = crate::bytes::decode(&text[text.len() - 1..]);
                 self.errors
                     .push(format!("`{conv}': invalid format character"));
                 self.fatal = true;
@@ -549,7 +554,8 @@ fn hex_escape(letter: u8, digits: &[u8], out: &mut Vec<u8>) -> usize {
 /// `%b`: escapes in the argument, with `\0NNN` and `\NNN` octal; true when
 /// `\c` ended all output.
 fn decode_b(s: &str, out: &mut Vec<u8>) -> bool {
-    let s = s.as_bytes();
+    let encoded = crate::bytes::encode(s);
+    let s: &[u8] = &encoded;
     let mut i = 0;
     while i < s.len() {
         if s[i] != b'\\' || i + 1 >= s.len() {

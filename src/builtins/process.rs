@@ -92,11 +92,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 signal_name(n)
             ));
         }
-        return Ok(if sh.print("trap", out.as_bytes())? {
-            0
-        } else {
-            1
-        });
+        return Ok(if sh.print("trap", &out)? { 0 } else { 1 });
     }
     let (action, conditions) =
         if args.len() == 1 || signal_number(args[0]).is_some() && args[0].parse::<i32>().is_ok() {
@@ -158,11 +154,7 @@ pub fn times(sh: &mut Shell, _: &[String]) -> Status {
             ));
         }
     }
-    Ok(if sh.print("times", out.as_bytes())? {
-        0
-    } else {
-        1
-    })
+    Ok(if sh.print("times", &out)? { 0 } else { 1 })
 }
 
 /// `disown [%job…]`: forgets jobs (the current one without arguments).

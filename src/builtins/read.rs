@@ -65,7 +65,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
     if let Some(p) = &req.prompt
         && is_tty
     {
-        sh.write_stderr(p.as_bytes());
+        sh.write_stderr(p);
     }
     let echo_guard = if req.silent && is_tty {
         EchoOff::new(fd)
@@ -389,8 +389,7 @@ fn continue_utf8(input: &mut Input, lead: u8, text: &mut Vec<Char>) -> Result<()
 }
 
 fn to_string(chars: &[Char]) -> String {
-    let bytes: Vec<u8> = chars.iter().map(|c| c.0).collect();
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::bytes::decode_vec(chars.iter().map(|c| c.0).collect())
 }
 
 /// No splitting (`REPLY`, `-N`): all of it to the first name.

@@ -126,7 +126,7 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
             (false, _) => out.push_str(&format!("{name:<20}\t{}\n", if on { "on" } else { "off" })),
         }
     }
-    if !sh.print("shopt", out.as_bytes())? {
+    if !sh.print("shopt", &out)? {
         return Ok(1);
     }
     Ok(status)

@@ -39,11 +39,7 @@ fn list_attribute(
             None => out.push_str(&format!("{word} {name}\n")),
         }
     }
-    Ok(if sh.print(builtin, out.as_bytes())? {
-        0
-    } else {
-        1
-    })
+    Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
 }
 
 /// `export [-p] [-n] name[=value]…`.
@@ -299,11 +295,7 @@ fn print_options(sh: &mut Shell, human: bool) -> Status {
             out.push_str(&format!("set {}o {name}\n", if on { '-' } else { '+' }));
         }
     }
-    Ok(if sh.print("set", out.as_bytes())? {
-        0
-    } else {
-        1
-    })
+    Ok(if sh.print("set", &out)? { 0 } else { 1 })
 }
 
 fn print_variables(sh: &mut Shell) -> Status {
@@ -317,9 +309,5 @@ fn print_variables(sh: &mut Shell) -> Status {
     for (k, v) in vars {
         out.push_str(&format!("{k}={}\n", quote(&v)));
     }
-    Ok(if sh.print("set", out.as_bytes())? {
-        0
-    } else {
-        1
-    })
+    Ok(if sh.print("set", &out)? { 0 } else { 1 })
 }

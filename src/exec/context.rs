@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::os::fd::{AsRawFd, RawFd};
+use std::path::Path;
 
 use super::spawn::SpawnOp;
 use super::state::Shell;
@@ -22,10 +23,13 @@ impl Shell {
     /// `path` as the shell itself must open it in this context: unchanged
     /// when absolute or when the context uses the process's directory;
     /// otherwise through `/proc/self/fd/N` of the context's directory.
-    pub fn resolve_path<'a>(&self, path: &'a str) -> Cow<'a, str> {
+    pub fn resolve_path<'a>(&self, path: &'a str) -> Cow<'a, Path> {
+        let on_disk = crate::bytes::to_path(path);
         match self.cwd_fd() {
-            Some(fd) if !path.starts_with('/') => Cow::Owned(format!("/proc/self/fd/{fd}/{path}")),
-            _ => Cow::Borrowed(path),
+            Some(fd) if !path.starts_with('/') => {
+                Cow::Owned(Path::new(&format!("/proc/self/fd/{fd}")).join(on_disk))
+            }
+            _ => on_disk,
         }
     }
 

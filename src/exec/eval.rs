@@ -125,7 +125,7 @@ impl Shell {
         };
         if let Some(timer) = started {
             let report = timer.report();
-            self.write_stderr(report.as_bytes());
+            self.write_stderr(&report);
         }
         if p.negated {
             self.errexit_suppressed -= 1;

@@ -1,6 +1,12 @@
 //! Handing shell state to a self-spawned pidsh (`f &`, `{ …; } &`): the
 //! state becomes a script prefix — variables, exports, functions, options,
 //! traps — followed by the code to run, passed with `-c`.
+//!
+//! Values are written in single quotes (`unparse::quote`), functions as
+//! their unparsed source, so newlines and quotes survive; bytes that are not
+//! UTF-8 ride in the text as `crate::bytes` characters and become the same
+//! bytes in the argument, which the child decodes back. The round trip is
+//! checked by `tests/bytes.rs` and `tests/subshell.rs`.
 
 use crate::parser::ast::Command;
 use crate::parser::unparse;

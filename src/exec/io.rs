@@ -21,11 +21,17 @@ impl Shell {
         }
     }
 
-    /// Builtin output on standard output. A reader that went away ends the
+    /// Builtin output on standard output: shell text, written as the bytes
+    /// it stands for (see [`crate::bytes`]).
+    pub fn print(&mut self, builtin: &str, text: &str) -> Result<bool, Unwind> {
+        self.print_bytes(builtin, &crate::bytes::encode(text))
+    }
+
+    /// Builtin output already in bytes. A reader that went away ends the
     /// whole (sub)shell with status 141, as SIGPIPE would end a process;
     /// other failures are reported as `NAME: write error` and answer
     /// `Ok(false)` (the builtin then returns status 1).
-    pub fn print(&mut self, builtin: &str, bytes: &[u8]) -> Result<bool, Unwind> {
+    pub fn print_bytes(&mut self, builtin: &str, bytes: &[u8]) -> Result<bool, Unwind> {
         match self.write_fd(1, bytes) {
             Ok(()) => Ok(true),
             Err(Errno::EPIPE) => Err(Unwind::Exit(141)),
@@ -41,8 +47,8 @@ impl Shell {
 
     /// Writes to standard error, ignoring failures (there is nowhere left
     /// to report them).
-    pub fn write_stderr(&self, bytes: &[u8]) {
-        let _ = self.write_fd(2, bytes);
+    pub fn write_stderr(&self, text: &str) {
+        let _ = self.write_fd(2, &crate::bytes::encode(text));
     }
 
     /// Prints an error message in the usual form: `pidsh: line N: msg`
@@ -53,6 +59,6 @@ impl Shell {
         } else {
             format!("{}: line {}: {message}\n", self.error_prefix, self.line)
         };
-        self.write_stderr(line.as_bytes());
+        self.write_stderr(&line);
     }
 }

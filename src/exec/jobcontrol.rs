@@ -60,9 +60,7 @@ impl Shell {
                 if let Some(job) = self.jobs.get_mut(number) {
                     job.modes = modes;
                 }
-                self.write_stderr(
-                    format!("\n[{number}]+  Stopped                 {text}\n").as_bytes(),
-                );
+                self.write_stderr(&format!("\n[{number}]+  Stopped                 {text}\n"));
                 128 + libc::SIGTSTP
             }
         }
@@ -79,7 +77,7 @@ impl Shell {
             return false;
         }
         self.stopped_jobs_warned = true;
-        self.write_stderr(b"There are stopped jobs.\n");
+        self.write_stderr("There are stopped jobs.\n");
         true
     }
 
@@ -91,7 +89,7 @@ impl Shell {
         let Some(job) = self.jobs.take(number) else {
             return Err(format!("%{number}: no such job"));
         };
-        self.write_stderr(format!("{}\n", job.text).as_bytes());
+        self.write_stderr(&format!("{}\n", job.text));
         let pgid = job.pgid.unwrap_or_else(|| {
             job.processes
                 .first()
@@ -122,7 +120,7 @@ impl Shell {
                 }
             }
         }
-        self.write_stderr(line.as_bytes());
+        self.write_stderr(&line);
         Ok(())
     }
 }

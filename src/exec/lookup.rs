@@ -18,6 +18,7 @@ use nix::sys::stat::Mode;
 use nix::unistd::{AccessFlags, access};
 
 use super::spawn::Program;
+use crate::bytes::to_path;
 
 /// A resolved command.
 #[derive(Debug, Clone)]
@@ -140,7 +141,7 @@ pub fn search_path(name: &str, path_var: Option<&str>) -> Option<PathBuf> {
     let mut first_existing = None;
     for dir in path_var.split(':') {
         let dir = if dir.is_empty() { "." } else { dir };
-        let candidate = Path::new(dir).join(name);
+        let candidate = to_path(dir).join(to_path(name));
         let Ok(meta) = std::fs::metadata(&candidate) else {
             continue;
         };

@@ -308,7 +308,7 @@ impl Shell {
             if self.options.interactive
                 && let Some(pid) = self.last_bg_pid
             {
-                self.write_stderr(format!("[{number}] {pid}\n").as_bytes());
+                self.write_stderr(&format!("[{number}] {pid}\n"));
             }
         }
         Ok(0)
@@ -325,14 +325,14 @@ impl Shell {
         let exe_c = super::lookup::path_cstring(&exe);
         let mut spawn = super::spawn::Spawn::new(super::spawn::Program::Path(exe_c.clone()));
         spawn.arg(exe_c);
-        spawn.arg(super::simple::to_cstring("-c"));
-        spawn.arg(super::simple::to_cstring(&script));
-        spawn.arg(super::simple::to_cstring(&self.arg0));
+        spawn.arg(crate::bytes::to_cstring("-c"));
+        spawn.arg(crate::bytes::to_cstring(&script));
+        spawn.arg(crate::bytes::to_cstring(&self.arg0));
         for p in &self.positional {
-            spawn.arg(super::simple::to_cstring(p));
+            spawn.arg(crate::bytes::to_cstring(p));
         }
         spawn.environment(self.environment_with(&[]));
-        spawn.env(super::simple::to_cstring(&format!(
+        spawn.env(crate::bytes::to_cstring(&format!(
             "{}={}",
             super::handover::PARENT_PID_VAR,
             self.shell_pid
@@ -372,12 +372,7 @@ impl Shell {
         sub.fds.set(1, FdEntry::Capture(Arc::clone(&capture)));
         let status = sub.finish_subshell(|sh| sh.run_list(body));
         drop(sub);
-        let bytes = capture.finish();
-        let mut text = String::from_utf8_lossy(&bytes).into_owned();
-        while text.ends_with('\n') {
-            text.pop();
-        }
-        Ok((text, status))
+        Ok((substitution_text(capture.finish()), status))
     }
 
     /// `<(list)` / `>(list)` (bash): the list runs concurrently on a thread
@@ -458,11 +453,7 @@ impl Shell {
             Ok(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
             Err(status) => status,
         };
-        let mut text = String::from_utf8_lossy(&bytes).into_owned();
-        while text.ends_with('\n') {
-            text.pop();
-        }
-        Ok((text, status))
+        Ok((substitution_text(bytes), status))
     }
 }
 
@@ -486,4 +477,13 @@ fn wait_stage(stage: Stage) -> i32 {
         Stage::Thread(handle) => handle.join().unwrap_or(1),
         Stage::Done(status) => status,
     }
+}
+
+/// The value of a command substitution from the output it captured:
+/// trailing newlines removed (POSIX 2.6.3), other bytes kept as they are.
+pub fn substitution_text(mut bytes: Vec<u8>) -> String {
+    while bytes.last() == Some(&b'\n') {
+        bytes.pop();
+    }
+    crate::bytes::decode_vec(bytes)
 }

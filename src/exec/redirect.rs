@@ -9,6 +9,7 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
+use crate::bytes::to_path;
 use crate::expand;
 use crate::parser::ast::{RedirOp, RedirTarget, Redirect, WordPart};
 
@@ -100,7 +101,7 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
             };
             out.push(Resolved::Content {
                 fd,
-                data: text.into_bytes(),
+                data: crate::bytes::encode(&text).into_owned(),
             });
             return Ok(());
         }
@@ -202,8 +203,8 @@ fn open_for_shell(ctx: OpenContext, path: &str, flags: OFlag) -> Result<OwnedFd,
     let flags = flags | OFlag::O_CLOEXEC;
     let mode = Mode::from_bits_truncate(CREATE_MODE & !ctx.umask.unwrap_or(0));
     let opened = match ctx.dir {
-        Some(dir) => nix::fcntl::openat(super::syscalls::borrow(dir), path, flags, mode),
-        None => nix::fcntl::open(path, flags, mode),
+        Some(dir) => nix::fcntl::openat(super::syscalls::borrow(dir), &*to_path(path), flags, mode),
+        None => nix::fcntl::open(&*to_path(path), flags, mode),
     };
     opened.map_err(|e| ExecError::Redirect(path.to_string(), e))
 }
@@ -258,7 +259,7 @@ pub fn lower_to_ops(
         match step {
             Resolved::Open { fd, path, flags } => {
                 ops.push(SpawnOp::Open {
-                    path: std::ffi::CString::new(path.as_bytes())
+                    path: std::ffi::CString::new(crate::bytes::encode(path))
                         .map_err(|_| ExecError::Redirect(path.clone(), Errno::EINVAL))?,
                     flags: flags.bits(),
                     mode: CREATE_MODE,

@@ -20,7 +20,7 @@ impl Shell {
     pub fn new(arg0: String, positional: Vec<String>) -> Shell {
         let mut vars = Vars::default();
         for (k, v) in std::env::vars_os() {
-            let (Some(k), v) = (k.to_str(), v.to_string_lossy().into_owned()) else {
+            let (Some(k), v) = (k.to_str(), crate::bytes::decode_os(&v)) else {
                 continue;
             };
             if crate::expand::is_name(k) {
@@ -73,9 +73,13 @@ impl Shell {
         }
         let cwd = std::env::current_dir()
             .ok()
-            .map(|p| p.to_string_lossy().into_owned());
+            .map(|p| crate::bytes::decode_os(p.as_os_str()));
         let pwd_ok = vars.get("PWD").is_some_and(|p| {
-            p.starts_with('/') && super::syscalls::same_file(p, cwd.as_deref().unwrap_or("."))
+            p.starts_with('/')
+                && super::syscalls::same_file(
+                    &crate::bytes::to_path(p),
+                    &crate::bytes::to_path(cwd.as_deref().unwrap_or(".")),
+                )
         });
         if !pwd_ok && let Some(c) = cwd {
             let _ = vars.set("PWD", c);
@@ -202,7 +206,7 @@ impl Shell {
         if self.options.verbose
             && let Some(text) = source.get(start..end)
         {
-            self.write_stderr(text.as_bytes());
+            self.write_stderr(text);
         }
     }
 
@@ -347,10 +351,7 @@ impl Shell {
         };
         match std::fs::read(self.resolve_path(path).as_ref()) {
             Ok(bytes) => {
-                let mut text = String::from_utf8_lossy(&bytes).into_owned();
-                while text.ends_with('\n') {
-                    text.pop();
-                }
+                let text = super::pipeline::substitution_text(bytes);
                 self.cmdsub_status = Some(0);
                 self.last_status = 0;
                 Ok(text)
@@ -376,14 +377,14 @@ fn read_line_unbuffered() -> Option<String> {
             break;
         }
     }
-    (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned())
+    (!bytes.is_empty()).then(|| crate::bytes::decode_vec(bytes))
 }
 
 fn read_rest_of_stdin() -> String {
     use std::io::Read;
     let mut bytes = Vec::new();
     let _ = std::io::stdin().lock().read_to_end(&mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::bytes::decode_vec(bytes)
 }
 
 /// `$RANDOM`: 0–32767 from a per-process xorshift generator seeded by the
@@ -520,6 +521,6 @@ impl ExpandEnv for Shell {
         nix::unistd::User::from_name(user)
             .ok()
             .flatten()
-            .map(|u| u.dir.to_string_lossy().into_owned())
+            .map(|u| crate::bytes::decode_os(u.dir.as_os_str()))
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use nix::errno::Errno;
 
 use crate::builtins::{self, Builtin};
+use crate::bytes::to_cstring;
 use crate::expand;
 use crate::jobs;
 use crate::parser::ast::{AssignValue, Assignment, SimpleCommand};
@@ -331,7 +332,7 @@ impl Shell {
         items.extend(words.iter().map(|w| crate::parser::unparse::quote_ansi(w)));
         line.push_str(&items.join(" "));
         line.push('\n');
-        self.write_stderr(line.as_bytes());
+        self.write_stderr(&line);
     }
 
     /// `$PS4` with its parameter expansions and command substitutions
@@ -471,7 +472,7 @@ impl Shell {
                     Err(ExecError::CommandNotFound(name.to_string()))
                 }
                 (SpawnStep::Exec, Errno::EACCES)
-                    if std::path::Path::new(&self.program_path(&spawn, name)).is_dir() =>
+                    if crate::bytes::to_path(&self.program_path(&spawn, name)).is_dir() =>
                 {
                     Err(ExecError::CannotExecute(name.to_string(), Errno::EISDIR))
                 }
@@ -484,7 +485,7 @@ impl Shell {
 
     fn program_path(&self, spawn: &Spawn, name: &str) -> String {
         match spawn.program() {
-            Program::Path(p) => p.to_string_lossy().into_owned(),
+            Program::Path(p) => crate::bytes::decode(p.to_bytes()),
             Program::Fd(_) => name.to_string(),
         }
     }
@@ -498,15 +499,15 @@ impl Shell {
         let script = if script.contains('/') {
             script
         } else if let Some(cached) = self.commands.cached_path(name) {
-            cached.to_string_lossy().into_owned()
+            crate::bytes::decode_os(cached.as_os_str())
         } else {
             let path_var = self.vars.get("PATH").map(str::to_string);
             super::lookup::search_path(name, path_var.as_deref())
-                .map(|p| p.to_string_lossy().into_owned())
+                .map(|p| crate::bytes::decode_os(p.as_os_str()))
                 .unwrap_or(script)
         };
         let mut again = Spawn::new(Program::Path(path_cstring(&exe)));
-        again.arg(to_cstring(&exe.to_string_lossy()));
+        again.arg(path_cstring(&exe));
         again.arg(to_cstring(&script));
         for a in spawn.argv().iter().skip(1) {
             again.arg(a.clone());
@@ -621,7 +622,7 @@ fn with_assignment_tildes(word: &crate::parser::ast::Word) -> crate::parser::ast
 fn op_error(spawn: &Spawn, index: usize, errno: Errno) -> ExecError {
     match spawn.ops().get(index) {
         Some(SpawnOp::Open { path, .. }) => {
-            ExecError::Redirect(path.to_string_lossy().into_owned(), errno)
+            ExecError::Redirect(crate::bytes::decode(path.to_bytes()), errno)
         }
         Some(SpawnOp::Dup2 { src, .. }) if errno == Errno::EBADF => {
             ExecError::BadFd(src.to_string())
@@ -629,12 +630,4 @@ fn op_error(spawn: &Spawn, index: usize, errno: Errno) -> ExecError {
         Some(op) => ExecError::System(op.to_string(), errno),
         None => ExecError::System("spawn".into(), errno),
     }
-}
-
-/// A C string from shell text (a NUL cannot occur in shell words; it is
-/// cut there if it does).
-pub fn to_cstring(s: &str) -> CString {
-    let bytes = s.as_bytes();
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    CString::new(&bytes[..end]).unwrap_or_default()
 }

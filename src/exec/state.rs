@@ -357,7 +357,7 @@ impl Vars {
         let env: Vec<CString> = self
             .environment()
             .into_iter()
-            .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok())
+            .filter_map(|(k, v)| CString::new(crate::bytes::encode(&format!("{k}={v}"))).ok())
             .collect();
         let env = Arc::new(env);
         self.env_cache = Some(Arc::clone(&env));

@@ -86,7 +86,7 @@ pub fn is_open_without_cloexec(fd: RawFd) -> bool {
 }
 
 /// Whether two paths name the same file (device and inode).
-pub fn same_file(a: &str, b: &str) -> bool {
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),

@@ -3,17 +3,20 @@
 //! with the same matcher as `case`. Dotfiles match only an explicit `.`;
 //! `.` and `..` never match a wildcard.
 
+use std::path::{Path, PathBuf};
+
 use super::pattern::{Pattern, has_pattern_chars, unescape};
+use crate::bytes::{decode_os, to_path};
 
 /// The sorted paths matching `pattern`; empty when none match. Relative
 /// patterns are looked up under `prefix` (a context's own directory) when
 /// given, and reported without it. `dotglob` lets wildcards match names
 /// that start with `.` (never `.` and `..` themselves).
 pub fn expand(pattern: &str, prefix: Option<&str>, dotglob: bool) -> Vec<String> {
-    let on_disk = |path: &str| -> String {
+    let on_disk = |path: &str| -> PathBuf {
         match prefix {
-            Some(p) if !path.starts_with('/') => format!("{p}/{path}"),
-            _ => path.to_string(),
+            Some(p) if !path.starts_with('/') => to_path(&format!("{p}/{path}")).into_owned(),
+            _ => to_path(path).into_owned(),
         }
     };
     let absolute = pattern.starts_with('/');
@@ -53,7 +56,7 @@ pub fn expand(pattern: &str, prefix: Option<&str>, dotglob: bool) -> Vec<String>
             }
         }
         if !last {
-            next.retain(|p| std::path::Path::new(&on_disk(p)).is_dir());
+            next.retain(|p| on_disk(p).is_dir());
         }
         paths = next;
         if paths.is_empty() {
@@ -61,7 +64,7 @@ pub fn expand(pattern: &str, prefix: Option<&str>, dotglob: bool) -> Vec<String>
         }
     }
     if trailing_slash {
-        paths.retain(|p| std::path::Path::new(&on_disk(p)).is_dir());
+        paths.retain(|p| on_disk(p).is_dir());
         for p in &mut paths {
             p.push('/');
         }
@@ -80,14 +83,18 @@ fn join(base: &str, name: &str) -> String {
     }
 }
 
-fn directory_entries(base: &str) -> Vec<String> {
-    let dir = if base.is_empty() { "." } else { base };
+fn directory_entries(base: &Path) -> Vec<String> {
+    let dir = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| decode_os(&e.file_name()))
         .collect();
     // read_dir leaves out `.` and `..`; a pattern may name them explicitly.
     names.push(".".into());

@@ -24,8 +24,8 @@ use crate::exec::eval::Unwind;
 use crate::exec::syscalls;
 
 fn source_if_exists(sh: &mut Shell, path: &str) {
-    if let Ok(text) = std::fs::read_to_string(path) {
-        let _ = sh.run_source_text(&text);
+    if let Ok(bytes) = std::fs::read(crate::bytes::to_path(path)) {
+        let _ = sh.run_source_text(&crate::bytes::decode_vec(bytes));
     }
 }
 
@@ -36,9 +36,9 @@ fn read_plain_line() -> Option<String> {
     loop {
         match syscalls::read(0, &mut byte) {
             Ok(0) => {
-                return (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned());
+                return (!bytes.is_empty()).then(|| crate::bytes::decode_vec(bytes));
             }
-            Ok(_) if byte[0] == b'\n' => return Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Ok(_) if byte[0] == b'\n' => return Some(crate::bytes::decode_vec(bytes)),
             Ok(_) => bytes.push(byte[0]),
             Err(_) => {
                 if crate::jobs::signals::take_interrupt() {
@@ -135,9 +135,9 @@ fn run_plain(sh: &mut Shell) -> i32 {
         } else {
             prompt::render(sh, "PS2", "> ")
         };
-        sh.write_stderr(prompt.as_bytes());
+        sh.write_stderr(&prompt);
         let Some(line) = read_plain_line() else {
-            sh.write_stderr(b"exit\n");
+            sh.write_stderr("exit\n");
             sh.run_exit_trap();
             return sh.last_status;
         };
@@ -153,7 +153,7 @@ fn run_plain(sh: &mut Shell) -> i32 {
         }
         if sh.last_status == 128 + libc::SIGINT {
             // The job died of Ctrl-C: start the prompt on a fresh line.
-            sh.write_stderr(b"\n");
+            sh.write_stderr("\n");
         }
     }
 }
@@ -246,7 +246,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
         sh.jobs.announce_at_once(sh.options.notify);
         sh.jobs.reap();
         for notice in sh.jobs.take_notices() {
-            sh.write_stderr(format!("{notice}\n").as_bytes());
+            sh.write_stderr(&format!("{notice}\n"));
         }
         shared.refresh(sh);
         let want_vi = wants_vi(sh, vi);
@@ -262,7 +262,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
             Ok(signal) => signal,
             Err(e) => {
                 let message = format!("{}: line editor: {e}\n", sh.error_prefix);
-                sh.write_stderr(message.as_bytes());
+                sh.write_stderr(&message);
                 return run_plain(sh);
             }
         };
@@ -286,16 +286,16 @@ fn run_editor(sh: &mut Shell) -> i32 {
                 }
                 if sh.last_status == 128 + libc::SIGINT {
                     // The job died of Ctrl-C: start the prompt on a fresh line.
-                    sh.write_stderr(b"\n");
+                    sh.write_stderr("\n");
                 }
             }
             Signal::CtrlC => sh.last_status = 128 + libc::SIGINT,
             Signal::CtrlD if sh.options.ignoreeof => {
-                sh.write_stderr(b"Use \"exit\" to leave the shell.\n");
+                sh.write_stderr("Use \"exit\" to leave the shell.\n");
             }
             Signal::CtrlD if sh.warn_about_stopped_jobs() => {}
             Signal::CtrlD => {
-                sh.write_stderr(b"exit\n");
+                sh.write_stderr("exit\n");
                 sh.run_exit_trap();
                 return sh.last_status;
             }

@@ -438,9 +438,11 @@ fn is_name_char(c: char) -> bool {
 fn decode_ansi_c(raw: &str) -> String {
     let mut out: Vec<u8> = Vec::new();
     let mut cs = raw.chars().peekable();
-    let push = |out: &mut Vec<u8>, c: char| {
-        let mut b = [0u8; 4];
-        out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+    // `out` holds bytes: escapes give bytes, source characters the bytes
+    // they stand for (see `crate::bytes`).
+    let push = |out: &mut Vec<u8>, c: char| match crate::bytes::raw_byte(c) {
+        Some(b) => out.push(b),
+        None => out.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes()),
     };
     while let Some(c) = cs.next() {
         if c != '\\' {
@@ -521,7 +523,7 @@ fn decode_ansi_c(raw: &str) -> String {
     if let Some(nul) = out.iter().position(|&b| b == 0) {
         out.truncate(nul);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::bytes::decode_vec(out)
 }
 
 /// A here-document whose body has not been read yet.
