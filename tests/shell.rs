@@ -292,6 +292,22 @@ fn background_jobs() {
             "",
             0,
         ),
+        (
+            // A script keeps a finished job for `wait %N` (POSIX, dash).
+            "wait_for_a_finished_job_by_number",
+            "/bin/sh -c 'exit 7' &\n/bin/sleep 0.2\nwait %1; echo $?",
+            "7\n",
+            "",
+            0,
+        ),
+        (
+            // Ended children's pidfds are closed while the loop still runs.
+            "many_background_commands_in_one_loop",
+            "ulimit -n 100; for i in $(seq 300); do /bin/true & done; wait; echo ok",
+            "ok\n",
+            "",
+            0,
+        ),
     ]);
 }
 

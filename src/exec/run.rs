@@ -165,7 +165,7 @@ impl Shell {
                         continue;
                     }
                     status = Some(self.run_list(&list)?);
-                    self.jobs.reap();
+                    self.collect_jobs();
                 }
                 Err(e) => return self.syntax_error(&e).map(Some),
             }
@@ -257,13 +257,13 @@ impl Shell {
                 }
                 let Some(start) = base else {
                     status = self.run_list(&list)?;
-                    self.jobs.reap();
+                    self.collect_jobs();
                     continue;
                 };
                 let expected = start + parser.offset() as i64;
                 let _ = lseek(&stdin, expected, Whence::SeekSet);
                 status = self.run_list(&list)?;
-                self.jobs.reap();
+                self.collect_jobs();
                 let now = lseek(&stdin, 0, Whence::SeekCur).unwrap_or(expected);
                 if now != expected {
                     base = Some(now);
@@ -334,6 +334,16 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
 }
 
 impl Shell {
+    /// Between commands: an interactive shell reaps finished jobs (and
+    /// announces them at the prompt); a script keeps them for `wait %N`.
+    fn collect_jobs(&mut self) {
+        if self.options.interactive {
+            self.jobs.reap();
+        } else {
+            self.jobs.settle();
+        }
+    }
+
     fn read_file_substitution(
         &mut self,
         redirect: &crate::parser::ast::Redirect,

@@ -122,6 +122,14 @@ impl Job {
     }
 }
 
+/// How many finished jobs a non-interactive shell keeps for `wait %N`.
+const MAX_KEPT_FINISHED: usize = 1000;
+/// How many statuses of finished processes are kept for `wait PID`
+/// (POSIX asks for at least `CHILD_MAX`).
+const MAX_REMEMBERED: usize = 8192;
+/// Open pidfds below which adding a job never stops to collect.
+const MIN_TIDY_AT: usize = 64;
+
 /// The background jobs of a shell.
 #[derive(Debug, Default)]
 pub struct JobTable {
@@ -130,8 +138,11 @@ pub struct JobTable {
     watcher: Option<Arc<watch::Watcher>>,
     /// Lines about finished jobs, not yet shown.
     notices: Vec<String>,
-    /// Statuses of finished background processes not yet asked for by `wait PID`.
+    /// Statuses of finished background processes not yet asked for by
+    /// `wait PID` (the newest [`MAX_REMEMBERED`]).
     finished: Vec<(Pid, i32)>,
+    /// Open pidfds at which adding a job first collects ended ones.
+    tidy_at: usize,
 }
 
 impl Clone for JobTable {
@@ -156,6 +167,7 @@ impl JobTable {
         pgid: Option<Pid>,
         stopped: bool,
     ) -> usize {
+        self.tidy_if_crowded();
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
         if let Some(g) = pgid {
             signals::register_group(g.as_raw());
@@ -226,6 +238,10 @@ impl JobTable {
                 self.finished.push((p.pid, s));
             }
         }
+        if self.finished.len() > MAX_REMEMBERED {
+            let excess = self.finished.len() - MAX_REMEMBERED;
+            self.finished.drain(..excess);
+        }
     }
 
     /// The job with this number.
@@ -264,6 +280,49 @@ impl JobTable {
             }
             self.remember(job);
         }
+    }
+
+    /// What a non-interactive shell does between commands: collects what
+    /// has ended but keeps finished jobs in the table, as bash does, so a
+    /// later `wait %N` or `jobs` still finds them. An ended process's pidfd
+    /// is closed (its status is known); past [`MAX_KEPT_FINISHED`] finished
+    /// jobs the oldest become remembered statuses for `wait PID`.
+    pub fn settle(&mut self) {
+        self.refresh();
+        self.trim_finished();
+    }
+
+    /// Moves the oldest finished jobs past [`MAX_KEPT_FINISHED`] to the
+    /// remembered statuses.
+    fn trim_finished(&mut self) {
+        let mut kept = self.jobs.iter().filter(|j| j.status().is_some()).count();
+        while kept > MAX_KEPT_FINISHED {
+            let Some(oldest) = self.jobs.iter().position(|j| j.status().is_some()) else {
+                break;
+            };
+            let job = self.remove_at(oldest);
+            self.remember(job);
+            kept -= 1;
+        }
+    }
+
+    /// Before a job is added: when many pidfds are open, collects what has
+    /// ended, so a loop that starts thousands of background commands holds
+    /// only the running ones open (the check doubles its threshold, so the
+    /// cost stays linear).
+    fn tidy_if_crowded(&mut self) {
+        let open = |jobs: &[Job]| {
+            jobs.iter()
+                .flat_map(|j| &j.processes)
+                .filter(|p| p.pidfd.is_some())
+                .count()
+        };
+        if open(&self.jobs) < self.tidy_at.max(MIN_TIDY_AT) {
+            return;
+        }
+        self.refresh();
+        self.trim_finished();
+        self.tidy_at = 2 * open(&self.jobs);
     }
 
     /// `wait`: waits for every job; returns 0.
@@ -351,7 +410,11 @@ impl JobTable {
                     continue;
                 }
                 match try_wait(p) {
-                    Change::Ended(s) => p.status = Some(s),
+                    Change::Ended(s) => {
+                        // Reaped: the pidfd has nothing more to say.
+                        p.status = Some(s);
+                        p.pidfd = None;
+                    }
                     Change::Stopped => job.stopped = true,
                     Change::Continued => job.stopped = false,
                     Change::Nothing => {}
