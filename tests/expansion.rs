@@ -876,6 +876,76 @@ fn arithmetic() {
 }
 
 #[test]
+fn arithmetic_on_array_elements() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "read_and_increment",
+            "a=(1 2 3); (( a[1]++ )); echo ${a[@]}; echo $((a[2]*2)) $((a[i=1])) $i",
+            "1 3 3\n6 3 1\n",
+            "",
+            0,
+        ),
+        (
+            "associative_keys_are_text",
+            "declare -A m; m[x]=3; k=x; (( m[y]=7 )); echo $(( m[x] * 2 )) $((m[$k])) ${m[y]}",
+            "6 3 7\n",
+            "",
+            0,
+        ),
+        (
+            "element_values_are_expressions",
+            "b[3]=1+1; echo $((b[3]*2)) $((a[ 1 ]))",
+            "4 0\n",
+            "",
+            0,
+        ),
+        (
+            "scalar_becomes_an_array",
+            "x=abc; (( x[2]=5 )); declare -p x",
+            "declare -a x=([0]=\"abc\" [2]=\"5\")\n",
+            "",
+            0,
+        ),
+        (
+            "sparse_from_arithmetic",
+            "(( a[99]=1 )); echo ${#a[@]} ${!a[@]}",
+            "1 99\n",
+            "",
+            0,
+        ),
+        (
+            "negative_index_from_the_end",
+            "a=(1 2 3); echo $((a[-1])); (( a[-1]=9 )); echo ${a[@]}",
+            "3\n1 2 9\n",
+            "",
+            0,
+        ),
+        (
+            "let_and_compound_assignment",
+            "a=(1 2); echo $(( a[1] = a[0] + 10 )); let 'a[0]+=5'; echo ${a[@]}",
+            "11\n6 11\n",
+            "",
+            0,
+        ),
+        (
+            "loop_over_elements",
+            "a=(5 6); i=0; while (( a[i] )); do echo ${a[i]}; (( i++ )); done",
+            "5\n6\n",
+            "",
+            0,
+        ),
+        (
+            "unclosed_subscript",
+            "echo $((a[)); echo after",
+            "",
+            "pidsh: line 1: a[: bad array subscript (error token is \"a[\")\n",
+            1,
+        ),
+    ]);
+}
+
+#[test]
 fn command_substitution() {
     check(&[
         (

@@ -36,7 +36,7 @@ impl Shell {
         let mut pending_key: Option<String> = None;
         for word in words {
             if let Some((key, value)) = split_keyed(word) {
-                let key = self.array_key(&array, &key)?;
+                let key = self.array_key(matches!(array, Array::Assoc(_)), &key)?;
                 let value = expand::expand_string(self, &value)?;
                 array.set(key, value);
                 continue;
@@ -69,15 +69,14 @@ impl Shell {
         value: String,
         append: bool,
     ) -> Result<(), ExecError> {
-        let probe = self
-            .vars
-            .array(name)
-            .cloned()
-            .unwrap_or(Array::Indexed(BTreeMap::new()));
-        let key = self.array_key(&probe, index)?;
-        let value = match (append, probe.get(&key)) {
-            (true, Some(old)) => format!("{old}{value}"),
-            _ => value,
+        let assoc = matches!(self.vars.array(name), Some(Array::Assoc(_)));
+        let key = self.array_key(assoc, index)?;
+        let old = append
+            .then(|| self.vars.array(name).and_then(|a| a.get(&key)))
+            .flatten();
+        let value = match old {
+            Some(old) => format!("{old}{value}"),
+            None => value,
         };
         match self.vars.set_element(name, key, value) {
             Ok(true) => Ok(()),
@@ -94,13 +93,12 @@ impl Shell {
 
     /// The key a subscript names in `array`: a string for associative
     /// arrays, an arithmetic value otherwise.
-    fn array_key(&mut self, array: &Array, index: &Word) -> Result<ArrayKey, ExecError> {
-        Ok(match array {
-            Array::Assoc(_) => ArrayKey::Key(expand::expand_string(self, index)?),
-            Array::Indexed(_) => {
-                let text = expand::expand_string(self, index)?;
-                ArrayKey::Index(expand::arith_text(self, &text)?)
-            }
+    fn array_key(&mut self, assoc: bool, index: &Word) -> Result<ArrayKey, ExecError> {
+        let text = expand::expand_string(self, index)?;
+        Ok(if assoc {
+            ArrayKey::Key(text)
+        } else {
+            ArrayKey::Index(expand::arith_text(self, &text)?)
         })
     }
 
@@ -140,12 +138,8 @@ impl Shell {
         let Some(subscript) = rest.strip_suffix(']') else {
             return Ok(false);
         };
-        let probe = self
-            .vars
-            .array(name)
-            .cloned()
-            .unwrap_or(Array::Indexed(BTreeMap::new()));
-        let key = self.array_key(&probe, &Word::literal(subscript))?;
+        let assoc = matches!(self.vars.array(name), Some(Array::Assoc(_)));
+        let key = self.array_key(assoc, &Word::literal(subscript))?;
         self.vars
             .unset_element(name, &key)
             .map_err(|e| ExecError::Readonly(e.0))?;

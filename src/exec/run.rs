@@ -465,6 +465,28 @@ impl ExpandEnv for Shell {
             .map(str::to_string)
     }
 
+    fn set_element_by_index(
+        &mut self,
+        name: &str,
+        index: i64,
+        value: String,
+    ) -> Result<(), String> {
+        let key = super::state::ArrayKey::Index(index);
+        match self.vars.set_element(name, key, value) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(format!("{name}[{index}]: bad array subscript")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn set_element_by_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String> {
+        let key = super::state::ArrayKey::Key(key.to_string());
+        self.vars
+            .set_element(name, key, value)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
     fn cwd_prefix(&self) -> Option<String> {
         Shell::cwd_prefix(self)
     }

@@ -4,6 +4,8 @@
 //!
 //! The text has already been through parameter expansion; names that remain
 //! are variables, whose values are themselves evaluated as expressions.
+//! `name[subscript]` is an array element: the subscript is an expression
+//! for an indexed array and the literal text for an associative one.
 
 use std::fmt;
 
@@ -13,6 +15,30 @@ pub trait ArithVars {
     fn get(&mut self, name: &str) -> Option<String>;
     /// Assigns a variable.
     fn set(&mut self, name: &str, value: i64) -> Result<(), String>;
+    /// Whether `name[…]` takes a string key (an associative array).
+    fn is_assoc(&self, _name: &str) -> bool {
+        false
+    }
+    /// The value of `name[subscript]`, if set.
+    fn get_element(&mut self, name: &str, subscript: &Subscript) -> Option<String>;
+    /// Assigns `name[subscript]`.
+    fn set_element(&mut self, name: &str, subscript: &Subscript, value: i64) -> Result<(), String>;
+}
+
+/// Which element `name[…]` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subscript {
+    /// An indexed array's index (negative: from the end).
+    Index(i64),
+    /// An associative array's key.
+    Key(String),
+}
+
+/// Something an assignment operator can store to.
+#[derive(Debug, Clone)]
+enum Place {
+    Var(String),
+    Element(String, Subscript),
 }
 
 /// An arithmetic error, worded like bash.
@@ -34,10 +60,16 @@ const MAX_DEPTH: u32 = 200;
 
 /// Evaluates `expr`.
 pub fn evaluate(expr: &str, vars: &mut dyn ArithVars) -> Result<i64, ArithError> {
-    evaluate_at_depth(expr, vars, 0)
+    evaluate_at_depth(expr, vars, 0, 0)
 }
 
-fn evaluate_at_depth(expr: &str, vars: &mut dyn ArithVars, depth: u32) -> Result<i64, ArithError> {
+/// `skip` > 0: a discarded branch, evaluated without side effects.
+fn evaluate_at_depth(
+    expr: &str,
+    vars: &mut dyn ArithVars,
+    depth: u32,
+    skip: u32,
+) -> Result<i64, ArithError> {
     let err = |message: String| ArithError {
         expr: expr.to_string(),
         message,
@@ -51,7 +83,7 @@ fn evaluate_at_depth(expr: &str, vars: &mut dyn ArithVars, depth: u32) -> Result
         pos: 0,
         vars,
         depth,
-        skip: 0,
+        skip,
     };
     if p.tokens.is_empty() {
         return Ok(0);
@@ -70,6 +102,8 @@ fn evaluate_at_depth(expr: &str, vars: &mut dyn ArithVars, depth: u32) -> Result
 enum Tok {
     Num(i64),
     Name(String),
+    /// `name[subscript]`, the subscript as written.
+    Element(String, String),
     Op(&'static str),
 }
 
@@ -78,6 +112,7 @@ impl Tok {
         match self {
             Tok::Num(n) => n.to_string(),
             Tok::Name(s) => s.clone(),
+            Tok::Element(name, sub) => format!("{name}[{sub}]"),
             Tok::Op(o) => o.to_string(),
         }
     }
@@ -113,7 +148,19 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
             }
-            toks.push(Tok::Name(text[start..i].to_string()));
+            let name = text[start..i].to_string();
+            if bytes.get(i) == Some(&b'[') {
+                let end = closing_bracket(text, i).ok_or_else(|| {
+                    format!(
+                        "bad array subscript (error token is \"{}\")",
+                        &text[start..=i]
+                    )
+                })?;
+                toks.push(Tok::Element(name, text[i + 1..end].to_string()));
+                i = end + 1;
+            } else {
+                toks.push(Tok::Name(name));
+            }
         } else if let Some(op) = OPS.iter().find(|op| text[i..].starts_with(**op)) {
             toks.push(Tok::Op(op));
             i += op.len();
@@ -125,6 +172,24 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
         }
     }
     Ok(toks)
+}
+
+/// The offset of the `]` that closes the `[` at `open`, counting nesting.
+fn closing_bracket(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, b) in text.bytes().enumerate().skip(open) {
+        match b {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Parses an integer constant: decimal, `0x` hex, `0` octal, `base#digits`.
@@ -209,22 +274,23 @@ impl Eval<'_> {
     }
 
     fn assign(&mut self) -> R {
-        if let (Some(Tok::Name(name)), Some(Tok::Op(op))) = (
-            self.tokens.get(self.pos).cloned(),
-            self.tokens.get(self.pos + 1).cloned(),
-        ) && matches!(
-            op,
-            "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
-        ) {
+        if let Some(Tok::Op(op)) = self.tokens.get(self.pos + 1).cloned()
+            && matches!(
+                op,
+                "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
+            )
+            && let Some(tok) = self.tokens.get(self.pos).cloned()
+            && let Some(place) = self.place(&tok)?
+        {
             self.pos += 2;
             let rhs = self.assign()?;
             let value = if op == "=" {
                 rhs
             } else {
-                let cur = self.var_value(&name)?;
+                let cur = self.load(&place)?;
                 binary(&op[..op.len() - 1], cur, rhs)?
             };
-            self.store(&name, value)?;
+            self.store(&place, value)?;
             return Ok(value);
         }
         self.ternary()
@@ -331,17 +397,18 @@ impl Eval<'_> {
                 }
                 "++" | "--" => {
                     self.pos += 1;
-                    let Some(Tok::Name(name)) = self.tokens.get(self.pos).cloned() else {
+                    let tok = self.tokens.get(self.pos).cloned();
+                    let Some(place) = tok.map(|t| self.place(&t)).transpose()?.flatten() else {
                         return Err("syntax error: operand expected".into());
                     };
                     self.pos += 1;
-                    let v = self.var_value(&name)?;
+                    let v = self.load(&place)?;
                     let nv = if op == "++" {
                         v.wrapping_add(1)
                     } else {
                         v.wrapping_sub(1)
                     };
-                    self.store(&name, nv)?;
+                    self.store(&place, nv)?;
                     return Ok(nv);
                 }
                 _ => {}
@@ -356,9 +423,10 @@ impl Eval<'_> {
                 self.pos += 1;
                 Ok(n)
             }
-            Some(Tok::Name(name)) => {
+            Some(tok @ (Tok::Name(_) | Tok::Element(..))) => {
+                let place = self.place(&tok)?.ok_or("syntax error: operand expected")?;
                 self.pos += 1;
-                let v = self.var_value(&name)?;
+                let v = self.load(&place)?;
                 if let Some(op) = self.peek_op().filter(|o| *o == "++" || *o == "--") {
                     self.pos += 1;
                     let nv = if op == "++" {
@@ -366,7 +434,7 @@ impl Eval<'_> {
                     } else {
                         v.wrapping_sub(1)
                     };
-                    self.store(&name, nv)?;
+                    self.store(&place, nv)?;
                 }
                 Ok(v)
             }
@@ -392,8 +460,30 @@ impl Eval<'_> {
         s
     }
 
-    fn var_value(&mut self, name: &str) -> R {
-        let text = self.vars.get(name).unwrap_or_default();
+    /// The place a name or element token stands for (evaluating an
+    /// indexed array's subscript); `None` for other tokens.
+    fn place(&mut self, tok: &Tok) -> Result<Option<Place>, String> {
+        Ok(match tok {
+            Tok::Name(name) => Some(Place::Var(name.clone())),
+            Tok::Element(name, text) => {
+                let subscript = if self.vars.is_assoc(name) {
+                    Subscript::Key(text.clone())
+                } else {
+                    Subscript::Index(self.nested(text)?)
+                };
+                Some(Place::Element(name.clone(), subscript))
+            }
+            _ => None,
+        })
+    }
+
+    /// The numeric value of a place: its text, itself evaluated.
+    fn load(&mut self, place: &Place) -> R {
+        let text = match place {
+            Place::Var(name) => self.vars.get(name),
+            Place::Element(name, subscript) => self.vars.get_element(name, subscript),
+        }
+        .unwrap_or_default();
         let text = text.trim_matches([' ', '\t', '\n']);
         if text.is_empty() {
             return Ok(0);
@@ -401,14 +491,22 @@ impl Eval<'_> {
         if let Ok(n) = parse_number(text) {
             return Ok(n);
         }
-        evaluate_at_depth(text, self.vars, self.depth + 1).map_err(|e| e.message)
+        self.nested(text)
     }
 
-    fn store(&mut self, name: &str, value: i64) -> Result<(), String> {
+    /// Evaluates a value or subscript as an expression of its own.
+    fn nested(&mut self, text: &str) -> R {
+        evaluate_at_depth(text, self.vars, self.depth + 1, self.skip).map_err(|e| e.message)
+    }
+
+    fn store(&mut self, place: &Place, value: i64) -> Result<(), String> {
         if self.skip > 0 {
             return Ok(());
         }
-        self.vars.set(name, value)
+        match place {
+            Place::Var(name) => self.vars.set(name, value),
+            Place::Element(name, subscript) => self.vars.set_element(name, subscript, value),
+        }
     }
 }
 
@@ -449,6 +547,26 @@ mod tests {
             self.0.insert(name.into(), value.to_string());
             Ok(())
         }
+        fn get_element(&mut self, name: &str, subscript: &Subscript) -> Option<String> {
+            self.0.get(&element_name(name, subscript)).cloned()
+        }
+        fn set_element(
+            &mut self,
+            name: &str,
+            subscript: &Subscript,
+            value: i64,
+        ) -> Result<(), String> {
+            self.0
+                .insert(element_name(name, subscript), value.to_string());
+            Ok(())
+        }
+    }
+
+    fn element_name(name: &str, subscript: &Subscript) -> String {
+        match subscript {
+            Subscript::Index(i) => format!("{name}[{i}]"),
+            Subscript::Key(k) => format!("{name}[{k}]"),
+        }
     }
 
     fn eval(e: &str) -> Result<i64, ArithError> {
@@ -484,6 +602,33 @@ mod tests {
         assert_eq!(evaluate("++i", &mut vars), Ok(7));
         assert_eq!(evaluate("i += 3", &mut vars), Ok(10));
         assert_eq!(evaluate("unset_name + 1", &mut vars), Ok(1));
+    }
+
+    #[test]
+    fn array_elements_read_and_assign() {
+        let mut vars = Map(HashMap::new());
+        let mut eval = |e: &str| evaluate(e, &mut vars).map_err(|e| e.message);
+        assert_eq!(eval("a[1] = 5"), Ok(5));
+        assert_eq!(eval("a[1] * 2 + a[0]"), Ok(10));
+        assert_eq!(
+            eval("i = 0, a[i++] += 3, i"),
+            Ok(1),
+            "subscript evaluated once"
+        );
+        assert_eq!(eval("a[0]"), Ok(3));
+        assert_eq!(eval("a[a[0]-2]++"), Ok(5));
+        assert_eq!(eval("a[1]"), Ok(6));
+        assert_eq!(eval("--a[1]"), Ok(5));
+        assert_eq!(eval("0 && a[i=7]"), Ok(0));
+        assert_eq!(eval("i"), Ok(1), "no side effects in a skipped branch");
+        assert_eq!(
+            eval("a[1"),
+            Err("bad array subscript (error token is \"a[\")".into())
+        );
+        assert_eq!(
+            eval("a[ [1] ]"),
+            Err("syntax error: operand expected (error token is \"[1] \")".into())
+        );
     }
 
     #[test]

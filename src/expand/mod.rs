@@ -42,6 +42,11 @@ pub trait ExpandEnv {
     fn element_by_index(&self, name: &str, index: i64) -> Option<String>;
     /// `${name[key]}` of an associative array.
     fn element_by_key(&self, name: &str, key: &str) -> Option<String>;
+    /// Assigns `name[index]` (arithmetic on an indexed array or a scalar).
+    fn set_element_by_index(&mut self, name: &str, index: i64, value: String)
+    -> Result<(), String>;
+    /// Assigns `name[key]` of an associative array.
+    fn set_element_by_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String>;
     /// All variable names, for `${!prefix*}`.
     fn variable_names(&self) -> Vec<String>;
     /// `shopt` options that change pathname expansion.

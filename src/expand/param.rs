@@ -4,7 +4,7 @@
 
 use crate::parser::ast::{ParamExp, ParamOp, ReplaceMode, Word, WordPart};
 
-use super::arith::{self, ArithVars};
+use super::arith::{self, ArithVars, Subscript};
 use super::pattern::Pattern;
 use super::split::Piece;
 use super::{ExpandEnv, ExpandError, expand_pattern};
@@ -119,6 +119,26 @@ pub fn evaluate_text(env: &mut dyn ExpandEnv, text: &str) -> Result<i64, ExpandE
         }
         fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
             self.0.set_var(name, value.to_string())
+        }
+        fn is_assoc(&self, name: &str) -> bool {
+            self.0.is_assoc(name)
+        }
+        fn get_element(&mut self, name: &str, subscript: &Subscript) -> Option<String> {
+            match subscript {
+                Subscript::Index(i) => self.0.element_by_index(name, *i),
+                Subscript::Key(k) => self.0.element_by_key(name, k),
+            }
+        }
+        fn set_element(
+            &mut self,
+            name: &str,
+            subscript: &Subscript,
+            value: i64,
+        ) -> Result<(), String> {
+            match subscript {
+                Subscript::Index(i) => self.0.set_element_by_index(name, *i, value.to_string()),
+                Subscript::Key(k) => self.0.set_element_by_key(name, k, value.to_string()),
+            }
         }
     }
     arith::evaluate(text, &mut Vars(env)).map_err(|e| ExpandError::new(e.to_string()))
