@@ -779,3 +779,59 @@ fn let_declare_and_small_builtins() {
         ),
     ]);
 }
+
+#[test]
+fn declare_attributes_namerefs_and_appends() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "nameref_passes_an_array_by_name",
+            "f() { local -n arr=$1; arr+=(x); echo \"${#arr[@]} ${arr[0]}\"; }\na=(1 2); f a; echo \"${a[@]}\"",
+            "3 1\n1 2 x\n",
+            "",
+            0,
+        ),
+        (
+            "nameref_reads_writes_and_names_its_target",
+            "declare -n r=v; v=5; echo $r; r=7; echo $v ${!r}; declare -p r",
+            "5\n7 v\ndeclare -n r=\"v\"\n",
+            "",
+            0,
+        ),
+        (
+            "unset_goes_through_unset_n_does_not",
+            "declare -n r=v; v=1; unset r; echo \"v=${v-unset}\"; unset -n r; echo \"r=${r-unset}\"",
+            "v=unset\nr=unset\n",
+            "",
+            0,
+        ),
+        (
+            "integer_attribute_evaluates_assignments",
+            "declare -i n=1+2; echo $n; n+=4; echo $n; n=n*2; echo $n; declare -p n",
+            "3\n7\n14\ndeclare -i n=\"14\"\n",
+            "",
+            0,
+        ),
+        (
+            "case_attributes",
+            "declare -l lo=HeLLo; declare -u up; up=abc; echo $lo $up; declare -p lo up",
+            "hello ABC\ndeclare -l lo=\"hello\"\ndeclare -u up=\"ABC\"\n",
+            "",
+            0,
+        ),
+        (
+            "local_takes_declare_options",
+            "g() { local -i k=2*3; local s=foo; s+=bar; local -a la=(3 4); echo $k $s ${la[1]}; }; g; echo \"la=${la-none}\"",
+            "6 foobar 4\nla=none\n",
+            "",
+            0,
+        ),
+        (
+            "export_and_readonly_append",
+            "export PA=a; export PA+=:b; readonly RO+=y; echo $PA $RO; /usr/bin/env | grep '^PA='",
+            "a:b y\nPA=a:b\n",
+            "",
+            0,
+        ),
+    ]);
+}

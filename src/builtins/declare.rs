@@ -1,13 +1,15 @@
 //! `declare`/`typeset` (attributes and listing) and `let` (arithmetic as
 //! a command).
 //!
-//! Attributes are the ones variables have: export and readonly. `-i`
-//! evaluates the value given with it as arithmetic but is not remembered;
-//! arrays do not exist yet, so `-a`/`-A` are refused.
+//! Attributes: export, readonly, arrays (`-a`, `-A`), namerefs (`-n`),
+//! integer (`-i`) and case (`-l`, `-u`); the last three change what later
+//! assignments store (see `Shell::apply_value_attributes`). `local` is
+//! `declare` inside a function; `export` and `readonly` share the
+//! assignment of operands (`name+=value`, `name=(…)`).
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
-use crate::exec::state::Var;
+use crate::exec::state::{LetterCase, Var};
 use crate::expand::is_name;
 
 /// The options of one `declare` call.
@@ -17,10 +19,18 @@ struct Flags {
     functions: bool,
     function_names: bool,
     global: bool,
-    integer: bool,
+    /// `Some(true)` for `-i`, `Some(false)` for `+i`.
+    integer: Option<bool>,
+    /// `-l` / `-u`: `Some(Some(case))`; `+l` / `+u`: `Some(None)`.
+    case: Option<Option<LetterCase>>,
+    /// `-n`: a nameref; `+n` takes it away.
+    nameref: Option<bool>,
     /// `Some(true)` for `-x`, `Some(false)` for `+x`.
     export: Option<bool>,
     readonly: bool,
+    /// Declared names are local to the function (`local`, or `declare`
+    /// inside a function without `-g`).
+    local: bool,
     /// `-a`: an indexed array.
     indexed: bool,
     /// `-A`: an associative array.
@@ -30,10 +40,11 @@ struct Flags {
 /// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
 pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
     let name = argv[0].as_str();
-    let (flags, operands) = match parse_flags(&argv[1..]) {
+    let (mut flags, operands) = match parse_flags(&argv[1..]) {
         Ok(parsed) => parsed,
         Err(msg) => return sh.builtin_error(name, &msg, 2),
     };
+    flags.local = sh.vars.in_function() && !flags.global;
     if flags.functions || flags.function_names {
         return print_functions(sh, name, &flags, operands);
     }
@@ -75,7 +86,10 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'f' => flags.functions = true,
                 'F' => flags.function_names = true,
                 'g' => flags.global = true,
-                'i' => flags.integer = on,
+                'i' => flags.integer = Some(on),
+                'l' => flags.case = Some(on.then_some(LetterCase::Lower)),
+                'u' => flags.case = Some(on.then_some(LetterCase::Upper)),
+                'n' => flags.nameref = Some(on),
                 'x' => flags.export = Some(on),
                 'r' if on => flags.readonly = true,
                 'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
@@ -83,7 +97,6 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 't' => {}
                 'a' => flags.indexed = on,
                 'A' => flags.assoc = on,
-                'n' | 'l' | 'u' => return Err(format!("-{c}: not supported yet")),
                 _ => {
                     return Err(format!(
                         "{}{c}: invalid option\ndeclare: usage: declare [-aAfFgiIlnrtux] [name[=value] ...] or declare -p [-aAfFilnrtux] [name ...]",
@@ -97,27 +110,83 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
     Ok((flags, &args[i..]))
 }
 
-/// Declares one `name[=value]`: local inside a function (unless `-g`),
-/// then the value, then the attributes.
+/// `local [-aAilnrux] name[=value]…` (only inside functions).
+pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.vars.in_function() {
+        return sh.builtin_error("local", "can only be used in a function", 1);
+    }
+    declare(sh, argv)
+}
+
+/// `export [-n] name[=value]…` with operands: marks (or `-n` unmarks)
+/// each for export after assigning its value.
+pub fn export_operands(sh: &mut Shell, args: &[String], unexport: bool) -> Status {
+    let flags = Flags {
+        export: Some(!unexport),
+        ..Flags::default()
+    };
+    declare_operands(sh, "export", &flags, args)
+}
+
+/// `readonly name[=value]…` with operands.
+pub fn readonly_operands(sh: &mut Shell, args: &[String]) -> Status {
+    let flags = Flags {
+        readonly: true,
+        ..Flags::default()
+    };
+    declare_operands(sh, "readonly", &flags, args)
+}
+
+fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String]) -> Status {
+    let mut status = 0;
+    for arg in args {
+        if let Err(msg) = declare_one(sh, flags, arg) {
+            status = sh.builtin_error(builtin, &msg, 1)?;
+        }
+    }
+    Ok(status)
+}
+
+/// Declares one `name[=value]` or `name+=value`: local first when asked,
+/// then the attributes that shape values, then the value, then export and
+/// readonly.
 fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
     let (name, value) = match arg.split_once('=') {
         Some((n, v)) => (n, Some(v)),
         None => (arg, None),
     };
-    if !is_name(name.strip_suffix('+').unwrap_or(name)) {
+    let (name, append) = match name.strip_suffix('+') {
+        Some(n) if value.is_some() => (n, true),
+        _ => (name, false),
+    };
+    if !is_name(name) {
         return Err(format!("`{arg}': not a valid identifier"));
     }
     let readonly = sh.vars.var(name).is_some_and(|v| v.readonly);
     if readonly && (value.is_some() || flags.export == Some(false)) {
         return Err(format!("{name}: readonly variable"));
     }
-    if sh.vars.in_function() && !flags.global && !readonly {
+    if flags.local && !readonly {
         sh.vars.make_local(name);
     }
-    let (name, append) = match name.strip_suffix('+') {
-        Some(n) => (n, true),
-        None => (name, false),
-    };
+    match flags.nameref {
+        Some(true) => {
+            return sh
+                .vars
+                .set_nameref(name, value.map(str::to_string))
+                .map_err(|e| e.to_string());
+        }
+        Some(false) => {
+            if let Some(v) = sh.vars.var_mut(name) {
+                v.nameref = false;
+            }
+        }
+        None => {}
+    }
+    if flags.integer.is_some() || flags.case.is_some() {
+        sh.vars
+            .set_value_attributes(name, flags.integer, flags.case);
+    }
     if let Some(v) = value
         && v.starts_with('(')
         && v.ends_with(')')
@@ -125,16 +194,10 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         sh.assign_array_text(name, v, append, flags.assoc)
             .map_err(|e| e.to_string())?;
     } else if let Some(v) = value {
-        let v = if flags.integer {
-            crate::expand::arith_text(sh, v)
-                .map_err(|e| e.to_string())?
-                .to_string()
+        let v = if append {
+            sh.appended_value(name, v)
         } else {
             v.to_string()
-        };
-        let v = match (append, sh.vars.get(name)) {
-            (true, Some(old)) => format!("{old}{v}"),
-            _ => v,
         };
         sh.assign(name, v).map_err(|e| e.to_string())?;
     } else if (flags.indexed || flags.assoc) && sh.vars.array(name).is_none() {
@@ -201,7 +264,10 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
         .collect();
     vars.sort_by(|a, b| a.0.cmp(b.0));
     // Plain `declare` lists like `set`; with an option, as declarations.
-    let plain = *flags == Flags::default();
+    let plain = Flags {
+        local: false,
+        ..flags.clone()
+    } == Flags::default();
     let out: String = vars
         .iter()
         .map(|(n, v)| match &v.value {
@@ -231,12 +297,19 @@ fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
 
 /// One `declare -p` line: `declare -rx name="value"`.
 fn declaration(name: &str, v: &Var) -> String {
+    // bash's order: a A i l n r t u x (the array letters come below).
     let mut attrs = String::new();
-    if v.readonly {
-        attrs.push('r');
-    }
-    if v.exported {
-        attrs.push('x');
+    for (on, letter) in [
+        (v.integer, 'i'),
+        (v.case == Some(LetterCase::Lower), 'l'),
+        (v.nameref, 'n'),
+        (v.readonly, 'r'),
+        (v.case == Some(LetterCase::Upper), 'u'),
+        (v.exported, 'x'),
+    ] {
+        if on {
+            attrs.push(letter);
+        }
     }
     let attrs = if attrs.is_empty() {
         "--".to_string()
@@ -302,7 +375,7 @@ mod tests {
             value: Some("a \"b\" $c".into()),
             exported: true,
             readonly: true,
-            array: None,
+            ..Var::default()
         };
         assert_eq!(declaration("x", &v), "declare -rx x=\"a \\\"b\\\" \\$c\"\n");
         assert_eq!(declaration("y", &Var::default()), "declare -- y\n");
@@ -315,6 +388,7 @@ mod tests {
         assert_eq!(flags.export, Some(false));
         assert_eq!(rest.len(), 1);
         assert!(parse_flags(&["+r".to_string()]).is_err());
-        assert!(parse_flags(&["-n".to_string()]).is_err());
+        let (flags, _) = parse_flags(&["-ni".to_string()]).expect("valid");
+        assert_eq!((flags.nameref, flags.integer), (Some(true), Some(true)));
     }
 }

@@ -98,7 +98,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("read", read::read),
     regular_builtin("test", test::test),
     regular_builtin("[", test::test),
-    regular_builtin("local", vars::local),
+    regular_builtin("local", declare::local),
     regular_builtin("pwd", dirs::pwd),
     regular_builtin("shopt", shopt::shopt),
     regular_builtin("source", core::dot),

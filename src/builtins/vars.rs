@@ -8,13 +8,6 @@ use crate::expand::is_name;
 use crate::parser::unparse::quote;
 
 /// Splits `name=value` (value `None` when there is no `=`).
-fn split_assignment(arg: &str) -> (&str, Option<&str>) {
-    match arg.split_once('=') {
-        Some((n, v)) => (n, Some(v)),
-        None => (arg, None),
-    }
-}
-
 fn list_attribute(
     sh: &mut Shell,
     builtin: &str,
@@ -63,62 +56,29 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
     if args.is_empty() {
         return list_attribute(sh, "export", |v| v.exported);
     }
-    let mut status = 0;
-    for arg in args {
-        let (name, value) = split_assignment(arg);
-        if !is_name(name) {
-            status = sh.builtin_error("export", &format!("`{arg}': not a valid identifier"), 1)?;
-            continue;
-        }
-        if let Some(v) = value
-            && let Err(e) = sh.assign(name, v.to_string())
-        {
-            status = sh.builtin_error("export", &e.to_string(), 1)?;
-            continue;
-        }
-        if unexport {
-            sh.vars.unexport(name);
-        } else {
-            sh.vars.export(name);
-        }
-    }
-    Ok(status)
+    super::declare::export_operands(sh, args, unexport)
 }
 
 /// `readonly [-p] name[=value]…`.
 pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
-    let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "-p").collect();
+    let args: Vec<String> = argv[1..].iter().filter(|a| *a != "-p").cloned().collect();
     if args.is_empty() {
         return list_attribute(sh, "readonly", |v| v.readonly);
     }
-    let mut status = 0;
-    for arg in args {
-        let (name, value) = split_assignment(arg);
-        if !is_name(name) {
-            status =
-                sh.builtin_error("readonly", &format!("`{arg}': not a valid identifier"), 1)?;
-            continue;
-        }
-        if let Some(v) = value
-            && let Err(e) = sh.assign(name, v.to_string())
-        {
-            status = sh.builtin_error("readonly", &e.to_string(), 1)?;
-            continue;
-        }
-        sh.vars.make_readonly(name);
-    }
-    Ok(status)
+    super::declare::readonly_operands(sh, &args)
 }
 
-/// `unset [-v|-f] name…`.
+/// `unset [-v|-f|-n] name…`.
 pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
     let mut functions = false;
     let mut vars_only = false;
+    let mut namerefs = false;
     let mut args = &argv[1..];
     while let Some(first) = args.first() {
         match first.as_str() {
             "-f" => functions = true,
             "-v" => vars_only = true,
+            "-n" => namerefs = true,
             "--" => {
                 args = &args[1..];
                 break;
@@ -155,7 +115,12 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
         {
             continue;
         }
-        if let Err(e) = sh.vars.unset(name) {
+        let unset = if namerefs {
+            sh.vars.unset_nameref(name)
+        } else {
+            sh.vars.unset(name)
+        };
+        if let Err(e) = unset {
             status = sh.builtin_error(
                 "unset",
                 &format!("{}: cannot unset: readonly variable", e.0),
@@ -164,38 +129,6 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
         }
         if name == "PATH" {
             sh.commands.clear();
-        }
-    }
-    Ok(status)
-}
-
-/// `local name[=value]…` (only inside functions).
-pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
-    if !sh.vars.in_function() {
-        return sh.builtin_error("local", "can only be used in a function", 1);
-    }
-    let mut status = 0;
-    for arg in argv[1..].iter().filter(|a| !a.starts_with('-')) {
-        let (name, value) = split_assignment(arg);
-        if !is_name(name) {
-            status = sh.builtin_error("local", &format!("`{arg}': not a valid identifier"), 1)?;
-            continue;
-        }
-        if sh.vars.var(name).is_some_and(|v| v.readonly) {
-            status = sh.builtin_error("local", &format!("{name}: readonly variable"), 1)?;
-            continue;
-        }
-        sh.vars.make_local(name);
-        match value {
-            Some(v) if v.starts_with('(') && v.ends_with(')') => {
-                if let Err(e) = sh.assign_array_text(name, v, false, false) {
-                    status = sh.builtin_error("local", &e.to_string(), 1)?;
-                }
-            }
-            Some(v) => {
-                let _ = sh.assign(name, v.to_string());
-            }
-            None => {}
         }
     }
     Ok(status)

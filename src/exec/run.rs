@@ -465,6 +465,10 @@ impl ExpandEnv for Shell {
             .map(str::to_string)
     }
 
+    fn nameref_target(&self, name: &str) -> Option<String> {
+        self.vars.nameref_target(name).map(str::to_string)
+    }
+
     fn set_element_by_index(
         &mut self,
         name: &str,

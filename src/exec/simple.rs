@@ -263,15 +263,28 @@ impl Shell {
         };
         let value = expand::expand_string(self, w)?;
         let value = if a.append {
-            format!("{}{}", self.vars.get(&a.name).unwrap_or(""), value)
+            self.appended_value(&a.name, &value)
         } else {
             value
         };
         Ok((a.name.clone(), value))
     }
 
+    /// What `name+=value` assigns: the old value with `value` after it, or
+    /// for an integer variable (`declare -i`) an arithmetic sum.
+    pub fn appended_value(&self, name: &str, value: &str) -> String {
+        let target = self.vars.nameref_target(name).unwrap_or(name);
+        let integer = self.vars.var(target).is_some_and(|v| v.integer);
+        match self.vars.get(name) {
+            Some(old) if integer => format!("({old})+({value})"),
+            Some(old) => format!("{old}{value}"),
+            None => value.to_string(),
+        }
+    }
+
     /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
     pub fn assign(&mut self, name: &str, value: String) -> Result<(), ExecError> {
+        let value = self.apply_value_attributes(name, value)?;
         self.vars
             .set(name, value)
             .map_err(|e| ExecError::Readonly(e.0))?;
@@ -282,6 +295,30 @@ impl Shell {
             self.commands.clear();
         }
         Ok(())
+    }
+
+    /// A value as the variable's attributes make it: `declare -i`
+    /// evaluates it, `-l` / `-u` change its case.
+    pub fn apply_value_attributes(
+        &mut self,
+        name: &str,
+        value: String,
+    ) -> Result<String, ExecError> {
+        let target = self.vars.nameref_target(name).unwrap_or(name);
+        let Some(var) = self.vars.var(target) else {
+            return Ok(value);
+        };
+        let (integer, case) = (var.integer, var.case);
+        let value = if integer {
+            expand::arith_text(self, &value)?.to_string()
+        } else {
+            value
+        };
+        Ok(match case {
+            Some(super::state::LetterCase::Lower) => value.to_lowercase(),
+            Some(super::state::LetterCase::Upper) => value.to_uppercase(),
+            None => value,
+        })
     }
 
     /// Runs `body` with the command's assignments in effect (and exported)

@@ -26,7 +26,26 @@ pub struct Var {
     /// The elements, when the variable is an array (bash); `value` is then
     /// `None` and `$name` means element 0.
     pub array: Option<Array>,
+    /// `declare -n`: the value is the name of the variable this one
+    /// stands for.
+    pub nameref: bool,
+    /// `declare -i`: assigned values are evaluated as arithmetic.
+    pub integer: bool,
+    /// `declare -l` / `-u`: assigned values change case.
+    pub case: Option<LetterCase>,
 }
+
+/// The case `declare -l` / `-u` gives assigned values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterCase {
+    /// `-l`.
+    Lower,
+    /// `-u`.
+    Upper,
+}
+
+/// How many namerefs a lookup follows before giving up (a cycle).
+const MAX_NAMEREF_HOPS: usize = 16;
 
 /// A bash array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,9 +211,40 @@ impl std::fmt::Display for ReadonlyError {
 }
 
 impl Vars {
+    /// The variable a name stands for, following namerefs; `None` for a
+    /// name that is not set.
+    fn lookup(&self, name: &str) -> Option<&Var> {
+        let var = self.map.get(name)?;
+        if !var.nameref {
+            return Some(var);
+        }
+        self.map.get(self.nameref_target(name)?)
+    }
+
+    /// Where a nameref chain starting at `name` ends; `None` when `name`
+    /// is not a nameref (or points nowhere).
+    pub fn nameref_target(&self, name: &str) -> Option<&str> {
+        let mut var = self.map.get(name).filter(|v| v.nameref)?;
+        let mut target = var.value.as_deref().filter(|t| !t.is_empty())?;
+        for _ in 0..MAX_NAMEREF_HOPS {
+            match self.map.get(target) {
+                Some(next) if next.nameref => var = next,
+                _ => return Some(target),
+            }
+            target = var.value.as_deref().filter(|t| !t.is_empty())?;
+        }
+        None
+    }
+
+    /// The name assignments to `name` really change (itself unless it is
+    /// a nameref).
+    fn target_name(&self, name: &str) -> String {
+        self.nameref_target(name).unwrap_or(name).to_string()
+    }
+
     /// The variable's value, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let var = self.map.get(name)?;
+        let var = self.lookup(name)?;
         match &var.array {
             Some(array) => array.get(&ArrayKey::Index(0)),
             None => var.value.as_deref(),
@@ -203,11 +253,54 @@ impl Vars {
 
     /// The array behind a name, if it is one.
     pub fn array(&self, name: &str) -> Option<&Array> {
-        self.map.get(name).and_then(|v| v.array.as_ref())
+        self.lookup(name).and_then(|v| v.array.as_ref())
+    }
+
+    /// `declare -n name[=target]`: makes `name` a nameref (its own value,
+    /// not its target's, is set).
+    pub fn set_nameref(&mut self, name: &str, target: Option<String>) -> Result<(), ReadonlyError> {
+        let var = Arc::make_mut(&mut self.map)
+            .entry(name.to_string())
+            .or_default();
+        if var.readonly {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        var.nameref = true;
+        var.array = None;
+        if target.is_some() {
+            var.value = target;
+        }
+        Ok(())
+    }
+
+    /// `unset -n name`: removes the nameref itself, not its target.
+    pub fn unset_nameref(&mut self, name: &str) -> Result<(), ReadonlyError> {
+        match self.map.get(name) {
+            Some(v) if v.nameref => self.unset_exactly(name),
+            _ => self.unset(name),
+        }
+    }
+
+    /// Sets the attributes assignments obey (`declare -i`, `-l`, `-u`).
+    pub fn set_value_attributes(
+        &mut self,
+        name: &str,
+        integer: Option<bool>,
+        case: Option<Option<LetterCase>>,
+    ) {
+        let name = self.target_name(name);
+        let var = Arc::make_mut(&mut self.map).entry(name).or_default();
+        if let Some(on) = integer {
+            var.integer = on;
+        }
+        if let Some(case) = case {
+            var.case = case;
+        }
     }
 
     /// Makes `name` an array with these contents (keeping attributes).
     pub fn set_array(&mut self, name: &str, array: Array) -> Result<(), ReadonlyError> {
+        let name = &self.target_name(name);
         let var = Arc::make_mut(&mut self.map)
             .entry(name.to_string())
             .or_default();
@@ -230,6 +323,7 @@ impl Vars {
         key: ArrayKey,
         value: String,
     ) -> Result<bool, ReadonlyError> {
+        let name = &self.target_name(name);
         let var = Arc::make_mut(&mut self.map)
             .entry(name.to_string())
             .or_default();
@@ -248,6 +342,7 @@ impl Vars {
 
     /// `unset 'name[key]'`.
     pub fn unset_element(&mut self, name: &str, key: &ArrayKey) -> Result<(), ReadonlyError> {
+        let name = &self.target_name(name);
         let Some(var) = Arc::make_mut(&mut self.map).get_mut(name) else {
             return Ok(());
         };
@@ -262,13 +357,24 @@ impl Vars {
         Ok(())
     }
 
-    /// The whole variable record.
+    /// The whole variable record (of `name` itself, even a nameref).
     pub fn var(&self, name: &str) -> Option<&Var> {
         self.map.get(name)
     }
 
+    /// The record of `name` itself, to change its attributes.
+    pub fn var_mut(&mut self, name: &str) -> Option<&mut Var> {
+        Arc::make_mut(&mut self.map).get_mut(name)
+    }
+
     /// Sets a value, keeping attributes; fails on a readonly variable.
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> Result<(), ReadonlyError> {
+        if self.map.get(name).is_some_and(|v| v.nameref)
+            && let Some(target) = self.nameref_target(name)
+        {
+            let target = target.to_string();
+            return self.set(&target, value);
+        }
         match Arc::make_mut(&mut self.map).get_mut(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(v) if v.array.is_some() => {
@@ -297,8 +403,13 @@ impl Vars {
         }
     }
 
-    /// Removes a variable; fails on a readonly one.
+    /// Removes a variable (a nameref's target); fails on a readonly one.
     pub fn unset(&mut self, name: &str) -> Result<(), ReadonlyError> {
+        let name = &self.target_name(name);
+        self.unset_exactly(name)
+    }
+
+    fn unset_exactly(&mut self, name: &str) -> Result<(), ReadonlyError> {
         match self.map.get(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(_) => {
@@ -313,8 +424,9 @@ impl Vars {
     /// Marks for export (creating the name unset if needed).
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
+        let name = self.target_name(name);
         Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
+            .entry(name)
             .or_default()
             .exported = true;
     }
@@ -322,15 +434,17 @@ impl Vars {
     /// Removes the export attribute.
     pub fn unexport(&mut self, name: &str) {
         self.env_cache = None;
-        if let Some(v) = Arc::make_mut(&mut self.map).get_mut(name) {
+        let name = self.target_name(name);
+        if let Some(v) = Arc::make_mut(&mut self.map).get_mut(&name) {
             v.exported = false;
         }
     }
 
     /// Marks readonly (creating the name unset if needed).
     pub fn make_readonly(&mut self, name: &str) {
+        let name = self.target_name(name);
         Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
+            .entry(name)
             .or_default()
             .readonly = true;
     }
@@ -408,10 +522,8 @@ impl Vars {
         Arc::make_mut(&mut self.map).insert(
             name.to_string(),
             Var {
-                value: None,
                 exported,
-                readonly: false,
-                array: None,
+                ..Var::default()
             },
         );
     }

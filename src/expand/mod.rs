@@ -47,6 +47,10 @@ pub trait ExpandEnv {
     -> Result<(), String>;
     /// Assigns `name[key]` of an associative array.
     fn set_element_by_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String>;
+    /// The variable a nameref (`declare -n`) stands for: `${!ref}`.
+    fn nameref_target(&self, _name: &str) -> Option<String> {
+        None
+    }
     /// All variable names, for `${!prefix*}`.
     fn variable_names(&self) -> Vec<String>;
     /// `shopt` options that change pathname expansion.

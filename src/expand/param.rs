@@ -235,6 +235,13 @@ fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
     {
         return lookup_subscript(env, name, index);
     }
+    if p.indirect
+        && p.index.is_none()
+        && let Some(target) = env.nameref_target(name)
+    {
+        // `${!ref}` of a nameref is the name it refers to (bash).
+        return Ok(Value::One(target));
+    }
     let mut value = lookup_name(env, name);
     if p.indirect
         && !matches!(
