@@ -876,6 +876,34 @@ fn arithmetic() {
 }
 
 #[test]
+fn transformations() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "q_always_quotes",
+            "x=\"a'b\"; y=abc; a=(x 'y z'); echo ${x@Q} ${y@Q} ${a[@]@Q}",
+            "'a'\\''b' 'abc' 'x' 'y z'\n",
+            "",
+            0,
+        ),
+        (
+            "a_lists_attributes",
+            "declare -ir n=3; a=(1); declare -A m; export e=1; echo ${n@a} ${a@a} ${m@a} ${e@a}",
+            "ir a A x\n",
+            "",
+            0,
+        ),
+        (
+            "p_expands_as_a_prompt",
+            "PS1='[\\a] $((1+2)) \\\\'; echo \"${PS1@P}\"",
+            "[\x07] 3 \\\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
 fn arithmetic_on_array_elements() {
     // Each expected output checked against bash.
     check(&[

@@ -297,31 +297,13 @@ fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
 
 /// One `declare -p` line: `declare -rx name="value"`.
 fn declaration(name: &str, v: &Var) -> String {
-    // bash's order: a A i l n r t u x (the array letters come below).
-    let mut attrs = String::new();
-    for (on, letter) in [
-        (v.integer, 'i'),
-        (v.case == Some(LetterCase::Lower), 'l'),
-        (v.nameref, 'n'),
-        (v.readonly, 'r'),
-        (v.case == Some(LetterCase::Upper), 'u'),
-        (v.exported, 'x'),
-    ] {
-        if on {
-            attrs.push(letter);
-        }
-    }
-    let attrs = if attrs.is_empty() {
+    let letters = v.attribute_letters();
+    let attrs = if letters.is_empty() {
         "--".to_string()
     } else {
-        format!("-{attrs}")
+        format!("-{letters}")
     };
     if let Some(array) = &v.array {
-        let kind = match array {
-            crate::exec::state::Array::Indexed(_) => 'a',
-            crate::exec::state::Array::Assoc(_) => 'A',
-        };
-        let attrs = format!("-{kind}{}", attrs.trim_start_matches('-'));
         let items: Vec<String> = array
             .keys()
             .into_iter()

@@ -19,6 +19,7 @@ pub mod lookup;
 pub mod lower;
 mod pipeline;
 pub mod plan;
+mod prompt;
 pub mod redirect;
 mod run;
 pub mod simple;

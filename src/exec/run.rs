@@ -12,7 +12,7 @@ use crate::parser::ast::List;
 use super::eval::{Status, Unwind};
 use super::fdtable::FdTable;
 use super::lookup::CommandCache;
-use super::state::{Options, Shell, Vars};
+use super::state::{Options, Shell, Var, Vars};
 
 impl Shell {
     /// A new top-level shell: variables from the environment, fds from the
@@ -463,6 +463,18 @@ impl ExpandEnv for Shell {
             .array(name)
             .and_then(|a| a.get(&super::state::ArrayKey::Key(key.to_string())))
             .map(str::to_string)
+    }
+
+    fn render_prompt(&mut self, text: &str) -> String {
+        Shell::render_prompt(self, text)
+    }
+
+    fn attribute_letters(&self, name: &str) -> String {
+        let target = self.vars.nameref_target(name).unwrap_or(name);
+        self.vars
+            .var(target)
+            .map(Var::attribute_letters)
+            .unwrap_or_default()
     }
 
     fn nameref_target(&self, name: &str) -> Option<String> {

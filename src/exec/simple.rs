@@ -389,26 +389,6 @@ impl Shell {
         text
     }
 
-    /// Expands `text` as the shell expands a prompt string: parameters,
-    /// command substitutions and arithmetic, as in a here-document body.
-    pub fn expand_prompt_string(&mut self, text: &str) -> Option<String> {
-        let delimiter = "PIDSH_PROMPT_END";
-        let source = format!("cat <<{delimiter}\n{text}\n{delimiter}\n");
-        let list = crate::parser::parse_program(&source).ok()?;
-        let item = list.items.first()?;
-        let crate::parser::ast::Command::Simple(sc) = item.and_or.first.commands.first()? else {
-            return None;
-        };
-        let crate::parser::ast::RedirTarget::HereDoc(doc) = &sc.redirects.first()?.target else {
-            return None;
-        };
-        let mut expanded = expand::expand_quoted_parts(self, &doc.body).ok()?;
-        if expanded.ends_with('\n') {
-            expanded.pop();
-        }
-        Some(expanded)
-    }
-
     /// Builds the plan of an external command in the current fd table, with
     /// its redirections, and starts it.
     pub fn start_external(

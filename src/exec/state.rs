@@ -35,6 +35,25 @@ pub struct Var {
     pub case: Option<LetterCase>,
 }
 
+impl Var {
+    /// The attribute letters, in bash's `declare -p` order (`aAilnrtux`).
+    pub fn attribute_letters(&self) -> String {
+        [
+            (matches!(self.array, Some(Array::Indexed(_))), 'a'),
+            (matches!(self.array, Some(Array::Assoc(_))), 'A'),
+            (self.integer, 'i'),
+            (self.case == Some(LetterCase::Lower), 'l'),
+            (self.nameref, 'n'),
+            (self.readonly, 'r'),
+            (self.case == Some(LetterCase::Upper), 'u'),
+            (self.exported, 'x'),
+        ]
+        .into_iter()
+        .filter_map(|(on, letter)| on.then_some(letter))
+        .collect()
+    }
+}
+
 /// The case `declare -l` / `-u` gives assigned values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LetterCase {

@@ -47,6 +47,14 @@ pub trait ExpandEnv {
     -> Result<(), String>;
     /// Assigns `name[key]` of an associative array.
     fn set_element_by_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String>;
+    /// `${x@P}`: a string expanded as a prompt.
+    fn render_prompt(&mut self, text: &str) -> String {
+        text.to_string()
+    }
+    /// `${x@a}`: the variable's attribute letters (`declare -p` order).
+    fn attribute_letters(&self, _name: &str) -> String {
+        String::new()
+    }
     /// The variable a nameref (`declare -n`) stands for: `${!ref}`.
     fn nameref_target(&self, _name: &str) -> Option<String> {
         None

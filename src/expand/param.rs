@@ -481,7 +481,16 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             check_unset(env, p, &value)?;
             let op = *op;
             let transformed = match op {
-                'Q' => map_value(value, |s| crate::parser::unparse::quote(&s)),
+                'Q' => map_value(value, |s| quote_always(&s)),
+                'P' => map_value(value, |s| env.render_prompt(&s)),
+                'a' => {
+                    // A declared but empty array still has its letters.
+                    let letters = env.attribute_letters(name);
+                    match value {
+                        Value::Unset if !letters.is_empty() => Value::One(letters),
+                        value => map_value(value, |_| letters.clone()),
+                    }
+                }
                 'U' => map_value(value, |s| s.to_uppercase()),
                 'L' => map_value(value, |s| s.to_lowercase()),
                 'u' => map_value(value, |s| change_case(&s, true, false, None)),
@@ -583,7 +592,18 @@ fn change_case(s: &str, upper: bool, all: bool, pat: Option<&Pattern>) -> String
     out
 }
 
-fn map_value(value: Value, f: impl Fn(String) -> String) -> Value {
+/// `${x@Q}`: quoted so that it reads back as the same word, always in
+/// quotes (bash).
+fn quote_always(s: &str) -> String {
+    let quoted = crate::parser::unparse::quote(s);
+    if quoted.starts_with('\'') || quoted.starts_with("$'") {
+        quoted
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn map_value(value: Value, mut f: impl FnMut(String) -> String) -> Value {
     match value {
         Value::Unset => Value::Unset,
         Value::One(s) => Value::One(f(s)),

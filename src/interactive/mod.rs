@@ -14,8 +14,6 @@ mod prompt;
 mod scan;
 mod snapshot;
 
-pub use prompt::expand_prompt;
-
 use nix::sys::termios::{LocalFlags, SetArg, Termios, tcgetattr, tcsetattr};
 use reedline::Signal;
 
