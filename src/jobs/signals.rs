@@ -42,10 +42,11 @@ fn current_handler(sig: Signal) -> Option<SigHandler> {
 
 fn set_handler(sig: Signal, handler: SigHandler) {
     let action = SigAction::new(handler, SaFlags::SA_RESTART, SigSet::empty());
-    // SAFETY: the handlers installed here only store to atomics
-    // (async-signal-safe).
-    let _ = unsafe { sigaction(sig, &action) };
-    crate::exec::backend::dispositions_changed();
+    crate::exec::backend::change_dispositions(|| {
+        // SAFETY: the handlers installed here only store to atomics
+        // (async-signal-safe).
+        let _ = unsafe { sigaction(sig, &action) };
+    });
 }
 
 /// Sets up the shell's dispositions for its mode.
