@@ -1,6 +1,6 @@
 //! Handing shell state to a self-spawned pidsh (`f &`, `{ …; } &`): the
 //! state becomes a script prefix — variables, exports, functions, options,
-//! traps — followed by the code to run, passed with `-c`.
+//! ignored signals — followed by the code to run, passed with `-c`.
 
 use crate::parser::ast::Command;
 use crate::parser::unparse;
@@ -44,12 +44,17 @@ pub fn script_for(sh: &Shell, command: &Command) -> String {
             out.push_str(&format!("set -o {name}\n"));
         }
     }
-    for (n, action) in &sh.traps {
-        let code = match action {
-            TrapAction::Command(c) => c.clone(),
-            TrapAction::Ignore => String::new(),
-        };
-        out.push_str(&format!("trap -- {} {n}\n", unparse::quote(&code)));
+    // The child is a subshell: a trap's command is not inherited (an EXIT
+    // trap would run in both shells), an ignored signal is.
+    let mut ignored: Vec<i32> = sh
+        .traps
+        .iter()
+        .filter(|(_, action)| **action == TrapAction::Ignore)
+        .map(|(n, _)| *n)
+        .collect();
+    ignored.sort_unstable();
+    for n in ignored {
+        out.push_str(&format!("trap -- '' {n}\n"));
     }
     out.push_str(&unparse::command(command));
     out.push('\n');
