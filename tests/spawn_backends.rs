@@ -161,6 +161,50 @@ impl Drop for Disposition {
     }
 }
 
+/// glibc's internal signal `sig` (32 or 33, which `sigaction` refuses) set
+/// to `SIG_DFL` with the raw syscall, and restored on drop.
+struct RawDefault {
+    sig: libc::c_int,
+    /// The kernel's `struct sigaction` (at most four words here).
+    old: [u64; 4],
+}
+
+impl RawDefault {
+    fn set(sig: libc::c_int) -> RawDefault {
+        let default = [0u64; 4];
+        let mut old = [0u64; 4];
+        // SAFETY: both buffers are large enough for the kernel's struct and
+        // live for the call; all-zero is SIG_DFL with no flags. Nothing in
+        // the test binary sends these signals.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig,
+                default.as_ptr(),
+                old.as_mut_ptr(),
+                8usize,
+            )
+        };
+        assert_eq!(r, 0, "rt_sigaction({sig})");
+        RawDefault { sig, old }
+    }
+}
+
+impl Drop for RawDefault {
+    fn drop(&mut self) {
+        // SAFETY: restores the action read in `set`.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                self.sig,
+                self.old.as_ptr(),
+                std::ptr::null_mut::<u64>(),
+                8usize,
+            )
+        };
+    }
+}
+
 /// What a child looks like from `/proc`, with per-run names normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Observed {
@@ -627,6 +671,68 @@ fn sigdefault_undoes_an_ignored_signal_and_sigmask_sets_the_mask() {
 }
 
 #[test]
+fn sigignore_ignores_and_the_later_signal_op_wins() {
+    let _g = lock();
+    // A handled signal too: the posix_spawn backend ignores it in the
+    // parent for the length of the call, where glibc's child would reset it.
+    let _usr2 = Disposition::set(Signal::SIGUSR2, SigHandler::Handler(on_usr2));
+    let ignored = differential(
+        |fx| {
+            let mut plan = cat(fx);
+            plan.sigignore(vec![libc::SIGUSR1, libc::SIGUSR2, libc::SIGKILL]);
+            plan
+        },
+        no_setup,
+    );
+    assert_eq!(
+        hex(&ignored.sig_ign) & (sigbit(Signal::SIGUSR1) | sigbit(Signal::SIGUSR2)),
+        sigbit(Signal::SIGUSR1) | sigbit(Signal::SIGUSR2)
+    );
+    assert_eq!(hex(&ignored.sig_cgt) & sigbit(Signal::SIGUSR2), 0);
+
+    let default_last = differential(
+        |fx| {
+            let mut plan = cat(fx);
+            plan.sigignore(vec![libc::SIGUSR1])
+                .sigdefault(vec![libc::SIGUSR1]);
+            plan
+        },
+        no_setup,
+    );
+    assert_eq!(hex(&default_last.sig_ign) & sigbit(Signal::SIGUSR1), 0);
+
+    let ignore_last = differential(
+        |fx| {
+            let mut plan = cat(fx);
+            plan.sigdefault(vec![libc::SIGUSR1])
+                .sigignore(vec![libc::SIGUSR1]);
+            plan
+        },
+        no_setup,
+    );
+    assert_ne!(hex(&ignore_last.sig_ign) & sigbit(Signal::SIGUSR1), 0);
+
+    // glibc's own signals: the posix_spawn backend cannot change them in
+    // the parent, and glibc's child ignores them unless told otherwise; the
+    // child must still get what the other backends give it. (A test binary
+    // started through posix_spawn, as cargo starts it, inherits 32 ignored.)
+    let _cancel = RawDefault::set(32);
+    let _setxid = RawDefault::set(33);
+    let plain = differential(|fx| cat(fx), no_setup);
+    assert_eq!(hex(&plain.sig_ign) & (3 << 31), 0);
+    let internal = differential(
+        |fx| {
+            let mut plan = cat(fx);
+            plan.sigignore(vec![33, libc::SIGRTMIN() + 2]);
+            plan
+        },
+        no_setup,
+    );
+    let rt = 1u64 << (libc::SIGRTMIN() + 2 - 1);
+    assert_eq!(hex(&internal.sig_ign) & (3 << 31 | rt), 1 << 32 | rt);
+}
+
+#[test]
 fn umask_is_the_childs_own() {
     let _g = lock();
     // SAFETY: umask cannot fail.
@@ -833,7 +939,9 @@ fn the_parents_signal_state_survives_spawns() {
     let before = signal_state();
     for b in backends() {
         let mut plan = Spawn::new(Program::Path(cs("/bin/true")));
-        plan.arg(cs("true")).sigdefault(vec![libc::SIGUSR1]);
+        plan.arg(cs("true"))
+            .sigdefault(vec![libc::SIGUSR1])
+            .sigignore(vec![libc::SIGUSR2, libc::SIGINT, 33]);
         let child = b.spawn(&plan).unwrap();
         assert_eq!(reap(child.pid), WaitStatus::Exited(Pid::from_raw(0), 0));
         let mut bad = Spawn::new(Program::Path(cs("/nonexistent/x")));
@@ -871,19 +979,26 @@ fn exit_status_and_pidfd_readiness() {
 #[test]
 fn threads_spawn_concurrently() {
     let _g = lock();
+    let before = signal_state();
     for b in backends() {
         std::thread::scope(|s| {
-            for _ in 0..4 {
+            for t in 0..4 {
                 s.spawn(move || {
-                    for _ in 0..10 {
+                    for i in 0..10 {
                         let mut plan = Spawn::new(Program::Path(cs("/bin/true")));
                         plan.arg(cs("true"));
+                        if (t + i) % 2 == 0 {
+                            // posix_spawn sets and restores these in the
+                            // parent: concurrent spawns must not mix that up.
+                            plan.sigignore(vec![libc::SIGUSR1, libc::SIGINT]);
+                        }
                         let child = b.spawn(&plan).unwrap();
                         assert_eq!(reap(child.pid), WaitStatus::Exited(Pid::from_raw(0), 0));
                     }
                 });
             }
         });
+        assert_eq!(signal_state(), before, "{}", b.name());
     }
 }
 

@@ -142,5 +142,15 @@ fn pipelines_of_shell_code() {
             "v=state; g() { echo \"$v $1\"; }; { g arg; } & wait",
             "state arg\n",
         ),
+        (
+            "background_job_runs_no_exit_trap_of_its_parent",
+            "trap 'echo bye' EXIT; { echo hi; } & wait; f() { echo f; }; f & wait",
+            "hi\nf\nbye\n",
+        ),
+        (
+            "background_job_has_no_trap_commands_of_its_parent",
+            "trap 'echo caught' USR1; { kill -USR1 $BASHPID; echo survived; } & wait $!; echo $?",
+            "138\n",
+        ),
     ]);
 }

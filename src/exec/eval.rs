@@ -422,6 +422,11 @@ impl Shell {
     /// A copy of this state for a subshell environment.
     pub fn subshell(&self) -> Shell {
         let mut sub = self.clone();
+        if self.subshell_depth == 0 {
+            // The process's dispositions are this shell's (see
+            // `Shell::ignored_by_process`).
+            sub.ignored_by_process = self.trap_ignored();
+        }
         sub.subshell_depth += 1;
         sub.placement = super::state::Placement::Shell;
         sub.loop_depth = 0;

@@ -17,6 +17,13 @@ impl Shell {
         self.terminal.is_some() && self.options.monitor && self.subshell_depth == 0
     }
 
+    /// Whether job control is on for the asynchronous lists this context
+    /// starts: `set -m` in the top-level shell (a subshell has none, as in
+    /// bash). Without it they ignore SIGINT and SIGQUIT (POSIX 2.11).
+    pub fn monitor_in_effect(&self) -> bool {
+        self.options.monitor && self.subshell_depth == 0
+    }
+
     /// The ops that place a child in its job's process group, and give a
     /// foreground job's leader the terminal before it execs (so no member
     /// can run, or be reaped, before the group owns the terminal).

@@ -12,7 +12,7 @@ mod context;
 pub mod error;
 pub mod eval;
 pub mod fdtable;
-mod handover;
+pub(crate) mod handover;
 mod io;
 mod jobcontrol;
 pub mod lookup;

@@ -268,6 +268,10 @@ impl Shell {
         if controlled {
             self.placement = Placement::Lead { foreground: false };
         }
+        // Without job control the list's processes start with SIGINT and
+        // SIGQUIT ignored (POSIX 2.11; see `Shell::signal_ops`).
+        let outer_async = self.async_list;
+        self.async_list |= !self.monitor_in_effect();
         let processes: Vec<Process> = if ao.rest.is_empty() && !ao.first.negated {
             let saved = std::mem::replace(&mut self.fds, table);
             let stages = self.start_pipeline(&ao.first, true);
@@ -299,6 +303,7 @@ impl Shell {
             }
         };
         self.placement = Placement::Shell;
+        self.async_list = outer_async;
         if let Some(last) = processes.last() {
             self.last_bg_pid = Some(last.pid.as_raw());
         }
@@ -321,7 +326,15 @@ impl Shell {
             self.report("cannot find the pidsh executable to run background shell code");
             return Err(1);
         };
-        let script = super::handover::script_for(self, command);
+        let signal_ops = self.signal_ops();
+        let ignored = signal_ops
+            .iter()
+            .find_map(|op| match op {
+                super::spawn::SpawnOp::SigIgnore(sigs) => Some(sigs.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let script = super::handover::script_for(self, command, ignored);
         let exe_c = super::lookup::path_cstring(&exe);
         let mut spawn = super::spawn::Spawn::new(super::spawn::Program::Path(exe_c.clone()));
         spawn.arg(exe_c);
@@ -337,6 +350,11 @@ impl Shell {
             super::handover::PARENT_PID_VAR,
             self.shell_pid
         )));
+        spawn.env(crate::bytes::to_cstring(&format!(
+            "{}={}",
+            super::handover::IGNORED_ON_ENTRY_VAR,
+            super::handover::ignored_on_entry(self)
+        )));
         let mut ops = self.context_ops();
         ops.extend(self.placement_ops());
         let mut keep = Vec::new();
@@ -344,11 +362,9 @@ impl Shell {
             return Err(self.fail(e).unwrap_or(1));
         }
         // The child shell starts with the dispositions a child command
-        // would get (Ctrl-Z must be able to stop it under job control).
-        let defaults = self.signals_to_default();
-        if !defaults.is_empty() {
-            ops.push(super::spawn::SpawnOp::SigDefault(defaults));
-        }
+        // would get (Ctrl-Z must be able to stop it under job control;
+        // SIGINT and SIGQUIT ignored without it, POSIX 2.11).
+        ops.extend(signal_ops);
         for op in ops {
             spawn.op(op);
         }

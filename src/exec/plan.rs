@@ -66,7 +66,10 @@ fn describe_pipeline(sh: &mut Shell, p: &Pipeline, background: bool, out: &mut S
             prev_read = Some(r);
         }
         out.push_str(&format!("stage {}: {}\n", i + 1, unparse::command(command)));
+        let outer_async = sh.async_list;
+        sh.async_list |= background && !sh.monitor_in_effect();
         out.push_str(&describe_stage(sh, command, table.clone()));
+        sh.async_list = outer_async;
         tables.push(table);
     }
 }

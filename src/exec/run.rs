@@ -34,6 +34,7 @@ impl Shell {
             .and_then(|p| p.parse().ok())
             .unwrap_or(own_pid);
         let _ = vars.unset(super::handover::PARENT_PID_VAR);
+        let _ = vars.unset(super::handover::IGNORED_ON_ENTRY_VAR);
         let _ = vars.set("IFS", " \t\n");
         let _ = vars.set("PS2", "> ");
         let _ = vars.set("PS4", "+ ");
@@ -110,6 +111,8 @@ impl Shell {
             cwd: None,
             umask: None,
             ignored_signals: Vec::new(),
+            ignored_by_process: Vec::new(),
+            async_list: false,
             self_exe,
             getopts_char: 0,
             persist_redirections: false,

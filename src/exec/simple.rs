@@ -20,7 +20,7 @@ use super::eval::{Status, Unwind};
 use super::lookup::path_cstring;
 use super::redirect::{self, Resolved};
 use super::spawn::{Child, Program, Spawn, SpawnOp, SpawnStep};
-use super::state::Shell;
+use super::state::{Shell, TrapAction};
 
 /// What a command name resolves to.
 pub enum Target {
@@ -446,10 +446,7 @@ impl Shell {
         let mut keep = Vec::new();
         super::lower::lower_table(&self.fds, &mut ops, &mut keep)?;
         redirect::lower_to_ops(steps, &self.fds, &mut ops, &mut keep)?;
-        let defaults = self.signals_to_default();
-        if !defaults.is_empty() {
-            ops.push(SpawnOp::SigDefault(defaults));
-        }
+        ops.extend(self.signal_ops());
         for op in ops {
             spawn.op(op);
         }
@@ -560,9 +557,54 @@ impl Shell {
         Arc::new(env)
     }
 
+    /// The ops that give a child of this context its signal actions: a
+    /// `SigDefault` and a `SigIgnore` (each only when not empty), never
+    /// naming one signal twice.
+    pub fn signal_ops(&self) -> Vec<SpawnOp> {
+        let ignore = self.signals_to_ignore();
+        let default = self.signals_to_default(&ignore);
+        let mut ops = Vec::new();
+        if !default.is_empty() {
+            ops.push(SpawnOp::SigDefault(default));
+        }
+        if !ignore.is_empty() {
+            ops.push(SpawnOp::SigIgnore(ignore));
+        }
+        ops
+    }
+
+    /// Signals a child must start with ignored: those this context's trap
+    /// table ignores (`trap '' SIG`: in a subshell the process itself does
+    /// not), and SIGINT and SIGQUIT when it belongs to an asynchronous list
+    /// started without job control (POSIX 2.11). Not those ignored when the
+    /// shell started: children inherit those as they are.
+    pub fn signals_to_ignore(&self) -> Vec<i32> {
+        let mut v = self.trap_ignored();
+        if self.async_list {
+            v.extend([libc::SIGINT, libc::SIGQUIT]);
+        }
+        v.retain(|s| !self.ignored_signals.contains(s));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The signals this context's trap table ignores, in number order.
+    pub fn trap_ignored(&self) -> Vec<i32> {
+        let mut v: Vec<i32> = self
+            .traps
+            .iter()
+            .filter(|(n, action)| (1..65).contains(*n) && **action == TrapAction::Ignore)
+            .map(|(n, _)| *n)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     /// Signals the shell ignores or catches that a child must see at their
-    /// default (SIGPIPE always: the Rust runtime ignores it in the shell).
-    pub fn signals_to_default(&self) -> Vec<i32> {
+    /// default (SIGPIPE always: the Rust runtime ignores it in the shell),
+    /// except those in `ignore` and those ignored when the shell started.
+    fn signals_to_default(&self, ignore: &[i32]) -> Vec<i32> {
         let mut v = vec![libc::SIGPIPE];
         if self.placement != super::state::Placement::Shell {
             // Under job control the job's own group takes the stop signals.
@@ -574,7 +616,16 @@ impl Shell {
             // leave the shell waiting for an exit that never comes.
             v.extend([libc::SIGINT, libc::SIGQUIT, libc::SIGTERM]);
         }
-        v.retain(|s| !self.ignored_signals.contains(s));
+        // A subshell that reset (or trapped) a signal the process ignores
+        // for its top-level shell's `trap ''` gives children the default.
+        v.extend(self.ignored_by_process.iter().copied());
+        let mut seen = Vec::with_capacity(v.len());
+        v.retain(|s| {
+            let keep =
+                !seen.contains(s) && !ignore.contains(s) && !self.ignored_signals.contains(s);
+            seen.push(*s);
+            keep
+        });
         v
     }
 }
@@ -646,5 +697,45 @@ fn op_error(spawn: &Spawn, index: usize, errno: Errno) -> ExecError {
         }
         Some(op) => ExecError::System(op.to_string(), errno),
         None => ExecError::System("spawn".into(), errno),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signal_ops_of(sh: &Shell) -> Vec<String> {
+        sh.signal_ops().iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn signal_ops_never_name_a_signal_twice() {
+        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        assert_eq!(signal_ops_of(&sh), ["sigdefault SIGPIPE"]);
+
+        // Interactive children get SIGINT back at its default, unless the
+        // shell ignores it by `trap ''`: then they ignore it too.
+        sh.options.interactive = true;
+        sh.traps.insert(libc::SIGINT, TrapAction::Ignore);
+        assert_eq!(
+            signal_ops_of(&sh),
+            ["sigdefault SIGPIPE,SIGQUIT,SIGTERM", "sigignore SIGINT"]
+        );
+
+        // A subshell that reset a signal its top-level shell ignores, in an
+        // asynchronous list: the list's ignore wins over the reset.
+        sh.options.interactive = false;
+        let mut sub = sh.subshell();
+        sub.traps.clear();
+        sub.traps
+            .insert(libc::SIGUSR1, TrapAction::Command("echo".into()));
+        sub.ignored_by_process.push(libc::SIGUSR2);
+        assert_eq!(sub.ignored_by_process, [libc::SIGINT, libc::SIGUSR2]);
+        assert_eq!(signal_ops_of(&sub), ["sigdefault SIGPIPE,SIGINT,SIGUSR2"]);
+        sub.async_list = true;
+        assert_eq!(
+            signal_ops_of(&sub),
+            ["sigdefault SIGPIPE,SIGUSR2", "sigignore SIGINT,SIGQUIT"]
+        );
     }
 }

@@ -75,6 +75,10 @@ pub enum SpawnOp {
     Setsid,
     /// Reset these signals to `SIG_DFL`.
     SigDefault(Vec<i32>),
+    /// Set these signals to `SIG_IGN` (an ignored disposition survives
+    /// exec). A signal named by both a `SigDefault` and a `SigIgnore` ends
+    /// up as the later op says; the shell never lists one in both.
+    SigIgnore(Vec<i32>),
     /// Set the signal mask to exactly these signals.
     SigMask(Vec<i32>),
     /// `umask(mask)`.
@@ -228,6 +232,10 @@ impl fmt::Display for SpawnOp {
                 f.write_str("sigdefault ")?;
                 fmt_signals(f, sigs)
             }
+            SpawnOp::SigIgnore(sigs) => {
+                f.write_str("sigignore ")?;
+                fmt_signals(f, sigs)
+            }
             SpawnOp::SigMask(sigs) => {
                 f.write_str("sigmask ")?;
                 fmt_signals(f, sigs)
@@ -370,6 +378,11 @@ impl Spawn {
         self.op(SpawnOp::SigDefault(sigs))
     }
 
+    /// Sets these signals to be ignored in the child.
+    pub fn sigignore(&mut self, sigs: Vec<i32>) -> &mut Self {
+        self.op(SpawnOp::SigIgnore(sigs))
+    }
+
     /// Sets the child's signal mask to exactly these signals.
     pub fn sigmask(&mut self, sigs: Vec<i32>) -> &mut Self {
         self.op(SpawnOp::SigMask(sigs))
@@ -404,6 +417,7 @@ mod tests {
             },
             SpawnOp::SetPgid(ProcessGroup::Join(Pid::from_raw(42))),
             SpawnOp::SigDefault(vec![libc::SIGINT, libc::SIGTSTP]),
+            SpawnOp::SigIgnore(vec![libc::SIGINT, libc::SIGQUIT, 40]),
             SpawnOp::SigMask(vec![]),
             SpawnOp::Umask(0o22),
         ]
@@ -418,6 +432,7 @@ mod tests {
                 "open \"out\" O_WRONLY|O_CREAT|O_TRUNC 0666 1",
                 "setpgid 42",
                 "sigdefault SIGINT,SIGTSTP",
+                "sigignore SIGINT,SIGQUIT,40",
                 "sigmask -",
                 "umask 0022",
             ]

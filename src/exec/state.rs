@@ -738,6 +738,15 @@ pub struct Shell {
     /// Signals that were ignored when the shell started: they stay ignored
     /// for children (POSIX), and `trap` cannot catch them.
     pub ignored_signals: Vec<i32>,
+    /// In a subshell: the signals the shell process ignores because its
+    /// top-level shell ran `trap '' SIG` (that shell's trap table when the
+    /// subshell was made). Children of a subshell that no longer ignores
+    /// one get its default back.
+    pub ignored_by_process: Vec<i32>,
+    /// Set while an asynchronous list is started without job control, and
+    /// in the subshells made meanwhile (its command substitutions): its
+    /// processes start with SIGINT and SIGQUIT ignored (POSIX 2.11).
+    pub async_list: bool,
     /// The path of the running shell executable, for self-spawns.
     pub self_exe: Option<std::path::PathBuf>,
     /// `getopts`' position within a bundled argument.

@@ -1,10 +1,11 @@
 //! The shell's own signal dispositions.
 //!
 //! Non-interactive: note which signals were ignored on entry (they stay
-//! ignored for children, POSIX 2.11). Interactive: the shell ignores
-//! SIGQUIT, SIGTERM and the job-control stops, and turns SIGINT into a
-//! flag that running shell code polls; children get the defaults back
-//! through `SigDefault` ops.
+//! ignored for children, POSIX 2.11; a self-spawned background job is told
+//! which of its ignored signals its parent had ignored on entry).
+//! Interactive: the shell ignores SIGQUIT, SIGTERM and the job-control
+//! stops, and turns SIGINT into a flag that running shell code polls;
+//! children get the defaults back through `SigDefault` ops.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -42,10 +43,11 @@ fn current_handler(sig: Signal) -> Option<SigHandler> {
 
 fn set_handler(sig: Signal, handler: SigHandler) {
     let action = SigAction::new(handler, SaFlags::SA_RESTART, SigSet::empty());
-    // SAFETY: the handlers installed here only store to atomics
-    // (async-signal-safe).
-    let _ = unsafe { sigaction(sig, &action) };
-    crate::exec::backend::dispositions_changed();
+    crate::exec::backend::change_dispositions(|| {
+        // SAFETY: the handlers installed here only store to atomics
+        // (async-signal-safe).
+        let _ = unsafe { sigaction(sig, &action) };
+    });
 }
 
 /// Sets up the shell's dispositions for its mode.
@@ -58,8 +60,18 @@ pub fn setup(sh: &mut Shell, interactive: bool) {
         Signal::SIGUSR1,
         Signal::SIGUSR2,
     ];
+    // A background job's pidsh starts with more signals ignored than its
+    // parent had on entry (the job's `trap ''`s, and SIGINT and SIGQUIT
+    // without job control); the parent says which were truly ignored on
+    // entry, so that the job may still trap or reset the others.
+    let handed_over = std::env::var(crate::exec::handover::IGNORED_ON_ENTRY_VAR)
+        .ok()
+        .map(|v| crate::exec::handover::parse_ignored_on_entry(&v));
     for sig in WATCHED {
-        if current_handler(sig) == Some(SigHandler::SigIgn) && !interactive {
+        let on_entry = handed_over
+            .as_ref()
+            .is_none_or(|list| list.contains(&(sig as i32)));
+        if current_handler(sig) == Some(SigHandler::SigIgn) && !interactive && on_entry {
             sh.ignored_signals.push(sig as i32);
         }
     }

@@ -17,7 +17,7 @@
 //!    clone). Every signal with a handler is reset to `SIG_DFL`: a parent
 //!    handler must never run on the shared memory, and exec would reset it
 //!    anyway. Ignored signals stay ignored unless a `SigDefault` op says
-//!    otherwise.
+//!    otherwise; a `SigIgnore` op sets `SIG_IGN`, which survives exec.
 //! 2. The ops, in order, each one raw syscall or two.
 //! 3. The signal mask: the `SigMask` op's set, else the parent's mask from
 //!    before the clone; then `execve` / `execveat(fd, "", AT_EMPTY_PATH)`.
@@ -58,7 +58,7 @@ const KSIGSET_SIZE: usize = 8;
 const MAX_SIGNAL: c_int = 64;
 
 /// `struct sigaction` as the kernel reads it (handler first; we only ever
-/// read the handler and write an all-zero `SIG_DFL`).
+/// read the handler and write `SIG_DFL` or `SIG_IGN` with the rest zero).
 #[repr(C)]
 struct KernelSigaction {
     handler: usize,
@@ -255,17 +255,29 @@ fn set_mask(set: KernelSigset) {
 
 /// `rt_sigaction(sig, SIG_DFL)`.
 fn set_default(sig: c_int) -> Result<(), c_int> {
-    let dfl = KernelSigaction {
-        handler: libc::SIG_DFL,
+    set_action(sig, libc::SIG_DFL)
+}
+
+/// `rt_sigaction(sig, SIG_IGN)`.
+fn set_ignore(sig: c_int) -> Result<(), c_int> {
+    set_action(sig, libc::SIG_IGN)
+}
+
+/// `rt_sigaction(sig, handler)` with no flags and an empty mask; `handler`
+/// is `SIG_DFL` or `SIG_IGN`, never a function (none may run here).
+fn set_action(sig: c_int, handler: usize) -> Result<(), c_int> {
+    let action = KernelSigaction {
+        handler,
         rest: [0; 3],
     };
-    // SAFETY: `dfl` is a zeroed kernel sigaction (handler SIG_DFL, no flags,
-    // empty mask), live for the call; a null old action is allowed.
+    // SAFETY: `action` is a kernel sigaction with a SIG_DFL or SIG_IGN
+    // handler, no flags and an empty mask, live for the call; a null old
+    // action is allowed.
     check(unsafe {
         libc::syscall(
             libc::SYS_rt_sigaction,
             sig,
-            &raw const dfl,
+            &raw const action,
             std::ptr::null_mut::<KernelSigaction>(),
             KSIGSET_SIZE,
         )
@@ -273,9 +285,6 @@ fn set_default(sig: c_int) -> Result<(), c_int> {
     .map(drop)
 }
 
-/// The handler of `sig` (`SIG_DFL`, `SIG_IGN` or a function address).
-/// Raw `rt_sigaction`, so it also answers for glibc's internal signals,
-/// which `sigaction` refuses; the parent uses it too.
 /// The signals that currently have a handler (bit `sig - 1`).
 ///
 /// Called in the parent, before the clone.
@@ -295,6 +304,9 @@ pub(super) fn handled_signals() -> KernelSigset {
     set
 }
 
+/// The handler of `sig` (`SIG_DFL`, `SIG_IGN` or a function address).
+/// Raw `rt_sigaction`, so it also answers for glibc's internal signals,
+/// which `sigaction` refuses; the parent uses it too.
 pub(super) fn handler_of(sig: c_int) -> Option<usize> {
     let mut old = KernelSigaction {
         handler: 0,
@@ -451,6 +463,16 @@ impl State {
                     // Their action cannot change; they are always default.
                     if sig != libc::SIGKILL && sig != libc::SIGSTOP {
                         set_default(sig)?;
+                    }
+                }
+                Ok(())
+            }
+            SpawnOp::SigIgnore(sigs) => {
+                for &sig in sigs {
+                    let sig = valid_signal(sig)?;
+                    // They cannot be ignored; skipped as in `SigDefault`.
+                    if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+                        set_ignore(sig)?;
                     }
                 }
                 Ok(())

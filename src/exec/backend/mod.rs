@@ -147,6 +147,16 @@ pub fn dispositions_changed() {
     DISPOSITIONS_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }
 
+/// Changes the process's signal dispositions through `f`, then tells the
+/// backends. `f` runs while no `posix_spawn` spawn is under way: that
+/// backend sets and restores dispositions around its call for `SigIgnore`
+/// ops, and must neither undo this change nor pass it to its child.
+pub fn change_dispositions<T>(f: impl FnOnce() -> T) -> T {
+    let result = posix_spawn::exclusively(f);
+    dispositions_changed();
+    result
+}
+
 /// The signals with a handler, cached per generation of dispositions:
 /// asking the kernel costs 64 `rt_sigaction` calls.
 fn handled_signals() -> u64 {

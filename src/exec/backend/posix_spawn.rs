@@ -9,9 +9,31 @@
 //! |----|-------------|
 //! | `Dup2`, `Open`, `Close`, `CloseFrom`, `Chdir`, `Fchdir`, `Tcsetpgrp` | file actions `adddup2`, `addopen`, `addclose`, `addclosefrom_np`, `addchdir_np`, `addfchdir_np`, `addtcsetpgrp_np`, in op order |
 //! | `Setsid`, `SetPgid` | attributes `SETSID`, `SETPGROUP`: glibc applies them *before* every file action, whatever their place in the list; the last `SetPgid` wins |
-//! | `SigDefault` | `SETSIGDEF` (glibc also resets every handled signal, as we do) |
+//! | `SigDefault` | `SETSIGDEF` (glibc also resets every handled signal, as we do). glibc's own signals 32 and 33 are always added unless the shell ignores them: its child would otherwise ignore them |
+//! | `SigIgnore` | none exists: the parent sets these signals to `SIG_IGN` around the call and restores its own actions after (see below); they are kept out of `SETSIGDEF`. A signal named by both `SigDefault` and `SigIgnore` gets what the later op says |
 //! | `SigMask` | `SETSIGMASK`, the last one wins |
 //! | `Umask` | none exists: the parent sets its own umask around the call (the child inherits it) and restores it. Another thread of the shell creating a file in that window sees the child's umask; an `Open` with `O_CREAT` placed before the `Umask` op gets the new umask too |
+//!
+//! Why `SigIgnore` works that way: glibc's child resets a signal the
+//! parent *handles* to `SIG_DFL`, but leaves one the parent *ignores*
+//! ignored, reading the action at that moment; an ignored action survives
+//! the exec. So for the length of the `posix_spawn` call (the child has
+//! exec'd when it returns: glibc uses `CLONE_VFORK`) the shell process
+//! ignores those signals itself. The price, paid only by spawns with a
+//! `SigIgnore` op: one of those signals that reaches the shell in that
+//! window is ignored by the shell too (a trap does not run, a default
+//! action does not happen), and one already pending is discarded, as
+//! setting `SIG_IGN` does. glibc's own signals (32, 33) cannot be changed
+//! in the parent; left out of `SETSIGDEF`, glibc's child sets them to
+//! `SIG_IGN` itself.
+//!
+//! Dispositions and the umask belong to the process, so the spawns that
+//! change them (a `SigIgnore` or `Umask` op) run one at a time and alone,
+//! under a lock every spawn of this backend takes (shared by the others),
+//! and so does the shell's `trap` ([`super::change_dispositions`]):
+//! otherwise two threads could interleave their set-and-restore and leave
+//! the shell with a child's setting, or one thread's child could inherit
+//! another's.
 //!
 //! `Program::Fd` cannot be `execveat`'d: the child execs the path the parent
 //! reads back from `/proc/self/fd/N`. Not `/proc/self/fd/N` itself: the ops
@@ -31,6 +53,7 @@ use std::ffi::{CStr, CString, c_int};
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use nix::errno::Errno;
 use nix::unistd::Pid;
@@ -104,7 +127,7 @@ fn ret(code: c_int) -> Result<(), Errno> {
 ///
 /// Built bit by bit rather than with `sigaddset`, which refuses glibc's
 /// internal signals (32 and 33): we need them in the `SETSIGDEF` set (see
-/// [`internal_handled`]).
+/// [`internal_not_ignored`]).
 fn libc_sigset(set: u64) -> libc::sigset_t {
     const WORDS: usize =
         std::mem::size_of::<libc::sigset_t>() / std::mem::size_of::<libc::c_ulong>();
@@ -122,17 +145,22 @@ fn libc_sigset(set: u64) -> libc::sigset_t {
     unsafe { std::mem::transmute::<[libc::c_ulong; WORDS], libc::sigset_t>(words) }
 }
 
-/// glibc's internal signals (`SIGCANCEL` 32, `SIGSETXID` 33) that have a
-/// handler in this process. glibc's posix_spawn child sets such signals to
-/// `SIG_IGN` rather than `SIG_DFL`, and an ignored disposition survives
-/// exec: listing them in `SETSIGDEF` (checked first) gives the exec'd
-/// program the default action, as the other backends do.
-fn internal_handled() -> u64 {
+/// glibc's internal signals, `SIGCANCEL` 32 and `SIGSETXID` 33.
+const INTERNAL_SIGNALS: u64 = 1 << (32 - 1) | 1 << (33 - 1);
+
+/// Signals whose action cannot change.
+const UNCHANGEABLE: u64 = 1 << (libc::SIGKILL - 1) | 1 << (libc::SIGSTOP - 1);
+
+/// glibc's internal signals (`SIGCANCEL` 32, `SIGSETXID` 33) that this
+/// process does not ignore. glibc's posix_spawn child sets these signals
+/// to `SIG_IGN` unless `SETSIGDEF` names them — whether the parent handles
+/// them or not — and an ignored disposition survives exec: listing them in
+/// `SETSIGDEF` (checked first) gives the exec'd program what the other
+/// backends give it, the default action.
+fn internal_not_ignored() -> u64 {
     [32, 33]
         .into_iter()
-        .filter(|&sig| {
-            child::handler_of(sig).is_some_and(|h| h != libc::SIG_DFL && h != libc::SIG_IGN)
-        })
+        .filter(|&sig| child::handler_of(sig).is_some_and(|h| h != libc::SIG_IGN))
         .fold(0, |set, sig| set | 1 << (sig - 1))
 }
 
@@ -141,6 +169,8 @@ struct Lowered {
     actions: FileActions,
     attr: Attr,
     umask: Option<u32>,
+    /// Signals the parent ignores for the length of the call.
+    ignore: u64,
 }
 
 fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
@@ -154,6 +184,7 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
     // set for older ones.
     let mut flags: c_int = libc::POSIX_SPAWN_USEVFORK.into();
     let mut sigdef: u64 = 0;
+    let mut sigign: u64 = 0;
     let mut umask = None;
     let fa = &raw mut actions.0;
     let at = &raw mut attr.0;
@@ -222,9 +253,18 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
             SpawnOp::SigDefault(sigs) => {
                 flags |= libc::POSIX_SPAWN_SETSIGDEF;
                 kernel_sigset(sigs)
-                    .map(|set| sigdef |= set)
+                    .map(|set| {
+                        sigdef |= set;
+                        sigign &= !set;
+                    })
                     .map_err(Errno::from_raw)
             }
+            SpawnOp::SigIgnore(sigs) => kernel_sigset(sigs)
+                .map(|set| {
+                    sigign |= set & !UNCHANGEABLE;
+                    sigdef &= !set;
+                })
+                .map_err(Errno::from_raw),
             SpawnOp::SigMask(sigs) => {
                 flags |= libc::POSIX_SPAWN_SETSIGMASK;
                 kernel_sigset(sigs)
@@ -242,7 +282,9 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
         }
         .map_err(at_op)?;
     }
-    let internal = internal_handled();
+    // An internal signal to be ignored stays out of the set: glibc's child
+    // ignores those itself (see the module docs).
+    let internal = internal_not_ignored() & !sigign;
     if internal != 0 {
         flags |= libc::POSIX_SPAWN_SETSIGDEF;
     }
@@ -256,6 +298,7 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
         actions,
         attr,
         umask,
+        ignore: sigign & !INTERNAL_SIGNALS,
     })
 }
 
@@ -294,6 +337,86 @@ impl Drop for UmaskGuard {
             unsafe { libc::umask(old) };
         }
     }
+}
+
+/// Sets signals to `SIG_IGN` in this process for the guard's lifetime, then
+/// restores their actions exactly (see the module docs).
+struct IgnoreGuard(Vec<(c_int, libc::sigaction)>);
+
+impl IgnoreGuard {
+    fn set(set: u64) -> IgnoreGuard {
+        let mut saved = Vec::new();
+        for sig in 1..=64 {
+            if set & (1u64 << (sig - 1)) == 0 {
+                continue;
+            }
+            // SAFETY: all-zero is a valid `sigaction` (SIG_DFL, no flags,
+            // empty mask); only the handler is changed.
+            let mut ignore: libc::sigaction = unsafe { std::mem::zeroed() };
+            ignore.sa_sigaction = libc::SIG_IGN;
+            // SAFETY: as above; filled in by the call.
+            let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+            // SAFETY: both structs are live for the call; SIG_IGN runs no
+            // code. A signal glibc refuses is simply not changed.
+            if unsafe { libc::sigaction(sig, &raw const ignore, &raw mut old) } == 0 {
+                saved.push((sig, old));
+            }
+        }
+        IgnoreGuard(saved)
+    }
+}
+
+impl Drop for IgnoreGuard {
+    fn drop(&mut self) {
+        for (sig, old) in &self.0 {
+            // SAFETY: restores exactly the action `set` replaced.
+            unsafe { libc::sigaction(*sig, old, std::ptr::null_mut()) };
+        }
+        if !self.0.is_empty() {
+            // Another thread may have cached the handled signals meanwhile.
+            super::dispositions_changed();
+        }
+    }
+}
+
+/// Taken by every spawn of this backend: shared by plain ones, exclusively
+/// by the ones that change the process's dispositions or umask, and by
+/// [`super::change_dispositions`] (see the module docs).
+static PROCESS_STATE: RwLock<()> = RwLock::new(());
+
+/// A hold on [`PROCESS_STATE`], released on drop.
+struct ProcessState {
+    _shared: Option<RwLockReadGuard<'static, ()>>,
+    _exclusive: Option<RwLockWriteGuard<'static, ()>>,
+}
+
+impl ProcessState {
+    fn hold(exclusive: bool) -> ProcessState {
+        // The lock guards no data: a panic while it was held leaves nothing
+        // half-changed that poisoning would protect.
+        if exclusive {
+            ProcessState {
+                _shared: None,
+                _exclusive: Some(
+                    PROCESS_STATE
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner),
+                ),
+            }
+        } else {
+            ProcessState {
+                _shared: Some(PROCESS_STATE.read().unwrap_or_else(PoisonError::into_inner)),
+                _exclusive: None,
+            }
+        }
+    }
+}
+
+/// Runs `f`, which changes the process's signal dispositions, while no
+/// spawn of this backend is running.
+pub(super) fn exclusively<T>(f: impl FnOnce() -> T) -> T {
+    let _held = ProcessState::hold(true);
+    f()
 }
 
 /// Whether `fd` is open in this process.
@@ -392,7 +515,10 @@ fn guess_step(plan: &Spawn, errno: Errno) -> SpawnStep {
                 }
             },
             SpawnOp::SetPgid(_) | SpawnOp::Setsid => errno == Errno::EPERM,
-            SpawnOp::SigDefault(_) | SpawnOp::SigMask(_) | SpawnOp::Umask(_) => false,
+            SpawnOp::SigDefault(_)
+            | SpawnOp::SigIgnore(_)
+            | SpawnOp::SigMask(_)
+            | SpawnOp::Umask(_) => false,
         };
         if blame {
             return SpawnStep::Op(i);
@@ -417,7 +543,9 @@ impl Backend for PosixSpawn {
         let envp = CArray::new(plan.envp());
         let mut pid: libc::pid_t = 0;
         let code = {
+            let _held = ProcessState::hold(lowered.umask.is_some() || lowered.ignore != 0);
             let _umask = UmaskGuard::set(lowered.umask);
+            let _ignore = IgnoreGuard::set(lowered.ignore);
             // SAFETY: every pointer is live for the call: the path, the
             // null-terminated argv/envp arrays (which borrow the plan), and
             // the initialised actions and attributes. posix_spawn's
