@@ -114,17 +114,23 @@ pub const ALL: &[Builtin] = &[
 
 /// A special builtin by name.
 pub fn special(name: &str) -> Option<Builtin> {
-    ALL.iter().find(|b| b.special && b.name == name).copied()
+    find(name).filter(|b| b.special)
 }
 
 /// A regular builtin by name.
 pub fn regular(name: &str) -> Option<Builtin> {
-    ALL.iter().find(|b| !b.special && b.name == name).copied()
+    find(name).filter(|b| !b.special)
 }
 
-/// Any builtin by name.
+/// Any builtin by name (every simple command asks, so it is one hash
+/// lookup rather than a scan of the table).
 pub fn find(name: &str) -> Option<Builtin> {
-    ALL.iter().find(|b| b.name == name).copied()
+    static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Builtin>> =
+        std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| ALL.iter().map(|b| (b.name, *b)).collect())
+        .get(name)
+        .copied()
 }
 
 impl Shell {

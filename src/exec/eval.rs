@@ -173,6 +173,12 @@ impl Shell {
         redirects: &[crate::parser::ast::Redirect],
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
+        if redirects.is_empty() {
+            // Nothing to apply or undo (a bare `exec` keeps nothing either).
+            let r = body(self);
+            self.persist_redirections = false;
+            return r;
+        }
         let steps = match redirect::resolve(self, redirects) {
             Ok(steps) => steps,
             Err(e) => return self.fail(e),

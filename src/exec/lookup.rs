@@ -6,7 +6,7 @@
 //! AT_EMPTY_PATH)` and skip the path walk. `hash` lists and clears the
 //! cache; assigning `PATH` clears it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -53,7 +53,7 @@ pub fn path_cstring(path: &Path) -> CString {
 #[derive(Debug, Clone, Default)]
 pub struct CommandCache {
     /// Shared with copies (subshells) until one of them changes it.
-    entries: Arc<HashMap<String, Resolved>>,
+    entries: Arc<FxHashMap<String, Resolved>>,
 }
 
 impl CommandCache {

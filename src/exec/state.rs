@@ -4,6 +4,8 @@
 //! environment.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::ffi::CString;
 use std::sync::Arc;
 
@@ -211,7 +213,7 @@ impl Array {
 pub struct Vars {
     /// Shared with copies (subshells) until one of them changes something:
     /// copying the state for `( … )` or `$( … )` costs a reference count.
-    map: Arc<HashMap<String, Var>>,
+    map: Arc<FxHashMap<String, Var>>,
     /// The environment for children, built once per change of an exported
     /// variable rather than once per spawn.
     env_cache: Option<Arc<Vec<CString>>>,
@@ -504,7 +506,9 @@ impl Vars {
 
     /// Leaves a function call: restores what its `local`s shadowed.
     pub fn pop_frame(&mut self) {
-        if let Some(frame) = self.frames.pop() {
+        if let Some(frame) = self.frames.pop()
+            && !frame.is_empty()
+        {
             self.env_cache = None;
             for (name, old) in frame.into_iter().rev() {
                 match old {
@@ -691,7 +695,7 @@ pub struct Shell {
     /// Variables.
     pub vars: Vars,
     /// Functions by name (shared with copies until changed).
-    pub functions: Arc<HashMap<String, Arc<FunctionDef>>>,
+    pub functions: Arc<FxHashMap<String, Arc<FunctionDef>>>,
     /// Aliases (shared with copies until changed).
     pub aliases: Arc<Aliases>,
     /// Options.

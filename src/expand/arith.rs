@@ -274,7 +274,7 @@ impl Eval<'_> {
     }
 
     fn assign(&mut self) -> R {
-        if let Some(Tok::Op(op)) = self.tokens.get(self.pos + 1).cloned()
+        if let Some(&Tok::Op(op)) = self.tokens.get(self.pos + 1)
             && matches!(
                 op,
                 "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="

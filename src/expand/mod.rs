@@ -151,20 +151,41 @@ pub fn expand_word_into(
 ) -> Result<(), ExpandError> {
     // Fast path: plain text that can be neither split nor a pattern.
     if let [WordPart::Literal(text) | WordPart::Quoted(text)] = word.parts.as_slice()
-        && (matches!(word.parts[0], WordPart::Quoted(_)) || !text.contains(['*', '?', '[']))
+        && (matches!(word.parts[0], WordPart::Quoted(_)) || !could_be_pattern(text))
     {
         out.push(text.clone());
         return Ok(());
     }
-    let groups = param::expand_parts(env, &word.parts, false)?;
+    let mut groups = param::expand_parts(env, &word.parts, false)?;
     let ifs = env.var("IFS");
     let ifs = ifs.as_deref().unwrap_or(" \t\n");
+    // Fast path: one piece that stays one field as it is (`$i`, `"$x"`).
+    if let [group] = groups.as_mut_slice()
+        && let [piece] = group.as_mut_slice()
+        && (piece.quoted || !piece.text.is_empty())
+        && (!piece.split || !piece.text.contains(|c| ifs.contains(c)))
+        && (piece.quoted || env.noglob() || !could_be_pattern(&piece.text))
+    {
+        out.push(std::mem::take(&mut piece.text));
+        return Ok(());
+    }
     for group in groups {
         for field in split::split_fields(&group, ifs) {
             glob_field(env, &field, out)?;
         }
     }
     Ok(())
+}
+
+/// Whether unquoted text could match other names as a pattern: `*`, `?`,
+/// or a `[` that a `]` may close (`[` alone, as in `[ -f x ]`, cannot).
+fn could_be_pattern(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().any(|&b| b == b'*' || b == b'?')
+        || bytes
+            .iter()
+            .position(|&b| b == b'[')
+            .is_some_and(|i| bytes[i..].contains(&b']'))
 }
 
 /// Expands a word to one string: no field splitting, no pathname expansion

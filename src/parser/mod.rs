@@ -13,14 +13,13 @@ mod lexer;
 mod tests;
 pub mod unparse;
 
-use std::collections::HashMap;
 use std::fmt;
 
 use ast::List;
 use grammar::Core;
 
 /// Alias name → replacement text, as the parser consults it.
-pub type Aliases = HashMap<String, String>;
+pub type Aliases = rustc_hash::FxHashMap<String, String>;
 
 /// Why parsing stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +131,7 @@ fn count_newlines(s: &str) -> u32 {
 /// Parses a whole text (no aliases), e.g. for `-n` checks and tests.
 /// A here-document without its delimiter ends at the end of the text.
 pub fn parse_program(source: &str) -> Result<List, ParseError> {
-    let aliases = Aliases::new();
+    let aliases = Aliases::default();
     grammar::with_deep_fallback(|max_depth| {
         let mut core = Core::new(source, 0, 1, &aliases);
         core.max_depth = max_depth;
@@ -146,7 +145,7 @@ pub fn parse_program(source: &str) -> Result<List, ParseError> {
 /// line continuation, or before a here-document's delimiter (for PS2 and
 /// the line editor's validator). A syntax error is not incomplete.
 pub fn is_incomplete(source: &str) -> bool {
-    let aliases = Aliases::new();
+    let aliases = Aliases::default();
     let (r, (_, _, backslash_at_eof)) = grammar::with_deep_fallback(|max_depth| {
         let mut core = Core::new(source, 0, 1, &aliases);
         core.max_depth = max_depth;

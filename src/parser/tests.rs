@@ -663,7 +663,7 @@ fn aliases_substitute_in_command_position() {
 #[test]
 fn next_command_stops_after_each_line() {
     let src = "a; b\n\n# c\nc &\n";
-    let al = Aliases::new();
+    let al = Aliases::default();
     let mut p = Parser::new(src, 10);
     assert_eq!(list(&p.next_command(&al).unwrap().unwrap()), "[a]; [b]");
     assert_eq!(p.offset(), 5);
@@ -674,7 +674,7 @@ fn next_command_stops_after_each_line() {
     // An alias defined after the first line applies to the second.
     let mut p = Parser::new("x\nx\n", 1);
     assert_eq!(list(&p.next_command(&al).unwrap().unwrap()), "[x]");
-    let al2: Aliases = [("x".to_string(), "y".to_string())].into();
+    let al2: Aliases = [("x".to_string(), "y".to_string())].into_iter().collect();
     assert_eq!(list(&p.next_command(&al2).unwrap().unwrap()), "[y]");
     // Here-document bodies belong to the command whose line they follow.
     let mut p = Parser::new("cat <<E\nbody\nE\necho\n", 1);
@@ -685,7 +685,7 @@ fn next_command_stops_after_each_line() {
 
 #[test]
 fn next_command_recovers_after_a_syntax_error() {
-    let al = Aliases::new();
+    let al = Aliases::default();
     let mut p = Parser::new("a )\nb\n", 1);
     assert!(p.next_command(&al).is_err());
     assert_eq!(list(&p.next_command(&al).unwrap().unwrap()), "[b]");
@@ -889,7 +889,9 @@ fn random_bytes_and_truncations_never_panic() {
     let alphabet: Vec<char> = "abc01 \t\n;&|()<>{}[]$`'\"\\#=~*?!@%^,:/-+é\r"
         .chars()
         .collect();
-    let al: Aliases = [("a".to_string(), "b c ".to_string())].into();
+    let al: Aliases = [("a".to_string(), "b c ".to_string())]
+        .into_iter()
+        .collect();
     let mut rng = Lcg(42);
     for _ in 0..4000 {
         let len = rng.next() % 40;
