@@ -835,3 +835,31 @@ fn declare_attributes_namerefs_and_appends() {
         ),
     ]);
 }
+
+#[test]
+fn directory_stack() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "push_rotate_pop",
+            "cd /; pushd /tmp; pushd /usr; dirs -v; pushd; dirs; pushd +1; popd; dirs -p; popd; popd; echo st=$?",
+            "/tmp /\n/usr /tmp /\n 0  /usr\n 1  /tmp\n 2  /\n/tmp /usr /\n/tmp /usr /\n/usr / /tmp\n/ /tmp\n/\n/tmp\n/tmp\nst=1\n",
+            "pidsh: line 1: popd: directory stack empty\n",
+            0,
+        ),
+        (
+            "usage_errors",
+            "pushd a b; echo $?; popd a; echo $?; pushd; echo $?",
+            "1\n2\n1\n",
+            "pidsh: line 1: pushd: too many arguments\npidsh: line 1: popd: a: invalid argument\npopd: usage: popd [-n] [+N | -N]\npidsh: line 1: pushd: no other directory\n",
+            0,
+        ),
+        (
+            "no_change_tilde_and_cd_replacing_the_top",
+            "cd /tmp; pushd -n /usr; pwd; popd -n; cd /; HOME=/tmp; cd; pushd /; dirs -l; pushd /nonexist; echo $?",
+            "/tmp /usr\n/tmp\n/tmp\n/ ~\n/ /tmp\n1\n",
+            "pidsh: line 1: pushd: /nonexist: No such file or directory\n",
+            0,
+        ),
+    ]);
+}

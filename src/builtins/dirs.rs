@@ -97,6 +97,26 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         Some(dir) => dir.to_string(),
         None => String::new(),
     };
+    match change_directory(sh, &target, physical) {
+        Ok((new_pwd, from_cdpath)) => {
+            if print_dir || from_cdpath {
+                sh.print("cd", &format!("{new_pwd}\n"))?;
+            }
+            Ok(0)
+        }
+        Err(msg) => sh.builtin_error("cd", &msg, 1),
+    }
+}
+
+/// Changes the context's directory to `target` as `cd` does (CDPATH,
+/// logical `..` unless `physical`), setting `PWD` and `OLDPWD`. The new
+/// `PWD` and whether CDPATH found it; or the error message.
+pub fn change_directory(
+    sh: &mut Shell,
+    target: &str,
+    physical: bool,
+) -> Result<(String, bool), String> {
+    let target = target.to_string();
     let mut candidates = Vec::new();
     let relative = !target.starts_with('/')
         && !target.starts_with("./")
@@ -132,8 +152,7 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         }
         let changed = change_dir(sh, &attempt).or_else(|_| change_dir(sh, &candidate));
         if let Err(e) = changed {
-            let msg = format!("{target}: {}", crate::exec::error::describe(e));
-            return sh.builtin_error("cd", &msg, 1);
+            return Err(format!("{target}: {}", crate::exec::error::describe(e)));
         }
         let new_pwd = if physical {
             physical_dir(sh).unwrap_or(logical)
@@ -145,17 +164,13 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
             sh.vars.export("OLDPWD");
         }
         let _ = sh.assign("PWD", new_pwd.clone());
-        if print_dir || from_cdpath {
-            sh.print("cd", &format!("{new_pwd}\n"))?;
-        }
-        return Ok(0);
+        return Ok((new_pwd, from_cdpath));
     }
     let errno = match nix::sys::stat::stat(sh.resolve_path(&target).as_ref()) {
         Ok(_) => nix::errno::Errno::ENOTDIR,
         Err(e) => e,
     };
-    let msg = format!("{target}: {}", crate::exec::error::describe(errno));
-    sh.builtin_error("cd", &msg, 1)
+    Err(format!("{target}: {}", crate::exec::error::describe(errno)))
 }
 
 fn current_dir() -> Option<String> {

@@ -6,6 +6,7 @@
 mod core;
 mod declare;
 mod dirs;
+mod dirstack;
 mod echo;
 pub use echo::decode_escapes;
 mod getopts;
@@ -100,6 +101,9 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("[", test::test),
     regular_builtin("local", declare::local),
     regular_builtin("pwd", dirs::pwd),
+    regular_builtin("pushd", dirstack::pushd),
+    regular_builtin("popd", dirstack::popd),
+    regular_builtin("dirs", dirstack::dirs),
     regular_builtin("shopt", shopt::shopt),
     regular_builtin("source", core::dot),
     regular_builtin("true", core::true_),

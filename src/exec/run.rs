@@ -101,6 +101,7 @@ impl Shell {
             commands: CommandCache::default(),
             jobs: JobTable::default(),
             traps: HashMap::new(),
+            dir_stack: Vec::new(),
             error_prefix: "pidsh".to_string(),
             line: 0,
             loop_depth: 0,

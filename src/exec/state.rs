@@ -718,6 +718,9 @@ pub struct Shell {
     pub jobs: JobTable,
     /// Traps by signal number (0 = EXIT).
     pub traps: HashMap<i32, TrapAction>,
+    /// `pushd`'s directory stack below the current directory (entry 1
+    /// first; entry 0 is always `$PWD`).
+    pub dir_stack: Vec<String>,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
     /// Line of the command being run, for messages and `$LINENO`.
