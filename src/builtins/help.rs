@@ -41,8 +41,13 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     ),
     (
         "declare",
-        "declare [-aAfFgiprx] [name[=value] ...]",
+        "declare [-aAfFgilnprux] [name[=value] ...]",
         "Set variable values and attributes, or list them.",
+    ),
+    (
+        "dirs",
+        "dirs [-clpv] [+N | -N]",
+        "Show (or with -c clear) the directory stack.",
     ),
     (
         "disown",
@@ -100,13 +105,23 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     ),
     (
         "local",
-        "local [name[=value] ...]",
+        "local [-aAilnrux] [name[=value] ...]",
         "Make variables local to the running function.",
     ),
     (
         "printf",
         "printf [-v var] format [arguments]",
         "Write formatted output.",
+    ),
+    (
+        "popd",
+        "popd [-n] [+N | -N]",
+        "Remove a directory from the stack and change to the new top.",
+    ),
+    (
+        "pushd",
+        "pushd [-n] [+N | -N | dir]",
+        "Push a directory onto the stack and change to it, or rotate the stack.",
     ),
     ("pwd", "pwd [-L|-P]", "Print the working directory."),
     (
@@ -172,7 +187,7 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     ),
     (
         "typeset",
-        "typeset [-aAfFgiprx] [name[=value] ...]",
+        "typeset [-aAfFgilnprux] [name[=value] ...]",
         "Same as declare.",
     ),
     (
