@@ -745,7 +745,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "47\n",
+            "50\n",
             "",
             0,
         ),
@@ -859,6 +859,41 @@ fn directory_stack() {
             "cd /tmp; pushd -n /usr; pwd; popd -n; cd /; HOME=/tmp; cd; pushd /; dirs -l; pushd /nonexist; echo $?",
             "/tmp /usr\n/tmp\n/tmp\n/ ~\n/ /tmp\n1\n",
             "pidsh: line 1: pushd: /nonexist: No such file or directory\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn debug_return_and_err_traps() {
+    // Expected output checked against bash.
+    check(&[
+        (
+            "debug_return_err",
+            "trap 'echo \"  [$LINENO]\"' DEBUG\necho a\nfor x in 1 2; do\n  echo x=$x\ndone\nf() { echo in-f; }\nf\ntrap - DEBUG\ntrap 'echo ret $?' RETURN\ng() { return 3; }\ng\necho after $?\nh() { trap 'echo h-returns' RETURN; echo in-h; }\nh\ntrap 'echo \"err at $LINENO\"' ERR\nfalse\ntrue\n",
+            "  [2]\na\n  [3]\n  [4]\nx=1\n  [3]\n  [4]\nx=2\n  [7]\nin-f\n  [8]\nafter 3\nin-h\nh-returns\nerr at 16\n",
+            "",
+            0,
+        ),
+        (
+            "debug_trap_status_is_not_dollar_question_and_return_ends_it",
+            "trap 'echo dbg; false' DEBUG\necho status=$?\n",
+            "dbg\nstatus=0\n",
+            "",
+            0,
+        ),
+        (
+            "set_t_lets_functions_inherit_debug",
+            "set -T; trap 'echo dbg' DEBUG; f() { :; }; f",
+            "dbg\ndbg\ndbg\n",
+            "",
+            0,
+        ),
+        (
+            "trap_l_lists_signals",
+            "trap -l | grep -c SIGINT",
+            "1\n",
+            "",
             0,
         ),
     ]);

@@ -54,7 +54,7 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if sh.call_depth == 0 && sh.source_depth == 0 {
+    if sh.call_depth == 0 && sh.source_depth == 0 && !sh.running_trap {
         // Outside a function or `.` script, `return` leaves the shell with
         // the status, as dash does and the conformance suite expects (POSIX
         // leaves it unspecified; bash complains and goes on).
@@ -158,8 +158,16 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     if let Some(p) = saved_positional {
         sh.positional = p;
     }
-    match r {
+    let r = match r {
         Err(Unwind::Return(s)) => Ok(s),
+        other => other,
+    };
+    match r {
+        Ok(status) => {
+            sh.last_status = status;
+            sh.run_return_trap()?;
+            Ok(status)
+        }
         other => other,
     }
 }

@@ -171,7 +171,7 @@ fn list(sh: &mut Shell, args: &[String]) -> Status {
 }
 
 /// The table `kill -l` prints: five `N) SIGNAME` columns a line.
-fn signal_table() -> String {
+pub fn signal_table() -> String {
     let mut out = String::new();
     let mut column = 0;
     for n in 1..=libc::SIGRTMAX() {

@@ -52,8 +52,11 @@ pub fn signal_number(name: &str) -> Option<i32> {
     if bare == "EXIT" {
         return Some(0);
     }
-    if bare == "ERR" {
-        return Some(crate::exec::state::ERR_TRAP);
+    match bare {
+        "ERR" => return Some(crate::exec::state::ERR_TRAP),
+        "DEBUG" => return Some(crate::exec::state::DEBUG_TRAP),
+        "RETURN" => return Some(crate::exec::state::RETURN_TRAP),
+        _ => {}
     }
     let full = format!("SIG{bare}");
     full.parse::<nix::sys::signal::Signal>()
@@ -63,8 +66,11 @@ pub fn signal_number(name: &str) -> Option<i32> {
 
 /// The condition name `trap -p` prints: `EXIT`, `ERR`, `SIGINT`, `SIGRTMIN+2`.
 fn signal_name(n: i32) -> String {
-    if n == crate::exec::state::ERR_TRAP {
-        return "ERR".to_string();
+    match n {
+        crate::exec::state::ERR_TRAP => return "ERR".to_string(),
+        crate::exec::state::DEBUG_TRAP => return "DEBUG".to_string(),
+        crate::exec::state::RETURN_TRAP => return "RETURN".to_string(),
+        _ => {}
     }
     match crate::jobs::signals::bare_name(n) {
         Some(name) if n == 0 => name,
@@ -76,6 +82,10 @@ fn signal_name(n: i32) -> String {
 /// `trap [action] condition…`, `trap` (list), `trap -p`.
 pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
     let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
+    if args.first().is_some_and(|a| *a == "-l") {
+        let table = super::kill::signal_table();
+        return Ok(if sh.print("trap", &table)? { 0 } else { 1 });
+    }
     if args.is_empty() || args[0] == "-p" {
         let mut all: Vec<(i32, TrapAction)> =
             sh.traps.iter().map(|(k, v)| (*k, v.clone())).collect();
@@ -128,6 +138,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 Disposition::Trap
             }
         };
+        sh.trap_depths.insert(n, sh.call_depth);
         // Dispositions belong to the process: an in-process subshell keeps
         // its traps in its own table only, so its parent is untouched.
         if (1..65).contains(&n) && sh.subshell_depth == 0 {

@@ -246,19 +246,28 @@ impl Shell {
                 step,
                 body,
             } => self.run_arith_for(init, condition, step, body),
-            CompoundCommand::Case { word, arms } => self.run_case(word, arms),
-            CompoundCommand::Arith(expr) => match self.eval_arith_word(expr) {
-                Ok(v) => Ok((v == 0) as i32),
-                Err(e) => self.fail(e),
-            },
-            CompoundCommand::Cond(expr) => match super::cond::evaluate(self, expr) {
-                Ok(true) => Ok(0),
-                Ok(false) => Ok(1),
-                Err(e) => {
-                    let status = self.fail(e)?;
-                    Ok(status.max(2))
+            CompoundCommand::Case { word, arms } => {
+                self.run_debug_trap()?;
+                self.run_case(word, arms)
+            }
+            CompoundCommand::Arith(expr) => {
+                self.run_debug_trap()?;
+                match self.eval_arith_word(expr) {
+                    Ok(v) => Ok((v == 0) as i32),
+                    Err(e) => self.fail(e),
                 }
-            },
+            }
+            CompoundCommand::Cond(expr) => {
+                self.run_debug_trap()?;
+                match super::cond::evaluate(self, expr) {
+                    Ok(true) => Ok(0),
+                    Ok(false) => Ok(1),
+                    Err(e) => {
+                        let status = self.fail(e)?;
+                        Ok(status.max(2))
+                    }
+                }
+            }
         }
     }
 
@@ -324,7 +333,10 @@ impl Shell {
             None => self.positional.clone(),
         };
         let mut status = 0;
+        let line = self.line;
         for item in items {
+            self.line = line;
+            self.run_debug_trap()?;
             if let Err(e) = self.vars.set(var, item) {
                 return self.fail(ExecError::Readonly(e.0));
             }
@@ -343,11 +355,15 @@ impl Shell {
         step: &crate::parser::ast::Word,
         body: &List,
     ) -> Status {
+        let line = self.line;
+        self.run_debug_trap()?;
         if let Err(e) = self.eval_arith_word(init) {
             return self.fail(e);
         }
         let mut status = 0;
         loop {
+            self.line = line;
+            self.run_debug_trap()?;
             let go = if condition.parts.is_empty() {
                 true
             } else {
@@ -359,6 +375,8 @@ impl Shell {
             if !go || self.loop_body(body, &mut status)? {
                 break;
             }
+            self.line = line;
+            self.run_debug_trap()?;
             if let Err(e) = self.eval_arith_word(step) {
                 return self.fail(e);
             }
@@ -475,7 +493,21 @@ impl Shell {
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         self.call_depth += 1;
         self.vars.push_frame();
-        let r = self.run_command(&f.body);
+        // bash runs DEBUG once more on entering a function that sees it.
+        let mut r = self
+            .run_debug_trap()
+            .and_then(|()| self.run_command(&f.body));
+        if !matches!(r, Err(Unwind::Exit(_))) {
+            let status = self.last_status;
+            self.last_status = match r {
+                Ok(s) | Err(Unwind::Return(s)) => s,
+                _ => status,
+            };
+            if let Err(e) = self.run_return_trap() {
+                r = Err(e);
+            }
+            self.last_status = status;
+        }
         self.vars.pop_frame();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
@@ -527,10 +559,14 @@ impl Shell {
     }
 
     fn run_trap_code(&mut self, code: &str) -> Result<(), Unwind> {
+        self.run_trap_code_at(code, 1)
+    }
+
+    fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<(), Unwind> {
         let saved = self.last_status;
-        self.running_trap = true;
-        let r = self.run_source_text(code);
-        self.running_trap = false;
+        let outer = std::mem::replace(&mut self.running_trap, true);
+        let r = self.run_source_from(code, line);
+        self.running_trap = outer;
         match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),
             Err(other @ (Unwind::Break(_) | Unwind::Continue(_))) => return Err(other),
@@ -540,15 +576,56 @@ impl Shell {
         Ok(())
     }
 
+    /// Whether the DEBUG or RETURN trap `key` applies here: set in this
+    /// function (or at top level, outside functions); `set -T` makes
+    /// functions inherit them.
+    fn pseudo_trap(&self, key: i32) -> Option<String> {
+        let busy = match key {
+            super::state::DEBUG_TRAP => self.in_debug_trap,
+            _ => self.running_trap,
+        };
+        if busy || self.traps.is_empty() {
+            return None;
+        }
+        let Some(super::state::TrapAction::Command(code)) = self.traps.get(&key) else {
+            return None;
+        };
+        let set_here = self.trap_depths.get(&key).copied().unwrap_or(0) == self.call_depth;
+        (set_here || self.options.functrace).then(|| code.clone())
+    }
+
+    /// The DEBUG trap (bash): before each simple command, `for` turn,
+    /// arithmetic `for` expression, `case`, `((…))` and `[[…]]`. Its status
+    /// is not `$?`; `LINENO` in it is the command's line.
+    pub fn run_debug_trap(&mut self) -> Result<(), Unwind> {
+        let Some(code) = self.pseudo_trap(super::state::DEBUG_TRAP) else {
+            return Ok(());
+        };
+        self.in_debug_trap = true;
+        let r = self.run_trap_code_at(&code, self.line);
+        self.in_debug_trap = false;
+        r
+    }
+
+    /// The RETURN trap (bash): when a function or a `.` script ends.
+    pub fn run_return_trap(&mut self) -> Result<(), Unwind> {
+        match self.pseudo_trap(super::state::RETURN_TRAP) {
+            Some(code) => self.run_trap_code_at(&code, self.line),
+            None => Ok(()),
+        }
+    }
+
     /// The ERR trap (bash): after a command fails where `set -e` would apply.
     fn run_err_trap(&mut self) {
-        if self.running_trap {
+        if self.in_err_trap {
             return;
         }
         if let Some(super::state::TrapAction::Command(code)) =
             self.traps.get(&super::state::ERR_TRAP).cloned()
         {
-            let _ = self.run_trap_code(&code);
+            self.in_err_trap = true;
+            let _ = self.run_trap_code_at(&code, self.line);
+            self.in_err_trap = false;
         }
     }
 }

@@ -63,6 +63,7 @@ impl Shell {
     fn run_simple_at_depth(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
         self.cmdsub_status = None;
+        self.run_debug_trap()?;
         let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,
             Err(e) => return self.fail(e.into()),

@@ -573,6 +573,8 @@ pub struct Options {
     pub posix: bool,
     pub vi: bool,
     pub emacs: bool,
+    /// `set -T`: functions inherit the DEBUG and RETURN traps.
+    pub functrace: bool,
 }
 
 /// The table of `-o` names and single-letter flags.
@@ -588,6 +590,7 @@ pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("nounset", Some('u')),
     ("verbose", Some('v')),
     ("xtrace", Some('x')),
+    ("functrace", Some('T')),
     ("emacs", None),
     ("ignoreeof", None),
     ("pipefail", None),
@@ -615,6 +618,7 @@ impl Options {
             "posix" => &mut self.posix,
             "vi" => &mut self.vi,
             "emacs" => &mut self.emacs,
+            "functrace" => &mut self.functrace,
             _ => return None,
         })
     }
@@ -679,6 +683,10 @@ pub enum Placement {
 
 /// The trap table's key for the ERR pseudo-signal (bash).
 pub const ERR_TRAP: i32 = 65;
+/// The trap table's key for DEBUG (bash): before each simple command.
+pub const DEBUG_TRAP: i32 = 66;
+/// The trap table's key for RETURN (bash): when a function or `.` ends.
+pub const RETURN_TRAP: i32 = 67;
 
 /// What a trap does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -768,6 +776,13 @@ pub struct Shell {
     pub errexit_exempt: bool,
     /// A trap's code is running (traps do not nest).
     pub running_trap: bool,
+    /// Running the DEBUG trap (it does not run for its own commands).
+    pub in_debug_trap: bool,
+    /// Running the ERR trap (likewise).
+    pub in_err_trap: bool,
+    /// The function depth at which the DEBUG and RETURN traps were set:
+    /// functions do not inherit them (bash, without `set -T`).
+    pub trap_depths: HashMap<i32, u32>,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
     /// Open ends of process substitutions: (table number, nesting level of
