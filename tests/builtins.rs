@@ -745,7 +745,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "50\n",
+            "51\n",
             "",
             0,
         ),
@@ -894,6 +894,35 @@ fn debug_return_and_err_traps() {
             "trap -l | grep -c SIGINT",
             "1\n",
             "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn history_builtin() {
+    // Each expected output checked against bash (except where bash, not
+    // interactive, ignores a missing HISTFILE).
+    check(&[
+        (
+            "add_list_delete",
+            "history -s a b; history -s c; history; history 1; history -d -1; history",
+            "    1  a b\n    2  c\n    2  c\n    1  a b\n",
+            "",
+            0,
+        ),
+        (
+            "write_and_read_a_file",
+            "history -s one; history -s two; history -w h; history -c; history; history -r h; history; cat h",
+            "    1  one\n    2  two\none\ntwo\n",
+            "",
+            0,
+        ),
+        (
+            "errors",
+            "history -z; echo $?; history -d 9; echo $?; history x; echo $?; unset HISTFILE; history -a; echo $?",
+            "2\n1\n2\n1\n",
+            "pidsh: line 1: history: -z: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 1: history: 9: history position out of range\npidsh: line 1: history: x: numeric argument required\npidsh: line 1: history: HISTFILE is not set\n",
             0,
         ),
     ]);

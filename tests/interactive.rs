@@ -120,6 +120,41 @@ fn history_persists_to_histfile_with_mode_0600() {
 }
 
 #[test]
+fn history_lists_earlier_sessions_and_c_forgets_them() {
+    let home = TempHome::new();
+    {
+        let mut term = Term::start(&home);
+        term.keys("echo from-the-first''-session\r");
+        term.wait_for_prompts(2);
+        term.keys("\x04");
+        term.wait_for_exit();
+    }
+    let term = Term::start(&home);
+    term.keys("history\r");
+    let screen = term.wait_for("the listing", |s| s.has_line("    2  history"));
+    assert!(
+        screen.has_line("    1  echo from-the-first''-session"),
+        "{}",
+        screen.text()
+    );
+    term.wait_for_prompts(2);
+    term.keys("history -c\r");
+    term.wait_for_prompts(3);
+    // Forgotten by the editor too: the up arrow has nothing to recall
+    // but the lines typed since.
+    term.keys("echo af''ter\r");
+    term.wait_for("after", |s| s.has_line("after"));
+    term.wait_for_prompts(4);
+    term.keys("\x1b[A\x1b[A\x1b[A");
+    term.wait_for_input_line("echo af''ter");
+    let mode = std::fs::metadata(home.histfile())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+}
+
+#[test]
 fn ctrl_c_at_prompt_gives_a_new_prompt() {
     let home = TempHome::new();
     let term = Term::start(&home);

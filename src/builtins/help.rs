@@ -114,6 +114,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Write formatted output.",
     ),
     (
+        "history",
+        "history [-c] [-d offset] [n] | -anrw [file] | -s arg...",
+        "List, edit and save the command history.",
+    ),
+    (
         "popd",
         "popd [-n] [+N | -N]",
         "Remove a directory from the stack and change to the new top.",

@@ -8,6 +8,7 @@ mod declare;
 mod dirs;
 mod dirstack;
 mod echo;
+pub mod history;
 pub use echo::decode_escapes;
 mod getopts;
 mod help;
@@ -102,6 +103,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("local", declare::local),
     regular_builtin("pwd", dirs::pwd),
     regular_builtin("pushd", dirstack::pushd),
+    regular_builtin("history", history::history),
     regular_builtin("popd", dirstack::popd),
     regular_builtin("dirs", dirstack::dirs),
     regular_builtin("shopt", shopt::shopt),

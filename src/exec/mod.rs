@@ -13,6 +13,7 @@ pub mod error;
 pub mod eval;
 pub mod fdtable;
 pub(crate) mod handover;
+pub mod history;
 mod io;
 mod jobcontrol;
 pub mod lookup;

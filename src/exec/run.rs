@@ -102,6 +102,7 @@ impl Shell {
             jobs: JobTable::default(),
             traps: HashMap::new(),
             dir_stack: Vec::new(),
+            history: Default::default(),
             error_prefix: "pidsh".to_string(),
             line: 0,
             loop_depth: 0,

@@ -729,6 +729,8 @@ pub struct Shell {
     /// `pushd`'s directory stack below the current directory (entry 1
     /// first; entry 0 is always `$PWD`).
     pub dir_stack: Vec<String>,
+    /// What `history` lists.
+    pub history: super::history::History,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
     /// Line of the command being run, for messages and `$LINENO`.

@@ -9,9 +9,9 @@ use std::path::Path;
 use nu_ansi_term::Style;
 use reedline::{
     ColumnarMenu, DefaultHinter, EditMode, Emacs, FileBackedHistory, KeyCode, KeyModifiers,
-    Keybindings, MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator,
-    Vi, default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
-    default_vi_visual_keybindings,
+    Keybindings, MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, SearchDirection, SearchQuery,
+    ValidationResult, Validator, Vi, default_emacs_keybindings, default_vi_insert_keybindings,
+    default_vi_normal_keybindings, default_vi_visual_keybindings,
 };
 
 use super::complete::ShellCompleter;
@@ -90,6 +90,47 @@ fn open_history(path: &Path, capacity: usize) -> Option<FileBackedHistory> {
     FileBackedHistory::with_file(capacity, path.to_path_buf()).ok()
 }
 
+/// The lines the editor's saved history holds, oldest first (to seed the
+/// shell's own list for the `history` builtin).
+pub fn saved_lines(editor: &Reedline) -> Vec<String> {
+    let query = SearchQuery::everything(SearchDirection::Forward, None);
+    editor
+        .history()
+        .search(query)
+        .map(|items| items.into_iter().map(|i| i.command_line).collect())
+        .unwrap_or_default()
+}
+
+/// After `history -c`: the editor forgets its history too. The file is
+/// emptied in place (keeping its private mode) and read afresh.
+pub fn forget_history(editor: Reedline, sh: &Shell) -> Reedline {
+    let Some(path) = sh.vars.get("HISTFILE").filter(|f| !f.is_empty()) else {
+        return editor.with_history(Box::new(
+            FileBackedHistory::new(HISTORY_CAPACITY).unwrap_or_default(),
+        ));
+    };
+    let path = crate::bytes::to_path(path).into_owned();
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&path);
+    match open_history(&path, history_capacity(sh)) {
+        Some(history) => editor.with_history(Box::new(history)),
+        None => editor,
+    }
+}
+
+fn history_capacity(sh: &Shell) -> usize {
+    sh.vars
+        .get("HISTSIZE")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(HISTORY_CAPACITY)
+}
+
+/// Entries kept when `HISTSIZE` says nothing usable.
+const HISTORY_CAPACITY: usize = 10_000;
+
 /// A line editor for `sh`, its helpers reading `shared`.
 pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
     let menu = ColumnarMenu::default()
@@ -107,12 +148,7 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
         .with_validator(Box::new(ShellValidator))
         .with_edit_mode(edit_mode(sh.options.vi))
         .use_bracketed_paste(true);
-    let capacity = sh
-        .vars
-        .get("HISTSIZE")
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(10_000);
+    let capacity = history_capacity(sh);
     if let Some(history) = sh
         .vars
         .get("HISTFILE")

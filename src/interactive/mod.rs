@@ -122,6 +122,20 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
     run_editor(sh)
 }
 
+/// Records a command line for `history`, unless `HISTCONTROL` asks to
+/// skip lines that start with a blank (as the line editor does too).
+fn remember(sh: &mut Shell, line: &str) {
+    let ignore_space = sh.vars.get("HISTCONTROL").is_some_and(|c| {
+        c.split(':')
+            .any(|w| w == "ignorespace" || w == "ignoreboth")
+    });
+    if ignore_space && line.starts_with([' ', '\t']) {
+        return;
+    }
+    let limit = crate::builtins::history::size_limit(sh);
+    sh.history.push(line, limit);
+}
+
 /// The read–run loop without a line editor, for `pidsh -i` on a pipe or
 /// file (and if the editor fails).
 fn run_plain(sh: &mut Shell) -> i32 {
@@ -145,6 +159,7 @@ fn run_plain(sh: &mut Shell) -> i32 {
             continue;
         }
         let code = std::mem::take(&mut buffer);
+        remember(sh, &code);
         if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
             sh.run_exit_trap();
             return status;
@@ -228,6 +243,10 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut line_editor = editor::build(sh, &shared);
+    for line in editor::saved_lines(&line_editor) {
+        sh.history.push(&line, None);
+    }
+    sh.history.saved = sh.history.entries().len();
     // Finished background jobs are announced at once, above the line being
     // edited (`set +b` defers them to the next prompt).
     let printer = reedline::ExternalPrinter::<String>::default();
@@ -276,8 +295,12 @@ fn run_editor(sh: &mut Shell) -> i32 {
                 if line.trim().is_empty() {
                     continue;
                 }
+                remember(sh, &line);
                 let status = sh.run_source_text(&format!("{line}\n"));
                 terminal.after_command();
+                if std::mem::take(&mut sh.history.cleared) {
+                    line_editor = editor::forget_history(line_editor, sh);
+                }
                 if let Err(Unwind::Exit(status)) = status {
                     sh.run_exit_trap();
                     return status;
