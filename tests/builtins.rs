@@ -927,3 +927,24 @@ fn history_builtin() {
         ),
     ]);
 }
+
+#[test]
+fn type_options() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "all_meanings_and_paths",
+            "mkdir d; printf '#!/bin/sh\\n' > d/pwd; chmod +x d/pwd; PATH=$PWD/d:$PATH\nf() { :; }\ntype -a -t f pwd | head -3; type -ap pwd | head -1 | sed 's|.*/||'; type -P pwd | sed 's|.*/||'",
+            "function\nbuiltin\nfile\npwd\npwd\n",
+            "",
+            0,
+        ),
+        (
+            "p_and_capital_p_on_builtins",
+            "type -p cd; echo st=$?; type -P cd; echo st=$?; f() { :; }; type -f f; echo st=$?",
+            "st=0\nst=1\nst=1\n",
+            "pidsh: line 1: type: f: not found\n",
+            0,
+        ),
+    ]);
+}

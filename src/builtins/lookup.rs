@@ -89,43 +89,137 @@ fn kind_of(sh: &mut Shell, name: &str) -> Kind {
     }
 }
 
-/// `type [-t] name…`.
+/// The options of one `type` call.
+#[derive(Debug, Clone, Copy, Default)]
+struct TypeFlags {
+    /// `-t`: one word per kind.
+    terse: bool,
+    /// `-a`: every kind and every file, not just the first.
+    all: bool,
+    /// `-p`: the file's path, and nothing for other kinds.
+    path_only: bool,
+    /// `-P`: search `PATH` even for builtins and functions.
+    force_path: bool,
+    /// `-f`: skip functions.
+    no_functions: bool,
+}
+
+/// Everything `name` could mean, in lookup order (the first one is what
+/// runs): alias, keyword, function, builtin, files.
+fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
+    let mut found = Vec::new();
+    if !flags.force_path {
+        if let Some(a) = sh.aliases.get(name) {
+            found.push(Kind::Alias(a.clone()));
+        }
+        if KEYWORDS.contains(&name) {
+            found.push(Kind::Keyword);
+        }
+        if !flags.no_functions && sh.functions.contains_key(name) {
+            found.push(Kind::Function);
+        }
+        if crate::builtins::find(name).is_some() {
+            found.push(Kind::Builtin);
+        }
+    }
+    let wanted_files = flags.all || flags.force_path || found.is_empty();
+    if wanted_files {
+        if name.contains('/') {
+            if crate::exec::lookup::is_executable_file(&crate::bytes::to_path(name)) {
+                found.push(Kind::File(name.to_string()));
+            }
+        } else {
+            let path_var = sh.vars.get("PATH").map(str::to_string);
+            for p in crate::exec::lookup::executables_in_path(name, path_var.as_deref()) {
+                found.push(Kind::File(crate::bytes::decode_os(p.as_os_str())));
+            }
+        }
+    }
+    if !flags.all {
+        found.truncate(1);
+    }
+    found
+}
+
+/// `type [-afptP] name…`.
 pub fn type_(sh: &mut Shell, argv: &[String]) -> Status {
-    let terse = argv.iter().any(|a| a == "-t");
+    let mut flags = TypeFlags::default();
+    let mut names = &argv[1..];
+    while let Some(first) = names.first().and_then(|a| a.strip_prefix('-')) {
+        if first.is_empty() {
+            break;
+        }
+        if first == "-" {
+            names = &names[1..];
+            break;
+        }
+        for c in first.chars() {
+            match c {
+                't' => flags.terse = true,
+                'a' => flags.all = true,
+                'p' => flags.path_only = true,
+                'P' => flags.force_path = true,
+                'f' => flags.no_functions = true,
+                _ => {
+                    let msg =
+                        format!("-{c}: invalid option\ntype: usage: type [-afptP] name [name ...]");
+                    return sh.builtin_error("type", &msg, 2);
+                }
+            }
+        }
+        names = &names[1..];
+    }
     let mut status = 0;
     let mut out = String::new();
-    for name in argv[1..].iter().filter(|a| !a.starts_with('-')) {
-        let line = match (kind_of(sh, name), terse) {
-            (Kind::Alias(_), true) => "alias".to_string(),
-            (Kind::Alias(v), false) => format!("{name} is aliased to `{v}'"),
-            (Kind::Keyword, true) => "keyword".to_string(),
-            (Kind::Keyword, false) => format!("{name} is a shell keyword"),
-            (Kind::Function, true) => "function".to_string(),
-            (Kind::Function, false) => {
-                let body = sh
-                    .functions
-                    .get(name.as_str())
-                    .map(|f| crate::parser::unparse::function_definition(f))
-                    .unwrap_or_default();
-                format!("{name} is a function\n{}", body.trim_end())
+    for name in names {
+        let found = meanings(sh, name, flags);
+        if found.is_empty() {
+            status = 1;
+            if !flags.terse && !flags.path_only && !flags.force_path {
+                sh.report(&format!("type: {name}: not found"));
             }
-            (Kind::Builtin, true) => "builtin".to_string(),
-            (Kind::Builtin, false) => format!("{name} is a shell builtin"),
-            (Kind::File(_), true) => "file".to_string(),
-            (Kind::File(p), false) => format!("{name} is {p}"),
-            (Kind::Missing, _) => {
-                status = 1;
-                if !terse {
-                    sh.report(&format!("type: {name}: not found"));
-                }
-                continue;
+            continue;
+        }
+        for kind in found {
+            if let Some(line) = describe(sh, name, &kind, flags) {
+                out.push_str(&line);
+                out.push('\n');
             }
-        };
-        out.push_str(&line);
-        out.push('\n');
+        }
     }
     sh.print("type", &out)?;
     Ok(status)
+}
+
+/// One line of `type` output; `None` where `-p`/`-P` print nothing.
+fn describe(sh: &Shell, name: &str, kind: &Kind, flags: TypeFlags) -> Option<String> {
+    if flags.path_only || flags.force_path {
+        return match kind {
+            Kind::File(p) => Some(p.clone()),
+            _ => None,
+        };
+    }
+    let terse = flags.terse;
+    Some(match (kind, terse) {
+        (Kind::Alias(_), true) => "alias".to_string(),
+        (Kind::Alias(v), false) => format!("{name} is aliased to `{v}'"),
+        (Kind::Keyword, true) => "keyword".to_string(),
+        (Kind::Keyword, false) => format!("{name} is a shell keyword"),
+        (Kind::Function, true) => "function".to_string(),
+        (Kind::Function, false) => {
+            let body = sh
+                .functions
+                .get(name)
+                .map(|f| crate::parser::unparse::function_definition(f))
+                .unwrap_or_default();
+            format!("{name} is a function\n{}", body.trim_end())
+        }
+        (Kind::Builtin, true) => "builtin".to_string(),
+        (Kind::Builtin, false) => format!("{name} is a shell builtin"),
+        (Kind::File(_), true) => "file".to_string(),
+        (Kind::File(p), false) => format!("{name} is {p}"),
+        (Kind::Missing, _) => return None,
+    })
 }
 
 /// `command [-v|-V] name [args…]`: runs a builtin or external command,

@@ -133,6 +133,22 @@ fn identity_of(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
+/// Every executable regular file named `name` in `PATH`, in order
+/// (`type -a`).
+pub fn executables_in_path(name: &str, path_var: Option<&str>) -> Vec<PathBuf> {
+    let path_var = path_var.unwrap_or("/usr/local/bin:/usr/bin:/bin");
+    path_var
+        .split(':')
+        .map(|dir| to_path(if dir.is_empty() { "." } else { dir }).join(to_path(name)))
+        .filter(|candidate| is_executable_file(candidate))
+        .collect()
+}
+
+/// A regular file this process may execute.
+pub fn is_executable_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file()) && access(path, AccessFlags::X_OK).is_ok()
+}
+
 /// Searches `PATH` for an executable regular file named `name`; the first
 /// existing non-executable file is returned when nothing executable exists
 /// (so that the caller reports "Permission denied", as shells do).
