@@ -219,17 +219,19 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
+        let startup = crate::interactive::Startup {
+            login: login && !inv.no_profile,
+            rc: if inv.no_rc {
+                None
+            } else {
+                Some(inv.rc_file.clone())
+            },
+        };
         if source.is_none() {
-            let startup = crate::interactive::Startup {
-                login: login && !inv.no_profile,
-                rc: if inv.no_rc {
-                    None
-                } else {
-                    Some(inv.rc_file.clone())
-                },
-            };
             return crate::interactive::run(&mut sh, &startup);
         }
+        // `pidsh -i -c CMD`: the start-up files first, as bash does.
+        crate::interactive::read_startup_files(&mut sh, &startup);
     }
     match source {
         Some(text) => sh.run_main(&text),

@@ -155,6 +155,19 @@ fn history_lists_earlier_sessions_and_c_forgets_them() {
 }
 
 #[test]
+fn prompt_command_runs_before_each_prompt_and_sees_the_status() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("PROMPT_COMMAND='echo pc-$?'\r");
+    term.wait_for("the first run", |s| s.has_line("pc-0"));
+    term.keys("false\r");
+    term.wait_for("the status of false", |s| s.has_line("pc-1"));
+    term.keys("echo $?\r");
+    // PROMPT_COMMAND did not change `$?`.
+    term.wait_for("1 again", |s| s.has_line("1"));
+}
+
+#[test]
 fn ctrl_c_at_prompt_gives_a_new_prompt() {
     let home = TempHome::new();
     let term = Term::start(&home);

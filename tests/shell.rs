@@ -506,3 +506,19 @@ fn process_substitution() {
         ),
     ]);
 }
+
+#[test]
+fn interactive_c_reads_the_rc_file_first() {
+    let dir = common::tempdir();
+    let rc = dir.join("rc");
+    std::fs::write(&rc, "echo from-rc\n").unwrap();
+    let out = common::pidsh()
+        .arg("--rcfile")
+        .arg(&rc)
+        .args(["-i", "-c", "echo from-c"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "from-rc\nfrom-c\n");
+}

@@ -94,7 +94,8 @@ fn home_dir(sh: &Shell) -> Option<String> {
     })
 }
 
-fn read_startup_files(sh: &mut Shell, startup: &Startup) {
+/// Reads the profile (login shells) and the rc file.
+pub fn read_startup_files(sh: &mut Shell, startup: &Startup) {
     let home = home_dir(sh);
     if startup.login {
         source_if_exists(sh, "/etc/profile");
@@ -122,6 +123,31 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
     run_editor(sh)
 }
 
+/// Runs `PROMPT_COMMAND` (each element, if it is an array) before a
+/// prompt, as bash does; `$?` is the last command's before and after.
+/// `Some(status)` when it ran `exit`.
+fn run_prompt_command(sh: &mut Shell) -> Option<i32> {
+    let commands = match sh.vars.array("PROMPT_COMMAND") {
+        Some(array) => array.values(),
+        None => sh
+            .vars
+            .get("PROMPT_COMMAND")
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+    };
+    let status = sh.last_status;
+    for command in commands.iter().filter(|c| !c.trim().is_empty()) {
+        sh.last_status = status;
+        if let Err(Unwind::Exit(code)) = sh.run_source_text(&format!("{command}\n")) {
+            sh.run_exit_trap();
+            return Some(code);
+        }
+    }
+    sh.last_status = status;
+    None
+}
+
 /// Records a command line for `history`, unless `HISTCONTROL` asks to
 /// skip lines that start with a blank (as the line editor does too).
 fn remember(sh: &mut Shell, line: &str) {
@@ -142,6 +168,11 @@ fn run_plain(sh: &mut Shell) -> i32 {
     let mut buffer = String::new();
     loop {
         sh.jobs.reap();
+        if buffer.is_empty()
+            && let Some(status) = run_prompt_command(sh)
+        {
+            return status;
+        }
         let prompt = if buffer.is_empty() {
             prompt::render(sh, "PS1", "$ ")
         } else {
@@ -264,6 +295,9 @@ fn run_editor(sh: &mut Shell) -> i32 {
         sh.jobs.reap();
         for notice in sh.jobs.take_notices() {
             sh.write_stderr(&format!("{notice}\n"));
+        }
+        if let Some(status) = run_prompt_command(sh) {
+            return status;
         }
         shared.refresh(sh);
         let want_vi = wants_vi(sh, vi);
