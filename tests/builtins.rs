@@ -948,3 +948,24 @@ fn type_options() {
         ),
     ]);
 }
+
+#[test]
+fn unset_and_dynamic_scope() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "unset_in_the_same_function_leaves_it_unset",
+            "x=global; f() { local x=foo; unset x; echo \"x=$x\"; }; f; echo after=$x",
+            "x=\nafter=global\n",
+            "",
+            0,
+        ),
+        (
+            "unset_of_a_callers_local_reveals_what_it_shadowed",
+            "x=global; g() { unset x; echo in-g=$x; x=new; }; f() { local x=foo; g; echo in-f=$x; }; f; echo after=$x",
+            "in-g=global\nin-f=new\nafter=new\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -431,6 +431,31 @@ impl Vars {
     }
 
     fn unset_exactly(&mut self, name: &str) -> Result<(), ReadonlyError> {
+        if self.map.get(name).is_some_and(|v| v.readonly) {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        // A local of a calling function (not of the innermost one) goes
+        // away entirely, revealing what it shadowed (bash's dynamic unset).
+        let innermost_local = self
+            .frames
+            .last()
+            .is_some_and(|f| f.iter().any(|(n, _)| n == name));
+        if !innermost_local
+            && let Some(frame) = self
+                .frames
+                .iter_mut()
+                .rev()
+                .find(|f| f.iter().any(|(n, _)| n == name))
+            && let Some(pos) = frame.iter().position(|(n, _)| n == name)
+        {
+            let (_, shadowed) = frame.remove(pos);
+            self.env_cache = None;
+            match shadowed {
+                Some(var) => Arc::make_mut(&mut self.map).insert(name.to_string(), var),
+                None => Arc::make_mut(&mut self.map).remove(name),
+            };
+            return Ok(());
+        }
         match self.map.get(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(_) => {
