@@ -128,10 +128,12 @@ pub fn export_operands(sh: &mut Shell, args: &[String], unexport: bool) -> Statu
     declare_operands(sh, "export", &flags, args)
 }
 
-/// `readonly name[=value]…` with operands.
-pub fn readonly_operands(sh: &mut Shell, args: &[String]) -> Status {
+/// `readonly [-aA] name[=value]…` with operands (`-a`/`-A`: arrays).
+pub fn readonly_operands(sh: &mut Shell, args: &[String], indexed: bool, assoc: bool) -> Status {
     let flags = Flags {
         readonly: true,
+        indexed,
+        assoc,
         ..Flags::default()
     };
     declare_operands(sh, "readonly", &flags, args)

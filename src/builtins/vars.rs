@@ -61,11 +61,26 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `readonly [-p] name[=value]…`.
 pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
-    let args: Vec<String> = argv[1..].iter().filter(|a| *a != "-p").cloned().collect();
+    let mut args = &argv[1..];
+    let (mut indexed, mut assoc) = (false, false);
+    while let Some(flags) = args.first().and_then(|a| a.strip_prefix('-')) {
+        match flags {
+            "-" => {
+                args = &args[1..];
+                break;
+            }
+            _ if !flags.is_empty() && flags.chars().all(|c| matches!(c, 'p' | 'a' | 'A')) => {
+                indexed |= flags.contains('a');
+                assoc |= flags.contains('A');
+            }
+            _ => break,
+        }
+        args = &args[1..];
+    }
     if args.is_empty() {
         return list_attribute(sh, "readonly", |v| v.readonly);
     }
-    super::declare::readonly_operands(sh, &args)
+    super::declare::readonly_operands(sh, args, indexed, assoc)
 }
 
 /// `unset [-v|-f|-n] name…`.
