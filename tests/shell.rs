@@ -522,3 +522,52 @@ fn interactive_c_reads_the_rc_file_first() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "from-rc\nfrom-c\n");
 }
+
+#[test]
+fn exec_replaces_the_shell_process() {
+    check(&[
+        (
+            // The same pid before and after: no child was made.
+            "same_pid",
+            "a=$$; exec /bin/sh -c 'test \"$1\" = \"$$\" && echo same' sh $a",
+            "same\n",
+            "",
+            0,
+        ),
+        (
+            "options_a_and_dashdash",
+            "exec -a FOOPROC -- /bin/sh -c 'echo $0'",
+            "FOOPROC\n",
+            "",
+            0,
+        ),
+        (
+            "c_clears_the_environment",
+            "exec -c /usr/bin/env",
+            "",
+            "",
+            0,
+        ),
+        (
+            "redirections_and_the_fd_table_carry_over",
+            "exec 3>out; exec /bin/sh -c 'echo three >&3; cat out'",
+            "three\n",
+            "",
+            0,
+        ),
+        (
+            "a_subshell_exec_ends_only_the_subshell",
+            "(exec echo in-sub; echo no); echo after",
+            "in-sub\nafter\n",
+            "",
+            0,
+        ),
+        (
+            "not_found_ends_a_script",
+            "exec nonexistent-cmd; echo after",
+            "",
+            "pidsh: line 1: nonexistent-cmd: command not found\n",
+            127,
+        ),
+    ]);
+}

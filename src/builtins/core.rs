@@ -176,22 +176,77 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
 /// it and exits with its status, since the shell never execs itself away
 /// while it may hold jobs); without one, makes the redirections permanent.
 pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
-    if argv.len() < 2 {
+    let mut words = &argv[1..];
+    let mut arg0 = None;
+    let (mut login, mut clear_env) = (false, false);
+    while let Some(first) = words.first() {
+        match first.as_str() {
+            "--" => {
+                words = &words[1..];
+                break;
+            }
+            "-a" => {
+                let Some(name) = words.get(1) else {
+                    let msg = "-a: option requires an argument\nexec: usage: exec [-cl] [-a name] [command [argument ...]] [redirection ...]";
+                    return sh.builtin_error("exec", msg, 2);
+                };
+                arg0 = Some(name.clone());
+                words = &words[1..];
+            }
+            flags
+                if flags.len() > 1
+                    && flags.starts_with('-')
+                    && flags[1..].chars().all(|c| matches!(c, 'c' | 'l')) =>
+            {
+                login |= flags.contains('l');
+                clear_env |= flags.contains('c');
+            }
+            _ => break,
+        }
+        words = &words[1..];
+    }
+    if words.is_empty() {
         // The redirections were applied to a copy of the table by the
         // caller; `exec` makes that copy the shell's own.
         sh.persist_redirections = true;
         return Ok(0);
     }
-    let words = &argv[1..];
-    match sh.start_external(words, &[], &[]) {
-        Ok(child) => {
-            let status = crate::jobs::wait_child(&child);
-            Err(Unwind::Exit(status))
-        }
+    let (mut spawn, keep) = match sh.plan_external(words, &[], &[]) {
+        Ok(planned) => planned,
         Err(e) => {
+            // Nothing has changed yet: an interactive shell goes on.
             let status = e.status();
             sh.report(&e.to_string());
-            Err(Unwind::Exit(status))
+            return if sh.options.interactive && sh.subshell_depth == 0 {
+                Ok(status)
+            } else {
+                Err(Unwind::Exit(status))
+            };
         }
+    };
+    let name = arg0.unwrap_or_else(|| words[0].clone());
+    let name = if login { format!("-{name}") } else { name };
+    spawn.set_arg0(crate::bytes::to_cstring(&name));
+    if clear_env {
+        spawn.environment(std::sync::Arc::new(Vec::new()));
     }
+    if sh.subshell_depth > 0 {
+        // An in-process subshell is not a process of its own: the command
+        // runs as a child and its status ends the subshell.
+        let started = sh.spawn_plan(spawn, &words[0]);
+        drop(keep);
+        return match started {
+            Ok(child) => Err(Unwind::Exit(crate::jobs::wait_child(&child))),
+            Err(e) => {
+                let status = e.status();
+                sh.report(&e.to_string());
+                Err(Unwind::Exit(status))
+            }
+        };
+    }
+    let e = sh.exec_plan(spawn, &words[0]);
+    drop(keep);
+    let status = e.status();
+    sh.report(&e.to_string());
+    Err(Unwind::Exit(status))
 }

@@ -32,6 +32,7 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Status {
     };
     if let Some(name) = &target
         && !is_name(name)
+        && crate::exec::arrays::split_subscript(name).is_none()
     {
         return sh.builtin_error("printf", &format!("`{name}': not a valid identifier"), 2);
     }
@@ -50,7 +51,7 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Status {
     match target {
         Some(name) => {
             let value = crate::bytes::decode_vec(std::mem::take(&mut out.out));
-            if let Err(e) = sh.assign(&name, value) {
+            if let Err(e) = sh.assign_target(&name, value) {
                 return sh.builtin_error("printf", &e.to_string(), 1);
             }
         }
@@ -321,7 +322,14 @@ enum Problem {
 /// none; the first byte when it is not valid UTF-8).
 fn char_code(arg: &str) -> Option<u32> {
     let rest = arg.strip_prefix('\'').or_else(|| arg.strip_prefix('"'))?;
-    Some(rest.chars().next().map_or(0, |c| c as u32))
+    Some(
+        rest.chars()
+            .next()
+            .map_or(0, |c| match crate::bytes::raw_byte(c) {
+                Some(b) => u32::from(b),
+                None => c as u32,
+            }),
+    )
 }
 
 /// Parses an integer argument as `strtoimax` would (leading blanks, sign,

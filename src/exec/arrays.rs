@@ -130,6 +130,16 @@ impl Shell {
         self.assign_array_words(name, &words, append, assoc)
     }
 
+    /// Assigns `target`, a name or `name[subscript]` (`printf -v a[1]`).
+    pub fn assign_target(&mut self, target: &str, value: String) -> Result<(), ExecError> {
+        match split_subscript(target) {
+            Some((name, subscript)) => {
+                self.assign_element(name, &Word::literal(subscript), value, false)
+            }
+            None => self.assign(target, value),
+        }
+    }
+
     /// `unset 'name[key]'`; false when `arg` has no subscript.
     pub fn unset_element(&mut self, arg: &str) -> Result<bool, ExecError> {
         let Some((name, rest)) = arg.split_once('[') else {
@@ -145,6 +155,13 @@ impl Shell {
             .map_err(|e| ExecError::Readonly(e.0))?;
         Ok(true)
     }
+}
+
+/// `name[subscript]` split in two; `None` for anything else.
+pub fn split_subscript(text: &str) -> Option<(&str, &str)> {
+    let (name, rest) = text.split_once('[')?;
+    let subscript = rest.strip_suffix(']')?;
+    expand::is_name(name).then_some((name, subscript))
 }
 
 /// `[key]=value` inside `( … )`: the key and value words.

@@ -468,7 +468,24 @@ impl Shell {
     /// Starts a plan; maps failures to the shell's errors, and runs a file
     /// the kernel refuses (no `#!`) as a pidsh script.
     pub fn spawn_plan(&mut self, spawn: Spawn, name: &str) -> Result<Child, ExecError> {
-        match backend::current().spawn(&spawn) {
+        self.launch(spawn, name, Launch::Child)
+    }
+
+    /// `exec CMD`: the shell becomes the command. Returns only the error
+    /// when it could not (the process may be half configured by then).
+    pub fn exec_plan(&mut self, spawn: Spawn, name: &str) -> ExecError {
+        match self.launch(spawn, name, Launch::InPlace) {
+            Err(e) => e,
+            Ok(_) => ExecError::System(name.to_string(), Errno::EIO),
+        }
+    }
+
+    fn launch(&mut self, spawn: Spawn, name: &str, how: Launch) -> Result<Child, ExecError> {
+        let started = match how {
+            Launch::Child => backend::current().spawn(&spawn),
+            Launch::InPlace => Err(backend::exec_in_place(&spawn)),
+        };
+        match started {
             Ok(child) => Ok(child),
             Err(e) => match (e.step, e.errno) {
                 (SpawnStep::Exec, Errno::ENOENT) if matches!(spawn.program(), Program::Fd(_)) => {
@@ -477,9 +494,9 @@ impl Shell {
                     self.commands.forget_template(name);
                     let program = self.resolve_program(name)?;
                     let again = spawn.with_program(program);
-                    self.spawn_plan(again, name)
+                    self.launch(again, name, how)
                 }
-                (SpawnStep::Exec, Errno::ENOEXEC) => self.spawn_as_script(&spawn, name),
+                (SpawnStep::Exec, Errno::ENOEXEC) => self.spawn_as_script(&spawn, name, how),
                 (SpawnStep::Exec, Errno::ENOENT) if name.contains('/') => {
                     Err(ExecError::NoSuchFile(name.to_string()))
                 }
@@ -506,7 +523,12 @@ impl Shell {
     }
 
     /// ENOEXEC: the file is a script without `#!`; run it with pidsh itself.
-    fn spawn_as_script(&mut self, spawn: &Spawn, name: &str) -> Result<Child, ExecError> {
+    fn spawn_as_script(
+        &mut self,
+        spawn: &Spawn,
+        name: &str,
+        how: Launch,
+    ) -> Result<Child, ExecError> {
         let Some(exe) = self.self_exe.clone() else {
             return Err(ExecError::CannotExecute(name.to_string(), Errno::ENOEXEC));
         };
@@ -531,9 +553,11 @@ impl Shell {
         for op in spawn.ops() {
             again.op(op.clone());
         }
-        backend::current()
-            .spawn(&again)
-            .map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
+        let started = match how {
+            Launch::Child => backend::current().spawn(&again),
+            Launch::InPlace => Err(backend::exec_in_place(&again)),
+        };
+        started.map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
     }
 
     /// The environment for a child: exported variables plus `assignments`.
@@ -629,6 +653,13 @@ impl Shell {
         });
         v
     }
+}
+
+/// How a plan is started: as a child, or in place of the shell (`exec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Launch {
+    Child,
+    InPlace,
 }
 
 /// `name=…` or `name+=…` written literally at the start of a word.

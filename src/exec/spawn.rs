@@ -277,6 +277,15 @@ impl Spawn {
         self
     }
 
+    /// Replaces `argv[0]` (`exec -a name`).
+    pub fn set_arg0(&mut self, arg0: CString) -> &mut Self {
+        match self.argv.first_mut() {
+            Some(first) => *first = arg0,
+            None => self.argv.push(arg0),
+        }
+        self
+    }
+
     /// The same child with another program (argv, environment and ops kept).
     pub fn with_program(&self, program: Program) -> Spawn {
         Spawn {

@@ -283,6 +283,36 @@ impl Drop for AllSignalsBlocked {
     }
 }
 
+/// `exec CMD`: configures this very process as the plan says and execs its
+/// program in place, with the child side's own code (the ops, the signal
+/// resets, the mask): the shell becomes the command, keeping its pid, so
+/// `$$`, a container's PID 1 and the parent's wait carry over. Returns
+/// only on failure, when the process may already carry some of the plan's
+/// changes: the caller must not go on as the shell it was.
+pub fn exec_in_place(plan: &Spawn) -> SpawnError {
+    let argv = CArray::new(plan.argv());
+    let envp = CArray::new(plan.envp());
+    let exec = match plan.program() {
+        super::spawn::Program::Path(path) => child::Exec::Path(path.as_ptr()),
+        super::spawn::Program::Fd(fd) => child::Exec::Fd(*fd),
+    };
+    let blocked = AllSignalsBlocked::new();
+    let prepared = child::Prepared {
+        exec,
+        argv: argv.as_ptr(),
+        envp: envp.as_ptr(),
+        ops: plan.ops(),
+        mask: blocked.old,
+        handled: handled_signals(),
+    };
+    let failure = child::configure_and_exec(&prepared, child::NO_FD);
+    drop(blocked);
+    SpawnError {
+        errno: Errno::from_raw(failure.errno),
+        step: failure.step(),
+    }
+}
+
 /// Waits for a child that failed before exec, so it leaves no zombie.
 fn reap(pid: Pid) {
     loop {
