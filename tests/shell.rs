@@ -301,6 +301,15 @@ fn background_jobs() {
             0,
         ),
         (
+            // POSIX: a trapped signal makes wait return 128+signal at once,
+            // then the trap runs (checked against bash).
+            "trapped_signal_interrupts_wait",
+            "trap 'echo got TERM; kill $child' TERM; /bin/sleep 10 & child=$!; (/bin/sleep 0.2; kill -TERM $$) & wait $child; echo \"wait returned $?\"; wait; echo done",
+            "got TERM\nwait returned 143\ndone\n",
+            "",
+            0,
+        ),
+        (
             // Ended children's pidfds are closed while the loop still runs.
             "many_background_commands_in_one_loop",
             "ulimit -n 100; for i in $(seq 300); do /bin/true & done; wait; echo ok",

@@ -10,6 +10,9 @@ use crate::jobs::signals::{self, Disposition};
 /// `wait [pid|%job…]`.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
+        if let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(None, None)) {
+            return Ok(128 + sig);
+        }
         return Ok(sh.jobs.wait_all());
     }
     if argv[1] == "-n" {
@@ -18,6 +21,19 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let mut status = 0;
     for arg in &argv[1..] {
+        let target = match arg.strip_prefix('%') {
+            Some(_) => super::kill::find_job(sh, arg).map(|j| (Some(j.number), None)),
+            None => arg
+                .parse::<i32>()
+                .ok()
+                .map(|pid| (None, Some(Pid::from_raw(pid)))),
+        };
+        if let Some((number, pid)) = target
+            && (number.is_some() || pid.is_some())
+            && let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(number, pid))
+        {
+            return Ok(128 + sig);
+        }
         status = if arg.starts_with('%') {
             let number = super::kill::find_job(sh, arg).map(|j| j.number);
             match number.and_then(|n| sh.jobs.wait_job(n)) {

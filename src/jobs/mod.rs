@@ -325,6 +325,19 @@ impl JobTable {
         self.tidy_at = 2 * open(&self.jobs);
     }
 
+    /// Duplicates of the pidfds of unfinished processes: of job `number`,
+    /// of the process `pid`, or of every job (both `None`) — for
+    /// [`signals::await_exits`].
+    pub fn live_pidfds(&self, number: Option<usize>, pid: Option<Pid>) -> Vec<OwnedFd> {
+        self.jobs
+            .iter()
+            .filter(|j| number.is_none_or(|n| j.number == n) && !j.stopped)
+            .flat_map(|j| &j.processes)
+            .filter(|p| p.status.is_none() && pid.is_none_or(|pid| p.pid == pid))
+            .filter_map(|p| p.pidfd.as_ref()?.try_clone().ok())
+            .collect()
+    }
+
     /// `wait`: waits for every job; returns 0.
     pub fn wait_all(&mut self) -> i32 {
         for job in &mut self.jobs {

@@ -7,6 +7,7 @@
 //! stops, and turns SIGINT into a flag that running shell code polls;
 //! children get the defaults back through `SigDefault` ops.
 
+use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
@@ -99,6 +100,63 @@ extern "C" fn note_trapped(sig: libc::c_int) {
         flag.store(true, Ordering::SeqCst);
         ANY_PENDING.store(true, Ordering::SeqCst);
     }
+}
+
+/// The first trapped signal caught and not yet handled, without clearing
+/// it (its trap still runs between commands).
+pub fn first_pending() -> Option<i32> {
+    if !ANY_PENDING.load(Ordering::SeqCst) {
+        return None;
+    }
+    (1..PENDING.len())
+        .find(|&i| PENDING[i].load(Ordering::SeqCst))
+        .map(|i| i as i32)
+}
+
+/// Blocks until every one of `pidfds` is readable (its process ended) or a
+/// trapped signal is caught: `Err(signal)` then. POSIX: `wait` returns at
+/// once with 128 + the signal, and the trap runs. Signals are blocked
+/// around the check and let in only inside `ppoll`, so none slips between
+/// the two.
+pub fn await_exits(pidfds: &[OwnedFd]) -> Result<(), i32> {
+    use nix::poll::{PollFd, PollFlags, ppoll};
+    use nix::sys::signal::{SigmaskHow, pthread_sigmask};
+    let mut old = SigSet::empty();
+    let _ = pthread_sigmask(
+        SigmaskHow::SIG_SETMASK,
+        Some(&SigSet::all()),
+        Some(&mut old),
+    );
+    let mut open: Vec<&OwnedFd> = pidfds.iter().collect();
+    let result = loop {
+        if let Some(sig) = first_pending() {
+            break Err(sig);
+        }
+        if open.is_empty() {
+            break Ok(());
+        }
+        let mut fds: Vec<PollFd> = open
+            .iter()
+            .map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLIN))
+            .collect();
+        match ppoll(&mut fds, None, Some(old)) {
+            Ok(_) => {
+                let ended: Vec<bool> = fds
+                    .iter()
+                    .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
+                    .collect();
+                let mut i = 0;
+                open.retain(|_| {
+                    i += 1;
+                    !ended[i - 1]
+                });
+            }
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(_) => break Ok(()),
+        }
+    };
+    let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+    result
 }
 
 /// Signals caught since the last call, in number order (clears them).
