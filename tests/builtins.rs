@@ -745,7 +745,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "51\n",
+            "53\n",
             "",
             0,
         ),
@@ -964,6 +964,34 @@ fn unset_and_dynamic_scope() {
             "unset_of_a_callers_local_reveals_what_it_shadowed",
             "x=global; g() { unset x; echo in-g=$x; x=new; }; f() { local x=foo; g; echo in-f=$x; }; f; echo after=$x",
             "in-g=global\nin-f=new\nafter=new\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn mapfile_reads_lines_into_arrays() {
+    // Each expected output checked against bash.
+    check(&[
+        (
+            "strip_skip_count_origin",
+            "printf '1\\n2\\n3\\n4\\n5\\n' > f; mapfile -t -s 1 -n 2 x < f; declare -p x; a=(p q r); mapfile -t -O 1 a < f; declare -p a",
+            "declare -a x=([0]=\"2\" [1]=\"3\")\ndeclare -a a=([0]=\"p\" [1]=\"1\" [2]=\"2\" [3]=\"3\" [4]=\"4\" [5]=\"5\")\n",
+            "",
+            0,
+        ),
+        (
+            "count_leaves_the_rest_of_the_input",
+            "printf '1\\n2\\n3\\n' > f; { mapfile -n 2 -t y; read z; echo \"z=$z ${y[1]}\"; } < f",
+            "z=3 2\n",
+            "",
+            0,
+        ),
+        (
+            "delimiters_default_array_and_kept_newlines",
+            "printf 'x:y:z' | { readarray -d : -t w; echo ${w[2]}; }; printf 'a\\nb\\n' | { mapfile; declare -p MAPFILE; }",
+            "z\ndeclare -a MAPFILE=([0]=$'a\\n' [1]=$'b\\n')\n",
             "",
             0,
         ),

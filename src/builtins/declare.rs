@@ -322,6 +322,10 @@ fn declaration(name: &str, v: &Var) -> String {
 
 /// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash prints them.
 fn double_quote(s: &str) -> String {
+    // Control characters are shown as $'…' escapes, as bash does.
+    if s.chars().any(|c| c.is_control()) {
+        return crate::parser::unparse::quote_ansi(s);
+    }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -119,6 +119,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "List, edit and save the command history.",
     ),
     (
+        "mapfile",
+        "mapfile [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]",
+        "Read lines of input into an indexed array (MAPFILE by default).",
+    ),
+    (
         "popd",
         "popd [-n] [+N | -N]",
         "Remove a directory from the stack and change to the new top.",
@@ -129,6 +134,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Push a directory onto the stack and change to it, or rotate the stack.",
     ),
     ("pwd", "pwd [-L|-P]", "Print the working directory."),
+    (
+        "readarray",
+        "readarray [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]",
+        "The same as mapfile.",
+    ),
     (
         "read",
         "read [-ers] [-a array] [-d delim] [-n|-N n] [-p prompt] [-t secs] [-u fd] [name ...]",

@@ -14,6 +14,7 @@ mod getopts;
 mod help;
 mod kill;
 mod lookup;
+mod mapfile;
 mod misc;
 mod options;
 mod printf;
@@ -104,6 +105,8 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("pwd", dirs::pwd),
     regular_builtin("pushd", dirstack::pushd),
     regular_builtin("history", history::history),
+    regular_builtin("mapfile", mapfile::mapfile),
+    regular_builtin("readarray", mapfile::mapfile),
     regular_builtin("popd", dirstack::popd),
     regular_builtin("dirs", dirstack::dirs),
     regular_builtin("shopt", shopt::shopt),
