@@ -1,8 +1,10 @@
 //! `[[ … ]]`: words are expanded without splitting or globbing; the right
-//! side of `==`/`!=` is a pattern.
+//! side of `==`/`!=` is a pattern (extglob always, as in bash;
+//! `nocasematch` ignores case).
 
 use crate::builtins::test;
-use crate::expand::{self, pattern::Pattern};
+use crate::expand;
+use crate::expand::pattern::{MatchOptions, Pattern};
 use crate::parser::ast::CondExpr;
 
 use super::error::ExecError;
@@ -29,7 +31,12 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
             let lhs = expand::expand_string(sh, l)?;
             match op.as_str() {
                 "==" | "=" | "!=" => {
-                    let pattern = Pattern::new(&expand::expand_pattern(sh, r)?);
+                    let options = MatchOptions {
+                        extglob: true,
+                        nocase: sh.shopt_on("nocasematch"),
+                        leading_dot: false,
+                    };
+                    let pattern = Pattern::with_options(&expand::expand_pattern(sh, r)?, options);
                     Ok(pattern.matches(&lhs) == (op != "!="))
                 }
                 "=~" => Err(ExecError::Builtin(

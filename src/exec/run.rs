@@ -474,6 +474,9 @@ impl ExpandEnv for Shell {
             nullglob: self.shopt_on("nullglob"),
             failglob: self.shopt_on("failglob"),
             dotglob: self.shopt_on("dotglob"),
+            extglob: self.shopt_on("extglob"),
+            nocaseglob: self.shopt_on("nocaseglob"),
+            nocasematch: self.shopt_on("nocasematch"),
         }
     }
 

@@ -44,7 +44,7 @@ pub trait ExpandEnv {
     fn element_by_key(&self, name: &str, key: &str) -> Option<String>;
     /// All variable names, for `${!prefix*}`.
     fn variable_names(&self) -> Vec<String>;
-    /// `shopt` options that change pathname expansion.
+    /// `shopt` options that change pattern matching and pathname expansion.
     fn glob_options(&self) -> GlobOptions {
         GlobOptions::default()
     }
@@ -71,7 +71,8 @@ pub trait ExpandEnv {
     fn home_of(&self, user: &str) -> Option<String>;
 }
 
-/// How pathname expansion treats a pattern (bash's `shopt` options).
+/// How patterns are matched and pathname expansion treats them (bash's
+/// `shopt` options).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GlobOptions {
     /// `nullglob`: a pattern that matches nothing expands to nothing.
@@ -80,6 +81,23 @@ pub struct GlobOptions {
     pub failglob: bool,
     /// `dotglob`: wildcards match names starting with `.` (not `.`/`..`).
     pub dotglob: bool,
+    /// `extglob`: `?(…)`, `*(…)`, `+(…)`, `@(…)`, `!(…)` in patterns.
+    pub extglob: bool,
+    /// `nocaseglob`: file names match regardless of case.
+    pub nocaseglob: bool,
+    /// `nocasematch`: `case`, `[[ ]]` and `${x/p/r}` match regardless of case.
+    pub nocasematch: bool,
+}
+
+impl GlobOptions {
+    /// How patterns of `case` and `${x#p}` match (`nocase` as given).
+    pub fn matching(&self, nocase: bool) -> pattern::MatchOptions {
+        pattern::MatchOptions {
+            extglob: self.extglob,
+            nocase,
+            leading_dot: false,
+        }
+    }
 }
 
 /// An expansion failure.
@@ -134,7 +152,7 @@ pub fn expand_word_into(
 ) -> Result<(), ExpandError> {
     // Fast path: plain text that can be neither split nor a pattern.
     if let [WordPart::Literal(text) | WordPart::Quoted(text)] = word.parts.as_slice()
-        && (matches!(word.parts[0], WordPart::Quoted(_)) || !text.contains(['*', '?', '[']))
+        && (matches!(word.parts[0], WordPart::Quoted(_)) || !text.contains(['*', '?', '[', '(']))
     {
         out.push(text.clone());
         return Ok(());
@@ -209,10 +227,13 @@ fn glob_field(
     out: &mut Vec<String>,
 ) -> Result<(), ExpandError> {
     let plain: String = field.iter().map(|p| p.text.as_str()).collect();
-    let active = !env.noglob()
-        && field
-            .iter()
-            .any(|p| !p.quoted && p.text.contains(['*', '?', '[']));
+    let options = env.glob_options();
+    let specials: &[char] = if options.extglob {
+        &['*', '?', '[', '(']
+    } else {
+        &['*', '?', '[']
+    };
+    let active = !env.noglob() && field.iter().any(|p| !p.quoted && p.text.contains(specials));
     if !active {
         out.push(plain);
         return Ok(());
@@ -225,14 +246,18 @@ fn glob_field(
             pattern.push_str(&piece.text);
         }
     }
+    let matching = pattern::MatchOptions {
+        extglob: options.extglob,
+        nocase: options.nocaseglob,
+        leading_dot: !options.dotglob,
+    };
     // `[` alone (as in `[ -f x ]`) is no bracket expression: no directory
     // needs reading for a pattern that can only match itself.
-    if pattern::Pattern::new(&pattern).is_literal() {
+    if pattern::Pattern::with_options(&pattern, matching).is_literal() {
         out.push(plain);
         return Ok(());
     }
-    let options = env.glob_options();
-    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), options.dotglob);
+    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), matching);
     if !matches.is_empty() {
         out.extend(matches);
     } else if options.failglob {
