@@ -895,6 +895,112 @@ fn case_statements() {
     ]);
 }
 
+/// bash's extended patterns: always on in `[[ == ]]`, elsewhere (and for
+/// parsing) only after `shopt -s extglob` on an earlier line.
+#[test]
+fn extglob() {
+    check(&[
+        (
+            "extglob_in_dbracket_without_option",
+            "[[ --verbose == --@(help|verbose) ]] && echo one; [[ x != !(x) ]] && echo two; p='+(ab|a)b'; [[ aab == $p ]] && echo three",
+            "one\ntwo\nthree\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_dbracket_quoted_is_literal",
+            r#"[[ cc == '@(cc)' ]]; echo $?; [[ '@(cc)' == "@(cc)" ]]; echo $?; [[ 'a|b' == @("a|b"|c) ]]; echo $?"#,
+            "1\n0\n0\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_nested_and_backtracking",
+            "[[ --verbose=2 == --@(help|verbose=@(1|2)) ]] && echo one; [[ ababc == *(a|ab)c ]] && echo two; [[ abbc == *(a|ab)c ]] || echo three",
+            "one\ntwo\nthree\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_negation",
+            "[[ '' == !(x) ]] && echo empty; [[ x == !(x) ]] || echo same; [[ abbc == a!(b)c ]] && echo other",
+            "empty\nsame\nother\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_dbracket_not_without_option",
+            "x=a\n[[ !($x) ]]; echo $?; [[ !(a) || a ]]; echo $?",
+            "1\n0\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_dbracket_not_with_option",
+            "shopt -s extglob\n[[ !(a) ]]; echo $?",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_off_is_a_syntax_error",
+            "echo @(a|b)",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `('\n",
+            2,
+        ),
+        (
+            "extglob_off_in_case",
+            "case a in @(a|b)) echo yes;; esac",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `('\n",
+            2,
+        ),
+        (
+            "extglob_same_line_as_shopt",
+            "shopt -s extglob; echo @(a|b)",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `('\n",
+            2,
+        ),
+        (
+            "extglob_case",
+            "shopt -s extglob\nfor w in --help -zxzx - --x; do case $w in --@(help|verbose)) echo A;; -+(x|z)) echo C;; -*(x|z)) echo D;; *) echo U;; esac; done",
+            "A\nC\nD\nU\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_case_pattern_from_variable",
+            "p='@(a|b)'; case a in $p) echo on;; *) echo off;; esac; shopt -s extglob\ncase a in $p) echo on;; *) echo off;; esac",
+            "off\non\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_nocasematch",
+            "shopt -s nocasematch; [[ ABC == @(x|abc) ]] && echo cond; case Foo in f*) echo case;; esac; x=ABC; echo ${x/b/z} ${x#a}",
+            "cond\ncase\nAzC ABC\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_in_function_run_in_background",
+            "shopt -s extglob\nf() { [[ $1 == +(x) ]] && echo \"f $1\"; case $1 in @(x|y)) echo case;; esac; }\nf xx & wait; f y",
+            "f xx\ncase\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_assignment_keeps_text",
+            "shopt -s extglob\ng=--@(help|verbose); echo \"$g\"; [[ --help == $g ]] && echo match",
+            "--@(help|verbose)\nmatch\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
 #[test]
 fn functions() {
     check(&[

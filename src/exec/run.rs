@@ -157,6 +157,7 @@ impl Shell {
         loop {
             let aliases = self.aliases.clone();
             let start = parser.offset();
+            parser.set_extglob(self.shopt_on("extglob"));
             match parser.next_command(&aliases) {
                 Ok(None) => return Ok(status),
                 Ok(Some(list)) => {
@@ -246,6 +247,7 @@ impl Shell {
             loop {
                 let aliases = self.aliases.clone();
                 let start = parser.offset();
+                parser.set_extglob(self.shopt_on("extglob"));
                 let list = match parser.next_command(&aliases) {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,

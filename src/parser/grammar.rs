@@ -79,6 +79,12 @@ pub(crate) struct Core<'a> {
     /// Alias whose value ended in a blank: the next word after its text
     /// (tokens read with fewer alias texts open than this) is checked too.
     alias_next: Option<usize>,
+    /// bash's `extglob` as the text is parsed: `@(…)` and friends are part
+    /// of words; without it their `(` is an operator (a syntax error).
+    pub(crate) extglob: bool,
+    /// Reading the right side of `[[ x == p ]]`, where extglob words are
+    /// read whatever the option.
+    pub(crate) cond_pattern: bool,
 }
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -97,6 +103,8 @@ impl<'a> Core<'a> {
             strict_eof: false,
             last_end: pos,
             alias_next: None,
+            extglob: true,
+            cond_pattern: false,
         }
     }
 
@@ -405,6 +413,7 @@ impl<'a> Core<'a> {
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
         let saved_end = self.last_end;
+        let saved_cond_pattern = std::mem::take(&mut self.cond_pattern);
         self.enter()?;
         let r = self.parse_list().and_then(|l| {
             self.expect_op(Op::RParen)?;
@@ -413,6 +422,7 @@ impl<'a> Core<'a> {
         self.leave();
         self.alias_next = saved_alias_next;
         self.last_end = saved_end;
+        self.cond_pattern = saved_cond_pattern;
         r
     }
 
@@ -886,6 +896,11 @@ impl<'a> Core<'a> {
             }
             self.last_end = self.cur.pos;
             Word { parts }
+        } else if matches!(op.as_str(), "==" | "=" | "!=") {
+            let outer = std::mem::replace(&mut self.cond_pattern, true);
+            let word = self.cond_word();
+            self.cond_pattern = outer;
+            word?
         } else {
             self.cond_word()?
         };
