@@ -9,6 +9,7 @@ mod brace;
 mod glob;
 mod param;
 pub mod pattern;
+pub mod regex;
 mod split;
 
 use std::fmt;
@@ -205,6 +206,23 @@ pub fn expand_pattern(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, Ex
         }
     }
     Ok(out)
+}
+
+/// Expands the right side of `=~` into an extended regex: characters
+/// quoted in the source match literally (see [`regex::quote`]); the text
+/// of unquoted expansions is regex syntax.
+pub fn expand_regex(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, ExpandError> {
+    let groups = param::expand_parts(env, &word.parts, false)?;
+    let mut chars = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            chars.push((' ', true));
+        }
+        for piece in group {
+            chars.extend(piece.text.chars().map(|c| (c, piece.quoted)));
+        }
+    }
+    Ok(regex::quote(&chars))
 }
 
 fn join_groups(groups: &[Vec<Piece>], sep: &str) -> String {

@@ -886,16 +886,7 @@ impl<'a> Core<'a> {
         };
         self.take(LexMode::Normal)?;
         let right = if op == "=~" {
-            while matches!(self.cur.peek(), Some(' ' | '\t')) {
-                self.cur.bump();
-            }
-            let mut parts = Vec::new();
-            self.read_parts(Ctx::pattern(Stop::Regex), &mut parts)?;
-            if parts.is_empty() {
-                return Err(self.unexpected_next(LexMode::Normal));
-            }
-            self.last_end = self.cur.pos;
-            Word { parts }
+            self.cond_regex()?
         } else if matches!(op.as_str(), "==" | "=" | "!=") {
             let outer = std::mem::replace(&mut self.cond_pattern, true);
             let word = self.cond_word();
@@ -905,6 +896,33 @@ impl<'a> Core<'a> {
             self.cond_word()?
         };
         Ok(CondExpr::Binary(left, op, right))
+    }
+
+    /// The right side of `=~`: read up to a blank or an operator outside
+    /// parentheses, where quotes still quote; `~` expands at its start.
+    fn cond_regex(&mut self) -> Result<Word, ParseError> {
+        while matches!(self.cur.peek(), Some(' ' | '\t')) {
+            self.cur.bump();
+        }
+        let mut parts = Vec::new();
+        let ctx = Ctx {
+            tilde: true,
+            ..Ctx::pattern(Stop::Regex)
+        };
+        self.read_parts(ctx, &mut parts)?;
+        if parts.is_empty() {
+            return Err(self.unexpected_next(LexMode::Normal));
+        }
+        if let [WordPart::Literal(text)] = parts.as_slice()
+            && text == "]]"
+        {
+            return Err(self.err_here(
+                ParseErrorKind::Syntax,
+                "unexpected argument `]]' to conditional binary operator",
+            ));
+        }
+        self.last_end = self.cur.pos;
+        Ok(Word { parts })
     }
 
     // ---- simple commands, functions, redirections ----

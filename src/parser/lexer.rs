@@ -853,7 +853,9 @@ impl<'a> Core<'a> {
             Stop::Arith | Stop::Extglob => c == ')' && depth == 0,
             Stop::ArithSemi => (c == ')' || c == ';') && depth == 0,
             // Inside parentheses blanks and operators are regex text (bash).
-            Stop::Regex => depth == 0 && matches!(c, ' ' | '\t' | '\n' | ';' | '&' | ')'),
+            Stop::Regex => {
+                depth == 0 && matches!(c, ' ' | '\t' | '\n' | ';' | '&' | ')' | '<' | '>')
+            }
         }
     }
 

@@ -441,6 +441,16 @@ fn double_brackets() {
         ("[[ ( a || b ) && c ]]", "[[ ((a || b) && c) ]]"),
         ("[[ $x =~ ^(a|b)+\\ x$ ]]", "[[ (${x} =~ ^(a|b)+' 'x$) ]]"),
         ("[[ x =~ (a  b) ]]", "[[ (x =~ (a  b)) ]]"),
+        ("[[ x =~ (<>) ]]", "[[ (x =~ (<>)) ]]"),
+        ("[[ x =~ ~/a ]]", "[[ (x =~ ~<>/a) ]]"),
+        (
+            "[[ x =~ <> ]]",
+            "ERR Syntax syntax error near unexpected token `<>'",
+        ),
+        (
+            "[[ x =~ ]]",
+            "ERR Syntax unexpected argument `]]' to conditional binary operator",
+        ),
         ("[[ -n ]]", "[[ -n ]]"),
         ("[[ a\n&& b ]]", "[[ (a && b) ]]"),
     ]);
