@@ -100,6 +100,18 @@ fn pattern_operations_see_one_character_per_byte() {
     );
 }
 
+/// `=~` hands the bytes to the C library's regex (which, as for bash in a
+/// UTF-8 locale, does not let `.` match a byte that is not UTF-8) and
+/// `BASH_REMATCH` gets the matched bytes back.
+#[test]
+fn regex_match_sees_bytes() {
+    check(
+        b"x=$'a\\xffb\\xc3\\xa9'; [[ $x =~ a(.)b ]]; echo $?; \
+          [[ $x =~ ^a($'\\xff')b(.)$ ]]; echo $?; printf '%s|%s|' \"${BASH_REMATCH[@]}\"",
+        b"1\n0\na\xffb\xc3\xa9|\xff|\xc3\xa9||",
+    );
+}
+
 #[test]
 fn literal_private_use_characters_round_trip() {
     // U+F600..U+F6FF carry raw bytes inside the shell; a real one in the

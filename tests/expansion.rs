@@ -1258,6 +1258,84 @@ fn globbing() {
     ]);
 }
 
+/// Extended patterns (`shopt -s extglob`) in `${x#p}`, `${x/p/r}` and
+/// pathname expansion, and `nocaseglob`.
+#[test]
+fn extglob_patterns() {
+    check(&[
+        (
+            "extglob_strip_and_replace",
+            "shopt -s extglob\nx=foo.py.cc; echo ${x%.@(py|cc)*} ${x%%.@(py|cc)*} ${x##*(f|o)} ${x/+(o)/0} ${x//@(o|c)/_}",
+            "foo.py foo .py.cc f0.py.cc f__.py.__\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_strip_negation",
+            "shopt -s extglob\ny=aXbXc; p \"${y#!(X)}\" \"${y##!(X)}\" \"${y%!(X)}\" \"${y%%!(a)}\"",
+            "<aXbXc><><aXbXc><>#4\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_off_strip_is_literal",
+            "x='@(a)b'; echo ${x#@(a)} ${x#@}",
+            "b (a)b\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_case_modification_always",
+            "x=abc; echo ${x^^@(a|c)}",
+            "AbC\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_quoted_and_variable_arms",
+            "shopt -s extglob\nx='a|b'; y=a; echo ${x#@(\"a|\")} ${x#@($y)}",
+            "b |b\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_globbing",
+            "shopt -s extglob\n: > a.c; : > b.c; : > c.h; : > ab; : > .hid; : > .x.c\necho !(*.c); echo @(a|b).c; echo +(a|b); echo *(.)*; echo @(.hid|a.c); echo .!(x); echo !(*)x",
+            "ab c.h\na.c b.c\nab\n.hid .x.c a.c ab b.c c.h\n.hid a.c\n.hid .x.c\n!(*)x\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_globbing_dotglob",
+            "shopt -s extglob dotglob\n: > a.c; : > ab; : > .hid; : > .x.c\necho !(*.c)",
+            ".hid ab\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_globbing_off",
+            ": > a.c; : > ab\np='@(a|b)*'; echo $p; shopt -s extglob\necho $p",
+            "@(a|b)*\na.c ab\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_glob_in_directory",
+            "shopt -s extglob\nmkdir -p d/x d/y; : > d/x/f; : > d/y/g\necho d/@(x|z)/* d/!(x)/*",
+            "d/x/f d/y/g\n",
+            "",
+            0,
+        ),
+        (
+            "nocaseglob",
+            ": > Abc; : > abd; : > x\necho [a]*; shopt -s nocaseglob\necho [a]* A*",
+            "abd\nAbc abd Abc abd\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
 #[test]
 fn quote_removal() {
     check(&[

@@ -895,6 +895,218 @@ fn case_statements() {
     ]);
 }
 
+/// `[[ text =~ regex ]]`: POSIX extended regexes, `BASH_REMATCH`, what
+/// quoting does to the regex.
+#[test]
+fn conditional_regex() {
+    check(&[
+        (
+            "regex_groups",
+            r#"[[ foo123 =~ ([a-z]+)([0-9]+) ]]; echo $? "${BASH_REMATCH[@]}" ${#BASH_REMATCH[@]}"#,
+            "0 foo123 foo 123 3\n",
+            "",
+            0,
+        ),
+        (
+            "regex_no_match_empties_rematch",
+            "[[ ab =~ (a) ]]; [[ ab =~ z ]]; echo $? ${#BASH_REMATCH[@]}",
+            "1 0\n",
+            "",
+            0,
+        ),
+        (
+            "regex_unmatched_group_is_empty",
+            r#"[[ ab =~ (a)(x)?b ]]; printf '<%s>' "${BASH_REMATCH[@]}"; echo"#,
+            "<ab><a><>\n",
+            "",
+            0,
+        ),
+        (
+            "regex_invalid_is_status_2_silently",
+            "[[ a =~ b ]]; p='a{1'; [[ a =~ $p ]]; echo $?; p='('; [[ a =~ $p ]]; echo $? ${#BASH_REMATCH[@]}",
+            "2\n2 0\n",
+            "",
+            0,
+        ),
+        (
+            "regex_quoted_parts_match_literally",
+            r#"[[ axb =~ a"."b ]]; echo $?; [[ a.b =~ a"."b ]]; echo $?; [[ 'a b' =~ '^(a b)$' ]]; echo $?; [[ 'a+' =~ ^a\+$ ]]; echo $?"#,
+            "1\n0\n1\n0\n",
+            "",
+            0,
+        ),
+        (
+            "regex_from_variable",
+            r#"re='^(a|b)+$'; [[ abba =~ $re ]]; echo $?; [[ abba =~ "$re" ]]; echo $?; [[ '^(a|b)+$' =~ "$re" ]]; echo $?"#,
+            "0\n1\n0\n",
+            "",
+            0,
+        ),
+        (
+            "regex_quoted_inside_brackets",
+            r#"[[ - =~ ["a-z"] ]]; echo $?; [[ b =~ ['a-z'] ]]; echo $?; [[ x =~ ^["."]$ ]]; echo $?; [[ ']' =~ ^[\]]$ ]]; echo $?"#,
+            "1\n0\n1\n0\n",
+            "",
+            0,
+        ),
+        (
+            "regex_leftmost_longest",
+            r#"[[ xaaay =~ a+ ]]; echo "$? ${BASH_REMATCH[0]}"; [[ x =~ y* ]]; echo "$? <${BASH_REMATCH[0]}> ${#BASH_REMATCH[@]}""#,
+            "0 aaa\n0 <> 1\n",
+            "",
+            0,
+        ),
+        (
+            "regex_nocasematch",
+            r#"shopt -s nocasematch; [[ ABC =~ ^a(b)c$ ]]; echo "$? ${BASH_REMATCH[1]}"; shopt -u nocasematch; [[ ABC =~ ^a ]]; echo $?"#,
+            "0 B\n1\n",
+            "",
+            0,
+        ),
+        (
+            "regex_characters_not_bytes",
+            r#"[[ 'μx' =~ ^(.)x$ ]]; echo "$? ${BASH_REMATCH[1]}"; [[ 'aμb' =~ μ(.) ]]; echo "$? ${BASH_REMATCH[1]}""#,
+            "0 μ\n0 b\n",
+            "",
+            0,
+        ),
+        (
+            "regex_blanks_and_operators_inside_parens",
+            "[[ 'a b' =~ (a b) ]]; echo $?; [[ '<>' =~ (<>) ]]; echo $?; [[ 'a|b' =~ a|x ]]; echo $?",
+            "0\n0\n0\n",
+            "",
+            0,
+        ),
+        (
+            "regex_tilde_is_literal",
+            "HOME='^a$'; [[ '^a$' =~ ~ ]]; echo $?; [[ a =~ ~ ]]; echo $?",
+            "0\n1\n",
+            "",
+            0,
+        ),
+        (
+            "regex_last_match_wins",
+            "[[ a1 =~ [0-9] && b =~ (b) ]]; echo ${BASH_REMATCH[@]}",
+            "b b\n",
+            "",
+            0,
+        ),
+        (
+            "regex_not_and_or",
+            "[[ ! abc =~ ^b ]] && echo not; [[ abc =~ ^b || abc =~ c$ ]] && echo or",
+            "not\nor\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+/// bash's extended patterns: always on in `[[ == ]]`, elsewhere (and for
+/// parsing) only after `shopt -s extglob` on an earlier line.
+#[test]
+fn extglob() {
+    check(&[
+        (
+            "extglob_in_dbracket_without_option",
+            "[[ --verbose == --@(help|verbose) ]] && echo one; [[ x != !(x) ]] && echo two; p='+(ab|a)b'; [[ aab == $p ]] && echo three",
+            "one\ntwo\nthree\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_dbracket_quoted_is_literal",
+            r#"[[ cc == '@(cc)' ]]; echo $?; [[ '@(cc)' == "@(cc)" ]]; echo $?; [[ 'a|b' == @("a|b"|c) ]]; echo $?"#,
+            "1\n0\n0\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_nested_and_backtracking",
+            "[[ --verbose=2 == --@(help|verbose=@(1|2)) ]] && echo one; [[ ababc == *(a|ab)c ]] && echo two; [[ abbc == *(a|ab)c ]] || echo three",
+            "one\ntwo\nthree\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_negation",
+            "[[ '' == !(x) ]] && echo empty; [[ x == !(x) ]] || echo same; [[ abbc == a!(b)c ]] && echo other",
+            "empty\nsame\nother\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_dbracket_not_without_option",
+            "x=a\n[[ !($x) ]]; echo $?; [[ !(a) || a ]]; echo $?",
+            "1\n0\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_dbracket_not_with_option",
+            "shopt -s extglob\n[[ !(a) ]]; echo $?",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_off_is_a_syntax_error",
+            "echo @(a|b)",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `('\n",
+            2,
+        ),
+        (
+            "extglob_off_in_case",
+            "case a in @(a|b)) echo yes;; esac",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `('\n",
+            2,
+        ),
+        (
+            "extglob_same_line_as_shopt",
+            "shopt -s extglob; echo @(a|b)",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `('\n",
+            2,
+        ),
+        (
+            "extglob_case",
+            "shopt -s extglob\nfor w in --help -zxzx - --x; do case $w in --@(help|verbose)) echo A;; -+(x|z)) echo C;; -*(x|z)) echo D;; *) echo U;; esac; done",
+            "A\nC\nD\nU\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_case_pattern_from_variable",
+            "p='@(a|b)'; case a in $p) echo on;; *) echo off;; esac; shopt -s extglob\ncase a in $p) echo on;; *) echo off;; esac",
+            "off\non\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_nocasematch",
+            "shopt -s nocasematch; [[ ABC == @(x|abc) ]] && echo cond; case Foo in f*) echo case;; esac; x=ABC; echo ${x/b/z} ${x#a}",
+            "cond\ncase\nAzC ABC\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_in_function_run_in_background",
+            "shopt -s extglob\nf() { [[ $1 == +(x) ]] && echo \"f $1\"; case $1 in @(x|y)) echo case;; esac; }\nf xx & wait; f y",
+            "f xx\ncase\n",
+            "",
+            0,
+        ),
+        (
+            "extglob_assignment_keeps_text",
+            "shopt -s extglob\ng=--@(help|verbose); echo \"$g\"; [[ --help == $g ]] && echo match",
+            "--@(help|verbose)\nmatch\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
 #[test]
 fn functions() {
     check(&[

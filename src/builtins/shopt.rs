@@ -1,6 +1,7 @@
 //! `shopt` (bash): the shell's optional behaviours that are not `set -o`
 //! options. Those with an effect here: `nullglob`, `failglob`, `dotglob`,
-//! `lastpipe`, `xpg_echo`; the others are accepted and listed.
+//! `extglob`, `nocaseglob`, `nocasematch`, `lastpipe`, `xpg_echo`; the
+//! others are accepted and listed.
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;

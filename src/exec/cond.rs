@@ -1,12 +1,17 @@
 //! `[[ … ]]`: words are expanded without splitting or globbing; the right
-//! side of `==`/`!=` is a pattern.
+//! side of `==`/`!=` is a pattern (extglob always, as in bash), that of
+//! `=~` an extended regex whose match and groups go to `BASH_REMATCH`.
+//! `nocasematch` makes both ignore case.
+
+use std::collections::BTreeMap;
 
 use crate::builtins::test;
-use crate::expand::{self, pattern::Pattern};
-use crate::parser::ast::CondExpr;
+use crate::expand::pattern::{MatchOptions, Pattern};
+use crate::expand::{self, regex::Regex};
+use crate::parser::ast::{CondExpr, Word};
 
 use super::error::ExecError;
-use super::state::Shell;
+use super::state::{Array, Shell};
 
 /// Evaluates a `[[ … ]]` expression.
 pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
@@ -29,13 +34,15 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
             let lhs = expand::expand_string(sh, l)?;
             match op.as_str() {
                 "==" | "=" | "!=" => {
-                    let pattern = Pattern::new(&expand::expand_pattern(sh, r)?);
+                    let options = MatchOptions {
+                        extglob: true,
+                        nocase: sh.shopt_on("nocasematch"),
+                        leading_dot: false,
+                    };
+                    let pattern = Pattern::with_options(&expand::expand_pattern(sh, r)?, options);
                     Ok(pattern.matches(&lhs) == (op != "!="))
                 }
-                "=~" => Err(ExecError::Builtin(
-                    "=~: regular expressions are not supported yet".into(),
-                    2,
-                )),
+                "=~" => regex_matches(sh, &lhs, r),
                 _ => {
                     let mut rhs = expand::expand_string(sh, r)?;
                     let mut lhs = lhs;
@@ -55,6 +62,26 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
             }
         }
     }
+}
+
+/// `text =~ regex`. A match sets `BASH_REMATCH` to the matched text and
+/// each group's (empty for a group that took no part), no match empties
+/// it; a regex that does not compile is status 2 with no message and
+/// leaves it alone (as in bash).
+fn regex_matches(sh: &mut Shell, text: &str, regex: &Word) -> Result<bool, ExecError> {
+    let source = expand::expand_regex(sh, regex)?;
+    let regex =
+        Regex::new(&source, sh.shopt_on("nocasematch")).map_err(|_| ExecError::Reported(2))?;
+    let found = regex.captures(text);
+    let elements: BTreeMap<usize, String> = found
+        .iter()
+        .flatten()
+        .map(|group| group.clone().unwrap_or_default())
+        .enumerate()
+        .collect();
+    // bash sets it even when it is readonly; pidsh leaves a readonly one.
+    let _ = sh.vars.set_array("BASH_REMATCH", Array::Indexed(elements));
+    Ok(found.is_some())
 }
 
 /// Inside `[[`, integer operands are arithmetic expressions.

@@ -420,10 +420,12 @@ impl Shell {
         subject: &str,
         arm: &crate::parser::ast::CaseArm,
     ) -> Result<bool, Unwind> {
+        let glob = expand::ExpandEnv::glob_options(self);
+        let options = glob.matching(glob.nocasematch);
         for pattern in &arm.patterns {
             match expand::expand_pattern(self, pattern) {
                 Ok(p) => {
-                    if expand::pattern::Pattern::new(&p).matches(subject) {
+                    if expand::pattern::Pattern::with_options(&p, options).matches(subject) {
                         return Ok(true);
                     }
                 }

@@ -1,6 +1,8 @@
 //! Handing shell state to a self-spawned pidsh (`f &`, `{ …; } &`): the
-//! state becomes a script prefix — variables, exports, functions, options,
-//! ignored signals — followed by the code to run, passed with `-c`.
+//! state becomes a script prefix — variables, exports, `shopt` options,
+//! functions, `set` options, ignored signals — followed by the code to
+//! run, passed with `-c`. The `shopt` lines come before the functions,
+//! whose text may need `extglob` to parse.
 //!
 //! Values are written in single quotes (`unparse::quote`), functions as
 //! their unparsed source, so newlines and quotes survive; bytes that are not
@@ -76,6 +78,13 @@ pub fn script_for(sh: &Shell, command: &Command, ignored: &[i32]) -> String {
         }
         if var.readonly {
             out.push_str(&format!("readonly {name}\n"));
+        }
+    }
+    for (name, default) in crate::builtins::shopt::NAMES {
+        let on = sh.shopt_on(name);
+        if on != *default {
+            let flag = if on { 's' } else { 'u' };
+            out.push_str(&format!("shopt -{flag} {name}\n"));
         }
     }
     let mut functions: Vec<_> = sh.functions.values().collect();

@@ -17,6 +17,7 @@ use super::syscalls;
 /// Describes every pipeline of `source`.
 pub fn describe_source(sh: &mut Shell, source: &str) -> Result<String, ParseError> {
     let mut parser = Parser::new(source, 1);
+    parser.set_extglob(sh.shopt_on("extglob"));
     let mut out = String::new();
     while let Some(list) = parser.next_command(&sh.aliases.clone())? {
         describe_list(sh, &list, &mut out);

@@ -165,6 +165,7 @@ impl Shell {
         loop {
             let aliases = self.aliases.clone();
             let start = parser.offset();
+            parser.set_extglob(self.shopt_on("extglob"));
             match parser.next_command(&aliases) {
                 Ok(None) => return Ok(status),
                 Ok(Some(list)) => {
@@ -254,6 +255,7 @@ impl Shell {
             loop {
                 let aliases = self.aliases.clone();
                 let start = parser.offset();
+                parser.set_extglob(self.shopt_on("extglob"));
                 let list = match parser.next_command(&aliases) {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,
@@ -520,6 +522,9 @@ impl ExpandEnv for Shell {
             nullglob: self.shopt_on("nullglob"),
             failglob: self.shopt_on("failglob"),
             dotglob: self.shopt_on("dotglob"),
+            extglob: self.shopt_on("extglob"),
+            nocaseglob: self.shopt_on("nocaseglob"),
+            nocasematch: self.shopt_on("nocasematch"),
         }
     }
 

@@ -1,18 +1,19 @@
 //! Pathname expansion: a pattern (backslash-quoted where the source was
 //! quoted) matched against the file system one path component at a time,
-//! with the same matcher as `case`. Dotfiles match only an explicit `.`;
-//! `.` and `..` never match a wildcard.
+//! with the same matcher as `case`. Without `dotglob` a leading `.` must be
+//! matched by a literal `.` (the matcher's `leading_dot`); `.` and `..`
+//! never match a wildcard.
 
 use std::path::{Path, PathBuf};
 
-use super::pattern::{Pattern, has_pattern_chars, unescape};
+use super::pattern::{MatchOptions, Pattern, unescape};
 use crate::bytes::{decode_os, to_path};
 
 /// The sorted paths matching `pattern`; empty when none match. Relative
 /// patterns are looked up under `prefix` (a context's own directory) when
-/// given, and reported without it. `dotglob` lets wildcards match names
-/// that start with `.` (never `.` and `..` themselves).
-pub fn expand(pattern: &str, prefix: Option<&str>, dotglob: bool) -> Vec<String> {
+/// given, and reported without it. `options` says how components match
+/// (extglob, case, leading dots).
+pub fn expand(pattern: &str, prefix: Option<&str>, options: MatchOptions) -> Vec<String> {
     let on_disk = |path: &str| -> PathBuf {
         match prefix {
             Some(p) if !path.starts_with('/') => to_path(&format!("{p}/{path}")).into_owned(),
@@ -30,14 +31,10 @@ pub fn expand(pattern: &str, prefix: Option<&str>, dotglob: bool) -> Vec<String>
     for (i, component) in components.iter().enumerate() {
         let last = i + 1 == components.len();
         let mut next = Vec::new();
-        if has_pattern_chars(component) {
-            let matcher = Pattern::new(component);
-            let explicit_dot = component.starts_with('.') || component.starts_with("\\.");
+        let matcher = Pattern::with_options(component, options);
+        if !matcher.is_literal() {
             for base in &paths {
                 for name in directory_entries(&on_disk(base)) {
-                    if name.starts_with('.') && !explicit_dot && !dotglob {
-                        continue;
-                    }
                     if (name == "." || name == "..") && component != &name {
                         continue;
                     }

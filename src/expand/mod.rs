@@ -9,6 +9,7 @@ mod brace;
 mod glob;
 mod param;
 pub mod pattern;
+pub mod regex;
 mod split;
 
 use std::fmt;
@@ -61,7 +62,7 @@ pub trait ExpandEnv {
     }
     /// All variable names, for `${!prefix*}`.
     fn variable_names(&self) -> Vec<String>;
-    /// `shopt` options that change pathname expansion.
+    /// `shopt` options that change pattern matching and pathname expansion.
     fn glob_options(&self) -> GlobOptions {
         GlobOptions::default()
     }
@@ -88,7 +89,8 @@ pub trait ExpandEnv {
     fn home_of(&self, user: &str) -> Option<String>;
 }
 
-/// How pathname expansion treats a pattern (bash's `shopt` options).
+/// How patterns are matched and pathname expansion treats them (bash's
+/// `shopt` options).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GlobOptions {
     /// `nullglob`: a pattern that matches nothing expands to nothing.
@@ -97,6 +99,23 @@ pub struct GlobOptions {
     pub failglob: bool,
     /// `dotglob`: wildcards match names starting with `.` (not `.`/`..`).
     pub dotglob: bool,
+    /// `extglob`: `?(…)`, `*(…)`, `+(…)`, `@(…)`, `!(…)` in patterns.
+    pub extglob: bool,
+    /// `nocaseglob`: file names match regardless of case.
+    pub nocaseglob: bool,
+    /// `nocasematch`: `case`, `[[ ]]` and `${x/p/r}` match regardless of case.
+    pub nocasematch: bool,
+}
+
+impl GlobOptions {
+    /// How patterns of `case` and `${x#p}` match (`nocase` as given).
+    pub fn matching(&self, nocase: bool) -> pattern::MatchOptions {
+        pattern::MatchOptions {
+            extglob: self.extglob,
+            nocase,
+            leading_dot: false,
+        }
+    }
 }
 
 /// An expansion failure.
@@ -178,10 +197,11 @@ pub fn expand_word_into(
 }
 
 /// Whether unquoted text could match other names as a pattern: `*`, `?`,
-/// or a `[` that a `]` may close (`[` alone, as in `[ -f x ]`, cannot).
+/// an extglob group's `(`, or a `[` that a `]` may close (`[` alone, as in
+/// `[ -f x ]`, cannot).
 fn could_be_pattern(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().any(|&b| b == b'*' || b == b'?')
+    bytes.iter().any(|&b| b == b'*' || b == b'?' || b == b'(')
         || bytes
             .iter()
             .position(|&b| b == b'[')
@@ -227,6 +247,23 @@ pub fn expand_pattern(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, Ex
     Ok(out)
 }
 
+/// Expands the right side of `=~` into an extended regex: characters
+/// quoted in the source match literally (see [`regex::quote`]); the text
+/// of unquoted expansions is regex syntax.
+pub fn expand_regex(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, ExpandError> {
+    let groups = param::expand_parts(env, &word.parts, false)?;
+    let mut chars = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            chars.push((' ', true));
+        }
+        for piece in group {
+            chars.extend(piece.text.chars().map(|c| (c, piece.quoted)));
+        }
+    }
+    Ok(regex::quote(&chars))
+}
+
 fn join_groups(groups: &[Vec<Piece>], sep: &str) -> String {
     let mut out = String::new();
     for (i, group) in groups.iter().enumerate() {
@@ -247,10 +284,13 @@ fn glob_field(
     out: &mut Vec<String>,
 ) -> Result<(), ExpandError> {
     let plain: String = field.iter().map(|p| p.text.as_str()).collect();
-    let active = !env.noglob()
-        && field
-            .iter()
-            .any(|p| !p.quoted && p.text.contains(['*', '?', '[']));
+    let options = env.glob_options();
+    let specials: &[char] = if options.extglob {
+        &['*', '?', '[', '(']
+    } else {
+        &['*', '?', '[']
+    };
+    let active = !env.noglob() && field.iter().any(|p| !p.quoted && p.text.contains(specials));
     if !active {
         out.push(plain);
         return Ok(());
@@ -263,14 +303,18 @@ fn glob_field(
             pattern.push_str(&piece.text);
         }
     }
+    let matching = pattern::MatchOptions {
+        extglob: options.extglob,
+        nocase: options.nocaseglob,
+        leading_dot: !options.dotglob,
+    };
     // `[` alone (as in `[ -f x ]`) is no bracket expression: no directory
     // needs reading for a pattern that can only match itself.
-    if pattern::Pattern::new(&pattern).is_literal() {
+    if pattern::Pattern::with_options(&pattern, matching).is_literal() {
         out.push(plain);
         return Ok(());
     }
-    let options = env.glob_options();
-    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), options.dotglob);
+    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), matching);
     if !matches.is_empty() {
         out.extend(matches);
     } else if options.failglob {

@@ -5,7 +5,7 @@
 use crate::parser::ast::{ParamExp, ParamOp, ReplaceMode, Word, WordPart};
 
 use super::arith::{self, ArithVars, Subscript};
-use super::pattern::Pattern;
+use super::pattern::{MatchOptions, Pattern};
 use super::split::Piece;
 use super::{ExpandEnv, ExpandError, expand_pattern};
 
@@ -383,7 +383,8 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         }
         ParamOp::RemovePrefix { longest, pattern } | ParamOp::RemoveSuffix { longest, pattern } => {
             check_unset(env, p, &value)?;
-            let pat = Pattern::new(&expand_pattern(env, pattern)?);
+            let options = env.glob_options().matching(false);
+            let pat = Pattern::with_options(&expand_pattern(env, pattern)?, options);
             let prefix = matches!(p.op, ParamOp::RemovePrefix { .. });
             let strip = |s: String| -> String {
                 if prefix {
@@ -406,7 +407,10 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             replacement,
         } => {
             check_unset(env, p, &value)?;
-            let pat = Pattern::new(&expand_pattern(env, pattern)?);
+            // bash's `nocasematch` covers `${x/p/r}` but not `${x#p}`.
+            let glob = env.glob_options();
+            let options = glob.matching(glob.nocasematch);
+            let pat = Pattern::with_options(&expand_pattern(env, pattern)?, options);
             let rep = super::expand_string(env, replacement)?;
             push(env, b, map_value(value, |s| replace(&pat, *mode, &rep, &s)));
         }
@@ -472,7 +476,12 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             let pat = if pat_text.is_empty() {
                 None
             } else {
-                Some(Pattern::new(&pat_text))
+                // bash reads this pattern with extglob whatever the option.
+                let options = MatchOptions {
+                    extglob: true,
+                    ..MatchOptions::default()
+                };
+                Some(Pattern::with_options(&pat_text, options))
             };
             let convert = |s: String| change_case(&s, *upper, *all, pat.as_ref());
             push(env, b, map_value(value, convert));

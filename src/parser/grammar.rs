@@ -79,6 +79,12 @@ pub(crate) struct Core<'a> {
     /// Alias whose value ended in a blank: the next word after its text
     /// (tokens read with fewer alias texts open than this) is checked too.
     alias_next: Option<usize>,
+    /// bash's `extglob` as the text is parsed: `@(…)` and friends are part
+    /// of words; without it their `(` is an operator (a syntax error).
+    pub(crate) extglob: bool,
+    /// Reading the right side of `[[ x == p ]]`, where extglob words are
+    /// read whatever the option.
+    pub(crate) cond_pattern: bool,
 }
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -97,6 +103,8 @@ impl<'a> Core<'a> {
             strict_eof: false,
             last_end: pos,
             alias_next: None,
+            extglob: true,
+            cond_pattern: false,
         }
     }
 
@@ -405,6 +413,7 @@ impl<'a> Core<'a> {
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
         let saved_end = self.last_end;
+        let saved_cond_pattern = std::mem::take(&mut self.cond_pattern);
         self.enter()?;
         let r = self.parse_list().and_then(|l| {
             self.expect_op(Op::RParen)?;
@@ -413,6 +422,7 @@ impl<'a> Core<'a> {
         self.leave();
         self.alias_next = saved_alias_next;
         self.last_end = saved_end;
+        self.cond_pattern = saved_cond_pattern;
         r
     }
 
@@ -876,20 +886,43 @@ impl<'a> Core<'a> {
         };
         self.take(LexMode::Normal)?;
         let right = if op == "=~" {
-            while matches!(self.cur.peek(), Some(' ' | '\t')) {
-                self.cur.bump();
-            }
-            let mut parts = Vec::new();
-            self.read_parts(Ctx::pattern(Stop::Regex), &mut parts)?;
-            if parts.is_empty() {
-                return Err(self.unexpected_next(LexMode::Normal));
-            }
-            self.last_end = self.cur.pos;
-            Word { parts }
+            self.cond_regex()?
+        } else if matches!(op.as_str(), "==" | "=" | "!=") {
+            let outer = std::mem::replace(&mut self.cond_pattern, true);
+            let word = self.cond_word();
+            self.cond_pattern = outer;
+            word?
         } else {
             self.cond_word()?
         };
         Ok(CondExpr::Binary(left, op, right))
+    }
+
+    /// The right side of `=~`: read up to a blank or an operator outside
+    /// parentheses, where quotes still quote; `~` expands at its start.
+    fn cond_regex(&mut self) -> Result<Word, ParseError> {
+        while matches!(self.cur.peek(), Some(' ' | '\t')) {
+            self.cur.bump();
+        }
+        let mut parts = Vec::new();
+        let ctx = Ctx {
+            tilde: true,
+            ..Ctx::pattern(Stop::Regex)
+        };
+        self.read_parts(ctx, &mut parts)?;
+        if parts.is_empty() {
+            return Err(self.unexpected_next(LexMode::Normal));
+        }
+        if let [WordPart::Literal(text)] = parts.as_slice()
+            && text == "]]"
+        {
+            return Err(self.err_here(
+                ParseErrorKind::Syntax,
+                "unexpected argument `]]' to conditional binary operator",
+            ));
+        }
+        self.last_end = self.cur.pos;
+        Ok(Word { parts })
     }
 
     // ---- simple commands, functions, redirections ----

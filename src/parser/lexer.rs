@@ -853,7 +853,9 @@ impl<'a> Core<'a> {
             Stop::Arith | Stop::Extglob => c == ')' && depth == 0,
             Stop::ArithSemi => (c == ')' || c == ';') && depth == 0,
             // Inside parentheses blanks and operators are regex text (bash).
-            Stop::Regex => depth == 0 && matches!(c, ' ' | '\t' | '\n' | ';' | '&' | ')'),
+            Stop::Regex => {
+                depth == 0 && matches!(c, ' ' | '\t' | '\n' | ';' | '&' | ')' | '<' | '>')
+            }
         }
     }
 
@@ -931,7 +933,11 @@ impl<'a> Core<'a> {
                         push_char(parts, ctx.text_quoted, '~');
                     }
                 }
-                '@' | '!' | '+' | '*' | '?' if ctx.extglob && self.cur.peek2() == Some('(') => {
+                '@' | '!' | '+' | '*' | '?'
+                    if ctx.extglob
+                        && (self.extglob || self.cond_pattern)
+                        && self.cur.peek2() == Some('(') =>
+                {
                     self.cur.bump();
                     self.cur.bump();
                     push_char(parts, false, c);
@@ -1379,6 +1385,7 @@ impl<'a> Core<'a> {
             }
         }
         let mut sub = Core::new(&text, 0, line, self.aliases);
+        sub.extglob = self.extglob;
         sub.depth = self.depth + 1;
         sub.max_depth = self.max_depth;
         match sub.parse_program() {
@@ -1537,6 +1544,7 @@ impl<'a> Core<'a> {
             });
         }
         let mut sub = Core::new(&body, 0, first_line, self.aliases);
+        sub.extglob = self.extglob;
         sub.depth = self.depth + 1;
         sub.max_depth = self.max_depth;
         let mut parts = Vec::new();

@@ -59,6 +59,7 @@ pub struct Parser<'a> {
     source: &'a str,
     pos: usize,
     line: u32,
+    extglob: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -68,7 +69,15 @@ impl<'a> Parser<'a> {
             source,
             pos: 0,
             line: first_line,
+            extglob: true,
         }
+    }
+
+    /// Whether the following commands are parsed with bash's `extglob`
+    /// (`@(a|b)` and friends in words; on unless told otherwise). The
+    /// right side of `[[ x == p ]]` reads them either way.
+    pub fn set_extglob(&mut self, on: bool) {
+        self.extglob = on;
     }
 
     /// Parses the next complete command: everything up to and including the
@@ -82,9 +91,11 @@ impl<'a> Parser<'a> {
     /// progress.
     pub fn next_command(&mut self, aliases: &Aliases) -> Result<Option<List>, ParseError> {
         let (source, start, first_line) = (self.source, self.pos, self.line);
+        let extglob = self.extglob;
         let (r, (stop, line, _)) = grammar::with_deep_fallback(|max_depth| {
             let mut core = Core::new(source, start, first_line, aliases);
             core.max_depth = max_depth;
+            core.extglob = extglob;
             let r = core.next_command();
             let (pos, line) = match r {
                 Ok(_) => core.resume_point(),

@@ -441,6 +441,16 @@ fn double_brackets() {
         ("[[ ( a || b ) && c ]]", "[[ ((a || b) && c) ]]"),
         ("[[ $x =~ ^(a|b)+\\ x$ ]]", "[[ (${x} =~ ^(a|b)+' 'x$) ]]"),
         ("[[ x =~ (a  b) ]]", "[[ (x =~ (a  b)) ]]"),
+        ("[[ x =~ (<>) ]]", "[[ (x =~ (<>)) ]]"),
+        ("[[ x =~ ~/a ]]", "[[ (x =~ ~<>/a) ]]"),
+        (
+            "[[ x =~ <> ]]",
+            "ERR Syntax syntax error near unexpected token `<>'",
+        ),
+        (
+            "[[ x =~ ]]",
+            "ERR Syntax unexpected argument `]]' to conditional binary operator",
+        ),
         ("[[ -n ]]", "[[ -n ]]"),
         ("[[ a\n&& b ]]", "[[ (a && b) ]]"),
     ]);
@@ -923,4 +933,36 @@ fn random_bytes_and_truncations_never_panic() {
         let s: String = c.into_iter().collect();
         let _ = parse_program(&s);
     }
+}
+
+/// Parses with bash's `extglob` off: only the right side of `[[ == ]]`
+/// reads extended patterns; elsewhere their `(` is an operator.
+fn parse_without_extglob(src: &str) -> Result<String, ParseError> {
+    let mut p = Parser::new(src, 1);
+    p.set_extglob(false);
+    let mut out = Vec::new();
+    while let Some(l) = p.next_command(&Aliases::default())? {
+        out.push(list(&l));
+    }
+    Ok(out.join(" / "))
+}
+
+#[test]
+fn extglob_words_follow_the_option() {
+    assert_eq!(list(&parse("echo @(a|b) x!(y)")), "[echo @(a|b) x!(y)]");
+    assert_eq!(list(&parse("[[ !(a) ]]")), "[[ !(a) ]]");
+    let off = |src| parse_without_extglob(src).map_err(|e| e.message);
+    let unexpected = Err("syntax error near unexpected token `('".to_string());
+    assert_eq!(off("echo @(a|b)"), unexpected);
+    assert_eq!(off("case a in @(a)) ;; esac"), unexpected);
+    assert_eq!(off("[[ !(a) ]]").as_deref(), Ok("[[ !a ]]"));
+    assert_eq!(
+        off("[[ a == @(a|b) && b != x!(y) ]]").as_deref(),
+        Ok("[[ ((a == @(a|b)) && (b != x!(y))) ]]")
+    );
+    // A command substitution inside the pattern does not end it.
+    assert_eq!(
+        off("[[ a == $([[ b == c ]])@(d) ]]").as_deref(),
+        Ok("[[ (a == $([[ (b == c) ]])@(d)) ]]")
+    );
 }
