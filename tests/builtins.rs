@@ -799,6 +799,20 @@ fn declare_attributes_namerefs_and_appends() {
             0,
         ),
         (
+            "nameref_to_an_element",
+            "a=(x y z); declare -n r='a[1]'; echo \"<$r>\"; r=Y; echo ${a[@]}; declare -A m=([k]=v); declare -n q='m[k]'; q=w; echo ${m[k]}",
+            "<y>\nx Y z\nw\n",
+            "",
+            0,
+        ),
+        (
+            "bad_nameref_targets",
+            "declare -n r=r; echo $?; declare -n s='a b'; echo $?",
+            "1\n1\n",
+            "pidsh: line 1: declare: r: nameref variable self references not allowed\npidsh: line 1: declare: `a b': invalid variable name for name reference\n",
+            0,
+        ),
+        (
             "unset_goes_through_unset_n_does_not",
             "declare -n r=v; v=1; unset r; echo \"v=${v-unset}\"; unset -n r; echo \"r=${r-unset}\"",
             "v=unset\nr=unset\n",

@@ -173,6 +173,20 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
     }
     match flags.nameref {
         Some(true) => {
+            if let Some(target) = value {
+                if target == name {
+                    return Err(format!(
+                        "{name}: nameref variable self references not allowed"
+                    ));
+                }
+                let valid =
+                    is_name(target) || crate::exec::arrays::split_subscript(target).is_some();
+                if !valid {
+                    return Err(format!(
+                        "`{target}': invalid variable name for name reference"
+                    ));
+                }
+            }
             return sh
                 .vars
                 .set_nameref(name, value.map(str::to_string))

@@ -140,6 +140,21 @@ impl Shell {
         }
     }
 
+    /// The value of `name[subscript]` written as text, for a nameref to an
+    /// element: a key of an associative array, or a number.
+    pub fn element_of(&self, target: &str) -> Option<String> {
+        let (name, subscript) = split_subscript(target)?;
+        let key = match self.vars.array(name) {
+            Some(Array::Assoc(_)) => ArrayKey::Key(subscript.to_string()),
+            _ => ArrayKey::Index(subscript.trim().parse().ok()?),
+        };
+        match self.vars.array(name) {
+            Some(array) => array.get(&key).map(str::to_string),
+            None if key == ArrayKey::Index(0) => self.vars.get(name).map(str::to_string),
+            None => None,
+        }
+    }
+
     /// `unset 'name[key]'`; false when `arg` has no subscript.
     pub fn unset_element(&mut self, arg: &str) -> Result<bool, ExecError> {
         let Some((name, rest)) = arg.split_once('[') else {

@@ -434,7 +434,11 @@ impl ExpandEnv for Shell {
             "RANDOM" => Some(random_15_bits().to_string()),
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
-            _ => self.vars.get(name).map(str::to_string),
+            _ => match self.vars.nameref_target(name) {
+                // A nameref to an element (`declare -n r='a[1]'`).
+                Some(target) if target.contains('[') => self.element_of(target),
+                _ => self.vars.get(name).map(str::to_string),
+            },
         }
     }
 

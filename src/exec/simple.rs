@@ -285,6 +285,13 @@ impl Shell {
 
     /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
     pub fn assign(&mut self, name: &str, value: String) -> Result<(), ExecError> {
+        if let Some(target) = self.vars.nameref_target(name)
+            && target.contains('[')
+        {
+            // A nameref to an element (`declare -n r='a[1]'`).
+            let target = target.to_string();
+            return self.assign_target(&target, value);
+        }
         let value = self.apply_value_attributes(name, value)?;
         self.vars
             .set(name, value)
