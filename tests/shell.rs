@@ -310,6 +310,13 @@ fn background_jobs() {
             0,
         ),
         (
+            "trapped_signal_interrupts_wait_n",
+            "trap 'echo usr1' USR1; /bin/sh -c \"/bin/sleep 0.2; kill -USR1 $$; /bin/sleep 1\" & wait -n; echo \"st=$?\"; kill %1; wait",
+            "usr1\nst=138\n",
+            "",
+            0,
+        ),
+        (
             // Ended children's pidfds are closed while the loop still runs.
             "many_background_commands_in_one_loop",
             "ulimit -n 100; for i in $(seq 300); do /bin/true & done; wait; echo ok",

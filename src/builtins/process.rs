@@ -10,12 +10,18 @@ use crate::jobs::signals::{self, Disposition};
 /// `wait [pid|%job…]`.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
-        if let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(None, None)) {
+        if let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(None, None), false) {
             return Ok(128 + sig);
         }
         return Ok(sh.jobs.wait_all());
     }
     if argv[1] == "-n" {
+        let live = sh.jobs.live_pidfds(None, None);
+        if !live.is_empty()
+            && let Err(sig) = signals::await_exits(&live, true)
+        {
+            return Ok(128 + sig);
+        }
         // The next job to finish (any job: arguments narrow nothing yet).
         return Ok(sh.jobs.wait_any().map(|(_, s)| s).unwrap_or(127));
     }
@@ -30,7 +36,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
         };
         if let Some((number, pid)) = target
             && (number.is_some() || pid.is_some())
-            && let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(number, pid))
+            && let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(number, pid), false)
         {
             return Ok(128 + sig);
         }

@@ -113,12 +113,12 @@ pub fn first_pending() -> Option<i32> {
         .map(|i| i as i32)
 }
 
-/// Blocks until every one of `pidfds` is readable (its process ended) or a
-/// trapped signal is caught: `Err(signal)` then. POSIX: `wait` returns at
-/// once with 128 + the signal, and the trap runs. Signals are blocked
-/// around the check and let in only inside `ppoll`, so none slips between
-/// the two.
-pub fn await_exits(pidfds: &[OwnedFd]) -> Result<(), i32> {
+/// Blocks until every one of `pidfds` is readable (its process ended) —
+/// or, with `any`, the first one — or a trapped signal is caught:
+/// `Err(signal)` then. POSIX: `wait` returns at once with 128 + the
+/// signal, and the trap runs. Signals are blocked around the check and let
+/// in only inside `ppoll`, so none slips between the two.
+pub fn await_exits(pidfds: &[OwnedFd], any: bool) -> Result<(), i32> {
     use nix::poll::{PollFd, PollFlags, ppoll};
     use nix::sys::signal::{SigmaskHow, pthread_sigmask};
     let mut old = SigSet::empty();
@@ -145,6 +145,9 @@ pub fn await_exits(pidfds: &[OwnedFd]) -> Result<(), i32> {
                     .iter()
                     .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
                     .collect();
+                if any && ended.contains(&true) {
+                    break Ok(());
+                }
                 let mut i = 0;
                 open.retain(|_| {
                     i += 1;
