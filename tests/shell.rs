@@ -587,3 +587,15 @@ fn exec_replaces_the_shell_process() {
         ),
     ]);
 }
+
+#[test]
+fn xtrace_shows_conditionals_and_arithmetic() {
+    // As bash prints them (bash puts two spaces inside `((  ))`).
+    check(&[(
+        "cond_and_arith",
+        "set -x; dir=/; [[ -d $dir && $dir == / ]]; (( a = 4 + 2 )); [[ 3 -lt 4 ]]",
+        "",
+        "+ dir=/\n+ [[ -d / ]]\n+ [[ / == / ]]\n+ (( a = 4 + 2 ))\n+ [[ 3 -lt 4 ]]\n",
+        0,
+    )]);
+}

@@ -27,6 +27,7 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
             } else {
                 format!("-{op}")
             };
+            sh.trace_line(&format!("[[ {op} {arg} ]]"));
             test::unary(sh, &op, &arg)
                 .ok_or_else(|| ExecError::Builtin(format!("{op}: unary operator expected"), 2))
         }
@@ -39,12 +40,15 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
                         nocase: sh.shopt_on("nocasematch"),
                         leading_dot: false,
                     };
-                    let pattern = Pattern::with_options(&expand::expand_pattern(sh, r)?, options);
+                    let pattern_text = expand::expand_pattern(sh, r)?;
+                    sh.trace_line(&format!("[[ {lhs} {op} {pattern_text} ]]"));
+                    let pattern = Pattern::with_options(&pattern_text, options);
                     Ok(pattern.matches(&lhs) == (op != "!="))
                 }
                 "=~" => regex_matches(sh, &lhs, r),
                 _ => {
                     let mut rhs = expand::expand_string(sh, r)?;
+                    sh.trace_line(&format!("[[ {lhs} {op} {rhs} ]]"));
                     let mut lhs = lhs;
                     if matches!(op.as_str(), "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge") {
                         lhs = arith_operand(sh, &lhs)?;

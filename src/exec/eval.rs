@@ -252,7 +252,13 @@ impl Shell {
             }
             CompoundCommand::Arith(expr) => {
                 self.run_debug_trap()?;
-                match self.eval_arith_word(expr) {
+                let value = expand::expand_string(self, expr)
+                    .map_err(ExecError::from)
+                    .and_then(|text| {
+                        self.trace_line(&format!("(( {} ))", text.trim()));
+                        Ok(expand::arith_text(self, &text)?)
+                    });
+                match value {
                     Ok(v) => Ok((v == 0) as i32),
                     Err(e) => self.fail(e),
                 }

@@ -380,6 +380,18 @@ impl Shell {
         self.write_stderr(&line);
     }
 
+    /// `set -x` for what is not a simple command (`[[ … ]]`, `(( … ))`):
+    /// `$PS4` and the text as given.
+    pub fn trace_line(&mut self, text: &str) {
+        if !self.options.xtrace {
+            return;
+        }
+        let mut line = self.expanded_ps4();
+        line.push_str(text);
+        line.push('\n');
+        self.write_stderr(&line);
+    }
+
     /// `$PS4` with its parameter expansions and command substitutions
     /// done (tracing is off meanwhile, so they are not traced themselves).
     fn expanded_ps4(&mut self) -> String {
