@@ -479,6 +479,10 @@ impl ExpandEnv for Shell {
             .map(str::to_string)
     }
 
+    fn ifs(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.vars.get("IFS").unwrap_or(" \t\n"))
+    }
+
     fn render_prompt(&mut self, text: &str) -> String {
         Shell::render_prompt(self, text)
     }

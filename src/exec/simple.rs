@@ -312,6 +312,9 @@ impl Shell {
         name: &str,
         value: String,
     ) -> Result<String, ExecError> {
+        if !self.vars.any_value_attributes() {
+            return Ok(value);
+        }
         let target = self.vars.nameref_target(name).unwrap_or(name);
         let Some(var) = self.vars.var(target) else {
             return Ok(value);

@@ -219,6 +219,11 @@ pub struct Vars {
     env_cache: Option<Arc<Vec<CString>>>,
     /// One frame per active function call: the values `local` shadowed.
     frames: Vec<Vec<(String, Option<Var>)>>,
+    /// Some variable has been a nameref: until then no lookup checks.
+    any_nameref: bool,
+    /// Some variable has had `-i`, `-l` or `-u`: until then assignments
+    /// need not look.
+    any_value_attributes: bool,
 }
 
 /// Why an assignment failed.
@@ -245,6 +250,9 @@ impl Vars {
     /// Where a nameref chain starting at `name` ends; `None` when `name`
     /// is not a nameref (or points nowhere).
     pub fn nameref_target(&self, name: &str) -> Option<&str> {
+        if !self.any_nameref {
+            return None;
+        }
         let mut var = self.map.get(name).filter(|v| v.nameref)?;
         let mut target = var.value.as_deref().filter(|t| !t.is_empty())?;
         for _ in 0..MAX_NAMEREF_HOPS {
@@ -288,6 +296,7 @@ impl Vars {
         }
         var.nameref = true;
         var.array = None;
+        self.any_nameref = true;
         if target.is_some() {
             var.value = target;
         }
@@ -309,6 +318,7 @@ impl Vars {
         integer: Option<bool>,
         case: Option<Option<LetterCase>>,
     ) {
+        self.any_value_attributes = true;
         let name = self.target_name(name);
         let var = Arc::make_mut(&mut self.map).entry(name).or_default();
         if let Some(on) = integer {
@@ -378,6 +388,12 @@ impl Vars {
         Ok(())
     }
 
+    /// Whether any variable has had `-i`, `-l` or `-u` (assignments need
+    /// not look otherwise).
+    pub fn any_value_attributes(&self) -> bool {
+        self.any_value_attributes
+    }
+
     /// The whole variable record (of `name` itself, even a nameref).
     pub fn var(&self, name: &str) -> Option<&Var> {
         self.map.get(name)
@@ -390,7 +406,8 @@ impl Vars {
 
     /// Sets a value, keeping attributes; fails on a readonly variable.
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> Result<(), ReadonlyError> {
-        if self.map.get(name).is_some_and(|v| v.nameref)
+        if self.any_nameref
+            && self.map.get(name).is_some_and(|v| v.nameref)
             && let Some(target) = self.nameref_target(name)
         {
             let target = target.to_string();

@@ -56,6 +56,11 @@ pub trait ExpandEnv {
     fn attribute_letters(&self, _name: &str) -> String {
         String::new()
     }
+    /// `$IFS`, or the default `" \t\n"` when it is unset (asked once per
+    /// word: no copy).
+    fn ifs(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(self.var("IFS").unwrap_or_else(|| " \t\n".to_string()))
+    }
     /// The variable a nameref (`declare -n`) stands for: `${!ref}`.
     fn nameref_target(&self, _name: &str) -> Option<String> {
         None
@@ -176,8 +181,7 @@ pub fn expand_word_into(
         return Ok(());
     }
     let mut groups = param::expand_parts(env, &word.parts, false)?;
-    let ifs = env.var("IFS");
-    let ifs = ifs.as_deref().unwrap_or(" \t\n");
+    let ifs = env.ifs();
     // Fast path: one piece that stays one field as it is (`$i`, `"$x"`).
     if let [group] = groups.as_mut_slice()
         && let [piece] = group.as_mut_slice()
@@ -189,7 +193,7 @@ pub fn expand_word_into(
         return Ok(());
     }
     for group in groups {
-        for field in split::split_fields(&group, ifs) {
+        for field in split::split_fields(&group, &ifs) {
             glob_field(env, &field, out)?;
         }
     }
