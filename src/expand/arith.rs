@@ -330,25 +330,16 @@ impl Eval<'_> {
         }
     }
 
-    fn binary_level(&mut self, level: usize) -> R {
-        const LEVELS: &[&[&str]] = &[
-            &["||"],
-            &["&&"],
-            &["|"],
-            &["^"],
-            &["&"],
-            &["==", "!="],
-            &["<", ">", "<=", ">="],
-            &["<<", ">>"],
-            &["+", "-"],
-            &["*", "/", "%"],
-        ];
-        if level == LEVELS.len() {
-            return self.power();
-        }
-        let mut lhs = self.binary_level(level + 1)?;
+    /// Binary operators by precedence climbing: operands and operators at
+    /// `min_level` or above (0 is `||`, 9 is `*`), all left-associative.
+    fn binary_level(&mut self, min_level: usize) -> R {
+        let mut lhs = self.power()?;
         loop {
-            let Some(op) = self.peek_op().filter(|op| LEVELS[level].contains(op)) else {
+            let Some((op, level)) = self
+                .peek_op()
+                .and_then(|op| binary_precedence(op).map(|l| (op, l)))
+                .filter(|(_, l)| *l >= min_level)
+            else {
                 return Ok(lhs);
             };
             self.pos += 1;
@@ -508,6 +499,24 @@ impl Eval<'_> {
             Place::Element(name, subscript) => self.vars.set_element(name, subscript, value),
         }
     }
+}
+
+/// The precedence level of a binary operator, C's order from `||` (0) up
+/// to `*` `/` `%` (9); `None` for anything else.
+fn binary_precedence(op: &str) -> Option<usize> {
+    Some(match op {
+        "||" => 0,
+        "&&" => 1,
+        "|" => 2,
+        "^" => 3,
+        "&" => 4,
+        "==" | "!=" => 5,
+        "<" | ">" | "<=" | ">=" => 6,
+        "<<" | ">>" => 7,
+        "+" | "-" => 8,
+        "*" | "/" | "%" => 9,
+        _ => return None,
+    })
 }
 
 fn binary(op: &str, a: i64, b: i64) -> R {
