@@ -7,7 +7,11 @@
 //! `name[subscript]` is an array element: the subscript is an expression
 //! for an indexed array and the literal text for an associative one.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 /// Variable access for the evaluator.
 pub trait ArithVars {
@@ -37,8 +41,8 @@ pub enum Subscript {
 /// Something an assignment operator can store to.
 #[derive(Debug, Clone)]
 enum Place {
-    Var(String),
-    Element(String, Subscript),
+    Var(Rc<str>),
+    Element(Rc<str>, Subscript),
 }
 
 /// An arithmetic error, worded like bash.
@@ -77,7 +81,7 @@ fn evaluate_at_depth(
     if depth > MAX_DEPTH {
         return Err(err("expression recursion level exceeded".into()));
     }
-    let tokens = tokenize(expr).map_err(err)?;
+    let tokens = tokens_of(expr).map_err(err)?;
     let mut p = Eval {
         tokens,
         pos: 0,
@@ -101,9 +105,9 @@ fn evaluate_at_depth(
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(i64),
-    Name(String),
+    Name(Rc<str>),
     /// `name[subscript]`, the subscript as written.
-    Element(String, String),
+    Element(Rc<str>, String),
     Op(&'static str),
 }
 
@@ -111,7 +115,7 @@ impl Tok {
     fn text(&self) -> String {
         match self {
             Tok::Num(n) => n.to_string(),
-            Tok::Name(s) => s.clone(),
+            Tok::Name(s) => s.to_string(),
             Tok::Element(name, sub) => format!("{name}[{sub}]"),
             Tok::Op(o) => o.to_string(),
         }
@@ -123,6 +127,27 @@ const OPS: &[&str] = &[
     "*=", "/=", "%=", "&=", "|=", "^=", "+", "-", "*", "/", "%", "<", ">", "=", "!", "~", "&", "|",
     "^", "?", ":", "(", ")", ",",
 ];
+
+/// The tokens of an expression, from a small per-thread cache: a loop
+/// evaluates the same few texts over and over (`i < n`, `i + 1`).
+fn tokens_of(text: &str) -> Result<Rc<[Tok]>, String> {
+    const CACHE_LIMIT: usize = 256;
+    thread_local! {
+        static CACHE: RefCell<FxHashMap<String, Rc<[Tok]>>> = RefCell::default();
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
+        return Ok(hit);
+    }
+    let tokens: Rc<[Tok]> = tokenize(text)?.into();
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), Rc::clone(&tokens));
+    });
+    Ok(tokens)
+}
 
 fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
     let bytes = text.as_bytes();
@@ -156,10 +181,10 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
                         &text[start..=i]
                     )
                 })?;
-                toks.push(Tok::Element(name, text[i + 1..end].to_string()));
+                toks.push(Tok::Element(name.into(), text[i + 1..end].to_string()));
                 i = end + 1;
             } else {
-                toks.push(Tok::Name(name));
+                toks.push(Tok::Name(name.into()));
             }
         } else if let Some(op) = OPS.iter().find(|op| text[i..].starts_with(**op)) {
             toks.push(Tok::Op(op));
@@ -237,7 +262,7 @@ fn parse_in_base(digits: &str, base: u32) -> Option<i64> {
 }
 
 struct Eval<'a> {
-    tokens: Vec<Tok>,
+    tokens: Rc<[Tok]>,
     pos: usize,
     vars: &'a mut dyn ArithVars,
     depth: u32,
