@@ -249,3 +249,21 @@ fn plan_shows_the_ignores_of_a_background_job() {
     let text = plan(&["-m", "--plan", "-c", "sleep 1 &"]);
     assert!(!text.contains("sigignore"), "{text}");
 }
+
+/// Any signal ignored when a script's shell starts stays ignored: `trap`
+/// cannot catch it, and `trap -p` lists it as ignored (bash does the same).
+#[test]
+fn every_signal_ignored_on_entry_stays_ignored() {
+    let out = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' HUP ALRM; exec '{}' -c 'trap \"echo caught\" ALRM; trap -p; kill -ALRM $$; echo alive'",
+            env!("CARGO_BIN_EXE_pidsh")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "trap -- '' SIGHUP\ntrap -- '' SIGALRM\nalive\n"
+    );
+}

@@ -111,6 +111,12 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
     if args.is_empty() || args[0] == "-p" {
         let mut all: Vec<(i32, TrapAction)> =
             sh.traps.iter().map(|(k, v)| (*k, v.clone())).collect();
+        // Signals ignored on entry are listed as ignored, as bash does.
+        for &sig in &sh.ignored_signals {
+            if !sh.traps.contains_key(&sig) {
+                all.push((sig, TrapAction::Ignore));
+            }
+        }
         all.sort_by_key(|(k, _)| *k);
         let mut out = String::new();
         for (n, action) in all {

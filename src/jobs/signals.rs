@@ -42,6 +42,15 @@ fn current_handler(sig: Signal) -> Option<SigHandler> {
     Some(old.handler())
 }
 
+/// The signals this process ignores (bit `sig - 1`), from the kernel's
+/// own account in `/proc/self/status`: one read instead of a query per
+/// signal. `None` without `/proc`.
+fn ignored_by_process() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
+    u64::from_str_radix(line.trim(), 16).ok()
+}
+
 fn set_handler(sig: Signal, handler: SigHandler) {
     let action = SigAction::new(handler, SaFlags::SA_RESTART, SigSet::empty());
     crate::exec::backend::change_dispositions(|| {
@@ -68,12 +77,24 @@ pub fn setup(sh: &mut Shell, interactive: bool) {
     let handed_over = std::env::var(crate::exec::handover::IGNORED_ON_ENTRY_VAR)
         .ok()
         .map(|v| crate::exec::handover::parse_ignored_on_entry(&v));
-    for sig in WATCHED {
-        let on_entry = handed_over
-            .as_ref()
-            .is_none_or(|list| list.contains(&(sig as i32)));
-        if current_handler(sig) == Some(SigHandler::SigIgn) && !interactive && on_entry {
-            sh.ignored_signals.push(sig as i32);
+    let ignored: Vec<i32> = match ignored_by_process() {
+        Some(mask) => (1..=64)
+            .filter(|&sig| mask & (1 << (sig - 1)) != 0)
+            // glibc's own two (32 and 33) are no business of `trap`, and
+            // the Rust runtime ignores SIGPIPE itself before `main`, so
+            // whether it was ignored on entry cannot be told.
+            .filter(|&sig| !(32..libc::SIGRTMIN()).contains(&sig) && sig != libc::SIGPIPE)
+            .collect(),
+        None => WATCHED
+            .iter()
+            .filter(|&&sig| current_handler(sig) == Some(SigHandler::SigIgn))
+            .map(|&sig| sig as i32)
+            .collect(),
+    };
+    for sig in ignored {
+        let on_entry = handed_over.as_ref().is_none_or(|list| list.contains(&sig));
+        if !interactive && on_entry {
+            sh.ignored_signals.push(sig);
         }
     }
     if interactive {
