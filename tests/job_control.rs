@@ -293,6 +293,31 @@ fn ctrl_z_stops_a_whole_pipeline_and_fg_continues_it() {
 }
 
 #[test]
+fn ctrl_z_stops_a_pipeline_with_a_shell_code_stage() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "yes | while read l; do :; done");
+    // The loop runs as a pidsh process in the same group as `yes`.
+    let procs = term.wait_for_foreground(&["yes", "pidsh"]);
+    assert_eq!(
+        procs[0].pgrp, procs[1].pgrp,
+        "one process group: {procs:#?}"
+    );
+    term.keys("\x1a");
+    term.wait_for("the Stopped line", |s| {
+        s.has_line_with(&["[1]+", "Stopped", "yes | while read l"])
+    });
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "both stopped", &procs, is_stopped);
+    run(&term, "fg");
+    wait_for_states(&term, "both continued", &procs, is_running);
+    term.keys("\x03");
+    term.wait_for_fresh_prompt();
+    wait_for_states(&term, "both ended and reaped", &procs, is_gone);
+    assert_status(&term, "130");
+}
+
+#[test]
 fn exit_with_a_stopped_job_warns_once() {
     let home = TempHome::new();
     let mut term = Term::start(&home);

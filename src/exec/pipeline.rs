@@ -36,7 +36,7 @@ impl Shell {
     /// Runs `a | b | …` in the foreground; the status is the last stage's
     /// (or, with `pipefail`, the last non-zero one).
     pub fn run_multi_pipeline(&mut self, p: &Pipeline) -> Status {
-        if self.job_control_active() && self.all_external(p) {
+        if self.job_control_active() {
             return Ok(self.run_controlled_pipeline(p));
         }
         self.last_stage_here = self.shopt_on("lastpipe");
@@ -73,17 +73,10 @@ impl Shell {
             .set_array("PIPESTATUS", super::state::Array::Indexed(values));
     }
 
-    /// Whether every stage is an external command (only such pipelines are
-    /// job-controlled: shell-code stages are threads of the shell).
-    fn all_external(&mut self, p: &Pipeline) -> bool {
-        p.commands.iter().all(|c| match c {
-            Command::Simple(sc) => self.is_external_stage(sc),
-            _ => false,
-        })
-    }
-
-    /// A foreground pipeline of external commands as one job: its own
-    /// process group, which owns the terminal until it stops or ends.
+    /// A foreground pipeline as one job: its own process group, which owns
+    /// the terminal until it stops or ends. Stages of shell code run as
+    /// pidsh processes of the group (as background shell code does), so
+    /// Ctrl-Z stops the whole pipeline and `fg` continues it.
     fn run_controlled_pipeline(&mut self, p: &Pipeline) -> i32 {
         let stages = self.start_pipeline_as_job(p, true);
         let pgid = stages.iter().find_map(|s| match s {
@@ -113,10 +106,11 @@ impl Shell {
     }
 
     /// Starts a pipeline with each process placed in the job's group: the
-    /// first leads it (and, in the foreground, takes the terminal).
+    /// first leads it (and, in the foreground, takes the terminal). Shell
+    /// code stages become processes too: a thread cannot be stopped.
     fn start_pipeline_as_job(&mut self, p: &Pipeline, foreground: bool) -> Vec<Stage> {
         self.placement = Placement::Lead { foreground };
-        let stages = self.start_pipeline_placed(p, false);
+        let stages = self.start_pipeline_placed(p, true);
         self.placement = Placement::Shell;
         stages
     }
