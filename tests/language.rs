@@ -2841,3 +2841,38 @@ fn known_gaps() {
     ));
     assert_none(&failures);
 }
+
+#[test]
+fn select_menus() {
+    // Byte for byte what bash prints (menu and prompt on stderr).
+    check(&[
+        (
+            "choice_reply_and_break",
+            "printf '2\\n' > in; select x in a b c; do echo \"got $x $REPLY\"; break; done < in",
+            "got b 2\n",
+            "1) a\n2) b\n3) c\n#? ",
+            0,
+        ),
+        (
+            "empty_answer_shows_the_menu_again_and_eof_ends",
+            "printf '\\n9\\n' > in; PS3='> '; select x in p q; do echo \"[$x] $REPLY\"; done < in; echo end $?",
+            "[] 9\n\nend 1\n",
+            "1) p\n2) q\n> 1) p\n2) q\n> > ",
+            0,
+        ),
+        (
+            "columns_like_bash",
+            "printf '5\\n' > in; select x in a bb ccc dddd e f g h i j k l; do echo $x; break; done < in",
+            "e\n",
+            "1) a\t   3) ccc    5) e      7) g\t 9) i\t  11) k\n2) bb\t   4) dddd   6) f      8) h\t10) j\t  12) l\n#? ",
+            0,
+        ),
+        (
+            "positional_parameters_and_unparse",
+            "set -- p q; f() { select x; do echo $x; break; done; }; type f | tail -n +3",
+            "{ \n    select x in \"$@\";\n    do\n        echo $x;\n        break;\n    done\n}\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -240,6 +240,9 @@ impl Shell {
                 body,
             } => self.run_loop(*until, condition, body),
             CompoundCommand::For { var, words, body } => self.run_for(var, words.as_deref(), body),
+            CompoundCommand::Select { var, words, body } => {
+                self.run_select(var, words.as_deref(), body)
+            }
             CompoundCommand::ArithFor {
                 init,
                 condition,
@@ -344,6 +347,68 @@ impl Shell {
             self.line = line;
             self.run_debug_trap()?;
             if let Err(e) = self.vars.set(var, item) {
+                return self.fail(ExecError::Readonly(e.0));
+            }
+            if self.loop_body(body, &mut status)? {
+                break;
+            }
+            self.check_interrupt()?;
+        }
+        Ok(status)
+    }
+
+    /// `select`: the menu (again after an empty answer), `PS3`, a line
+    /// into `REPLY`, `var` set to the chosen word (empty for anything
+    /// else), the body; until `break` or the end of input (status 1).
+    fn run_select(
+        &mut self,
+        var: &str,
+        words: Option<&[crate::parser::ast::Word]>,
+        body: &List,
+    ) -> Status {
+        let items = match words {
+            Some(words) => match expand::expand_words(self, words) {
+                Ok(items) => items,
+                Err(e) => return self.fail(e.into()),
+            },
+            None => self.positional.clone(),
+        };
+        let columns = self
+            .vars
+            .get("COLUMNS")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(80);
+        let mut status = 0;
+        let mut show_menu = true;
+        loop {
+            if std::mem::take(&mut show_menu) {
+                self.write_stderr(&select_menu(&items, columns));
+            }
+            let prompt = self.vars.get("PS3").unwrap_or("#? ").to_string();
+            self.write_stderr(&prompt);
+            let read = crate::builtins::find("read").map(|b| b.run);
+            let got_line = match read {
+                Some(read) => read(self, &["read".to_string()])? == 0,
+                None => false,
+            };
+            if !got_line {
+                let _ = self.print("select", "\n");
+                return Ok(1);
+            }
+            let reply = self.vars.get("REPLY").unwrap_or_default().to_string();
+            if reply.is_empty() {
+                show_menu = true;
+                continue;
+            }
+            let chosen = reply
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| items.get(i))
+                .cloned()
+                .unwrap_or_default();
+            if let Err(e) = self.vars.set(var, chosen) {
                 return self.fail(ExecError::Readonly(e.0));
             }
             if self.loop_body(body, &mut status)? {
@@ -634,6 +699,58 @@ impl Shell {
             self.in_err_trap = true;
             let _ = self.run_trap_code_at(&code, self.line);
             self.in_err_trap = false;
+        }
+    }
+}
+
+/// `select`'s menu as bash lays it out: `N) word` items, numbered down the
+/// columns, as many columns as fit in `columns`, padded with tabs and
+/// spaces to 8-column tab stops.
+fn select_menu(items: &[String], columns: usize) -> String {
+    if items.is_empty() {
+        return "\n".to_string();
+    }
+    let digits = |n: usize| n.to_string().len();
+    let index_width = digits(items.len());
+    let widest = items.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+    let cell = widest + index_width + 2 + 2;
+    let mut cols = (columns / cell).max(1);
+    let mut rows = items.len().div_ceil(cols);
+    cols = items.len().div_ceil(rows);
+    if rows == 1 {
+        rows = cols;
+    }
+    let first_width = digits(rows);
+    let mut out = String::new();
+    for row in 0..rows {
+        let mut index = row;
+        let mut pos = 0;
+        loop {
+            let width = if pos == 0 { first_width } else { index_width };
+            let entry = format!("{:>width$}) {}", index + 1, items[index]);
+            let end = pos + width + 2 + items[index].chars().count();
+            out.push_str(&entry);
+            index += rows;
+            if index >= items.len() {
+                break;
+            }
+            pad_to(&mut out, end, pos + cell);
+            pos += cell;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Tabs, then spaces, from column `from` to column `to` (bash's `indent`).
+fn pad_to(out: &mut String, mut from: usize, to: usize) {
+    while from < to {
+        if to / 8 > from / 8 {
+            out.push('\t');
+            from += 8 - from % 8;
+        } else {
+            out.push(' ');
+            from += 1;
         }
     }
 }

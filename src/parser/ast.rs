@@ -356,6 +356,16 @@ pub enum CompoundCommand {
         /// The body.
         body: List,
     },
+    /// `select name [in words]; do body; done` (bash, ksh): a numbered
+    /// menu on standard error, a choice read into `REPLY`.
+    Select {
+        /// The variable set to the chosen word.
+        var: String,
+        /// `None`: no `in` (the positional parameters).
+        words: Option<Vec<Word>>,
+        /// The body.
+        body: List,
+    },
     /// `for ((init; cond; step)); do body; done` (bash); the texts are arithmetic.
     ArithFor {
         /// Initialisation expression (may be empty).

@@ -548,6 +548,17 @@ impl<'a> Core<'a> {
                         }
                     }
                     "for" => self.parse_for()?,
+                    "select" => match self.parse_for()? {
+                        CompoundCommand::For { var, words, body } => {
+                            CompoundCommand::Select { var, words, body }
+                        }
+                        _ => {
+                            return Err(self.err_here(
+                                ParseErrorKind::Syntax,
+                                "syntax error near unexpected token `(('",
+                            ));
+                        }
+                    },
                     "case" => self.parse_case()?,
                     "[[" => self.parse_cond()?,
                     "function" => return self.parse_function_keyword(),
@@ -1031,7 +1042,10 @@ impl<'a> Core<'a> {
         let tok = self.peek(LexMode::Assign)?;
         let compound = tok.is_op(Op::LParen)
             || tok.plain().is_some_and(|p| {
-                matches!(p, "{" | "if" | "while" | "until" | "for" | "case" | "[[")
+                matches!(
+                    p,
+                    "{" | "if" | "while" | "until" | "for" | "select" | "case" | "[["
+                )
             });
         if !compound {
             let tok = tok.clone();
@@ -1220,7 +1234,8 @@ impl<'a> Core<'a> {
                 self.fill_list(condition);
                 self.fill_list(body);
             }
-            CompoundCommand::For { words, body, .. } => {
+            CompoundCommand::For { words, body, .. }
+            | CompoundCommand::Select { words, body, .. } => {
                 for w in words.iter_mut().flatten() {
                     self.fill_parts(&mut w.parts);
                 }

@@ -184,6 +184,14 @@ fn compound(cc: &CompoundCommand) -> String {
                 .unwrap_or_default(),
             list(body)
         ),
+        CompoundCommand::Select { var, words, body } => format!(
+            "select {var}{} do {} done",
+            words
+                .as_ref()
+                .map(|ws| format!(" in {}", ws.iter().map(w).collect::<Vec<_>>().join(" ")))
+                .unwrap_or_default(),
+            list(body)
+        ),
         CompoundCommand::ArithFor {
             init,
             condition,

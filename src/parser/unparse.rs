@@ -158,10 +158,10 @@ fn single_quote(s: &str) -> String {
 }
 
 /// Words that are reserved at the start of a command (the parser's set:
-/// `in`, `select`, `coproc` and `]]` are ordinary command names there).
+/// `in`, `coproc` and `]]` are ordinary command names there).
 const RESERVED: &[&str] = &[
     "!", "{", "}", "[[", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
-    "if", "then", "time", "until", "while",
+    "if", "select", "then", "time", "until", "while",
 ];
 
 // ---------------------------------------------------------------------------
@@ -836,14 +836,24 @@ impl Printer {
                 self.body(body, true);
                 self.close("done");
             }
-            CompoundCommand::For { var, words, body } => {
-                let mut head = format!("for {var}");
-                if let Some(ws) = words {
-                    head.push_str(" in");
-                    for w in ws {
-                        head.push(' ');
-                        head.push_str(&word(w));
+            CompoundCommand::For { var, words, body }
+            | CompoundCommand::Select { var, words, body } => {
+                let keyword = if matches!(c, CompoundCommand::Select { .. }) {
+                    "select"
+                } else {
+                    "for"
+                };
+                let mut head = format!("{keyword} {var}");
+                match words {
+                    Some(ws) => {
+                        head.push_str(" in");
+                        for w in ws {
+                            head.push(' ');
+                            head.push_str(&word(w));
+                        }
                     }
+                    // What no `in` means, written out as bash does.
+                    None => head.push_str(" in \"$@\""),
                 }
                 self.write(&head);
                 self.loop_do(body);
@@ -1681,7 +1691,7 @@ mod tests {
             words: None,
             body: c("a"),
         };
-        assert_eq!(command(&compound(f2)), "for i; do a; done");
+        assert_eq!(command(&compound(f2)), "for i in \"$@\"; do a; done");
         let f3 = CompoundCommand::For {
             var: "i".into(),
             words: Some(vec![]),
