@@ -328,18 +328,27 @@ impl Shell {
         Ok(status)
     }
 
+    /// The words a `for` or `select` goes over: expanded, or the
+    /// positional parameters when there is no `in`.
+    fn loop_items(
+        &mut self,
+        words: Option<&[crate::parser::ast::Word]>,
+    ) -> Result<Vec<String>, ExecError> {
+        match words {
+            Some(words) => Ok(expand::expand_words(self, words)?),
+            None => Ok(self.positional.clone()),
+        }
+    }
+
     fn run_for(
         &mut self,
         var: &str,
         words: Option<&[crate::parser::ast::Word]>,
         body: &List,
     ) -> Status {
-        let items = match words {
-            Some(words) => match expand::expand_words(self, words) {
-                Ok(items) => items,
-                Err(e) => return self.fail(e.into()),
-            },
-            None => self.positional.clone(),
+        let items = match self.loop_items(words) {
+            Ok(items) => items,
+            Err(e) => return self.fail(e),
         };
         let mut status = 0;
         let line = self.line;
@@ -366,12 +375,9 @@ impl Shell {
         words: Option<&[crate::parser::ast::Word]>,
         body: &List,
     ) -> Status {
-        let items = match words {
-            Some(words) => match expand::expand_words(self, words) {
-                Ok(items) => items,
-                Err(e) => return self.fail(e.into()),
-            },
-            None => self.positional.clone(),
+        let items = match self.loop_items(words) {
+            Ok(items) => items,
+            Err(e) => return self.fail(e),
         };
         let columns = self
             .vars
