@@ -155,6 +155,18 @@ fn history_lists_earlier_sessions_and_c_forgets_them() {
 }
 
 #[test]
+fn history_in_a_pipeline_lists_this_shells_history() {
+    // Under job control shell-code stages become processes; a builtin
+    // that reports the shell's own state must still see it.
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("echo mar''ker\r");
+    term.wait_for_prompts(2);
+    term.keys("history | tail -n 2 | head -n 1\r");
+    term.wait_for("the listing", |s| s.has_line("    1  echo mar''ker"));
+}
+
+#[test]
 fn prompt_command_runs_before_each_prompt_and_sees_the_status() {
     let home = TempHome::new();
     let term = Term::start(&home);

@@ -180,7 +180,7 @@ impl Shell {
                 Err(status) => Stage::Done(status),
             };
         }
-        if background {
+        if background && !self.is_state_builtin_stage(command) {
             return match self.spawn_self(command, table) {
                 Ok(p) => Stage::Process(p),
                 Err(status) => Stage::Done(status),
@@ -221,6 +221,39 @@ impl Shell {
             },
         };
         matches!(self.classify(&name), Target::External) && !self.aliases.contains_key(&name)
+    }
+
+    /// Whether a stage is a builtin that reports this shell's own state and
+    /// returns at once (`history | tail`, `jobs | wc -l`, `alias | grep`):
+    /// it stays a thread even in a job-controlled pipeline, since a pidsh
+    /// process of its own would not have the history, the jobs and the
+    /// rest. Builtins that wait for input or processes, or run other
+    /// commands, are not among them.
+    fn is_state_builtin_stage(&self, command: &Command) -> bool {
+        const MAY_WAIT_OR_RUN: &[&str] = &[
+            "read",
+            "mapfile",
+            "readarray",
+            "wait",
+            "fg",
+            "bg",
+            "suspend",
+            "exec",
+            "eval",
+            ".",
+            "source",
+            "command",
+            "builtin",
+        ];
+        let Command::Simple(sc) = command else {
+            return false;
+        };
+        let Some(name) = sc.words.first().and_then(|w| w.as_plain_literal()) else {
+            return false;
+        };
+        !MAY_WAIT_OR_RUN.contains(&name)
+            && !self.aliases.contains_key(name)
+            && matches!(self.classify(name), Target::Special(_) | Target::Builtin(_))
     }
 
     /// Expands and starts a simple external command without waiting.
