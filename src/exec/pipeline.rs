@@ -32,6 +32,18 @@ enum Stage {
     Done(i32),
 }
 
+/// How a pipeline runs its stages of shell code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShellCode {
+    /// On threads of this shell (no job control: nothing to stop).
+    Threads,
+    /// As pidsh processes (a background job).
+    Processes,
+    /// As pidsh processes, except builtins that only report this shell's
+    /// state (a foreground job: its processes can be stopped).
+    ProcessesButStateBuiltins,
+}
+
 impl Shell {
     /// Runs `a | b | …` in the foreground; the status is the last stage's
     /// (or, with `pipefail`, the last non-zero one).
@@ -40,7 +52,7 @@ impl Shell {
             return Ok(self.run_controlled_pipeline(p));
         }
         self.last_stage_here = self.shopt_on("lastpipe");
-        let stages = self.start_pipeline(p, false);
+        let stages = self.start_pipeline(p, ShellCode::Threads);
         self.last_stage_here = false;
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
         self.set_pipestatus(&statuses);
@@ -110,18 +122,18 @@ impl Shell {
     /// code stages become processes too: a thread cannot be stopped.
     fn start_pipeline_as_job(&mut self, p: &Pipeline, foreground: bool) -> Vec<Stage> {
         self.placement = Placement::Lead { foreground };
-        let stages = self.start_pipeline_placed(p, true);
+        let stages = self.start_pipeline_placed(p, ShellCode::ProcessesButStateBuiltins);
         self.placement = Placement::Shell;
         stages
     }
 
-    fn start_pipeline(&mut self, p: &Pipeline, background: bool) -> Vec<Stage> {
-        self.start_pipeline_placed(p, background)
+    fn start_pipeline(&mut self, p: &Pipeline, code: ShellCode) -> Vec<Stage> {
+        self.start_pipeline_placed(p, code)
     }
 
     /// Starts the stages; after the first process, later ones join its
     /// group when a placement is in force.
-    fn start_pipeline_placed(&mut self, p: &Pipeline, background: bool) -> Vec<Stage> {
+    fn start_pipeline_placed(&mut self, p: &Pipeline, code: ShellCode) -> Vec<Stage> {
         let n = p.commands.len();
         let mut stages = Vec::with_capacity(n);
         let mut prev_read: Option<OwnedFd> = None;
@@ -157,7 +169,7 @@ impl Shell {
                 self.fds = saved;
                 Stage::Done(r.unwrap_or(self.last_status))
             } else {
-                self.start_stage(command, table, background)
+                self.start_stage(command, table, code)
             };
             if let (Stage::Process(proc_), Placement::Lead { .. }) = (&stage, self.placement) {
                 self.placement = Placement::Join(proc_.pid);
@@ -168,7 +180,7 @@ impl Shell {
     }
 
     /// Starts one stage with `table` as its descriptors.
-    fn start_stage(&mut self, command: &Command, table: FdTable, background: bool) -> Stage {
+    fn start_stage(&mut self, command: &Command, table: FdTable, code: ShellCode) -> Stage {
         if let Command::Simple(sc) = command
             && self.is_external_stage(sc)
         {
@@ -180,7 +192,12 @@ impl Shell {
                 Err(status) => Stage::Done(status),
             };
         }
-        if background && !self.is_state_builtin_stage(command) {
+        let as_process = match code {
+            ShellCode::Threads => false,
+            ShellCode::Processes => true,
+            ShellCode::ProcessesButStateBuiltins => !self.is_state_builtin_stage(command),
+        };
+        if as_process {
             return match self.spawn_self(command, table) {
                 Ok(p) => Stage::Process(p),
                 Err(status) => Stage::Done(status),
@@ -301,7 +318,7 @@ impl Shell {
         self.async_list |= !self.monitor_in_effect();
         let processes: Vec<Process> = if ao.rest.is_empty() && !ao.first.negated {
             let saved = std::mem::replace(&mut self.fds, table);
-            let stages = self.start_pipeline(&ao.first, true);
+            let stages = self.start_pipeline(&ao.first, ShellCode::Processes);
             self.fds = saved;
             stages
                 .into_iter()
