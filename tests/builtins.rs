@@ -827,6 +827,13 @@ fn declare_attributes_namerefs_and_appends() {
             0,
         ),
         (
+            "set_and_declare_p_print_arrays_as_bash_does",
+            "a=(1 \"2 3\"); declare -A m=([k]=v); set | grep -E '^(a|m)='; declare -p m",
+            "a=([0]=\"1\" [1]=\"2 3\")\nm=([k]=\"v\" )\ndeclare -A m=([k]=\"v\" )\n",
+            "",
+            0,
+        ),
+        (
             "case_attributes",
             "declare -l lo=HeLLo; declare -u up; up=abc; echo $lo $up; declare -p lo up",
             "hello ABC\ndeclare -l lo=\"hello\"\ndeclare -u up=\"ABC\"\n",

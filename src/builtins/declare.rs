@@ -320,17 +320,26 @@ fn declaration(name: &str, v: &Var) -> String {
         format!("-{letters}")
     };
     if let Some(array) = &v.array {
-        let items: Vec<String> = array
-            .keys()
-            .into_iter()
-            .zip(array.values())
-            .map(|(k, val)| format!("[{k}]={}", double_quote(&val)))
-            .collect();
-        return format!("declare {attrs} {name}=({})\n", items.join(" "));
+        return format!("declare {attrs} {name}={}\n", array_literal(array));
     }
     match &v.value {
         Some(value) => format!("declare {attrs} {name}={}\n", double_quote(value)),
         None => format!("declare {attrs} {name}\n"),
+    }
+}
+
+/// An array as `declare -p` and `set` print it: `([0]="a" [1]="b")`, and
+/// for an associative array with the space bash leaves before `)`.
+pub fn array_literal(array: &crate::exec::state::Array) -> String {
+    let items: Vec<String> = array
+        .keys()
+        .into_iter()
+        .zip(array.values())
+        .map(|(k, val)| format!("[{k}]={}", double_quote(&val)))
+        .collect();
+    match array {
+        crate::exec::state::Array::Assoc(_) => format!("({} )", items.join(" ")),
+        crate::exec::state::Array::Indexed(_) => format!("({})", items.join(" ")),
     }
 }
 

@@ -250,12 +250,16 @@ fn print_variables(sh: &mut Shell) -> Status {
     let mut vars: Vec<(String, String)> = sh
         .vars
         .iter()
-        .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.clone(), val.clone())))
+        .filter_map(|(k, v)| match (&v.array, &v.value) {
+            (Some(array), _) => Some((k.clone(), super::declare::array_literal(array))),
+            (None, Some(val)) => Some((k.clone(), quote(val))),
+            (None, None) => None,
+        })
         .collect();
     vars.sort();
     let mut out = String::new();
     for (k, v) in vars {
-        out.push_str(&format!("{k}={}\n", quote(&v)));
+        out.push_str(&format!("{k}={v}\n"));
     }
     Ok(if sh.print("set", &out)? { 0 } else { 1 })
 }
