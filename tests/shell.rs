@@ -599,3 +599,33 @@ fn xtrace_shows_conditionals_and_arithmetic() {
         0,
     )]);
 }
+
+#[test]
+fn interactive_shell_without_a_terminal_reads_and_appends_histfile() {
+    use std::io::Write;
+    let dir = common::tempdir();
+    let hist = dir.join("hist");
+    std::fs::write(&hist, "echo 1\necho 2\n").unwrap();
+    let mut child = common::pidsh()
+        .args(["--norc", "-i"])
+        .env("HISTFILE", &hist)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"history\necho 3\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let saved = std::fs::read_to_string(&hist).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "    1  echo 1\n    2  echo 2\n    3  history\n3\n"
+    );
+    assert_eq!(saved, "echo 1\necho 2\nhistory\necho 3\n");
+}

@@ -165,6 +165,27 @@ fn remember(sh: &mut Shell, line: &str) {
 /// The read–run loop without a line editor, for `pidsh -i` on a pipe or
 /// file (and if the editor fails).
 fn run_plain(sh: &mut Shell) -> i32 {
+    // Without the line editor, the history file is read and appended to
+    // here, in bash's one-line-per-entry form.
+    let histfile = sh
+        .vars
+        .get("HISTFILE")
+        .filter(|f| !f.is_empty())
+        .map(str::to_string);
+    if let Some(file) = &histfile
+        && sh.resolve_path(file).is_file()
+    {
+        let _ = crate::builtins::history::history(sh, &["history".into(), "-r".into()]);
+        sh.history.saved = sh.history.entries().len();
+    }
+    let status = run_plain_loop(sh);
+    if histfile.is_some() {
+        let _ = crate::builtins::history::history(sh, &["history".into(), "-a".into()]);
+    }
+    status
+}
+
+fn run_plain_loop(sh: &mut Shell) -> i32 {
     let mut buffer = String::new();
     loop {
         sh.jobs.reap();
