@@ -66,8 +66,23 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
                 && !arg.starts_with("--") =>
             {
                 let on = arg.starts_with('-');
+                // `o` and `O` among the letters take the next words as
+                // option names (`pidsh -euo pipefail script`).
+                let mut names_taken = 0;
                 for c in arg[1..].chars() {
                     match c {
+                        'o' | 'O' => {
+                            names_taken += 1;
+                            let name = args
+                                .get(i + names_taken)
+                                .ok_or(format!("-{c}: option name required"))?
+                                .clone();
+                            if c == 'o' {
+                                inv.set_options.push((name, on));
+                            } else {
+                                inv.shopt_options.push((name, on));
+                            }
+                        }
                         'c' if on => {
                             inv.command = Some(String::new());
                         }
@@ -80,6 +95,7 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
                         },
                     }
                 }
+                i += names_taken;
             }
             _ if arg.starts_with("--") => return Err(format!("{arg}: invalid option")),
             _ => break,

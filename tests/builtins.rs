@@ -1018,3 +1018,31 @@ fn mapfile_reads_lines_into_arrays() {
         ),
     ]);
 }
+
+#[test]
+fn grouped_o_takes_the_next_word() {
+    // The strict-mode line of countless scripts (checked against bash).
+    check(&[
+        (
+            "set_euo_pipefail",
+            "set -euo pipefail; echo $-; set -o | grep pipefail; false | true; echo not-reached",
+            "eu\npipefail       \ton\n",
+            "",
+            1,
+        ),
+        (
+            "set_plus_euo",
+            "set -euo pipefail; set +euo pipefail; false | true; echo $? $-",
+            "0\n",
+            "",
+            0,
+        ),
+    ]);
+    // The same letters on the command line.
+    let out = common::pidsh()
+        .args(["-eo", "pipefail", "-c", "false | true; echo not-reached"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}

@@ -190,22 +190,22 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
             _ => break,
         };
         let flags = &arg[1..];
-        if flags == "o" {
-            match argv.get(i + 1) {
-                Some(name) => {
-                    if let Err(msg) = set_named(sh, name, on) {
-                        return sh.builtin_error("set", &msg, 2);
-                    }
-                    i += 2;
-                }
-                None => {
-                    print_options(sh, on)?;
-                    i += 1;
-                }
-            }
-            continue;
-        }
+        // Each `o` among the letters takes the next word as an option name
+        // (`set -euo pipefail`); without one it lists the options.
+        let mut names_taken = 0;
         for letter in flags.chars() {
+            if letter == 'o' {
+                match argv.get(i + 1 + names_taken) {
+                    Some(name) => {
+                        if let Err(msg) = set_named(sh, name, on) {
+                            return sh.builtin_error("set", &msg, 2);
+                        }
+                        names_taken += 1;
+                    }
+                    None => print_options(sh, on).map(drop)?,
+                }
+                continue;
+            }
             let Some(name) = crate::exec::state::Options::name_of_letter(letter) else {
                 return sh.builtin_error(
                     "set",
@@ -217,7 +217,7 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
                 return sh.builtin_error("set", &msg, 2);
             }
         }
-        i += 1;
+        i += 1 + names_taken;
     }
     if i < argv.len() {
         sh.positional = argv[i..].to_vec();
