@@ -336,7 +336,7 @@ fn printf_conversions() {
         (
             "q_quotes_for_reuse",
             "printf '%q %q %q\\n' plain 'a b' \"it's\"",
-            "plain 'a b' 'it'\\''s'\n",
+            "plain a\\ b it\\'s\n",
             "",
             0,
         ),

@@ -603,7 +603,7 @@ fn decode_b(s: &str, out: &mut Vec<u8>) -> bool {
 /// go in single quotes, and strings with control characters use `$'…'`.
 pub fn shell_quote(s: &str) -> String {
     if !s.chars().any(|c| c.is_control()) {
-        return crate::parser::unparse::quote(s);
+        return backslash_quote(s);
     }
     let mut out = String::from("$'");
     for c in s.chars() {
@@ -625,6 +625,32 @@ pub fn shell_quote(s: &str) -> String {
         }
     }
     out.push('\'');
+    out
+}
+
+/// `%q` without control characters, as bash writes it: a backslash before
+/// each character the shell would treat specially (`~` only where tilde
+/// expansion could see it, `#` only at the start); `''` for nothing.
+fn backslash_quote(s: &str) -> String {
+    if s.is_empty() {
+        return "''".to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in s.chars() {
+        let escape = match c {
+            ' ' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!' | '{' | '}'
+            | '*' | '[' | '?' | ']' | '^' | '$' | '`' | ',' => true,
+            '~' => matches!(previous, None | Some('=') | Some(':')),
+            '#' => previous.is_none(),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        previous = Some(c);
+    }
     out
 }
 
@@ -692,7 +718,8 @@ mod tests {
 
     #[test]
     fn quoting_round_trips() {
-        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("a b"), "a\\ b");
+        assert_eq!(shell_quote("~x=~y#z"), "\\~x=\\~y#z");
         assert_eq!(shell_quote("plain"), "plain");
         assert_eq!(shell_quote("a\nb\u{1}'"), "$'a\\nb\\001\\''");
     }
