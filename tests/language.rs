@@ -2581,37 +2581,6 @@ fn known_gaps() {
             "pidsh: line 2: syntax error: unexpected end of file\n",
             2,
         ),
-        // bash warns; the status stays 0.
-        // pidsh now: status 0, stdout "0\n",
-        //   stderr ""
-        (
-            "break_outside_loop",
-            "break; echo $?",
-            "0\n",
-            "pidsh: line 1: break: only meaningful in a `for', `while', or `until' loop\n",
-            0,
-        ),
-        // bash warns; the status stays 0.
-        // pidsh now: status 0, stdout "0\n",
-        //   stderr ""
-        (
-            "continue_outside_loop",
-            "continue; echo $?",
-            "0\n",
-            "pidsh: line 1: continue: only meaningful in a `for', `while', or `until' loop\n",
-            0,
-        ),
-        // `break` in a function does not leave the caller's loop; bash warns each
-        // time (bash itself says `environment: line 1:` here, a bash oddity).
-        // pidsh now: status 0, stdout "1\n2\nend\n",
-        //   stderr ""
-        (
-            "break_in_function_called_from_loop",
-            "f() { break; }; for i in 1 2; do f; echo $i; done; echo end",
-            "1\n2\nend\n",
-            "pidsh: line 1: break: only meaningful in a `for', `while', or `until' loop\npidsh: line 1: break: only meaningful in a `for', `while', or `until' loop\n",
-            0,
-        ),
         // bash exits with status 1 here.
         // pidsh now: status 2, stdout "",
         //   stderr "pidsh: line 1: `1x': not a valid identifier\n"
@@ -2872,6 +2841,38 @@ fn select_menus() {
             "set -- p q; f() { select x; do echo $x; break; done; }; type f | tail -n +3",
             "{ \n    select x in \"$@\";\n    do\n        echo $x;\n        break;\n    done\n}\n",
             "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn break_and_continue_outside_a_loop_warn() {
+    // Checked against bash (formerly known gaps).
+    check(&[
+        // bash warns; the status stays 0.
+        (
+            "break_outside_loop",
+            "break; echo $?",
+            "0\n",
+            "pidsh: line 1: break: only meaningful in a `for', `while', or `until' loop\n",
+            0,
+        ),
+        // bash warns; the status stays 0.
+        (
+            "continue_outside_loop",
+            "continue; echo $?",
+            "0\n",
+            "pidsh: line 1: continue: only meaningful in a `for', `while', or `until' loop\n",
+            0,
+        ),
+        // `break` in a function does not leave the caller's loop; bash warns each
+        // time (bash itself says `environment: line 1:` here, a bash oddity).
+        (
+            "break_in_function_called_from_loop",
+            "f() { break; }; for i in 1 2; do f; echo $i; done; echo end",
+            "1\n2\nend\n",
+            "pidsh: line 1: break: only meaningful in a `for', `while', or `until' loop\npidsh: line 1: break: only meaningful in a `for', `while', or `until' loop\n",
             0,
         ),
     ]);

@@ -80,9 +80,18 @@ pub fn break_(sh: &mut Shell, argv: &[String]) -> Status {
         Err(r) => return r,
     };
     if sh.loop_depth == 0 {
-        return Ok(0);
+        return outside_loop(sh, "break");
     }
     Err(Unwind::Break(n.min(sh.loop_depth)))
+}
+
+/// `break` or `continue` with no loop to leave: bash warns, the status
+/// stays 0 and the shell goes on.
+fn outside_loop(sh: &mut Shell, builtin: &str) -> Status {
+    sh.report(&format!(
+        "{builtin}: only meaningful in a `for', `while', or `until' loop"
+    ));
+    Ok(0)
 }
 
 /// `continue [n]`.
@@ -92,7 +101,7 @@ pub fn continue_(sh: &mut Shell, argv: &[String]) -> Status {
         Err(r) => return r,
     };
     if sh.loop_depth == 0 {
-        return Ok(0);
+        return outside_loop(sh, "continue");
     }
     Err(Unwind::Continue(n.min(sh.loop_depth)))
 }

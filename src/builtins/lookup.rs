@@ -115,10 +115,16 @@ fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
         if KEYWORDS.contains(&name) {
             found.push(Kind::Keyword);
         }
+        // The order commands are looked up in: special builtins come
+        // before functions, other builtins after them.
+        let builtin = crate::builtins::find(name);
+        if builtin.is_some_and(|b| b.special) {
+            found.push(Kind::Builtin);
+        }
         if !flags.no_functions && sh.functions.contains_key(name) {
             found.push(Kind::Function);
         }
-        if crate::builtins::find(name).is_some() {
+        if builtin.is_some_and(|b| !b.special) {
             found.push(Kind::Builtin);
         }
     }
