@@ -177,8 +177,10 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
     } else {
         (None, shell_name.clone(), shell_name.clone())
     };
+    let in_script_file = inv.command.is_none() && source.is_some();
     let mut sh = Shell::new(arg0, operands);
     sh.error_prefix = prefix;
+    sh.in_script_file = in_script_file;
     for (name, on) in &inv.set_options {
         if !sh.options.set_named(name, *on) {
             write_text(

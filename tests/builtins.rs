@@ -1046,3 +1046,15 @@ fn grouped_o_takes_the_next_word() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn funcname_lists_the_running_functions() {
+    // Checked against bash (-c: no `main` at the bottom).
+    check(&[(
+        "nested",
+        "f() { echo \"${FUNCNAME[@]}\" ${#FUNCNAME[@]}; g; }; g() { echo \"$FUNCNAME: ${FUNCNAME[*]} ${FUNCNAME[-1]}\"; }; f; echo \"top:[${FUNCNAME-unset}]\"",
+        "f 1\ng: g f f\ntop:[unset]\n",
+        "",
+        0,
+    )]);
+}

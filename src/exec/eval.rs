@@ -571,6 +571,7 @@ impl Shell {
         let saved_positional = std::mem::replace(&mut self.positional, args);
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         self.call_depth += 1;
+        self.function_names.push(f.name.clone());
         self.vars.push_frame();
         // bash runs DEBUG once more on entering a function that sees it.
         let mut r = self
@@ -588,6 +589,7 @@ impl Shell {
             self.last_status = status;
         }
         self.vars.pop_frame();
+        self.function_names.pop();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.call_depth -= 1;

@@ -120,6 +120,8 @@ impl Shell {
             persist_redirections: false,
             cmdsub_status: None,
             running_trap: false,
+            function_names: Vec::new(),
+            in_script_file: false,
             in_debug_trap: false,
             in_err_trap: false,
             trap_depths: HashMap::new(),
@@ -344,6 +346,16 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
 }
 
 impl Shell {
+    /// `FUNCNAME` (bash): the running functions, innermost first, then
+    /// `main` when a script file runs them.
+    fn funcname(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.function_names.iter().rev().cloned().collect();
+        if self.in_script_file {
+            names.push("main".to_string());
+        }
+        names
+    }
+
     /// Between commands: an interactive shell reaps finished jobs (and
     /// announces them at the prompt); a script keeps them for `wait %N`.
     fn collect_jobs(&mut self) {
@@ -434,6 +446,7 @@ impl ExpandEnv for Shell {
             "RANDOM" => Some(random_15_bits().to_string()),
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
+            "FUNCNAME" if !self.function_names.is_empty() => self.function_names.last().cloned(),
             _ => match self.vars.nameref_target(name) {
                 // A nameref to an element (`declare -n r='a[1]'`).
                 Some(target) if target.contains('[') => self.element_of(target),
@@ -451,10 +464,16 @@ impl ExpandEnv for Shell {
     }
 
     fn array_values(&self, name: &str) -> Option<Vec<String>> {
+        if name == "FUNCNAME" && !self.function_names.is_empty() {
+            return Some(self.funcname());
+        }
         self.vars.array(name).map(super::state::Array::values)
     }
 
     fn array_keys(&self, name: &str) -> Option<Vec<String>> {
+        if name == "FUNCNAME" && !self.function_names.is_empty() {
+            return Some((0..self.funcname().len()).map(|i| i.to_string()).collect());
+        }
         self.vars.array(name).map(super::state::Array::keys)
     }
 
@@ -463,6 +482,15 @@ impl ExpandEnv for Shell {
     }
 
     fn element_by_index(&self, name: &str, index: i64) -> Option<String> {
+        if name == "FUNCNAME" && !self.function_names.is_empty() {
+            let names = self.funcname();
+            let i = if index < 0 {
+                names.len() as i64 + index
+            } else {
+                index
+            };
+            return usize::try_from(i).ok().and_then(|i| names.get(i).cloned());
+        }
         match self.vars.array(name) {
             Some(array) => array
                 .get(&super::state::ArrayKey::Index(index))

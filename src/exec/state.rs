@@ -820,6 +820,11 @@ pub struct Shell {
     pub errexit_exempt: bool,
     /// A trap's code is running (traps do not nest).
     pub running_trap: bool,
+    /// The functions running, outermost first (`FUNCNAME`, innermost
+    /// first, is made from it on demand).
+    pub function_names: Vec<String>,
+    /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
+    pub in_script_file: bool,
     /// Running the DEBUG trap (it does not run for its own commands).
     pub in_debug_trap: bool,
     /// Running the ERR trap (likewise).
