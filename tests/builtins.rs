@@ -1058,3 +1058,15 @@ fn funcname_lists_the_running_functions() {
         0,
     )]);
 }
+
+#[test]
+fn dash_v_sees_array_elements() {
+    // Checked against bash.
+    check(&[(
+        "indexed_and_associative",
+        "a=(1 '' 3); i=1; [[ -v a[i] ]] && echo i; [[ -v a[$i] ]] && echo di; test -v 'a[2]' && echo t2; [ -v a[7] ] || echo n7; unset 'a[1]'; [[ -v a[1] ]] || echo gone; declare -A m=([k]=v); [[ -v m[k] ]] && echo k; [[ -v m[z] ]] || echo no-z",
+        "i\ndi\nt2\nn7\ngone\nk\nno-z\n",
+        "",
+        0,
+    )]);
+}

@@ -43,6 +43,7 @@ pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
             .ok()
             .and_then(|fd| sh.raw_fd(fd))
             .is_some_and(|raw| nix::unistd::isatty(unsafe_borrow(raw)).unwrap_or(false)),
+        "-v" if arg.contains('[') => sh.element_of(arg).is_some(),
         "-v" => sh.vars.get(arg).is_some(),
         "-o" => sh.options.get(arg),
         _ => return None,

@@ -144,9 +144,16 @@ impl Shell {
     /// element: a key of an associative array, or a number.
     pub fn element_of(&self, target: &str) -> Option<String> {
         let (name, subscript) = split_subscript(target)?;
+        let index = |text: &str| -> Option<i64> {
+            let text = text.trim();
+            // A number, or a variable holding one (`a[i]`).
+            text.parse()
+                .ok()
+                .or_else(|| self.vars.get(text)?.trim().parse().ok())
+        };
         let key = match self.vars.array(name) {
             Some(Array::Assoc(_)) => ArrayKey::Key(subscript.to_string()),
-            _ => ArrayKey::Index(subscript.trim().parse().ok()?),
+            _ => ArrayKey::Index(index(subscript)?),
         };
         match self.vars.array(name) {
             Some(array) => array.get(&key).map(str::to_string),
