@@ -876,6 +876,18 @@ fn arithmetic() {
 }
 
 #[test]
+fn empty_array_alternative_vanishes() {
+    // The `set -u`-safe idiom for empty arrays (checked against bash).
+    check(&[(
+        "quoted_at_alternative",
+        "set --; printf '<%s>' \"${@+x}\" end; echo; e=(); printf '<%s>' \"${e[@]+x}\" \"${e[*]+x}\" end; echo; o=(-a); printf '<%s>' \"${e[@]+\"${e[@]}\"}\" \"${o[@]+\"${o[@]}\"}\" end; echo",
+        "<end>\n<><end>\n<-a><end>\n",
+        "",
+        0,
+    )]);
+}
+
+#[test]
 fn transformations() {
     // Each expected output checked against bash.
     check(&[

@@ -340,7 +340,8 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 push_groups(b, groups);
             } else if present {
                 push(env, b, value);
-            } else if b.quoted {
+            } else if b.quoted && !matches!(value, Value::Many(_, true)) {
+                // An empty `"${a[@]+…}"` vanishes like an empty "$@".
                 b.push(Piece::quoted(""));
             }
         }
