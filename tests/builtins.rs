@@ -1060,6 +1060,18 @@ fn funcname_lists_the_running_functions() {
 }
 
 #[test]
+fn unset_expands_a_quoted_subscript() {
+    // A stack's pop, as scripts write it (checked against bash).
+    check(&[(
+        "pop",
+        "s=(a b c); unset 's[${#s[@]}-1]'; echo \"${s[@]}\" ${#s[@]}; declare -A m=([k]=v); k=k; unset 'm[$k]'; echo ${#m[@]}",
+        "a b 2\n0\n",
+        "",
+        0,
+    )]);
+}
+
+#[test]
 fn dash_v_sees_array_elements() {
     // Checked against bash.
     check(&[(

@@ -171,7 +171,15 @@ impl Shell {
             return Ok(false);
         };
         let assoc = matches!(self.vars.array(name), Some(Array::Assoc(_)));
-        let key = self.array_key(assoc, &Word::literal(subscript))?;
+        // The quoted subscript of `unset 'a[${#a[@]}-1]'` is expanded here,
+        // as bash does.
+        let subscript = if subscript.contains(['$', '`']) {
+            self.expand_prompt_string(subscript)
+                .unwrap_or_else(|| subscript.to_string())
+        } else {
+            subscript.to_string()
+        };
+        let key = self.array_key(assoc, &Word::literal(&subscript))?;
         self.vars
             .unset_element(name, &key)
             .map_err(|e| ExecError::Readonly(e.0))?;
