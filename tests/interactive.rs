@@ -167,6 +167,19 @@ fn history_in_a_pipeline_lists_this_shells_history() {
 }
 
 #[test]
+fn exec_gives_the_command_default_signals() {
+    // The interactive shell ignores the stop signals and SIGQUIT/SIGTERM
+    // for itself; a program that replaces it must not inherit that.
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    // Bits of SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN and SIGTTOU.
+    term.keys(
+        "exec sh -c 'm=$(sed -n \"s/^SigIgn:[[:space:]]*//p\" /proc/$$/status); echo ignored=$(( 0x$m & 0x384004 )); sleep 5'\r",
+    );
+    term.wait_for("the command's own mask", |s| s.has_line("ignored=0"));
+}
+
+#[test]
 fn prompt_command_runs_before_each_prompt_and_sees_the_status() {
     let home = TempHome::new();
     let term = Term::start(&home);

@@ -253,6 +253,15 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
             }
         };
     }
+    if sh.options.interactive {
+        // The command takes the shell's place: the stop signals the
+        // interactive shell ignores for itself go back to their defaults.
+        let stops: Vec<i32> = [libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
+            .into_iter()
+            .filter(|s| !sh.ignored_signals.contains(s))
+            .collect();
+        spawn.sigdefault(stops);
+    }
     let e = sh.exec_plan(spawn, &words[0]);
     drop(keep);
     let status = e.status();
