@@ -1082,3 +1082,31 @@ fn dash_v_sees_array_elements() {
         0,
     )]);
 }
+
+#[test]
+fn err_trap_and_errtrace() {
+    // Checked against bash: functions see the ERR trap only under set -E.
+    check(&[
+        (
+            "not_inherited",
+            "trap 'echo T' ERR; f() { false; echo in-f; }; f; echo end",
+            "in-f\nend\n",
+            "",
+            0,
+        ),
+        (
+            "errtrace",
+            "set -E; trap 'echo T' ERR; f() { false; }; f; echo end",
+            "T\nT\nend\n",
+            "",
+            0,
+        ),
+        (
+            "strict_mode_line",
+            "set -Eeuo pipefail; echo $-",
+            "euE\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -166,7 +166,6 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 Disposition::Trap
             }
         };
-        sh.trap_depths.insert(n, sh.call_depth);
         // Dispositions belong to the process: an in-process subshell keeps
         // its traps in its own table only, so its parent is untouched.
         if (1..65).contains(&n) && sh.subshell_depth == 0 {

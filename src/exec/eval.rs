@@ -573,6 +573,7 @@ impl Shell {
         self.call_depth += 1;
         self.function_names.push(f.name.clone());
         self.vars.push_frame();
+        let hidden = self.hide_uninherited_traps();
         // bash runs DEBUG once more on entering a function that sees it.
         let mut r = self
             .run_debug_trap()
@@ -588,6 +589,7 @@ impl Shell {
             }
             self.last_status = status;
         }
+        self.traps.extend(hidden);
         self.vars.pop_frame();
         self.function_names.pop();
         // A function's failure is the call's own: `set -e` applies to it.
@@ -657,9 +659,9 @@ impl Shell {
         Ok(())
     }
 
-    /// Whether the DEBUG or RETURN trap `key` applies here: set in this
-    /// function (or at top level, outside functions); `set -T` makes
-    /// functions inherit them.
+    /// The command of the DEBUG or RETURN trap `key`, unless it is running
+    /// already. (Functions do not see the caller's: `call_function` hides
+    /// them, see `hide_uninherited_traps`.)
     fn pseudo_trap(&self, key: i32) -> Option<String> {
         let busy = match key {
             super::state::DEBUG_TRAP => self.in_debug_trap,
@@ -668,11 +670,28 @@ impl Shell {
         if busy || self.traps.is_empty() {
             return None;
         }
-        let Some(super::state::TrapAction::Command(code)) = self.traps.get(&key) else {
-            return None;
-        };
-        let set_here = self.trap_depths.get(&key).copied().unwrap_or(0) == self.call_depth;
-        (set_here || self.options.functrace).then(|| code.clone())
+        match self.traps.get(&key) {
+            Some(super::state::TrapAction::Command(code)) => Some(code.clone()),
+            _ => None,
+        }
+    }
+
+    /// On entering a function: takes away the ERR trap (unless `set -E`)
+    /// and the DEBUG and RETURN traps (unless `set -T`), as bash does; the
+    /// function may set its own, which then stay.
+    fn hide_uninherited_traps(&mut self) -> Vec<(i32, super::state::TrapAction)> {
+        use super::state::{DEBUG_TRAP, ERR_TRAP, RETURN_TRAP};
+        let mut hidden = Vec::new();
+        for (key, inherited) in [
+            (ERR_TRAP, self.options.errtrace),
+            (DEBUG_TRAP, self.options.functrace),
+            (RETURN_TRAP, self.options.functrace),
+        ] {
+            if !inherited && let Some(action) = self.traps.remove(&key) {
+                hidden.push((key, action));
+            }
+        }
+        hidden
     }
 
     /// The DEBUG trap (bash): before each simple command, `for` turn,

@@ -124,7 +124,6 @@ impl Shell {
             in_script_file: false,
             in_debug_trap: false,
             in_err_trap: false,
-            trap_depths: HashMap::new(),
             terminal: None,
             stopped_jobs_warned: false,
             last_stage_here: false,

@@ -617,6 +617,8 @@ pub struct Options {
     pub emacs: bool,
     /// `set -T`: functions inherit the DEBUG and RETURN traps.
     pub functrace: bool,
+    /// `set -E`: functions inherit the ERR trap.
+    pub errtrace: bool,
 }
 
 /// The table of `-o` names and single-letter flags.
@@ -633,6 +635,7 @@ pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("verbose", Some('v')),
     ("xtrace", Some('x')),
     ("functrace", Some('T')),
+    ("errtrace", Some('E')),
     ("emacs", None),
     ("ignoreeof", None),
     ("pipefail", None),
@@ -661,6 +664,7 @@ impl Options {
             "vi" => &mut self.vi,
             "emacs" => &mut self.emacs,
             "functrace" => &mut self.functrace,
+            "errtrace" => &mut self.errtrace,
             _ => return None,
         })
     }
@@ -829,9 +833,6 @@ pub struct Shell {
     pub in_debug_trap: bool,
     /// Running the ERR trap (likewise).
     pub in_err_trap: bool,
-    /// The function depth at which the DEBUG and RETURN traps were set:
-    /// functions do not inherit them (bash, without `set -T`).
-    pub trap_depths: HashMap<i32, u32>,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
     /// Open ends of process substitutions: (table number, nesting level of
