@@ -1103,8 +1103,8 @@ fn err_trap_and_errtrace() {
         ),
         (
             "strict_mode_line",
-            "set -Eeuo pipefail; echo $-",
-            "euE\n",
+            "set -Eeuo pipefail; set -o | grep errtrace",
+            "errtrace       \ton\n",
             "",
             0,
         ),
