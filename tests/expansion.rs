@@ -876,6 +876,27 @@ fn arithmetic() {
 }
 
 #[test]
+fn nounset_counts_of_unset_arrays() {
+    // Checked against bash.
+    check(&[
+        (
+            "count_of_an_unset_name_is_unbound",
+            "set -u; echo \"${#nope[@]}\"; echo not-reached",
+            "",
+            "pidsh: line 1: nope: unbound variable\n",
+            1,
+        ),
+        (
+            "count_of_an_empty_array_is_zero",
+            "set -u; a=(); echo \"${#a[@]}\" \"[${nope[@]}]\"",
+            "0 []\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
 fn empty_array_alternative_vanishes() {
     // The `set -u`-safe idiom for empty arrays (checked against bash).
     check(&[(

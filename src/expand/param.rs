@@ -312,6 +312,12 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         }
         ParamOp::Length => {
             check_unset(env, p, &value)?;
+            // `${#a[@]}` of a name that is not set at all is unbound too.
+            let whole = p.index.as_ref().and_then(whole_array_subscript).is_some();
+            if whole && env.nounset() && env.array_values(name).is_none() && env.var(name).is_none()
+            {
+                return Err(ExpandError::new(format!("{name}: unbound variable")));
+            }
             let n = match value {
                 Value::Many(v, _) => v.len(),
                 Value::One(s) => s.chars().count(),
