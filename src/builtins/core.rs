@@ -54,7 +54,7 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if sh.call_depth == 0 && sh.source_depth == 0 && !sh.running_trap {
+    if sh.call_depth() == 0 && sh.source_depth == 0 && !sh.running_trap {
         // Outside a function or `.` script, `return` leaves the shell with
         // the status, as dash does and the conformance suite expects (POSIX
         // leaves it unspecified; bash complains and goes on).
@@ -185,35 +185,22 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
 /// it and exits with its status, since the shell never execs itself away
 /// while it may hold jobs); without one, makes the redirections permanent.
 pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
-    let mut words = &argv[1..];
+    const USAGE: &str =
+        "exec: usage: exec [-cl] [-a name] [command [argument ...]] [redirection ...]";
+    let (opts, first) = match super::options::parse(&argv[1..], "a:cl") {
+        Ok(parsed) => parsed,
+        Err(e) => return sh.builtin_error("exec", &format!("{e}\n{USAGE}"), 2),
+    };
     let mut arg0 = None;
     let (mut login, mut clear_env) = (false, false);
-    while let Some(first) = words.first() {
-        match first.as_str() {
-            "--" => {
-                words = &words[1..];
-                break;
-            }
-            "-a" => {
-                let Some(name) = words.get(1) else {
-                    let msg = "-a: option requires an argument\nexec: usage: exec [-cl] [-a name] [command [argument ...]] [redirection ...]";
-                    return sh.builtin_error("exec", msg, 2);
-                };
-                arg0 = Some(name.clone());
-                words = &words[1..];
-            }
-            flags
-                if flags.len() > 1
-                    && flags.starts_with('-')
-                    && flags[1..].chars().all(|c| matches!(c, 'c' | 'l')) =>
-            {
-                login |= flags.contains('l');
-                clear_env |= flags.contains('c');
-            }
-            _ => break,
+    for (letter, value) in opts {
+        match letter {
+            'a' => arg0 = value,
+            'l' => login = true,
+            _ => clear_env = true,
         }
-        words = &words[1..];
     }
+    let words = &argv[1 + first..];
     if words.is_empty() {
         // The redirections were applied to a copy of the table by the
         // caller; `exec` makes that copy the shell's own.

@@ -149,32 +149,24 @@ fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
 
 /// `type [-afptP] name…`.
 pub fn type_(sh: &mut Shell, argv: &[String]) -> Status {
+    let (opts, first) = match super::options::parse(&argv[1..], "afptP") {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let msg = format!("{e}\ntype: usage: type [-afptP] name [name ...]");
+            return sh.builtin_error("type", &msg, 2);
+        }
+    };
     let mut flags = TypeFlags::default();
-    let mut names = &argv[1..];
-    while let Some(first) = names.first().and_then(|a| a.strip_prefix('-')) {
-        if first.is_empty() {
-            break;
+    for (letter, _) in opts {
+        match letter {
+            't' => flags.terse = true,
+            'a' => flags.all = true,
+            'p' => flags.path_only = true,
+            'P' => flags.force_path = true,
+            _ => flags.no_functions = true,
         }
-        if first == "-" {
-            names = &names[1..];
-            break;
-        }
-        for c in first.chars() {
-            match c {
-                't' => flags.terse = true,
-                'a' => flags.all = true,
-                'p' => flags.path_only = true,
-                'P' => flags.force_path = true,
-                'f' => flags.no_functions = true,
-                _ => {
-                    let msg =
-                        format!("-{c}: invalid option\ntype: usage: type [-afptP] name [name ...]");
-                    return sh.builtin_error("type", &msg, 2);
-                }
-            }
-        }
-        names = &names[1..];
     }
+    let names = &argv[1 + first..];
     let mut status = 0;
     let mut out = String::new();
     for name in names {

@@ -61,22 +61,16 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `readonly [-p] name[=value]…`.
 pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
-    let mut args = &argv[1..];
-    let (mut indexed, mut assoc) = (false, false);
-    while let Some(flags) = args.first().and_then(|a| a.strip_prefix('-')) {
-        match flags {
-            "-" => {
-                args = &args[1..];
-                break;
-            }
-            _ if !flags.is_empty() && flags.chars().all(|c| matches!(c, 'p' | 'a' | 'A')) => {
-                indexed |= flags.contains('a');
-                assoc |= flags.contains('A');
-            }
-            _ => break,
+    let (opts, first) = match super::options::parse(&argv[1..], "aAp") {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let msg = format!("{e}\nreadonly: usage: readonly [-aAp] [name[=value] ...]");
+            return sh.builtin_error("readonly", &msg, 2);
         }
-        args = &args[1..];
-    }
+    };
+    let indexed = opts.iter().any(|(c, _)| *c == 'a');
+    let assoc = opts.iter().any(|(c, _)| *c == 'A');
+    let args = &argv[1 + first..];
     if args.is_empty() {
         return list_attribute(sh, "readonly", |v| v.readonly);
     }

@@ -35,6 +35,11 @@ pub type Status = Result<i32, Unwind>;
 const MAX_CALL_DEPTH: u32 = 1000;
 
 impl Shell {
+    /// How many function calls are running.
+    pub fn call_depth(&self) -> u32 {
+        u32::try_from(self.function_names.len()).unwrap_or(u32::MAX)
+    }
+
     /// Runs a list.
     pub fn run_list(&mut self, list: &List) -> Status {
         let mut status = 0;
@@ -557,7 +562,7 @@ impl Shell {
 
     /// Calls a function with arguments.
     pub fn call_function(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
-        if self.call_depth >= MAX_CALL_DEPTH {
+        if self.call_depth() >= MAX_CALL_DEPTH {
             let e = ExecError::Builtin(
                 format!(
                     "{}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})",
@@ -570,7 +575,6 @@ impl Shell {
         }
         let saved_positional = std::mem::replace(&mut self.positional, args);
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
-        self.call_depth += 1;
         self.function_names.push(f.name.clone());
         self.vars.push_frame();
         let hidden = self.hide_uninherited_traps();
@@ -594,7 +598,6 @@ impl Shell {
         self.function_names.pop();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
-        self.call_depth -= 1;
         self.loop_depth = saved_loop;
         self.positional = saved_positional;
         match r {

@@ -106,7 +106,6 @@ impl Shell {
             error_prefix: "pidsh".to_string(),
             line: 0,
             loop_depth: 0,
-            call_depth: 0,
             source_depth: 0,
             subshell_depth: 0,
             errexit_suppressed: 0,
@@ -141,7 +140,7 @@ impl Shell {
     /// aliases defined on one line apply to the next, and commands before
     /// a syntax error run). A syntax error gives status 2.
     pub fn run_source_text(&mut self, source: &str) -> Status {
-        let top_level = self.call_depth == 0
+        let top_level = self.call_depth() == 0
             && self.source_depth == 0
             && self.subshell_depth == 0
             && !self.running_trap;

@@ -503,11 +503,7 @@ impl Shell {
     }
 
     fn launch(&mut self, spawn: Spawn, name: &str, how: Launch) -> Result<Child, ExecError> {
-        let started = match how {
-            Launch::Child => backend::current().spawn(&spawn),
-            Launch::InPlace => Err(backend::exec_in_place(&spawn)),
-        };
-        match started {
+        match how.start(&spawn) {
             Ok(child) => Ok(child),
             Err(e) => match (e.step, e.errno) {
                 (SpawnStep::Exec, Errno::ENOENT) if matches!(spawn.program(), Program::Fd(_)) => {
@@ -575,11 +571,8 @@ impl Shell {
         for op in spawn.ops() {
             again.op(op.clone());
         }
-        let started = match how {
-            Launch::Child => backend::current().spawn(&again),
-            Launch::InPlace => Err(backend::exec_in_place(&again)),
-        };
-        started.map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
+        how.start(&again)
+            .map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
     }
 
     /// The environment for a child: exported variables plus `assignments`.
@@ -682,6 +675,16 @@ impl Shell {
 enum Launch {
     Child,
     InPlace,
+}
+
+impl Launch {
+    /// Starts `plan`; in place, only a failure comes back.
+    fn start(self, plan: &Spawn) -> Result<Child, super::spawn::SpawnError> {
+        match self {
+            Launch::Child => backend::current().spawn(plan),
+            Launch::InPlace => Err(backend::exec_in_place(plan)),
+        }
+    }
 }
 
 /// `name=…` or `name+=…` written literally at the start of a word.

@@ -783,8 +783,6 @@ pub struct Shell {
     pub line: u32,
     /// Nesting of loops, for `break`/`continue`.
     pub loop_depth: u32,
-    /// Nesting of function calls, for `return` and the recursion limit.
-    pub call_depth: u32,
     /// Nesting of `.` scripts, for `return`.
     pub source_depth: u32,
     /// Inside a subshell environment (`exit` ends only it).
@@ -824,8 +822,9 @@ pub struct Shell {
     pub errexit_exempt: bool,
     /// A trap's code is running (traps do not nest).
     pub running_trap: bool,
-    /// The functions running, outermost first (`FUNCNAME`, innermost
-    /// first, is made from it on demand).
+    /// The functions running, outermost first: their number is the call
+    /// depth (for `return` and the recursion limit), and `FUNCNAME`,
+    /// innermost first, is made from it on demand.
     pub function_names: Vec<String>,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
     pub in_script_file: bool,

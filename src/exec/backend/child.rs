@@ -77,6 +77,17 @@ pub(super) enum Exec {
     Fd(RawFd),
 }
 
+impl Exec {
+    /// What to exec for `program`, pointing into it (it must outlive the
+    /// exec).
+    pub(super) fn of(program: &crate::exec::spawn::Program) -> Exec {
+        match program {
+            crate::exec::spawn::Program::Path(path) => Exec::Path(path.as_ptr()),
+            crate::exec::spawn::Program::Fd(fd) => Exec::Fd(*fd),
+        }
+    }
+}
+
 /// Everything the child needs, built by the parent before the clone. The
 /// pointers borrow from the [`crate::exec::spawn::Spawn`] and from
 /// null-terminated pointer arrays the parent owns until the spawn returns.

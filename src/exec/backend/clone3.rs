@@ -27,7 +27,7 @@ use nix::unistd::Pid;
 
 use super::child::{self, Exec, Prepared, Shared};
 use super::{AllSignalsBlocked, Backend, CArray, reap};
-use crate::exec::spawn::{Child, Program, Spawn, SpawnError, SpawnStep};
+use crate::exec::spawn::{Child, Spawn, SpawnError, SpawnStep};
 
 /// `CLONE_VM|CLONE_VFORK|CLONE_PIDFD` on glibc's `clone()`; see the module
 /// docs.
@@ -158,10 +158,7 @@ impl Backend for Clone3 {
     fn spawn(&self, plan: &Spawn) -> Result<Child, SpawnError> {
         let argv = CArray::new(plan.argv());
         let envp = CArray::new(plan.envp());
-        let exec = match plan.program() {
-            Program::Path(path) => Exec::Path(path.as_ptr()),
-            Program::Fd(fd) => Exec::Fd(*fd),
-        };
+        let exec = Exec::of(plan.program());
         let mut shared = Shared {
             prepared: Prepared {
                 exec,

@@ -14,7 +14,7 @@ use nix::unistd::{Pid, pipe2, read};
 
 use super::child::{self, Exec, Failure, Prepared};
 use super::{AllSignalsBlocked, Backend, CArray, open_pidfd, reap};
-use crate::exec::spawn::{Child, Program, Spawn, SpawnError, SpawnStep};
+use crate::exec::spawn::{Child, Spawn, SpawnError, SpawnStep};
 
 /// fork, configure, exec.
 #[derive(Debug, Clone, Copy, Default)]
@@ -36,10 +36,7 @@ impl Backend for Fork {
         };
         let argv = CArray::new(plan.argv());
         let envp = CArray::new(plan.envp());
-        let exec = match plan.program() {
-            Program::Path(path) => Exec::Path(path.as_ptr()),
-            Program::Fd(fd) => Exec::Fd(*fd),
-        };
+        let exec = Exec::of(plan.program());
         let (report_r, report_w) = pipe2(OFlag::O_CLOEXEC).map_err(create)?;
         let pid = {
             let blocked = AllSignalsBlocked::new();

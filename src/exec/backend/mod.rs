@@ -292,10 +292,7 @@ impl Drop for AllSignalsBlocked {
 pub fn exec_in_place(plan: &Spawn) -> SpawnError {
     let argv = CArray::new(plan.argv());
     let envp = CArray::new(plan.envp());
-    let exec = match plan.program() {
-        super::spawn::Program::Path(path) => child::Exec::Path(path.as_ptr()),
-        super::spawn::Program::Fd(fd) => child::Exec::Fd(*fd),
-    };
+    let exec = child::Exec::of(plan.program());
     let blocked = AllSignalsBlocked::new();
     let prepared = child::Prepared {
         exec,
