@@ -120,6 +120,10 @@ pub fn main() -> i32 {
         .collect();
     let arg0 = args.first().cloned().unwrap_or_else(|| "pidsh".into());
     let rest = args.get(1..).unwrap_or_default();
+    if rest.first().map(String::as_str) == Some("--subshell") {
+        // A subshell that had to be a process: started by a pidsh parent.
+        return crate::exec::isolate::run_handed_over(rest.get(1).map(String::as_str));
+    }
     if rest.first().map(String::as_str) == Some("--version") {
         println!(
             "pidsh {}\n{}",
@@ -222,7 +226,7 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
             }
         };
     }
-    crate::jobs::signals::setup(&mut sh, interactive);
+    crate::jobs::signals::setup(&mut sh, interactive, None);
     if interactive {
         sh.options.interactive = true;
         if !sh.options.vi {

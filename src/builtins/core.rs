@@ -226,7 +226,7 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
     if clear_env {
         spawn.environment(std::sync::Arc::new(Vec::new()));
     }
-    if sh.subshell_depth > 0 {
+    if !sh.owns_process {
         // An in-process subshell is not a process of its own: the command
         // runs as a child and its status ends the subshell.
         let started = sh.spawn_plan(spawn, &words[0]);

@@ -15,7 +15,7 @@ use crate::exec::eval::Status;
 
 /// Makes `path` the context's working directory.
 fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
-    if sh.subshell_depth == 0 {
+    if sh.owns_process {
         nix::unistd::chdir(crate::bytes::to_path(path).as_ref())?;
         sh.cwd = None;
         return Ok(());
@@ -249,7 +249,7 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
         let msg = format!("{arg}: invalid symbolic mode operator");
         return sh.builtin_error("umask", &msg, 1);
     };
-    if sh.subshell_depth > 0 {
+    if !sh.owns_process {
         sh.umask = Some(new);
     } else {
         sys_umask(Mode::from_bits_truncate(new));

@@ -145,7 +145,7 @@ pub fn ulimit(sh: &mut Shell, argv: &[String]) -> Status {
     {
         // Limits are per process and a subshell shares the shell's, so
         // there it changes only the soft limit, which can be put back.
-        let soft_only = req.soft || (sh.subshell_depth > 0 && !req.hard);
+        let soft_only = req.soft || (!sh.owns_process && !req.hard);
         for l in &chosen {
             if let Err(msg) = set_limit(l, value, req.hard, soft_only) {
                 status = sh.builtin_error("ulimit", &msg, 1)?;

@@ -10,7 +10,9 @@ use crate::jobs::signals::{self, Disposition};
 /// `wait [pid|%job…]`.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
-        if let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(None, None), false) {
+        if let Err(sig) =
+            signals::await_exits(&sh.jobs.live_pidfds(None, None), false, sh.owns_process)
+        {
             return Ok(128 + sig);
         }
         return Ok(sh.jobs.wait_all());
@@ -18,7 +20,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     if argv[1] == "-n" {
         let live = sh.jobs.live_pidfds(None, None);
         if !live.is_empty()
-            && let Err(sig) = signals::await_exits(&live, true)
+            && let Err(sig) = signals::await_exits(&live, true, sh.owns_process)
         {
             return Ok(128 + sig);
         }
@@ -36,7 +38,8 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
         };
         if let Some((number, pid)) = target
             && (number.is_some() || pid.is_some())
-            && let Err(sig) = signals::await_exits(&sh.jobs.live_pidfds(number, pid), false)
+            && let Err(sig) =
+                signals::await_exits(&sh.jobs.live_pidfds(number, pid), false, sh.owns_process)
         {
             return Ok(128 + sig);
         }
@@ -168,7 +171,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
         };
         // Dispositions belong to the process: an in-process subshell keeps
         // its traps in its own table only, so its parent is untouched.
-        if (1..65).contains(&n) && sh.subshell_depth == 0 {
+        if (1..65).contains(&n) && sh.owns_process {
             signals::set_disposition(n, disposition, interactive);
         }
     }

@@ -221,7 +221,11 @@ impl Shell {
         match cc {
             CompoundCommand::BraceGroup(list) => self.run_list(list),
             CompoundCommand::Subshell(list) => {
-                let status = self.run_subshell(|sh| sh.run_list(list));
+                let status = if self.list_needs_process(list) {
+                    self.run_subshell_process(list)
+                } else {
+                    self.run_subshell(|sh| sh.run_list(list))
+                };
                 self.errexit_exempt = false;
                 Ok(status)
             }
@@ -530,11 +534,12 @@ impl Shell {
     /// A copy of this state for a subshell environment.
     pub fn subshell(&self) -> Shell {
         let mut sub = self.clone();
-        if self.subshell_depth == 0 {
+        if self.owns_process {
             // The process's dispositions are this shell's (see
             // `Shell::ignored_by_process`).
             sub.ignored_by_process = self.trap_ignored();
         }
+        sub.owns_process = false;
         sub.subshell_depth += 1;
         sub.placement = super::state::Placement::Shell;
         sub.loop_depth = 0;
@@ -630,8 +635,11 @@ impl Shell {
 
     /// Runs the traps of signals caught since the last check, between
     /// commands (never inside the spawn path). `$?` is kept across them.
+    /// Only a context that owns its process runs them: a signal that
+    /// arrives while an in-process subshell runs was sent to the shell,
+    /// and its trap runs in the shell once the subshell is done.
     pub fn run_pending_traps(&mut self) -> Result<(), Unwind> {
-        if self.running_trap {
+        if self.running_trap || !self.owns_process {
             return Ok(());
         }
         for sig in crate::jobs::signals::take_pending() {

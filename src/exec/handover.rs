@@ -1,121 +1,596 @@
-//! Handing shell state to a self-spawned pidsh (`f &`, `{ …; } &`): the
-//! state becomes a script prefix — variables, exports, `shopt` options,
-//! functions, `set` options, ignored signals — followed by the code to
-//! run, passed with `-c`. The `shopt` lines come before the functions,
-//! whose text may need `extglob` to parse.
+//! Handing a subshell's state to a self-spawned pidsh: what a subshell
+//! copies ([`SubshellState`]), its serialization, and the program the
+//! child runs.
 //!
-//! Values are written in single quotes (`unparse::quote`), functions as
-//! their unparsed source, so newlines and quotes survive; bytes that are not
-//! UTF-8 ride in the text as `crate::bytes` characters and become the same
-//! bytes in the argument, which the child decodes back. The round trip is
-//! checked by `tests/bytes.rs` and `tests/subshell.rs`.
+//! The state travels through a descriptor (a memfd the child finds at the
+//! number named by `pidsh --subshell N`), never through argv or the
+//! environment: a value may be secret (argv is world-readable in
+//! `/proc/PID/cmdline`) or bigger than the kernel's argument limit, and
+//! the shell's identity (`$$`, the signals ignored on entry) must not be
+//! something the environment of an ordinary `pidsh` can override.
 //!
-//! The child is a subshell, so a trap's command does not carry over; an
-//! ignored signal does. The child starts with those signals already
-//! ignored (`SigIgnore` ops: a background job ignores SIGINT and SIGQUIT
-//! from its first instruction), and learns from [`IGNORED_ON_ENTRY_VAR`]
-//! which of its ignored signals the *parent* had ignored on entry: only
-//! those are beyond `trap`. The others are `trap ''` lines of the prefix,
-//! so the job may still trap or reset them, as in bash.
+//! The wire format is a header line, then fields, each a decimal byte
+//! length, `:`, and that many bytes of shell text: one pass, no quoting,
+//! linear in the size of the state whatever the values hold (newlines,
+//! raw bytes as `crate::bytes` characters, quotes). [`SubshellState`]
+//! decodes to exactly what it encoded; the unit tests check the round trip
+//! over every kind of value and attribute.
 
-use crate::parser::ast::Command;
-use crate::parser::unparse;
+use std::collections::BTreeMap;
+use std::fmt;
 
-use super::state::{OPTION_NAMES, Shell};
+use super::state::{Array, LetterCase, OPTION_NAMES, Shell, TrapAction, Var, Vars};
 
-/// Environment variable through which the child learns the parent's `$$`
-/// (a subshell keeps its parent's `$$`).
-pub const PARENT_PID_VAR: &str = "PIDSH_SHELL_PID";
+/// First line of every hand-over: the format's name and version.
+const HEADER: &str = "pidsh-subshell 1\n";
 
-/// Environment variable through which the child learns which signals the
-/// parent shell had ignored on entry (`2,3`; empty for none): the child's
-/// own start-up sees more signals ignored than that.
-pub const IGNORED_ON_ENTRY_VAR: &str = "PIDSH_IGNORED_ON_ENTRY";
-
-/// Variables the child computes for itself.
-const OWN_VARIABLES: &[&str] = &[
-    "PPID",
-    "UID",
-    "EUID",
-    "SHLVL",
-    "_",
-    PARENT_PID_VAR,
-    IGNORED_ON_ENTRY_VAR,
-];
-
-/// The value of [`IGNORED_ON_ENTRY_VAR`] for a child of `sh`.
-pub fn ignored_on_entry(sh: &Shell) -> String {
-    let numbers: Vec<String> = sh.ignored_signals.iter().map(i32::to_string).collect();
-    numbers.join(",")
+/// Everything a subshell inherits from its parent shell, as plain data.
+///
+/// An in-process subshell is a copy of [`Shell`]; a subshell that must be
+/// a process gets this instead, so both must see the same things: update
+/// [`SubshellState::of`] and [`SubshellState::apply`] together.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubshellState {
+    /// Every variable with its attributes (arrays, `-i -l -u -x -r -n`),
+    /// including names declared but unset.
+    pub vars: Vec<(String, Var)>,
+    /// Active function calls (so `local` and `return` work).
+    pub frames: usize,
+    /// Function definitions, as their source text.
+    pub functions: Vec<String>,
+    /// Aliases.
+    pub aliases: Vec<(String, String)>,
+    /// `set -o` options that are on.
+    pub options: Vec<String>,
+    /// The shell is interactive (`$-` has `i`).
+    pub interactive: bool,
+    /// `shopt` options that are on.
+    pub shopts: Vec<String>,
+    /// `$0`.
+    pub arg0: String,
+    /// `$1 …`.
+    pub positional: Vec<String>,
+    /// `$?`.
+    pub last_status: i32,
+    /// `$!`.
+    pub last_bg_pid: Option<i32>,
+    /// `$$`: the top-level shell's pid.
+    pub shell_pid: i32,
+    /// Traps: `None` ignores the signal, `Some(code)` runs code.
+    pub traps: Vec<(i32, Option<String>)>,
+    /// Signals ignored when the top-level shell started (beyond `trap`).
+    pub ignored_on_entry: Vec<i32>,
+    /// `pushd`'s stack.
+    pub dir_stack: Vec<String>,
+    /// The running functions, outermost first (`FUNCNAME`).
+    pub function_names: Vec<String>,
+    /// A script file runs (`FUNCNAME` ends with `main`).
+    pub in_script_file: bool,
+    /// `$LINENO` of the command that started the subshell.
+    pub line: u32,
+    /// Nesting of subshells (`BASH_SUBSHELL`).
+    pub subshell_depth: u32,
+    /// Inside a condition: `set -e` is off.
+    pub errexit_suppressed: u32,
+    /// Started as part of an asynchronous list without job control.
+    pub async_list: bool,
+    /// Name used in messages.
+    pub error_prefix: String,
+    /// Milliseconds since the top-level shell started (`$SECONDS`).
+    pub elapsed_ms: u64,
 }
 
-/// Parses [`IGNORED_ON_ENTRY_VAR`]'s value; numbers out of range are
-/// dropped.
-pub fn parse_ignored_on_entry(value: &str) -> Vec<i32> {
-    value
-        .split(',')
-        .filter_map(|n| n.trim().parse().ok())
-        .filter(|n| (1..65).contains(n))
-        .collect()
+/// A hand-over that cannot be read (truncated, or not one at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoverError(String);
+
+impl fmt::Display for HandoverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read the subshell's state: {}", self.0)
+    }
 }
 
-/// The script that recreates `sh`'s state and then runs `command`.
-/// `ignored`: the signals the child starts with ignored (besides those
-/// ignored on entry), recorded as its `trap ''`s.
-pub fn script_for(sh: &Shell, command: &Command, ignored: &[i32]) -> String {
-    let mut out = String::new();
-    let mut vars: Vec<_> = sh.vars.iter().collect();
-    vars.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, var) in &vars {
-        if OWN_VARIABLES.contains(&name.as_str()) {
-            continue;
-        }
-        if let Some(v) = &var.value {
-            out.push_str(&format!("{name}={}\n", unparse::quote(v)));
-        }
-        if var.exported {
-            out.push_str(&format!("export {name}\n"));
-        }
-        if var.readonly {
-            out.push_str(&format!("readonly {name}\n"));
+impl SubshellState {
+    /// The state of `sh`, which is already the subshell's copy
+    /// ([`Shell::subshell`]).
+    pub fn of(sh: &Shell) -> SubshellState {
+        let (vars, frames) = sh.vars.snapshot();
+        let mut functions: Vec<_> = sh.functions.values().collect();
+        functions.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut traps: Vec<(i32, Option<String>)> = sh
+            .traps
+            .iter()
+            .map(|(sig, action)| match action {
+                TrapAction::Ignore => (*sig, None),
+                TrapAction::Command(code) => (*sig, Some(code.clone())),
+            })
+            .collect();
+        traps.sort();
+        SubshellState {
+            vars,
+            frames,
+            functions: functions.iter().map(|f| f.source.clone()).collect(),
+            aliases: sorted(sh.aliases.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            options: OPTION_NAMES
+                .iter()
+                .filter(|(name, _)| sh.options.get(name))
+                .map(|(name, _)| name.to_string())
+                .collect(),
+            interactive: sh.options.interactive,
+            shopts: sh.shopts.iter().map(|s| s.to_string()).collect(),
+            arg0: sh.arg0.clone(),
+            positional: sh.positional.clone(),
+            last_status: sh.last_status,
+            last_bg_pid: sh.last_bg_pid,
+            shell_pid: sh.shell_pid,
+            traps,
+            ignored_on_entry: sh.ignored_signals.clone(),
+            dir_stack: sh.dir_stack.clone(),
+            function_names: sh.function_names.clone(),
+            in_script_file: sh.in_script_file,
+            line: sh.line,
+            subshell_depth: sh.subshell_depth,
+            errexit_suppressed: sh.errexit_suppressed,
+            async_list: sh.async_list,
+            error_prefix: sh.error_prefix.clone(),
+            elapsed_ms: u64::try_from(sh.started.elapsed().as_millis()).unwrap_or(u64::MAX),
         }
     }
-    for (name, default) in crate::builtins::shopt::NAMES {
-        let on = sh.shopt_on(name);
-        if on != *default {
-            let flag = if on { 's' } else { 'u' };
-            out.push_str(&format!("shopt -{flag} {name}\n"));
+
+    /// Makes `sh` (a new shell in the child process) this subshell.
+    /// Function definitions are run as code, after the `shopt` options
+    /// their text may need (`extglob`).
+    pub fn apply(self, sh: &mut Shell) {
+        sh.vars = Vars::restore(self.vars, self.frames);
+        sh.options = Default::default();
+        for name in &self.options {
+            sh.options.set_named(name, true);
+        }
+        sh.options.interactive = self.interactive;
+        sh.shopts = crate::builtins::shopt::NAMES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| self.shopts.iter().any(|s| s == name))
+            .collect();
+        sh.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
+        sh.arg0 = self.arg0;
+        sh.positional = self.positional;
+        sh.last_bg_pid = self.last_bg_pid;
+        sh.shell_pid = self.shell_pid;
+        sh.traps = self
+            .traps
+            .into_iter()
+            .map(|(sig, code)| (sig, code.map_or(TrapAction::Ignore, TrapAction::Command)))
+            .collect();
+        sh.dir_stack = self.dir_stack;
+        sh.in_script_file = self.in_script_file;
+        sh.subshell_depth = self.subshell_depth;
+        sh.errexit_suppressed = self.errexit_suppressed;
+        sh.async_list = self.async_list;
+        sh.error_prefix = self.error_prefix;
+        if let Some(started) =
+            std::time::Instant::now().checked_sub(std::time::Duration::from_millis(self.elapsed_ms))
+        {
+            sh.started = started;
+        }
+        for source in &self.functions {
+            let _ = sh.run_source_text(source);
+        }
+        // Set last: defining the functions ran commands.
+        sh.function_names = self.function_names;
+        sh.line = self.line;
+        sh.last_status = self.last_status;
+    }
+
+    /// The bytes of this state followed by the program the child runs.
+    pub fn encode(&self, program: &str) -> Vec<u8> {
+        let mut w = Writer(HEADER.as_bytes().to_vec());
+        w.count(self.vars.len());
+        for (name, var) in &self.vars {
+            w.text(name);
+            write_var(&mut w, var);
+        }
+        w.count(self.frames);
+        w.texts(&self.functions);
+        w.count(self.aliases.len());
+        for (name, value) in &self.aliases {
+            w.text(name);
+            w.text(value);
+        }
+        w.texts(&self.options);
+        w.flag(self.interactive);
+        w.texts(&self.shopts);
+        w.text(&self.arg0);
+        w.texts(&self.positional);
+        w.number(self.last_status);
+        w.optional(self.last_bg_pid.map(|p| p.to_string()).as_deref());
+        w.number(self.shell_pid);
+        w.count(self.traps.len());
+        for (sig, code) in &self.traps {
+            w.number(sig);
+            w.optional(code.as_deref());
+        }
+        w.numbers(&self.ignored_on_entry);
+        w.texts(&self.dir_stack);
+        w.texts(&self.function_names);
+        w.flag(self.in_script_file);
+        w.number(self.line);
+        w.number(self.subshell_depth);
+        w.number(self.errexit_suppressed);
+        w.flag(self.async_list);
+        w.text(&self.error_prefix);
+        w.number(self.elapsed_ms);
+        w.text(program);
+        w.0
+    }
+
+    /// Reads what [`SubshellState::encode`] wrote: the state and the program.
+    pub fn decode(bytes: &[u8]) -> Result<(SubshellState, String), HandoverError> {
+        let rest = bytes
+            .strip_prefix(HEADER.as_bytes())
+            .ok_or_else(|| HandoverError("not a pidsh hand-over".into()))?;
+        let mut r = Reader { data: rest };
+        let mut state = SubshellState::default();
+        for _ in 0..r.count()? {
+            let name = r.text()?;
+            state.vars.push((name, read_var(&mut r)?));
+        }
+        state.frames = r.count()?;
+        state.functions = r.texts()?;
+        for _ in 0..r.count()? {
+            state.aliases.push((r.text()?, r.text()?));
+        }
+        state.options = r.texts()?;
+        state.interactive = r.flag()?;
+        state.shopts = r.texts()?;
+        state.arg0 = r.text()?;
+        state.positional = r.texts()?;
+        state.last_status = r.number()?;
+        state.last_bg_pid = r.optional()?.map(|p| parse_number(&p)).transpose()?;
+        state.shell_pid = r.number()?;
+        for _ in 0..r.count()? {
+            state.traps.push((r.number()?, r.optional()?));
+        }
+        state.ignored_on_entry = r.numbers()?;
+        state.dir_stack = r.texts()?;
+        state.function_names = r.texts()?;
+        state.in_script_file = r.flag()?;
+        state.line = r.number()?;
+        state.subshell_depth = r.number()?;
+        state.errexit_suppressed = r.number()?;
+        state.async_list = r.flag()?;
+        state.error_prefix = r.text()?;
+        state.elapsed_ms = r.number()?;
+        let program = r.text()?;
+        Ok((state, program))
+    }
+}
+
+fn sorted(pairs: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut v: Vec<_> = pairs.collect();
+    v.sort();
+    v
+}
+
+fn write_var(w: &mut Writer, var: &Var) {
+    let mut attributes = var.attribute_letters();
+    if var.value.is_some() {
+        // Set, as opposed to declared only (`local x`, `export x`).
+        attributes.push('=');
+    }
+    w.text(&attributes);
+    w.text(var.value.as_deref().unwrap_or_default());
+    match &var.array {
+        None => {}
+        Some(Array::Indexed(elements)) => {
+            w.count(elements.len());
+            for (index, value) in elements {
+                w.number(index);
+                w.text(value);
+            }
+        }
+        Some(Array::Assoc(elements)) => {
+            w.count(elements.len());
+            for (key, value) in elements {
+                w.text(key);
+                w.text(value);
+            }
         }
     }
-    let mut functions: Vec<_> = sh.functions.values().collect();
-    functions.sort_by(|a, b| a.name.cmp(&b.name));
-    for f in functions {
-        out.push_str(&unparse::function_compact(f));
-        out.push('\n');
+}
+
+fn read_var(r: &mut Reader) -> Result<Var, HandoverError> {
+    let attributes = r.text()?;
+    let has = |c| attributes.contains(c);
+    let value = r.text()?;
+    let array = if has('a') {
+        let mut elements = BTreeMap::new();
+        for _ in 0..r.count()? {
+            elements.insert(r.number()?, r.text()?);
+        }
+        Some(Array::Indexed(elements))
+    } else if has('A') {
+        let mut elements = Vec::new();
+        for _ in 0..r.count()? {
+            elements.push((r.text()?, r.text()?));
+        }
+        Some(Array::Assoc(elements))
+    } else {
+        None
+    };
+    Ok(Var {
+        value: has('=').then_some(value),
+        exported: has('x'),
+        readonly: has('r'),
+        array,
+        nameref: has('n'),
+        integer: has('i'),
+        case: if has('l') {
+            Some(LetterCase::Lower)
+        } else if has('u') {
+            Some(LetterCase::Upper)
+        } else {
+            None
+        },
+    })
+}
+
+/// Appends fields: length-prefixed text.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn text(&mut self, s: &str) {
+        self.0.extend_from_slice(s.len().to_string().as_bytes());
+        self.0.push(b':');
+        self.0.extend_from_slice(s.as_bytes());
     }
-    for (name, _) in OPTION_NAMES {
-        if sh.options.get(name) && !matches!(*name, "monitor" | "vi" | "emacs") {
-            out.push_str(&format!("set -o {name}\n"));
+
+    fn number(&mut self, n: impl ToString) {
+        self.text(&n.to_string());
+    }
+
+    fn count(&mut self, n: usize) {
+        self.number(n);
+    }
+
+    fn flag(&mut self, on: bool) {
+        self.text(if on { "1" } else { "0" });
+    }
+
+    fn optional(&mut self, value: Option<&str>) {
+        self.flag(value.is_some());
+        if let Some(v) = value {
+            self.text(v);
         }
     }
-    // The child is a subshell: a trap's command is not inherited (an EXIT
-    // trap would run in both shells), an ignored signal is.
-    for n in ignored {
-        out.push_str(&format!("trap -- '' {n}\n"));
+
+    fn texts(&mut self, items: &[String]) {
+        self.count(items.len());
+        for item in items {
+            self.text(item);
+        }
     }
-    out.push_str(&unparse::command(command));
-    out.push('\n');
-    out
+
+    fn numbers(&mut self, items: &[i32]) {
+        self.count(items.len());
+        for item in items {
+            self.number(item);
+        }
+    }
+}
+
+/// Reads fields back.
+struct Reader<'a> {
+    data: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn text(&mut self) -> Result<String, HandoverError> {
+        let colon = self
+            .data
+            .iter()
+            .position(|&b| b == b':')
+            .ok_or_else(|| HandoverError("truncated".into()))?;
+        let len: usize = std::str::from_utf8(&self.data[..colon])
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| HandoverError("bad field length".into()))?;
+        let body = self
+            .data
+            .get(colon + 1..colon + 1 + len)
+            .ok_or_else(|| HandoverError("truncated".into()))?;
+        let text = String::from_utf8(body.to_vec())
+            .map_err(|_| HandoverError("a field is not text".into()))?;
+        self.data = &self.data[colon + 1 + len..];
+        Ok(text)
+    }
+
+    fn number<T: std::str::FromStr>(&mut self) -> Result<T, HandoverError> {
+        parse_number(&self.text()?)
+    }
+
+    fn count(&mut self) -> Result<usize, HandoverError> {
+        self.number()
+    }
+
+    fn flag(&mut self) -> Result<bool, HandoverError> {
+        Ok(self.text()? == "1")
+    }
+
+    fn optional(&mut self) -> Result<Option<String>, HandoverError> {
+        if self.flag()? {
+            Ok(Some(self.text()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn texts(&mut self) -> Result<Vec<String>, HandoverError> {
+        (0..self.count()?).map(|_| self.text()).collect()
+    }
+
+    fn numbers(&mut self) -> Result<Vec<i32>, HandoverError> {
+        (0..self.count()?).map(|_| self.number()).collect()
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(text: &str) -> Result<T, HandoverError> {
+    text.parse()
+        .map_err(|_| HandoverError(format!("bad number {text:?}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn every_kind_of_variable() -> Vec<(String, Var)> {
+        let scalar = |value: &str| Var {
+            value: Some(value.to_string()),
+            ..Var::default()
+        };
+        vec![
+            (
+                "plain".into(),
+                scalar("two\nlines 'quoted' \"dq\" $x \u{f6ff}"),
+            ),
+            ("empty".into(), scalar("")),
+            (
+                "declared".into(),
+                Var {
+                    exported: true,
+                    ..Var::default()
+                },
+            ),
+            (
+                "attrs".into(),
+                Var {
+                    value: Some("42".into()),
+                    exported: true,
+                    readonly: true,
+                    integer: true,
+                    ..Var::default()
+                },
+            ),
+            (
+                "lower".into(),
+                Var {
+                    case: Some(LetterCase::Lower),
+                    ..scalar("abc")
+                },
+            ),
+            (
+                "upper".into(),
+                Var {
+                    case: Some(LetterCase::Upper),
+                    ..scalar("ABC")
+                },
+            ),
+            (
+                "ref".into(),
+                Var {
+                    nameref: true,
+                    ..scalar("plain")
+                },
+            ),
+            (
+                "indexed".into(),
+                Var {
+                    array: Some(Array::Indexed(BTreeMap::from([
+                        (0, "a b".to_string()),
+                        (7, String::new()),
+                        (1_000_000_000, "far".to_string()),
+                    ]))),
+                    ..Var::default()
+                },
+            ),
+            (
+                "assoc".into(),
+                Var {
+                    readonly: true,
+                    array: Some(Array::Assoc(vec![
+                        ("z key".into(), "1".into()),
+                        ("a".into(), "2:3".into()),
+                        ("".into(), "empty key".into()),
+                    ])),
+                    ..Var::default()
+                },
+            ),
+            (
+                "empty_array".into(),
+                Var {
+                    array: Some(Array::Indexed(BTreeMap::new())),
+                    ..Var::default()
+                },
+            ),
+        ]
+    }
+
     #[test]
-    fn ignored_on_entry_round_trips() {
-        assert_eq!(parse_ignored_on_entry("2,3"), [2, 3]);
-        assert_eq!(parse_ignored_on_entry(""), Vec::<i32>::new());
-        assert_eq!(parse_ignored_on_entry("0,x,65,15"), [15]);
+    fn state_round_trips() {
+        let state = SubshellState {
+            vars: every_kind_of_variable(),
+            frames: 2,
+            functions: vec!["f () \n{ \n    echo \"$1\"\n}".into()],
+            aliases: vec![("ll".into(), "ls -l".into())],
+            options: vec!["errexit".into(), "pipefail".into()],
+            interactive: true,
+            shopts: vec!["extglob".into()],
+            arg0: "script name".into(),
+            positional: vec!["a".into(), "".into(), "c d".into()],
+            last_status: 3,
+            last_bg_pid: Some(1234),
+            shell_pid: 99,
+            traps: vec![(2, None), (15, Some("echo 'bye'".into()))],
+            ignored_on_entry: vec![1],
+            dir_stack: vec!["/tmp".into()],
+            function_names: vec!["f".into()],
+            in_script_file: true,
+            line: 17,
+            subshell_depth: 2,
+            errexit_suppressed: 1,
+            async_list: true,
+            error_prefix: "./x.sh".into(),
+            elapsed_ms: 1500,
+        };
+        let program = "echo \"$@\"; (exit 3)\n";
+        let bytes = state.encode(program);
+        assert_eq!(
+            SubshellState::decode(&bytes),
+            Ok((state.clone(), program.to_string()))
+        );
+        let empty = SubshellState::default();
+        assert_eq!(
+            SubshellState::decode(&empty.encode("")),
+            Ok((empty, String::new()))
+        );
+    }
+
+    #[test]
+    fn big_values_round_trip() {
+        let big = "x".repeat(1 << 20);
+        let state = SubshellState {
+            vars: vec![(
+                "big".into(),
+                Var {
+                    value: Some(big.clone()),
+                    ..Var::default()
+                },
+            )],
+            ..SubshellState::default()
+        };
+        let (back, _) = SubshellState::decode(&state.encode(":")).expect("decodes");
+        assert_eq!(back.vars[0].1.value.as_deref(), Some(big.as_str()));
+    }
+
+    #[test]
+    fn damaged_input_is_an_error() {
+        let bytes = SubshellState::default().encode("echo hi");
+        for cut in [0, HEADER.len(), bytes.len() - 3] {
+            assert!(
+                SubshellState::decode(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        assert!(SubshellState::decode(b"echo hi").is_err());
     }
 }

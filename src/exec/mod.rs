@@ -15,6 +15,7 @@ pub mod fdtable;
 pub(crate) mod handover;
 pub mod history;
 mod io;
+pub mod isolate;
 mod jobcontrol;
 pub mod lookup;
 pub mod lower;

@@ -193,7 +193,7 @@ impl Shell {
             };
         }
         let as_process = match code {
-            ShellCode::Threads => false,
+            ShellCode::Threads => self.command_needs_process(command),
             ShellCode::Processes => true,
             ShellCode::ProcessesButStateBuiltins => !self.is_state_builtin_stage(command),
         };
@@ -363,61 +363,6 @@ impl Shell {
         Ok(0)
     }
 
-    /// Starts shell code as a separate pidsh process (fork-free: the same
-    /// builder), handing it this state as a script prefix.
-    fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
-        let Some(exe) = self.self_exe.clone() else {
-            self.report("cannot find the pidsh executable to run background shell code");
-            return Err(1);
-        };
-        let signal_ops = self.signal_ops();
-        let ignored = signal_ops
-            .iter()
-            .find_map(|op| match op {
-                super::spawn::SpawnOp::SigIgnore(sigs) => Some(sigs.as_slice()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let script = super::handover::script_for(self, command, ignored);
-        let exe_c = super::lookup::path_cstring(&exe);
-        let mut spawn = super::spawn::Spawn::new(super::spawn::Program::Path(exe_c.clone()));
-        spawn.arg(exe_c);
-        spawn.arg(crate::bytes::to_cstring("-c"));
-        spawn.arg(crate::bytes::to_cstring(&script));
-        spawn.arg(crate::bytes::to_cstring(&self.arg0));
-        for p in &self.positional {
-            spawn.arg(crate::bytes::to_cstring(p));
-        }
-        spawn.environment(self.environment_with(&[]));
-        spawn.env(crate::bytes::to_cstring(&format!(
-            "{}={}",
-            super::handover::PARENT_PID_VAR,
-            self.shell_pid
-        )));
-        spawn.env(crate::bytes::to_cstring(&format!(
-            "{}={}",
-            super::handover::IGNORED_ON_ENTRY_VAR,
-            super::handover::ignored_on_entry(self)
-        )));
-        let mut ops = self.context_ops();
-        ops.extend(self.placement_ops());
-        let mut keep = Vec::new();
-        if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
-            return Err(self.fail(e).unwrap_or(1));
-        }
-        // The child shell starts with the dispositions a child command
-        // would get (Ctrl-Z must be able to stop it under job control;
-        // SIGINT and SIGQUIT ignored without it, POSIX 2.11).
-        ops.extend(signal_ops);
-        for op in ops {
-            spawn.op(op);
-        }
-        match self.spawn_plan(spawn, "pidsh") {
-            Ok(child) => Ok(Process::from(child)),
-            Err(e) => Err(self.fail(e).unwrap_or(1)),
-        }
-    }
-
     /// Runs `$(…)` in-process on a copy of the state; its output comes
     /// back through a pipe read by a helper thread, so output of any size
     /// works, whether builtins or external commands write it.
@@ -426,6 +371,9 @@ impl Shell {
             && self.is_external_stage(sc)
         {
             return self.capture_external(sc);
+        }
+        if self.list_needs_process(body) {
+            return self.capture_process_output(body);
         }
         let capture = Arc::new(Capture::default());
         let mut sub = self.subshell();

@@ -28,13 +28,9 @@ impl Shell {
                 vars.export(k);
             }
         }
-        let own_pid = nix::unistd::getpid().as_raw();
-        let shell_pid = vars
-            .get(super::handover::PARENT_PID_VAR)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(own_pid);
-        let _ = vars.unset(super::handover::PARENT_PID_VAR);
-        let _ = vars.unset(super::handover::IGNORED_ON_ENTRY_VAR);
+        // `$$` is this process unless a parent pidsh hands its own over
+        // (`SubshellState`), never from the environment.
+        let shell_pid = nix::unistd::getpid().as_raw();
         let _ = vars.set("IFS", " \t\n");
         let _ = vars.set("PS2", "> ");
         let _ = vars.set("PS4", "+ ");
@@ -108,6 +104,7 @@ impl Shell {
             loop_depth: 0,
             source_depth: 0,
             subshell_depth: 0,
+            owns_process: true,
             errexit_suppressed: 0,
             cwd: None,
             umask: None,
@@ -290,6 +287,15 @@ impl Shell {
     pub fn run_main(&mut self, source: &str) -> i32 {
         let outcome = self
             .run_source_text(source)
+            .and_then(|s| self.run_pending_traps().map(|()| s));
+        self.finish_top_level(outcome)
+    }
+
+    /// As [`Shell::run_main`], for the program of a self-spawned subshell:
+    /// its lines numbered from `first_line`, the line it had in the parent.
+    pub fn run_main_from(&mut self, source: &str, first_line: u32) -> i32 {
+        let outcome = self
+            .run_source_from(source, first_line)
             .and_then(|s| self.run_pending_traps().map(|()| s));
         self.finish_top_level(outcome)
     }

@@ -565,6 +565,33 @@ impl Vars {
         }
     }
 
+    /// Every variable as it is now (sorted by name), and the number of
+    /// active function frames: what a self-spawned subshell needs. The
+    /// values `local` shadowed are not part of it — a subshell never
+    /// returns to them.
+    pub fn snapshot(&self) -> (Vec<(String, Var)>, usize) {
+        let mut vars: Vec<(String, Var)> = self
+            .map
+            .iter()
+            .map(|(name, var)| (name.clone(), var.clone()))
+            .collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        (vars, self.frames.len())
+    }
+
+    /// The variables of a [`Vars::snapshot`].
+    pub fn restore(vars: Vec<(String, Var)>, frames: usize) -> Vars {
+        let any_nameref = vars.iter().any(|(_, v)| v.nameref);
+        let any_value_attributes = vars.iter().any(|(_, v)| v.integer || v.case.is_some());
+        Vars {
+            map: Arc::new(vars.into_iter().collect()),
+            env_cache: None,
+            frames: vec![Vec::new(); frames],
+            any_nameref,
+            any_value_attributes,
+        }
+    }
+
     /// Whether a function call is active (so `local` is allowed).
     pub fn in_function(&self) -> bool {
         !self.frames.is_empty()
@@ -787,6 +814,14 @@ pub struct Shell {
     pub source_depth: u32,
     /// Inside a subshell environment (`exit` ends only it).
     pub subshell_depth: u32,
+    /// This context is the whole of its process: the top-level shell, or
+    /// a subshell started as a pidsh process of its own. Only such a
+    /// context changes what belongs to the process (signal dispositions,
+    /// the working directory, umask, resource limits) or runs the traps of
+    /// signals the process caught; an in-process subshell keeps its own
+    /// copies of those and leaves caught signals to the context that owns
+    /// the process.
+    pub owns_process: bool,
     /// Set while running a condition (`if`, `while`, `&&` …): `set -e` is off there.
     pub errexit_suppressed: u32,
     /// This context's working directory when it differs from the

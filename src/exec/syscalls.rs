@@ -47,6 +47,24 @@ pub fn content_fd(data: &[u8]) -> Result<OwnedFd, Errno> {
     Ok(fd)
 }
 
+/// Reads, from its start, the descriptor a parent pidsh left at `fd` for
+/// this process, and closes it (`pidsh --subshell N`).
+pub fn read_handed_over(fd: RawFd) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    if fd < 3 || !is_open_without_cloexec(fd) {
+        return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+    }
+    // SAFETY: the number was named on the command line by the parent that
+    // placed the descriptor there for this process alone; it is open (just
+    // checked) and nothing else in this process has taken it, since this
+    // runs before the shell opens or lists any descriptor.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    let mut bytes = Vec::new();
+    file.rewind()?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Duplicates `fd` to a close-on-exec descriptor numbered at least [`HIGH_FD`].
 pub fn dup_high(fd: RawFd) -> Result<OwnedFd, Errno> {
     dup_at_least(fd, HIGH_FD)

@@ -61,7 +61,13 @@ fn set_handler(sig: Signal, handler: SigHandler) {
 }
 
 /// Sets up the shell's dispositions for its mode.
-pub fn setup(sh: &mut Shell, interactive: bool) {
+///
+/// `handed_over`: in a self-spawned subshell, the signals its top-level
+/// shell had ignored on entry. The subshell's process starts with more
+/// ignored than that (the parent's `trap ''`s, and SIGINT and SIGQUIT of
+/// an asynchronous list without job control); only these are beyond
+/// `trap`, so that the subshell may still trap or reset the others.
+pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
     const WATCHED: [Signal; 6] = [
         Signal::SIGINT,
         Signal::SIGQUIT,
@@ -70,13 +76,6 @@ pub fn setup(sh: &mut Shell, interactive: bool) {
         Signal::SIGUSR1,
         Signal::SIGUSR2,
     ];
-    // A background job's pidsh starts with more signals ignored than its
-    // parent had on entry (the job's `trap ''`s, and SIGINT and SIGQUIT
-    // without job control); the parent says which were truly ignored on
-    // entry, so that the job may still trap or reset the others.
-    let handed_over = std::env::var(crate::exec::handover::IGNORED_ON_ENTRY_VAR)
-        .ok()
-        .map(|v| crate::exec::handover::parse_ignored_on_entry(&v));
     let ignored: Vec<i32> = match ignored_by_process() {
         Some(mask) => (1..=64)
             .filter(|&sig| mask & (1 << (sig - 1)) != 0)
@@ -92,7 +91,7 @@ pub fn setup(sh: &mut Shell, interactive: bool) {
             .collect(),
     };
     for sig in ignored {
-        let on_entry = handed_over.as_ref().is_none_or(|list| list.contains(&sig));
+        let on_entry = handed_over.is_none_or(|list| list.contains(&sig));
         if !interactive && on_entry {
             sh.ignored_signals.push(sig);
         }
@@ -138,8 +137,10 @@ pub fn first_pending() -> Option<i32> {
 /// or, with `any`, the first one — or a trapped signal is caught:
 /// `Err(signal)` then. POSIX: `wait` returns at once with 128 + the
 /// signal, and the trap runs. Signals are blocked around the check and let
-/// in only inside `ppoll`, so none slips between the two.
-pub fn await_exits(pidfds: &[OwnedFd], any: bool) -> Result<(), i32> {
+/// in only inside `ppoll`, so none slips between the two. Without
+/// `interruptible` (an in-process subshell: the signal was sent to the
+/// shell, not to it) caught signals are left for the shell.
+pub fn await_exits(pidfds: &[OwnedFd], any: bool, interruptible: bool) -> Result<(), i32> {
     use nix::poll::{PollFd, PollFlags, ppoll};
     use nix::sys::signal::{SigmaskHow, pthread_sigmask};
     let mut old = SigSet::empty();
@@ -150,7 +151,7 @@ pub fn await_exits(pidfds: &[OwnedFd], any: bool) -> Result<(), i32> {
     );
     let mut open: Vec<&OwnedFd> = pidfds.iter().collect();
     let result = loop {
-        if let Some(sig) = first_pending() {
+        if let Some(sig) = first_pending().filter(|_| interruptible) {
             break Err(sig);
         }
         if open.is_empty() {

@@ -1,0 +1,231 @@
+//! Which subshells must be processes, and starting them as pidsh
+//! processes of their own (never by `fork`).
+//!
+//! A subshell (`( … )`, `$( … )`, a pipeline stage of shell code) runs
+//! in-process on a copy of the state whenever no script could tell. What
+//! gives the emulation away is the process itself: a signal sent to the
+//! subshell's pid, a trap or an ignored signal (dispositions belong to a
+//! process), its pid (`$BASHPID`, or `$PPID` in a child), and resource
+//! limits. So, before it starts, the subshell's text — and the text of
+//! every function it may call, transitively — is read for the words that
+//! reach those: `trap`, `ulimit`, `BASHPID` and `PPID` (the last one also
+//! inside quotes: `sh -c 'kill $PPID'` signals its parent). If one
+//! appears, the subshell runs as `pidsh --subshell N`, started by the
+//! spawn builder with the state handed over through a memfd at fd N
+//! ([`SubshellState`]). The reading is deliberately coarse: a word that
+//! only looks like one of them (`echo trap`) costs a process, never
+//! correctness. Code the reading cannot see — text built at run time for
+//! `eval`, a file read by `.` — stays in-process.
+//!
+//! Background shell code and, under job control, pipeline stages of
+//! shell code are always processes: job control must be able to stop
+//! them.
+
+use std::io::Read;
+use std::os::fd::OwnedFd;
+
+use rustc_hash::FxHashSet;
+
+use crate::expand::ExpandError;
+use crate::jobs::{self, Process};
+use crate::parser::ast::{Command, CompoundCommand, List};
+use crate::parser::unparse;
+
+use super::fdtable::FdTable;
+use super::handover::SubshellState;
+use super::spawn::{Program, Spawn, SpawnOp};
+use super::state::{Placement, Shell, TrapAction};
+use super::syscalls;
+
+/// Words that make a subshell a process (see the module's comment).
+const PROCESS_WORDS: &[&str] = &["trap", "ulimit", "BASHPID", "PPID"];
+
+/// The first descriptor number tried for the hand-over in the child.
+const HANDOVER_FD: i32 = 10;
+
+impl Shell {
+    /// Whether `text`, run as a subshell of this context, must be a
+    /// process: it, or a function it names, has a word of
+    /// [`PROCESS_WORDS`].
+    pub fn needs_process(&self, text: &str) -> bool {
+        let mut pending: Vec<&str> = vec![text];
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        while let Some(text) = pending.pop() {
+            for word in text.split(is_separator).filter(|w| !w.is_empty()) {
+                if PROCESS_WORDS.contains(&word) {
+                    return true;
+                }
+                if let Some(f) = self.functions.get(word)
+                    && seen.insert(word)
+                {
+                    pending.push(&f.source);
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether a subshell running `list` must be a process.
+    pub fn list_needs_process(&self, list: &List) -> bool {
+        self.needs_process(&unparse::list(list))
+    }
+
+    /// Whether a pipeline stage running `command` must be a process.
+    pub fn command_needs_process(&self, command: &Command) -> bool {
+        self.needs_process(&unparse::command(command))
+    }
+
+    /// Starts `command` as a subshell in a pidsh process of its own, with
+    /// `table` as its descriptors and the state of a subshell of this
+    /// context handed over through a memfd.
+    pub fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
+        let Some(exe) = self.self_exe.clone() else {
+            self.report("cannot find the pidsh executable to run a subshell");
+            return Err(1);
+        };
+        // The child shell starts with the dispositions a child command
+        // would get (Ctrl-Z must be able to stop it under job control;
+        // SIGINT and SIGQUIT ignored in an asynchronous list without it).
+        let signal_ops = self.signal_ops();
+        let mut sub = self.subshell();
+        for op in &signal_ops {
+            if let SpawnOp::SigIgnore(signals) = op {
+                // Its own `trap ''`s, which it may still change.
+                for sig in signals {
+                    sub.traps.insert(*sig, TrapAction::Ignore);
+                }
+            }
+        }
+        // Those `trap ''`s now say what its children get: an asynchronous
+        // list's SIGINT and SIGQUIT among them, which it may reset.
+        sub.async_list = false;
+        let data = SubshellState::of(&sub).encode(&unparse::command(command));
+        drop(sub);
+        let state_fd = match syscalls::content_fd(&data) {
+            Ok(fd) => fd,
+            Err(e) => {
+                let message = format!("cannot hand over a subshell: {}", super::error::describe(e));
+                self.report(&message);
+                return Err(1);
+            }
+        };
+        let mut table = table;
+        let number = (HANDOVER_FD..)
+            .find(|n| table.get(*n).is_none())
+            .unwrap_or(HANDOVER_FD);
+        table.set_owned(number, state_fd);
+        let exe_c = super::lookup::path_cstring(&exe);
+        let mut spawn = Spawn::new(Program::Path(exe_c.clone()));
+        spawn.arg(exe_c);
+        spawn.arg(crate::bytes::to_cstring("--subshell"));
+        spawn.arg(crate::bytes::to_cstring(&number.to_string()));
+        spawn.environment(self.environment_with(&[]));
+        let mut ops = self.context_ops();
+        ops.extend(self.placement_ops());
+        let mut keep = Vec::new();
+        if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
+            return Err(self.fail(e).unwrap_or(1));
+        }
+        ops.extend(signal_ops);
+        for op in ops {
+            spawn.op(op);
+        }
+        let started = self.spawn_plan(spawn, "pidsh");
+        drop((table, keep));
+        match started {
+            Ok(child) => Ok(Process::from(child)),
+            Err(e) => Err(self.fail(e).unwrap_or(1)),
+        }
+    }
+
+    /// `( list )` as a process: waited for, as a foreground job under job
+    /// control (Ctrl-Z stops it).
+    pub fn run_subshell_process(&mut self, list: &List) -> i32 {
+        let group = brace_group(list);
+        let controlled = self.job_control_active();
+        if controlled {
+            self.placement = Placement::Lead { foreground: true };
+        }
+        let started = self.spawn_self(&group, self.fds.clone());
+        self.placement = Placement::Shell;
+        match started {
+            Ok(process) if controlled => {
+                let pgid = process.pid;
+                let text = format!("( {} )", unparse::list(list));
+                self.wait_foreground_job(vec![process], text, pgid)
+            }
+            Ok(process) => jobs::wait_process(process.pid, process.pidfd.as_ref()),
+            Err(status) => {
+                if let Some(t) = &self.terminal {
+                    t.reclaim();
+                }
+                status
+            }
+        }
+    }
+
+    /// `$( list )` as a process: its output comes back through a pipe.
+    pub fn capture_process_output(&mut self, body: &List) -> Result<(String, i32), ExpandError> {
+        let (read_end, write_end) = syscalls::pipe()
+            .map_err(|e| ExpandError::new(format!("pipe: {}", super::error::describe(e))))?;
+        let mut table = self.fds.clone();
+        table.set_owned(1, write_end);
+        // `spawn_self` drops its table, and with it the shell's copy of the
+        // write end: the read below ends when the subshell and its
+        // children close theirs.
+        let started = self.spawn_self(&brace_group(body), table);
+        let bytes = read_to_end(read_end);
+        let status = match started {
+            Ok(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
+            Err(status) => status,
+        };
+        Ok((super::pipeline::substitution_text(bytes), status))
+    }
+}
+
+/// The code of a subshell as the command its process runs: the process is
+/// the subshell, so the list needs no `( )` of its own.
+fn brace_group(list: &List) -> Command {
+    Command::Compound(CompoundCommand::BraceGroup(list.clone()), Vec::new())
+}
+
+/// Word boundaries for [`Shell::needs_process`]: blanks, operators,
+/// quotes and the characters of expansions.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || "\"'`$\\;|&()<>{}[]=,*/%!?#^~".contains(c)
+}
+
+fn read_to_end(fd: OwnedFd) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = std::fs::File::from(fd).read_to_end(&mut bytes);
+    bytes
+}
+
+/// The child's side: `pidsh --subshell N`. Reads the state and the
+/// program from fd N (closing it), becomes that subshell and runs the
+/// program; the exit status.
+pub fn run_handed_over(fd: Option<&str>) -> i32 {
+    let bytes = match fd
+        .and_then(|n| n.parse().ok())
+        .map(syscalls::read_handed_over)
+    {
+        Some(Ok(bytes)) => bytes,
+        _ => {
+            eprintln!("pidsh: --subshell: no state to read");
+            return 2;
+        }
+    };
+    let (state, program) = match SubshellState::decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            eprintln!("pidsh: {e}");
+            return 2;
+        }
+    };
+    drop(bytes);
+    let mut sh = Shell::new(state.arg0.clone(), state.positional.clone());
+    crate::jobs::signals::setup(&mut sh, false, Some(&state.ignored_on_entry));
+    let line = state.line.max(1);
+    state.apply(&mut sh);
+    sh.run_main_from(&program, line)
+}
