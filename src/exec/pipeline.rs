@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 use crate::expand::ExpandError;
 use crate::jobs::{self, Process};
-use crate::parser::ast::{AndOr, Command, List, Pipeline};
+use crate::parser::ast::{AndOr, Command, List, Pipeline, SimpleCommand, Word, WordPart};
 
 use super::eval::Status;
 use super::fdtable::{Capture, FdEntry, FdTable};
@@ -24,6 +24,16 @@ use super::syscalls;
 /// Stack size of threads that run shell code: deep recursion in functions
 /// must end in the depth-limit error, not a stack overflow.
 pub const SHELL_THREAD_STACK: usize = 256 << 20;
+
+/// How [`Shell::start_simple_in_subshell`] left a simple command.
+enum Started {
+    /// An external command: started, or its failure's status.
+    External(Result<Process, i32>),
+    /// Shell code, its words already expanded.
+    ShellCode(Command),
+    /// Not started and not expanded.
+    NotYet,
+}
 
 /// A started pipeline stage.
 enum Stage {
@@ -179,19 +189,25 @@ impl Shell {
         stages
     }
 
-    /// Starts one stage with `table` as its descriptors.
+    /// Starts one stage with `table` as its descriptors. Its words are
+    /// expanded once, in the stage's own subshell: nothing they assign
+    /// reaches this shell.
     fn start_stage(&mut self, command: &Command, table: FdTable, code: ShellCode) -> Stage {
-        if let Command::Simple(sc) = command
-            && self.is_external_stage(sc)
+        let mut command = std::borrow::Cow::Borrowed(command);
+        if let Command::Simple(sc) = command.as_ref()
+            && !sc.words.is_empty()
         {
-            let saved = std::mem::replace(&mut self.fds, table);
-            let r = self.start_simple_external(sc);
-            self.fds = saved;
-            return match r {
-                Ok(process) => Stage::Process(process),
-                Err(status) => Stage::Done(status),
-            };
+            let mut sub = self.stage_subshell(table.clone());
+            let started = sub.start_simple_in_subshell(sc);
+            self.commands = sub.commands.clone();
+            match started {
+                Started::External(Ok(process)) => return Stage::Process(process),
+                Started::External(Err(status)) => return Stage::Done(status),
+                Started::ShellCode(expanded) => command = std::borrow::Cow::Owned(expanded),
+                Started::NotYet => {}
+            }
         }
+        let command = command.as_ref();
         let as_process = match code {
             ShellCode::Threads => self.command_needs_process(command),
             ShellCode::Processes => true,
@@ -218,26 +234,62 @@ impl Shell {
         }
     }
 
-    /// Whether a stage is an external command that can be spawned straight
-    /// from here. A command name that needs expansion is expanded to find
-    /// out, unless that would run commands (which must run only once, in
-    /// the stage itself).
-    fn is_external_stage(&mut self, sc: &crate::parser::ast::SimpleCommand) -> bool {
+    /// A subshell of this context for one stage: `table` as its
+    /// descriptors, in the job's process group.
+    fn stage_subshell(&self, table: FdTable) -> Shell {
+        let mut sub = self.subshell();
+        sub.fds = table;
+        sub.placement = self.placement;
+        sub
+    }
+
+    /// Starts a simple command of a subshell (this context) if it is an
+    /// external one, expanding its words here and only once. A command
+    /// whose name needs expanding comes back expanded when it turns out to
+    /// be shell code (its fields as quoted words), so that the stage does
+    /// not expand them again; one whose words run commands is left to the
+    /// stage (`NotYet`), which expands them itself.
+    fn start_simple_in_subshell(&mut self, sc: &SimpleCommand) -> Started {
         let Some(first) = sc.words.first() else {
-            return false;
+            return Started::NotYet;
         };
-        let name = match first.as_plain_literal() {
-            Some(name) => name.to_string(),
-            None if sc.words.iter().any(|w| w.has_command_substitution()) => return false,
-            None => match crate::expand::expand_words(self, std::slice::from_ref(first)) {
-                Ok(fields) => match fields.into_iter().next() {
-                    Some(name) => name,
-                    None => return false,
-                },
-                Err(_) => return false,
-            },
+        if let Some(name) = first.as_plain_literal() {
+            if !self.is_external_name(name) {
+                return Started::NotYet;
+            }
+            self.line = sc.span.line;
+            return match crate::expand::expand_words(self, &sc.words) {
+                Ok(words) => Started::External(self.start_expanded_external(sc, &words)),
+                Err(e) => Started::External(Err(self.fail(e.into()).unwrap_or(1))),
+            };
+        }
+        if sc.words.iter().any(|w| w.has_command_substitution()) {
+            return Started::NotYet;
+        }
+        self.line = sc.span.line;
+        let words = match crate::expand::expand_words(self, &sc.words) {
+            Ok(words) => words,
+            Err(e) => return Started::External(Err(self.fail(e.into()).unwrap_or(1))),
         };
-        matches!(self.classify(&name), Target::External) && !self.aliases.contains_key(&name)
+        match words.first() {
+            Some(name) if self.is_external_name(name) => {
+                Started::External(self.start_expanded_external(sc, &words))
+            }
+            _ => Started::ShellCode(Command::Simple(SimpleCommand {
+                words: words
+                    .into_iter()
+                    .map(|w| Word {
+                        parts: vec![WordPart::Quoted(w)],
+                    })
+                    .collect(),
+                ..sc.clone()
+            })),
+        }
+    }
+
+    /// Whether a command name found by expansion runs an external command.
+    fn is_external_name(&self, name: &str) -> bool {
+        matches!(self.classify(name), Target::External) && !self.aliases.contains_key(name)
     }
 
     /// Whether a stage is a builtin that reports this shell's own state and
@@ -273,22 +325,19 @@ impl Shell {
             && matches!(self.classify(name), Target::Special(_) | Target::Builtin(_))
     }
 
-    /// Expands and starts a simple external command without waiting.
-    fn start_simple_external(
+    /// Starts a simple external command whose words are expanded,
+    /// without waiting.
+    fn start_expanded_external(
         &mut self,
-        sc: &crate::parser::ast::SimpleCommand,
+        sc: &SimpleCommand,
+        words: &[String],
     ) -> Result<Process, i32> {
-        self.line = sc.span.line;
-        let words = match crate::expand::expand_words(self, &sc.words) {
-            Ok(w) => w,
-            Err(e) => return Err(self.fail(e.into()).unwrap_or(1)),
-        };
         let values = match self.expand_assignments(&sc.assignments) {
             Ok(v) => v,
             Err(e) => return Err(self.fail(e).unwrap_or(1)),
         };
-        self.trace(&values, &words);
-        match self.start_external(&words, &values, &sc.redirects) {
+        self.trace(&values, words);
+        match self.start_external(words, &values, &sc.redirects) {
             Ok(child) => Ok(Process::from(child)),
             Err(e) => Err(self.fail(e).unwrap_or(1)),
         }
@@ -368,9 +417,9 @@ impl Shell {
     /// works, whether builtins or external commands write it.
     pub fn capture_output(&mut self, body: &List) -> Result<(String, i32), ExpandError> {
         if let Some(sc) = single_simple_command(body)
-            && self.is_external_stage(sc)
+            && let Some(captured) = self.capture_external(sc)
         {
-            return self.capture_external(sc);
+            return captured;
         }
         if self.list_needs_process(body) {
             return self.capture_process_output(body);
@@ -440,33 +489,45 @@ impl Shell {
         }
     }
 
-    /// `$(cmd args)` where `cmd` is external: spawned with its stdout on a
-    /// pipe that this thread reads to the end, then waited for — no
-    /// subshell copy and no reader thread.
+    /// `$(cmd args)` where `cmd` is external: spawned, from the
+    /// substitution's subshell, with its stdout on a pipe that this thread
+    /// reads to the end, then waited for — no reader thread. `None` when
+    /// it is not an external command after all (its words are then not
+    /// expanded yet).
     fn capture_external(
         &mut self,
-        sc: &crate::parser::ast::SimpleCommand,
-    ) -> Result<(String, i32), ExpandError> {
-        let (read_end, write_end) = syscalls::pipe()
-            .map_err(|e| ExpandError::new(format!("pipe: {}", super::error::describe(e))))?;
-        let saved = self.fds.clone();
-        self.fds.set_owned(1, write_end);
-        let started = self.start_simple_external(sc);
-        // Dropping the table drops the shell's copy of the write end, so
-        // the read below ends when the child (and its children) close it.
-        self.fds = saved;
+        sc: &SimpleCommand,
+    ) -> Option<Result<(String, i32), ExpandError>> {
+        let (read_end, write_end) = match syscalls::pipe() {
+            Ok(pipe) => pipe,
+            Err(e) => {
+                let message = format!("pipe: {}", super::error::describe(e));
+                return Some(Err(ExpandError::new(message)));
+            }
+        };
+        let mut table = self.fds.clone();
+        table.set_owned(1, write_end);
+        let mut sub = self.stage_subshell(table);
+        let started = match sub.start_simple_in_subshell(sc) {
+            Started::External(started) => started,
+            Started::ShellCode(_) | Started::NotYet => return None,
+        };
+        self.commands = sub.commands.clone();
+        // Dropping the subshell drops its copy of the write end, so the
+        // read below ends when the child (and its children) close it.
+        drop(sub);
         let mut bytes = Vec::new();
         let _ = std::fs::File::from(read_end).read_to_end(&mut bytes);
         let status = match started {
             Ok(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
             Err(status) => status,
         };
-        Ok((substitution_text(bytes), status))
+        Some(Ok((substitution_text(bytes), status)))
     }
 }
 
 /// The one simple command a `$( )` body consists of, if that is all it is.
-fn single_simple_command(body: &List) -> Option<&crate::parser::ast::SimpleCommand> {
+fn single_simple_command(body: &List) -> Option<&SimpleCommand> {
     let [item] = body.items.as_slice() else {
         return None;
     };
