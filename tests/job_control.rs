@@ -392,3 +392,14 @@ fn shell_code_job_is_stopped_and_continued_like_a_program() {
     run(&term, "kill %1");
     term.wait_for_fresh_prompt();
 }
+
+#[test]
+fn a_shell_code_stage_of_a_job_sees_the_whole_state() {
+    // Under job control the stage `f` is a pidsh process of the job's
+    // group: the state handed to it keeps arrays and `$?`.
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    let line = "a=(1 2 3); declare -A m=([k]=v); f(){ echo ${#a[@]} $? ${m[k]}; }; false; f | cat";
+    run(&term, line);
+    wait_for_output(&term, line, "f's output", |rows| rows == ["3 1 v"]);
+}

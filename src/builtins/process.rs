@@ -120,6 +120,15 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 all.push((sig, TrapAction::Ignore));
             }
         }
+        // `trap -p SIG…` lists only those signals.
+        let wanted: Vec<i32> = args
+            .iter()
+            .skip(1)
+            .filter_map(|a| signal_number(a))
+            .collect();
+        if !wanted.is_empty() {
+            all.retain(|(n, _)| wanted.contains(n));
+        }
         all.sort_by_key(|(k, _)| *k);
         let mut out = String::new();
         for (n, action) in all {
