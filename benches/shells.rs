@@ -218,7 +218,7 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
     }
     fs::write(dir.join("lines.txt"), lines).unwrap();
 
-    let scripts: [(&str, &str, String, &str, bool); 7] = [
+    let scripts: [(&str, &str, String, &str, bool); 10] = [
         (
             "1000 × `/bin/true`",
             "true.sh",
@@ -239,6 +239,29 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
             repeat_lines("x=$(echo hi)", 1000) + "echo $x\n",
             "hi\n",
             true,
+        ),
+        (
+            "1000 × `( : )` (in-process)",
+            "subshell.sh",
+            repeat_lines("( : )", 1000) + "echo done\n",
+            "done\n",
+            true,
+        ),
+        (
+            "300 × `( trap '' USR1 )` (a process)",
+            "subshell_process.sh",
+            repeat_lines("( trap '' USR1 )", 300) + "echo done\n",
+            "done\n",
+            true,
+        ),
+        (
+            "100 × `( trap '' USR1 )` with a 10 MiB variable",
+            "subshell_process_big.sh",
+            "x=$(head -c 10485760 /dev/zero | tr '\\0' a)\n".to_string()
+                + &repeat_lines("( trap '' USR1 )", 100)
+                + "echo ${#x}\n",
+            "10485760\n",
+            false,
         ),
         (
             "1000 × `x=$(/bin/echo hi)`",

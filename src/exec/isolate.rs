@@ -6,11 +6,14 @@
 //! gives the emulation away is the process itself: a signal sent to the
 //! subshell's pid, a trap or an ignored signal (dispositions belong to a
 //! process), its pid (`$BASHPID`, or `$PPID` in a child), and resource
-//! limits. So, before it starts, the subshell's text — and the text of
-//! every function it may call, transitively — is read for the words that
-//! reach those: `trap`, `ulimit`, `BASHPID` and `PPID` (the last one also
-//! inside quotes: `sh -c 'kill $PPID'` signals its parent). If one
-//! appears, the subshell runs as `pidsh --subshell N`, started by the
+//! limits. So, before it starts, the subshell's code — and the code of
+//! every function it names, transitively — is read for what reaches
+//! those: a `trap` that sets or ignores a real signal (one that only lists
+//! traps or sets EXIT, ERR, DEBUG or RETURN is run by an in-process
+//! subshell itself), and, anywhere in the text of a word, the words
+//! `trap`, `ulimit`, `BASHPID` and `PPID` (also inside quotes: `sh -c
+//! 'kill $PPID'` signals its parent, `eval 'trap … INT'` sets a trap). If
+//! one is found, the subshell runs as `pidsh --subshell N`, started by the
 //! spawn builder with the state handed over through a memfd at fd N
 //! ([`SubshellState`]). The reading is deliberately coarse: a word that
 //! only looks like one of them (`echo trap`) costs a process, never
@@ -28,7 +31,10 @@ use rustc_hash::FxHashSet;
 
 use crate::expand::ExpandError;
 use crate::jobs::{self, Process};
-use crate::parser::ast::{Command, CompoundCommand, List};
+use crate::parser::ast::{
+    AssignValue, Command, CompoundCommand, List, Pipeline, RedirTarget, Redirect, SimpleCommand,
+    Word,
+};
 use crate::parser::unparse;
 
 use super::fdtable::FdTable;
@@ -37,42 +43,25 @@ use super::spawn::{Program, Spawn, SpawnOp};
 use super::state::{Placement, Shell, TrapAction};
 use super::syscalls;
 
-/// Words that make a subshell a process (see the module's comment).
-const PROCESS_WORDS: &[&str] = &["trap", "ulimit", "BASHPID", "PPID"];
+/// Words that make a subshell a process wherever they appear (see the
+/// module's comment).
+const PROCESS_WORDS: &[&str] = &["ulimit", "BASHPID", "PPID"];
+
+/// Conditions whose trap an in-process subshell runs itself.
+const PSEUDO_SIGNALS: &[&str] = &["EXIT", "SIGEXIT", "0", "ERR", "DEBUG", "RETURN"];
 
 /// The first descriptor number tried for the hand-over in the child.
 const HANDOVER_FD: i32 = 10;
 
 impl Shell {
-    /// Whether `text`, run as a subshell of this context, must be a
-    /// process: it, or a function it names, has a word of
-    /// [`PROCESS_WORDS`].
-    pub fn needs_process(&self, text: &str) -> bool {
-        let mut pending: Vec<&str> = vec![text];
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
-        while let Some(text) = pending.pop() {
-            for word in text.split(is_separator).filter(|w| !w.is_empty()) {
-                if PROCESS_WORDS.contains(&word) {
-                    return true;
-                }
-                if let Some(f) = self.functions.get(word)
-                    && seen.insert(word)
-                {
-                    pending.push(&f.source);
-                }
-            }
-        }
-        false
-    }
-
     /// Whether a subshell running `list` must be a process.
     pub fn list_needs_process(&self, list: &List) -> bool {
-        self.needs_process(&unparse::list(list))
+        Reading::new(self).list(list)
     }
 
     /// Whether a pipeline stage running `command` must be a process.
     pub fn command_needs_process(&self, command: &Command) -> bool {
-        self.needs_process(&unparse::command(command))
+        Reading::new(self).command(command)
     }
 
     /// Starts `command` as a subshell in a pidsh process of its own, with
@@ -183,6 +172,159 @@ impl Shell {
     }
 }
 
+/// One reading of a subshell's code and of the functions it names, for
+/// what only a process can do (see the module's comment).
+struct Reading<'s> {
+    sh: &'s Shell,
+    /// Functions already read.
+    seen: FxHashSet<&'s str>,
+}
+
+impl<'s> Reading<'s> {
+    fn new(sh: &'s Shell) -> Self {
+        Reading {
+            sh,
+            seen: FxHashSet::default(),
+        }
+    }
+
+    fn list(&mut self, list: &List) -> bool {
+        list.items.iter().any(|item| {
+            let ao = &item.and_or;
+            self.pipeline(&ao.first) || ao.rest.iter().any(|(_, p)| self.pipeline(p))
+        })
+    }
+
+    fn pipeline(&mut self, p: &Pipeline) -> bool {
+        p.commands.iter().any(|c| self.command(c))
+    }
+
+    fn command(&mut self, command: &Command) -> bool {
+        match command {
+            Command::Simple(sc) => self.simple(sc),
+            Command::Compound(cc, redirects) => {
+                self.compound(cc) || redirects.iter().any(|r| self.redirect(r))
+            }
+            Command::FunctionDef(f) => self.command(&f.body),
+        }
+    }
+
+    fn simple(&mut self, sc: &SimpleCommand) -> bool {
+        let mut words = sc.words.as_slice();
+        if sc.words.first().and_then(|w| w.as_plain_literal()) == Some("trap") {
+            if !harmless_trap(&sc.words[1..]) {
+                return true;
+            }
+            words = &sc.words[1..];
+        }
+        words.iter().any(|w| self.text(&unparse::word(w)))
+            || sc.redirects.iter().any(|r| self.redirect(r))
+            || sc.assignments.iter().any(|a| {
+                a.index
+                    .as_ref()
+                    .is_some_and(|w| self.text(&unparse::word(w)))
+                    || match &a.value {
+                        AssignValue::Scalar(w) => self.text(&unparse::word(w)),
+                        AssignValue::Array(ws) => ws.iter().any(|w| self.text(&unparse::word(w))),
+                    }
+            })
+    }
+
+    fn redirect(&mut self, r: &Redirect) -> bool {
+        match &r.target {
+            RedirTarget::Word(w) => self.text(&unparse::word(w)),
+            RedirTarget::HereDoc(doc) => {
+                let body = Word {
+                    parts: doc.body.clone(),
+                };
+                self.text(&unparse::word(&body))
+            }
+        }
+    }
+
+    fn compound(&mut self, cc: &CompoundCommand) -> bool {
+        match cc {
+            CompoundCommand::BraceGroup(l) | CompoundCommand::Subshell(l) => self.list(l),
+            CompoundCommand::If {
+                branches,
+                else_branch,
+            } => {
+                branches.iter().any(|(c, b)| self.list(c) || self.list(b))
+                    || else_branch.as_ref().is_some_and(|b| self.list(b))
+            }
+            CompoundCommand::Loop {
+                condition, body, ..
+            } => self.list(condition) || self.list(body),
+            CompoundCommand::For { words, body, .. }
+            | CompoundCommand::Select { words, body, .. } => {
+                words.iter().flatten().any(|w| self.text(&unparse::word(w))) || self.list(body)
+            }
+            CompoundCommand::ArithFor {
+                init,
+                condition,
+                step,
+                body,
+            } => {
+                [init, condition, step]
+                    .iter()
+                    .any(|w| self.text(&unparse::word(w)))
+                    || self.list(body)
+            }
+            CompoundCommand::Case { word, arms } => {
+                self.text(&unparse::word(word))
+                    || arms.iter().any(|arm| {
+                        arm.patterns.iter().any(|p| self.text(&unparse::word(p)))
+                            || self.list(&arm.body)
+                    })
+            }
+            CompoundCommand::Arith(_) | CompoundCommand::Cond(_) => {
+                let text = unparse::command(&Command::Compound(cc.clone(), Vec::new()));
+                self.text(&text)
+            }
+        }
+    }
+
+    /// Reads the text of a word (or of an expression): the words of
+    /// [`PROCESS_WORDS`] and a `trap` in code it may run (`eval`, `sh -c`
+    /// make no difference to this reading) decide; a function it names is
+    /// read too.
+    fn text(&mut self, text: &str) -> bool {
+        for word in text.split(is_separator).filter(|w| !w.is_empty()) {
+            if PROCESS_WORDS.contains(&word) || word == "trap" {
+                return true;
+            }
+            if let Some((name, f)) = self.sh.functions.get_key_value(word)
+                && self.seen.insert(name.as_str())
+                && self.command(&f.body)
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Whether a `trap` with these arguments leaves the signal dispositions
+/// alone: it lists traps, or sets only conditions a subshell handles
+/// itself (EXIT, ERR, DEBUG, RETURN).
+fn harmless_trap(args: &[Word]) -> bool {
+    let args = match args.first().and_then(|w| w.as_plain_literal()) {
+        Some("--") => &args[1..],
+        _ => args,
+    };
+    match args.first().map(|w| w.as_plain_literal()) {
+        None | Some(Some("-p" | "-l")) => true,
+        _ => {
+            // The action may be any word; the conditions must be literal.
+            let conditions = if args.len() > 1 { &args[1..] } else { args };
+            conditions.iter().all(|w| {
+                w.as_plain_literal()
+                    .is_some_and(|c| PSEUDO_SIGNALS.iter().any(|p| p.eq_ignore_ascii_case(c)))
+            })
+        }
+    }
+}
+
 /// The code of a subshell as the command its process runs: the process is
 /// the subshell, so the list needs no `( )` of its own.
 fn brace_group(list: &List) -> Command {
@@ -228,4 +370,56 @@ pub fn run_handed_over(fd: Option<&str>) -> i32 {
     let line = state.line.max(1);
     state.apply(&mut sh);
     sh.run_main_from(&program, line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needs_process(sh: &Shell, code: &str) -> bool {
+        let list = crate::parser::Parser::new(code, 1)
+            .next_command(&Default::default())
+            .ok()
+            .flatten()
+            .expect("parses");
+        sh.list_needs_process(&list)
+    }
+
+    #[test]
+    fn what_makes_a_subshell_a_process() {
+        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let _ = sh.run_source_text("f() { trap '' INT; }; g() { f; }; h() { echo h; }");
+        for code in [
+            "trap 'echo t' USR1",
+            "trap '' HUP; sh -c 'echo'",
+            "trap - INT",
+            "trap 'x' EXIT INT",
+            "trap \"$a\" $sig",
+            "echo $BASHPID",
+            "echo ${BASHPID}",
+            "x=$((BASHPID + 1))",
+            "sh -c 'kill $PPID'",
+            "eval 'trap \"\" INT'",
+            "ulimit -n 10",
+            "g",
+            "if true; then g; fi",
+            "h | g",
+            "case x in x) echo $BASHPID;; esac",
+            "for i in a; do cat <<EOF\n$BASHPID\nEOF\ndone",
+        ] {
+            assert!(needs_process(&sh, code), "{code:?} should be a process");
+        }
+        for code in [
+            "echo hi",
+            "trap",
+            "trap -p",
+            "trap -l",
+            "trap 'rm -f \"$tmp\"' EXIT",
+            "trap -- 'echo e' exit ERR",
+            "h; echo $$ $PPIDX",
+            "x=$(echo hi); [[ $x == hi ]]",
+        ] {
+            assert!(!needs_process(&sh, code), "{code:?} should stay in-process");
+        }
+    }
 }

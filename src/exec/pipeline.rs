@@ -195,7 +195,7 @@ impl Shell {
     fn start_stage(&mut self, command: &Command, table: FdTable, code: ShellCode) -> Stage {
         let mut command = std::borrow::Cow::Borrowed(command);
         if let Command::Simple(sc) = command.as_ref()
-            && !sc.words.is_empty()
+            && self.may_start_external(sc)
         {
             let mut sub = self.stage_subshell(table.clone());
             let started = sub.start_simple_in_subshell(sc);
@@ -284,6 +284,17 @@ impl Shell {
                     .collect(),
                 ..sc.clone()
             })),
+        }
+    }
+
+    /// Whether [`Shell::start_simple_in_subshell`] may start `sc`: its
+    /// name is that of an external command, or is found by an expansion
+    /// that runs no command.
+    fn may_start_external(&self, sc: &SimpleCommand) -> bool {
+        match sc.words.first().map(|w| w.as_plain_literal()) {
+            None => false,
+            Some(Some(name)) => self.is_external_name(name),
+            Some(None) => !sc.words.iter().any(|w| w.has_command_substitution()),
         }
     }
 
@@ -498,6 +509,9 @@ impl Shell {
         &mut self,
         sc: &SimpleCommand,
     ) -> Option<Result<(String, i32), ExpandError>> {
+        if !self.may_start_external(sc) {
+            return None;
+        }
         let (read_end, write_end) = match syscalls::pipe() {
             Ok(pipe) => pipe,
             Err(e) => {
