@@ -44,7 +44,7 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
 /// The script traced: every construct that makes the shell start
-/// something. The external programs it runs (`tr`, `cat`, `ls`, `sleep`,
+/// something, subshells that must be processes among them. The external programs it runs (`tr`, `cat`, `ls`, `sleep`,
 /// `/bin/echo`, `/bin/true`, `/bin/false`) never fork themselves, so every
 /// fork seen would be the shell's.
 const SCRIPT: &str = r#"echo a | tr a b | cat > out; cat < out; ls /nonexistent 2>/dev/null; nosuchcmd_zz 2>/dev/null
@@ -57,10 +57,11 @@ EOF
 r=$(cat < out | tr b c); echo "r=$r"
 cat <<< "here string" | tr a-z A-Z
 for w in $(cat out); do /bin/echo "for $w"; done < out
+(trap '' USR1; /bin/echo "process $(( BASHPID != $$ ))"); p=$(echo $BASHPID); { trap 'echo t' HUP; } | cat
 "#;
 
 /// What [`SCRIPT`] prints.
-const EXPECTED: &str = "b\nf 1\ndoc sub ext\nfailed 1\nSub\nr=c\nHERE STRING\nfor b\n";
+const EXPECTED: &str = "b\nf 1\ndoc sub ext\nfailed 1\nSub\nr=c\nHERE STRING\nfor b\nprocess 1\n";
 
 /// How long a traced run may take before the watchdog kills it.
 const TIMEOUT: Duration = Duration::from_secs(60);
