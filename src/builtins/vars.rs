@@ -99,7 +99,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
     let mut status = 0;
     for name in args {
         if functions {
-            std::sync::Arc::make_mut(&mut sh.functions).remove(name);
+            sh.functions_mut().remove(name);
             continue;
         }
         if !functions && name.contains('[') {
@@ -118,9 +118,8 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
         }
         if sh.vars.var(name).is_none()
             && !vars_only
-            && std::sync::Arc::make_mut(&mut sh.functions)
-                .remove(name)
-                .is_some()
+            && sh.functions.contains_key(name)
+            && sh.functions_mut().remove(name).is_some()
         {
             continue;
         }

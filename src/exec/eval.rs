@@ -152,7 +152,7 @@ impl Shell {
                 self.with_redirects(redirects, |sh| sh.run_compound(cc))
             }
             Command::FunctionDef(f) => {
-                Arc::make_mut(&mut self.functions).insert(f.name.clone(), Arc::clone(f));
+                self.functions_mut().insert(f.name.clone(), Arc::clone(f));
                 Ok(0)
             }
         }

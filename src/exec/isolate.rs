@@ -27,7 +27,10 @@
 use std::io::Read;
 use std::os::fd::OwnedFd;
 
-use rustc_hash::FxHashSet;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::expand::ExpandError;
 use crate::jobs::{self, Process};
@@ -56,12 +59,56 @@ const HANDOVER_FD: i32 = 10;
 impl Shell {
     /// Whether a subshell running `list` must be a process.
     pub fn list_needs_process(&self, list: &List) -> bool {
-        Reading::new(self).list(list)
+        let mut reading = Reading::new(self);
+        reading.list(list) || self.functions_need_process(reading.calls)
     }
 
     /// Whether a pipeline stage running `command` must be a process.
     pub fn command_needs_process(&self, command: &Command) -> bool {
-        Reading::new(self).command(command)
+        let mut reading = Reading::new(self);
+        reading.command(command) || self.functions_need_process(reading.calls)
+    }
+
+    /// Whether any of the functions `names`, or a function they name,
+    /// transitively, has what makes a process. Each function is read once
+    /// per version of the function table (its [`Summary`] is kept), so a
+    /// loop of `$(f)` does not read `f`'s code again on every turn.
+    fn functions_need_process(&self, mut pending: Vec<String>) -> bool {
+        let mut seen: FxHashSet<String> = FxHashSet::default();
+        while let Some(name) = pending.pop() {
+            let Some(summary) = self.function_summary(&name) else {
+                continue;
+            };
+            if summary.process {
+                return true;
+            }
+            seen.insert(name);
+            pending.extend(summary.calls.iter().filter(|c| !seen.contains(*c)).cloned());
+        }
+        false
+    }
+
+    /// What a function's own code holds for the rule (cached per thread
+    /// and version of the function table).
+    fn function_summary(&self, name: &str) -> Option<Rc<Summary>> {
+        SUMMARIES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.0 != self.functions_version {
+                *cache = (self.functions_version, FxHashMap::default());
+            }
+            if let Some(summary) = cache.1.get(name) {
+                return Some(Rc::clone(summary));
+            }
+            let f = self.functions.get(name)?;
+            let mut reading = Reading::new(self);
+            let process = reading.command(&f.body);
+            let summary = Rc::new(Summary {
+                process,
+                calls: reading.calls,
+            });
+            cache.1.insert(name.to_string(), Rc::clone(&summary));
+            Some(summary)
+        })
     }
 
     /// Starts `command` as a subshell in a pidsh process of its own, with
@@ -172,19 +219,33 @@ impl Shell {
     }
 }
 
-/// One reading of a subshell's code and of the functions it names, for
-/// what only a process can do (see the module's comment).
+/// What the rule found in one function's own code.
+struct Summary {
+    /// Something in it makes a process.
+    process: bool,
+    /// The functions it names.
+    calls: Vec<String>,
+}
+
+thread_local! {
+    /// Functions' summaries, for one version of the function table.
+    static SUMMARIES: RefCell<(u64, FxHashMap<String, Rc<Summary>>)> =
+        RefCell::new((0, FxHashMap::default()));
+}
+
+/// One reading of a piece of code, for what only a process can do (see the
+/// module's comment); the functions it names are collected, not read.
 struct Reading<'s> {
     sh: &'s Shell,
-    /// Functions already read.
-    seen: FxHashSet<&'s str>,
+    /// Functions named in the code.
+    calls: Vec<String>,
 }
 
 impl<'s> Reading<'s> {
     fn new(sh: &'s Shell) -> Self {
         Reading {
             sh,
-            seen: FxHashSet::default(),
+            calls: Vec::new(),
         }
     }
 
@@ -287,17 +348,14 @@ impl<'s> Reading<'s> {
     /// Reads the text of a word (or of an expression): the words of
     /// [`PROCESS_WORDS`] and a `trap` in code it may run (`eval`, `sh -c`
     /// make no difference to this reading) decide; a function it names is
-    /// read too.
+    /// noted, to be read after.
     fn text(&mut self, text: &str) -> bool {
         for word in text.split(is_separator).filter(|w| !w.is_empty()) {
             if PROCESS_WORDS.contains(&word) || word == "trap" {
                 return true;
             }
-            if let Some((name, f)) = self.sh.functions.get_key_value(word)
-                && self.seen.insert(name.as_str())
-                && self.command(&f.body)
-            {
-                return true;
+            if self.sh.functions.contains_key(word) {
+                self.calls.push(word.to_string());
             }
         }
         false
@@ -421,5 +479,10 @@ mod tests {
         ] {
             assert!(!needs_process(&sh, code), "{code:?} should stay in-process");
         }
+        // A function redefined is read again.
+        let _ = sh.run_source_text("h() { trap 'echo t' USR1; }");
+        assert!(needs_process(&sh, "echo; h"));
+        let _ = sh.run_source_text("unset -f f");
+        assert!(!needs_process(&sh, "g"));
     }
 }

@@ -86,6 +86,7 @@ impl Shell {
         Shell {
             vars,
             functions: Arc::default(),
+            functions_version: 0,
             aliases: Arc::default(),
             options: Options::default(),
             arg0,

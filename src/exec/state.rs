@@ -777,6 +777,9 @@ pub struct Shell {
     pub vars: Vars,
     /// Functions by name (shared with copies until changed).
     pub functions: Arc<FxHashMap<String, Arc<FunctionDef>>>,
+    /// Changes with every change of `functions`: a number no other
+    /// version of any function table has (see [`Shell::functions_mut`]).
+    pub functions_version: u64,
     /// Aliases (shared with copies until changed).
     pub aliases: Arc<Aliases>,
     /// Options.
@@ -890,4 +893,18 @@ pub struct Shell {
     /// Set by `exec` without a command: the redirections around it become
     /// the shell's own instead of being undone.
     pub persist_redirections: bool,
+}
+
+/// The last version number given to a function table.
+static FUNCTIONS_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Shell {
+    /// The function table, to change it: it gets a new version number, so
+    /// that what was learnt about the old one (the process rule's
+    /// summaries) is not taken for the new one.
+    pub fn functions_mut(&mut self) -> &mut FxHashMap<String, Arc<FunctionDef>> {
+        self.functions_version =
+            FUNCTIONS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        Arc::make_mut(&mut self.functions)
+    }
 }
