@@ -50,8 +50,8 @@ impl Shell {
 
     /// A write met a pipe without a reader: what SIGPIPE would do to a
     /// process in this context's place. At its default it ends the
-    /// context: a subshell with status 141, the shell process by the
-    /// signal itself (after its EXIT trap). Ignored (on entry, or by `trap ''` of the context),
+    /// context: an in-process subshell with status 141, a context that
+    /// owns its process by the signal itself (after its EXIT trap). Ignored (on entry, or by `trap ''` of the context),
     /// the write fails as any other; trapped by the context itself, the
     /// trap runs after the failure is reported. (The kernel's own SIGPIPE
     /// for the write is let go by the shell's handler: see
@@ -69,7 +69,7 @@ impl Shell {
             }
             return Ok(false);
         }
-        if self.subshell_depth == 0 {
+        if self.owns_process {
             // As bash does (and a subshell here), the EXIT trap runs first.
             self.last_status = 141;
             self.run_exit_trap();
