@@ -51,11 +51,11 @@ impl Shell {
     /// A write met a pipe without a reader: what SIGPIPE would do to a
     /// process in this context's place. At its default it ends the
     /// context: an in-process subshell with status 141, a context that
-    /// owns its process by the signal itself (after its EXIT trap). Ignored (on entry, or by `trap ''` of the context),
-    /// the write fails as any other; trapped by the context itself, the
-    /// trap runs after the failure is reported. (The kernel's own SIGPIPE
-    /// for the write is let go by the shell's handler: see
-    /// `jobs::signals`.)
+    /// owns its process by the signal itself (after its EXIT trap).
+    /// Ignored (on entry, or by `trap ''` of the context), the write fails
+    /// as any other; trapped by the context itself, the trap runs after
+    /// the failure is reported. (The kernel's own SIGPIPE for the write is
+    /// let go by the shell's handler: see `jobs::signals`.)
     fn broken_pipe(&mut self, builtin: &str) -> Result<bool, Unwind> {
         let trap = self.traps.get(&libc::SIGPIPE).cloned();
         if self.ignored_signals.contains(&libc::SIGPIPE) || trap == Some(TrapAction::Ignore) {
