@@ -183,6 +183,24 @@ const CASES: &[Case] = &[
         End::Exit(0),
     ),
     (
+        "a stage with a trap of its own ends with 141",
+        Start::Plain,
+        "mkfifo gone; { trap 'echo t' USR1; read -r _ < gone; sleep 0.2; echo a; \
+         echo b >&2; } | { : > gone; }; echo ${PIPESTATUS[@]}",
+        "141 0\n",
+        "",
+        End::Exit(0),
+    ),
+    (
+        "a subshell's EXIT trap runs when SIGPIPE ends it",
+        Start::Plain,
+        "mkfifo gone; ( trap 'echo bye >&2' EXIT; read -r _ < gone; sleep 0.2; echo a; \
+         echo b >&2 ) | { : > gone; }; echo ${PIPESTATUS[@]}",
+        "141 0\n",
+        "bye\n",
+        End::Exit(0),
+    ),
+    (
         "the shell writing to a closed stdout dies of SIGPIPE",
         Start::StdoutClosed,
         "echo a; echo b >&2",
