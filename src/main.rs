@@ -4,13 +4,24 @@
 use nix::sys::signal::{SigSet, SigmaskHow, pthread_sigmask};
 
 fn main() {
+    // Signals are for the shell thread: a handler that ran here instead
+    // would race with the command that provoked it (`kill -USR1 $$`), and
+    // a fatal one would end the process only after the shell went on. So
+    // this thread blocks them before the shell thread exists, and that
+    // thread, which inherits the mask, lets them in again.
+    let mut inherited = SigSet::empty();
+    let _ = pthread_sigmask(
+        SigmaskHow::SIG_BLOCK,
+        Some(&SigSet::all()),
+        Some(&mut inherited),
+    );
     let shell = std::thread::Builder::new()
         .name("pidsh".into())
         .stack_size(pidsh::exec::SHELL_THREAD_STACK)
-        .spawn(pidsh::cli::main);
-    // Signals are for the shell thread: a handler that ran here instead
-    // would race with the command that provoked it (`kill -USR1 $$`).
-    let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&SigSet::all()), None);
+        .spawn(move || {
+            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&inherited), None);
+            pidsh::cli::main()
+        });
     let status = match shell.map(|handle| handle.join()) {
         Ok(Ok(status)) => status,
         _ => 70,

@@ -1,10 +1,13 @@
 //! Thin wrappers over the Linux syscalls nix 0.30 lacks: `pidfd_open`,
-//! `pidfd_send_signal` and `close_range`.
+//! `pidfd_send_signal`, `close_range` and `sigqueue`; and the one thing
+//! pidsh must learn before the Rust runtime starts: whether SIGPIPE was
+//! ignored when the process was started.
 //!
 //! One syscall per function, errors as [`Errno`]. Waiting on a pidfd needs no
 //! wrapper: `nix::sys::wait::waitid(Id::PIDFd(fd), …)` does it.
 
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
@@ -57,6 +60,56 @@ pub unsafe fn close_range(first: u32, last: u32, flags: libc::c_uint) -> nix::Re
     // SAFETY: three integers, no memory; the ownership contract is the
     // caller's (see `# Safety`).
     let ret = unsafe { libc::syscall(libc::SYS_close_range, first, last, flags) };
+    Errno::result(ret).map(drop)
+}
+
+/// SIGPIPE was ignored when the process started (see
+/// [`sigpipe_ignored_at_start`]).
+static SIGPIPE_IGNORED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Notes SIGPIPE's inherited disposition. The Rust runtime sets SIGPIPE to
+/// `SIG_IGN` before `main` (stable Rust has no way to opt out: the
+/// `on-broken-pipe` switch is nightly-only), which would hide it; the C
+/// runtime calls this earlier, from `.init_array`, with the process still
+/// as `execve` left it.
+extern "C" fn note_sigpipe_at_start() {
+    let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: a null new action makes sigaction only read the current one
+    // into `old`, a live and zeroed struct of the right type.
+    let ret = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), old.as_mut_ptr()) };
+    if ret == 0 {
+        // SAFETY: sigaction succeeded and filled `old` (it was zeroed
+        // before, so every byte is initialised either way).
+        let old = unsafe { old.assume_init() };
+        SIGPIPE_IGNORED_AT_START.store(old.sa_sigaction == libc::SIG_IGN, Ordering::SeqCst);
+    }
+}
+
+// SAFETY: `.init_array` holds pointers to functions the C runtime calls
+// before `main`, with `(argc, argv, envp)`, which a function taking no
+// arguments may ignore under the C calling convention. The function only
+// reads a disposition and stores an atomic: it needs nothing of the Rust
+// runtime, which is not set up yet.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NOTE_SIGPIPE_AT_START: extern "C" fn() = note_sigpipe_at_start;
+
+/// Whether SIGPIPE was ignored when the process started (as `execve` left
+/// it, before the Rust runtime ignored it).
+pub fn sigpipe_ignored_at_start() -> bool {
+    SIGPIPE_IGNORED_AT_START.load(Ordering::SeqCst)
+}
+
+/// `sigqueue(pid, sig, 0)`: sends a signal whose `si_code` is `SI_QUEUE`,
+/// so that a handler can tell it from the `SI_USER` signal the kernel
+/// raises in a thread that writes to a pipe without a reader.
+pub fn sigqueue(pid: Pid, sig: Signal) -> nix::Result<()> {
+    let value = libc::sigval {
+        sival_ptr: std::ptr::null_mut(),
+    };
+    // SAFETY: sigqueue takes integers and a value passed by copy; the
+    // pointer inside it is never dereferenced.
+    let ret = unsafe { libc::sigqueue(pid.as_raw(), sig as libc::c_int, value) };
     Errno::result(ret).map(drop)
 }
 

@@ -99,8 +99,24 @@ fn signal_target(sh: &Shell, target: &str, signal: i32) -> Result<(), String> {
 }
 
 fn send(pid: i32, signal: i32) -> Result<(), Errno> {
+    let own = nix::unistd::getpid().as_raw();
+    if signal == libc::SIGPIPE && pid == own {
+        return own_sigpipe();
+    }
     // SAFETY: kill(2) takes two integers; no memory is involved.
-    Errno::result(unsafe { libc::kill(pid, signal) }).map(drop)
+    Errno::result(unsafe { libc::kill(pid, signal) })?;
+    if signal == libc::SIGPIPE && (pid == 0 || pid == -nix::unistd::getpgrp().as_raw()) {
+        // The copy that reached this shell looks like the kernel's SIGPIPE
+        // for a write of its own, which the shell lets go.
+        own_sigpipe()?;
+    }
+    Ok(())
+}
+
+/// SIGPIPE for this very shell, sent so that its handler can tell it from
+/// the kernel's SIGPIPE for a write (see `jobs::signals`).
+fn own_sigpipe() -> Result<(), Errno> {
+    crate::sys::sigqueue(nix::unistd::getpid(), Signal::SIGPIPE)
 }
 
 /// A job by spec: `%N`, `%%`/`%+`/`%` (current: the newest), `%-` (the

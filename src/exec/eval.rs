@@ -652,7 +652,7 @@ impl Shell {
         Ok(())
     }
 
-    fn run_trap_code(&mut self, code: &str) -> Result<(), Unwind> {
+    pub(super) fn run_trap_code(&mut self, code: &str) -> Result<(), Unwind> {
         self.run_trap_code_at(code, 1)
     }
 

@@ -3,7 +3,7 @@
 use nix::errno::Errno;
 
 use super::eval::Unwind;
-use super::state::Shell;
+use super::state::{Shell, TrapAction};
 use super::syscalls;
 
 impl Shell {
@@ -27,22 +27,55 @@ impl Shell {
         self.print_bytes(builtin, &crate::bytes::encode(text))
     }
 
-    /// Builtin output already in bytes. A reader that went away ends the
-    /// whole (sub)shell with status 141, as SIGPIPE would end a process;
-    /// other failures are reported as `NAME: write error` and answer
-    /// `Ok(false)` (the builtin then returns status 1).
+    /// Builtin output already in bytes. A reader that went away is
+    /// [`Shell::broken_pipe`]; other failures are reported as `NAME: write
+    /// error` and answer `Ok(false)` (the builtin then returns status 1).
     pub fn print_bytes(&mut self, builtin: &str, bytes: &[u8]) -> Result<bool, Unwind> {
         match self.write_fd(1, bytes) {
             Ok(()) => Ok(true),
-            Err(Errno::EPIPE) => Err(Unwind::Exit(141)),
+            Err(Errno::EPIPE) => self.broken_pipe(builtin),
             Err(e) => {
-                self.report(&format!(
-                    "{builtin}: write error: {}",
-                    super::error::describe(e)
-                ));
+                self.report_write_error(builtin, e);
                 Ok(false)
             }
         }
+    }
+
+    fn report_write_error(&self, builtin: &str, e: Errno) {
+        self.report(&format!(
+            "{builtin}: write error: {}",
+            super::error::describe(e)
+        ));
+    }
+
+    /// A write met a pipe without a reader: what SIGPIPE would do to a
+    /// process in this context's place. At its default it ends the
+    /// context: an in-process subshell with status 141, a context that
+    /// owns its process by the signal itself (after its EXIT trap).
+    /// Ignored (on entry, or by `trap ''` of the context), the write fails
+    /// as any other; trapped by the context itself, the trap runs after
+    /// the failure is reported. (The kernel's own SIGPIPE for the write is
+    /// let go by the shell's handler: see `jobs::signals`.)
+    fn broken_pipe(&mut self, builtin: &str) -> Result<bool, Unwind> {
+        let trap = self.traps.get(&libc::SIGPIPE).cloned();
+        if self.ignored_signals.contains(&libc::SIGPIPE) || trap == Some(TrapAction::Ignore) {
+            self.report_write_error(builtin, Errno::EPIPE);
+            return Ok(false);
+        }
+        if let Some(TrapAction::Command(code)) = trap {
+            self.report_write_error(builtin, Errno::EPIPE);
+            if !self.running_trap {
+                self.run_trap_code(&code)?;
+            }
+            return Ok(false);
+        }
+        if self.owns_process {
+            // As bash does (and a subshell here), the EXIT trap runs first.
+            self.last_status = 141;
+            self.run_exit_trap();
+            crate::jobs::signals::die_of(nix::sys::signal::Signal::SIGPIPE);
+        }
+        Err(Unwind::Exit(141))
     }
 
     /// Writes to standard error, ignoring failures (there is nowhere left

@@ -642,7 +642,7 @@ impl Shell {
     }
 
     /// Signals the shell ignores or catches that a child must see at their
-    /// default (SIGPIPE always: the Rust runtime ignores it in the shell),
+    /// default (SIGPIPE always: the shell handles it for its own writes),
     /// except those in `ignore` and those ignored when the shell started.
     fn signals_to_default(&self, ignore: &[i32]) -> Vec<i32> {
         let mut v = vec![libc::SIGPIPE];

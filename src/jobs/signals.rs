@@ -5,7 +5,10 @@
 //! which of its ignored signals its parent had ignored on entry).
 //! Interactive: the shell ignores SIGQUIT, SIGTERM and the job-control
 //! stops, and turns SIGINT into a flag that running shell code polls;
-//! children get the defaults back through `SigDefault` ops.
+//! children get the defaults back through `SigDefault` ops. Both: SIGPIPE
+//! has a handler that lets go the kernel's SIGPIPE for the shell's own
+//! writes and gives any other the disposition's effect, and SIGSEGV and
+//! SIGBUS are at their defaults.
 
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -79,9 +82,9 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
     let ignored: Vec<i32> = match ignored_by_process() {
         Some(mask) => (1..=64)
             .filter(|&sig| mask & (1 << (sig - 1)) != 0)
-            // glibc's own two (32 and 33) are no business of `trap`, and
-            // the Rust runtime ignores SIGPIPE itself before `main`, so
-            // whether it was ignored on entry cannot be told.
+            // glibc's own two (32 and 33) are no business of `trap`; the
+            // Rust runtime ignores SIGPIPE itself before `main` (its
+            // disposition at start is asked of `sys` below).
             .filter(|&sig| !(32..libc::SIGRTMIN()).contains(&sig) && sig != libc::SIGPIPE)
             .collect(),
         None => WATCHED
@@ -90,12 +93,20 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
             .map(|&sig| sig as i32)
             .collect(),
     };
+    let pipe_ignored = crate::sys::sigpipe_ignored_at_start();
+    let ignored = ignored
+        .into_iter()
+        .chain(pipe_ignored.then_some(libc::SIGPIPE));
     for sig in ignored {
         let on_entry = handed_over.is_none_or(|list| list.contains(&sig));
         if !interactive && on_entry {
             sh.ignored_signals.push(sig);
         }
     }
+    if !pipe_ignored {
+        set_handler(Signal::SIGPIPE, SigHandler::SigAction(on_sigpipe));
+    }
+    default_fault_signals();
     if interactive {
         set_handler(Signal::SIGINT, SigHandler::Handler(note_interrupt));
         for sig in [
@@ -108,6 +119,75 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
             set_handler(sig, SigHandler::SigIgn);
         }
     }
+}
+
+/// The Rust runtime catches SIGSEGV and SIGBUS to report stack overflows,
+/// and for any other cause resets the default and returns: a fault then
+/// recurs and kills, but `kill -s SEGV $$` would be survived once. A shell
+/// dies of them as of any other fatal signal, so the default comes back
+/// (unless they were ignored at start, when the runtime left them alone).
+fn default_fault_signals() {
+    for sig in [Signal::SIGSEGV, Signal::SIGBUS] {
+        if matches!(
+            current_handler(sig),
+            Some(SigHandler::SigAction(_) | SigHandler::Handler(_))
+        ) {
+            set_handler(sig, SigHandler::SigDfl);
+        }
+    }
+}
+
+/// SIGPIPE is trapped (its trap runs) rather than at its default (the
+/// shell dies of it), while `on_sigpipe` is its handler.
+static PIPE_TRAPPED: AtomicBool = AtomicBool::new(false);
+
+/// SIGPIPE's handler whenever the shell does not ignore it. The kernel
+/// raises SIGPIPE in a thread that writes to a pipe without a reader; the
+/// shell's own writes are shell code of some context (maybe a pipeline
+/// stage or subshell), which sees EPIPE and ends as that context would
+/// (`Shell::print_bytes`), so the signal itself is let go. Any other
+/// SIGPIPE (from another process, or from `kill`, which sends its own
+/// process a `SI_QUEUE` signal) acts as the disposition says: the trap's
+/// flag, or death by SIGPIPE.
+extern "C" fn on_sigpipe(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    if raised_by_own_write(info) {
+        return;
+    }
+    if PIPE_TRAPPED.load(Ordering::SeqCst) {
+        note_trapped(sig);
+        return;
+    }
+    // SAFETY: resetting to the default disposition and re-raising are
+    // async-signal-safe; the signal stays blocked until the handler
+    // returns, and then kills the process as it would have.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+}
+
+/// The kernel's own SIGPIPE for a write is `SI_USER` from this process.
+fn raised_by_own_write(info: *const libc::siginfo_t) -> bool {
+    if info.is_null() {
+        return false;
+    }
+    // SAFETY: the kernel hands an `SA_SIGINFO` handler a valid siginfo;
+    // for `SI_USER` its pid field is the sender's.
+    let (code, pid) = unsafe { ((*info).si_code, (*info).si_pid()) };
+    code == libc::SI_USER && pid == nix::unistd::getpid().as_raw()
+}
+
+/// Ends the process by `sig` at its default disposition, as a process
+/// whose write met a pipe without a reader dies of SIGPIPE.
+pub fn die_of(sig: Signal) -> ! {
+    use nix::sys::signal::{SigmaskHow, pthread_sigmask};
+    set_handler(sig, SigHandler::SigDfl);
+    let mut set = SigSet::empty();
+    set.add(sig);
+    let _ = pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&set), None);
+    let _ = nix::sys::signal::raise(sig);
+    // Not reached for a fatal signal; the status a parent would see.
+    std::process::exit(128 + sig as i32)
 }
 
 /// One flag per signal number: caught and not yet handled by its trap.
@@ -212,6 +292,11 @@ pub fn set_disposition(sig: i32, disposition: Disposition, interactive: bool) {
         return;
     };
     if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP) {
+        return;
+    }
+    if signal == Signal::SIGPIPE && disposition != Disposition::Ignore {
+        PIPE_TRAPPED.store(disposition == Disposition::Trap, Ordering::SeqCst);
+        set_handler(signal, SigHandler::SigAction(on_sigpipe));
         return;
     }
     let handler = match disposition {
