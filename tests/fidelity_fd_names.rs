@@ -194,6 +194,14 @@ fn numbered_names_follow_the_table() {
             "",
             0,
         ),
+        (
+            "$PWD of cd /dev/fd/3",
+            "",
+            "ls >/dev/null; exec 3<d; cd /dev/fd/3; pwd; cat f",
+            "/dev/fd/3\ninside\n",
+            "",
+            0,
+        ),
     ]);
 }
 

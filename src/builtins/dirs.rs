@@ -192,10 +192,9 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
         // A removed directory cannot be compared: trust $PWD then.
         p.starts_with('/')
-            && (crate::exec::syscalls::same_file(
-                &crate::bytes::to_path(p),
-                &sh.in_context_dir("."),
-            ) || std::fs::metadata(sh.in_context_dir(".").as_ref()).is_err())
+            && (sh.resolve_path(p).is_ok_and(|on_disk| {
+                crate::exec::syscalls::same_file(&on_disk, &sh.in_context_dir("."))
+            }) || std::fs::metadata(sh.in_context_dir(".").as_ref()).is_err())
     });
     let dir = match (physical, logical) {
         (false, Some(l)) => l,
