@@ -136,7 +136,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error(&argv[0], "filename argument required", 2);
     };
     let path = if name.contains('/') {
-        Some(sh.resolve_path(name).into_owned())
+        Some(sh.resolve_path(name).map(std::borrow::Cow::into_owned))
     } else {
         let path_var = sh.vars.get("PATH").map(str::to_string);
         crate::exec::lookup::search_path(name, path_var.as_deref())
@@ -145,8 +145,10 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
                 let here = crate::bytes::to_path(name);
                 here.is_file().then(|| here.into_owned())
             })
+            .map(Ok)
     };
-    let text = match path.as_ref().map(std::fs::read) {
+    let read = |p: std::path::PathBuf| std::fs::read(p);
+    let text = match path.map(|p| p.map_err(std::io::Error::from).and_then(read)) {
         Some(Ok(bytes)) => crate::bytes::decode_vec(bytes),
         Some(Err(e)) => {
             let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));

@@ -15,8 +15,14 @@ use crate::exec::eval::Status;
 
 /// Makes `path` the context's working directory.
 fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
+    // `/dev/fd/N` names the context's descriptor N, not the process's.
+    let named = sh.fds.path_by_name(path).transpose()?;
+    let on_disk = match &named {
+        Some(proc_path) => std::borrow::Cow::Borrowed(proc_path.as_path()),
+        None => crate::bytes::to_path(path),
+    };
     if sh.owns_process {
-        nix::unistd::chdir(crate::bytes::to_path(path).as_ref())?;
+        nix::unistd::chdir(on_disk.as_ref())?;
         sh.cwd = None;
         return Ok(());
     }
@@ -24,11 +30,11 @@ fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
     let dir = match sh.cwd_fd() {
         Some(base) if !path.starts_with('/') => openat(
             crate::exec::syscalls::borrow(base),
-            crate::bytes::to_path(path).as_ref(),
+            on_disk.as_ref(),
             flags,
             Mode::empty(),
         )?,
-        _ => open(crate::bytes::to_path(path).as_ref(), flags, Mode::empty())?,
+        _ => open(on_disk.as_ref(), flags, Mode::empty())?,
     };
     sh.cwd = Some(Arc::new(dir));
     Ok(())
@@ -45,7 +51,7 @@ fn physical_dir(sh: &Shell) -> Option<String> {
 }
 
 fn is_dir(sh: &Shell, path: &str) -> bool {
-    sh.resolve_path(path).is_dir()
+    sh.resolve_path(path).is_ok_and(|p| p.is_dir())
 }
 
 /// Lexically normalises an absolute path: removes `.`, resolves `..`.
@@ -166,7 +172,8 @@ pub fn change_directory(
         let _ = sh.assign("PWD", new_pwd.clone());
         return Ok((new_pwd, from_cdpath));
     }
-    let errno = match nix::sys::stat::stat(sh.resolve_path(&target).as_ref()) {
+    let resolved = sh.resolve_path(&target);
+    let errno = match resolved.and_then(|p| nix::sys::stat::stat(p.as_ref())) {
         Ok(_) => nix::errno::Errno::ENOTDIR,
         Err(e) => e,
     };
@@ -185,8 +192,9 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
         // A removed directory cannot be compared: trust $PWD then.
         p.starts_with('/')
-            && (crate::exec::syscalls::same_file(&crate::bytes::to_path(p), &sh.resolve_path("."))
-                || std::fs::metadata(sh.resolve_path(".").as_ref()).is_err())
+            && (sh.resolve_path(p).is_ok_and(|on_disk| {
+                crate::exec::syscalls::same_file(&on_disk, &sh.in_context_dir("."))
+            }) || std::fs::metadata(sh.in_context_dir(".").as_ref()).is_err())
     });
     let dir = match (physical, logical) {
         (false, Some(l)) => l,

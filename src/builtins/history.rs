@@ -107,7 +107,13 @@ fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
         Some(p) if !p.is_empty() => p,
         _ => return sh.builtin_error("history", "HISTFILE is not set", 1),
     };
-    let on_disk = sh.resolve_path(&path).into_owned();
+    let on_disk = match sh.resolve_path(&path) {
+        Ok(on_disk) => on_disk.into_owned(),
+        Err(e) => {
+            let msg = format!("{path}: {}", crate::exec::error::describe(e));
+            return sh.builtin_error("history", &msg, 1);
+        }
+    };
     let result = match op {
         "-a" | "-w" => {
             let from = if op == "-a" { sh.history.saved } else { 0 };

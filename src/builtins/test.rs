@@ -12,10 +12,11 @@ use crate::exec::eval::Status;
 /// Evaluates a unary file or string operator (`-f`, `-z`, …); `None` when
 /// `op` is not one.
 pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
-    // File operands resolve against the context's own directory.
-    let resolved = sh.resolve_path(arg);
-    let file = resolved.as_ref();
-    let meta = || std::fs::metadata(file);
+    // File operands resolve in the context: its own directory, its own
+    // descriptors for `/dev/fd/N` and the like.
+    let file = || sh.resolve_path(arg).map_err(std::io::Error::from);
+    let meta = || file().and_then(|f| std::fs::metadata(f.as_ref()));
+    let access = |mode| file().is_ok_and(|f| access(f.as_ref(), mode).is_ok());
     Some(match op {
         "-z" => arg.is_empty(),
         "-n" => !arg.is_empty(),
@@ -26,14 +27,16 @@ pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
         "-c" => meta().is_ok_and(|m| m.file_type().is_char_device()),
         "-p" => meta().is_ok_and(|m| m.file_type().is_fifo()),
         "-S" => meta().is_ok_and(|m| m.file_type().is_socket()),
-        "-L" | "-h" => std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()),
+        "-L" | "-h" => file()
+            .and_then(|f| std::fs::symlink_metadata(f.as_ref()))
+            .is_ok_and(|m| m.file_type().is_symlink()),
         "-s" => meta().is_ok_and(|m| m.len() > 0),
         "-g" => meta().is_ok_and(|m| m.permissions().mode() & 0o2000 != 0),
         "-u" => meta().is_ok_and(|m| m.permissions().mode() & 0o4000 != 0),
         "-k" => meta().is_ok_and(|m| m.permissions().mode() & 0o1000 != 0),
-        "-r" => access(file, AccessFlags::R_OK).is_ok(),
-        "-w" => access(file, AccessFlags::W_OK).is_ok(),
-        "-x" => access(file, AccessFlags::X_OK).is_ok(),
+        "-r" => access(AccessFlags::R_OK),
+        "-w" => access(AccessFlags::W_OK),
+        "-x" => access(AccessFlags::X_OK),
         "-O" => meta().is_ok_and(|m| m.uid() == nix::unistd::geteuid().as_raw()),
         "-G" => meta().is_ok_and(|m| m.gid() == nix::unistd::getegid().as_raw()),
         "-N" => meta().is_ok_and(|m| m.mtime() >= m.atime()),
@@ -63,12 +66,18 @@ fn integer(s: &str) -> Result<i64, TestError> {
         .map_err(|_| format!("{s}: integer expression expected"))
 }
 
-fn modified(path: &str) -> Option<std::time::SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+/// A file operand's metadata, the path resolved in the context.
+fn metadata(sh: &Shell, path: &str) -> Option<std::fs::Metadata> {
+    let on_disk = sh.resolve_path(path).ok()?;
+    std::fs::metadata(on_disk.as_ref()).ok()
+}
+
+fn modified(sh: &Shell, path: &str) -> Option<std::time::SystemTime> {
+    metadata(sh, path).and_then(|m| m.modified().ok())
 }
 
 /// Evaluates a binary operator; `Ok(None)` when `op` is not one.
-pub fn binary(lhs: &str, op: &str, rhs: &str) -> Result<Option<bool>, TestError> {
+pub fn binary(sh: &Shell, lhs: &str, op: &str, rhs: &str) -> Result<Option<bool>, TestError> {
     Ok(Some(match op {
         "=" | "==" => lhs == rhs,
         "!=" => lhs != rhs,
@@ -80,18 +89,18 @@ pub fn binary(lhs: &str, op: &str, rhs: &str) -> Result<Option<bool>, TestError>
         "-le" => integer(lhs)? <= integer(rhs)?,
         "-gt" => integer(lhs)? > integer(rhs)?,
         "-ge" => integer(lhs)? >= integer(rhs)?,
-        "-nt" => match (modified(lhs), modified(rhs)) {
+        "-nt" => match (modified(sh, lhs), modified(sh, rhs)) {
             (Some(a), Some(b)) => a > b,
             (Some(_), None) => true,
             _ => false,
         },
-        "-ot" => match (modified(lhs), modified(rhs)) {
+        "-ot" => match (modified(sh, lhs), modified(sh, rhs)) {
             (Some(a), Some(b)) => a < b,
             (None, Some(_)) => true,
             _ => false,
         },
-        "-ef" => match (std::fs::metadata(lhs), std::fs::metadata(rhs)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        "-ef" => match (metadata(sh, lhs), metadata(sh, rhs)) {
+            (Some(a), Some(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         },
         _ => return Ok(None),
@@ -174,7 +183,7 @@ impl Parser<'_> {
             && let Some(rhs) = self.args.get(self.pos + 2)
         {
             self.pos += 3;
-            return binary(&first, op, rhs).map(|v| v.unwrap_or(false));
+            return binary(self.sh, &first, op, rhs).map(|v| v.unwrap_or(false));
         }
         if first.starts_with('-')
             && let Some(arg) = self.args.get(self.pos + 1)
@@ -199,7 +208,7 @@ pub fn evaluate(sh: &Shell, args: &[String]) -> Result<bool, TestError> {
             Some(v) => Ok(v),
             None => Err(format!("{}: unary operator expected", a(0))),
         },
-        3 if is_binary_op(a(1)) => binary(a(0), a(1), a(2)).map(|v| v.unwrap_or(false)),
+        3 if is_binary_op(a(1)) => binary(sh, a(0), a(1), a(2)).map(|v| v.unwrap_or(false)),
         3 if a(0) == "!" => evaluate(sh, &args[1..]).map(|v| !v),
         3 if a(0) == "(" && a(2) == ")" => Ok(!args[1].is_empty()),
         3 if a(1) == "-a" || a(1) == "-o" => {

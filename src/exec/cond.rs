@@ -54,7 +54,7 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
                         lhs = arith_operand(sh, &lhs)?;
                         rhs = arith_operand(sh, &rhs)?;
                     }
-                    match test::binary(&lhs, op, &rhs) {
+                    match test::binary(sh, &lhs, op, &rhs) {
                         Ok(Some(v)) => Ok(v),
                         Ok(None) => Err(ExecError::Builtin(
                             format!("{op}: binary operator expected"),

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -171,6 +172,28 @@ impl FdTable {
         &self.inherited
     }
 
+    /// The entry a path naming a descriptor (see [`parse_fd_name`]) stands
+    /// for, with the rest of the path after the number: what a child whose
+    /// descriptors were laid out from this table would reach through the
+    /// kernel's `/dev/fd`. `ENOENT`, as the kernel answers, when the table
+    /// has no such fd, whatever the shell process holds at that number.
+    /// `None` for paths that name no descriptor.
+    pub fn entry_by_name<'a>(&self, path: &'a str) -> Option<Result<(&FdEntry, &'a str), Errno>> {
+        let (fd, rest) = parse_fd_name(path)?;
+        Some(self.get(fd).map(|entry| (entry, rest)).ok_or(Errno::ENOENT))
+    }
+
+    /// A path naming a descriptor, rewritten to the shell process's own
+    /// descriptor behind the table's entry (`/proc/self/fd/RAW…`), so that
+    /// opening or stat-ing it reaches what a child would. `None` for paths
+    /// that name no descriptor.
+    pub fn path_by_name(&self, path: &str) -> Option<Result<PathBuf, Errno>> {
+        Some(
+            self.entry_by_name(path)?
+                .and_then(|(entry, rest)| proc_path(entry, rest)),
+        )
+    }
+
     /// The lowest fd number ≥ `from` that the table does not use.
     pub fn lowest_free(&self, from: RawFd) -> RawFd {
         let mut fd = from;
@@ -178,5 +201,83 @@ impl FdTable {
             fd += 1;
         }
         fd
+    }
+}
+
+/// `/proc/self/fd/RAW` for an entry's real descriptor (a capture gets its
+/// pipe), followed by `rest`.
+pub fn proc_path(entry: &FdEntry, rest: &str) -> Result<PathBuf, Errno> {
+    let raw = match entry {
+        FdEntry::Capture(capture) => capture.raw_fd()?,
+        other => other.raw(),
+    };
+    Ok(PathBuf::from(format!("/proc/self/fd/{raw}{rest}")))
+}
+
+/// The descriptor a path names through the kernel's descriptor directories
+/// — `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+/// `/proc/self/fd/N`, `/proc/thread-self/fd/N` — and what follows the name
+/// (`""`, or `/…` for a path inside a directory descriptor). In-process code
+/// must answer these from its fd table, not from the process's descriptors.
+///
+/// `None` for every other path, including numbers the kernel itself never
+/// accepts there (`/dev/fd/007`, `/dev/fd/x`, out of range): the kernel
+/// then answers for them, with the same `ENOENT` a child would get.
+pub fn parse_fd_name(path: &str) -> Option<(RawFd, &str)> {
+    let inside = |rest: &str| rest.is_empty() || rest.starts_with('/');
+    for (name, fd) in [("/dev/stdin", 0), ("/dev/stdout", 1), ("/dev/stderr", 2)] {
+        if let Some(rest) = path.strip_prefix(name)
+            && inside(rest)
+        {
+            return Some((fd, rest));
+        }
+    }
+    let tail = ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"]
+        .iter()
+        .find_map(|dir| path.strip_prefix(dir))?;
+    let (digits, rest) = tail.split_at(tail.find('/').unwrap_or(tail.len()));
+    // procfs takes only canonical decimal numbers.
+    let canonical =
+        digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+    if !canonical {
+        return None;
+    }
+    digits.parse().ok().map(|fd| (fd, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_fd_name;
+
+    #[test]
+    fn standard_names() {
+        assert_eq!(parse_fd_name("/dev/stdin"), Some((0, "")));
+        assert_eq!(parse_fd_name("/dev/stdout"), Some((1, "")));
+        assert_eq!(parse_fd_name("/dev/stderr"), Some((2, "")));
+        assert_eq!(parse_fd_name("/dev/stdin/x"), Some((0, "/x")));
+        assert_eq!(parse_fd_name("/dev/stdinx"), None);
+        assert_eq!(parse_fd_name("dev/stdin"), None);
+    }
+
+    #[test]
+    fn numbered_names() {
+        assert_eq!(parse_fd_name("/dev/fd/3"), Some((3, "")));
+        assert_eq!(parse_fd_name("/dev/fd/0"), Some((0, "")));
+        assert_eq!(parse_fd_name("/proc/self/fd/3"), Some((3, "")));
+        assert_eq!(parse_fd_name("/proc/thread-self/fd/12"), Some((12, "")));
+        assert_eq!(parse_fd_name("/dev/fd/3/x"), Some((3, "/x")));
+        assert_eq!(parse_fd_name("/dev/fd/3/"), Some((3, "/")));
+    }
+
+    #[test]
+    fn names_left_to_the_kernel() {
+        assert_eq!(parse_fd_name("/dev/fd/007"), None);
+        assert_eq!(parse_fd_name("/dev/fd/"), None);
+        assert_eq!(parse_fd_name("/dev/fd"), None);
+        assert_eq!(parse_fd_name("/dev/fd/x"), None);
+        assert_eq!(parse_fd_name("/dev/fd/-1"), None);
+        assert_eq!(parse_fd_name("/dev/fd/99999999999"), None);
+        assert_eq!(parse_fd_name("/proc/1/fd/3"), None);
+        assert_eq!(parse_fd_name("/dev/null"), None);
     }
 }

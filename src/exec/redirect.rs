@@ -4,6 +4,7 @@
 //! are never touched.
 
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::path::Path;
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -14,7 +15,7 @@ use crate::expand;
 use crate::parser::ast::{RedirOp, RedirTarget, Redirect, WordPart};
 
 use super::error::ExecError;
-use super::fdtable::FdTable;
+use super::fdtable::{FdEntry, FdTable, parse_fd_name, proc_path};
 use super::spawn::SpawnOp;
 use super::state::Shell;
 use super::syscalls;
@@ -181,7 +182,8 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
 
 /// `set -C`: `>` may not truncate an existing regular file.
 fn check_clobber(sh: &Shell, path: &str) -> Result<(), ExecError> {
-    match std::fs::metadata(sh.resolve_path(path).as_ref()) {
+    let resolved = sh.resolve_path(path).map_err(std::io::Error::from);
+    match resolved.and_then(|on_disk| std::fs::metadata(on_disk.as_ref())) {
         Ok(meta) if meta.is_file() => Err(ExecError::Clobber(path.to_string())),
         _ => Ok(()),
     }
@@ -200,13 +202,46 @@ pub struct OpenContext {
 
 /// Opens a file for the shell itself (close-on-exec) in `ctx`.
 fn open_for_shell(ctx: OpenContext, path: &str, flags: OFlag) -> Result<OwnedFd, ExecError> {
+    open_in(ctx, &to_path(path), flags).map_err(|e| ExecError::Redirect(path.to_string(), e))
+}
+
+fn open_in(ctx: OpenContext, path: &Path, flags: OFlag) -> Result<OwnedFd, Errno> {
     let flags = flags | OFlag::O_CLOEXEC;
     let mode = Mode::from_bits_truncate(CREATE_MODE & !ctx.umask.unwrap_or(0));
-    let opened = match ctx.dir {
-        Some(dir) => nix::fcntl::openat(super::syscalls::borrow(dir), &*to_path(path), flags, mode),
-        None => nix::fcntl::open(&*to_path(path), flags, mode),
+    match ctx.dir {
+        Some(dir) => nix::fcntl::openat(super::syscalls::borrow(dir), path, flags, mode),
+        None => nix::fcntl::open(path, flags, mode),
+    }
+}
+
+/// Opens `path` onto `fd` of `table`. A name of a descriptor
+/// (`/dev/stdout`, `/dev/fd/N`, …) means the table's entry at that number,
+/// reopened through the kernel as a child would reopen it (a regular file
+/// gets a new offset, `O_TRUNC` truncates); a capture, which has no file
+/// to reopen, is shared as `>&N` would share it.
+fn open_onto(
+    table: &mut FdTable,
+    fd: RawFd,
+    path: &str,
+    flags: OFlag,
+    ctx: OpenContext,
+) -> Result<(), ExecError> {
+    let fail = |e| ExecError::Redirect(path.to_string(), e);
+    let owned = match table.entry_by_name(path) {
+        None => open_for_shell(ctx, path, flags)?,
+        Some(Err(e)) => return Err(fail(e)),
+        Some(Ok((FdEntry::Capture(capture), ""))) => {
+            let entry = FdEntry::Capture(capture.clone());
+            table.set(fd, entry);
+            return Ok(());
+        }
+        Some(Ok((entry, rest))) => {
+            let on_disk = proc_path(entry, rest).map_err(fail)?;
+            open_in(ctx, &on_disk, flags).map_err(fail)?
+        }
     };
-    opened.map_err(|e| ExecError::Redirect(path.to_string(), e))
+    table.set_owned(fd, owned);
+    Ok(())
 }
 
 /// Applies steps to an fd table (the shell opens the files, in `ctx`).
@@ -217,10 +252,7 @@ pub fn apply_to_table(
 ) -> Result<(), ExecError> {
     for step in steps {
         match step {
-            Resolved::Open { fd, path, flags } => {
-                let owned = open_for_shell(ctx, path, *flags)?;
-                table.set_owned(*fd, owned);
-            }
+            Resolved::Open { fd, path, flags } => open_onto(table, *fd, path, *flags, ctx)?,
             Resolved::Dup { fd, src } => {
                 if fd == src {
                     if table.get(*src).is_none() {
@@ -258,6 +290,16 @@ pub fn lower_to_ops(
     for step in steps {
         match step {
             Resolved::Open { fd, path, flags } => {
+                // The child resolves a name like `/dev/fd/N` through its own
+                // descriptors, which are the table's, except for the
+                // shell's internal close-on-exec ones still open until exec:
+                // close N first so that a number the table lacks is
+                // `ENOENT` there too.
+                if let Some((named, _)) = parse_fd_name(path)
+                    && !open_fds.contains(&named)
+                {
+                    ops.push(SpawnOp::Close(named));
+                }
                 ops.push(SpawnOp::Open {
                     path: std::ffi::CString::new(crate::bytes::encode(path))
                         .map_err(|_| ExecError::Redirect(path.clone(), Errno::EINVAL))?,

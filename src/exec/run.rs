@@ -386,7 +386,8 @@ impl Shell {
         let Some(super::redirect::Resolved::Open { path, .. }) = steps.first() else {
             return Ok(String::new());
         };
-        match std::fs::read(self.resolve_path(path).as_ref()) {
+        let on_disk = self.resolve_path(path).map_err(std::io::Error::from);
+        match on_disk.and_then(|p| std::fs::read(p.as_ref())) {
             Ok(bytes) => {
                 let text = super::pipeline::substitution_text(bytes);
                 self.cmdsub_status = Some(0);

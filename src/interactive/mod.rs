@@ -173,7 +173,7 @@ fn run_plain(sh: &mut Shell) -> i32 {
         .filter(|f| !f.is_empty())
         .map(str::to_string);
     if let Some(file) = &histfile
-        && sh.resolve_path(file).is_file()
+        && sh.resolve_path(file).is_ok_and(|p| p.is_file())
     {
         let _ = crate::builtins::history::history(sh, &["history".into(), "-r".into()]);
         sh.history.saved = sh.history.entries().len();

@@ -455,9 +455,17 @@ fn guess_step(plan: &Spawn, errno: Errno) -> SpawnStep {
             SpawnOp::Open {
                 path, flags, fd, ..
             } => {
+                // `/dev/fd/N` of a descriptor the ops closed: the parent
+                // may still have its own N open.
+                let named_closed = std::str::from_utf8(path.as_bytes())
+                    .ok()
+                    .and_then(crate::exec::fdtable::parse_fd_name)
+                    .is_some_and(|(n, _)| !is_open(&fds, closed_from, n));
                 fds.insert(*fd, true);
                 let relative = !path.as_bytes().starts_with(b"/");
-                if relative && moved_dir {
+                if named_closed {
+                    errno == Errno::ENOENT
+                } else if relative && moved_dir {
                     false
                 } else if flags & libc::O_CREAT != 0 {
                     // Creating: the directory must be searchable and
