@@ -365,7 +365,7 @@ impl Shell {
 
     /// Starts shell code as a separate pidsh process (fork-free: the same
     /// builder), handing it this state as a script prefix.
-    fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
+    pub(super) fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
         let Some(exe) = self.self_exe.clone() else {
             self.report("cannot find the pidsh executable to run background shell code");
             return Err(1);
