@@ -234,6 +234,13 @@ fn a_child_blocked_opening_a_fifo_never_freezes_the_shell() {
             0,
         ),
         (
+            "a subshell's background writer",
+            "mkfifo f; (sh -c 'exit 4' >f &); cat f; echo st=$?",
+            "st=0\n",
+            "",
+            0,
+        ),
+        (
             "exec passes its assignments on",
             "a=1 exec sh -c 'echo $a'",
             "1\n",
@@ -298,4 +305,124 @@ fn a_signal_reaches_the_shell_while_its_command_blocks_opening() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A background job started inside a subshell ends after the marker file
+/// appears: `touch marker` after a 3 s sleep, its output away from the
+/// shell's (or the harness would wait for the pipe).
+const LATE_JOB: &str = "sh -c 'sleep 3; touch marker' >/dev/null 2>&1 &";
+
+/// A subshell does not wait for its own background jobs: the shell is done
+/// (and printed `after`) while the job still sleeps — the marker does not
+/// exist yet when the shell has ended. The job still runs to its end.
+#[test]
+fn a_subshell_does_not_wait_for_its_background_jobs() {
+    let shell_job = "{ sleep 3; touch marker; } >/dev/null 2>&1 &";
+    let cases = [
+        (format!("({shell_job}); echo after"), "after\n"),
+        (format!("({LATE_JOB}); echo after"), "after\n"),
+        (format!("({LATE_JOB}); wait; echo after"), "after\n"),
+        (
+            format!("true & p=$!; ({LATE_JOB}); [ \"$!\" = \"$p\" ] && echo after"),
+            "after\n",
+        ),
+        (format!("({LATE_JOB}); jobs; echo after"), "after\n"),
+        (format!("x=$({LATE_JOB}); echo \"after$x\""), "after\n"),
+        (format!("{{ {LATE_JOB} }} | cat; echo after"), "after\n"),
+        (format!("cat <({LATE_JOB}); echo after"), "after\n"),
+        (format!("({LATE_JOB})"), ""),
+    ];
+    let mut runs = Vec::new();
+    for backend in BACKENDS {
+        for (script, want) in &cases {
+            runs.push((Run::start(script, backend), *want));
+        }
+    }
+    let mut failures = Vec::new();
+    for (run, want) in &mut runs {
+        let r = run.finish();
+        let marker = run.dir.join("marker").exists();
+        if r.stdout != *want || !r.stderr.is_empty() || r.status != Some(0) || marker {
+            failures.push(format!(
+                "{}: stdout {:?}, stderr {:?}, status {:?}, marker already there: {marker}",
+                run.describe(),
+                r.stdout,
+                r.stderr,
+                r.status
+            ));
+        }
+    }
+    for (run, _) in runs {
+        let marker = run.dir.join("marker");
+        let start = Instant::now();
+        while !marker.exists() && start.elapsed() < LIMIT {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if !marker.exists() {
+            failures.push(format!("{}: the job never ended", run.describe()));
+        }
+        run.clean_up();
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// What holds the output open is still waited for, as in bash:
+/// `$( … & )` and a pipeline read to the end of their pipe.
+#[test]
+fn a_job_holding_the_output_is_still_waited_for() {
+    check_limited(&[
+        (
+            "command substitution",
+            "x=$(sh -c 'sleep 1; touch marker' &); test -e marker && echo waited",
+            "waited\n",
+            "",
+            0,
+        ),
+        (
+            "pipeline stage",
+            "{ sh -c 'sleep 1; touch marker' & } | cat; test -e marker && echo waited",
+            "waited\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+/// The orphaned jobs of many subshells are reaped: no zombie children and
+/// no more descriptors after the loop than before it.
+#[test]
+fn orphaned_jobs_leave_no_zombie_and_no_descriptor() {
+    let script = r#"
+count_fds() { n=0; for f in /proc/$$/fd/*; do n=$((n+1)); done; echo $n; }
+zombies() {
+  z=0
+  for t in /proc/$$/task/*/children; do
+    read -r kids < "$t"
+    for k in $kids; do
+      read -r st < /proc/$k/stat
+      case $st in *") Z "*) z=$((z+1));; esac
+    done
+  done
+  echo $z
+}
+seq 1 >/dev/null; (/bin/true &); sleep 0.5
+before=$(count_fds)
+for i in $(seq 500); do (true &); (/bin/true &); done
+# `jobs` collects what ended, as between commands; the last jobs may need
+# a moment to end on a loaded machine.
+for try in 1 2 3 4 5 6 7 8; do
+  sleep 0.5; jobs
+  grew=$(( $(count_fds) - before )) z=$(zombies)
+  [ "$grew" -le 0 ] && [ "$z" = 0 ] && break
+done
+echo fds_grew=$grew
+echo zombies=$z
+"#;
+    check_limited(&[(
+        "a loop of (cmd &)",
+        script,
+        "fds_grew=0\nzombies=0\n",
+        "",
+        0,
+    )]);
 }
