@@ -561,7 +561,9 @@ impl Shell {
         };
         self.last_status = status;
         self.run_exit_trap();
-        self.jobs.wait_all();
+        // Its background jobs are not waited for (in bash they belong to
+        // the subshell's process, which exits without waiting).
+        self.jobs.orphan_all();
         self.last_status
     }
 

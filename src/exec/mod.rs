@@ -7,6 +7,7 @@
 
 pub mod arrays;
 pub mod backend;
+mod blocking;
 mod cond;
 mod context;
 pub mod error;

@@ -92,9 +92,16 @@ impl Shell {
                     Err(e) => return self.fail(e),
                 };
                 self.trace(&values, &words);
+                // `a=1 exec cmd`: the command gets `a` in its environment,
+                // as in bash and dash (the shell it replaces has no use for
+                // the difference).
+                let exported = b.name == "exec" && words.len() > 1;
                 for (name, value) in values {
                     if let Err(e) = self.assign(&name, value) {
                         return self.fail_special(e);
+                    }
+                    if exported {
+                        self.vars.export(&name);
                     }
                 }
                 self.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
@@ -413,7 +420,8 @@ impl Shell {
     }
 
     /// Builds the plan of an external command in the current fd table, with
-    /// its redirections, and starts it.
+    /// its redirections, and starts it — through a pidsh of its own when a
+    /// redirection may wait in `open` (a FIFO: see `exec/blocking.rs`).
     pub fn start_external(
         &mut self,
         words: &[String],
@@ -425,7 +433,11 @@ impl Shell {
         let started = self
             .plan_external(words, assignments, &steps)
             .and_then(|(spawn, keep)| {
-                let r = self.spawn_plan(spawn, name);
+                let r = if super::blocking::may_block(self, &steps) && self.self_exe.is_some() {
+                    self.start_through_helper(&spawn, words, assignments, &steps)
+                } else {
+                    self.spawn_plan(spawn, name)
+                };
                 drop(keep);
                 r
             });

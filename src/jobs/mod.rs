@@ -5,7 +5,7 @@
 //! `waitid(P_PIDFD, …)`; where the kernel gave no pidfd, `waitid(P_PID, …)`.
 
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use nix::errno::Errno;
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
@@ -338,6 +338,28 @@ impl JobTable {
             .collect()
     }
 
+    /// At the end of a subshell: its unfinished processes become orphans,
+    /// reaped later without anyone waiting for them (see [`ORPHANS`]).
+    pub fn orphan_all(&mut self) {
+        let mut running = Vec::new();
+        for job in std::mem::take(&mut self.jobs) {
+            job.release_group();
+            running.extend(job.processes.into_iter().filter(|p| p.status.is_none()));
+        }
+        self.finished.clear();
+        if running.is_empty() {
+            return;
+        }
+        let mut orphans = orphans();
+        orphans.processes.extend(running);
+        if orphans.processes.len() >= orphans.tidy_at.max(MIN_TIDY_AT) {
+            // Many at once (a loop of `(cmd &)`): collect the ended ones,
+            // doubling the threshold so the cost stays linear.
+            orphans.reap();
+            orphans.tidy_at = 2 * orphans.processes.len();
+        }
+    }
+
     /// `wait`: waits for every job; returns 0.
     pub fn wait_all(&mut self) -> i32 {
         for job in &mut self.jobs {
@@ -416,7 +438,9 @@ impl JobTable {
 
     /// Updates every job's state (exits, stops, continues) without
     /// removing or announcing anything — for `jobs`, which shows them.
+    /// Orphans that ended are reaped too.
     pub fn refresh(&mut self) {
+        reap_orphans();
         for job in &mut self.jobs {
             for p in &mut job.processes {
                 if p.status.is_some() {
@@ -462,6 +486,48 @@ impl JobTable {
             }
         }
         job.status()
+    }
+}
+
+/// Children of this process that no shell context waits for any more: the
+/// background jobs of subshells that have ended. In bash such a job is
+/// the child of the subshell's own process, which exits without waiting;
+/// here the process is this one, so the job must still be reaped — without
+/// blocking, whenever a job table is refreshed — leaving no zombie and no
+/// pidfd behind. Nothing waits for them, lists them or reports them.
+static ORPHANS: Mutex<Orphans> = Mutex::new(Orphans {
+    processes: Vec::new(),
+    tidy_at: 0,
+});
+
+#[derive(Debug)]
+struct Orphans {
+    processes: Vec<Process>,
+    /// Past this many, adding orphans first reaps those that ended.
+    tidy_at: usize,
+}
+
+impl Orphans {
+    /// Reaps the ones that have ended, without blocking.
+    fn reap(&mut self) {
+        self.processes.retain(|p| {
+            matches!(
+                try_wait(p),
+                Change::Stopped | Change::Continued | Change::Nothing
+            )
+        });
+    }
+}
+
+fn orphans() -> std::sync::MutexGuard<'static, Orphans> {
+    ORPHANS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reaps the orphans that have ended, without blocking.
+fn reap_orphans() {
+    let mut orphans = orphans();
+    if !orphans.processes.is_empty() {
+        orphans.reap();
     }
 }
 
