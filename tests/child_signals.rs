@@ -75,19 +75,17 @@ fn run(backend: &str, script: &str) -> common::Run {
 
 /// Runs every case under every backend; fails with all mismatches at once.
 fn check(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for backend in BACKENDS {
-        for (name, script, stdout) in cases {
-            let r = run(backend, script);
-            if r.stdout != *stdout || r.status != 0 {
-                failures.push(format!(
-                    "{backend} {name}: {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?}\n  status {}",
-                    r.stdout, r.stderr, r.status
-                ));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    common::check_table(
+        &BACKENDS,
+        cases,
+        |(name, script, _)| format!("{name}: {script:?}"),
+        |(_, _, stdout)| common::Expect {
+            stdout,
+            stderr: None,
+            status: 0,
+        },
+        |backend, (_, script, _)| run(backend, script),
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const BACKENDS: [&str; 2] = ["clone3", "posix_spawn"];
+use common::BACKENDS;
 
 /// (name, script, expected stdout, expected status); stderr must be empty.
 type Case = (&'static str, &'static str, &'static str, i32);
@@ -21,37 +21,24 @@ type Case = (&'static str, &'static str, &'static str, i32);
 /// Runs `pidsh -c script` in a fresh directory on `backend`.
 fn run(backend: &str, script: &str) -> common::Run {
     let dir = common::tempdir();
-    let out = common::pidsh()
-        .env("PIDSH_SPAWN", backend)
-        .arg("-c")
-        .arg(script)
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let r = common::run_on(backend, script, &dir, "");
     let _ = std::fs::remove_dir_all(&dir);
-    common::Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status: out.status.code().unwrap_or(-1),
-    }
+    r
 }
 
 /// Runs every case on every backend; fails with all mismatches at once.
 fn check(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for backend in BACKENDS {
-        for (name, script, stdout, status) in cases {
-            let r = run(backend, script);
-            if r.stdout != *stdout || r.status != *status || !r.stderr.is_empty() {
-                failures.push(format!(
-                    "{backend} {name}: {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?}\n  status {} (want {status})",
-                    r.stdout, r.stderr, r.status
-                ));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    common::check_table(
+        &BACKENDS,
+        cases,
+        |(name, script, ..)| format!("{name}: {script:?}"),
+        |(_, _, stdout, status)| common::Expect {
+            stdout,
+            stderr: Some(""),
+            status: *status,
+        },
+        |backend, (_, script, ..)| run(backend, script),
+    );
 }
 
 #[test]

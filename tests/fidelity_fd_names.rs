@@ -7,9 +7,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 /// (name, standard input fed through a pipe, script, stdout, stderr, status).
 type Case = (
     &'static str,
@@ -19,9 +16,6 @@ type Case = (
     &'static str,
     i32,
 );
-
-/// Backends each case runs under (`None`: the default).
-const BACKENDS: [Option<&str>; 2] = [None, Some("posix_spawn")];
 
 /// A directory with `ans` ("answer"), `src.sh` (`echo sourced`) and `d/f`.
 fn fixture() -> std::path::PathBuf {
@@ -33,44 +27,25 @@ fn fixture() -> std::path::PathBuf {
     dir
 }
 
-fn run(backend: Option<&str>, input: &str, script: &str) -> common::Run {
+fn run(backend: &str, input: &str, script: &str) -> common::Run {
     let dir = fixture();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pidsh"));
-    cmd.arg("-c").arg(script).current_dir(&dir);
-    if let Some(b) = backend {
-        cmd.env("PIDSH_SPAWN", b);
-    }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The script may exit without reading: a failed write is fine.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    let out = child.wait_with_output().unwrap();
+    let r = common::run_on(backend, script, &dir, input);
     let _ = std::fs::remove_dir_all(&dir);
-    common::Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status: out.status.code().unwrap_or(-1),
-    }
+    r
 }
 
 fn check(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for backend in BACKENDS {
-        for (name, input, script, stdout, stderr, status) in cases {
-            let r = run(backend, input, script);
-            if r.stdout != *stdout || r.stderr != *stderr || r.status != *status {
-                failures.push(format!(
-                    "{name} ({backend:?}): script {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?} (want {stderr:?})\n  status {} (want {status})",
-                    r.stdout, r.stderr, r.status
-                ));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    common::check_table(
+        &common::BACKENDS,
+        cases,
+        |(name, _, script, ..)| format!("{name}: script {script:?}"),
+        |(_, _, _, stdout, stderr, status)| common::Expect {
+            stdout,
+            stderr: Some(stderr),
+            status: *status,
+        },
+        |backend, (_, input, script, ..)| run(backend, input, script),
+    );
 }
 
 #[test]

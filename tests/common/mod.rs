@@ -98,3 +98,69 @@ pub fn check_cases(prefix: &str, cases: &[Case]) {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The spawn backends table cases run under: the default and the one
+/// containers fall back to.
+pub const BACKENDS: [&str; 2] = ["clone3", "posix_spawn"];
+
+/// What a case expects: exact stdout and status, and exact stderr unless
+/// `None`.
+pub struct Expect<'a> {
+    pub stdout: &'a str,
+    pub stderr: Option<&'a str>,
+    pub status: i32,
+}
+
+/// Runs `pidsh -c script` in `dir` on `backend` (`PIDSH_SPAWN`), with
+/// `input` on standard input (null when empty).
+pub fn run_on(backend: &str, script: &str, dir: &std::path::Path, input: &str) -> Run {
+    let mut cmd = pidsh();
+    cmd.env("PIDSH_SPAWN", backend)
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if input.is_empty() {
+        return finish(cmd.stdin(Stdio::null()).output().unwrap());
+    }
+    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+    // The script may end without reading: a failed write is fine.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    finish(child.wait_with_output().unwrap())
+}
+
+/// The one table runner: runs every case on every backend with `run`,
+/// compares with what `expect` says, and fails with every mismatch at
+/// once (`name` names a case in the report).
+pub fn check_table<C>(
+    backends: &[&str],
+    cases: &[C],
+    name: impl Fn(&C) -> String,
+    expect: impl Fn(&C) -> Expect<'_>,
+    run: impl Fn(&str, &C) -> Run,
+) {
+    let mut failures = Vec::new();
+    for backend in backends {
+        for case in cases {
+            let want = expect(case);
+            let r = run(backend, case);
+            if r.stdout != want.stdout
+                || want.stderr.is_some_and(|e| r.stderr != e)
+                || r.status != want.status
+            {
+                failures.push(format!(
+                    "{backend} {}:\n  stdout {:?} (want {:?})\n  stderr {:?} (want {:?})\n  status {} (want {})",
+                    name(case),
+                    r.stdout,
+                    want.stdout,
+                    r.stderr,
+                    want.stderr,
+                    r.status,
+                    want.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
