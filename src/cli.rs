@@ -235,8 +235,9 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
         if source.is_none() {
             // Job control: our own process group, the terminal, `set -m`.
             sh.terminal = crate::jobs::terminal::Terminal::take().map(std::sync::Arc::new);
-            sh.options.monitor = sh.terminal.is_some();
-            if sh.options.monitor {
+            // `-m` asks for job control even without a terminal.
+            sh.options.monitor |= sh.terminal.is_some();
+            if sh.options.monitor && !crate::jobs::signals::hangup_ignored(&sh) {
                 crate::jobs::signals::forward_hangups();
             }
         }

@@ -12,83 +12,10 @@
 
 mod pty;
 
-use pty::{DEADLINE, PROMPT, Proc, Screen, TempHome, Term};
-
-/// Types `line`, waits until it shows at the prompt (perhaps with a
-/// history hint after it), and presses Enter.
-fn run(term: &Term, line: &str) {
-    term.keys(line);
-    let typed = format!("{PROMPT}{line}");
-    term.wait_for(&format!("the input line {line:?}"), |s| {
-        s.prompt_line() == Some(s.cursor.0 as usize) && s.cursor_line().starts_with(&typed)
-    });
-    term.keys("\r");
-}
-
-/// The output of `line`: the rows after the last row showing it typed at
-/// the prompt, up to the next prompt (without empty rows).
-fn output_of<'s>(screen: &'s Screen, line: &str) -> Vec<&'s str> {
-    let typed = format!("{PROMPT}{line}");
-    rows_text(screen.rows_after(&typed))
-        .into_iter()
-        .take_while(|r| !r.starts_with(PROMPT.trim_end()))
-        .collect()
-}
-
-/// Waits until `line`'s output satisfies `ready` and a fresh prompt
-/// follows it.
-fn wait_for_output(term: &Term, line: &str, what: &str, ready: impl Fn(&[&str]) -> bool) {
-    let typed = format!("{PROMPT}{line}");
-    term.wait_for(what, |s| {
-        s.rows.iter().any(|r| r.trim_end() == typed)
-            && s.prompt_line() == Some(s.cursor.0 as usize)
-            && s.cursor_line().trim_end() == PROMPT.trim_end()
-            && s.prompt_line() > s.rows.iter().rposition(|r| r.trim_end() == typed)
-            && ready(&output_of(s, line))
-    });
-}
-
-/// Waits until every one of `procs` is in a state `ok` accepts (`None`:
-/// gone); fails showing the states and the screen.
-fn wait_for_states(term: &Term, what: &str, procs: &[Proc], ok: impl Fn(Option<char>) -> bool) {
-    let start = std::time::Instant::now();
-    loop {
-        let states: Vec<(i32, &str, Option<char>)> = procs
-            .iter()
-            .map(|p| (p.pid, p.comm.as_str(), p.state_now()))
-            .collect();
-        if states.iter().all(|(_, _, s)| ok(*s)) {
-            return;
-        }
-        if start.elapsed() > DEADLINE {
-            panic!(
-                "waited {DEADLINE:?} for {what}; (pid, name, state): {states:?}\nthe screen:\n{}",
-                term.snapshot().text()
-            );
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
-fn is_stopped(state: Option<char>) -> bool {
-    state == Some('T')
-}
-
-fn is_running(state: Option<char>) -> bool {
-    matches!(state, Some('S' | 'R' | 'D'))
-}
-
-fn is_gone(state: Option<char>) -> bool {
-    state.is_none()
-}
-
-/// The rows, trimmed, without empty ones.
-fn rows_text(rows: &[String]) -> Vec<&str> {
-    rows.iter()
-        .map(|r| r.trim_end())
-        .filter(|r| !r.is_empty())
-        .collect()
-}
+use pty::{
+    DEADLINE, PROMPT, Proc, Screen, TempHome, Term, assert_status, is_gone, is_running, is_stopped,
+    output_of, run, wait_for_output, wait_for_states,
+};
 
 /// Runs `sleep 100` and stops it with Ctrl-Z, as a person would: the
 /// Stopped line, a fresh prompt, and the process in state T. The sleep.
@@ -102,14 +29,6 @@ fn stop_sleep_100(term: &Term) -> Vec<Proc> {
     term.wait_for_fresh_prompt();
     wait_for_states(term, "sleep stopped", &sleep, is_stopped);
     sleep
-}
-
-/// `echo $?` shows `status`.
-fn assert_status(term: &Term, status: &str) {
-    run(term, "echo $?");
-    wait_for_output(term, "echo $?", &format!("$? = {status}"), |rows| {
-        rows == [status]
-    });
 }
 
 #[test]

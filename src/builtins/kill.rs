@@ -103,14 +103,31 @@ fn send(pid: i32, signal: i32) -> Result<(), Errno> {
     if signal == libc::SIGPIPE && pid == own {
         return own_sigpipe();
     }
+    let own_group = -nix::unistd::getpgrp().as_raw();
+    if pid == own && signal != 0 {
+        return signal_this_thread(signal);
+    }
     // SAFETY: kill(2) takes two integers; no memory is involved.
     Errno::result(unsafe { libc::kill(pid, signal) })?;
-    if signal == libc::SIGPIPE && (pid == 0 || pid == -nix::unistd::getpgrp().as_raw()) {
+    if matches!(signal, libc::SIGSTOP | libc::SIGKILL) && (pid == 0 || pid == own_group) {
+        signal_this_thread(signal)?;
+    }
+    if signal == libc::SIGPIPE && (pid == 0 || pid == own_group) {
         // The copy that reached this shell looks like the kernel's SIGPIPE
         // for a write of its own, which the shell lets go.
         own_sigpipe()?;
     }
     Ok(())
+}
+
+/// A signal for the shell's own process, delivered to the thread running
+/// `kill` itself: the kernel acts on it before the system call returns,
+/// so `kill -s STOP $$; echo resumed` stops before the echo, as in a
+/// single-threaded shell. (Sent to the process, SIGSTOP and SIGKILL may be
+/// taken by an idle thread while this one runs on.)
+fn signal_this_thread(signal: i32) -> Result<(), Errno> {
+    let signal = Signal::try_from(signal)?;
+    nix::sys::pthread::pthread_kill(nix::sys::pthread::pthread_self(), signal)
 }
 
 /// SIGPIPE for this very shell, sent so that its handler can tell it from
@@ -124,13 +141,10 @@ fn own_sigpipe() -> Result<(), Errno> {
 pub fn find_job<'a>(sh: &'a Shell, spec: &str) -> Option<&'a Job> {
     let jobs = sh.jobs.jobs();
     let rest = spec.strip_prefix('%').unwrap_or(spec);
+    let (current, previous) = sh.jobs.current_and_previous();
     match rest {
-        "" | "%" | "+" => jobs.last(),
-        "-" => jobs
-            .len()
-            .checked_sub(2)
-            .and_then(|i| jobs.get(i))
-            .or(jobs.last()),
+        "" | "%" | "+" => current.and_then(|i| jobs.get(i)),
+        "-" => previous.or(current).and_then(|i| jobs.get(i)),
         _ => {
             if let Ok(n) = rest.parse::<usize>() {
                 return jobs.iter().find(|j| j.number == n);
@@ -227,36 +241,27 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let all = argv.len() == 1 + first;
     sh.jobs.refresh();
-    let jobs = sh.jobs.jobs();
-    let count = jobs.len();
     let mut out = String::new();
-    for (i, job) in jobs.iter().enumerate() {
-        if !all && !selected.contains(&job.number) {
+    for line in sh.jobs.lines() {
+        if !all && !selected.contains(&line.number) {
             continue;
         }
-        let pid = job.processes.first().map(|p| p.pid.as_raw()).unwrap_or(0);
         if pids_only {
-            out.push_str(&format!("{pid}\n"));
+            out.push_str(&format!("{}\n", line.pid));
             continue;
         }
-        let mark = if i + 1 == count {
-            '+'
-        } else if i + 2 == count {
-            '-'
-        } else {
-            ' '
-        };
-        let state = job_state(job);
         let pid_column = if long {
-            format!(" {pid}")
+            format!(" {}", line.pid)
         } else {
             String::new()
         };
         out.push_str(&format!(
-            "[{}]{mark}{pid_column}  {state:<24}{}{}\n",
-            job.number,
-            job.text,
-            if job.stopped { "" } else { " &" }
+            "[{}]{}{pid_column}  {:<24}{}{}\n",
+            line.number,
+            line.mark,
+            line.state,
+            line.text,
+            if line.stopped { "" } else { " &" }
         ));
     }
     // Finished jobs are shown once, here, and then forgotten.
@@ -265,15 +270,6 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(1);
     }
     Ok(status)
-}
-
-/// `Running`, `Done`, `Exit N` or the signal's description.
-fn job_state(job: &Job) -> String {
-    match job.status() {
-        None if job.stopped => "Stopped".to_string(),
-        None => "Running".to_string(),
-        Some(s) => crate::jobs::describe_end(s),
-    }
 }
 
 /// The job a `fg`/`bg` argument names (the current job without one).

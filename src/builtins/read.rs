@@ -279,7 +279,8 @@ impl Input {
     /// Waits until the fd is readable, the `-t` deadline passes or (in an
     /// interactive shell) SIGINT arrives. The shell's SIGINT handler uses
     /// SA_RESTART, so a blocked read(2) would never return; poll(2) is
-    /// never restarted and so reports the signal.
+    /// never restarted and so reports the signal. The interrupt stays
+    /// noted: it abandons the rest of the command line too.
     fn wait_readable(&self) -> Result<(), Failure> {
         if self.deadline.is_none() && !self.interruptible {
             return Ok(());
@@ -298,7 +299,7 @@ impl Input {
                 Ok(0) => return Err(Failure::Timeout),
                 Ok(_) => return Ok(()),
                 Err(Errno::EINTR)
-                    if self.interruptible && crate::jobs::signals::take_interrupt() =>
+                    if self.interruptible && crate::jobs::signals::interrupt_pending() =>
                 {
                     return Err(Failure::Interrupted);
                 }

@@ -23,9 +23,11 @@ pub enum Unwind {
     Return(i32),
     /// `exit n`, `set -e`, or a fatal error: leave the (sub)shell.
     Exit(i32),
-    /// Ctrl-C in an interactive shell: abandon the command line being run
-    /// (in-process loops included) and go back to the prompt with 130.
-    Interrupt,
+    /// Ctrl-C in an interactive shell (or a foreground job that died of
+    /// SIGINT or SIGQUIT, or stopped): abandon the command line being run
+    /// (in-process loops included) and go back to the prompt with 128 +
+    /// the signal.
+    Interrupt(i32),
 }
 
 /// The outcome of running code: a status, or an unwind in progress.
@@ -224,7 +226,10 @@ impl Shell {
                 let status = if self.list_needs_process(list) {
                     self.run_subshell_process(list)
                 } else {
-                    self.run_subshell(|sh| sh.run_list(list))
+                    self.run_subshell(|sh| {
+                        sh.jobs.forget_inherited();
+                        sh.run_list(list)
+                    })
                 };
                 self.errexit_exempt = false;
                 Ok(status)
@@ -553,10 +558,10 @@ impl Shell {
         let status = match body(self) {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
-            Err(Unwind::Interrupt) => {
+            Err(Unwind::Interrupt(sig)) => {
                 // Let the enclosing shell see the Ctrl-C too.
-                crate::jobs::signals::note_interrupt_again();
-                130
+                crate::jobs::signals::note_interrupt_by(sig);
+                128 + sig
             }
         };
         self.last_status = status;
@@ -627,12 +632,21 @@ impl Shell {
 
     /// Between commands and loop iterations: an interactive shell's Ctrl-C
     /// abandons the command line; traps of signals that arrived run now.
+    /// The trap of a signal runs before the command line is abandoned
+    /// (a foreground job that died of SIGINT counts as the shell's own
+    /// SIGINT).
     pub fn check_interrupt(&mut self) -> Result<(), Unwind> {
-        if self.options.interactive && crate::jobs::signals::take_interrupt() {
-            self.last_status = 130;
-            return Err(Unwind::Interrupt);
+        let interrupt = if self.options.interactive {
+            crate::jobs::signals::take_interrupt()
+        } else {
+            None
+        };
+        self.run_pending_traps()?;
+        if let Some(sig) = interrupt {
+            self.last_status = 128 + sig;
+            return Err(Unwind::Interrupt(sig));
         }
-        self.run_pending_traps()
+        Ok(())
     }
 
     /// Runs the traps of signals caught since the last check, between

@@ -11,10 +11,12 @@ use super::spawn::{ProcessGroup, SpawnOp};
 use super::state::{Placement, Shell};
 
 impl Shell {
-    /// Whether this context does job control: an interactive top-level
-    /// shell holding the terminal, with `set -m`.
+    /// Whether this context does job control: the top-level shell with
+    /// `set -m`. Every job then gets a process group of its own; only a
+    /// shell holding a terminal also hands it to the foreground job (POSIX
+    /// job control does not need one: `set -m` in a script, `pidsh -m`).
     pub fn job_control_active(&self) -> bool {
-        self.terminal.is_some() && self.options.monitor && self.subshell_depth == 0
+        self.options.monitor && self.subshell_depth == 0
     }
 
     /// Whether job control is on for the asynchronous lists this context
@@ -49,7 +51,10 @@ impl Shell {
             t.reclaim();
         }
         match outcome {
-            Foreground::Done(statuses) => {
+            Foreground::Done(statuses, keyboard_signal) => {
+                if let Some(sig) = keyboard_signal {
+                    self.act_on_keyboard_signal(sig);
+                }
                 self.set_pipestatus(&statuses);
                 let last = statuses.last().copied().unwrap_or(0);
                 if self.options.pipefail {
@@ -62,14 +67,40 @@ impl Shell {
                 }
                 last
             }
-            Foreground::Stopped(processes) => {
+            Foreground::Stopped(processes, sig) => {
                 let number = self.jobs.add_job(processes, text.clone(), Some(pgid), true);
                 if let Some(job) = self.jobs.get_mut(number) {
                     job.modes = modes;
                 }
-                self.write_stderr(&format!("\n[{number}]+  Stopped                 {text}\n"));
-                128 + libc::SIGTSTP
+                // On a terminal the `^Z` echo ends the line.
+                let newline = if self.terminal.is_some() { "\n" } else { "" };
+                self.write_stderr(&format!(
+                    "{newline}[{number}]+  Stopped                 {text}\n"
+                ));
+                if self.options.interactive {
+                    // The rest of the loop or list is abandoned, as in bash.
+                    jobs::signals::note_interrupt_by(sig);
+                }
+                128 + sig
             }
+        }
+    }
+
+    /// A foreground job died of the terminal's SIGINT or SIGQUIT, which
+    /// job control sent to its group only: an interactive shell acts as
+    /// if it had received the signal itself — its trap runs (if set), and
+    /// the rest of the command line is abandoned unless it is ignored.
+    fn act_on_keyboard_signal(&mut self, sig: i32) {
+        if !self.options.interactive {
+            return;
+        }
+        match self.traps.get(&sig) {
+            Some(super::state::TrapAction::Ignore) => {}
+            Some(super::state::TrapAction::Command(_)) => {
+                jobs::signals::note_trapped_signal(sig);
+                jobs::signals::note_interrupt_by(sig);
+            }
+            None => jobs::signals::note_interrupt_by(sig),
         }
     }
 
@@ -88,24 +119,25 @@ impl Shell {
         true
     }
 
-    /// `fg`: continues a job in the foreground with the terminal.
+    /// `fg`: continues a job in the foreground (with the terminal, when
+    /// the shell has one).
     pub fn foreground(&mut self, number: usize) -> Result<i32, String> {
-        let Some(terminal) = self.terminal.clone() else {
-            return Err("no job control".into());
-        };
         let Some(job) = self.jobs.take(number) else {
             return Err(format!("%{number}: no such job"));
         };
-        self.write_stderr(&format!("{}\n", job.text));
+        // bash shows the command on standard output.
+        let _ = self.print("fg", &format!("{}\n", job.text));
         let pgid = job.pgid.unwrap_or_else(|| {
             job.processes
                 .first()
                 .map(|p| p.pid)
                 .unwrap_or(Pid::from_raw(0))
         });
-        terminal.give_to(pgid);
-        if let Some(modes) = &job.modes {
-            terminal.set_modes(modes);
+        if let Some(terminal) = &self.terminal {
+            terminal.give_to(pgid);
+            if let Some(modes) = &job.modes {
+                terminal.set_modes(modes);
+            }
         }
         continue_job(&job.processes, pgid);
         Ok(self.wait_foreground_job(job.processes, job.text, pgid))
@@ -116,6 +148,11 @@ impl Shell {
         let Some(job) = self.jobs.get_mut(number) else {
             return Err(format!("%{number}: no such job"));
         };
+        if !job.stopped {
+            // Not an error in bash: a warning, and status 0.
+            self.report(&format!("bg: job {number} already in background"));
+            return Ok(());
+        }
         job.stopped = false;
         let pgid = job.pgid;
         let line = format!("[{number}]+ {} &\n", job.text);
@@ -127,7 +164,7 @@ impl Shell {
                 }
             }
         }
-        self.write_stderr(&line);
+        let _ = self.print("bg", &line);
         Ok(())
     }
 }

@@ -306,7 +306,7 @@ impl Shell {
         let status = match outcome {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
-            Err(Unwind::Interrupt) => 130,
+            Err(Unwind::Interrupt(sig)) => 128 + sig,
         };
         self.last_status = status;
         self.run_exit_trap();

@@ -39,7 +39,7 @@ fn read_plain_line() -> Option<String> {
             Ok(_) if byte[0] == b'\n' => return Some(crate::bytes::decode_vec(bytes)),
             Ok(_) => bytes.push(byte[0]),
             Err(_) => {
-                if crate::jobs::signals::take_interrupt() {
+                if crate::jobs::signals::take_interrupt().is_some() {
                     bytes.clear();
                     return Some(String::new());
                 }

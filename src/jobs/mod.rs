@@ -8,6 +8,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::{Arc, Mutex};
 
 use nix::errno::Errno;
+use nix::sys::signal::Signal;
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
 
@@ -58,30 +59,39 @@ pub struct Job {
 /// How waiting for a foreground job ended.
 #[derive(Debug)]
 pub enum Foreground {
-    /// Every process ended: their statuses, in pipeline order.
-    Done(Vec<i32>),
-    /// The job stopped: its processes (some may have ended), to keep.
-    Stopped(Vec<Process>),
+    /// Every process ended: their statuses, in pipeline order, and the
+    /// keyboard signal (SIGINT or SIGQUIT) that killed one of them, if
+    /// one did (bash's rule: the job must have died *of* it).
+    Done(Vec<i32>, Option<i32>),
+    /// The job stopped: its processes (some may have ended), to keep,
+    /// and the signal that stopped it.
+    Stopped(Vec<Process>, i32),
 }
 
 /// Waits for a foreground job's processes; with `stops`, a stopped member
 /// ends the wait (pidfds report exits only, so stops come from
 /// `waitid(WSTOPPED)` on each member).
 pub fn wait_foreground(mut processes: Vec<Process>, stops: bool) -> Foreground {
+    let mut keyboard_signal = None;
     for i in 0..processes.len() {
         if processes[i].status.is_some() {
             continue;
         }
         match wait_member(&processes[i], stops) {
-            Some(status) => processes[i].status = Some(status),
-            None => return Foreground::Stopped(processes),
+            WaitStatus::Stopped(_, sig) => return Foreground::Stopped(processes, sig as i32),
+            WaitStatus::Signaled(_, sig, _) if matches!(sig, Signal::SIGINT | Signal::SIGQUIT) => {
+                keyboard_signal.get_or_insert(sig as i32);
+                processes[i].status = Some(128 + sig as i32);
+            }
+            status => processes[i].status = shell_status(status),
         }
     }
-    Foreground::Done(processes.iter().map(|p| p.status.unwrap_or(0)).collect())
+    let statuses = processes.iter().map(|p| p.status.unwrap_or(0)).collect();
+    Foreground::Done(statuses, keyboard_signal)
 }
 
-/// Blocks until the process ends (its status) or, with `stops`, stops (`None`).
-fn wait_member(p: &Process, stops: bool) -> Option<i32> {
+/// Blocks until the process ends or, with `stops`, stops; how.
+fn wait_member(p: &Process, stops: bool) -> WaitStatus {
     let mut flags = WaitPidFlag::WEXITED;
     if stops {
         flags |= WaitPidFlag::WSTOPPED;
@@ -92,14 +102,10 @@ fn wait_member(p: &Process, stops: bool) -> Option<i32> {
             None => waitid(Id::Pid(p.pid), flags),
         };
         match result {
-            Ok(WaitStatus::Stopped(..)) => return None,
-            Ok(status) => {
-                if let Some(s) = shell_status(status) {
-                    return Some(s);
-                }
-            }
-            Err(Errno::EINTR) => continue,
-            Err(_) => return Some(127),
+            Ok(status @ WaitStatus::Stopped(..)) => return status,
+            Ok(status) if shell_status(status).is_some() => return status,
+            Ok(_) | Err(Errno::EINTR) => continue,
+            Err(_) => return WaitStatus::Exited(p.pid, 127),
         }
     }
 }
@@ -109,6 +115,15 @@ impl Job {
     fn release_group(&self) {
         if let Some(g) = self.pgid {
             signals::unregister_group(g.as_raw());
+        }
+    }
+
+    /// `Running`, `Stopped`, `Done`, `Exit N` or the signal's description.
+    pub fn state_text(&self) -> String {
+        match self.status() {
+            None if self.stopped => "Stopped".to_string(),
+            None => "Running".to_string(),
+            Some(s) => describe_end(s),
         }
     }
 
@@ -143,19 +158,54 @@ pub struct JobTable {
     finished: Vec<(Pid, i32)>,
     /// Open pidfds at which adding a job first collects ended ones.
     tidy_at: usize,
+    /// This table's `jobs` lines, made once for the subshells started
+    /// while nothing changes (every `&mut self` method drops them).
+    listing: std::sync::OnceLock<Arc<[JobLine]>>,
+    /// In a `$( )` or pipeline stage: the lines of the shell's jobs, which
+    /// `jobs` shows there as bash does (`kill $(jobs -p)`); they are not
+    /// this context's jobs (it cannot wait for or signal them by `%N`).
+    inherited: Option<Arc<[JobLine]>>,
+}
+
+/// A job as `jobs` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobLine {
+    /// Its number (`%N`).
+    pub number: usize,
+    /// Its first process (its group leader under job control).
+    pub pid: i32,
+    /// The command text.
+    pub text: String,
+    /// `Running`, `Stopped`, `Done`, `Exit N` or the signal's description.
+    pub state: String,
+    /// Stopped rather than running or done (no ` &` after the text).
+    pub stopped: bool,
+    /// `+` current, `-` previous, or a space.
+    pub mark: char,
 }
 
 impl Clone for JobTable {
     /// A subshell starts with no jobs of its own: the parent's children are
-    /// not its children.
+    /// not its children. It keeps their lines, for `jobs`.
     fn clone(&self) -> JobTable {
-        JobTable::default()
+        let lines = if self.jobs.is_empty() {
+            self.inherited.clone()
+        } else {
+            Some(Arc::clone(
+                self.listing.get_or_init(|| self.own_lines().into()),
+            ))
+        };
+        JobTable {
+            inherited: lines,
+            ..JobTable::default()
+        }
     }
 }
 
 impl JobTable {
     /// Adds a running background job; returns its number.
     pub fn add(&mut self, processes: Vec<Process>, text: String) -> usize {
+        self.listing.take();
         self.add_job(processes, text, None, false)
     }
 
@@ -167,6 +217,7 @@ impl JobTable {
         pgid: Option<Pid>,
         stopped: bool,
     ) -> usize {
+        self.listing.take();
         self.tidy_if_crowded();
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
         if let Some(g) = pgid {
@@ -207,6 +258,7 @@ impl JobTable {
 
     /// Takes job `number` out of the table (for `fg`).
     pub fn take(&mut self, number: usize) -> Option<Job> {
+        self.listing.take();
         let index = self.jobs.iter().position(|j| j.number == number)?;
         Some(self.remove_at(index))
     }
@@ -246,7 +298,63 @@ impl JobTable {
 
     /// The job with this number.
     pub fn get_mut(&mut self, number: usize) -> Option<&mut Job> {
+        self.listing.take();
         self.jobs.iter_mut().find(|j| j.number == number)
+    }
+
+    /// The current job (`%+`, `%%`) and the previous one (`%-`), as
+    /// indices into [`JobTable::jobs`]: the most recently started stopped
+    /// jobs come first, then the most recent running ones, as in bash.
+    pub fn current_and_previous(&self) -> (Option<usize>, Option<usize>) {
+        let stopped = self
+            .jobs
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, j)| j.stopped);
+        let running = self
+            .jobs
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, j)| !j.stopped);
+        let mut order = stopped.chain(running).map(|(i, _)| i);
+        (order.next(), order.next())
+    }
+
+    /// The lines `jobs` shows: this table's jobs, or else those of the
+    /// shell this subshell was copied from.
+    pub fn lines(&self) -> Vec<JobLine> {
+        match &self.inherited {
+            Some(lines) if self.jobs.is_empty() => lines.to_vec(),
+            _ => self.own_lines(),
+        }
+    }
+
+    fn own_lines(&self) -> Vec<JobLine> {
+        let (current, previous) = self.current_and_previous();
+        let mark = |i| match Some(i) {
+            m if m == current => '+',
+            m if m == previous => '-',
+            _ => ' ',
+        };
+        self.jobs
+            .iter()
+            .enumerate()
+            .map(|(i, job)| JobLine {
+                number: job.number,
+                pid: job.processes.first().map_or(0, |p| p.pid.as_raw()),
+                text: job.text.clone(),
+                state: job.state_text(),
+                stopped: job.stopped,
+                mark: mark(i),
+            })
+            .collect()
+    }
+
+    /// A `( … )` subshell shows no jobs of its shell (bash).
+    pub fn forget_inherited(&mut self) {
+        self.inherited = None;
     }
 
     /// Whether any job is stopped (exiting then warns first).
@@ -257,6 +365,7 @@ impl JobTable {
     /// Messages about jobs that finished since the last call, for an
     /// interactive shell to print (`[1]+  Done  sleep 1`).
     pub fn take_notices(&mut self) -> Vec<String> {
+        self.listing.take();
         std::mem::take(&mut self.notices)
     }
 
@@ -268,6 +377,7 @@ impl JobTable {
     /// Reaps whatever has ended, without blocking; removes finished jobs,
     /// remembering each process's status for a later `wait PID`.
     pub fn reap(&mut self) {
+        self.listing.take();
         self.refresh();
         for job in self.take_finished() {
             let announced = self
@@ -288,6 +398,7 @@ impl JobTable {
     /// is closed (its status is known); past [`MAX_KEPT_FINISHED`] finished
     /// jobs the oldest become remembered statuses for `wait PID`.
     pub fn settle(&mut self) {
+        self.listing.take();
         self.refresh();
         self.trim_finished();
     }
@@ -341,6 +452,7 @@ impl JobTable {
     /// At the end of a subshell: its unfinished processes become orphans,
     /// reaped later without anyone waiting for them (see [`ORPHANS`]).
     pub fn orphan_all(&mut self) {
+        self.listing.take();
         let mut running = Vec::new();
         for job in std::mem::take(&mut self.jobs) {
             job.release_group();
@@ -362,6 +474,7 @@ impl JobTable {
 
     /// `wait`: waits for every job; returns 0.
     pub fn wait_all(&mut self) -> i32 {
+        self.listing.take();
         for job in &mut self.jobs {
             for p in &mut job.processes {
                 if p.status.is_none() {
@@ -378,6 +491,7 @@ impl JobTable {
 
     /// `wait PID`: its status, or `None` when it is not a child of this shell.
     pub fn wait_pid(&mut self, pid: Pid) -> Option<i32> {
+        self.listing.take();
         if let Some(pos) = self.finished.iter().position(|(p, _)| *p == pid) {
             return Some(self.finished.remove(pos).1);
         }
@@ -411,6 +525,7 @@ impl JobTable {
     /// `wait -n`: waits until any job ends (polling the members' pidfds);
     /// its number and status. `None` when there is no job to wait for.
     pub fn wait_any(&mut self) -> Option<(usize, i32)> {
+        self.listing.take();
         loop {
             self.refresh();
             if let Some(pos) = self.jobs.iter().position(|j| j.status().is_some()) {
@@ -440,6 +555,7 @@ impl JobTable {
     /// removing or announcing anything — for `jobs`, which shows them.
     /// Orphans that ended are reaped too.
     pub fn refresh(&mut self) {
+        self.listing.take();
         reap_orphans();
         for job in &mut self.jobs {
             for p in &mut job.processes {
@@ -462,6 +578,7 @@ impl JobTable {
 
     /// Drops finished jobs that `jobs` has just shown (no notice follows).
     pub fn forget_finished(&mut self) {
+        self.listing.take();
         for job in self.take_finished() {
             if let Some(w) = &self.watcher {
                 w.take_announced(job.number);
@@ -473,11 +590,22 @@ impl JobTable {
     /// `disown`: forgets a job (it is no longer waited for, listed or sent
     /// SIGHUP).
     pub fn disown(&mut self, number: usize) -> bool {
-        self.take(number).is_some()
+        self.listing.take();
+        let Some(job) = self.take(number) else {
+            return false;
+        };
+        if let Some(w) = &self.watcher {
+            w.forget(number);
+        }
+        // Still the shell's children: reaped without being announced.
+        let running = job.processes.into_iter().filter(|p| p.status.is_none());
+        orphans().processes.extend(running);
+        true
     }
 
     /// `wait %N`: waits for every process of job N; its status.
     pub fn wait_job(&mut self, number: usize) -> Option<i32> {
+        self.listing.take();
         let index = self.jobs.iter().position(|j| j.number == number)?;
         let mut job = self.remove_at(index);
         for p in &mut job.processes {

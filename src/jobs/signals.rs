@@ -11,27 +11,40 @@
 //! SIGBUS are at their defaults.
 
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
 use crate::exec::Shell;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// The signal that abandons an interactive shell's command line, once it
+/// came (0: none): SIGINT the shell caught itself, or the SIGINT, SIGQUIT
+/// or SIGTSTP that ended or stopped its foreground job.
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn note_interrupt(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+    INTERRUPTED.store(libc::SIGINT, Ordering::SeqCst);
 }
 
-/// Sets the SIGINT flag again, for an outer context to see an interrupt
-/// an inner one consumed.
-pub fn note_interrupt_again() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+/// The command line is abandoned as if the shell had received `sig`: the
+/// foreground job died of it (or stopped by it), and with job control the
+/// terminal sent it to the job's group only.
+pub fn note_interrupt_by(sig: i32) {
+    INTERRUPTED.store(sig, Ordering::SeqCst);
 }
 
-/// Whether SIGINT arrived since the last call (and clears the flag).
-pub fn take_interrupt() -> bool {
-    INTERRUPTED.swap(false, Ordering::SeqCst)
+/// Whether an interrupt is waiting for the evaluator (the flag stays).
+pub fn interrupt_pending() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst) != 0
+}
+
+/// The signal of the interrupt that came since the last call, if one did
+/// (and clears the flag).
+pub fn take_interrupt() -> Option<i32> {
+    match INTERRUPTED.swap(0, Ordering::SeqCst) {
+        0 => None,
+        sig => Some(sig),
+    }
 }
 
 fn current_handler(sig: Signal) -> Option<SigHandler> {
@@ -97,10 +110,20 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
     let ignored = ignored
         .into_iter()
         .chain(pipe_ignored.then_some(libc::SIGPIPE));
+    let mut kept_ignored = Vec::new();
     for sig in ignored {
         let on_entry = handed_over.is_none_or(|list| list.contains(&sig));
-        if !interactive && on_entry {
+        if !on_entry {
+            continue;
+        }
+        if !interactive {
             sh.ignored_signals.push(sig);
+        } else if ![libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU].contains(&sig) {
+            // POSIX lets an interactive shell reset or catch what was
+            // ignored on entry: it starts as a `trap ''`, which children
+            // inherit (as in dash) and `trap` can change.
+            sh.traps.insert(sig, crate::exec::state::TrapAction::Ignore);
+            kept_ignored.push(sig);
         }
     }
     if !pipe_ignored {
@@ -108,17 +131,42 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
     }
     default_fault_signals();
     if interactive {
-        set_handler(Signal::SIGINT, SigHandler::Handler(note_interrupt));
-        for sig in [
-            Signal::SIGQUIT,
-            Signal::SIGTERM,
-            Signal::SIGTSTP,
-            Signal::SIGTTIN,
-            Signal::SIGTTOU,
-        ] {
-            set_handler(sig, SigHandler::SigIgn);
-        }
+        set_interactive_handlers(&kept_ignored);
     }
+}
+
+/// An interactive shell catches SIGINT (a flag running code polls) and
+/// ignores the signals a terminal or `kill` would end or stop it with;
+/// a signal it keeps ignored since entry stays so.
+fn set_interactive_handlers(kept_ignored: &[i32]) {
+    if !kept_ignored.contains(&libc::SIGINT) {
+        set_handler(Signal::SIGINT, SigHandler::Handler(note_interrupt));
+    }
+    for sig in [
+        Signal::SIGQUIT,
+        Signal::SIGTERM,
+        Signal::SIGTSTP,
+        Signal::SIGTTIN,
+        Signal::SIGTTOU,
+    ] {
+        set_handler(sig, SigHandler::SigIgn);
+    }
+}
+
+/// Stops the shell's process group with SIGTTIN at its default action,
+/// as a background process reading its terminal would be: an interactive
+/// shell started in the background waits so until it is brought to the
+/// foreground (in an orphaned group the kernel drops the stop).
+pub fn stop_until_foreground() {
+    let previous = current_handler(Signal::SIGTTIN).unwrap_or(SigHandler::SigDfl);
+    set_handler(Signal::SIGTTIN, SigHandler::SigDfl);
+    let _ = nix::sys::signal::killpg(nix::unistd::getpgrp(), Signal::SIGTTIN);
+    set_handler(Signal::SIGTTIN, previous);
+}
+
+/// SIGHUP was ignored when the shell started (`nohup`): it forwards none.
+pub fn hangup_ignored(sh: &Shell) -> bool {
+    sh.traps.get(&libc::SIGHUP) == Some(&crate::exec::state::TrapAction::Ignore)
 }
 
 /// The Rust runtime catches SIGSEGV and SIGBUS to report stack overflows,
@@ -200,6 +248,12 @@ extern "C" fn note_trapped(sig: libc::c_int) {
         flag.store(true, Ordering::SeqCst);
         ANY_PENDING.store(true, Ordering::SeqCst);
     }
+}
+
+/// Marks `sig` caught, for its trap to run between commands, as if it
+/// had been delivered to the shell.
+pub fn note_trapped_signal(sig: i32) {
+    note_trapped(sig);
 }
 
 /// The first trapped signal caught and not yet handled, without clearing

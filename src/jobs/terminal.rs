@@ -35,18 +35,17 @@ impl Terminal {
         }
         let fd = crate::exec::syscalls::dup_high(stdin.as_raw_fd()).ok()?;
         // Wait until we are in the foreground (a shell started in the
-        // background would otherwise steal the terminal), as bash does.
+        // background would otherwise steal the terminal), as bash does;
+        // one that never gets there goes without job control.
         for _ in 0..100 {
             match tcgetpgrp(&fd) {
                 Ok(fg) if fg == getpgrp() => break,
-                Ok(_) => {
-                    let _ = nix::sys::signal::kill(
-                        Pid::from_raw(-getpgrp().as_raw()),
-                        nix::sys::signal::Signal::SIGTTIN,
-                    );
-                }
+                Ok(_) => crate::jobs::signals::stop_until_foreground(),
                 Err(_) => return None,
             }
+        }
+        if tcgetpgrp(&fd).ok()? != getpgrp() {
+            return None;
         }
         let me = getpid();
         if getpgrp() != me {

@@ -18,6 +18,14 @@ use nix::sys::wait::{Id, WaitPidFlag, waitid};
 /// Where announcements go (the line editor's external printer).
 pub type Announce = Box<dyn Fn(String) + Send>;
 
+/// What the shell tells the watcher.
+enum Message {
+    /// Watch a new background job.
+    Watch(Watched),
+    /// Stop watching job N (`disown`): it is announced no more.
+    Forget(usize),
+}
+
 /// A job handed to the watcher.
 struct Watched {
     number: usize,
@@ -27,7 +35,7 @@ struct Watched {
 
 /// The watcher thread's handle.
 pub struct Watcher {
-    jobs: Mutex<Sender<Watched>>,
+    jobs: Mutex<Sender<Message>>,
     wake: OwnedFd,
     /// Jobs already announced, so the prompt-time notice is skipped.
     announced: Arc<Mutex<HashSet<usize>>>,
@@ -64,13 +72,21 @@ impl Watcher {
 
     /// Watches a new background job (its pidfds are duplicated).
     pub fn watch(&self, number: usize, text: &str, pidfds: Vec<OwnedFd>) {
-        let job = Watched {
+        self.send(Message::Watch(Watched {
             number,
             text: text.to_string(),
             pidfds,
-        };
+        }));
+    }
+
+    /// Stops watching job `number` (it left the table without ending).
+    pub fn forget(&self, number: usize) {
+        self.send(Message::Forget(number));
+    }
+
+    fn send(&self, message: Message) {
         if let Ok(tx) = self.jobs.lock()
-            && tx.send(job).is_ok()
+            && tx.send(message).is_ok()
         {
             let _ = nix::unistd::write(&self.wake, b"j");
         }
@@ -86,7 +102,7 @@ impl Watcher {
 }
 
 fn run(
-    rx: Receiver<Watched>,
+    rx: Receiver<Message>,
     wake: OwnedFd,
     announce: Announce,
     announced: Arc<Mutex<HashSet<usize>>>,
@@ -110,7 +126,12 @@ fn run(
             if matches!(nix::unistd::read(&wake, &mut buf), Ok(0)) {
                 return;
             }
-            jobs.extend(rx.try_iter());
+            for message in rx.try_iter() {
+                match message {
+                    Message::Watch(job) => jobs.push(job),
+                    Message::Forget(number) => jobs.retain(|j| j.number != number),
+                }
+            }
         }
         let mut still = Vec::new();
         for job in jobs.drain(..) {
