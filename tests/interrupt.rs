@@ -58,6 +58,17 @@ fn ctrl_c_ends_a_loop() {
     wait_for_states(&term, "sleep ended", &sleep, is_gone);
     assert_quiet(&term, line, &[]);
     assert_status(&term, "130");
+    // Another signal is reported, and ends only the job.
+    let killed = "sleep 30; echo after";
+    let sleep = {
+        run(&term, killed);
+        term.wait_for_foreground(&["sleep"])
+    };
+    let pid = nix::unistd::Pid::from_raw(sleep[0].pid);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    wait_for_output(&term, killed, "Terminated, then after", |rows| {
+        rows == ["Terminated", "after"]
+    });
     // A second loop is stopped just as well (nothing left over).
     let sleep = interrupt(&term, "until false; do sleep 30; done", "\x03");
     wait_for_states(&term, "sleep ended", &sleep, is_gone);
@@ -104,6 +115,14 @@ fn ctrl_backslash_ends_a_loop_with_131() {
     let line = "while :; do sleep 30; done";
     let sleep = interrupt(&term, line, "\x1c");
     wait_for_states(&term, "sleep ended", &sleep, is_gone);
+    // As bash, the shell says how the job died (not for SIGINT).
+    let screen = term.snapshot();
+    let rows = output_of(&screen, line);
+    assert!(
+        rows.len() == 1 && rows[0].starts_with("^\\Quit"),
+        "{rows:?}\n{}",
+        screen.text()
+    );
     assert_status(&term, "131");
 }
 

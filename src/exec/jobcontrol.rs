@@ -51,9 +51,16 @@ impl Shell {
             t.reclaim();
         }
         match outcome {
-            Foreground::Done(statuses, keyboard_signal) => {
-                if let Some(sig) = keyboard_signal {
-                    self.act_on_keyboard_signal(sig);
+            Foreground::Done(statuses, death) => {
+                if let Some(death) = death
+                    && self.options.interactive
+                {
+                    if let Some(line) = death.report() {
+                        self.write_stderr(&format!("{line}\n"));
+                    }
+                    if let Some(sig) = death.keyboard_signal() {
+                        self.act_on_keyboard_signal(sig);
+                    }
                 }
                 self.set_pipestatus(&statuses);
                 let last = statuses.last().copied().unwrap_or(0);
@@ -91,9 +98,6 @@ impl Shell {
     /// if it had received the signal itself — its trap runs (if set), and
     /// the rest of the command line is abandoned unless it is ignored.
     fn act_on_keyboard_signal(&mut self, sig: i32) {
-        if !self.options.interactive {
-            return;
-        }
         match self.traps.get(&sig) {
             Some(super::state::TrapAction::Ignore) => {}
             Some(super::state::TrapAction::Command(_)) => {

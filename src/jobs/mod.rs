@@ -8,7 +8,6 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::{Arc, Mutex};
 
 use nix::errno::Errno;
-use nix::sys::signal::Signal;
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
 
@@ -60,9 +59,8 @@ pub struct Job {
 #[derive(Debug)]
 pub enum Foreground {
     /// Every process ended: their statuses, in pipeline order, and the
-    /// keyboard signal (SIGINT or SIGQUIT) that killed one of them, if
-    /// one did (bash's rule: the job must have died *of* it).
-    Done(Vec<i32>, Option<i32>),
+    /// signal that killed the last member killed by one, if any.
+    Done(Vec<i32>, Option<Death>),
     /// The job stopped: its processes (some may have ended), to keep,
     /// and the signal that stopped it.
     Stopped(Vec<Process>, i32),
@@ -72,22 +70,58 @@ pub enum Foreground {
 /// ends the wait (pidfds report exits only, so stops come from
 /// `waitid(WSTOPPED)` on each member).
 pub fn wait_foreground(mut processes: Vec<Process>, stops: bool) -> Foreground {
-    let mut keyboard_signal = None;
+    let mut death = None;
     for i in 0..processes.len() {
         if processes[i].status.is_some() {
             continue;
         }
         match wait_member(&processes[i], stops) {
             WaitStatus::Stopped(_, sig) => return Foreground::Stopped(processes, sig as i32),
-            WaitStatus::Signaled(_, sig, _) if matches!(sig, Signal::SIGINT | Signal::SIGQUIT) => {
-                keyboard_signal.get_or_insert(sig as i32);
+            WaitStatus::Signaled(_, sig, core_dumped) => {
+                death = Some(Death {
+                    signal: sig as i32,
+                    core_dumped,
+                });
                 processes[i].status = Some(128 + sig as i32);
             }
             status => processes[i].status = shell_status(status),
         }
     }
     let statuses = processes.iter().map(|p| p.status.unwrap_or(0)).collect();
-    Foreground::Done(statuses, keyboard_signal)
+    Foreground::Done(statuses, death)
+}
+
+/// How a process died of a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Death {
+    /// The signal.
+    pub signal: i32,
+    /// It left a core file.
+    pub core_dumped: bool,
+}
+
+impl Death {
+    /// The keyboard's SIGINT or SIGQUIT, which the shell acts on as if
+    /// it had received it (bash's rule: the job must have died *of* it).
+    pub fn keyboard_signal(&self) -> Option<i32> {
+        [libc::SIGINT, libc::SIGQUIT]
+            .contains(&self.signal)
+            .then_some(self.signal)
+    }
+
+    /// What an interactive shell says about it (bash): nothing for SIGINT
+    /// and SIGPIPE, else `Terminated`, `Quit (core dumped)`, ….
+    pub fn report(&self) -> Option<String> {
+        if [libc::SIGINT, libc::SIGPIPE].contains(&self.signal) {
+            return None;
+        }
+        let core = if self.core_dumped {
+            " (core dumped)"
+        } else {
+            ""
+        };
+        Some(format!("{}{core}", signals::description(self.signal)))
+    }
 }
 
 /// Blocks until the process ends or, with `stops`, stops; how.
@@ -722,13 +756,7 @@ pub fn notice_line(number: usize, status: i32, text: &str) -> String {
 pub fn describe_end(status: i32) -> String {
     match status {
         0 => "Done".to_string(),
-        s if s > 128 => match s - 128 {
-            libc::SIGTERM => "Terminated".to_string(),
-            libc::SIGKILL => "Killed".to_string(),
-            libc::SIGINT => "Interrupt".to_string(),
-            libc::SIGHUP => "Hangup".to_string(),
-            n => signals::bare_name(n).unwrap_or_else(|| format!("Signal {n}")),
-        },
+        s if s > 128 => signals::description(s - 128),
         s => format!("Exit {s}"),
     }
 }

@@ -426,6 +426,48 @@ pub fn forward_hangups() {
     set_handler(Signal::SIGHUP, SigHandler::Handler(forward_hangup));
 }
 
+/// What a signal did, in the C library's words (`strsignal`), as bash
+/// reports a job that died of it: `Terminated`, `Killed`, `Quit`.
+pub fn description(n: i32) -> String {
+    const WORDS: [&str; 31] = [
+        "Hangup",
+        "Interrupt",
+        "Quit",
+        "Illegal instruction",
+        "Trace/breakpoint trap",
+        "Aborted",
+        "Bus error",
+        "Floating point exception",
+        "Killed",
+        "User defined signal 1",
+        "Segmentation fault",
+        "User defined signal 2",
+        "Broken pipe",
+        "Alarm clock",
+        "Terminated",
+        "Stack fault",
+        "Child exited",
+        "Continued",
+        "Stopped (signal)",
+        "Stopped",
+        "Stopped (tty input)",
+        "Stopped (tty output)",
+        "Urgent I/O condition",
+        "CPU time limit exceeded",
+        "File size limit exceeded",
+        "Virtual timer expired",
+        "Profiling timer expired",
+        "Window changed",
+        "I/O possible",
+        "Power failure",
+        "Bad system call",
+    ];
+    match usize::try_from(n - 1).ok().and_then(|i| WORDS.get(i)) {
+        Some(words) => (*words).to_string(),
+        None => format!("Real-time signal {}", n - libc::SIGRTMIN()),
+    }
+}
+
 /// A signal's name without `SIG` (`EXIT` for 0, `RTMIN+2` for real-time).
 pub fn bare_name(n: i32) -> Option<String> {
     if n == 0 {
