@@ -7,7 +7,7 @@
 //! wrapper: `nix::sys::wait::waitid(Id::PIDFd(fd), …)` does it.
 
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
@@ -67,12 +67,37 @@ pub unsafe fn close_range(first: u32, last: u32, flags: libc::c_uint) -> nix::Re
 /// [`sigpipe_ignored_at_start`]).
 static SIGPIPE_IGNORED_AT_START: AtomicBool = AtomicBool::new(false);
 
-/// Notes SIGPIPE's inherited disposition. The Rust runtime sets SIGPIPE to
-/// `SIG_IGN` before `main` (stable Rust has no way to opt out: the
-/// `on-broken-pipe` switch is nightly-only), which would hide it; the C
-/// runtime calls this earlier, from `.init_array`, with the process still
-/// as `execve` left it.
-extern "C" fn note_sigpipe_at_start() {
+/// Bit `fd` set: standard descriptor `fd` (0, 1 or 2) was closed when the
+/// process started.
+static STD_FDS_CLOSED_AT_START: AtomicU8 = AtomicU8::new(0);
+
+/// Notes what the Rust runtime changes before `main`, as `execve` left
+/// it: SIGPIPE's disposition (the runtime ignores SIGPIPE; stable Rust has
+/// no way to opt out: the `on-broken-pipe` switch is nightly-only), and
+/// which of descriptors 0–2 were closed (the runtime opens `/dev/null` on
+/// them). The C runtime calls this earlier, from `.init_array`.
+extern "C" fn note_process_at_start() {
+    note_sigpipe_at_start();
+    let mut closed = 0u8;
+    for fd in 0..3 {
+        // SAFETY: F_GETFD takes an int and touches no memory; a closed
+        // descriptor answers EBADF.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+            closed |= 1 << fd;
+        }
+    }
+    STD_FDS_CLOSED_AT_START.store(closed, Ordering::SeqCst);
+}
+
+/// Which of descriptors 0–2 were closed when the process started (they
+/// hold the runtime's `/dev/null` now, which the shell does not offer as
+/// them: `echo hi >&-` fails as in other shells).
+pub fn std_fds_closed_at_start() -> impl Iterator<Item = RawFd> {
+    let closed = STD_FDS_CLOSED_AT_START.load(Ordering::SeqCst);
+    (0..3).filter(move |fd| closed & (1 << fd) != 0)
+}
+
+fn note_sigpipe_at_start() {
     let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
     // SAFETY: a null new action makes sigaction only read the current one
     // into `old`, a live and zeroed struct of the right type.
@@ -88,11 +113,11 @@ extern "C" fn note_sigpipe_at_start() {
 // SAFETY: `.init_array` holds pointers to functions the C runtime calls
 // before `main`, with `(argc, argv, envp)`, which a function taking no
 // arguments may ignore under the C calling convention. The function only
-// reads a disposition and stores an atomic: it needs nothing of the Rust
-// runtime, which is not set up yet.
+// reads a disposition and descriptor flags and stores atomics: it needs
+// nothing of the Rust runtime, which is not set up yet.
 #[used]
 #[unsafe(link_section = ".init_array")]
-static NOTE_SIGPIPE_AT_START: extern "C" fn() = note_sigpipe_at_start;
+static NOTE_PROCESS_AT_START: extern "C" fn() = note_process_at_start;
 
 /// Whether SIGPIPE was ignored when the process started (as `execve` left
 /// it, before the Rust runtime ignored it).

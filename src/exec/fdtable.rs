@@ -116,7 +116,8 @@ pub struct FdTable {
 
 impl FdTable {
     /// The table of a new shell: every descriptor the process inherited
-    /// without close-on-exec (0–2 and any others the caller passed).
+    /// without close-on-exec (0–2 and any others the caller passed; not
+    /// one of 0–2 that was closed when it started).
     pub fn from_process() -> FdTable {
         let mut table = FdTable::default();
         let listed: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
@@ -126,6 +127,11 @@ impl FdTable {
                     .collect()
             })
             .unwrap_or_else(|_| vec![0, 1, 2]);
+        let closed_at_start: Vec<RawFd> = crate::sys::std_fds_closed_at_start().collect();
+        for &fd in &closed_at_start {
+            // The runtime's placeholder keeps the number taken, for no child.
+            super::syscalls::set_cloexec(fd);
+        }
         for fd in listed {
             if super::syscalls::is_open_without_cloexec(fd) {
                 table.map.insert(fd, FdEntry::Inherited(fd));

@@ -7,6 +7,7 @@
 //! cache; assigning `PATH` clears it.
 
 use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -32,6 +33,8 @@ pub struct Resolved {
     /// Device and inode the template refers to: a file replaced at the
     /// same path (a reinstalled program) gets a fresh template.
     identity: Option<(u64, u64)>,
+    /// Used since the eviction's clock hand last passed it.
+    recently_used: bool,
 }
 
 impl Resolved {
@@ -54,6 +57,23 @@ pub fn path_cstring(path: &Path) -> CString {
 pub struct CommandCache {
     /// Shared with copies (subshells) until one of them changes it.
     entries: Arc<FxHashMap<String, Resolved>>,
+    /// The names whose entries hold a template descriptor, in the order
+    /// the templates were opened: the clock hand of a second-chance
+    /// (CLOCK) eviction that keeps their number bounded.
+    templated: Arc<VecDeque<String>>,
+}
+
+/// At most this many template descriptors are kept open (fewer under a
+/// low descriptor limit: see [`template_budget`]); an evicted command
+/// keeps its path and runs by path.
+const MAX_TEMPLATES: usize = 64;
+
+/// How many templates may be open: [`MAX_TEMPLATES`], and never more than
+/// a sixteenth of the soft descriptor limit.
+fn template_budget() -> usize {
+    use nix::sys::resource::{Resource, getrlimit};
+    let soft = getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft);
+    usize::try_from(soft / 16).map_or(MAX_TEMPLATES, |share| share.min(MAX_TEMPLATES))
 }
 
 impl CommandCache {
@@ -72,12 +92,21 @@ impl CommandCache {
                     });
                 }
                 Some(id) if Some(id) != hit.identity => {
+                    let queued = hit.template.is_some();
                     hit.template = open_template(&hit.path);
                     hit.identity = Some(id);
+                    if !queued && hit.template.is_some() {
+                        hit.hits += 1;
+                        let found = hit.clone();
+                        Arc::make_mut(&mut self.templated).push_back(name.to_string());
+                        self.evict_templates();
+                        return Some(found);
+                    }
                 }
                 Some(_) => {}
             }
             hit.hits += 1;
+            hit.recently_used = true;
             return Some(hit.clone());
         }
         let path = search_path(name, path_var)?;
@@ -86,9 +115,36 @@ impl CommandCache {
             identity: identity_of(&path),
             path,
             hits: 1,
+            recently_used: false,
         };
         Arc::make_mut(&mut self.entries).insert(name.to_string(), resolved.clone());
+        if resolved.template.is_some() {
+            Arc::make_mut(&mut self.templated).push_back(name.to_string());
+            self.evict_templates();
+        }
         Some(resolved)
+    }
+
+    /// Closes templates past the budget: the clock hand passes the oldest
+    /// first, sparing once (and clearing the mark of) each one used since
+    /// it last came round. Each pass over an entry clears its mark, so the
+    /// work per new command is constant on average.
+    fn evict_templates(&mut self) {
+        let budget = template_budget();
+        while self.templated.len() > budget {
+            let Some(name) = Arc::make_mut(&mut self.templated).pop_front() else {
+                return;
+            };
+            let entries = Arc::make_mut(&mut self.entries);
+            let Some(entry) = entries.get_mut(&name).filter(|e| e.template.is_some()) else {
+                continue;
+            };
+            if std::mem::take(&mut entry.recently_used) && budget > 0 {
+                Arc::make_mut(&mut self.templated).push_back(name);
+            } else {
+                entry.template = None;
+            }
+        }
     }
 
     /// The cached path of `name`, without counting a use.
@@ -102,16 +158,33 @@ impl CommandCache {
         if let Some(e) = Arc::make_mut(&mut self.entries).get_mut(name) {
             e.template = None;
         }
+        self.forget_templated(name);
     }
 
     /// `hash -r`, or a change of `PATH`.
     pub fn clear(&mut self) {
         Arc::make_mut(&mut self.entries).clear();
+        Arc::make_mut(&mut self.templated).clear();
     }
 
     /// Removes one name.
     pub fn remove(&mut self, name: &str) {
         Arc::make_mut(&mut self.entries).remove(name);
+        self.forget_templated(name);
+    }
+
+    fn forget_templated(&mut self, name: &str) {
+        if self.templated.iter().any(|n| n == name) {
+            Arc::make_mut(&mut self.templated).retain(|n| n != name);
+        }
+    }
+
+    /// How many template descriptors are open.
+    pub fn open_templates(&self) -> usize {
+        self.entries
+            .values()
+            .filter(|e| e.template.is_some())
+            .count()
     }
 
     /// `hash`: entries sorted by name.
@@ -170,4 +243,41 @@ pub fn search_path(name: &str, path_var: Option<&str>) -> Option<PathBuf> {
         first_existing.get_or_insert(candidate);
     }
     first_existing
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A directory of `n` commands (symbolic links to `true`).
+    fn commands(n: usize) -> (PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("pidsh-lookup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = search_path("true", Some("/usr/bin:/bin")).unwrap();
+        for i in 0..n {
+            std::os::unix::fs::symlink(&target, dir.join(format!("c{i}"))).unwrap();
+        }
+        let path = dir.to_string_lossy().into_owned();
+        (dir, path)
+    }
+
+    #[test]
+    fn templates_stay_within_the_budget_and_the_busy_one_keeps_its() {
+        let (dir, path) = commands(3 * MAX_TEMPLATES);
+        let mut cache = CommandCache::default();
+        for i in 0..3 * MAX_TEMPLATES {
+            assert!(cache.resolve(&format!("c{i}"), Some(&path)).is_some());
+            // c0 is used all the time: the clock spares it.
+            assert!(cache.resolve("c0", Some(&path)).is_some());
+        }
+        assert!(cache.open_templates() <= template_budget());
+        assert!(cache.entries.get("c0").unwrap().template.is_some());
+        // Every command is still found, by path when it has no template.
+        let last = format!("c{}", 3 * MAX_TEMPLATES - 1);
+        assert!(cache.resolve("c1", Some(&path)).is_some());
+        assert!(cache.entries.get(&last).unwrap().template.is_some());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

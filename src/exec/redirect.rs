@@ -87,6 +87,10 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         (None, Some(n)) => n as RawFd,
         (None, None) => default_fd(r.op),
     };
+    if !within_descriptor_limit(fd) {
+        // The table would accept it, but no process could have it.
+        return Err(ExecError::BadFd(fd.to_string()));
+    }
     let word = match &r.target {
         RedirTarget::HereDoc(doc) => {
             let text = if doc.expand {
@@ -164,6 +168,9 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
             {
                 out.push(Resolved::Dup { fd, src });
                 out.push(Resolved::Close { fd: src });
+            } else if !target.is_empty() && target.bytes().all(|b| b.is_ascii_digit()) {
+                // A descriptor number too big for any process.
+                return Err(ExecError::BadFd(target));
             } else if r.op == RedirOp::DupOutput && r.fd.is_none() {
                 out.push(Resolved::Open {
                     fd: 1,
@@ -178,6 +185,13 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         RedirOp::HereDoc { .. } | RedirOp::HereString => {}
     }
     Ok(())
+}
+
+/// Whether descriptor `fd` can exist under the soft `RLIMIT_NOFILE`.
+fn within_descriptor_limit(fd: RawFd) -> bool {
+    use nix::sys::resource::{Resource, getrlimit};
+    let soft = getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft);
+    u64::try_from(fd).is_ok_and(|n| n < soft)
 }
 
 /// `set -C`: `>` may not truncate an existing regular file.

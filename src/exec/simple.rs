@@ -693,7 +693,7 @@ impl Launch {
     /// Starts `plan`; in place, only a failure comes back.
     fn start(self, plan: &Spawn) -> Result<Child, super::spawn::SpawnError> {
         match self {
-            Launch::Child => backend::current().spawn(plan),
+            Launch::Child => plan.spawn(),
             Launch::InPlace => Err(backend::exec_in_place(plan)),
         }
     }

@@ -100,7 +100,8 @@ pub struct Spawn {
 pub struct Child {
     /// The process id.
     pub pid: Pid,
-    /// A pidfd for the process (`None` only on the no-pidfd fallback).
+    /// A pidfd for the process (`None` on the no-pidfd fallback, or when
+    /// descriptors run short: see `syscalls::keep_if_room`).
     pub pidfd: Option<OwnedFd>,
 }
 
@@ -405,7 +406,11 @@ impl Spawn {
     /// Starts the child with the backend chosen at startup
     /// ([`backend::current`]); returns once it has exec'd or failed.
     pub fn spawn(&self) -> Result<Child, SpawnError> {
-        backend::current().spawn(self)
+        let child = backend::current().spawn(self)?;
+        Ok(Child {
+            pid: child.pid,
+            pidfd: child.pidfd.and_then(super::syscalls::keep_if_room),
+        })
     }
 }
 

@@ -70,13 +70,32 @@ pub fn dup_high(fd: RawFd) -> Result<OwnedFd, Errno> {
     dup_at_least(fd, HIGH_FD)
 }
 
-/// Duplicates `fd` to a close-on-exec descriptor numbered at least `low`.
+/// Duplicates `fd` to a close-on-exec descriptor numbered at least `low`
+/// — or, when `low` is beyond the descriptor limit (`ulimit -n 20`), at
+/// least 3: the shell still works, its own descriptors just sit lower.
 pub fn dup_at_least(fd: RawFd, low: RawFd) -> Result<OwnedFd, Errno> {
     // SAFETY: F_DUPFD_CLOEXEC only reads the descriptor; an invalid one fails.
     let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
-    let new = fcntl(borrowed, FcntlArg::F_DUPFD_CLOEXEC(low))?;
+    let new = match fcntl(borrowed, FcntlArg::F_DUPFD_CLOEXEC(low)) {
+        Err(Errno::EINVAL) if low > 3 => fcntl(borrowed, FcntlArg::F_DUPFD_CLOEXEC(3))?,
+        other => other?,
+    };
     // SAFETY: fcntl just returned this new descriptor; nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+/// A descriptor the shell holds only to make waiting better (a child's
+/// pidfd), kept while it sits in the lower half of the descriptor limit.
+/// Past that it is closed (`None`: the caller falls back to the pid), so
+/// that many children never leave the shell without descriptors for pipes
+/// and redirections: `1100 × sleep 3 &` under `ulimit -n 1024` all start.
+/// Descriptors are allocated lowest first, so the number says about how
+/// many are open.
+pub fn keep_if_room(fd: OwnedFd) -> Option<OwnedFd> {
+    use nix::sys::resource::{Resource, getrlimit};
+    let soft = getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft);
+    let number = u64::try_from(fd.as_raw_fd()).unwrap_or(u64::MAX);
+    (number < soft / 2).then_some(fd)
 }
 
 /// Moves a descriptor to [`HIGH_FD`] or above (closing the original).
@@ -101,6 +120,13 @@ pub fn is_open_without_cloexec(fd: RawFd) -> bool {
         Ok(flags) => flags & libc::FD_CLOEXEC == 0,
         Err(_) => false,
     }
+}
+
+/// Marks `fd` close-on-exec (a failure leaves it as it was).
+pub fn set_cloexec(fd: RawFd) {
+    // SAFETY: F_SETFD on any number is harmless; a closed one answers EBADF.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    let _ = fcntl(borrowed, FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC));
 }
 
 /// Whether two paths name the same file (device and inode).

@@ -261,6 +261,7 @@ impl JobTable {
             let dups: Vec<OwnedFd> = processes
                 .iter()
                 .filter_map(|p| p.pidfd.as_ref().and_then(|fd| fd.try_clone().ok()))
+                .filter_map(crate::exec::syscalls::keep_if_room)
                 .collect();
             if dups.len() == processes.len() {
                 w.watch(number, &text, dups);

@@ -1,0 +1,97 @@
+//! At the descriptor limits: many distinct commands, many children, a low
+//! `ulimit -n`, descriptor numbers past the limit, and standard
+//! descriptors closed when the shell starts. Each limit is set inside the
+//! script (never on the test runner); expected outputs are bash's.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{BACKENDS, Expect, check_table, run_on, tempdir};
+
+struct Case {
+    name: &'static str,
+    script: String,
+    stdout: &'static str,
+    stderr: Option<&'static str>,
+    status: i32,
+}
+
+fn cases(dir: &std::path::Path) -> Vec<Case> {
+    let bin = env!("CARGO_BIN_EXE_pidsh");
+    let commands = dir.join("commands");
+    std::fs::create_dir_all(&commands).unwrap();
+    for i in 0..1100 {
+        let link = commands.join(format!("c{i}"));
+        if !link.exists() {
+            std::os::unix::fs::symlink("/bin/true", link).unwrap();
+        }
+    }
+    vec![
+        Case {
+            name: "1100 distinct commands do not use up 1024 descriptors",
+            script: format!(
+                "ulimit -n 1024; PATH='{}':$PATH; i=0; while [ $i -lt 1100 ]; do c$i || echo fail; i=$((i+1)); done; echo ok | cat; echo $(ls '{}' | wc -l)",
+                commands.display(),
+                commands.display()
+            ),
+            stdout: "ok\n1100\n",
+            stderr: Some(""),
+            status: 0,
+        },
+        Case {
+            name: "more children than descriptors all start and are waited for",
+            script: "ulimit -n 256; i=0; while [ $i -lt 300 ]; do sleep 3 & i=$((i+1)); done; \
+                     echo $(jobs -p | wc -l); wait; echo $(echo done | cat)"
+                .to_string(),
+            stdout: "300\ndone\n",
+            stderr: Some(""),
+            status: 0,
+        },
+        Case {
+            name: "here-documents, here-strings, substitutions and a long pipeline under ulimit -n 20",
+            script: "ulimit -n 20\ncat <<EOF\nheredoc\nEOF\ncat <<< herestring; cat <(echo procsub); x=$(echo sub); echo $x\n\
+                     echo p | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat | cat; echo $?"
+                .to_string(),
+            stdout: "heredoc\nherestring\nprocsub\nsub\np\n0\n",
+            stderr: Some(""),
+            status: 0,
+        },
+        Case {
+            name: "a descriptor past the limit is a bad descriptor; the shell goes on",
+            script: "ulimit -n 50; exec 60>&1; echo $?; echo after".to_string(),
+            stdout: "1\nafter\n",
+            stderr: Some("pidsh: line 1: 60: Bad file descriptor\n"),
+            status: 0,
+        },
+        Case {
+            name: "a number too big for a descriptor is not a file name",
+            script: "echo x >&99999999999; echo $?; ls 99999999999 2>/dev/null || echo no file".to_string(),
+            stdout: "1\nno file\n",
+            stderr: Some("pidsh: line 1: 99999999999: Bad file descriptor\n"),
+            status: 0,
+        },
+        Case {
+            name: "standard output closed at start stays closed",
+            script: format!("'{bin}' -c 'echo hi; echo $? >&2' >&-"),
+            stdout: "",
+            stderr: Some("pidsh: line 1: echo: write error: Bad file descriptor\n1\n"),
+            status: 0,
+        },
+    ]
+}
+
+#[test]
+fn the_shell_works_at_the_descriptor_limits() {
+    let dir = tempdir();
+    check_table(
+        &BACKENDS,
+        &cases(&dir),
+        |c| c.name.to_string(),
+        |c| Expect {
+            stdout: c.stdout,
+            stderr: c.stderr,
+            status: c.status,
+        },
+        |backend, c| run_on(backend, &c.script, &dir, ""),
+    );
+}
