@@ -152,13 +152,13 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         Some(Ok(bytes)) => crate::bytes::decode_vec(bytes),
         Some(Err(e)) => {
             let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));
-            // Reported, not fatal: bash goes on with status 1.
+            // Not fatal to bash (status 1); fatal in POSIX mode.
             sh.report(&format!("{}: {msg}", argv[0]));
-            return Ok(1);
+            return sh.posix_fatal(1);
         }
         None => {
             sh.report(&format!("{}: {name}: file not found", argv[0]));
-            return Ok(1);
+            return sh.posix_fatal(1);
         }
     };
     let saved_positional =

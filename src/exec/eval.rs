@@ -164,8 +164,19 @@ impl Shell {
         redirects: &[crate::parser::ast::Redirect],
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
+        self.with_redirects_for(redirects, false, body)
+    }
+
+    /// As [`Shell::with_redirects`]; for a special builtin (`special`) a
+    /// failed redirection is one of the errors POSIX makes fatal.
+    pub fn with_redirects_for(
+        &mut self,
+        redirects: &[crate::parser::ast::Redirect],
+        special: bool,
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
         self.command_depth += 1;
-        let r = self.with_redirects_at_depth(redirects, body);
+        let r = self.with_redirects_at_depth(redirects, special, body);
         if !self.procsub_fds.is_empty() {
             self.close_process_substitutions();
         }
@@ -176,6 +187,7 @@ impl Shell {
     fn with_redirects_at_depth(
         &mut self,
         redirects: &[crate::parser::ast::Redirect],
+        special: bool,
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
         if redirects.is_empty() {
@@ -186,13 +198,13 @@ impl Shell {
         }
         let steps = match redirect::resolve(self, redirects) {
             Ok(steps) => steps,
-            Err(e) => return self.fail(e),
+            Err(e) => return self.fail_redirect(e, special),
         };
         let saved = self.fds.clone();
         let base = self.open_context();
         if let Err(e) = redirect::apply_to_table(&steps, &mut self.fds, base) {
             self.fds = saved;
-            return self.fail(e);
+            return self.fail_redirect(e, special);
         }
         let r = body(self);
         if self.persist_redirections {
@@ -213,6 +225,24 @@ impl Shell {
         self.last_status = status;
         if matches!(e, ExecError::Expand(_)) && !self.options.interactive {
             return Err(Unwind::Exit(status));
+        }
+        Ok(status)
+    }
+
+    fn fail_redirect(&mut self, e: ExecError, special: bool) -> Status {
+        let status = self.fail(e)?;
+        if special {
+            return self.posix_fatal(status);
+        }
+        Ok(status)
+    }
+
+    /// An error POSIX 2.8.1 makes fatal where bash goes on: in POSIX mode
+    /// it ends a non-interactive shell with status 2 (as dash), unless a
+    /// `command` prefix took the special-ness away; otherwise `status`.
+    pub fn posix_fatal(&self, status: i32) -> Status {
+        if self.options.posix && !self.options.interactive && !self.command_prefix {
+            return Err(Unwind::Exit(2));
         }
         Ok(status)
     }

@@ -131,6 +131,8 @@ impl Shell {
             placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
             errexit_exempt: false,
+            command_prefix: false,
+            lookup_path: None,
         }
     }
 
@@ -223,8 +225,12 @@ impl Shell {
         self.line = e.line;
         self.report(&e.message);
         self.last_status = 2;
-        if self.options.interactive || self.source_depth > 0 || self.eval_depth > 0 {
+        if self.options.interactive {
             return Ok(2);
+        }
+        if self.source_depth > 0 || self.eval_depth > 0 {
+            // Fatal too in POSIX mode (2.8.1).
+            return self.posix_fatal(2);
         }
         Err(Unwind::Exit(2))
     }

@@ -104,7 +104,7 @@ impl Shell {
                         self.vars.export(&name);
                     }
                 }
-                self.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
+                self.with_redirects_for(&sc.redirects, true, |sh| sh.run_builtin(b, &words))
             }
             Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
                 sh.with_redirects(&sc.redirects, |sh| {
@@ -119,6 +119,7 @@ impl Shell {
                     Ok(v) => v,
                     Err(e) => return self.fail(e),
                 };
+                let values = self.drop_readonly_assignments(values)?;
                 self.trace(&values, &words);
                 if !self.job_control_active() {
                     return match self.start_external(&words, &values, &sc.redirects) {
@@ -175,7 +176,7 @@ impl Shell {
 
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
-        if self.options.interactive {
+        if self.options.interactive || self.command_prefix {
             Ok(status)
         } else {
             Err(Unwind::Exit(status))
@@ -351,16 +352,13 @@ impl Shell {
             Ok(v) => v,
             Err(e) => return self.fail(e),
         };
+        let values = self.drop_readonly_assignments(values)?;
         self.trace(&values, words);
         if values.is_empty() {
             return body(self);
         }
         self.vars.push_frame();
         for (name, value) in values {
-            if self.vars.var(&name).is_some_and(|v| v.readonly) {
-                self.vars.pop_frame();
-                return self.fail(ExecError::Readonly(name));
-            }
             self.vars.make_local(&name);
             let _ = self.assign(&name, value);
             self.vars.export(&name);
@@ -372,6 +370,25 @@ impl Shell {
             self.commands.clear();
         }
         r
+    }
+
+    /// Reports each assignment of a command's prefix to a readonly
+    /// variable: in POSIX mode the error ends a non-interactive shell;
+    /// otherwise the command runs without it, as in bash.
+    fn drop_readonly_assignments(
+        &mut self,
+        values: Vec<(String, String)>,
+    ) -> Result<Vec<(String, String)>, Unwind> {
+        let mut kept = Vec::with_capacity(values.len());
+        for (name, value) in values {
+            if self.vars.var(&name).is_some_and(|v| v.readonly) {
+                self.report(&ExecError::Readonly(name).to_string());
+                self.posix_fatal(1)?;
+            } else {
+                kept.push((name, value));
+            }
+        }
+        Ok(kept)
     }
 
     /// `set -x`: prints the command about to run, after `$PS4` (expanded).
@@ -491,6 +508,13 @@ impl Shell {
     fn resolve_program(&mut self, name: &str) -> Result<Program, ExecError> {
         if name.contains('/') {
             return Ok(Program::Path(to_cstring(name)));
+        }
+        if let Some(path) = &self.lookup_path {
+            // `command -p`: the default PATH, past the cache of `PATH`'s.
+            return match super::lookup::search_path(name, Some(path)) {
+                Some(p) => Ok(Program::Path(path_cstring(&p))),
+                None => Err(ExecError::CommandNotFound(name.to_string())),
+            };
         }
         let path_var = self.vars.get("PATH").map(str::to_string);
         match self.commands.resolve(name, path_var.as_deref()) {

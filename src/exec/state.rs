@@ -858,6 +858,13 @@ pub struct Shell {
     /// apply (a non-final part of an and-or list, a negation), so an
     /// enclosing compound command that returns it does not exit either.
     pub errexit_exempt: bool,
+    /// A builtin runs under the `command` prefix: its errors, and those of
+    /// the code it runs (`command eval …`), do not end the shell (POSIX
+    /// 2.14; dash).
+    pub command_prefix: bool,
+    /// `command -p`: commands are looked up on this default `PATH`
+    /// (`confstr(_CS_PATH)`), without changing the variable.
+    pub lookup_path: Option<String>,
     /// A trap's code is running (traps do not nest).
     pub running_trap: bool,
     /// The functions running, outermost first: their number is the call

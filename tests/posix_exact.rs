@@ -1,0 +1,328 @@
+//! POSIX exactly (XCU chapter 2 and the utilities' pages): the errors that
+//! end a non-interactive shell, `command`, redirections and assignments,
+//! traps, expansions, aliases as tokens.
+//!
+//! Each case says the mode it runs in: `Bash` (pidsh's default, whose
+//! expected output is what bash prints) or `Posix` (`--posix`, expected
+//! what dash prints, which is POSIX's answer where bash differs; the
+//! status of a fatal error is dash's 2). Where a case is plain POSIX, bash
+//! and dash agree on it. Every case runs on the default and the
+//! `posix_spawn` backend.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::process::Stdio;
+
+use common::BACKENDS;
+
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    Bash,
+    Posix,
+}
+use Mode::{Bash, Posix};
+
+/// (name, mode, script, expected stdout, expected stderr, status).
+type Case = (
+    &'static str,
+    Mode,
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+);
+
+/// Runs `pidsh [--posix] -c script` on `backend` in a fresh directory.
+fn run(backend: &str, mode: Mode, script: &str) -> common::Run {
+    let dir = common::tempdir();
+    let mut cmd = common::pidsh();
+    if matches!(mode, Posix) {
+        cmd.arg("--posix");
+    }
+    let out = cmd
+        .env("PIDSH_SPAWN", backend)
+        .arg("-c")
+        .arg(script)
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    common::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn check(cases: &[Case]) {
+    common::check_table(
+        &BACKENDS,
+        cases,
+        |(name, mode, script, ..)| format!("{name} ({mode:?}): {script:?}"),
+        |(_, _, _, stdout, stderr, status)| common::Expect {
+            stdout,
+            stderr: Some(stderr),
+            status: *status,
+        },
+        |backend, (_, mode, script, ..)| run(backend, *mode, script),
+    );
+}
+
+#[test]
+fn posix_errors_end_a_noninteractive_shell() {
+    check(&[
+        (
+            "readonly before a regular builtin",
+            Posix,
+            "readonly a=a; a=b cd /; echo not reached",
+            "",
+            "pidsh: line 1: a: readonly variable\n",
+            2,
+        ),
+        (
+            "readonly before a regular builtin, bash goes on without it",
+            Bash,
+            "readonly a=a; a=b cd /; echo reached $?",
+            "reached 0\n",
+            "pidsh: line 1: a: readonly variable\n",
+            0,
+        ),
+        (
+            "readonly before a function",
+            Posix,
+            "readonly a=a; f() { echo f; }; a=b f; echo not reached",
+            "",
+            "pidsh: line 1: a: readonly variable\n",
+            2,
+        ),
+        (
+            "readonly before a function, bash runs it",
+            Bash,
+            "readonly a=a; f() { echo f $a; }; a=b f; echo reached",
+            "f a\nreached\n",
+            "pidsh: line 1: a: readonly variable\n",
+            0,
+        ),
+        (
+            "readonly before an external command: it never runs",
+            Posix,
+            "readonly a=a; a=b sh -c 'echo ran $a'; echo not reached",
+            "",
+            "pidsh: line 1: a: readonly variable\n",
+            2,
+        ),
+        (
+            "readonly before an external command, bash runs it without",
+            Bash,
+            "readonly a=a; a=b sh -c 'echo ran $a'; echo reached",
+            "ran\nreached\n",
+            "pidsh: line 1: a: readonly variable\n",
+            0,
+        ),
+        (
+            "redirection error on a special builtin",
+            Posix,
+            ": <nofile; echo not reached",
+            "",
+            "pidsh: line 1: nofile: No such file or directory\n",
+            2,
+        ),
+        (
+            "redirection error on a special builtin, bash goes on",
+            Bash,
+            ": <nofile; echo reached $?",
+            "reached 1\n",
+            "pidsh: line 1: nofile: No such file or directory\n",
+            0,
+        ),
+        (
+            "redirection error on a regular builtin is not fatal",
+            Posix,
+            "echo x <nofile; echo reached $?",
+            "reached 1\n",
+            "pidsh: line 1: nofile: No such file or directory\n",
+            0,
+        ),
+        (
+            "syntax error inside eval",
+            Posix,
+            "eval fi; echo not reached",
+            "",
+            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            2,
+        ),
+        (
+            "syntax error inside eval, bash goes on",
+            Bash,
+            "eval fi; echo reached $?",
+            "reached 2\n",
+            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            0,
+        ),
+        (
+            "syntax error inside a dot script",
+            Posix,
+            "echo 'if' >f; . ./f; echo not reached",
+            "",
+            "pidsh: line 2: syntax error: unexpected end of file\n",
+            2,
+        ),
+        (
+            "dot of a missing file",
+            Posix,
+            ". ./missing; echo not reached",
+            "",
+            "pidsh: line 1: .: ./missing: No such file or directory\n",
+            2,
+        ),
+        (
+            "dot of a missing file, bash goes on",
+            Bash,
+            ". ./missing; echo reached $?",
+            "reached 1\n",
+            "pidsh: line 1: .: ./missing: No such file or directory\n",
+            0,
+        ),
+        (
+            "a fatal error ends only the subshell",
+            Posix,
+            "(: <nofile; echo not reached); echo after $?",
+            "after 2\n",
+            "pidsh: line 1: nofile: No such file or directory\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn command_takes_away_special_builtin_errors() {
+    let modes = [Bash, Posix];
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "command set +o nosuch; echo survived $?",
+            "survived 2\n",
+            "pidsh: line 1: set: nosuch: invalid option name\n",
+            "set with a bad option",
+        ),
+        (
+            "readonly R=1; command unset -v R; echo survived $?",
+            "survived 1\n",
+            "pidsh: line 1: unset: R: cannot unset: readonly variable\n",
+            "unset of a readonly variable",
+        ),
+        (
+            "command : <nofile; echo survived $?",
+            "survived 1\n",
+            "pidsh: line 1: nofile: No such file or directory\n",
+            "redirection error",
+        ),
+        (
+            "command eval fi; echo survived $?",
+            "survived 2\n",
+            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            "syntax error in eval",
+        ),
+        (
+            "command . ./missing; echo survived $?",
+            "survived 1\n",
+            "pidsh: line 1: .: ./missing: No such file or directory\n",
+            "dot of a missing file",
+        ),
+    ];
+    let mut table = Vec::new();
+    for mode in modes {
+        for (script, stdout, stderr, name) in cases {
+            table.push((*name, mode, *script, *stdout, *stderr, 0));
+        }
+    }
+    check(&table);
+}
+
+#[test]
+fn command_options() {
+    let ls = ["/usr/bin/ls", "/bin/ls"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap();
+    let default_path_first = String::from_utf8(
+        std::process::Command::new("getconf")
+            .arg("PATH")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    // `command -p` finds ls where the C library's default PATH puts it.
+    let found = default_path_first
+        .trim()
+        .split(':')
+        .map(|d| format!("{d}/ls"))
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or_else(|| ls.to_string());
+    let script = "PATH=/dev/null; command -p -v ls; command -pv ls; command -vp ls; \
+                  command -pV ls; command -p ls /dev/null; command -p env | command -p grep -c '^PATH=/dev/null$'";
+    let want = format!("{found}\n{found}\n{found}\nls is {found}\n/dev/null\n1\n");
+    for backend in BACKENDS {
+        let r = run(backend, Bash, script);
+        assert_eq!(
+            (r.stdout.as_str(), r.stderr.as_str(), r.status),
+            (want.as_str(), "", 0)
+        );
+    }
+    check(&[
+        (
+            "an invalid option is an error, not a command",
+            Bash,
+            "command -@ x; echo $?",
+            "2\n",
+            "pidsh: line 1: command: -@: invalid option\ncommand: usage: command [-pVv] command [arg ...]\n",
+            0,
+        ),
+        (
+            "-- ends the options",
+            Bash,
+            "command -- echo hi",
+            "hi\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn invocation_as_sh_and_dollar_zero() {
+    let dir = common::tempdir();
+    // Run as `sh` (argv[0]): POSIX mode.
+    let out = common::pidsh()
+        .arg0("sh")
+        .arg("-c")
+        .arg(": <nofile; echo not reached")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(out.status.code(), Some(2));
+    // `$0` is the path as given; a first operand `-` is skipped.
+    let exe = env!("CARGO_BIN_EXE_pidsh");
+    let out = common::pidsh().arg("-c").arg("echo $0").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{exe}\n"));
+    let mut child = common::pidsh()
+        .args(["-s", "-", "x"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"echo $# $1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 x\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
