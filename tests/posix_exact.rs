@@ -326,3 +326,113 @@ fn invocation_as_sh_and_dollar_zero() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "1 x\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn redirections_and_assignments() {
+    check(&[
+        (
+            "exec in a redirected group keeps its descriptor",
+            Bash,
+            "{ exec 5>x; } >/dev/null; echo hi >&5; cat x",
+            "hi\n",
+            "",
+            0,
+        ),
+        (
+            "exec in a redirected function keeps its descriptor",
+            Posix,
+            "f() { exec 6>x; echo in; }; f >/dev/null; echo there >&6; cat x",
+            "there\n",
+            "",
+            0,
+        ),
+        (
+            "the group's own redirection is still undone",
+            Bash,
+            "{ exec >y; } >/dev/null; echo hi; cat y",
+            "hi\n",
+            "",
+            0,
+        ),
+        (
+            "a descriptor the group redirected is restored over exec's",
+            Bash,
+            "{ exec 5>x; } 5>/dev/null; echo hi >&5",
+            "",
+            "pidsh: line 1: 5: Bad file descriptor\n",
+            1,
+        ),
+        (
+            "POSIX mode: no pathname expansion of a redirection word",
+            Posix,
+            "echo STAR >'in*'; echo A >inA; cat <in*",
+            "STAR\n",
+            "",
+            0,
+        ),
+        (
+            "POSIX mode: no field splitting of a redirection word",
+            Posix,
+            "f='a b'; echo hi >$f; cat 'a b'",
+            "hi\n",
+            "",
+            0,
+        ),
+        (
+            "bash mode: a pattern matching two files is ambiguous",
+            Bash,
+            "echo STAR >'in*'; echo A >inA; cat <in*",
+            "",
+            "pidsh: line 1: in*: ambiguous redirect\n",
+            1,
+        ),
+        (
+            "status of a command substitution in a redirection",
+            Bash,
+            ">/dev/null$(exit 17); echo $?; $(exit 3) >/dev/null; echo $?",
+            "17\n3\n",
+            "",
+            0,
+        ),
+        (
+            "same in POSIX mode",
+            Posix,
+            ">/dev/null$(exit 17); echo $?; $(exit 3) >/dev/null; echo $?",
+            "17\n3\n",
+            "",
+            0,
+        ),
+        (
+            "POSIX order without a command: redirections, then assignments",
+            Posix,
+            "echo old >f; v=$(cat f) >f; echo \"[$v]\"; x=$(exit 4) >/dev/null$(exit 5); echo $?",
+            "[]\n4\n",
+            "",
+            0,
+        ),
+        (
+            "bash order without a command: assignments, then redirections",
+            Bash,
+            "echo old >f; v=$(cat f) >f; echo \"[$v]\"; x=$(exit 4) >/dev/null$(exit 5); echo $?",
+            "[old]\n5\n",
+            "",
+            0,
+        ),
+        (
+            "special builtin: redirections, then assignments",
+            Bash,
+            "echo old >f; v=$(cat f) : >f; echo \"[$v]\"",
+            "[]\n",
+            "",
+            0,
+        ),
+        (
+            "an assignment before exec goes into the command's environment",
+            Posix,
+            "VAR=x exec sh -c 'echo $VAR'",
+            "x\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -210,7 +210,8 @@ impl Shell {
         if self.persist_redirections {
             self.persist_redirections = false;
         } else {
-            self.fds = saved;
+            self.fds
+                .restore(&saved, steps.iter().map(redirect::Resolved::fd));
         }
         r
     }

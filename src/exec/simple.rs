@@ -77,35 +77,17 @@ impl Shell {
 
     fn run_expanded(&mut self, sc: &SimpleCommand, words: Vec<String>) -> Status {
         let Some(name) = words.first().cloned() else {
-            let from_words = self.cmdsub_status.take();
-            let status = self.run_assignments_only(sc)?;
-            return Ok(if sc.assignments.is_empty() && sc.redirects.is_empty() {
-                from_words.unwrap_or(status)
-            } else {
-                status
-            });
+            return self.run_assignments_only(sc);
         };
         match self.classify(&name) {
-            Target::Special(b) => {
-                let values = match self.expand_assignments(&sc.assignments) {
-                    Ok(v) => v,
-                    Err(e) => return self.fail(e),
-                };
-                self.trace(&values, &words);
-                // `a=1 exec cmd`: the command gets `a` in its environment,
-                // as in bash and dash (the shell it replaces has no use for
-                // the difference).
-                let exported = b.name == "exec" && words.len() > 1;
-                for (name, value) in values {
-                    if let Err(e) = self.assign(&name, value) {
-                        return self.fail_special(e);
-                    }
-                    if exported {
-                        self.vars.export(&name);
-                    }
+            // Redirections first, then the assignments (POSIX 2.9.1; bash
+            // and dash alike).
+            Target::Special(b) => self.with_redirects_for(&sc.redirects, true, |sh| {
+                match sh.assign_for_special(b, sc, &words)? {
+                    Some(failed) => Ok(failed),
+                    None => sh.run_builtin(b, &words),
                 }
-                self.with_redirects_for(&sc.redirects, true, |sh| sh.run_builtin(b, &words))
-            }
+            }),
             Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
                 sh.with_redirects(&sc.redirects, |sh| {
                     sh.call_function(&f, words[1..].to_vec())
@@ -174,6 +156,35 @@ impl Shell {
         Ok(out)
     }
 
+    /// The assignments before a special builtin, which persist; the status
+    /// of a failure that stops the command (one that ends the shell is
+    /// `Err`).
+    fn assign_for_special(
+        &mut self,
+        b: Builtin,
+        sc: &SimpleCommand,
+        words: &[String],
+    ) -> Result<Option<i32>, Unwind> {
+        let values = match self.expand_assignments(&sc.assignments) {
+            Ok(v) => v,
+            Err(e) => return self.fail(e).map(Some),
+        };
+        self.trace(&values, words);
+        // `a=1 exec cmd`: the command gets `a` in its environment, as in
+        // bash and dash (the shell it replaces has no use for the
+        // difference).
+        let exported = b.name == "exec" && words.len() > 1;
+        for (name, value) in values {
+            if let Err(e) = self.assign(&name, value) {
+                return self.fail_special(e).map(Some);
+            }
+            if exported {
+                self.vars.export(&name);
+            }
+        }
+        Ok(None)
+    }
+
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
         if self.options.interactive || self.command_prefix {
@@ -190,12 +201,21 @@ impl Shell {
         if sc.redirects.is_empty() {
             return self.assign_persistently(sc);
         }
-        // The redirections apply to command substitutions in the values too.
-        self.with_redirects(&sc.redirects, |sh| sh.assign_persistently(sc))
+        if self.options.posix {
+            // POSIX 2.9.1: the redirections first; they apply to command
+            // substitutions in the values too (dash).
+            return self.with_redirects(&sc.redirects, |sh| sh.assign_persistently(sc));
+        }
+        // bash: the assignments first, then the redirections.
+        let status = self.assign_persistently(sc)?;
+        self.with_redirects(&sc.redirects, |sh| {
+            Ok(sh.cmdsub_status.take().unwrap_or(status))
+        })
     }
 
+    /// The assignments of a command without a name; the status of the last
+    /// command substitution in it (words, redirections, values), or 0.
     fn assign_persistently(&mut self, sc: &SimpleCommand) -> Status {
-        self.cmdsub_status = None;
         for a in &sc.assignments {
             let array_result = match (&a.value, &a.index) {
                 (AssignValue::Array(words), _) => {
