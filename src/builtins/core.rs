@@ -40,6 +40,12 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
     if sh.warn_about_stopped_jobs() {
         return Ok(1);
     }
+    if argv.len() == 1
+        && let Some(before) = sh.status_before_trap
+    {
+        // In a trap, the last command is the one before the trap (POSIX).
+        return Err(Unwind::Exit(before));
+    }
     let status = match status_arg(sh, argv) {
         Ok(s) => s,
         Err(Ok(s)) | Err(Err(Unwind::Exit(s))) => return Err(Unwind::Exit(s)),

@@ -574,6 +574,11 @@ impl Shell {
         sub.subshell_depth += 1;
         sub.placement = super::state::Placement::Shell;
         sub.loop_depth = 0;
+        // A trap's `exit` means the trap's shell, not a subshell in it.
+        sub.status_before_trap = None;
+        if sub.inherited_traps.is_none() {
+            sub.inherited_traps = Some(Arc::new(self.traps.clone()));
+        }
         sub.traps
             .retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
         sub
@@ -648,11 +653,13 @@ impl Shell {
     pub fn run_exit_trap(&mut self) {
         if let Some(super::state::TrapAction::Command(code)) = self.traps.remove(&0) {
             let saved = self.last_status;
+            let outer = self.status_before_trap.replace(saved);
             // `exit N` inside the trap sets the shell's final status.
             self.last_status = match self.run_source_text(&code) {
                 Err(Unwind::Exit(status)) => status,
                 _ => saved,
             };
+            self.status_before_trap = outer;
         }
     }
 
@@ -692,7 +699,12 @@ impl Shell {
     fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<(), Unwind> {
         let saved = self.last_status;
         let outer = std::mem::replace(&mut self.running_trap, true);
+        // `exit` without operand: the status from before the trap in POSIX
+        // mode (dash); bash's is the trap's own last status.
+        let before = self.options.posix.then_some(saved);
+        let outer_status = std::mem::replace(&mut self.status_before_trap, before);
         let r = self.run_source_from(code, line);
+        self.status_before_trap = outer_status;
         self.running_trap = outer;
         match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),

@@ -98,6 +98,8 @@ impl Shell {
             commands: CommandCache::default(),
             jobs: JobTable::default(),
             traps: HashMap::new(),
+            inherited_traps: None,
+            status_before_trap: None,
             dir_stack: Vec::new(),
             history: Default::default(),
             error_prefix: "pidsh".to_string(),
@@ -240,7 +242,9 @@ impl Shell {
     /// so a command that reads standard input reads the rest of the script;
     /// the shell then goes on from wherever that command left the offset.
     pub fn run_stdin(&mut self) -> i32 {
-        let outcome = self.run_stdin_commands();
+        let outcome = self
+            .run_stdin_commands()
+            .and_then(|s| self.run_pending_traps().map(|()| s));
         self.finish_top_level(outcome)
     }
 

@@ -802,6 +802,12 @@ pub struct Shell {
     pub jobs: JobTable,
     /// Traps by signal number (0 = EXIT).
     pub traps: HashMap<i32, TrapAction>,
+    /// In a subshell that has not changed a trap yet: the traps of its
+    /// parent, which `trap` lists (POSIX, bash).
+    pub inherited_traps: Option<Arc<HashMap<i32, TrapAction>>>,
+    /// While a trap's code runs: `$?` from before it, the status of an
+    /// `exit` without operand (POSIX).
+    pub status_before_trap: Option<i32>,
     /// `pushd`'s directory stack below the current directory (entry 1
     /// first; entry 0 is always `$PWD`).
     pub dir_stack: Vec<String>,
