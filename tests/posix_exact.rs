@@ -521,3 +521,162 @@ fn trap_pending_at_the_end_of_standard_input() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "trapped\n");
     }
 }
+
+#[test]
+fn expansions_and_the_rest() {
+    check(&[
+        (
+            "unquoted $* where nothing is split joins with IFS's first character",
+            Bash,
+            "set -- a 'b c' d; IFS=:; v=$*; echo \"$v\"; unset u; : ${u=$*}; echo \"$u\"; \
+             case $* in 'a:b c:d') echo case;; esac; export e=$*; echo \"$e\"; \
+             f() { local l=$*; echo \"$l\"; }; f \"$@\"; p1=1 p2=2; w=${!p*}; echo \"$w\"",
+            "a:b c:d\na:b c:d\ncase\na:b c:d\na:b c:d\np1:p2\n",
+            "",
+            0,
+        ),
+        (
+            "$@ joins with spaces, an empty IFS joins $* with nothing",
+            Posix,
+            "set -- a 'b c' d; IFS=:; v=$@; echo \"$v\"; IFS=; v=$*; echo \"$v\"; unset IFS; v=$*; echo \"$v\"",
+            "a b c d\nab cd\na b c d\n",
+            "",
+            0,
+        ),
+        (
+            "tilde expansion in the pattern of ${a#~}",
+            Bash,
+            "HOME=/home/foo a=/home/foo/bar; echo \"${a#~}\" ${a/~/X} ${a%~} ${a#~/}; b='~x'; echo ${b#\\~}",
+            "/bar X/bar /home/foo/bar bar\nx\n",
+            "",
+            0,
+        ),
+        // POSIX and bash (dash matches none of them).
+        (
+            "collating symbols and equivalence classes",
+            Posix,
+            "for c in a - b ']' x; do case $c in [[.a.]]) echo 1;; [[.-.]]) echo 2;; \
+             [[=b=]]) echo 3;; [[.].]]) echo 4;; [[.a.]-z]) echo 5;; esac; done",
+            "1\n2\n3\n4\n5\n",
+            "",
+            0,
+        ),
+        // bash (dash takes it for 0); bash's status is 127.
+        (
+            "set -u: an unset variable in arithmetic",
+            Bash,
+            "set -u; x=1; echo $((x+1)) $((0 && z)); echo $((z)); echo not reached",
+            "2 0\n",
+            "pidsh: line 1: z: unbound variable\n",
+            1,
+        ),
+        (
+            "getopts leaves OPTARG unset after a flag",
+            Posix,
+            "OPTARG=x; getopts ab: o -a; echo \"$o ${OPTARG-unset}\"",
+            "a unset\n",
+            "",
+            0,
+        ),
+        (
+            "break and continue leave $? at 0",
+            Bash,
+            "for i in 1 2; do [ $i = 2 ] && break; done; echo $?; \
+             for i in 1 2; do false; [ $i = 2 ] && continue; done; echo $?",
+            "0\n0\n",
+            "",
+            0,
+        ),
+        (
+            "under set -e a loop left by break goes on",
+            Posix,
+            "set -e; for i in 1 2; do [ $i = 2 ] && break; done; echo went on",
+            "went on\n",
+            "",
+            0,
+        ),
+        (
+            "POSIX mode: wait for a pid that is not a child, quietly",
+            Posix,
+            "wait 1; echo $?",
+            "127\n",
+            "",
+            0,
+        ),
+        (
+            "bash mode: wait for a pid that is not a child says so",
+            Bash,
+            "wait 1; echo $?",
+            "127\n",
+            "pidsh: line 1: wait: pid 1 is not a child of this shell\n",
+            0,
+        ),
+        (
+            "cd: an empty CDPATH entry is the current directory",
+            Posix,
+            "mkdir sub; CDPATH=/nonexistent:; cd sub >/dev/null; echo ${PWD##*/}",
+            "sub\n",
+            "",
+            0,
+        ),
+        (
+            "cd: -L and -P combine, the last wins",
+            Bash,
+            "mkdir sub; ln -s sub lnk; cd -PL lnk; echo ${PWD##*/}; cd ..; cd -LP lnk; echo ${PWD##*/}",
+            "lnk\nsub\n",
+            "",
+            0,
+        ),
+        (
+            "cd: an invalid option",
+            Bash,
+            "cd -x; echo $?",
+            "2\n",
+            "pidsh: line 1: cd: -x: invalid option\ncd: usage: cd [-L|[-P [-e]] [-@]] [dir]\n",
+            0,
+        ),
+        (
+            "a here-document begun before a $( ) with its own",
+            Bash,
+            "cat <<EOF; x=$(cat <<E2\ninner\nE2\n); echo \"$x\"\nouter\nEOF",
+            "outer\ninner\n",
+            "",
+            0,
+        ),
+        (
+            "a here-document begun before a $( ) over two lines",
+            Posix,
+            "cat <<EOF; echo $(echo\necho x)\nouter\nEOF",
+            "outer\nx\n",
+            "",
+            0,
+        ),
+        (
+            "type, command -v and alias fail when their output cannot be written",
+            Bash,
+            "alias a=b; type ls >/dev/full; echo $?; command -v ls >/dev/full; echo $?; \
+             alias a >/dev/full; echo $?",
+            "1\n1\n1\n",
+            "pidsh: line 1: type: write error: No space left on device\n\
+             pidsh: line 1: command: write error: No space left on device\n\
+             pidsh: line 1: alias: write error: No space left on device\n",
+            0,
+        ),
+        (
+            "alias lists in bash's form",
+            Bash,
+            "alias a=b c='x y'; alias a; alias",
+            "alias a='b'\nalias a='b'\nalias c='x y'\n",
+            "",
+            0,
+        ),
+        (
+            "alias lists in POSIX's form in POSIX mode",
+            Posix,
+            "alias a=b c='x y'; alias a; alias",
+            "a='b'\na='b'\nc='x y'\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -54,7 +54,8 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("getopts", &e.to_string(), 1);
     }
     let (value, optarg, status) = match found {
-        Found::Option(c, arg) => (c.to_string(), Some(arg.unwrap_or_default()), 0),
+        // A flag without argument leaves OPTARG unset (POSIX, bash).
+        Found::Option(c, arg) => (c.to_string(), arg, 0),
         Found::Unknown(c) if silent => ("?".to_string(), Some(c.to_string()), 0),
         Found::Unknown(c) => {
             complain(sh, &format!("illegal option -- {c}"));

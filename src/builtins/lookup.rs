@@ -3,7 +3,6 @@
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::simple::Target;
-use crate::parser::unparse::quote;
 
 /// `hash [-r] [name…]`: lists the cached commands (with their spawn
 /// templates), clears the cache, or resolves names into it.
@@ -188,8 +187,7 @@ pub fn type_(sh: &mut Shell, argv: &[String]) -> Status {
             }
         }
     }
-    sh.print("type", &out)?;
-    Ok(status)
+    Ok(if sh.print("type", &out)? { status } else { 1 })
 }
 
 /// One line of `type` output; `None` where `-p`/`-P` print nothing.
@@ -279,8 +277,12 @@ fn describe_commands(sh: &mut Shell, args: &[String], verbose: bool) -> Status {
             }
         }
     }
-    sh.print("command", &out)?;
-    Ok(status)
+    // A failed write is a failure (POSIX, dash; bash says 0).
+    Ok(if sh.print("command", &out)? {
+        status
+    } else {
+        1
+    })
 }
 
 /// `command name args…`: a builtin runs with its errors no longer fatal
@@ -315,10 +317,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         all.sort();
-        let out: String = all
-            .iter()
-            .map(|(k, v)| format!("alias {k}={}\n", quote(v)))
-            .collect();
+        let out: String = all.iter().map(|(k, v)| alias_line(sh, k, v)).collect();
         return Ok(if sh.print("alias", &out)? { 0 } else { 1 });
     }
     let mut status = 0;
@@ -333,7 +332,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
                     .insert(name.to_string(), value.to_string());
             }
             None => match sh.aliases.get(arg.as_str()) {
-                Some(v) => out.push_str(&format!("alias {arg}={}\n", alias_quote(v))),
+                Some(v) => out.push_str(&alias_line(sh, arg, v)),
                 None => {
                     status = 1;
                     sh.report(&format!("alias: {arg}: not found"));
@@ -341,8 +340,15 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             },
         }
     }
-    sh.print("alias", &out)?;
-    Ok(status)
+    // A failed write is a failure (POSIX, dash; bash says 0).
+    Ok(if sh.print("alias", &out)? { status } else { 1 })
+}
+
+/// How `alias` lists one alias, in a form `eval` reads back: bash's
+/// `alias name='value'`, or POSIX's `name='value'` in POSIX mode.
+fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
+    let prefix = if sh.options.posix { "" } else { "alias " };
+    format!("{prefix}{name}={}\n", alias_quote(value))
 }
 
 /// `unalias [-a] name…`.

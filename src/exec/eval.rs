@@ -336,9 +336,16 @@ impl Shell {
                 Ok(false)
             }
             Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
-            Err(Unwind::Break(_)) => Ok(true),
             Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
-            Err(Unwind::Continue(_)) => Ok(false),
+            // The loop's status is then that of `break` / `continue`: 0.
+            Err(Unwind::Break(_)) => {
+                *status = 0;
+                Ok(true)
+            }
+            Err(Unwind::Continue(_)) => {
+                *status = 0;
+                Ok(false)
+            }
             Err(other) => Err(other),
         }
     }

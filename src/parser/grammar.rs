@@ -414,12 +414,17 @@ impl<'a> Core<'a> {
         let saved_alias_next = self.alias_next.take();
         let saved_end = self.last_end;
         let saved_cond_pattern = std::mem::take(&mut self.cond_pattern);
+        // Here-documents begun before the `$(` have their bodies after the
+        // line the `)` ends, not after a newline inside (POSIX 2.7.4).
+        let outer_pending = std::mem::take(&mut self.pending);
         self.enter()?;
         let r = self.parse_list().and_then(|l| {
             self.expect_op(Op::RParen)?;
             Ok(l)
         });
         self.leave();
+        let inner_pending = std::mem::replace(&mut self.pending, outer_pending);
+        self.pending.extend(inner_pending);
         self.alias_next = saved_alias_next;
         self.last_end = saved_end;
         self.cond_pattern = saved_cond_pattern;
