@@ -680,3 +680,91 @@ fn expansions_and_the_rest() {
         ),
     ]);
 }
+
+/// Aliases as tokens: expected what dash and bash's POSIX mode print
+/// (bash's default mode expands no aliases in a script; pidsh does).
+#[test]
+fn aliases_are_tokens() {
+    check(&[
+        (
+            "aliases for { and }",
+            Bash,
+            "alias begin={ end=}\nif true; then begin echo ABC; end; fi",
+            "ABC\n",
+            "",
+            0,
+        ),
+        (
+            "an alias for !",
+            Posix,
+            "alias not='! '\nnot false && echo negated",
+            "negated\n",
+            "",
+            0,
+        ),
+        (
+            "an empty alias on a line of its own",
+            Bash,
+            "alias a=\na\necho ok",
+            "ok\n",
+            "",
+            0,
+        ),
+        (
+            "an alias that closes a group and opens a function",
+            Posix,
+            "alias B='}; f() { '\n{ echo a; B echo body; }; f",
+            "a\nbody\n",
+            "",
+            0,
+        ),
+        (
+            "a chain across trailing blanks and a line continuation",
+            Bash,
+            "alias e='echo ' x='hello ' n=''\ne \\\nx n ok",
+            "hello ok\n",
+            "",
+            0,
+        ),
+        (
+            "an alias for do",
+            Posix,
+            "alias d='do echo'\nfor i in 1 2; d $i; done",
+            "1\n2\n",
+            "",
+            0,
+        ),
+        (
+            "a reserved word is no alias candidate",
+            Bash,
+            "alias if=echo\nif true; then echo y; fi",
+            "y\n",
+            "",
+            0,
+        ),
+        (
+            "a case pattern is not in command position",
+            Posix,
+            "alias a=echo\ncase a in\na) a in;;\nesac",
+            "in\n",
+            "",
+            0,
+        ),
+        (
+            "an alias with newlines runs all its lines",
+            Bash,
+            "alias e_='echo 1\necho 2\necho 3'\nvar='echo foo'\ne_ ${var}\necho after",
+            "1\n2\n3 echo foo\nafter\n",
+            "",
+            0,
+        ),
+        (
+            "an alias ending in an operator and a newline",
+            Posix,
+            "alias t1='echo one && echo two;\necho four'\nt1",
+            "one\ntwo\nfour\n",
+            "",
+            0,
+        ),
+    ]);
+}

@@ -89,6 +89,13 @@ pub(crate) struct Core<'a> {
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
 
+/// Words reserved at the start of a command, which are never alias
+/// candidates there (POSIX 2.3.1).
+const RESERVED_AT_START: [&str; 19] = [
+    "!", "{", "}", "[[", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
+    "if", "select", "then", "time", "until", "while",
+];
+
 impl<'a> Core<'a> {
     pub(crate) fn new(src: &'a str, pos: usize, line: u32, aliases: &'a Aliases) -> Self {
         Core {
@@ -277,11 +284,51 @@ impl<'a> Core<'a> {
         Ok(true)
     }
 
+    /// Where a command may start: substitutes aliases until the next token
+    /// is not one, so that an alias's text is read as tokens — reserved
+    /// words, `!`, `{`, `}`, operators, or nothing at all.
+    fn substitute_aliases(&mut self) -> Result<(), ParseError> {
+        loop {
+            let tok = self.peek(LexMode::Assign)?;
+            if tok.plain().is_some_and(|w| RESERVED_AT_START.contains(&w)) {
+                return Ok(());
+            }
+            if !self.try_alias(LexMode::Assign)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Skips newlines before a command, substituting aliases first (an
+    /// empty alias on a line of its own leaves just the newline).
+    fn skip_newlines_before_command(&mut self) -> Result<(), ParseError> {
+        loop {
+            self.substitute_aliases()?;
+            if self.peek(LexMode::Assign)?.kind != TokKind::Newline {
+                return Ok(());
+            }
+            self.take(LexMode::Assign)?;
+        }
+    }
+
+    /// After a newline: whether it came from an alias's text that has
+    /// more commands in it, which then belong to this complete command
+    /// (`alias two='echo 1\necho 2'`; the source after the alias name goes
+    /// on the last line of the text).
+    fn more_in_alias_text(&mut self) -> Result<bool, ParseError> {
+        if !self.cur.in_alias_text() {
+            return Ok(false);
+        }
+        self.skip_newlines_before_command()?;
+        Ok(self.peek(LexMode::Assign)?.kind != TokKind::Eof)
+    }
+
     // ---- lists ----
 
     /// The next complete command at top level, up to and including its newline.
     pub(crate) fn next_command(&mut self) -> Result<Option<List>, ParseError> {
         loop {
+            self.substitute_aliases()?;
             match self.peek(LexMode::Assign)?.kind {
                 TokKind::Newline => {
                     self.take(LexMode::Assign)?;
@@ -304,7 +351,9 @@ impl<'a> Core<'a> {
                     match self.peek(LexMode::Assign)?.kind {
                         TokKind::Newline => {
                             self.take(LexMode::Assign)?;
-                            break;
+                            if !self.more_in_alias_text()? {
+                                break;
+                            }
                         }
                         TokKind::Eof => break,
                         _ => {}
@@ -316,7 +365,9 @@ impl<'a> Core<'a> {
                         and_or,
                         background: false,
                     });
-                    break;
+                    if !self.more_in_alias_text()? {
+                        break;
+                    }
                 }
                 TokKind::Eof => {
                     items.push(ListItem {
@@ -380,7 +431,7 @@ impl<'a> Core<'a> {
     fn parse_list(&mut self) -> Result<List, ParseError> {
         let mut items = Vec::new();
         loop {
-            self.skip_newlines()?;
+            self.skip_newlines_before_command()?;
             if self.at_closer()? {
                 break;
             }
@@ -453,6 +504,7 @@ impl<'a> Core<'a> {
         let mut negated = false;
         let mut timed = false;
         loop {
+            self.substitute_aliases()?;
             let tok = self.peek(LexMode::Assign)?;
             if tok.is_word("!") {
                 self.take(LexMode::Assign)?;
@@ -643,7 +695,8 @@ impl<'a> Core<'a> {
 
     /// `do list done`, or bash's `{ list }` after a `for` header.
     fn parse_do_group(&mut self) -> Result<List, ParseError> {
-        self.skip_newlines()?;
+        // `do` may come from an alias (dash, bash's POSIX mode).
+        self.skip_newlines_before_command()?;
         if self.peek(LexMode::Assign)?.is_word("{") {
             self.take(LexMode::Assign)?;
             let body = self.parse_nonempty_list()?;

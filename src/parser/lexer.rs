@@ -145,6 +145,12 @@ impl<'a> Cursor<'a> {
         });
     }
 
+    /// Whether alias text remains to be read before the source goes on.
+    pub(crate) fn in_alias_text(&mut self) -> bool {
+        self.raw_peek(); // drops exhausted alias texts
+        !self.frames.is_empty()
+    }
+
     /// The alias guard for a token starting here, and how many alias texts
     /// are being read.
     pub(crate) fn guard(&mut self) -> (Rc<Vec<String>>, usize) {
