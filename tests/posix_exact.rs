@@ -490,6 +490,14 @@ fn traps() {
             "",
             0,
         ),
+        (
+            "a subshell that is a process lists them too",
+            Bash,
+            "trap 'echo t' EXIT; (trap; : $BASHPID); x=$(trap; : $BASHPID); echo \"$x\"",
+            "trap -- 'echo t' EXIT\ntrap -- 'echo t' EXIT\nt\n",
+            "",
+            0,
+        ),
         // POSIX and bash's POSIX mode (dash lists nothing in a subshell).
         (
             "POSIX mode lists signals without SIG",

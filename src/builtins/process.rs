@@ -116,9 +116,13 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(if sh.print("trap", &table)? { 0 } else { 1 });
     }
     if args.is_empty() || args[0] == "-p" {
-        // A subshell lists its parent's traps until it changes one.
-        let listed = sh.inherited_traps.as_deref().unwrap_or(&sh.traps);
-        let mut all: Vec<(i32, TrapAction)> = listed.iter().map(|(k, v)| (*k, v.clone())).collect();
+        // A subshell lists its parent's traps until it changes one, with
+        // the signals it ignores itself (an asynchronous list's).
+        let mut listed = sh.traps.clone();
+        if let Some(parent) = sh.inherited_traps.as_deref() {
+            listed.extend(parent.iter().map(|(k, v)| (*k, v.clone())));
+        }
+        let mut all: Vec<(i32, TrapAction)> = listed.into_iter().collect();
         // Signals ignored on entry are listed as ignored, as bash does.
         for &sig in &sh.ignored_signals {
             if !sh.traps.contains_key(&sig) {
