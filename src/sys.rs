@@ -134,6 +134,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_default_path_finds_the_standard_utilities() {
+        let path = default_path();
+        assert!(
+            path.split(':').any(|d| d == "/bin" || d == "/usr/bin"),
+            "{path}"
+        );
+    }
+
+    #[test]
     fn pidfd_of_self_can_be_signalled_with_signal_zero() {
         let fd = match pidfd_open(nix::unistd::getpid()) {
             Ok(fd) => fd,

@@ -288,6 +288,9 @@ impl<'a> Core<'a> {
     /// is not one, so that an alias's text is read as tokens — reserved
     /// words, `!`, `{`, `}`, operators, or nothing at all.
     fn substitute_aliases(&mut self) -> Result<(), ParseError> {
+        if self.aliases.is_empty() {
+            return Ok(());
+        }
         loop {
             let tok = self.peek(LexMode::Assign)?;
             if tok.plain().is_some_and(|w| RESERVED_AT_START.contains(&w)) {
