@@ -735,6 +735,31 @@ fn aliases_are_tokens() {
             0,
         ),
         (
+            "the first word of a blank-ended alias's text is a candidate too",
+            Posix,
+            "alias e='echo ' x='y ' y=z a='b ' b=echo d=D\ne x w; a d",
+            "z w\nD\n",
+            "",
+            0,
+        ),
+        (
+            "the chain ends with its command",
+            Bash,
+            "alias a='echo ' w='while ' y=Y\na; echo y; w echo y; do break; done",
+            "\ny\ny\n",
+            "",
+            0,
+        ),
+        (
+            "the words of for through aliases",
+            Posix,
+            "alias FOR1='for ' FOR2='FOR1 ' eye1='i ' eye2='eye1 ' IN='in ' onetwo='$one \"2\" '\n\
+             one=1\nFOR2 eye2 IN onetwo 3; do echo $i; done",
+            "1\n2\n3\n",
+            "",
+            0,
+        ),
+        (
             "an alias for do",
             Posix,
             "alias d='do echo'\nfor i in 1 2; d $i; done",

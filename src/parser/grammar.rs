@@ -79,6 +79,9 @@ pub(crate) struct Core<'a> {
     /// Alias whose value ended in a blank: the next word after its text
     /// (tokens read with fewer alias texts open than this) is checked too.
     alias_next: Option<usize>,
+    /// The next token starts the text of an alias substituted there: it is
+    /// a candidate too (`alias x='y '`, where `y` is an alias as well).
+    alias_recheck: bool,
     /// bash's `extglob` as the text is parsed: `@(…)` and friends are part
     /// of words; without it their `(` is an operator (a syntax error).
     pub(crate) extglob: bool,
@@ -110,6 +113,7 @@ impl<'a> Core<'a> {
             strict_eof: false,
             last_end: pos,
             alias_next: None,
+            alias_recheck: false,
             extglob: true,
             cond_pattern: false,
         }
@@ -276,11 +280,11 @@ impl<'a> Core<'a> {
         let value = value.clone();
         self.take(mode)?;
         self.cur.push_alias(&value, Rc::new(guard));
-        self.alias_next = if value.ends_with([' ', '\t']) {
-            Some(self.cur.guard().1)
-        } else {
-            None
-        };
+        // A value ending in a blank makes the word after it a candidate;
+        // otherwise the word after an enclosing such value still is.
+        if value.ends_with([' ', '\t']) {
+            self.alias_next = Some(self.cur.guard().1);
+        }
         Ok(true)
     }
 
@@ -300,6 +304,32 @@ impl<'a> Core<'a> {
                 return Ok(());
             }
         }
+    }
+
+    /// After an alias whose value ends in a blank: substitutes the next
+    /// word if it is an alias too, and then the first word of its text
+    /// (arguments, and the words of `for`, as dash and bash's POSIX mode
+    /// do). Whether it substituted.
+    fn alias_after_blank(&mut self, mode: LexMode) -> Result<bool, ParseError> {
+        let recheck = std::mem::take(&mut self.alias_recheck);
+        let depth = self.peek(mode)?.alias_depth;
+        let beyond = self.alias_next.is_some_and(|d| depth < d);
+        if !recheck && !beyond {
+            return Ok(false);
+        }
+        if beyond {
+            self.alias_next = None;
+        }
+        let substituted = self.try_alias(mode)?;
+        self.alias_recheck = substituted;
+        Ok(substituted)
+    }
+
+    /// The words after a blank-ended alias are used up: a later command's
+    /// words are candidates only by their own position.
+    fn end_alias_chain(&mut self) {
+        self.alias_next = None;
+        self.alias_recheck = false;
     }
 
     /// Skips newlines before a command, substituting aliases first (an
@@ -466,6 +496,7 @@ impl<'a> Core<'a> {
         // The word being lexed sits inside a token the caller has not
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
+        let saved_recheck = std::mem::take(&mut self.alias_recheck);
         let saved_end = self.last_end;
         let saved_cond_pattern = std::mem::take(&mut self.cond_pattern);
         // Here-documents begun before the `$(` have their bodies after the
@@ -480,6 +511,7 @@ impl<'a> Core<'a> {
         let inner_pending = std::mem::replace(&mut self.pending, outer_pending);
         self.pending.extend(inner_pending);
         self.alias_next = saved_alias_next;
+        self.alias_recheck = saved_recheck;
         self.last_end = saved_end;
         self.cond_pattern = saved_cond_pattern;
         r
@@ -755,6 +787,7 @@ impl<'a> Core<'a> {
                 body,
             });
         }
+        while self.alias_after_blank(LexMode::Normal)? {}
         let tok = self.take(LexMode::Normal)?;
         let var = match tok.plain() {
             Some(n) if is_name(n) => n.to_string(),
@@ -773,10 +806,12 @@ impl<'a> Core<'a> {
             self.take(LexMode::Normal)?;
         } else {
             self.skip_newlines()?;
+            while self.alias_after_blank(LexMode::Normal)? {}
             if self.peek(LexMode::Normal)?.is_word("in") {
                 self.take(LexMode::Normal)?;
                 let mut ws = Vec::new();
                 loop {
+                    while self.alias_after_blank(LexMode::Normal)? {}
                     let tok = self.take(LexMode::Normal)?;
                     match tok.kind {
                         TokKind::Word(w) => ws.push(w),
@@ -788,6 +823,7 @@ impl<'a> Core<'a> {
                 words = Some(ws);
             }
         }
+        self.end_alias_chain();
         let body = self.parse_do_group()?;
         Ok(CompoundCommand::For { var, words, body })
     }
@@ -1019,8 +1055,8 @@ impl<'a> Core<'a> {
             } else {
                 LexMode::Decl
             };
-            let alias_next = self.alias_next;
             let tok = self.peek(mode)?;
+            let tok_depth = tok.alias_depth;
             match &tok.kind {
                 TokKind::Assign(_) => {
                     if let TokKind::Assign(a) = self.take(mode)?.kind {
@@ -1029,18 +1065,18 @@ impl<'a> Core<'a> {
                 }
                 TokKind::Word(_) => {
                     if cmd.words.is_empty() {
+                        if self.alias_next.is_some_and(|d| tok_depth < d) {
+                            // The word after a blank-ended alias is this
+                            // command's name, a candidate already.
+                            self.end_alias_chain();
+                        }
                         if (!cmd.assignments.is_empty() || !cmd.redirects.is_empty())
                             && self.try_alias(mode)?
                         {
                             continue;
                         }
-                    } else if let Some(depth) = alias_next
-                        && tok.alias_depth < depth
-                    {
-                        self.alias_next = None;
-                        if self.try_alias(mode)? {
-                            continue;
-                        }
+                    } else if self.alias_after_blank(mode)? {
+                        continue;
                     }
                     let tok = self.take(mode)?;
                     let TokKind::Word(w) = tok.kind else { continue };
@@ -1064,6 +1100,7 @@ impl<'a> Core<'a> {
                 _ => break,
             }
         }
+        self.end_alias_chain();
         if cmd.words.is_empty() && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
             return Err(self.unexpected_next(LexMode::Assign));
         }
