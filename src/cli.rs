@@ -37,6 +37,7 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
         match arg.as_str() {
             "--plan" => inv.plan = true,
             "--login" => inv.login = true,
+            "--posix" => inv.set_options.push(("posix".into(), true)),
             "--norc" => inv.no_rc = true,
             "--noprofile" => inv.no_profile = true,
             "--rcfile" => {
@@ -47,7 +48,8 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
                 );
                 i += 1;
             }
-            "--" => {
+            "--" | "-" => {
+                // A lone `-` ends the options too, and is not an operand.
                 i += 1;
                 break;
             }
@@ -148,14 +150,21 @@ pub fn main() -> i32 {
         .file_name()
         .map(crate::bytes::decode_os)
         .unwrap_or_else(|| "pidsh".into());
-    run(inv, shell_name, login)
+    let mut inv = inv;
+    if shell_name == "sh" {
+        // Run as `sh`: POSIX mode, as bash does.
+        inv.set_options.insert(0, ("posix".into(), true));
+    }
+    // `$0` is the shell's path as given (without a login `-`).
+    let given = arg0.trim_start_matches('-').to_string();
+    run(inv, shell_name, given, login)
 }
 
-fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
+fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     let mut operands = inv.operands.clone();
     let (source, arg0, prefix) = if let Some(cmd) = inv.command.clone() {
         let arg0 = if operands.is_empty() {
-            shell_name.clone()
+            given
         } else {
             operands.remove(0)
         };
@@ -179,7 +188,7 @@ fn run(inv: Invocation, shell_name: String, login: bool) -> i32 {
             }
         }
     } else {
-        (None, shell_name.clone(), shell_name.clone())
+        (None, given, shell_name.clone())
     };
     let in_script_file = inv.command.is_none() && source.is_some();
     let mut sh = Shell::new(arg0, operands);

@@ -1,5 +1,5 @@
 //! Thin wrappers over the Linux syscalls nix 0.30 lacks: `pidfd_open`,
-//! `pidfd_send_signal`, `close_range` and `sigqueue`; and the one thing
+//! `pidfd_send_signal`, `close_range` and `sigqueue`, plus `confstr`; and the one thing
 //! pidsh must learn before the Rust runtime starts: whether SIGPIPE was
 //! ignored when the process was started.
 //!
@@ -138,11 +138,34 @@ pub fn sigqueue(pid: Pid, sig: Signal) -> nix::Result<()> {
     Errno::result(ret).map(drop)
 }
 
+/// `confstr(_CS_PATH)`: a `PATH` that finds the standard utilities
+/// (`command -p`); `/bin:/usr/bin` if the C library has none.
+pub fn default_path() -> String {
+    let mut buf = vec![0u8; 256];
+    // SAFETY: confstr writes at most `buf.len()` bytes, NUL included, into
+    // the buffer we own, and returns the length it needs.
+    let needed = unsafe { libc::confstr(libc::_CS_PATH, buf.as_mut_ptr().cast(), buf.len()) };
+    if needed == 0 || needed > buf.len() {
+        return "/bin:/usr/bin".to_string();
+    }
+    buf.truncate(needed - 1);
+    String::from_utf8(buf).unwrap_or_else(|_| "/bin:/usr/bin".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::fd::AsFd;
 
     use super::*;
+
+    #[test]
+    fn the_default_path_finds_the_standard_utilities() {
+        let path = default_path();
+        assert!(
+            path.split(':').any(|d| d == "/bin" || d == "/usr/bin"),
+            "{path}"
+        );
+    }
 
     #[test]
     fn pidfd_of_self_can_be_signalled_with_signal_zero() {

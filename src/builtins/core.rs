@@ -40,6 +40,12 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
     if sh.warn_about_stopped_jobs() {
         return Ok(1);
     }
+    if argv.len() == 1
+        && let Some(before) = sh.status_before_trap
+    {
+        // In a trap, the last command is the one before the trap (POSIX).
+        return Err(Unwind::Exit(before));
+    }
     let status = match status_arg(sh, argv) {
         Ok(s) => s,
         Err(Ok(s)) | Err(Err(Unwind::Exit(s))) => return Err(Unwind::Exit(s)),
@@ -152,13 +158,13 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         Some(Ok(bytes)) => crate::bytes::decode_vec(bytes),
         Some(Err(e)) => {
             let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));
-            // Reported, not fatal: bash goes on with status 1.
+            // Not fatal to bash (status 1); fatal in POSIX mode.
             sh.report(&format!("{}: {msg}", argv[0]));
-            return Ok(1);
+            return sh.posix_fatal(1);
         }
         None => {
             sh.report(&format!("{}: {name}: file not found", argv[0]));
-            return Ok(1);
+            return sh.posix_fatal(1);
         }
     };
     let saved_positional =

@@ -76,9 +76,24 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
     let mut options_done = false;
     for a in &argv[1..] {
         match a.as_str() {
-            "-P" if !options_done => physical = true,
-            "-L" if !options_done => physical = false,
             "--" if !options_done => options_done = true,
+            // Letters combine (`-PL`: the last of -L/-P wins); `-e` only
+            // matters with -P, where a failed `pwd` would make it fail.
+            flags if !options_done && flags.len() > 1 && flags.starts_with('-') => {
+                for c in flags[1..].chars() {
+                    match c {
+                        'P' => physical = true,
+                        'L' => physical = false,
+                        'e' => {}
+                        _ => {
+                            let msg = format!(
+                                "-{c}: invalid option\ncd: usage: cd [-L|[-P [-e]] [-@]] [dir]"
+                            );
+                            return sh.builtin_error("cd", &msg, 2);
+                        }
+                    }
+                }
+            }
             _ => {
                 options_done = true;
                 args.push(a);

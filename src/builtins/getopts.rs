@@ -54,7 +54,8 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("getopts", &e.to_string(), 1);
     }
     let (value, optarg, status) = match found {
-        Found::Option(c, arg) => (c.to_string(), Some(arg.unwrap_or_default()), 0),
+        // A flag without argument leaves OPTARG unset (POSIX, bash).
+        Found::Option(c, arg) => (c.to_string(), arg, 0),
         Found::Unknown(c) if silent => ("?".to_string(), Some(c.to_string()), 0),
         Found::Unknown(c) => {
             complain(sh, &format!("illegal option -- {c}"));
@@ -83,9 +84,15 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
     Ok(status)
 }
 
-/// Bash words getopts' own diagnostics with `$0`, not the usual prefix.
+/// Bash words getopts' own diagnostics with `$0`, not the usual prefix;
+/// where `$0` is the shell's own path, pidsh's messages shorten it to the
+/// name (the usual prefix), so this one does too.
 fn complain(sh: &Shell, message: &str) {
-    sh.write_stderr(&format!("{}: {message}\n", sh.arg0));
+    let own_path = crate::bytes::to_path(&sh.arg0)
+        .file_name()
+        .is_some_and(|n| crate::bytes::decode_os(n) == sh.error_prefix);
+    let who = if own_path { &sh.error_prefix } else { &sh.arg0 };
+    sh.write_stderr(&format!("{who}: {message}\n"));
 }
 
 /// Takes the next option from `args` and advances the cursor.

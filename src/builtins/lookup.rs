@@ -3,7 +3,6 @@
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::simple::Target;
-use crate::parser::unparse::quote;
 
 /// `hash [-r] [name…]`: lists the cached commands (with their spawn
 /// templates), clears the cache, or resolves names into it.
@@ -80,7 +79,10 @@ fn kind_of(sh: &mut Shell, name: &str) -> Kind {
                     Kind::Missing
                 };
             }
-            let path_var = sh.vars.get("PATH").map(str::to_string);
+            let path_var = sh
+                .lookup_path
+                .clone()
+                .or_else(|| sh.vars.get("PATH").map(str::to_string));
             match crate::exec::lookup::search_path(name, path_var.as_deref()) {
                 Some(p) => Kind::File(crate::bytes::decode_os(p.as_os_str())),
                 None => Kind::Missing,
@@ -185,8 +187,7 @@ pub fn type_(sh: &mut Shell, argv: &[String]) -> Status {
             }
         }
     }
-    sh.print("type", &out)?;
-    Ok(status)
+    Ok(if sh.print("type", &out)? { status } else { 1 })
 }
 
 /// One line of `type` output; `None` where `-p`/`-P` print nothing.
@@ -220,58 +221,81 @@ fn describe(sh: &Shell, name: &str, kind: &Kind, flags: TypeFlags) -> Option<Str
     })
 }
 
-/// `command [-v|-V] name [args…]`: runs a builtin or external command,
-/// skipping functions; `-v`/`-V` describe instead.
+/// `command [-pVv] name [args…]`: runs a builtin or external command,
+/// skipping functions and taking away a special builtin's power to end
+/// the shell; `-v`/`-V` describe instead; `-p` looks up the default
+/// `PATH`.
 pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
-    let mut i = 1;
-    let mut describe = None;
-    while let Some(a) = argv.get(i) {
-        match a.as_str() {
-            "-v" => describe = Some(false),
-            "-V" => describe = Some(true),
-            "-p" => {}
-            "--" => {
-                i += 1;
-                break;
-            }
-            _ => break,
+    let (opts, first) = match super::options::parse(&argv[1..], "pvV") {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            const USAGE: &str = "command: usage: command [-pVv] command [arg ...]";
+            sh.report(&format!("command: {e}\n{USAGE}"));
+            return Ok(2);
         }
-        i += 1;
-    }
-    let args = &argv[i..];
-    if let Some(verbose) = describe {
-        let mut status = 0;
-        let mut out = String::new();
-        for name in args {
-            match (kind_of(sh, name), verbose) {
-                (Kind::Alias(v), false) => {
-                    out.push_str(&format!("alias {name}={}\n", alias_quote(&v)))
-                }
-                (Kind::Alias(v), true) => out.push_str(&format!("{name} is aliased to `{v}'\n")),
-                (Kind::Keyword | Kind::Function | Kind::Builtin, false) => {
-                    out.push_str(&format!("{name}\n"))
-                }
-                (Kind::Keyword, true) => out.push_str(&format!("{name} is a shell keyword\n")),
-                (Kind::Function, true) => out.push_str(&format!("{name} is a function\n")),
-                (Kind::Builtin, true) => out.push_str(&format!("{name} is a shell builtin\n")),
-                (Kind::File(p), false) => out.push_str(&format!("{p}\n")),
-                (Kind::File(p), true) => out.push_str(&format!("{name} is {p}\n")),
-                (Kind::Missing, _) => {
-                    status = 1;
-                    if verbose {
-                        sh.report(&format!("command: {name}: not found"));
-                    }
+    };
+    let describe = opts.iter().rev().find_map(|(c, _)| match c {
+        'v' => Some(false),
+        'V' => Some(true),
+        _ => None,
+    });
+    let lookup_path = opts
+        .iter()
+        .any(|(c, _)| *c == 'p')
+        .then(crate::sys::default_path);
+    let saved_path = std::mem::replace(&mut sh.lookup_path, lookup_path);
+    let args = &argv[1 + first..];
+    let r = match describe {
+        Some(verbose) => describe_commands(sh, args, verbose),
+        None => run_command(sh, args),
+    };
+    sh.lookup_path = saved_path;
+    r
+}
+
+/// `command -v` / `command -V`.
+fn describe_commands(sh: &mut Shell, args: &[String], verbose: bool) -> Status {
+    let mut status = 0;
+    let mut out = String::new();
+    for name in args {
+        match (kind_of(sh, name), verbose) {
+            (Kind::Alias(v), false) => out.push_str(&format!("alias {name}={}\n", alias_quote(&v))),
+            (Kind::Alias(v), true) => out.push_str(&format!("{name} is aliased to `{v}'\n")),
+            (Kind::Keyword | Kind::Function | Kind::Builtin, false) => {
+                out.push_str(&format!("{name}\n"))
+            }
+            (Kind::Keyword, true) => out.push_str(&format!("{name} is a shell keyword\n")),
+            (Kind::Function, true) => out.push_str(&format!("{name} is a function\n")),
+            (Kind::Builtin, true) => out.push_str(&format!("{name} is a shell builtin\n")),
+            (Kind::File(p), false) => out.push_str(&format!("{p}\n")),
+            (Kind::File(p), true) => out.push_str(&format!("{name} is {p}\n")),
+            (Kind::Missing, _) => {
+                status = 1;
+                if verbose {
+                    sh.report(&format!("command: {name}: not found"));
                 }
             }
         }
-        sh.print("command", &out)?;
-        return Ok(status);
     }
+    // A failed write is a failure (POSIX, dash; bash says 0).
+    Ok(if sh.print("command", &out)? {
+        status
+    } else {
+        1
+    })
+}
+
+/// `command name args…`: a builtin runs with its errors no longer fatal
+/// (POSIX 2.14), anything else as an external command.
+fn run_command(sh: &mut Shell, args: &[String]) -> Status {
     let Some(name) = args.first() else {
         return Ok(0);
     };
     if let Some(b) = crate::builtins::find(name) {
-        return sh.run_builtin(b, args);
+        let saved = std::mem::replace(&mut sh.command_prefix, true);
+        let r = sh.run_builtin(b, args);
+        sh.command_prefix = saved;
+        return r;
     }
     match sh.start_external(args, &[], &[]) {
         Ok(child) => Ok(crate::jobs::wait_child(&child)),
@@ -293,10 +317,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         all.sort();
-        let out: String = all
-            .iter()
-            .map(|(k, v)| format!("alias {k}={}\n", quote(v)))
-            .collect();
+        let out: String = all.iter().map(|(k, v)| alias_line(sh, k, v)).collect();
         return Ok(if sh.print("alias", &out)? { 0 } else { 1 });
     }
     let mut status = 0;
@@ -311,7 +332,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
                     .insert(name.to_string(), value.to_string());
             }
             None => match sh.aliases.get(arg.as_str()) {
-                Some(v) => out.push_str(&format!("alias {arg}={}\n", alias_quote(v))),
+                Some(v) => out.push_str(&alias_line(sh, arg, v)),
                 None => {
                     status = 1;
                     sh.report(&format!("alias: {arg}: not found"));
@@ -319,8 +340,15 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             },
         }
     }
-    sh.print("alias", &out)?;
-    Ok(status)
+    // A failed write is a failure (POSIX, dash; bash says 0).
+    Ok(if sh.print("alias", &out)? { status } else { 1 })
+}
+
+/// How `alias` lists one alias, in a form `eval` reads back: bash's
+/// `alias name='value'`, or POSIX's `name='value'` in POSIX mode.
+fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
+    let prefix = if sh.options.posix { "" } else { "alias " };
+    format!("{prefix}{name}={}\n", alias_quote(value))
 }
 
 /// `unalias [-a] name…`.

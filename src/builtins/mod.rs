@@ -153,7 +153,7 @@ impl Shell {
     pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
         self.report(&format!("{name}: {message}"));
         let is_special = special(name).is_some();
-        if is_special && !self.options.interactive {
+        if is_special && !self.options.interactive && !self.command_prefix {
             return Err(Unwind::Exit(status));
         }
         Ok(status)

@@ -53,6 +53,8 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
             match arg.parse::<i32>() {
                 Ok(pid) => match sh.jobs.wait_pid(Pid::from_raw(pid)) {
                     Some(s) => s,
+                    // POSIX: 127 for an unknown pid; only bash says so.
+                    None if sh.options.posix => 127,
                     None => {
                         let msg = format!("pid {pid} is not a child of this shell");
                         sh.builtin_error("wait", &msg, 127)?
@@ -90,7 +92,9 @@ pub fn signal_number(name: &str) -> Option<i32> {
 }
 
 /// The condition name `trap -p` prints: `EXIT`, `ERR`, `SIGINT`, `SIGRTMIN+2`.
-fn signal_name(n: i32) -> String {
+/// A condition's name as `trap` lists it: `SIGINT`, or `INT` in POSIX
+/// mode (as bash's POSIX mode and dash write it).
+fn signal_name(n: i32, posix: bool) -> String {
     match n {
         crate::exec::state::ERR_TRAP => return "ERR".to_string(),
         crate::exec::state::DEBUG_TRAP => return "DEBUG".to_string(),
@@ -98,7 +102,7 @@ fn signal_name(n: i32) -> String {
         _ => {}
     }
     match crate::jobs::signals::bare_name(n) {
-        Some(name) if n == 0 => name,
+        Some(name) if n == 0 || posix => name,
         Some(name) => format!("SIG{name}"),
         None => n.to_string(),
     }
@@ -112,8 +116,13 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(if sh.print("trap", &table)? { 0 } else { 1 });
     }
     if args.is_empty() || args[0] == "-p" {
-        let mut all: Vec<(i32, TrapAction)> =
-            sh.traps.iter().map(|(k, v)| (*k, v.clone())).collect();
+        // A subshell lists its parent's traps until it changes one, with
+        // the signals it ignores itself (an asynchronous list's).
+        let mut listed = sh.traps.clone();
+        if let Some(parent) = sh.inherited_traps.as_deref() {
+            listed.extend(parent.iter().map(|(k, v)| (*k, v.clone())));
+        }
+        let mut all: Vec<(i32, TrapAction)> = listed.into_iter().collect();
         // Signals ignored on entry are listed as ignored, as bash does.
         for &sig in &sh.ignored_signals {
             if !sh.traps.contains_key(&sig) {
@@ -139,7 +148,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
             out.push_str(&format!(
                 "trap -- {} {}\n",
                 crate::parser::unparse::quote(&code),
-                signal_name(n)
+                signal_name(n, sh.options.posix)
             ));
         }
         return Ok(if sh.print("trap", &out)? { 0 } else { 1 });
@@ -151,6 +160,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
             (Some(args[0].as_str()), &args[1..])
         };
     let mut status = 0;
+    sh.inherited_traps = None;
     for cond in conditions {
         let Some(n) = signal_number(cond) else {
             // Reported, but not fatal: bash goes on with the script.

@@ -166,8 +166,19 @@ impl Shell {
         redirects: &[crate::parser::ast::Redirect],
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
+        self.with_redirects_for(redirects, false, body)
+    }
+
+    /// As [`Shell::with_redirects`]; for a special builtin (`special`) a
+    /// failed redirection is one of the errors POSIX makes fatal.
+    pub fn with_redirects_for(
+        &mut self,
+        redirects: &[crate::parser::ast::Redirect],
+        special: bool,
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
         self.command_depth += 1;
-        let r = self.with_redirects_at_depth(redirects, body);
+        let r = self.with_redirects_at_depth(redirects, special, body);
         if !self.procsub_fds.is_empty() {
             self.close_process_substitutions();
         }
@@ -178,6 +189,7 @@ impl Shell {
     fn with_redirects_at_depth(
         &mut self,
         redirects: &[crate::parser::ast::Redirect],
+        special: bool,
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
         if redirects.is_empty() {
@@ -188,19 +200,20 @@ impl Shell {
         }
         let steps = match redirect::resolve(self, redirects) {
             Ok(steps) => steps,
-            Err(e) => return self.fail(e),
+            Err(e) => return self.fail_redirect(e, special),
         };
         let saved = self.fds.clone();
         let base = self.open_context();
         if let Err(e) = redirect::apply_to_table(&steps, &mut self.fds, base) {
             self.fds = saved;
-            return self.fail(e);
+            return self.fail_redirect(e, special);
         }
         let r = body(self);
         if self.persist_redirections {
             self.persist_redirections = false;
         } else {
-            self.fds = saved;
+            self.fds
+                .restore(&saved, steps.iter().map(redirect::Resolved::fd));
         }
         r
     }
@@ -215,6 +228,24 @@ impl Shell {
         self.last_status = status;
         if matches!(e, ExecError::Expand(_)) && !self.options.interactive {
             return Err(Unwind::Exit(status));
+        }
+        Ok(status)
+    }
+
+    fn fail_redirect(&mut self, e: ExecError, special: bool) -> Status {
+        let status = self.fail(e)?;
+        if special {
+            return self.posix_fatal(status);
+        }
+        Ok(status)
+    }
+
+    /// An error POSIX 2.8.1 makes fatal where bash goes on: in POSIX mode
+    /// it ends a non-interactive shell with status 2 (as dash), unless a
+    /// `command` prefix took the special-ness away; otherwise `status`.
+    pub fn posix_fatal(&self, status: i32) -> Status {
+        if self.options.posix && !self.options.interactive && !self.command_prefix {
+            return Err(Unwind::Exit(2));
         }
         Ok(status)
     }
@@ -310,9 +341,16 @@ impl Shell {
                 Ok(false)
             }
             Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
-            Err(Unwind::Break(_)) => Ok(true),
             Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
-            Err(Unwind::Continue(_)) => Ok(false),
+            // The loop's status is then that of `break` / `continue`: 0.
+            Err(Unwind::Break(_)) => {
+                *status = 0;
+                Ok(true)
+            }
+            Err(Unwind::Continue(_)) => {
+                *status = 0;
+                Ok(false)
+            }
             Err(other) => Err(other),
         }
     }
@@ -548,6 +586,11 @@ impl Shell {
         sub.subshell_depth += 1;
         sub.placement = super::state::Placement::Shell;
         sub.loop_depth = 0;
+        // A trap's `exit` means the trap's shell, not a subshell in it.
+        sub.status_before_trap = None;
+        if sub.inherited_traps.is_none() {
+            sub.inherited_traps = Some(Arc::new(self.traps.clone()));
+        }
         sub.traps
             .retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
         sub
@@ -622,11 +665,13 @@ impl Shell {
     pub fn run_exit_trap(&mut self) {
         if let Some(super::state::TrapAction::Command(code)) = self.traps.remove(&0) {
             let saved = self.last_status;
+            let outer = self.status_before_trap.replace(saved);
             // `exit N` inside the trap sets the shell's final status.
             self.last_status = match self.run_source_text(&code) {
                 Err(Unwind::Exit(status)) => status,
                 _ => saved,
             };
+            self.status_before_trap = outer;
         }
     }
 
@@ -675,7 +720,12 @@ impl Shell {
     fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<(), Unwind> {
         let saved = self.last_status;
         let outer = std::mem::replace(&mut self.running_trap, true);
+        // `exit` without operand: the status from before the trap in POSIX
+        // mode (dash); bash's is the trap's own last status.
+        let before = self.options.posix.then_some(saved);
+        let outer_status = std::mem::replace(&mut self.status_before_trap, before);
         let r = self.run_source_from(code, line);
+        self.status_before_trap = outer_status;
         self.running_trap = outer;
         match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),

@@ -167,6 +167,18 @@ impl FdTable {
         self.map.remove(&fd);
     }
 
+    /// Puts `fds` back as they are in `saved`: the end of a redirection,
+    /// which undoes its own changes and keeps those an `exec` made
+    /// meanwhile (`{ exec 5>f; } >/dev/null` leaves 5 open).
+    pub fn restore(&mut self, saved: &FdTable, fds: impl IntoIterator<Item = RawFd>) {
+        for fd in fds {
+            match saved.get(fd) {
+                Some(entry) => self.set(fd, entry.clone()),
+                None => self.close(fd),
+            }
+        }
+    }
+
     /// Every mapping, in fd order.
     pub fn iter(&self) -> impl Iterator<Item = (RawFd, &FdEntry)> {
         self.map.iter().map(|(k, v)| (*k, v))

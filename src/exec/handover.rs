@@ -16,7 +16,7 @@
 //! decodes to exactly what it encoded; the unit tests check the round trip
 //! over every kind of value and attribute.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use super::state::{Array, LetterCase, OPTION_NAMES, Shell, TrapAction, Var, Vars};
@@ -58,6 +58,9 @@ pub struct SubshellState {
     pub shell_pid: i32,
     /// Traps: `None` ignores the signal, `Some(code)` runs code.
     pub traps: Vec<(i32, Option<String>)>,
+    /// The parent's traps, which `trap` lists until the subshell changes
+    /// one (same form); `None` once it has.
+    pub listed_traps: Option<Vec<(i32, Option<String>)>>,
     /// Signals ignored when the top-level shell started (beyond `trap`).
     pub ignored_on_entry: Vec<i32>,
     /// `pushd`'s stack.
@@ -97,15 +100,8 @@ impl SubshellState {
         let (vars, frames) = sh.vars.snapshot();
         let mut functions: Vec<_> = sh.functions.values().collect();
         functions.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut traps: Vec<(i32, Option<String>)> = sh
-            .traps
-            .iter()
-            .map(|(sig, action)| match action {
-                TrapAction::Ignore => (*sig, None),
-                TrapAction::Command(code) => (*sig, Some(code.clone())),
-            })
-            .collect();
-        traps.sort();
+        let traps = trap_list(&sh.traps);
+        let listed_traps = sh.inherited_traps.as_deref().map(trap_list);
         SubshellState {
             vars,
             frames,
@@ -124,6 +120,7 @@ impl SubshellState {
             last_bg_pid: sh.last_bg_pid,
             shell_pid: sh.shell_pid,
             traps,
+            listed_traps,
             ignored_on_entry: sh.ignored_signals.clone(),
             dir_stack: sh.dir_stack.clone(),
             function_names: sh.function_names.clone(),
@@ -157,11 +154,10 @@ impl SubshellState {
         sh.positional = self.positional;
         sh.last_bg_pid = self.last_bg_pid;
         sh.shell_pid = self.shell_pid;
-        sh.traps = self
-            .traps
-            .into_iter()
-            .map(|(sig, code)| (sig, code.map_or(TrapAction::Ignore, TrapAction::Command)))
-            .collect();
+        sh.traps = trap_table(self.traps);
+        sh.inherited_traps = self
+            .listed_traps
+            .map(|list| std::sync::Arc::new(trap_table(list)));
         sh.dir_stack = self.dir_stack;
         sh.in_script_file = self.in_script_file;
         sh.subshell_depth = self.subshell_depth;
@@ -205,11 +201,9 @@ impl SubshellState {
         w.number(self.last_status);
         w.optional(self.last_bg_pid.map(|p| p.to_string()).as_deref());
         w.number(self.shell_pid);
-        w.count(self.traps.len());
-        for (sig, code) in &self.traps {
-            w.number(sig);
-            w.optional(code.as_deref());
-        }
+        write_traps(&mut w, &self.traps);
+        w.flag(self.listed_traps.is_some());
+        write_traps(&mut w, self.listed_traps.as_deref().unwrap_or_default());
         w.numbers(&self.ignored_on_entry);
         w.texts(&self.dir_stack);
         w.texts(&self.function_names);
@@ -248,9 +242,10 @@ impl SubshellState {
         state.last_status = r.number()?;
         state.last_bg_pid = r.optional()?.map(|p| parse_number(&p)).transpose()?;
         state.shell_pid = r.number()?;
-        for _ in 0..r.count()? {
-            state.traps.push((r.number()?, r.optional()?));
-        }
+        state.traps = read_traps(&mut r)?;
+        let listed = r.flag()?;
+        let listed_traps = read_traps(&mut r)?;
+        state.listed_traps = listed.then_some(listed_traps);
         state.ignored_on_entry = r.numbers()?;
         state.dir_stack = r.texts()?;
         state.function_names = r.texts()?;
@@ -264,6 +259,41 @@ impl SubshellState {
         let program = r.text()?;
         Ok((state, program))
     }
+}
+
+/// A trap table as the hand-over carries it: `None` ignores, sorted.
+fn trap_list(traps: &HashMap<i32, TrapAction>) -> Vec<(i32, Option<String>)> {
+    let mut list: Vec<(i32, Option<String>)> = traps
+        .iter()
+        .map(|(sig, action)| match action {
+            TrapAction::Ignore => (*sig, None),
+            TrapAction::Command(code) => (*sig, Some(code.clone())),
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn trap_table(list: Vec<(i32, Option<String>)>) -> HashMap<i32, TrapAction> {
+    list.into_iter()
+        .map(|(sig, code)| (sig, code.map_or(TrapAction::Ignore, TrapAction::Command)))
+        .collect()
+}
+
+fn write_traps(w: &mut Writer, traps: &[(i32, Option<String>)]) {
+    w.count(traps.len());
+    for (sig, code) in traps {
+        w.number(sig);
+        w.optional(code.as_deref());
+    }
+}
+
+fn read_traps(r: &mut Reader) -> Result<Vec<(i32, Option<String>)>, HandoverError> {
+    let mut traps = Vec::new();
+    for _ in 0..r.count()? {
+        traps.push((r.number()?, r.optional()?));
+    }
+    Ok(traps)
 }
 
 fn sorted(pairs: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
@@ -541,6 +571,7 @@ mod tests {
             last_bg_pid: Some(1234),
             shell_pid: 99,
             traps: vec![(2, None), (15, Some("echo 'bye'".into()))],
+            listed_traps: Some(vec![(0, Some("echo x".into()))]),
             ignored_on_entry: vec![1],
             dir_stack: vec!["/tmp".into()],
             function_names: vec!["f".into()],

@@ -53,6 +53,18 @@ pub enum Resolved {
     },
 }
 
+impl Resolved {
+    /// The descriptor the step changes.
+    pub fn fd(&self) -> RawFd {
+        match self {
+            Resolved::Open { fd, .. }
+            | Resolved::Dup { fd, .. }
+            | Resolved::Close { fd }
+            | Resolved::Content { fd, .. } => *fd,
+        }
+    }
+}
+
 const CREATE_MODE: u32 = 0o666;
 
 /// Expands redirections into steps.
@@ -122,7 +134,13 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         return Ok(());
     }
     let mut fields = Vec::new();
-    expand::expand_word_into(sh, word, &mut fields)?;
+    if sh.options.posix && !sh.options.interactive {
+        // POSIX 2.7: neither field splitting nor pathname expansion (dash,
+        // bash's POSIX mode).
+        fields.push(expand::expand_string(sh, word)?);
+    } else {
+        expand::expand_word_into(sh, word, &mut fields)?;
+    }
     let target = match fields.as_slice() {
         [one] => one.clone(),
         _ => {

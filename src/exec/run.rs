@@ -98,6 +98,8 @@ impl Shell {
             commands: CommandCache::default(),
             jobs: JobTable::default(),
             traps: HashMap::new(),
+            inherited_traps: None,
+            status_before_trap: None,
             dir_stack: Vec::new(),
             history: Default::default(),
             error_prefix: "pidsh".to_string(),
@@ -131,6 +133,8 @@ impl Shell {
             placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
             errexit_exempt: false,
+            command_prefix: false,
+            lookup_path: None,
         }
     }
 
@@ -223,8 +227,12 @@ impl Shell {
         self.line = e.line;
         self.report(&e.message);
         self.last_status = 2;
-        if self.options.interactive || self.source_depth > 0 || self.eval_depth > 0 {
+        if self.options.interactive {
             return Ok(2);
+        }
+        if self.source_depth > 0 || self.eval_depth > 0 {
+            // Fatal too in POSIX mode (2.8.1).
+            return self.posix_fatal(2);
         }
         Err(Unwind::Exit(2))
     }
@@ -234,7 +242,9 @@ impl Shell {
     /// so a command that reads standard input reads the rest of the script;
     /// the shell then goes on from wherever that command left the offset.
     pub fn run_stdin(&mut self) -> i32 {
-        let outcome = self.run_stdin_commands();
+        let outcome = self
+            .run_stdin_commands()
+            .and_then(|s| self.run_pending_traps().map(|()| s));
         self.finish_top_level(outcome)
     }
 

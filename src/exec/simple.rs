@@ -77,35 +77,17 @@ impl Shell {
 
     fn run_expanded(&mut self, sc: &SimpleCommand, words: Vec<String>) -> Status {
         let Some(name) = words.first().cloned() else {
-            let from_words = self.cmdsub_status.take();
-            let status = self.run_assignments_only(sc)?;
-            return Ok(if sc.assignments.is_empty() && sc.redirects.is_empty() {
-                from_words.unwrap_or(status)
-            } else {
-                status
-            });
+            return self.run_assignments_only(sc);
         };
         match self.classify(&name) {
-            Target::Special(b) => {
-                let values = match self.expand_assignments(&sc.assignments) {
-                    Ok(v) => v,
-                    Err(e) => return self.fail(e),
-                };
-                self.trace(&values, &words);
-                // `a=1 exec cmd`: the command gets `a` in its environment,
-                // as in bash and dash (the shell it replaces has no use for
-                // the difference).
-                let exported = b.name == "exec" && words.len() > 1;
-                for (name, value) in values {
-                    if let Err(e) = self.assign(&name, value) {
-                        return self.fail_special(e);
-                    }
-                    if exported {
-                        self.vars.export(&name);
-                    }
+            // Redirections first, then the assignments (POSIX 2.9.1; bash
+            // and dash alike).
+            Target::Special(b) => self.with_redirects_for(&sc.redirects, true, |sh| {
+                match sh.assign_for_special(b, sc, &words)? {
+                    Some(failed) => Ok(failed),
+                    None => sh.run_builtin(b, &words),
                 }
-                self.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
-            }
+            }),
             Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
                 sh.with_redirects(&sc.redirects, |sh| {
                     sh.call_function(&f, words[1..].to_vec())
@@ -119,6 +101,7 @@ impl Shell {
                     Ok(v) => v,
                     Err(e) => return self.fail(e),
                 };
+                let values = self.drop_readonly_assignments(values)?;
                 self.trace(&values, &words);
                 if !self.job_control_active() {
                     return match self.start_external(&words, &values, &sc.redirects) {
@@ -173,9 +156,38 @@ impl Shell {
         Ok(out)
     }
 
+    /// The assignments before a special builtin, which persist; the status
+    /// of a failure that stops the command (one that ends the shell is
+    /// `Err`).
+    fn assign_for_special(
+        &mut self,
+        b: Builtin,
+        sc: &SimpleCommand,
+        words: &[String],
+    ) -> Result<Option<i32>, Unwind> {
+        let values = match self.expand_assignments(&sc.assignments) {
+            Ok(v) => v,
+            Err(e) => return self.fail(e).map(Some),
+        };
+        self.trace(&values, words);
+        // `a=1 exec cmd`: the command gets `a` in its environment, as in
+        // bash and dash (the shell it replaces has no use for the
+        // difference).
+        let exported = b.name == "exec" && words.len() > 1;
+        for (name, value) in values {
+            if let Err(e) = self.assign(&name, value) {
+                return self.fail_special(e).map(Some);
+            }
+            if exported {
+                self.vars.export(&name);
+            }
+        }
+        Ok(None)
+    }
+
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
-        if self.options.interactive {
+        if self.options.interactive || self.command_prefix {
             Ok(status)
         } else {
             Err(Unwind::Exit(status))
@@ -189,12 +201,15 @@ impl Shell {
         if sc.redirects.is_empty() {
             return self.assign_persistently(sc);
         }
-        // The redirections apply to command substitutions in the values too.
+        // POSIX 2.9.1: the redirections first; they apply to command
+        // substitutions in the values too (dash; bash assigns first, which
+        // the conformance suite counts as a bash bug).
         self.with_redirects(&sc.redirects, |sh| sh.assign_persistently(sc))
     }
 
+    /// The assignments of a command without a name; the status of the last
+    /// command substitution in it (words, redirections, values), or 0.
     fn assign_persistently(&mut self, sc: &SimpleCommand) -> Status {
-        self.cmdsub_status = None;
         for a in &sc.assignments {
             let array_result = match (&a.value, &a.index) {
                 (AssignValue::Array(words), _) => {
@@ -351,16 +366,13 @@ impl Shell {
             Ok(v) => v,
             Err(e) => return self.fail(e),
         };
+        let values = self.drop_readonly_assignments(values)?;
         self.trace(&values, words);
         if values.is_empty() {
             return body(self);
         }
         self.vars.push_frame();
         for (name, value) in values {
-            if self.vars.var(&name).is_some_and(|v| v.readonly) {
-                self.vars.pop_frame();
-                return self.fail(ExecError::Readonly(name));
-            }
             self.vars.make_local(&name);
             let _ = self.assign(&name, value);
             self.vars.export(&name);
@@ -372,6 +384,25 @@ impl Shell {
             self.commands.clear();
         }
         r
+    }
+
+    /// Reports each assignment of a command's prefix to a readonly
+    /// variable: in POSIX mode the error ends a non-interactive shell;
+    /// otherwise the command runs without it, as in bash.
+    fn drop_readonly_assignments(
+        &mut self,
+        values: Vec<(String, String)>,
+    ) -> Result<Vec<(String, String)>, Unwind> {
+        let mut kept = Vec::with_capacity(values.len());
+        for (name, value) in values {
+            if self.vars.var(&name).is_some_and(|v| v.readonly) {
+                self.report(&ExecError::Readonly(name).to_string());
+                self.posix_fatal(1)?;
+            } else {
+                kept.push((name, value));
+            }
+        }
+        Ok(kept)
     }
 
     /// `set -x`: prints the command about to run, after `$PS4` (expanded).
@@ -491,6 +522,13 @@ impl Shell {
     fn resolve_program(&mut self, name: &str) -> Result<Program, ExecError> {
         if name.contains('/') {
             return Ok(Program::Path(to_cstring(name)));
+        }
+        if let Some(path) = &self.lookup_path {
+            // `command -p`: the default PATH, past the cache of `PATH`'s.
+            return match super::lookup::search_path(name, Some(path)) {
+                Some(p) => Ok(Program::Path(path_cstring(&p))),
+                None => Err(ExecError::CommandNotFound(name.to_string())),
+            };
         }
         let path_var = self.vars.get("PATH").map(str::to_string);
         match self.commands.resolve(name, path_var.as_deref()) {

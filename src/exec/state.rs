@@ -802,6 +802,12 @@ pub struct Shell {
     pub jobs: JobTable,
     /// Traps by signal number (0 = EXIT).
     pub traps: HashMap<i32, TrapAction>,
+    /// In a subshell that has not changed a trap yet: the traps of its
+    /// parent, which `trap` lists (POSIX, bash).
+    pub inherited_traps: Option<Arc<HashMap<i32, TrapAction>>>,
+    /// While a trap's code runs: `$?` from before it, the status of an
+    /// `exit` without operand (POSIX).
+    pub status_before_trap: Option<i32>,
     /// `pushd`'s directory stack below the current directory (entry 1
     /// first; entry 0 is always `$PWD`).
     pub dir_stack: Vec<String>,
@@ -858,6 +864,13 @@ pub struct Shell {
     /// apply (a non-final part of an and-or list, a negation), so an
     /// enclosing compound command that returns it does not exit either.
     pub errexit_exempt: bool,
+    /// A builtin runs under the `command` prefix: its errors, and those of
+    /// the code it runs (`command eval …`), do not end the shell (POSIX
+    /// 2.14; dash).
+    pub command_prefix: bool,
+    /// `command -p`: commands are looked up on this default `PATH`
+    /// (`confstr(_CS_PATH)`), without changing the variable.
+    pub lookup_path: Option<String>,
     /// A trap's code is running (traps do not nest).
     pub running_trap: bool,
     /// The functions running, outermost first: their number is the call

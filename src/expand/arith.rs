@@ -27,6 +27,9 @@ pub trait ArithVars {
     fn get_element(&mut self, name: &str, subscript: &Subscript) -> Option<String>;
     /// Assigns `name[subscript]`.
     fn set_element(&mut self, name: &str, subscript: &Subscript, value: i64) -> Result<(), String>;
+    /// An unset variable's value was used (not in a skipped branch): an
+    /// error under `set -u`, which the caller reports.
+    fn note_unset(&mut self, _name: &str) {}
 }
 
 /// Which element `name[…]` names.
@@ -496,7 +499,13 @@ impl Eval<'_> {
     /// The numeric value of a place: its text, itself evaluated.
     fn load(&mut self, place: &Place) -> R {
         let text = match place {
-            Place::Var(name) => self.vars.get(name),
+            Place::Var(name) => {
+                let value = self.vars.get(name);
+                if value.is_none() && self.skip == 0 {
+                    self.vars.note_unset(name);
+                }
+                value
+            }
             Place::Element(name, subscript) => self.vars.get_element(name, subscript),
         }
         .unwrap_or_default();

@@ -219,7 +219,26 @@ pub fn expand_string(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, Exp
         return Ok(text.clone());
     }
     let groups = param::expand_parts(env, &word.parts, false)?;
+    if groups.iter().any(|g| g.first().is_some_and(|p| p.star)) {
+        return Ok(join_star_groups(&groups, &param::star_separator(env)));
+    }
     Ok(join_groups(&groups, " "))
+}
+
+/// Joins groups where nothing is split: `$*`'s fields with `star_sep`,
+/// others (`$@`'s) with a space, as bash does.
+fn join_star_groups(groups: &[Vec<Piece>], star_sep: &str) -> String {
+    let mut out = String::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            let star = group.first().is_some_and(|p| p.star);
+            out.push_str(if star { star_sep } else { " " });
+        }
+        for piece in group {
+            out.push_str(&piece.text);
+        }
+    }
+    out
 }
 
 /// Expands parts as inside double quotes (here-document bodies).

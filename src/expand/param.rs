@@ -112,8 +112,14 @@ pub(super) fn eval_arith(env: &mut dyn ExpandEnv, expr: &Word) -> Result<i64, Ex
 
 /// Evaluates arithmetic text against the shell's variables.
 pub fn evaluate_text(env: &mut dyn ExpandEnv, text: &str) -> Result<i64, ExpandError> {
-    struct Vars<'a>(&'a mut dyn ExpandEnv);
+    /// The shell's variables, and the first unset one used under `set -u`.
+    struct Vars<'a>(&'a mut dyn ExpandEnv, Option<String>);
     impl ArithVars for Vars<'_> {
+        fn note_unset(&mut self, name: &str) {
+            if self.1.is_none() && self.0.nounset() {
+                self.1 = Some(name.to_string());
+            }
+        }
         fn get(&mut self, name: &str) -> Option<String> {
             self.0.var(name)
         }
@@ -141,7 +147,12 @@ pub fn evaluate_text(env: &mut dyn ExpandEnv, text: &str) -> Result<i64, ExpandE
             }
         }
     }
-    arith::evaluate(text, &mut Vars(env)).map_err(|e| ExpandError::new(e.to_string()))
+    let mut vars = Vars(env, None);
+    let result = arith::evaluate(text, &mut vars);
+    if let Some(name) = vars.1 {
+        return Err(ExpandError::new(format!("{name}: unbound variable")));
+    }
+    result.map_err(|e| ExpandError::new(e.to_string()))
 }
 
 /// The value of a parameter: one string, several (`$@`), or unset.
@@ -295,11 +306,16 @@ fn lookup_name(env: &mut dyn ExpandEnv, name: &str) -> Value {
 }
 
 fn join_star(env: &dyn ExpandEnv, items: &[String]) -> String {
-    let sep = match env.var("IFS") {
+    items.join(&star_separator(env))
+}
+
+/// What joins the values of `$*`: the first character of IFS, a space
+/// when IFS is unset, nothing when it is empty.
+pub(super) fn star_separator(env: &dyn ExpandEnv) -> String {
+    match env.var("IFS") {
         Some(ifs) => ifs.chars().next().map(String::from).unwrap_or_default(),
         None => " ".to_string(),
-    };
-    items.join(&sep)
+    }
 }
 
 fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Result<(), ExpandError> {
@@ -651,8 +667,13 @@ fn push(env: &dyn ExpandEnv, b: &mut Builder, value: Value) {
             for (i, item) in items.into_iter().enumerate() {
                 if i > 0 {
                     b.break_group();
+                    b.push_value(item);
+                    if let Some(piece) = b.groups.last_mut().and_then(|g| g.last_mut()) {
+                        piece.star = !at;
+                    }
+                } else {
+                    b.push_value(item);
                 }
-                b.push_value(item);
             }
         }
     }

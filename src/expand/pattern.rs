@@ -694,6 +694,22 @@ fn class_matches(name: &str, c: char) -> bool {
     }
 }
 
+/// `[.x.]` (a collating symbol) or `[=x=]` (an equivalence class) at
+/// `i`: its one character (`None` for a longer name) and the index after
+/// it. In the C and UTF-8 locales each stands for the character itself.
+fn collating_element(chars: &[char], i: usize) -> Option<(Option<char>, usize)> {
+    let delim = *chars.get(i + 1).filter(|&&d| d == '.' || d == '=')?;
+    // The element may itself be `]` (`[[.].]]`): search from after it.
+    let start = i + 2;
+    let end = (start + 1..chars.len().saturating_sub(1))
+        .find(|&j| chars[j] == delim && chars[j + 1] == ']')?;
+    let element = match &chars[start..end] {
+        [one] => Some(*one),
+        _ => None,
+    };
+    Some((element, end + 2))
+}
+
 /// Parses a bracket expression starting just after `[`; returns the token
 /// and the index after `]`, or `None` when there is no closing `]`.
 fn parse_bracket(chars: &[char], mut i: usize) -> Option<(Token, usize)> {
@@ -719,6 +735,17 @@ fn parse_bracket(chars: &[char], mut i: usize) -> Option<(Token, usize)> {
                 continue;
             }
             ('[', i + 1)
+        } else if let Some((element, after)) = collating_element(chars, i) {
+            match element {
+                Some(one) => (one, after),
+                None => {
+                    // A multi-character element this matcher does not
+                    // know: it matches nothing, as in a locale without it.
+                    items.push(BracketItem::Class(String::new()));
+                    i = after;
+                    continue;
+                }
+            }
         } else if c == '\\' {
             (*chars.get(i + 1)?, i + 2)
         } else {
@@ -835,6 +862,14 @@ mod tests {
             ("[[:xdigit:]]", "g", false),
             ("[[:xdigit:]]", "F", true),
             ("[[:alnum:]_]", "_", true),
+            ("[[.a.]]", "a", true),
+            ("[[.a.]]", "b", false),
+            ("[[=a=]]", "a", true),
+            ("[[.-.]]", "-", true),
+            ("[[.a.]-c]", "b", true),
+            ("[[.].]]", "]", true),
+            ("[![.a.]]", "a", false),
+            ("[[.space.]]", " ", false),
             ("[[:alnum:]_]", "a", true),
             ("[[:alnum:]_]", "-", false),
             ("[[:digit:]]", "5", true),

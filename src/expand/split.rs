@@ -10,6 +10,10 @@ pub struct Piece {
     pub quoted: bool,
     /// Came from an unquoted expansion: subject to field splitting.
     pub split: bool,
+    /// Starts a field that an unquoted `$*` separated from the one before:
+    /// where nothing is split (`v=$*`) the two are joined with the first
+    /// character of IFS (POSIX 2.5.2), not a space.
+    pub star: bool,
 }
 
 impl Piece {
@@ -19,6 +23,7 @@ impl Piece {
             text: text.into(),
             quoted: false,
             split: false,
+            star: false,
         }
     }
 
@@ -28,6 +33,7 @@ impl Piece {
             text: text.into(),
             quoted: true,
             split: false,
+            star: false,
         }
     }
 
@@ -37,6 +43,7 @@ impl Piece {
             text: text.into(),
             quoted: false,
             split: true,
+            star: false,
         }
     }
 }

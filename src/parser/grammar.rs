@@ -79,6 +79,9 @@ pub(crate) struct Core<'a> {
     /// Alias whose value ended in a blank: the next word after its text
     /// (tokens read with fewer alias texts open than this) is checked too.
     alias_next: Option<usize>,
+    /// The next token starts the text of an alias substituted there: it is
+    /// a candidate too (`alias x='y '`, where `y` is an alias as well).
+    alias_recheck: bool,
     /// bash's `extglob` as the text is parsed: `@(…)` and friends are part
     /// of words; without it their `(` is an operator (a syntax error).
     pub(crate) extglob: bool,
@@ -88,6 +91,13 @@ pub(crate) struct Core<'a> {
 }
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
+
+/// Words reserved at the start of a command, which are never alias
+/// candidates there (POSIX 2.3.1).
+const RESERVED_AT_START: [&str; 19] = [
+    "!", "{", "}", "[[", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
+    "if", "select", "then", "time", "until", "while",
+];
 
 impl<'a> Core<'a> {
     pub(crate) fn new(src: &'a str, pos: usize, line: u32, aliases: &'a Aliases) -> Self {
@@ -103,6 +113,7 @@ impl<'a> Core<'a> {
             strict_eof: false,
             last_end: pos,
             alias_next: None,
+            alias_recheck: false,
             extglob: true,
             cond_pattern: false,
         }
@@ -269,12 +280,80 @@ impl<'a> Core<'a> {
         let value = value.clone();
         self.take(mode)?;
         self.cur.push_alias(&value, Rc::new(guard));
-        self.alias_next = if value.ends_with([' ', '\t']) {
-            Some(self.cur.guard().1)
-        } else {
-            None
-        };
+        // A value ending in a blank makes the word after it a candidate;
+        // otherwise the word after an enclosing such value still is.
+        if value.ends_with([' ', '\t']) {
+            self.alias_next = Some(self.cur.guard().1);
+        }
         Ok(true)
+    }
+
+    /// Where a command may start: substitutes aliases until the next token
+    /// is not one, so that an alias's text is read as tokens — reserved
+    /// words, `!`, `{`, `}`, operators, or nothing at all.
+    fn substitute_aliases(&mut self) -> Result<(), ParseError> {
+        if self.aliases.is_empty() {
+            return Ok(());
+        }
+        loop {
+            let tok = self.peek(LexMode::Assign)?;
+            if tok.plain().is_some_and(|w| RESERVED_AT_START.contains(&w)) {
+                return Ok(());
+            }
+            if !self.try_alias(LexMode::Assign)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// After an alias whose value ends in a blank: substitutes the next
+    /// word if it is an alias too, and then the first word of its text
+    /// (arguments, and the words of `for`, as dash and bash's POSIX mode
+    /// do). Whether it substituted.
+    fn alias_after_blank(&mut self, mode: LexMode) -> Result<bool, ParseError> {
+        let recheck = std::mem::take(&mut self.alias_recheck);
+        let depth = self.peek(mode)?.alias_depth;
+        let beyond = self.alias_next.is_some_and(|d| depth < d);
+        if !recheck && !beyond {
+            return Ok(false);
+        }
+        if beyond {
+            self.alias_next = None;
+        }
+        let substituted = self.try_alias(mode)?;
+        self.alias_recheck = substituted;
+        Ok(substituted)
+    }
+
+    /// The words after a blank-ended alias are used up: a later command's
+    /// words are candidates only by their own position.
+    fn end_alias_chain(&mut self) {
+        self.alias_next = None;
+        self.alias_recheck = false;
+    }
+
+    /// Skips newlines before a command, substituting aliases first (an
+    /// empty alias on a line of its own leaves just the newline).
+    fn skip_newlines_before_command(&mut self) -> Result<(), ParseError> {
+        loop {
+            self.substitute_aliases()?;
+            if self.peek(LexMode::Assign)?.kind != TokKind::Newline {
+                return Ok(());
+            }
+            self.take(LexMode::Assign)?;
+        }
+    }
+
+    /// After a newline: whether it came from an alias's text that has
+    /// more commands in it, which then belong to this complete command
+    /// (`alias two='echo 1\necho 2'`; the source after the alias name goes
+    /// on the last line of the text).
+    fn more_in_alias_text(&mut self) -> Result<bool, ParseError> {
+        if !self.cur.in_alias_text() {
+            return Ok(false);
+        }
+        self.skip_newlines_before_command()?;
+        Ok(self.peek(LexMode::Assign)?.kind != TokKind::Eof)
     }
 
     // ---- lists ----
@@ -282,6 +361,7 @@ impl<'a> Core<'a> {
     /// The next complete command at top level, up to and including its newline.
     pub(crate) fn next_command(&mut self) -> Result<Option<List>, ParseError> {
         loop {
+            self.substitute_aliases()?;
             match self.peek(LexMode::Assign)?.kind {
                 TokKind::Newline => {
                     self.take(LexMode::Assign)?;
@@ -304,7 +384,9 @@ impl<'a> Core<'a> {
                     match self.peek(LexMode::Assign)?.kind {
                         TokKind::Newline => {
                             self.take(LexMode::Assign)?;
-                            break;
+                            if !self.more_in_alias_text()? {
+                                break;
+                            }
                         }
                         TokKind::Eof => break,
                         _ => {}
@@ -316,7 +398,9 @@ impl<'a> Core<'a> {
                         and_or,
                         background: false,
                     });
-                    break;
+                    if !self.more_in_alias_text()? {
+                        break;
+                    }
                 }
                 TokKind::Eof => {
                     items.push(ListItem {
@@ -380,7 +464,7 @@ impl<'a> Core<'a> {
     fn parse_list(&mut self) -> Result<List, ParseError> {
         let mut items = Vec::new();
         loop {
-            self.skip_newlines()?;
+            self.skip_newlines_before_command()?;
             if self.at_closer()? {
                 break;
             }
@@ -412,15 +496,22 @@ impl<'a> Core<'a> {
         // The word being lexed sits inside a token the caller has not
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
+        let saved_recheck = std::mem::take(&mut self.alias_recheck);
         let saved_end = self.last_end;
         let saved_cond_pattern = std::mem::take(&mut self.cond_pattern);
+        // Here-documents begun before the `$(` have their bodies after the
+        // line the `)` ends, not after a newline inside (POSIX 2.7.4).
+        let outer_pending = std::mem::take(&mut self.pending);
         self.enter()?;
         let r = self.parse_list().and_then(|l| {
             self.expect_op(Op::RParen)?;
             Ok(l)
         });
         self.leave();
+        let inner_pending = std::mem::replace(&mut self.pending, outer_pending);
+        self.pending.extend(inner_pending);
         self.alias_next = saved_alias_next;
+        self.alias_recheck = saved_recheck;
         self.last_end = saved_end;
         self.cond_pattern = saved_cond_pattern;
         r
@@ -448,6 +539,7 @@ impl<'a> Core<'a> {
         let mut negated = false;
         let mut timed = false;
         loop {
+            self.substitute_aliases()?;
             let tok = self.peek(LexMode::Assign)?;
             if tok.is_word("!") {
                 self.take(LexMode::Assign)?;
@@ -638,7 +730,8 @@ impl<'a> Core<'a> {
 
     /// `do list done`, or bash's `{ list }` after a `for` header.
     fn parse_do_group(&mut self) -> Result<List, ParseError> {
-        self.skip_newlines()?;
+        // `do` may come from an alias (dash, bash's POSIX mode).
+        self.skip_newlines_before_command()?;
         if self.peek(LexMode::Assign)?.is_word("{") {
             self.take(LexMode::Assign)?;
             let body = self.parse_nonempty_list()?;
@@ -694,6 +787,7 @@ impl<'a> Core<'a> {
                 body,
             });
         }
+        while self.alias_after_blank(LexMode::Normal)? {}
         let tok = self.take(LexMode::Normal)?;
         let var = match tok.plain() {
             Some(n) if is_name(n) => n.to_string(),
@@ -712,10 +806,12 @@ impl<'a> Core<'a> {
             self.take(LexMode::Normal)?;
         } else {
             self.skip_newlines()?;
+            while self.alias_after_blank(LexMode::Normal)? {}
             if self.peek(LexMode::Normal)?.is_word("in") {
                 self.take(LexMode::Normal)?;
                 let mut ws = Vec::new();
                 loop {
+                    while self.alias_after_blank(LexMode::Normal)? {}
                     let tok = self.take(LexMode::Normal)?;
                     match tok.kind {
                         TokKind::Word(w) => ws.push(w),
@@ -727,6 +823,7 @@ impl<'a> Core<'a> {
                 words = Some(ws);
             }
         }
+        self.end_alias_chain();
         let body = self.parse_do_group()?;
         Ok(CompoundCommand::For { var, words, body })
     }
@@ -958,8 +1055,8 @@ impl<'a> Core<'a> {
             } else {
                 LexMode::Decl
             };
-            let alias_next = self.alias_next;
             let tok = self.peek(mode)?;
+            let tok_depth = tok.alias_depth;
             match &tok.kind {
                 TokKind::Assign(_) => {
                     if let TokKind::Assign(a) = self.take(mode)?.kind {
@@ -968,18 +1065,18 @@ impl<'a> Core<'a> {
                 }
                 TokKind::Word(_) => {
                     if cmd.words.is_empty() {
+                        if self.alias_next.is_some_and(|d| tok_depth < d) {
+                            // The word after a blank-ended alias is this
+                            // command's name, a candidate already.
+                            self.end_alias_chain();
+                        }
                         if (!cmd.assignments.is_empty() || !cmd.redirects.is_empty())
                             && self.try_alias(mode)?
                         {
                             continue;
                         }
-                    } else if let Some(depth) = alias_next
-                        && tok.alias_depth < depth
-                    {
-                        self.alias_next = None;
-                        if self.try_alias(mode)? {
-                            continue;
-                        }
+                    } else if self.alias_after_blank(mode)? {
+                        continue;
                     }
                     let tok = self.take(mode)?;
                     let TokKind::Word(w) = tok.kind else { continue };
@@ -1003,6 +1100,7 @@ impl<'a> Core<'a> {
                 _ => break,
             }
         }
+        self.end_alias_chain();
         if cmd.words.is_empty() && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
             return Err(self.unexpected_next(LexMode::Assign));
         }

@@ -145,6 +145,12 @@ impl<'a> Cursor<'a> {
         });
     }
 
+    /// Whether alias text remains to be read before the source goes on.
+    pub(crate) fn in_alias_text(&mut self) -> bool {
+        self.raw_peek(); // drops exhausted alias texts
+        !self.frames.is_empty()
+    }
+
     /// The alias guard for a token starting here, and how many alias texts
     /// are being read.
     pub(crate) fn guard(&mut self) -> (Rc<Vec<String>>, usize) {
@@ -1181,6 +1187,18 @@ impl<'a> Core<'a> {
         Ok(Word { parts })
     }
 
+    /// The pattern of `${x#p}`, `${x%p}` and `${x/p/r}`, which starts with
+    /// a tilde expansion (POSIX 2.6.2, bash; also inside double quotes).
+    fn read_strip_pattern_word(&mut self, stop: Stop) -> Result<Word, ParseError> {
+        let mut parts = Vec::new();
+        let ctx = Ctx {
+            tilde: true,
+            ..Ctx::pattern(stop)
+        };
+        self.read_parts(ctx, &mut parts)?;
+        Ok(Word { parts })
+    }
+
     /// After `${`.
     fn read_param_braced(&mut self, in_dq: bool) -> Result<ParamExp, ParseError> {
         self.enter()?;
@@ -1306,7 +1324,7 @@ impl<'a> Core<'a> {
             '#' | '%' => {
                 self.cur.bump();
                 let longest = self.cur.eat(c);
-                let pattern = self.read_pattern_word(Stop::Brace)?;
+                let pattern = self.read_strip_pattern_word(Stop::Brace)?;
                 if c == '#' {
                     ParamOp::RemovePrefix { longest, pattern }
                 } else {
@@ -1324,7 +1342,7 @@ impl<'a> Core<'a> {
                 } else {
                     ReplaceMode::First
                 };
-                let pattern = self.read_pattern_word(Stop::BraceSlash)?;
+                let pattern = self.read_strip_pattern_word(Stop::BraceSlash)?;
                 // As for the pattern, quotes in the replacement are quotes
                 // even inside "…" (bash 5.2).
                 let replacement = if self.cur.eat('/') {
