@@ -15,16 +15,17 @@ fn main() {
         Some(&SigSet::all()),
         Some(&mut inherited),
     );
-    let shell = std::thread::Builder::new()
-        .name("pidsh".into())
-        .stack_size(pidsh::exec::SHELL_THREAD_STACK)
-        .spawn(move || {
-            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&inherited), None);
-            pidsh::cli::main()
-        });
+    let shell = pidsh::exec::threads::spawn("pidsh", move || {
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&inherited), None);
+        pidsh::cli::main()
+    });
     let status = match shell.map(|handle| handle.join()) {
         Ok(Ok(status)) => status,
-        _ => 70,
+        Ok(Err(_)) => 70,
+        Err(e) => {
+            eprintln!("pidsh: cannot start the shell thread: {e}");
+            70
+        }
     };
     std::process::exit(status);
 }

@@ -1,6 +1,6 @@
-//! At the descriptor limits: many distinct commands, many children, a low
-//! `ulimit -n`, descriptor numbers past the limit, and standard
-//! descriptors closed when the shell starts. Each limit is set inside the
+//! At the limits: many distinct commands, many children, a low `ulimit
+//! -n`, descriptor numbers past the limit, standard descriptors closed
+//! when the shell starts, and a small address space (`ulimit -v`). Each limit is set inside the
 //! script (never on the test runner); expected outputs are bash's.
 #![allow(clippy::unwrap_used)]
 
@@ -69,6 +69,17 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             stdout: "1\nno file\n",
             stderr: Some("pidsh: line 1: 99999999999: Bad file descriptor\n"),
             status: 0,
+        },
+        Case {
+            // 200 MB: room for a debug build's own image; a release build
+            // runs in 100 MB. (Stacks of 256 MiB each did not fit at all.)
+            name: "shell code runs in 200 MB of address space; deep recursion still ends cleanly",
+            script: format!(
+                "ulimit -v 200000; exec '{bin}' -c 'echo hi | cat; {{ echo a; echo b; }} | {{ read x; echo $x; }}; f(){{ f; }}; f'"
+            ),
+            stdout: "hi\na\n",
+            stderr: Some("pidsh: line 1: f: maximum function nesting level exceeded (1000)\n"),
+            status: 1,
         },
         Case {
             name: "standard output closed at start stays closed",

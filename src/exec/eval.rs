@@ -617,7 +617,7 @@ impl Shell {
 
     /// Calls a function with arguments.
     pub fn call_function(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
-        if self.call_depth() >= MAX_CALL_DEPTH {
+        if self.call_depth() >= MAX_CALL_DEPTH || super::threads::stack_nearly_full() {
             let e = ExecError::Builtin(
                 format!(
                     "{}: maximum function nesting level exceeded ({MAX_CALL_DEPTH})",

@@ -29,7 +29,7 @@ pub mod simple;
 pub mod spawn;
 pub mod state;
 pub mod syscalls;
+pub mod threads;
 mod timing;
 
-pub use pipeline::SHELL_THREAD_STACK;
 pub use state::Shell;

@@ -21,10 +21,6 @@ use super::simple::Target;
 use super::state::{Placement, Shell};
 use super::syscalls;
 
-/// Stack size of threads that run shell code: deep recursion in functions
-/// must end in the depth-limit error, not a stack overflow.
-pub const SHELL_THREAD_STACK: usize = 256 << 20;
-
 /// How [`Shell::start_simple_in_subshell`] left a simple command.
 enum Started {
     /// An external command: started, or its failure's status.
@@ -222,9 +218,9 @@ impl Shell {
         let mut sub = self.subshell();
         sub.fds = table;
         let command = command.clone();
-        let thread = std::thread::Builder::new()
-            .stack_size(SHELL_THREAD_STACK)
-            .spawn(move || sub.finish_subshell(|sh| sh.run_command(&command)));
+        let thread = super::threads::spawn("pidsh-stage", move || {
+            sub.finish_subshell(|sh| sh.run_command(&command))
+        });
         match thread {
             Ok(handle) => Stage::Thread(handle),
             Err(e) => {
@@ -476,12 +472,12 @@ impl Shell {
         }
         sub.fds.set_owned(if input { 1 } else { 0 }, theirs);
         let body = body.clone();
-        std::thread::Builder::new()
-            .stack_size(SHELL_THREAD_STACK)
-            .spawn(move || {
-                sub.finish_subshell(|sh| sh.run_list(&body));
-            })
-            .map_err(|_| ExpandError::new("process substitution: cannot start a thread"))?;
+        super::threads::spawn("pidsh-procsub", move || {
+            sub.finish_subshell(|sh| sh.run_list(&body));
+        })
+        .map_err(|e| {
+            ExpandError::new(format!("process substitution: cannot start a thread: {e}"))
+        })?;
         self.fds.set_owned(number, ours);
         self.procsub_fds.push((number, self.command_depth));
         Ok(format!("/dev/fd/{number}"))
