@@ -82,6 +82,17 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             status: 1,
         },
         Case {
+            name: "every listing builtin fails when its output cannot be written",
+            script: "sleep 1 & trap 'echo t' USR1; alias a=b; true >/dev/null; ls >/dev/null
+                     for c in 'type ls' 'set -o' 'set +o' 'command -V ls' jobs 'declare -p PATH' \
+                     trap alias 'export -p' hash 'ulimit -a' shopt 'kill -l' set pwd 'echo x'; do
+                     eval \"$c\" >/dev/full 2>/dev/null; printf '%s ' $?; done; echo"
+                .to_string(),
+            stdout: "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 \n",
+            stderr: Some(""),
+            status: 0,
+        },
+        Case {
             name: "standard output closed at start stays closed",
             script: format!("'{bin}' -c 'echo hi; echo $? >&2' >&-"),
             stdout: "",

@@ -165,11 +165,13 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
         return print_variables(sh);
     }
     let mut i = 1;
+    // A listing (`set -o`) that could not be written fails the command.
+    let mut status = 0;
     while i < argv.len() {
         let arg = argv[i].as_str();
         if arg == "--" {
             sh.positional = argv[i + 1..].to_vec();
-            return Ok(0);
+            return Ok(status);
         }
         if arg == "-" {
             sh.options.verbose = false;
@@ -195,7 +197,7 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
                         }
                         names_taken += 1;
                     }
-                    None => print_options(sh, on).map(drop)?,
+                    None => status = status.max(print_options(sh, on)?),
                 }
                 continue;
             }
@@ -215,7 +217,7 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
     if i < argv.len() {
         sh.positional = argv[i..].to_vec();
     }
-    Ok(0)
+    Ok(status)
 }
 
 fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
