@@ -195,8 +195,9 @@ f(){ echo "${#a[@]} $? ${m[k]} ${!m[@]} ${#m[@]} $n $lo $up $ro $ex ${ref[1]}"; 
         ),
         (
             "a_big_state_travels_outside_argv",
-            r#"x=$(printf '%0300000d' 0); { echo ${#x}; } & [ -n "$!" ] && echo bang; wait"#,
-            "bang\n300000\n",
+            // The job's line comes first: the shell waits before its own.
+            r#"x=$(printf '%0300000d' 0); { echo ${#x}; } & wait "$!" && echo bang"#,
+            "300000\nbang\n",
             0,
         ),
         (

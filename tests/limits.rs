@@ -57,6 +57,18 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             status: 0,
         },
         Case {
+            // A shell started with 0-2 only (its parent is pidsh), so the
+            // count is exact: under 7 descriptors a pidfd rarely fits, and
+            // children start without one (waited for by pid).
+            name: "a nine-stage pipeline under ulimit -n 7",
+            script: format!(
+                "'{bin}' -c 'ulimit -n 7; echo p | cat | cat | cat | cat | cat | cat | cat | cat; echo $?'"
+            ),
+            stdout: "p\n0\n",
+            stderr: Some(""),
+            status: 0,
+        },
+        Case {
             name: "a descriptor past the limit is a bad descriptor; the shell goes on",
             script: "ulimit -n 50; exec 60>&1; echo $?; echo after".to_string(),
             stdout: "1\nafter\n",

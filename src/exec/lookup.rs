@@ -69,11 +69,15 @@ pub struct CommandCache {
 const MAX_TEMPLATES: usize = 64;
 
 /// How many templates may be open: [`MAX_TEMPLATES`], and never more than
-/// a sixteenth of the soft descriptor limit.
+/// a sixteenth of the soft descriptor limit — but at least one: the
+/// template just opened is about to be used by its raw number (see
+/// [`Resolved::program`]) and must not be closed first.
 fn template_budget() -> usize {
     use nix::sys::resource::{Resource, getrlimit};
     let soft = getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft);
-    usize::try_from(soft / 16).map_or(MAX_TEMPLATES, |share| share.min(MAX_TEMPLATES))
+    usize::try_from(soft / 16)
+        .map_or(MAX_TEMPLATES, |share| share.min(MAX_TEMPLATES))
+        .max(1)
 }
 
 impl CommandCache {
@@ -139,7 +143,7 @@ impl CommandCache {
             let Some(entry) = entries.get_mut(&name).filter(|e| e.template.is_some()) else {
                 continue;
             };
-            if std::mem::take(&mut entry.recently_used) && budget > 0 {
+            if std::mem::take(&mut entry.recently_used) {
                 Arc::make_mut(&mut self.templated).push_back(name);
             } else {
                 entry.template = None;

@@ -23,8 +23,8 @@ use super::syscalls;
 
 /// How [`Shell::start_simple_in_subshell`] left a simple command.
 enum Started {
-    /// An external command: started, or its failure's status.
-    External(Result<Process, i32>),
+    /// An external command: started, or why not.
+    External(Result<Process, NoProcess>),
     /// Shell code, its words already expanded.
     ShellCode(Command),
     /// Not started and not expanded.
@@ -36,6 +36,33 @@ enum Stage {
     Process(Process),
     Thread(JoinHandle<i32>),
     Done(i32),
+    /// The system refused it a pipe, process or thread: the pipeline
+    /// fails with this status whatever its last stage does.
+    Refused(i32),
+}
+
+/// Why an external stage has no process.
+enum NoProcess {
+    /// The command's own failure (not found, a redirection, an
+    /// expansion): its status, as the command alone would have.
+    Failed(i32),
+    /// The system refused a process (descriptors, memory, processes).
+    Refused(i32),
+}
+
+impl NoProcess {
+    fn status(&self) -> i32 {
+        match self {
+            NoProcess::Failed(s) | NoProcess::Refused(s) => *s,
+        }
+    }
+
+    fn into_stage(self) -> Stage {
+        match self {
+            NoProcess::Failed(s) => Stage::Done(s),
+            NoProcess::Refused(s) => Stage::Refused(s),
+        }
+    }
 }
 
 /// How a pipeline runs its stages of shell code.
@@ -60,9 +87,14 @@ impl Shell {
         self.last_stage_here = self.shopt_on("lastpipe");
         let stages = self.start_pipeline(p, ShellCode::Threads);
         self.last_stage_here = false;
+        let refused = refused_status(&stages);
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
         self.set_pipestatus(&statuses);
         let last = statuses.last().copied().unwrap_or(0);
+        if let Some(status) = refused {
+            // Part of the pipeline never ran: it failed, whatever the rest did.
+            return Ok(status);
+        }
         if self.options.pipefail {
             return Ok(statuses
                 .iter()
@@ -101,6 +133,7 @@ impl Shell {
             Stage::Process(p) => Some(p.pid),
             _ => None,
         });
+        let refused = refused_status(&stages);
         let mut processes = Vec::new();
         let mut statuses = Vec::new();
         for stage in stages {
@@ -112,7 +145,8 @@ impl Shell {
         match pgid {
             Some(pgid) => {
                 let text = crate::parser::unparse::pipeline(p);
-                self.wait_foreground_job(processes, text, pgid)
+                let status = self.wait_foreground_job(processes, text, pgid);
+                refused.unwrap_or(status)
             }
             None => {
                 if let Some(t) = &self.terminal {
@@ -161,7 +195,7 @@ impl Shell {
                     }
                     Err(e) => {
                         self.report(&format!("pipe: {}", super::error::describe(e)));
-                        stages.push(Stage::Done(1));
+                        stages.push(Stage::Refused(1));
                         break;
                     }
                 }
@@ -198,7 +232,7 @@ impl Shell {
             self.commands = sub.commands.clone();
             match started {
                 Started::External(Ok(process)) => return Stage::Process(process),
-                Started::External(Err(status)) => return Stage::Done(status),
+                Started::External(Err(failure)) => return failure.into_stage(),
                 Started::ShellCode(expanded) => command = std::borrow::Cow::Owned(expanded),
                 Started::NotYet => {}
             }
@@ -225,7 +259,7 @@ impl Shell {
             Ok(handle) => Stage::Thread(handle),
             Err(e) => {
                 self.report(&format!("cannot start pipeline stage: {e}"));
-                Stage::Done(1)
+                Stage::Refused(1)
             }
         }
     }
@@ -256,7 +290,9 @@ impl Shell {
             self.line = sc.span.line;
             return match crate::expand::expand_words(self, &sc.words) {
                 Ok(words) => Started::External(self.start_expanded_external(sc, &words)),
-                Err(e) => Started::External(Err(self.fail(e.into()).unwrap_or(1))),
+                Err(e) => {
+                    Started::External(Err(NoProcess::Failed(self.fail(e.into()).unwrap_or(1))))
+                }
             };
         }
         if sc.words.iter().any(|w| w.has_command_substitution()) {
@@ -265,7 +301,10 @@ impl Shell {
         self.line = sc.span.line;
         let words = match crate::expand::expand_words(self, &sc.words) {
             Ok(words) => words,
-            Err(e) => return Started::External(Err(self.fail(e.into()).unwrap_or(1))),
+            Err(e) => {
+                let status = self.fail(e.into()).unwrap_or(1);
+                return Started::External(Err(NoProcess::Failed(status)));
+            }
         };
         match words.first() {
             Some(name) if self.is_external_name(name) => {
@@ -338,15 +377,23 @@ impl Shell {
         &mut self,
         sc: &SimpleCommand,
         words: &[String],
-    ) -> Result<Process, i32> {
+    ) -> Result<Process, NoProcess> {
         let values = match self.expand_assignments(&sc.assignments) {
             Ok(v) => v,
-            Err(e) => return Err(self.fail(e).unwrap_or(1)),
+            Err(e) => return Err(NoProcess::Failed(self.fail(e).unwrap_or(1))),
         };
         self.trace(&values, words);
         match self.start_external(words, &values, &sc.redirects) {
             Ok(child) => Ok(Process::from(child)),
-            Err(e) => Err(self.fail(e).unwrap_or(1)),
+            Err(e) => {
+                let refused = matches!(e, super::error::ExecError::System(..));
+                let status = self.fail(e).unwrap_or(1);
+                Err(if refused {
+                    NoProcess::Refused(status)
+                } else {
+                    NoProcess::Failed(status)
+                })
+            }
         }
     }
 
@@ -384,7 +431,7 @@ impl Shell {
                         let _ = h.join();
                         None
                     }
-                    Stage::Done(_) => None,
+                    Stage::Done(_) | Stage::Refused(_) => None,
                 })
                 .collect()
         } else {
@@ -530,7 +577,7 @@ impl Shell {
         let _ = std::fs::File::from(read_end).read_to_end(&mut bytes);
         let status = match started {
             Ok(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
-            Err(status) => status,
+            Err(failure) => failure.status(),
         };
         Some(Ok((substitution_text(bytes), status)))
     }
@@ -550,11 +597,19 @@ fn single_simple_command(body: &List) -> Option<&SimpleCommand> {
     }
 }
 
+/// The status of the first stage the system refused to start, if any.
+fn refused_status(stages: &[Stage]) -> Option<i32> {
+    stages.iter().find_map(|s| match s {
+        Stage::Refused(status) => Some(*status),
+        _ => None,
+    })
+}
+
 fn wait_stage(stage: Stage) -> i32 {
     match stage {
         Stage::Process(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
         Stage::Thread(handle) => handle.join().unwrap_or(1),
-        Stage::Done(status) => status,
+        Stage::Done(status) | Stage::Refused(status) => status,
     }
 }
 

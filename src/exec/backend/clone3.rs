@@ -146,6 +146,41 @@ pub(super) fn probe() -> Result<(), Errno> {
     Ok(())
 }
 
+impl Clone3 {
+    /// One `clone` with `flags` on this thread's stack: the child runs
+    /// `shared`'s plan; the pid, or why the kernel refused.
+    fn clone_child(
+        &self,
+        shared: &mut Shared,
+        flags: c_int,
+        pidfd: &mut c_int,
+    ) -> Result<Result<c_int, Errno>, Errno> {
+        with_stack(|top| {
+            let blocked = AllSignalsBlocked::new();
+            shared.prepared.mask = blocked.old;
+            // SAFETY: `clone_entry` runs on our private stack and follows
+            // child.rs's rules; `shared`, the argv/envp arrays and the plan
+            // outlive the call, and CLONE_VFORK keeps this thread inside
+            // clone() until the child has exec'd or exited. `pidfd` is
+            // written by the kernel before clone returns.
+            let pid = unsafe {
+                libc::clone(
+                    child::clone_entry,
+                    top,
+                    flags,
+                    (shared as *mut Shared).cast::<c_void>(),
+                    pidfd as *mut c_int,
+                )
+            };
+            if pid == -1 {
+                Err(Errno::last())
+            } else {
+                Ok(pid)
+            }
+        })
+    }
+}
+
 impl Backend for Clone3 {
     fn name(&self) -> &'static str {
         "clone3"
@@ -171,29 +206,19 @@ impl Backend for Clone3 {
             failure: None,
         };
         let mut pidfd: c_int = -1;
-        let created = with_stack(|top| {
-            let blocked = AllSignalsBlocked::new();
-            shared.prepared.mask = blocked.old;
-            // SAFETY: `clone_entry` runs on our private stack and follows
-            // child.rs's rules; `shared`, the argv/envp arrays and the plan
-            // outlive the call, and CLONE_VFORK keeps this thread inside
-            // clone() until the child has exec'd or exited. `pidfd` is
-            // written by the kernel before clone returns.
-            let pid = unsafe {
-                libc::clone(
-                    child::clone_entry,
-                    top,
-                    FLAGS,
-                    (&raw mut shared).cast::<c_void>(),
-                    &raw mut pidfd,
-                )
-            };
-            if pid == -1 {
-                Err(Errno::last())
-            } else {
-                Ok(pid)
+        let mut flags = FLAGS;
+        let created = loop {
+            let attempt = self.clone_child(&mut shared, flags, &mut pidfd);
+            // No descriptor left for the pidfd: the child can still start,
+            // to be waited for by pid.
+            if matches!(attempt, Ok(Err(Errno::EMFILE | Errno::ENFILE)))
+                && flags & libc::CLONE_PIDFD != 0
+            {
+                flags &= !libc::CLONE_PIDFD;
+                continue;
             }
-        });
+            break attempt;
+        };
         let pid = match created {
             Ok(Ok(pid)) => Pid::from_raw(pid),
             Ok(Err(errno)) | Err(errno) => {
