@@ -11,25 +11,53 @@ enum Tok {
     Part(WordPart),
 }
 
-/// Most words one brace expression may produce (a guard against
-/// `{1..999999999}` exhausting memory).
-const MAX_WORDS: usize = 1 << 20;
+/// Most words one word's braces may produce (a guard against
+/// `{1..999999999}` or `{a,b}` × 40 exhausting memory).
+const MAX_WORDS: u128 = 1 << 20;
 
-/// Expands the braces of `word`; `None` when it has none to expand.
-pub fn expand(word: &Word) -> Option<Vec<Word>> {
+/// Expands the braces of `word`; `None` when it has none to expand. An
+/// expansion past [`MAX_WORDS`] words is an error, found by counting
+/// before any word is made.
+pub fn expand(word: &Word) -> Result<Option<Vec<Word>>, super::ExpandError> {
     let has_brace = word
         .parts
         .iter()
         .any(|p| matches!(p, WordPart::Literal(s) if s.contains('{')));
     if !has_brace {
-        return None;
+        return Ok(None);
     }
     let toks = tokens(word);
+    let count = count_words(&toks);
+    if count > MAX_WORDS {
+        let shown = crate::parser::unparse::word(word);
+        let shown: String = shown.chars().take(40).collect();
+        return Err(super::ExpandError::new(format!(
+            "{shown}…: brace expansion: too many words ({count}, at most {MAX_WORDS})"
+        )));
+    }
     let words = expand_toks(&toks);
     if words.len() == 1 && words[0] == toks {
-        return None;
+        return Ok(None);
     }
-    Some(words.into_iter().map(|t| to_word(&t)).collect())
+    Ok(Some(words.into_iter().map(|t| to_word(&t)).collect()))
+}
+
+/// How many words [`expand_toks`] makes of `toks`, without making them:
+/// the first brace expression's alternatives (each counted with its own
+/// braces) times the words of what follows it. Saturates.
+fn count_words(toks: &[Tok]) -> u128 {
+    let mut start = 0;
+    while let Some(open) = find_char(toks, '{', start) {
+        if let Some((close, alternatives)) = brace_body(toks, open) {
+            let choices = alternatives
+                .iter()
+                .map(|alt| count_words(alt))
+                .fold(0u128, u128::saturating_add);
+            return choices.saturating_mul(count_words(&toks[close + 1..]));
+        }
+        start = open + 1;
+    }
+    1
 }
 
 fn tokens(word: &Word) -> Vec<Tok> {
@@ -77,25 +105,24 @@ fn to_word(toks: &[Tok]) -> Word {
     Word { parts }
 }
 
-/// Expands the first valid brace expression, then recursively the rest.
+/// Expands the first valid brace expression — each alternative with its
+/// own braces — and the rest after it, once, then joins every choice with
+/// every tail (work in proportion to the words made).
 fn expand_toks(toks: &[Tok]) -> Vec<Vec<Tok>> {
     let mut start = 0;
     while let Some(open) = find_char(toks, '{', start) {
         if let Some((close, alternatives)) = brace_body(toks, open) {
             let prefix = &toks[..open];
-            let suffix = &toks[close + 1..];
+            let tails = expand_toks(&toks[close + 1..]);
             let mut out = Vec::new();
-            for alt in alternatives {
-                let mut joined = prefix.to_vec();
-                joined.extend(alt);
-                let rest_start = joined.len();
-                joined.extend_from_slice(suffix);
-                // Braces inside the alternative and after it still expand;
-                // the prefix has none left.
-                for w in expand_from(&joined, prefix.len().min(rest_start)) {
-                    out.push(w);
-                    if out.len() >= MAX_WORDS {
-                        return out;
+            for alt in &alternatives {
+                for choice in expand_toks(alt) {
+                    for tail in &tails {
+                        let mut word = Vec::with_capacity(prefix.len() + choice.len() + tail.len());
+                        word.extend_from_slice(prefix);
+                        word.extend_from_slice(&choice);
+                        word.extend_from_slice(tail);
+                        out.push(word);
                     }
                 }
             }
@@ -104,18 +131,6 @@ fn expand_toks(toks: &[Tok]) -> Vec<Vec<Tok>> {
         start = open + 1;
     }
     vec![toks.to_vec()]
-}
-
-fn expand_from(toks: &[Tok], from: usize) -> Vec<Vec<Tok>> {
-    let head = &toks[..from];
-    expand_toks(&toks[from..])
-        .into_iter()
-        .map(|tail| {
-            let mut w = head.to_vec();
-            w.extend(tail);
-            w
-        })
-        .collect()
 }
 
 fn find_char(toks: &[Tok], c: char, from: usize) -> Option<usize> {
@@ -235,7 +250,7 @@ fn numbers(a: i64, b: i64, step: Option<i64>) -> Option<Vec<i64>> {
         Some(s) => s,
     };
     let count = ((b - a) / step).unsigned_abs() as usize + 1;
-    if count > MAX_WORDS {
+    if count as u128 > MAX_WORDS {
         return None;
     }
     Some((0..count as i64).map(|k| a + k * step).collect())
@@ -246,13 +261,27 @@ mod tests {
     use super::*;
 
     fn texts(src: &str) -> Vec<String> {
-        match expand(&Word::literal(src)) {
+        match expand(&Word::literal(src)).ok().flatten() {
             Some(words) => words
                 .iter()
                 .map(|w| w.as_plain_literal().unwrap_or("").to_string())
                 .collect(),
             None => vec![src.to_string()],
         }
+    }
+
+    #[test]
+    fn too_many_words_is_an_error_found_before_making_any() {
+        let forty = "{a,b}".repeat(40);
+        let e = expand(&Word::literal(&forty)).err().map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|m| m.contains("too many words (1099511627776")),
+            "{e:?}"
+        );
+        // Within the bound, every word is made.
+        let twelve = "{a,b}".repeat(12);
+        assert_eq!(texts(&twelve).len(), 1 << 12);
     }
 
     #[test]

@@ -155,7 +155,7 @@ impl std::error::Error for ExpandError {}
 pub fn expand_words(env: &mut dyn ExpandEnv, words: &[Word]) -> Result<Vec<String>, ExpandError> {
     let mut out = Vec::new();
     for word in words {
-        match brace::expand(word) {
+        match brace::expand(word)? {
             Some(expanded) => {
                 for w in &expanded {
                     expand_word_into(env, w, &mut out)?;
