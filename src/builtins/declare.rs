@@ -218,7 +218,7 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         sh.assign(name, v).map_err(|e| e.to_string())?;
     } else if (flags.indexed || flags.assoc) && sh.vars.array(name).is_none() {
         let empty = if flags.assoc {
-            crate::exec::state::Array::Assoc(Vec::new())
+            crate::exec::state::Array::Assoc(Default::default())
         } else {
             crate::exec::state::Array::Indexed(Default::default())
         };

@@ -6,6 +6,7 @@
 //! ([`lower`]); [`backend`] starts them.
 
 pub mod arrays;
+pub mod assoc;
 pub mod backend;
 mod blocking;
 mod cond;

@@ -483,6 +483,13 @@ impl ExpandEnv for Shell {
         self.vars.array(name).map(super::state::Array::keys)
     }
 
+    fn array_len(&self, name: &str) -> Option<usize> {
+        if name == "FUNCNAME" && !self.function_names.is_empty() {
+            return Some(self.funcname().len());
+        }
+        self.vars.array(name).map(super::state::Array::len)
+    }
+
     fn is_assoc(&self, name: &str) -> bool {
         matches!(self.vars.array(name), Some(super::state::Array::Assoc(_)))
     }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::parser::Aliases;
 use crate::parser::ast::FunctionDef;
 
+use super::assoc::AssocArray;
 use super::fdtable::FdTable;
 use super::lookup::CommandCache;
 use crate::jobs::JobTable;
@@ -71,10 +72,11 @@ const MAX_NAMEREF_HOPS: usize = 16;
 /// A bash array.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Array {
-    /// `declare -a`: sparse, by non-negative index.
+    /// `declare -a`: sparse, by non-negative index (`a[1000000000]=x`
+    /// allocates one element, not the gap).
     Indexed(std::collections::BTreeMap<usize, String>),
-    /// `declare -A`: by string key, in insertion order.
-    Assoc(Vec<(String, String)>),
+    /// `declare -A`: by string key, in bash's order.
+    Assoc(AssocArray),
 }
 
 /// Where an element lives.
@@ -86,12 +88,22 @@ pub enum ArrayKey {
     Key(String),
 }
 
+impl ArrayKey {
+    /// The key as an associative array's key text.
+    fn into_text(self) -> String {
+        match self {
+            ArrayKey::Key(k) => k,
+            ArrayKey::Index(i) => i.to_string(),
+        }
+    }
+}
+
 impl Array {
-    /// The values, in index or insertion order.
+    /// The values, in index or bash's order.
     pub fn values(&self) -> Vec<String> {
         match self {
             Array::Indexed(m) => m.values().cloned().collect(),
-            Array::Assoc(v) => v.iter().map(|(_, val)| val.clone()).collect(),
+            Array::Assoc(t) => t.iter().map(|(_, val)| val.to_string()).collect(),
         }
     }
 
@@ -99,8 +111,21 @@ impl Array {
     pub fn keys(&self) -> Vec<String> {
         match self {
             Array::Indexed(m) => m.keys().map(|k| k.to_string()).collect(),
-            Array::Assoc(v) => v.iter().map(|(k, _)| k.clone()).collect(),
+            Array::Assoc(t) => t.iter().map(|(k, _)| k.to_string()).collect(),
         }
+    }
+
+    /// The number of elements (`${#a[@]}`), without listing them.
+    pub fn len(&self) -> usize {
+        match self {
+            Array::Indexed(m) => m.len(),
+            Array::Assoc(t) => t.len(),
+        }
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     fn resolve_index(&self, index: i64) -> Option<usize> {
@@ -121,21 +146,26 @@ impl Array {
                 .resolve_index(*i)
                 .and_then(|i| m.get(&i))
                 .map(String::as_str),
-            (Array::Assoc(v), ArrayKey::Key(k)) => v
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, val)| val.as_str()),
+            (Array::Assoc(t), ArrayKey::Key(k)) => t.get(k),
             (Array::Indexed(m), ArrayKey::Key(k)) => k
                 .parse::<usize>()
                 .ok()
                 .and_then(|i| m.get(&i))
                 .map(String::as_str),
-            (Array::Assoc(v), ArrayKey::Index(i)) => {
-                let k = i.to_string();
-                v.iter()
-                    .find(|(key, _)| *key == k)
-                    .map(|(_, val)| val.as_str())
-            }
+            (Array::Assoc(t), ArrayKey::Index(i)) => t.get(&i.to_string()),
+        }
+    }
+
+    /// The element `key` names, to change in place (`a[i]+=x`); `None`
+    /// when it is not set.
+    pub fn get_mut(&mut self, key: &ArrayKey) -> Option<&mut String> {
+        let index = match key {
+            ArrayKey::Index(i) => self.resolve_index(*i),
+            ArrayKey::Key(k) => k.parse().ok(),
+        };
+        match self {
+            Array::Indexed(m) => m.get_mut(&index?),
+            Array::Assoc(t) => t.get_mut(&key.clone().into_text()),
         }
     }
 
@@ -143,32 +173,18 @@ impl Array {
     pub fn set(&mut self, key: ArrayKey, value: String) -> bool {
         let index = match &key {
             ArrayKey::Index(i) => self.resolve_index(*i),
-            ArrayKey::Key(_) => None,
+            ArrayKey::Key(k) => k.parse::<usize>().ok(),
         };
-        match (self, key) {
-            (Array::Indexed(m), ArrayKey::Index(_)) => match index {
+        match self {
+            Array::Indexed(m) => match index {
                 Some(i) => {
                     m.insert(i, value);
                     true
                 }
                 None => false,
             },
-            (Array::Indexed(m), ArrayKey::Key(k)) => match k.parse::<usize>() {
-                Ok(i) => {
-                    m.insert(i, value);
-                    true
-                }
-                Err(_) => false,
-            },
-            (Array::Assoc(v), key) => {
-                let k = match key {
-                    ArrayKey::Key(k) => k,
-                    ArrayKey::Index(i) => i.to_string(),
-                };
-                match v.iter_mut().find(|(key, _)| *key == k) {
-                    Some(slot) => slot.1 = value,
-                    None => v.push((k, value)),
-                }
+            Array::Assoc(t) => {
+                t.insert(key.into_text(), value);
                 true
             }
         }
@@ -186,12 +202,8 @@ impl Array {
                     m.remove(&i);
                 }
             }
-            Array::Assoc(v) => {
-                let k = match key {
-                    ArrayKey::Key(k) => k.clone(),
-                    ArrayKey::Index(i) => i.to_string(),
-                };
-                v.retain(|(key, _)| *key != k);
+            Array::Assoc(t) => {
+                t.remove(&key.clone().into_text());
             }
         }
     }
@@ -203,7 +215,7 @@ impl Array {
                 let next = m.keys().next_back().map(|k| k + 1).unwrap_or(0);
                 m.insert(next, value);
             }
-            Array::Assoc(v) => v.push((v.len().to_string(), value)),
+            Array::Assoc(t) => t.insert(t.len().to_string(), value),
         }
     }
 }
@@ -344,6 +356,97 @@ impl Vars {
             self.env_cache = None;
         }
         Ok(())
+    }
+
+    /// Changes the array behind `name` in place (`a=(…)`, `a+=(…)`):
+    /// `change` gets the old array when `append` (a scalar becomes element
+    /// 0 of an indexed one), else a new empty one, associative when
+    /// `assoc` or the old one is. No element is copied, so appending costs
+    /// what is appended.
+    pub fn update_array(
+        &mut self,
+        name: &str,
+        append: bool,
+        assoc: bool,
+        change: impl FnOnce(&mut Array),
+    ) -> Result<(), ReadonlyError> {
+        let name = &self.target_name(name);
+        let var = Arc::make_mut(&mut self.map)
+            .entry(name.to_string())
+            .or_default();
+        if var.readonly {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        let assoc = assoc || matches!(var.array, Some(Array::Assoc(_)));
+        if !append {
+            var.array = None;
+        }
+        let old = var.value.take();
+        let array = var.array.get_or_insert_with(|| match old {
+            Some(old) if append => Array::Indexed([(0, old)].into()),
+            _ if assoc => Array::Assoc(AssocArray::new()),
+            _ => Array::Indexed(Default::default()),
+        });
+        change(array);
+        if var.exported {
+            self.env_cache = None;
+        }
+        Ok(())
+    }
+
+    /// `name+=value` of a plain scalar, in place: amortised in the length
+    /// of `value`, not of the old value. False (nothing done) when the
+    /// variable is not a plain set scalar, for the caller to assign
+    /// the whole value.
+    pub fn append_in_place(&mut self, name: &str, value: &str) -> bool {
+        if self.map.get(name).is_none_or(|v| {
+            v.readonly
+                || v.nameref
+                || v.integer
+                || v.case.is_some()
+                || v.array.is_some()
+                || v.value.is_none()
+        }) {
+            return false;
+        }
+        let Some(var) = Arc::make_mut(&mut self.map).get_mut(name) else {
+            return false;
+        };
+        if let Some(old) = var.value.as_mut() {
+            old.push_str(value);
+        }
+        if var.exported {
+            self.env_cache = None;
+        }
+        true
+    }
+
+    /// `name[key]+=value`, in place; false when that element is not set
+    /// (or `name` is readonly, a scalar, a nameref), for the caller to
+    /// assign the whole value.
+    pub fn append_element_in_place(&mut self, name: &str, key: &ArrayKey, value: &str) -> bool {
+        let usable = self
+            .map
+            .get(name)
+            .is_some_and(|v| !v.readonly && !v.nameref && !v.integer && v.case.is_none())
+            && self
+                .map
+                .get(name)
+                .and_then(|v| v.array.as_ref()?.get(key))
+                .is_some();
+        if !usable {
+            return false;
+        }
+        let element = Arc::make_mut(&mut self.map)
+            .get_mut(name)
+            .and_then(|v| v.array.as_mut()?.get_mut(key));
+        match element {
+            Some(old) => {
+                old.push_str(value);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Sets one element; a scalar becomes an indexed array whose element 0

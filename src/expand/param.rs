@@ -182,6 +182,16 @@ fn whole_array_subscript(index: &Word) -> Option<bool> {
     }
 }
 
+/// `${#a[@]}` of an array: its length, counted without copying the
+/// elements (a loop testing it stays linear).
+fn whole_array_length(env: &dyn ExpandEnv, p: &ParamExp) -> Option<usize> {
+    if !matches!(p.op, ParamOp::Length) || p.indirect {
+        return None;
+    }
+    whole_array_subscript(p.index.as_ref()?)?;
+    env.array_len(&p.name)
+}
+
 /// `name[index]`: one element, or all of them for `[@]`/`[*]`.
 fn lookup_subscript(
     env: &mut dyn ExpandEnv,
@@ -303,6 +313,10 @@ fn join_star(env: &dyn ExpandEnv, items: &[String]) -> String {
 }
 
 fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Result<(), ExpandError> {
+    if let Some(n) = whole_array_length(env, p) {
+        b.push_value(n.to_string());
+        return Ok(());
+    }
     let value = lookup(env, p)?;
     let name = p.name.as_str();
     match &p.op {
