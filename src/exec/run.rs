@@ -183,9 +183,21 @@ impl Shell {
     /// time, byte by byte, and run each command as soon as it is complete,
     /// so that nothing after it is consumed before it runs (as bash does).
     fn run_unseekable_stdin(&mut self) -> Status {
-        let mut buffer = String::new();
-        let mut first_line = 1;
-        let mut status = 0;
+        match super::peek::PipePeek::for_stdin() {
+            Some(peek) => self.run_piped_stdin(&peek),
+            None => self.run_unseekable_stdin_from(Vec::new(), 1, 0),
+        }
+    }
+
+    /// Line by line, after `unfinished` (the start of a command already
+    /// taken), its first line numbered `first_line`.
+    fn run_unseekable_stdin_from(
+        &mut self,
+        unfinished: Vec<u8>,
+        mut first_line: u32,
+        mut status: i32,
+    ) -> Status {
+        let mut buffer = crate::bytes::decode_vec(unfinished);
         loop {
             let Some(line) = read_line_unbuffered() else {
                 if buffer.is_empty() {
@@ -201,6 +213,59 @@ impl Shell {
             }
             let code = std::mem::take(&mut buffer);
             // A blank or comment-only line runs nothing and leaves `$?`.
+            if let Some(s) = self.run_commands_in(&code, first_line)? {
+                status = s;
+            }
+            first_line += code.matches('\n').count() as u32;
+        }
+    }
+
+    /// Standard input that is a pipe: look at what it holds without
+    /// taking it, find where the command being read ends in one parse of
+    /// all the lines seen, take exactly those lines and run them. An
+    /// unfinished command takes all the lines seen and looks again, so a
+    /// long command costs a parse per pipe-full rather than per line.
+    fn run_piped_stdin(&mut self, peek: &super::peek::PipePeek) -> Status {
+        let mut unfinished: Vec<u8> = Vec::new();
+        let mut first_line = 1;
+        let mut status = 0;
+        loop {
+            let Ok(ahead) = peek.look() else {
+                return self.run_unseekable_stdin_from(unfinished, first_line, status);
+            };
+            if ahead.is_empty() {
+                if unfinished.is_empty() {
+                    return Ok(status);
+                }
+                let code = crate::bytes::decode_vec(unfinished);
+                return self.run_source_from(&code, first_line);
+            }
+            // Whole lines only; a partial line belongs to this command.
+            let Some(lines) = ahead.iter().rposition(|&b| b == b'\n').map(|i| i + 1) else {
+                unfinished.extend(super::peek::take_stdin(ahead.len()));
+                continue;
+            };
+            let mut text = unfinished.clone();
+            text.extend_from_slice(&ahead[..lines]);
+            let decoded = crate::bytes::decode_vec(text);
+            let Some(end) = crate::parser::first_command_end(&decoded) else {
+                peek.widen_stdin();
+                unfinished.extend(super::peek::take_stdin(lines));
+                continue;
+            };
+            // The command ends after a newline: find the same newline in
+            // the bytes (decoding keeps newlines as they are).
+            let newlines = decoded[..end].matches('\n').count();
+            let end_byte = unfinished
+                .iter()
+                .chain(&ahead[..lines])
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(newlines.saturating_sub(1))
+                .map_or(unfinished.len() + lines, |(i, _)| i + 1);
+            let taken = end_byte.saturating_sub(unfinished.len());
+            unfinished.extend(super::peek::take_stdin(taken));
+            let code = crate::bytes::decode_vec(std::mem::take(&mut unfinished));
             if let Some(s) = self.run_commands_in(&code, first_line)? {
                 status = s;
             }

@@ -169,3 +169,35 @@ pub fn is_incomplete(source: &str) -> bool {
         Ok(_) => backslash_at_eof,
     }
 }
+
+/// Where the first command of `source` (whole lines) ends, judged as
+/// [`is_incomplete`] judges a text but in one pass over the lines, for a
+/// reader that must not take a line beyond that command: just after its
+/// last line and any here-document bodies; the end of the text when it
+/// holds only blank and comment lines; the end of the line of a syntax
+/// error. `None` while more lines are needed.
+pub fn first_command_end(source: &str) -> Option<usize> {
+    let aliases = Aliases::default();
+    let (r, (stop, _, backslash_at_eof)) = grammar::with_deep_fallback(|max_depth| {
+        let mut core = Core::new(source, 0, 1, &aliases);
+        core.max_depth = max_depth;
+        core.strict_eof = true;
+        let r = core.next_command();
+        let stop = match r {
+            Ok(_) => core.resume_point().0,
+            Err(_) => core.cur.pos,
+        };
+        (r.map(|_| ()), (stop, 0, core.cur.backslash_at_eof))
+    });
+    match r {
+        Err(e) if e.kind == ParseErrorKind::Incomplete => None,
+        Ok(()) if backslash_at_eof => None,
+        Ok(()) => Some(stop.min(source.len())),
+        Err(_) => Some(
+            source
+                .get(stop..)
+                .and_then(|s| s.find('\n'))
+                .map_or(source.len(), |i| stop + i + 1),
+        ),
+    }
+}
