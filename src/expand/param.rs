@@ -569,37 +569,18 @@ fn replace(pat: &Pattern, mode: ReplaceMode, rep: &str, s: &str) -> String {
             None => s.to_string(),
         },
         ReplaceMode::First | ReplaceMode::All => {
-            let mut out = String::new();
+            let mut out = String::with_capacity(s.len());
             let mut pos = 0;
-            while pos <= s.len() {
-                match pat.find(s, pos) {
-                    Some((start, end)) => {
-                        out.push_str(&s[pos..start]);
-                        out.push_str(rep);
-                        if end == start {
-                            // An empty match: copy one character and move on.
-                            match s[start..].chars().next() {
-                                Some(c) => {
-                                    out.push(c);
-                                    pos = start + c.len_utf8();
-                                }
-                                None => {
-                                    pos = s.len() + 1;
-                                }
-                            }
-                        } else {
-                            pos = end;
-                        }
-                        if mode == ReplaceMode::First {
-                            break;
-                        }
-                    }
-                    None => break,
+            for (start, end) in pat.find_all(s, mode == ReplaceMode::All) {
+                out.push_str(&s[pos..start]);
+                out.push_str(rep);
+                // After an empty match the character there stays.
+                pos = start;
+                if end > start {
+                    pos = end;
                 }
             }
-            if pos <= s.len() {
-                out.push_str(&s[pos..]);
-            }
+            out.push_str(&s[pos..]);
             out
         }
     }

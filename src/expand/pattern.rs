@@ -240,17 +240,35 @@ impl Pattern {
         start.map(|n| ends[n])
     }
 
-    /// The first (leftmost, then longest) match in `text` starting at or
-    /// after byte offset `from_byte`: (byte start, byte end).
-    pub fn find(&self, text: &str, from_byte: usize) -> Option<(usize, usize)> {
+    /// The matches `${x/p/r}` (`all`: `${x//p/r}`) replaces, as byte
+    /// ranges: the leftmost, then longest, match; with `all`, again after
+    /// its end (one character on after an empty match) until the end of
+    /// the text. The text is
+    /// decoded and searched once for all of them, so replacing every match
+    /// costs a walk of the text, not one per match.
+    pub fn find_all(&self, text: &str, all: bool) -> Vec<(usize, usize)> {
         let chars: Vec<char> = text.chars().collect();
         let ends = char_boundaries(text);
-        let first = ends.iter().position(|&b| b >= from_byte)?;
         let mut search = Search::new(&chars, self.options);
-        (first..=chars.len()).find_map(|start| {
-            let end = self.ends_from(&mut search, start).last(chars.len())?;
-            Some((ends[start], ends[end]))
-        })
+        let mut found = Vec::new();
+        let mut from = 0;
+        while from <= chars.len() {
+            let next = (from..=chars.len()).find_map(|start| {
+                let end = self.ends_from(&mut search, start).last(chars.len())?;
+                Some((start, end))
+            });
+            let Some((start, end)) = next else {
+                break;
+            };
+            found.push((ends[start], ends[end]));
+            from = if end == start { start + 1 } else { end };
+            // bash stops at the end of the text: no empty match there
+            // after another (`${x//*/r}` is one `r`).
+            if !all || from >= chars.len() {
+                break;
+            }
+        }
+        found
     }
 }
 
@@ -952,12 +970,18 @@ mod tests {
     fn find_is_leftmost_then_longest() {
         // x=banana; ${x/an/X} is bXana, ${x/a*a/X} is bX,
         // ${x//an/X} is bXXa (the second search starts after the first)
-        assert_eq!(Pattern::new("an").find("banana", 0), Some((1, 3)));
-        assert_eq!(Pattern::new("a*a").find("banana", 0), Some((1, 6)));
-        assert_eq!(Pattern::new("an").find("banana", 3), Some((3, 5)));
-        assert_eq!(Pattern::new("z").find("banana", 0), None);
+        assert_eq!(Pattern::new("an").find_all("banana", false), [(1, 3)]);
+        assert_eq!(Pattern::new("a*a").find_all("banana", false), [(1, 6)]);
+        assert_eq!(
+            Pattern::new("an").find_all("banana", true),
+            [(1, 3), (3, 5)]
+        );
+        assert_eq!(Pattern::new("z").find_all("banana", true), []);
         // byte offsets with multi-byte characters
-        assert_eq!(Pattern::new("b").find("éb", 0), Some((2, 3)));
+        assert_eq!(Pattern::new("b").find_all("éb", false), [(2, 3)]);
+        // empty matches move one character on and stop at the end
+        assert_eq!(Pattern::new("*").find_all("ab", true), [(0, 2)]);
+        assert_eq!(Pattern::new("").find_all("", true), [(0, 0)]);
     }
 
     #[test]
@@ -1111,8 +1135,8 @@ mod tests {
         assert_eq!(p("*(f|o)").match_prefix(x, false), Some(0));
         assert_eq!(p("*(f|o)").match_prefix(x, true), Some(3));
         // ${x/+(o)/0} is f0.py.cc; ${x/!(f)/Z} is Z
-        assert_eq!(p("+(o)").find(x, 0), Some((1, 3)));
-        assert_eq!(p("!(f)").find(x, 0), Some((0, 9)));
+        assert_eq!(p("+(o)").find_all(x, false), [(1, 3)]);
+        assert_eq!(p("!(f)").find_all(x, false), [(0, 9)]);
         // y=aXbXc: ${y#!(X)} removes nothing, ${y##!(X)} all,
         // ${y%!(X)} nothing, ${y%%!(a)} all
         let y = "aXbXc";
