@@ -272,7 +272,7 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
 /// `declare` / `declare -p` / `declare -x` without names: every variable
 /// (with those attributes), sorted.
 fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
-    let mut vars: Vec<(&String, &Var)> = sh
+    let mut vars: Vec<(&str, &Var)> = sh
         .vars
         .iter()
         .filter(|(_, v)| flags.export != Some(true) || v.exported)

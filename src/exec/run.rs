@@ -643,7 +643,7 @@ impl ExpandEnv for Shell {
     }
 
     fn variable_names(&self) -> Vec<String> {
-        self.vars.iter().map(|(k, _)| k.clone()).collect()
+        self.vars.iter().map(|(k, _)| k.to_string()).collect()
     }
 
     fn positional_at(&self, n: usize) -> Option<String> {

@@ -220,12 +220,56 @@ impl Array {
     }
 }
 
+/// Name → variable, each variable behind its own `Arc`: a copy of the
+/// map (a subshell's first change) shares every variable and copies only
+/// the ones it changes, so `$(echo hi)`, which sets `$_`, does not copy
+/// every value and name of the environment.
+#[derive(Debug, Clone, Default)]
+struct VarMap(FxHashMap<Arc<str>, Arc<Var>>);
+
+impl VarMap {
+    fn get(&self, name: &str) -> Option<&Var> {
+        self.0.get(name).map(|v| &**v)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
+        self.0.get_mut(name).map(Arc::make_mut)
+    }
+
+    fn entry_or_default(&mut self, name: impl AsRef<str>) -> &mut Var {
+        Arc::make_mut(self.0.entry(Arc::from(name.as_ref())).or_default())
+    }
+
+    fn insert(&mut self, name: impl AsRef<str>, var: Var) -> Option<Var> {
+        let old = self.0.insert(Arc::from(name.as_ref()), Arc::new(var))?;
+        Some(Arc::unwrap_or_clone(old))
+    }
+
+    fn remove(&mut self, name: &str) -> Option<Var> {
+        self.0.remove(name).map(Arc::unwrap_or_clone)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &Var)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+}
+
+impl FromIterator<(String, Var)> for VarMap {
+    fn from_iter<I: IntoIterator<Item = (String, Var)>>(iter: I) -> VarMap {
+        VarMap(
+            iter.into_iter()
+                .map(|(k, v)| (Arc::from(k), Arc::new(v)))
+                .collect(),
+        )
+    }
+}
+
 /// The variables of a context, with the save stack that implements `local`.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
     /// Shared with copies (subshells) until one of them changes something:
     /// copying the state for `( … )` or `$( … )` costs a reference count.
-    map: Arc<FxHashMap<String, Var>>,
+    map: Arc<VarMap>,
     /// The environment for children, built once per change of an exported
     /// variable rather than once per spawn.
     env_cache: Option<Arc<Vec<CString>>>,
@@ -300,9 +344,7 @@ impl Vars {
     /// `declare -n name[=target]`: makes `name` a nameref (its own value,
     /// not its target's, is set).
     pub fn set_nameref(&mut self, name: &str, target: Option<String>) -> Result<(), ReadonlyError> {
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -332,7 +374,7 @@ impl Vars {
     ) {
         self.any_value_attributes = true;
         let name = self.target_name(name);
-        let var = Arc::make_mut(&mut self.map).entry(name).or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if let Some(on) = integer {
             var.integer = on;
         }
@@ -344,9 +386,7 @@ impl Vars {
     /// Makes `name` an array with these contents (keeping attributes).
     pub fn set_array(&mut self, name: &str, array: Array) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -371,9 +411,7 @@ impl Vars {
         change: impl FnOnce(&mut Array),
     ) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -458,9 +496,7 @@ impl Vars {
         value: String,
     ) -> Result<bool, ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -533,7 +569,7 @@ impl Vars {
             }
             None => {
                 Arc::make_mut(&mut self.map).insert(
-                    name.to_string(),
+                    name,
                     Var {
                         value: Some(value.into()),
                         ..Var::default()
@@ -571,7 +607,7 @@ impl Vars {
             let (_, shadowed) = frame.remove(pos);
             self.env_cache = None;
             match shadowed {
-                Some(var) => Arc::make_mut(&mut self.map).insert(name.to_string(), var),
+                Some(var) => Arc::make_mut(&mut self.map).insert(name, var),
                 None => Arc::make_mut(&mut self.map).remove(name),
             };
             return Ok(());
@@ -591,10 +627,7 @@ impl Vars {
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map)
-            .entry(name)
-            .or_default()
-            .exported = true;
+        Arc::make_mut(&mut self.map).entry_or_default(name).exported = true;
     }
 
     /// Removes the export attribute.
@@ -609,14 +642,11 @@ impl Vars {
     /// Marks readonly (creating the name unset if needed).
     pub fn make_readonly(&mut self, name: &str) {
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map)
-            .entry(name)
-            .or_default()
-            .readonly = true;
+        Arc::make_mut(&mut self.map).entry_or_default(name).readonly = true;
     }
 
     /// All variables, unsorted.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Var)> {
         self.map.iter()
     }
 
@@ -625,7 +655,7 @@ impl Vars {
         self.map
             .iter()
             .filter(|(_, v)| v.exported)
-            .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.clone(), val.clone())))
+            .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.to_string(), val.clone())))
             .collect()
     }
 
@@ -676,7 +706,7 @@ impl Vars {
         let mut vars: Vec<(String, Var)> = self
             .map
             .iter()
-            .map(|(name, var)| (name.clone(), var.clone()))
+            .map(|(name, var)| (name.to_string(), var.clone()))
             .collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         (vars, self.frames.len())
@@ -715,7 +745,7 @@ impl Vars {
         frame.push((name.to_string(), old.clone()));
         let exported = old.map(|v| v.exported).unwrap_or(false);
         Arc::make_mut(&mut self.map).insert(
-            name.to_string(),
+            name,
             Var {
                 exported,
                 ..Var::default()
