@@ -393,7 +393,7 @@ pub fn svg(rows: &[Row], shells: &[Shell]) -> String {
     const COLS: usize = 4;
     const PW: f64 = 200.0;
     const PH: f64 = 150.0;
-    const GAP: f64 = 40.0;
+    const GAP: f64 = 50.0;
     let colours = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"];
     let nrows = rows.len().div_ceil(COLS);
     let width = COLS as f64 * (PW + GAP) + GAP;
@@ -464,12 +464,16 @@ fn panel(s: &mut String, row: &Row, ox: f64, oy: f64, (pw, ph): (f64, f64), colo
         .max(lo + 1.0);
     let x = |i: usize| ox + i as f64 / (FACTORS.len() - 1) as f64 * pw;
     let y = |t: f64| oy + ph - (t.log10() - lo) / (hi - lo) * ph;
+    // Two title lines: the names are longer than a panel is wide.
     writeln!(
         s,
-        r##"<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text><rect x="{ox}" y="{oy}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>"##,
-        ox + pw / 2.0,
-        oy - 8.0,
-        super::xml(&format!("{}, N = {} {}", row.name, row.n, row.unit))
+        r##"<text x="{x}" y="{}" text-anchor="middle" font-size="9">{}</text><text x="{x}" y="{}" text-anchor="middle" font-size="9">N = {} {}</text><rect x="{ox}" y="{oy}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>"##,
+        oy - 18.0,
+        super::xml(&row.name),
+        oy - 6.0,
+        row.n,
+        row.unit,
+        x = ox + pw / 2.0,
     )
     .unwrap();
     for d in (lo as i32)..=(hi as i32) {
