@@ -72,3 +72,19 @@ fn an_unfinished_command_at_the_end_of_input() {
         2,
     );
 }
+
+#[test]
+fn reading_from_a_pipe_leaves_the_low_descriptors_free() {
+    // The reader's own pipe must not take a number a script may use (3 is
+    // the glob's own look at the directory, in bash too).
+    let script = "for f in /proc/$$/fd/*; do n=${f##*/}; case $n in [3-9]) echo \"open $n\";; esac; done\necho hi 1>&7 || echo failed\n";
+    let r = run_stdin(script);
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str(), r.status),
+        (
+            "open 3\nfailed\n",
+            "pidsh: line 2: 7: Bad file descriptor\n",
+            0
+        )
+    );
+}

@@ -33,7 +33,11 @@ impl PipePeek {
         if stat.st_mode & libc::S_IFMT != libc::S_IFIFO {
             return None;
         }
+        // Out of the way of the script's own descriptors (`exec 7>f`, or
+        // a script that lists /proc/$$/fd).
         let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC).ok()?;
+        let read = super::syscalls::move_high(read).ok()?;
+        let write = super::syscalls::move_high(write).ok()?;
         // A bigger private pipe lets one look see more of the script (the
         // kernel may refuse; 64 KiB then).
         let size = libc::c_int::try_from(LOOK_AHEAD).unwrap_or(libc::c_int::MAX);
