@@ -214,7 +214,6 @@ impl Pattern {
     /// Byte length of the shortest (or longest) prefix of `text` that matches.
     pub fn match_prefix(&self, text: &str, longest: bool) -> Option<usize> {
         let chars: Vec<char> = text.chars().collect();
-        let ends = char_boundaries(text);
         let mut search = Search::new(&chars, self.options);
         let found = self.ends_from(&mut search, 0);
         let n = if longest {
@@ -222,13 +221,12 @@ impl Pattern {
         } else {
             found.first()
         };
-        n.map(|n| ends[n])
+        n.map(|n| byte_offset(text, n))
     }
 
     /// Byte offset where the shortest (or longest) matching suffix starts.
     pub fn match_suffix(&self, text: &str, longest: bool) -> Option<usize> {
         let chars: Vec<char> = text.chars().collect();
-        let ends = char_boundaries(text);
         let mut search = Search::new(&chars, self.options);
         let mut matches_from =
             |start: usize| self.ends_from(&mut search, start).contains(chars.len());
@@ -237,7 +235,7 @@ impl Pattern {
         } else {
             (0..=chars.len()).rev().find(|&s| matches_from(s))
         };
-        start.map(|n| ends[n])
+        start.map(|n| byte_offset(text, n))
     }
 
     /// The matches `${x/p/r}` (`all`: `${x//p/r}`) replaces, as byte
@@ -248,7 +246,7 @@ impl Pattern {
     /// costs a walk of the text, not one per match.
     pub fn find_all(&self, text: &str, all: bool) -> Vec<(usize, usize)> {
         let chars: Vec<char> = text.chars().collect();
-        let ends = char_boundaries(text);
+        let mut offsets = Offsets::new(text);
         let mut search = Search::new(&chars, self.options);
         let mut found = Vec::new();
         let mut from = 0;
@@ -260,7 +258,7 @@ impl Pattern {
             let Some((start, end)) = next else {
                 break;
             };
-            found.push((ends[start], ends[end]));
+            found.push((offsets.at(start), offsets.at(end)));
             from = if end == start { start + 1 } else { end };
             // bash stops at the end of the text: no empty match there
             // after another (`${x//*/r}` is one `r`).
@@ -654,10 +652,38 @@ impl<'a> Search<'a> {
 }
 
 /// Byte offset of each char index, plus the total length at the end.
-fn char_boundaries(text: &str) -> Vec<usize> {
-    let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    v.push(text.len());
-    v
+/// The byte offset of character `n` of `text` (its length for `n` at the
+/// end): computed when needed rather than kept for every character, which
+/// would cost eight bytes per byte of a long value.
+fn byte_offset(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
+}
+
+/// Byte offsets of ascending character positions, walking the text once.
+struct Offsets<'a> {
+    text: &'a str,
+    /// The last position asked for and its byte offset.
+    char_pos: usize,
+    byte_pos: usize,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Offsets<'a> {
+        Offsets {
+            text,
+            char_pos: 0,
+            byte_pos: 0,
+        }
+    }
+
+    /// The byte offset of character `n`, not before the last one asked.
+    fn at(&mut self, n: usize) -> usize {
+        let rest = &self.text[self.byte_pos..];
+        let skip = n.saturating_sub(self.char_pos);
+        self.byte_pos += rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i);
+        self.char_pos = self.char_pos.max(n);
+        self.byte_pos
+    }
 }
 
 /// The one lower-case form of `c`, when it has one.
