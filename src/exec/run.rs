@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::expand::{ExpandEnv, ExpandError};
 use crate::jobs::JobTable;
-use crate::parser::Parser;
 use crate::parser::ast::List;
+use crate::parser::{FirstCommand, Parser};
 
 use super::eval::{Status, Unwind};
 use super::fdtable::FdTable;
@@ -248,11 +248,20 @@ impl Shell {
             let mut text = unfinished.clone();
             text.extend_from_slice(&ahead[..lines]);
             let decoded = crate::bytes::decode_vec(text);
-            let Some(end) = crate::parser::first_command_end(&decoded) else {
-                peek.widen_stdin();
-                unfinished.extend(super::peek::take_stdin(lines));
-                continue;
-            };
+            // Parsed as it will run (aliases, extglob), so that a complete
+            // command is not parsed a second time.
+            let aliases = self.aliases.clone();
+            let extglob = self.shopt_on("extglob");
+            let (list, end) =
+                match crate::parser::first_command(&decoded, first_line, &aliases, extglob) {
+                    FirstCommand::Incomplete => {
+                        peek.widen_stdin();
+                        unfinished.extend(super::peek::take_stdin(lines));
+                        continue;
+                    }
+                    FirstCommand::Complete(list, end) => (Some(list), end),
+                    FirstCommand::Error(end) => (None, end),
+                };
             // The command ends after a newline: find the same newline in
             // the bytes (decoding keeps newlines as they are).
             let newlines = decoded[..end].matches('\n').count();
@@ -266,11 +275,31 @@ impl Shell {
             let taken = end_byte.saturating_sub(unfinished.len());
             unfinished.extend(super::peek::take_stdin(taken));
             let code = crate::bytes::decode_vec(std::mem::take(&mut unfinished));
-            if let Some(s) = self.run_commands_in(&code, first_line)? {
+            let ran = match list {
+                Some(list) => self.run_parsed(&code, list)?,
+                // A syntax error: parsed again to be reported.
+                None => self.run_commands_in(&code, first_line)?,
+            };
+            if let Some(s) = ran {
                 status = s;
             }
             first_line += code.matches('\n').count() as u32;
         }
+    }
+
+    /// Runs one command already parsed from `source` (`None`: blank and
+    /// comment lines), as [`Shell::run_commands_in`] runs each of its own.
+    fn run_parsed(&mut self, source: &str, list: Option<List>) -> Result<Option<i32>, Unwind> {
+        let Some(list) = list else {
+            return Ok(None);
+        };
+        self.echo_verbose(source, 0, source.len());
+        if self.options.noexec && !self.options.interactive {
+            return Ok(None);
+        }
+        let status = self.run_list(&list)?;
+        self.collect_jobs();
+        Ok(Some(status))
     }
 
     /// `set -v`: the input just read, as it was written.
