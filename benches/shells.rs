@@ -24,9 +24,14 @@
 //! - `PIDSH_BENCH_PEER_MAX_MIB`: largest size peers are run at (default 1024).
 //! - `PIDSH_BENCH_NO_DOCS`: when set, do not rewrite the docs.
 //! - `PIDSH_BENCH_ONLY`: comma-separated parts to run (`workloads`, `limit`,
-//!   `heap`); a partial run only prints.
+//!   `heap`, `scaling`); a partial run only prints, except that a run of
+//!   `scaling` alone rewrites its own section of the docs.
+//! - `PIDSH_BENCH_SCALING_RUNS`: timed rounds per size in the scaling
+//!   section (default 1).
 
 #![allow(clippy::unwrap_used)]
+
+mod scaling;
 
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::fmt::Write as _;
@@ -200,6 +205,18 @@ struct Workload {
     expect: String,
     /// Also run on the other pidsh backends.
     per_backend: bool,
+    /// Standard input.
+    input: Input,
+}
+
+/// What a workload's standard input is.
+enum Input {
+    /// `/dev/null`.
+    Null,
+    /// This file of the directory, opened for reading.
+    File(String),
+    /// A pipe that a thread of the bench fills with this file.
+    Pipe(String),
 }
 
 fn repeat_lines(line: &str, n: usize) -> String {
@@ -298,6 +315,7 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
         args: vec!["-c".into(), "true".into()],
         expect: String::new(),
         per_backend: true,
+        input: Input::Null,
     }];
     for (name, file, text, expect, per_backend) in scripts {
         fs::write(dir.join(file), text).unwrap();
@@ -306,6 +324,7 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
             args: vec![file.into()],
             expect: expect.into(),
             per_backend,
+            input: Input::Null,
         });
     }
     out
@@ -318,12 +337,36 @@ fn run_once(dog: &Watchdog, shell: &Shell, w: &Workload, dir: &Path) -> Result<D
     let mut cmd = shell.command();
     cmd.args(&w.args)
         .current_dir(dir)
-        .stdin(Stdio::null())
         .stdout(fs::File::create(&out_path).unwrap())
         .stderr(fs::File::create(&err_path).unwrap());
+    let feed = match &w.input {
+        Input::Null => {
+            cmd.stdin(Stdio::null());
+            None
+        }
+        Input::File(name) => {
+            cmd.stdin(fs::File::open(dir.join(name)).unwrap());
+            None
+        }
+        Input::Pipe(name) => {
+            cmd.stdin(Stdio::piped());
+            Some(fs::read(dir.join(name)).unwrap())
+        }
+    };
     let start = Instant::now();
     let mut child = cmd.spawn().map_err(|e| format!("cannot start: {e}"))?;
+    let writer = feed.map(|bytes| {
+        let mut stdin = child.stdin.take().unwrap();
+        thread::spawn(move || {
+            use std::io::Write as _;
+            // The shell may stop reading early: a failed write is its answer.
+            let _ = stdin.write_all(&bytes);
+        })
+    });
     let status = dog.wait(&mut child, RUN_TIMEOUT);
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
     let elapsed = start.elapsed();
     let status = status.map_err(|e| format!("wait: {e}"))?;
     let out = fs::read_to_string(&out_path).unwrap_or_default();
@@ -1057,9 +1100,38 @@ fn main() {
             col.push(cell);
         }
     }
+    // Scaling: pidsh, bash and dash at N, 4N, 16N.
+    let scaling_runs = env_usize("PIDSH_BENCH_SCALING_RUNS", 1).max(1);
+    let mut scaling_shells = vec![main_pidsh.clone()];
+    scaling_shells.extend(
+        peers
+            .iter()
+            .filter(|p| p.label == "bash" || p.label == "dash")
+            .cloned(),
+    );
+    let scaling = part("scaling").then(|| scaling::run(&dog, &scaling_shells, &dir, scaling_runs));
+    let scaling_doc = scaling.as_ref().map(|rows| {
+        (
+            scaling::markdown(rows, &scaling_shells, scaling_runs),
+            scaling::svg(rows, &scaling_shells),
+        )
+    });
+
     let elapsed = bench_start.elapsed();
     println!("\nbench took {:.0} s", elapsed.as_secs_f64());
 
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let scaling_alone = only.as_deref().is_some_and(|o| o.trim() == "scaling");
+    if scaling_alone
+        && std::env::var_os("PIDSH_BENCH_NO_DOCS").is_none()
+        && let Some((section, svg)) = &scaling_doc
+    {
+        let path = docs.join("benchmarks.md");
+        let old = fs::read_to_string(&path).unwrap_or_default();
+        fs::write(&path, scaling::splice(&old, section)).unwrap();
+        fs::write(docs.join("scaling.svg"), svg).unwrap();
+        println!("wrote the scaling section of docs/benchmarks.md and docs/scaling.svg");
+    }
     if !write_docs {
         let _ = fs::remove_dir_all(&dir);
         return;
@@ -1079,9 +1151,13 @@ fn main() {
         elapsed,
         load: format!("{load_start} → {}", loadavg()),
     };
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
     fs::create_dir_all(&docs).unwrap();
-    fs::write(docs.join("benchmarks.md"), doc.markdown()).unwrap();
+    let mut text = doc.markdown();
+    if let Some((section, svg)) = &scaling_doc {
+        text = scaling::splice(&text, section);
+        fs::write(docs.join("scaling.svg"), svg).unwrap();
+    }
+    fs::write(docs.join("benchmarks.md"), text).unwrap();
     let series: Vec<(String, Vec<(u64, f64)>)> = heap_shells
         .iter()
         .zip(&heap)

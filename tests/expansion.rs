@@ -1695,3 +1695,33 @@ fn known_gaps() {
         ),
     ]);
 }
+
+/// `${x//p/r}` replaces left to right and stops at the end of the text:
+/// a pattern that can match empty adds no replacement after a match that
+/// reached the end (bash 5.2).
+#[test]
+fn replacing_every_match_stops_at_the_end() {
+    check(&[
+        (
+            "star_is_one_match",
+            r#"x=abcabc; e=; echo "${x//*/Z}|${e//*/Z}|${x//?/.}|${x//bc}""#,
+            "Z|Z|......|aa\n",
+            "",
+            0,
+        ),
+        (
+            "empty_matches_between_characters",
+            r#"shopt -s extglob; z=aaa; echo "${z//*(a)/X}|${z//?(b)/-}|${z//+(a)/P}""#,
+            "X|-a-a-a|P\n",
+            "",
+            0,
+        ),
+        (
+            "many_matches",
+            r#"x=; for ((i = 0; i < 3000; i++)); do x+=ab; done; y=${x//a/c}; echo ${#y} ${y:0:6} ${y: -4}"#,
+            "6000 cbcbcb cbcb\n",
+            "",
+            0,
+        ),
+    ]);
+}

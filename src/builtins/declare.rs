@@ -218,7 +218,7 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         sh.assign(name, v).map_err(|e| e.to_string())?;
     } else if (flags.indexed || flags.assoc) && sh.vars.array(name).is_none() {
         let empty = if flags.assoc {
-            crate::exec::state::Array::Assoc(Vec::new())
+            crate::exec::state::Array::Assoc(Default::default())
         } else {
             crate::exec::state::Array::Indexed(Default::default())
         };
@@ -272,7 +272,7 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
 /// `declare` / `declare -p` / `declare -x` without names: every variable
 /// (with those attributes), sorted.
 fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
-    let mut vars: Vec<(&String, &Var)> = sh
+    let mut vars: Vec<(&str, &Var)> = sh
         .vars
         .iter()
         .filter(|(_, v)| flags.export != Some(true) || v.exported)

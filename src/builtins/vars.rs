@@ -17,7 +17,7 @@ fn list_attribute(
         .vars
         .iter()
         .filter(|(_, v)| pick(v))
-        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .map(|(k, v)| (k.to_string(), v.value.clone()))
         .collect();
     names.sort();
     let mut out = String::new();
@@ -246,8 +246,8 @@ fn print_variables(sh: &mut Shell) -> Status {
         .vars
         .iter()
         .filter_map(|(k, v)| match (&v.array, &v.value) {
-            (Some(array), _) => Some((k.clone(), super::declare::array_literal(array))),
-            (None, Some(val)) => Some((k.clone(), quote(val))),
+            (Some(array), _) => Some((k.to_string(), super::declare::array_literal(array))),
+            (None, Some(val)) => Some((k.to_string(), quote(val))),
             (None, None) => None,
         })
         .collect();

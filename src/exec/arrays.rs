@@ -1,8 +1,6 @@
 //! Array assignments (bash): `a=(x y)`, `a+=(z)`, `a[i]=v`,
 //! `declare -A m=([k]=v)`, `unset 'a[i]'`.
 
-use std::collections::BTreeMap;
-
 use crate::expand;
 use crate::parser::ast::{AssignValue, Word, WordPart};
 
@@ -11,7 +9,9 @@ use super::state::{Array, ArrayKey, Shell};
 
 impl Shell {
     /// `name=(words…)` or `name+=(words…)`; `assoc` asks for an
-    /// associative array (`declare -A`), as does an existing one.
+    /// associative array (`declare -A`), as does an existing one. The
+    /// words are expanded first (they may read the array itself), then
+    /// the array is changed in place: `a+=(x)` costs what it appends.
     pub fn assign_array_words(
         &mut self,
         name: &str,
@@ -19,45 +19,21 @@ impl Shell {
         append: bool,
         assoc: bool,
     ) -> Result<(), ExecError> {
-        let existing = self.vars.array(name).cloned();
-        let assoc = assoc || matches!(existing, Some(Array::Assoc(_)));
-        let mut array = match (append, existing) {
-            (true, Some(a)) => a,
-            (true, None) => {
-                let mut m = BTreeMap::new();
-                if let Some(old) = self.vars.get(name) {
-                    m.insert(0, old.to_string());
-                }
-                Array::Indexed(m)
-            }
-            (false, _) if assoc => Array::Assoc(Vec::new()),
-            (false, _) => Array::Indexed(BTreeMap::new()),
-        };
-        let mut pending_key: Option<String> = None;
+        let assoc = assoc || matches!(self.vars.array(name), Some(Array::Assoc(_)));
+        let mut items = Vec::with_capacity(words.len());
         for word in words {
             if let Some((key, value)) = split_keyed(word) {
-                let key = self.array_key(matches!(array, Array::Assoc(_)), &key)?;
+                let key = self.array_key(assoc, &key)?;
                 let value = expand::expand_string(self, &value)?;
-                array.set(key, value);
+                items.push(Item::Keyed(key, value));
                 continue;
             }
             let mut fields = Vec::new();
             expand::expand_word_into(self, word, &mut fields)?;
-            for field in fields {
-                match (&mut array, pending_key.take()) {
-                    (Array::Assoc(_), None) => pending_key = Some(field),
-                    (Array::Assoc(_), Some(key)) => {
-                        array.set(ArrayKey::Key(key), field);
-                    }
-                    (Array::Indexed(_), _) => array.push(field),
-                }
-            }
-        }
-        if let Some(key) = pending_key {
-            array.set(ArrayKey::Key(key), String::new());
+            items.extend(fields.into_iter().map(Item::Field));
         }
         self.vars
-            .set_array(name, array)
+            .update_array(name, append, assoc, |array| fill(array, items))
             .map_err(|e| ExecError::Readonly(e.0))
     }
 
@@ -71,6 +47,9 @@ impl Shell {
     ) -> Result<(), ExecError> {
         let assoc = matches!(self.vars.array(name), Some(Array::Assoc(_)));
         let key = self.array_key(assoc, index)?;
+        if append && self.vars.append_element_in_place(name, &key, &value) {
+            return Ok(());
+        }
         let old = append
             .then(|| self.vars.array(name).and_then(|a| a.get(&key)))
             .flatten();
@@ -184,6 +163,38 @@ impl Shell {
             .unset_element(name, &key)
             .map_err(|e| ExecError::Readonly(e.0))?;
         Ok(true)
+    }
+}
+
+/// One expanded word of `( … )`.
+enum Item {
+    /// `[key]=value`.
+    Keyed(ArrayKey, String),
+    /// A field: the next element, or for an associative array a key and
+    /// value in turn.
+    Field(String),
+}
+
+fn fill(array: &mut Array, items: Vec<Item>) {
+    let mut pending_key: Option<String> = None;
+    for item in items {
+        match (item, &mut *array, pending_key.take()) {
+            (Item::Keyed(key, value), _, pending) => {
+                pending_key = pending;
+                array.set(key, value);
+            }
+            (Item::Field(field), Array::Assoc(_), None) => pending_key = Some(field),
+            (Item::Field(field), Array::Assoc(_), Some(key)) => {
+                array.set(ArrayKey::Key(key), field);
+            }
+            (Item::Field(field), Array::Indexed(m), _) => {
+                let next = m.keys().next_back().map_or(0, |k| k + 1);
+                m.insert(next, field);
+            }
+        }
+    }
+    if let Some(key) = pending_key {
+        array.set(ArrayKey::Key(key), String::new());
     }
 }
 

@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use super::assoc::AssocArray;
 use super::state::{Array, LetterCase, OPTION_NAMES, Shell, TrapAction, Var, Vars};
 
 /// First line of every hand-over: the format's name and version.
@@ -320,8 +321,10 @@ fn write_var(w: &mut Writer, var: &Var) {
             }
         }
         Some(Array::Assoc(elements)) => {
+            // The layout, so that the copy lists its keys in the same order.
+            w.count(elements.bucket_count());
             w.count(elements.len());
-            for (key, value) in elements {
+            for (key, value) in elements.layout() {
                 w.text(key);
                 w.text(value);
             }
@@ -340,11 +343,12 @@ fn read_var(r: &mut Reader) -> Result<Var, HandoverError> {
         }
         Some(Array::Indexed(elements))
     } else if has('A') {
+        let buckets = r.count()?;
         let mut elements = Vec::new();
         for _ in 0..r.count()? {
             elements.push((r.text()?, r.text()?));
         }
-        Some(Array::Assoc(elements))
+        Some(Array::Assoc(AssocArray::from_layout(buckets, elements)))
     } else {
         None
     };
@@ -537,11 +541,11 @@ mod tests {
                 "assoc".into(),
                 Var {
                     readonly: true,
-                    array: Some(Array::Assoc(vec![
-                        ("z key".into(), "1".into()),
-                        ("a".into(), "2:3".into()),
-                        ("".into(), "empty key".into()),
-                    ])),
+                    array: Some(Array::Assoc(
+                        [("z key", "1"), ("a", "2:3"), ("", "empty key")]
+                            .into_iter()
+                            .collect(),
+                    )),
                     ..Var::default()
                 },
             ),

@@ -6,6 +6,7 @@
 //! ([`lower`]); [`backend`] starts them.
 
 pub mod arrays;
+pub mod assoc;
 pub mod backend;
 mod blocking;
 mod cond;
@@ -20,6 +21,7 @@ pub mod isolate;
 mod jobcontrol;
 pub mod lookup;
 pub mod lower;
+mod peek;
 mod pipeline;
 pub mod plan;
 mod prompt;

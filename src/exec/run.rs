@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::expand::{ExpandEnv, ExpandError};
 use crate::jobs::JobTable;
-use crate::parser::Parser;
 use crate::parser::ast::List;
+use crate::parser::{FirstCommand, Parser};
 
 use super::eval::{Status, Unwind};
 use super::fdtable::FdTable;
@@ -187,9 +187,21 @@ impl Shell {
     /// time, byte by byte, and run each command as soon as it is complete,
     /// so that nothing after it is consumed before it runs (as bash does).
     fn run_unseekable_stdin(&mut self) -> Status {
-        let mut buffer = String::new();
-        let mut first_line = 1;
-        let mut status = 0;
+        match super::peek::PipePeek::for_stdin() {
+            Some(peek) => self.run_piped_stdin(&peek),
+            None => self.run_unseekable_stdin_from(Vec::new(), 1, 0),
+        }
+    }
+
+    /// Line by line, after `unfinished` (the start of a command already
+    /// taken), its first line numbered `first_line`.
+    fn run_unseekable_stdin_from(
+        &mut self,
+        unfinished: Vec<u8>,
+        mut first_line: u32,
+        mut status: i32,
+    ) -> Status {
+        let mut buffer = crate::bytes::decode_vec(unfinished);
         loop {
             let Some(line) = read_line_unbuffered() else {
                 if buffer.is_empty() {
@@ -210,6 +222,88 @@ impl Shell {
             }
             first_line += code.matches('\n').count() as u32;
         }
+    }
+
+    /// Standard input that is a pipe: look at what it holds without
+    /// taking it, find where the command being read ends in one parse of
+    /// all the lines seen, take exactly those lines and run them. An
+    /// unfinished command takes all the lines seen and looks again, so a
+    /// long command costs a parse per pipe-full rather than per line.
+    fn run_piped_stdin(&mut self, peek: &super::peek::PipePeek) -> Status {
+        let mut unfinished: Vec<u8> = Vec::new();
+        let mut first_line = 1;
+        let mut status = 0;
+        loop {
+            let Ok(ahead) = peek.look() else {
+                return self.run_unseekable_stdin_from(unfinished, first_line, status);
+            };
+            if ahead.is_empty() {
+                if unfinished.is_empty() {
+                    return Ok(status);
+                }
+                let code = crate::bytes::decode_vec(unfinished);
+                return self.run_source_from(&code, first_line);
+            }
+            // Whole lines only; a partial line belongs to this command.
+            let Some(lines) = ahead.iter().rposition(|&b| b == b'\n').map(|i| i + 1) else {
+                unfinished.extend(super::peek::take_stdin(ahead.len()));
+                continue;
+            };
+            let mut text = unfinished.clone();
+            text.extend_from_slice(&ahead[..lines]);
+            let decoded = crate::bytes::decode_vec(text);
+            // Parsed as it will run (aliases, extglob), so that a complete
+            // command is not parsed a second time.
+            let aliases = self.aliases.clone();
+            let extglob = self.shopt_on("extglob");
+            let (list, end) =
+                match crate::parser::first_command(&decoded, first_line, &aliases, extglob) {
+                    FirstCommand::Incomplete => {
+                        peek.widen_stdin();
+                        unfinished.extend(super::peek::take_stdin(lines));
+                        continue;
+                    }
+                    FirstCommand::Complete(list, end) => (Some(list), end),
+                    FirstCommand::Error(end) => (None, end),
+                };
+            // The command ends after a newline: find the same newline in
+            // the bytes (decoding keeps newlines as they are).
+            let newlines = decoded[..end].matches('\n').count();
+            let end_byte = unfinished
+                .iter()
+                .chain(&ahead[..lines])
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(newlines.saturating_sub(1))
+                .map_or(unfinished.len() + lines, |(i, _)| i + 1);
+            let taken = end_byte.saturating_sub(unfinished.len());
+            unfinished.extend(super::peek::take_stdin(taken));
+            let code = crate::bytes::decode_vec(std::mem::take(&mut unfinished));
+            let ran = match list {
+                Some(list) => self.run_parsed(&code, list)?,
+                // A syntax error: parsed again to be reported.
+                None => self.run_commands_in(&code, first_line)?,
+            };
+            if let Some(s) = ran {
+                status = s;
+            }
+            first_line += code.matches('\n').count() as u32;
+        }
+    }
+
+    /// Runs one command already parsed from `source` (`None`: blank and
+    /// comment lines), as [`Shell::run_commands_in`] runs each of its own.
+    fn run_parsed(&mut self, source: &str, list: Option<List>) -> Result<Option<i32>, Unwind> {
+        let Some(list) = list else {
+            return Ok(None);
+        };
+        self.echo_verbose(source, 0, source.len());
+        if self.options.noexec && !self.options.interactive {
+            return Ok(None);
+        }
+        let status = self.run_list(&list)?;
+        self.collect_jobs();
+        Ok(Some(status))
     }
 
     /// `set -v`: the input just read, as it was written.
@@ -493,6 +587,13 @@ impl ExpandEnv for Shell {
         self.vars.array(name).map(super::state::Array::keys)
     }
 
+    fn array_len(&self, name: &str) -> Option<usize> {
+        if name == "FUNCNAME" && !self.function_names.is_empty() {
+            return Some(self.funcname().len());
+        }
+        self.vars.array(name).map(super::state::Array::len)
+    }
+
     fn is_assoc(&self, name: &str) -> bool {
         matches!(self.vars.array(name), Some(super::state::Array::Assoc(_)))
     }
@@ -581,7 +682,7 @@ impl ExpandEnv for Shell {
     }
 
     fn variable_names(&self) -> Vec<String> {
-        self.vars.iter().map(|(k, _)| k.clone()).collect()
+        self.vars.iter().map(|(k, _)| k.to_string()).collect()
     }
 
     fn positional_at(&self, n: usize) -> Option<String> {

@@ -228,6 +228,11 @@ impl Shell {
                 }
                 continue;
             }
+            match self.append_in_place(a) {
+                Some(Ok(())) => continue,
+                Some(Err(status)) => return status,
+                None => {}
+            }
             let (name, value) = match self.expand_assignment(a) {
                 Ok(v) => v,
                 Err(e) => return self.fail(e),
@@ -272,6 +277,46 @@ impl Shell {
         }
         self.vars.pop_frame();
         result.map(|()| out)
+    }
+
+    /// `s+=value` of a plain scalar without copying `s` (a loop of
+    /// appends stays linear): `None` when the general path must run (then
+    /// nothing was expanded), else done or failed with this status.
+    fn append_in_place(&mut self, a: &Assignment) -> Option<Result<(), Status>> {
+        let AssignValue::Scalar(w) = &a.value else {
+            return None;
+        };
+        let plain = |sh: &Shell| {
+            sh.vars.var(&a.name).is_some_and(|v| {
+                !v.readonly
+                    && !v.nameref
+                    && !v.integer
+                    && v.case.is_none()
+                    && v.array.is_none()
+                    && v.value.is_some()
+            })
+        };
+        if !a.append
+            || a.index.is_some()
+            || self.options.xtrace
+            || self.options.allexport
+            || a.name == "PATH"
+            || !plain(self)
+        {
+            return None;
+        }
+        let value = match expand::expand_string(self, w) {
+            Ok(v) => v,
+            Err(e) => return Some(Err(self.fail(e.into()))),
+        };
+        // The expansion may have changed the variable (`s+=${s:=x}`).
+        if !self.vars.append_in_place(&a.name, &value) {
+            let value = self.appended_value(&a.name, &value);
+            if let Err(e) = self.assign(&a.name, value) {
+                return Some(Err(self.fail_special(e)));
+            }
+        }
+        Some(Ok(()))
     }
 
     fn expand_assignment(&mut self, a: &Assignment) -> Result<(String, String), ExecError> {

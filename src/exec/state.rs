@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::parser::Aliases;
 use crate::parser::ast::FunctionDef;
 
+use super::assoc::AssocArray;
 use super::fdtable::FdTable;
 use super::lookup::CommandCache;
 use crate::jobs::JobTable;
@@ -71,10 +72,11 @@ const MAX_NAMEREF_HOPS: usize = 16;
 /// A bash array.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Array {
-    /// `declare -a`: sparse, by non-negative index.
+    /// `declare -a`: sparse, by non-negative index (`a[1000000000]=x`
+    /// allocates one element, not the gap).
     Indexed(std::collections::BTreeMap<usize, String>),
-    /// `declare -A`: by string key, in insertion order.
-    Assoc(Vec<(String, String)>),
+    /// `declare -A`: by string key, in bash's order.
+    Assoc(AssocArray),
 }
 
 /// Where an element lives.
@@ -86,12 +88,22 @@ pub enum ArrayKey {
     Key(String),
 }
 
+impl ArrayKey {
+    /// The key as an associative array's key text.
+    fn into_text(self) -> String {
+        match self {
+            ArrayKey::Key(k) => k,
+            ArrayKey::Index(i) => i.to_string(),
+        }
+    }
+}
+
 impl Array {
-    /// The values, in index or insertion order.
+    /// The values, in index or bash's order.
     pub fn values(&self) -> Vec<String> {
         match self {
             Array::Indexed(m) => m.values().cloned().collect(),
-            Array::Assoc(v) => v.iter().map(|(_, val)| val.clone()).collect(),
+            Array::Assoc(t) => t.iter().map(|(_, val)| val.to_string()).collect(),
         }
     }
 
@@ -99,8 +111,21 @@ impl Array {
     pub fn keys(&self) -> Vec<String> {
         match self {
             Array::Indexed(m) => m.keys().map(|k| k.to_string()).collect(),
-            Array::Assoc(v) => v.iter().map(|(k, _)| k.clone()).collect(),
+            Array::Assoc(t) => t.iter().map(|(k, _)| k.to_string()).collect(),
         }
+    }
+
+    /// The number of elements (`${#a[@]}`), without listing them.
+    pub fn len(&self) -> usize {
+        match self {
+            Array::Indexed(m) => m.len(),
+            Array::Assoc(t) => t.len(),
+        }
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     fn resolve_index(&self, index: i64) -> Option<usize> {
@@ -121,21 +146,26 @@ impl Array {
                 .resolve_index(*i)
                 .and_then(|i| m.get(&i))
                 .map(String::as_str),
-            (Array::Assoc(v), ArrayKey::Key(k)) => v
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, val)| val.as_str()),
+            (Array::Assoc(t), ArrayKey::Key(k)) => t.get(k),
             (Array::Indexed(m), ArrayKey::Key(k)) => k
                 .parse::<usize>()
                 .ok()
                 .and_then(|i| m.get(&i))
                 .map(String::as_str),
-            (Array::Assoc(v), ArrayKey::Index(i)) => {
-                let k = i.to_string();
-                v.iter()
-                    .find(|(key, _)| *key == k)
-                    .map(|(_, val)| val.as_str())
-            }
+            (Array::Assoc(t), ArrayKey::Index(i)) => t.get(&i.to_string()),
+        }
+    }
+
+    /// The element `key` names, to change in place (`a[i]+=x`); `None`
+    /// when it is not set.
+    pub fn get_mut(&mut self, key: &ArrayKey) -> Option<&mut String> {
+        let index = match key {
+            ArrayKey::Index(i) => self.resolve_index(*i),
+            ArrayKey::Key(k) => k.parse().ok(),
+        };
+        match self {
+            Array::Indexed(m) => m.get_mut(&index?),
+            Array::Assoc(t) => t.get_mut(&key.clone().into_text()),
         }
     }
 
@@ -143,32 +173,18 @@ impl Array {
     pub fn set(&mut self, key: ArrayKey, value: String) -> bool {
         let index = match &key {
             ArrayKey::Index(i) => self.resolve_index(*i),
-            ArrayKey::Key(_) => None,
+            ArrayKey::Key(k) => k.parse::<usize>().ok(),
         };
-        match (self, key) {
-            (Array::Indexed(m), ArrayKey::Index(_)) => match index {
+        match self {
+            Array::Indexed(m) => match index {
                 Some(i) => {
                     m.insert(i, value);
                     true
                 }
                 None => false,
             },
-            (Array::Indexed(m), ArrayKey::Key(k)) => match k.parse::<usize>() {
-                Ok(i) => {
-                    m.insert(i, value);
-                    true
-                }
-                Err(_) => false,
-            },
-            (Array::Assoc(v), key) => {
-                let k = match key {
-                    ArrayKey::Key(k) => k,
-                    ArrayKey::Index(i) => i.to_string(),
-                };
-                match v.iter_mut().find(|(key, _)| *key == k) {
-                    Some(slot) => slot.1 = value,
-                    None => v.push((k, value)),
-                }
+            Array::Assoc(t) => {
+                t.insert(key.into_text(), value);
                 true
             }
         }
@@ -186,12 +202,8 @@ impl Array {
                     m.remove(&i);
                 }
             }
-            Array::Assoc(v) => {
-                let k = match key {
-                    ArrayKey::Key(k) => k.clone(),
-                    ArrayKey::Index(i) => i.to_string(),
-                };
-                v.retain(|(key, _)| *key != k);
+            Array::Assoc(t) => {
+                t.remove(&key.clone().into_text());
             }
         }
     }
@@ -203,8 +215,52 @@ impl Array {
                 let next = m.keys().next_back().map(|k| k + 1).unwrap_or(0);
                 m.insert(next, value);
             }
-            Array::Assoc(v) => v.push((v.len().to_string(), value)),
+            Array::Assoc(t) => t.insert(t.len().to_string(), value),
         }
+    }
+}
+
+/// Name → variable, each variable behind its own `Arc`: a copy of the
+/// map (a subshell's first change) shares every variable and copies only
+/// the ones it changes, so `$(echo hi)`, which sets `$_`, does not copy
+/// every value and name of the environment.
+#[derive(Debug, Clone, Default)]
+struct VarMap(FxHashMap<Arc<str>, Arc<Var>>);
+
+impl VarMap {
+    fn get(&self, name: &str) -> Option<&Var> {
+        self.0.get(name).map(|v| &**v)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
+        self.0.get_mut(name).map(Arc::make_mut)
+    }
+
+    fn entry_or_default(&mut self, name: impl AsRef<str>) -> &mut Var {
+        Arc::make_mut(self.0.entry(Arc::from(name.as_ref())).or_default())
+    }
+
+    fn insert(&mut self, name: impl AsRef<str>, var: Var) -> Option<Var> {
+        let old = self.0.insert(Arc::from(name.as_ref()), Arc::new(var))?;
+        Some(Arc::unwrap_or_clone(old))
+    }
+
+    fn remove(&mut self, name: &str) -> Option<Var> {
+        self.0.remove(name).map(Arc::unwrap_or_clone)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &Var)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+}
+
+impl FromIterator<(String, Var)> for VarMap {
+    fn from_iter<I: IntoIterator<Item = (String, Var)>>(iter: I) -> VarMap {
+        VarMap(
+            iter.into_iter()
+                .map(|(k, v)| (Arc::from(k), Arc::new(v)))
+                .collect(),
+        )
     }
 }
 
@@ -213,7 +269,7 @@ impl Array {
 pub struct Vars {
     /// Shared with copies (subshells) until one of them changes something:
     /// copying the state for `( … )` or `$( … )` costs a reference count.
-    map: Arc<FxHashMap<String, Var>>,
+    map: Arc<VarMap>,
     /// The environment for children, built once per change of an exported
     /// variable rather than once per spawn.
     env_cache: Option<Arc<Vec<CString>>>,
@@ -288,9 +344,7 @@ impl Vars {
     /// `declare -n name[=target]`: makes `name` a nameref (its own value,
     /// not its target's, is set).
     pub fn set_nameref(&mut self, name: &str, target: Option<String>) -> Result<(), ReadonlyError> {
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -320,7 +374,7 @@ impl Vars {
     ) {
         self.any_value_attributes = true;
         let name = self.target_name(name);
-        let var = Arc::make_mut(&mut self.map).entry(name).or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if let Some(on) = integer {
             var.integer = on;
         }
@@ -332,9 +386,7 @@ impl Vars {
     /// Makes `name` an array with these contents (keeping attributes).
     pub fn set_array(&mut self, name: &str, array: Array) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -346,6 +398,95 @@ impl Vars {
         Ok(())
     }
 
+    /// Changes the array behind `name` in place (`a=(…)`, `a+=(…)`):
+    /// `change` gets the old array when `append` (a scalar becomes element
+    /// 0 of an indexed one), else a new empty one, associative when
+    /// `assoc` or the old one is. No element is copied, so appending costs
+    /// what is appended.
+    pub fn update_array(
+        &mut self,
+        name: &str,
+        append: bool,
+        assoc: bool,
+        change: impl FnOnce(&mut Array),
+    ) -> Result<(), ReadonlyError> {
+        let name = &self.target_name(name);
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
+        if var.readonly {
+            return Err(ReadonlyError(name.to_string()));
+        }
+        let assoc = assoc || matches!(var.array, Some(Array::Assoc(_)));
+        if !append {
+            var.array = None;
+        }
+        let old = var.value.take();
+        let array = var.array.get_or_insert_with(|| match old {
+            Some(old) if append => Array::Indexed([(0, old)].into()),
+            _ if assoc => Array::Assoc(AssocArray::new()),
+            _ => Array::Indexed(Default::default()),
+        });
+        change(array);
+        if var.exported {
+            self.env_cache = None;
+        }
+        Ok(())
+    }
+
+    /// `name+=value` of a plain scalar, in place: amortised in the length
+    /// of `value`, not of the old value. False (nothing done) when the
+    /// variable is not a plain set scalar, for the caller to assign
+    /// the whole value.
+    pub fn append_in_place(&mut self, name: &str, value: &str) -> bool {
+        if self.map.get(name).is_none_or(|v| {
+            v.readonly
+                || v.nameref
+                || v.integer
+                || v.case.is_some()
+                || v.array.is_some()
+                || v.value.is_none()
+        }) {
+            return false;
+        }
+        let Some(var) = Arc::make_mut(&mut self.map).get_mut(name) else {
+            return false;
+        };
+        if let Some(old) = var.value.as_mut() {
+            old.push_str(value);
+        }
+        if var.exported {
+            self.env_cache = None;
+        }
+        true
+    }
+
+    /// `name[key]+=value`, in place; false when that element is not set
+    /// (or `name` is readonly, a scalar, a nameref), for the caller to
+    /// assign the whole value.
+    pub fn append_element_in_place(&mut self, name: &str, key: &ArrayKey, value: &str) -> bool {
+        let usable = self
+            .map
+            .get(name)
+            .is_some_and(|v| !v.readonly && !v.nameref && !v.integer && v.case.is_none())
+            && self
+                .map
+                .get(name)
+                .and_then(|v| v.array.as_ref()?.get(key))
+                .is_some();
+        if !usable {
+            return false;
+        }
+        let element = Arc::make_mut(&mut self.map)
+            .get_mut(name)
+            .and_then(|v| v.array.as_mut()?.get_mut(key));
+        match element {
+            Some(old) => {
+                old.push_str(value);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Sets one element; a scalar becomes an indexed array whose element 0
     /// is its old value (as in bash).
     pub fn set_element(
@@ -355,9 +496,7 @@ impl Vars {
         value: String,
     ) -> Result<bool, ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map)
-            .entry(name.to_string())
-            .or_default();
+        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -430,7 +569,7 @@ impl Vars {
             }
             None => {
                 Arc::make_mut(&mut self.map).insert(
-                    name.to_string(),
+                    name,
                     Var {
                         value: Some(value.into()),
                         ..Var::default()
@@ -468,7 +607,7 @@ impl Vars {
             let (_, shadowed) = frame.remove(pos);
             self.env_cache = None;
             match shadowed {
-                Some(var) => Arc::make_mut(&mut self.map).insert(name.to_string(), var),
+                Some(var) => Arc::make_mut(&mut self.map).insert(name, var),
                 None => Arc::make_mut(&mut self.map).remove(name),
             };
             return Ok(());
@@ -488,10 +627,7 @@ impl Vars {
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map)
-            .entry(name)
-            .or_default()
-            .exported = true;
+        Arc::make_mut(&mut self.map).entry_or_default(name).exported = true;
     }
 
     /// Removes the export attribute.
@@ -506,14 +642,11 @@ impl Vars {
     /// Marks readonly (creating the name unset if needed).
     pub fn make_readonly(&mut self, name: &str) {
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map)
-            .entry(name)
-            .or_default()
-            .readonly = true;
+        Arc::make_mut(&mut self.map).entry_or_default(name).readonly = true;
     }
 
     /// All variables, unsorted.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Var)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Var)> {
         self.map.iter()
     }
 
@@ -522,7 +655,7 @@ impl Vars {
         self.map
             .iter()
             .filter(|(_, v)| v.exported)
-            .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.clone(), val.clone())))
+            .filter_map(|(k, v)| v.value.as_ref().map(|val| (k.to_string(), val.clone())))
             .collect()
     }
 
@@ -573,7 +706,7 @@ impl Vars {
         let mut vars: Vec<(String, Var)> = self
             .map
             .iter()
-            .map(|(name, var)| (name.clone(), var.clone()))
+            .map(|(name, var)| (name.to_string(), var.clone()))
             .collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         (vars, self.frames.len())
@@ -612,7 +745,7 @@ impl Vars {
         frame.push((name.to_string(), old.clone()));
         let exported = old.map(|v| v.exported).unwrap_or(false);
         Arc::make_mut(&mut self.map).insert(
-            name.to_string(),
+            name,
             Var {
                 exported,
                 ..Var::default()

@@ -37,6 +37,11 @@ pub trait ExpandEnv {
     fn array_values(&self, name: &str) -> Option<Vec<String>>;
     /// The indices or keys of an array variable (`None`: not an array).
     fn array_keys(&self, name: &str) -> Option<Vec<String>>;
+    /// `${#name[@]}`: the number of elements of an array, without listing
+    /// them.
+    fn array_len(&self, name: &str) -> Option<usize> {
+        self.array_values(name).map(|v| v.len())
+    }
     /// Whether `name` is an associative array (its subscripts are strings).
     fn is_assoc(&self, name: &str) -> bool;
     /// `${name[i]}` of an indexed array (or of a scalar: index 0).

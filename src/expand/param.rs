@@ -193,6 +193,16 @@ fn whole_array_subscript(index: &Word) -> Option<bool> {
     }
 }
 
+/// `${#a[@]}` of an array: its length, counted without copying the
+/// elements (a loop testing it stays linear).
+fn whole_array_length(env: &dyn ExpandEnv, p: &ParamExp) -> Option<usize> {
+    if !matches!(p.op, ParamOp::Length) || p.indirect {
+        return None;
+    }
+    whole_array_subscript(p.index.as_ref()?)?;
+    env.array_len(&p.name)
+}
+
 /// `name[index]`: one element, or all of them for `[@]`/`[*]`.
 fn lookup_subscript(
     env: &mut dyn ExpandEnv,
@@ -319,6 +329,10 @@ pub(super) fn star_separator(env: &dyn ExpandEnv) -> String {
 }
 
 fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Result<(), ExpandError> {
+    if let Some(n) = whole_array_length(env, p) {
+        b.push_value(n.to_string());
+        return Ok(());
+    }
     let value = lookup(env, p)?;
     let name = p.name.as_str();
     match &p.op {
@@ -571,37 +585,18 @@ fn replace(pat: &Pattern, mode: ReplaceMode, rep: &str, s: &str) -> String {
             None => s.to_string(),
         },
         ReplaceMode::First | ReplaceMode::All => {
-            let mut out = String::new();
+            let mut out = String::with_capacity(s.len());
             let mut pos = 0;
-            while pos <= s.len() {
-                match pat.find(s, pos) {
-                    Some((start, end)) => {
-                        out.push_str(&s[pos..start]);
-                        out.push_str(rep);
-                        if end == start {
-                            // An empty match: copy one character and move on.
-                            match s[start..].chars().next() {
-                                Some(c) => {
-                                    out.push(c);
-                                    pos = start + c.len_utf8();
-                                }
-                                None => {
-                                    pos = s.len() + 1;
-                                }
-                            }
-                        } else {
-                            pos = end;
-                        }
-                        if mode == ReplaceMode::First {
-                            break;
-                        }
-                    }
-                    None => break,
+            for (start, end) in pat.find_all(s, mode == ReplaceMode::All) {
+                out.push_str(&s[pos..start]);
+                out.push_str(rep);
+                // After an empty match the character there stays.
+                pos = start;
+                if end > start {
+                    pos = end;
                 }
             }
-            if pos <= s.len() {
-                out.push_str(&s[pos..]);
-            }
+            out.push_str(&s[pos..]);
             out
         }
     }

@@ -214,7 +214,6 @@ impl Pattern {
     /// Byte length of the shortest (or longest) prefix of `text` that matches.
     pub fn match_prefix(&self, text: &str, longest: bool) -> Option<usize> {
         let chars: Vec<char> = text.chars().collect();
-        let ends = char_boundaries(text);
         let mut search = Search::new(&chars, self.options);
         let found = self.ends_from(&mut search, 0);
         let n = if longest {
@@ -222,13 +221,12 @@ impl Pattern {
         } else {
             found.first()
         };
-        n.map(|n| ends[n])
+        n.map(|n| byte_offset(text, n))
     }
 
     /// Byte offset where the shortest (or longest) matching suffix starts.
     pub fn match_suffix(&self, text: &str, longest: bool) -> Option<usize> {
         let chars: Vec<char> = text.chars().collect();
-        let ends = char_boundaries(text);
         let mut search = Search::new(&chars, self.options);
         let mut matches_from =
             |start: usize| self.ends_from(&mut search, start).contains(chars.len());
@@ -237,20 +235,38 @@ impl Pattern {
         } else {
             (0..=chars.len()).rev().find(|&s| matches_from(s))
         };
-        start.map(|n| ends[n])
+        start.map(|n| byte_offset(text, n))
     }
 
-    /// The first (leftmost, then longest) match in `text` starting at or
-    /// after byte offset `from_byte`: (byte start, byte end).
-    pub fn find(&self, text: &str, from_byte: usize) -> Option<(usize, usize)> {
+    /// The matches `${x/p/r}` (`all`: `${x//p/r}`) replaces, as byte
+    /// ranges: the leftmost, then longest, match; with `all`, again after
+    /// its end (one character on after an empty match) until the end of
+    /// the text. The text is
+    /// decoded and searched once for all of them, so replacing every match
+    /// costs a walk of the text, not one per match.
+    pub fn find_all(&self, text: &str, all: bool) -> Vec<(usize, usize)> {
         let chars: Vec<char> = text.chars().collect();
-        let ends = char_boundaries(text);
-        let first = ends.iter().position(|&b| b >= from_byte)?;
+        let mut offsets = Offsets::new(text);
         let mut search = Search::new(&chars, self.options);
-        (first..=chars.len()).find_map(|start| {
-            let end = self.ends_from(&mut search, start).last(chars.len())?;
-            Some((ends[start], ends[end]))
-        })
+        let mut found = Vec::new();
+        let mut from = 0;
+        while from <= chars.len() {
+            let next = (from..=chars.len()).find_map(|start| {
+                let end = self.ends_from(&mut search, start).last(chars.len())?;
+                Some((start, end))
+            });
+            let Some((start, end)) = next else {
+                break;
+            };
+            found.push((offsets.at(start), offsets.at(end)));
+            from = if end == start { start + 1 } else { end };
+            // bash stops at the end of the text: no empty match there
+            // after another (`${x//*/r}` is one `r`).
+            if !all || from >= chars.len() {
+                break;
+            }
+        }
+        found
     }
 }
 
@@ -636,10 +652,38 @@ impl<'a> Search<'a> {
 }
 
 /// Byte offset of each char index, plus the total length at the end.
-fn char_boundaries(text: &str) -> Vec<usize> {
-    let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    v.push(text.len());
-    v
+/// The byte offset of character `n` of `text` (its length for `n` at the
+/// end): computed when needed rather than kept for every character, which
+/// would cost eight bytes per byte of a long value.
+fn byte_offset(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
+}
+
+/// Byte offsets of ascending character positions, walking the text once.
+struct Offsets<'a> {
+    text: &'a str,
+    /// The last position asked for and its byte offset.
+    char_pos: usize,
+    byte_pos: usize,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Offsets<'a> {
+        Offsets {
+            text,
+            char_pos: 0,
+            byte_pos: 0,
+        }
+    }
+
+    /// The byte offset of character `n`, not before the last one asked.
+    fn at(&mut self, n: usize) -> usize {
+        let rest = &self.text[self.byte_pos..];
+        let skip = n.saturating_sub(self.char_pos);
+        self.byte_pos += rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i);
+        self.char_pos = self.char_pos.max(n);
+        self.byte_pos
+    }
 }
 
 /// The one lower-case form of `c`, when it has one.
@@ -987,12 +1031,18 @@ mod tests {
     fn find_is_leftmost_then_longest() {
         // x=banana; ${x/an/X} is bXana, ${x/a*a/X} is bX,
         // ${x//an/X} is bXXa (the second search starts after the first)
-        assert_eq!(Pattern::new("an").find("banana", 0), Some((1, 3)));
-        assert_eq!(Pattern::new("a*a").find("banana", 0), Some((1, 6)));
-        assert_eq!(Pattern::new("an").find("banana", 3), Some((3, 5)));
-        assert_eq!(Pattern::new("z").find("banana", 0), None);
+        assert_eq!(Pattern::new("an").find_all("banana", false), [(1, 3)]);
+        assert_eq!(Pattern::new("a*a").find_all("banana", false), [(1, 6)]);
+        assert_eq!(
+            Pattern::new("an").find_all("banana", true),
+            [(1, 3), (3, 5)]
+        );
+        assert_eq!(Pattern::new("z").find_all("banana", true), []);
         // byte offsets with multi-byte characters
-        assert_eq!(Pattern::new("b").find("éb", 0), Some((2, 3)));
+        assert_eq!(Pattern::new("b").find_all("éb", false), [(2, 3)]);
+        // empty matches move one character on and stop at the end
+        assert_eq!(Pattern::new("*").find_all("ab", true), [(0, 2)]);
+        assert_eq!(Pattern::new("").find_all("", true), [(0, 0)]);
     }
 
     #[test]
@@ -1146,8 +1196,8 @@ mod tests {
         assert_eq!(p("*(f|o)").match_prefix(x, false), Some(0));
         assert_eq!(p("*(f|o)").match_prefix(x, true), Some(3));
         // ${x/+(o)/0} is f0.py.cc; ${x/!(f)/Z} is Z
-        assert_eq!(p("+(o)").find(x, 0), Some((1, 3)));
-        assert_eq!(p("!(f)").find(x, 0), Some((0, 9)));
+        assert_eq!(p("+(o)").find_all(x, false), [(1, 3)]);
+        assert_eq!(p("!(f)").find_all(x, false), [(0, 9)]);
         // y=aXbXc: ${y#!(X)} removes nothing, ${y##!(X)} all,
         // ${y%!(X)} nothing, ${y%%!(a)} all
         let y = "aXbXc";

@@ -40,12 +40,12 @@ impl Shared {
         let mut snap = self.lock();
         snap.functions = sh.functions.keys().cloned().collect();
         snap.aliases = sh.aliases.keys().cloned().collect();
-        snap.variables = sh.vars.iter().map(|(name, _)| name.clone()).collect();
+        snap.variables = sh.vars.iter().map(|(name, _)| name.to_string()).collect();
         snap.variables.sort();
         snap.values = sh
             .vars
             .iter()
-            .filter_map(|(name, var)| Some((name.clone(), var.value.clone()?)))
+            .filter_map(|(name, var)| Some((name.to_string(), var.value.clone()?)))
             .collect();
         snap.path = sh.vars.get("PATH").map(str::to_string);
         snap.home = sh.vars.get("HOME").map(str::to_string);

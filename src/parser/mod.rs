@@ -169,3 +169,65 @@ pub fn is_incomplete(source: &str) -> bool {
         Ok(_) => backslash_at_eof,
     }
 }
+
+/// Where the first command of `source` (whole lines) ends, judged as
+/// [`is_incomplete`] judges a text but in one pass over the lines, for a
+/// reader that must not take a line beyond that command: just after its
+/// last line and any here-document bodies; the end of the text when it
+/// holds only blank and comment lines; the end of the line of a syntax
+/// error. `None` while more lines are needed.
+pub fn first_command_end(source: &str) -> Option<usize> {
+    match first_command(source, 1, &Aliases::default(), true) {
+        FirstCommand::Incomplete => None,
+        FirstCommand::Complete(_, end) | FirstCommand::Error(end) => Some(end),
+    }
+}
+
+/// The first command of a text of whole lines, as [`first_command`]
+/// finds it.
+#[derive(Debug)]
+pub enum FirstCommand {
+    /// More lines are needed.
+    Incomplete,
+    /// The command (`None` for blank and comment lines only) and the
+    /// offset where it ends (see [`first_command_end`]).
+    Complete(Option<List>, usize),
+    /// A syntax error, on the line that ends at this offset.
+    Error(usize),
+}
+
+/// Parses the first command of `source` (whole lines, the first numbered
+/// `first_line`) with these aliases and `extglob`, as
+/// [`Parser::next_command`] would, but an input that ends inside the
+/// command is incomplete rather than cut short, so that the command is
+/// run only once all its lines are there (see [`first_command_end`]).
+pub fn first_command(
+    source: &str,
+    first_line: u32,
+    aliases: &Aliases,
+    extglob: bool,
+) -> FirstCommand {
+    let (r, (stop, _, backslash_at_eof)) = grammar::with_deep_fallback(|max_depth| {
+        let mut core = Core::new(source, 0, first_line, aliases);
+        core.max_depth = max_depth;
+        core.extglob = extglob;
+        core.strict_eof = true;
+        let r = core.next_command();
+        let stop = match r {
+            Ok(_) => core.resume_point().0,
+            Err(_) => core.cur.pos,
+        };
+        (r, (stop, 0, core.cur.backslash_at_eof))
+    });
+    match r {
+        Err(e) if e.kind == ParseErrorKind::Incomplete => FirstCommand::Incomplete,
+        Ok(_) if backslash_at_eof => FirstCommand::Incomplete,
+        Ok(list) => FirstCommand::Complete(list, stop.min(source.len())),
+        Err(_) => FirstCommand::Error(
+            source
+                .get(stop..)
+                .and_then(|s| s.find('\n'))
+                .map_or(source.len(), |i| stop + i + 1),
+        ),
+    }
+}

@@ -974,3 +974,45 @@ fn extglob_words_follow_the_option() {
         Ok("[[ (a == $([[ (b == c) ]])@(d)) ]]")
     );
 }
+
+/// Where a reader asking `is_incomplete` after each line would stop.
+fn end_by_lines(src: &str) -> Option<usize> {
+    let mut end = 0;
+    for line in src.split_inclusive('\n') {
+        end += line.len();
+        if !is_incomplete(&src[..end]) {
+            return Some(end);
+        }
+    }
+    None
+}
+
+#[test]
+fn the_first_command_ends_where_a_line_by_line_reader_stops() {
+    for src in [
+        "echo a\necho b\n",
+        "( echo a\n  echo b\n)\necho c\n",
+        "( echo a\n  echo b\n",
+        "if true; then\n echo x\nfi; echo y\nread z\n",
+        "cat <<E\nbody\nE\necho after\n",
+        "cat <<E\nbody\n",
+        "echo a |\ncat\necho b\n",
+        "echo a \\\nb\necho c\n",
+        "echo a \\\n",
+        "echo 'a\nb'\necho c\n",
+        "f() {\n echo $(\n echo x)\n}\nf\n",
+        "case x in\n x) echo y;;\nesac\n",
+        "echo ok\nfi\necho after\n",
+        "( echo a\nfi\necho b\n",
+        "a=(1\n2)\necho ${a[1]}\n",
+        "# only a comment\n",
+    ] {
+        assert_eq!(
+            first_command_end(src),
+            end_by_lines(src),
+            "{src:?} should end where the line-by-line reader stops"
+        );
+    }
+    assert_eq!(first_command_end("\n\necho a\necho b\n"), Some(9));
+    assert_eq!(first_command_end("\n# c\n"), Some(5));
+}
