@@ -5,13 +5,15 @@
 //! [`jobs`] (pidfds, waiting, process groups, the terminal), [`builtins`]
 //! (functions over the execution state) and [`interactive`] (the line
 //! editor front end). Arrows only point downwards; [`bytes`] (shell text
-//! to and from the bytes outside) sits below them all.
+//! to and from the bytes outside) sits below them all. [`fuzzing`] holds
+//! the entry points the fuzz targets (and their corpus replay) call.
 
 pub mod builtins;
 pub mod bytes;
 pub mod cli;
 pub mod exec;
 pub mod expand;
+pub mod fuzzing;
 pub mod interactive;
 pub mod jobs;
 pub mod parser;

@@ -15,6 +15,9 @@ enum Tok {
 /// `{1..999999999}` or `{a,b}` × 40 exhausting memory).
 const MAX_WORDS: u128 = 1 << 20;
 
+/// Most characters all those words may hold together.
+const MAX_TOKENS: u128 = 1 << 25;
+
 /// Expands the braces of `word`; `None` when it has none to expand. An
 /// expansion past [`MAX_WORDS`] words is an error, found by counting
 /// before any word is made.
@@ -27,12 +30,13 @@ pub fn expand(word: &Word) -> Result<Option<Vec<Word>>, super::ExpandError> {
         return Ok(None);
     }
     let toks = tokens(word);
-    let count = count_words(&toks);
-    if count > MAX_WORDS {
+    let (count, tokens) = count_words(&toks);
+    if count > MAX_WORDS || tokens > MAX_TOKENS {
         let shown = crate::parser::unparse::word(word);
         let shown: String = shown.chars().take(40).collect();
         return Err(super::ExpandError::new(format!(
-            "{shown}…: brace expansion: too many words ({count}, at most {MAX_WORDS})"
+            "{shown}…: brace expansion: too many words ({count} words of \
+             {tokens} characters; at most {MAX_WORDS} words of {MAX_TOKENS})"
         )));
     }
     let words = expand_toks(&toks);
@@ -42,22 +46,31 @@ pub fn expand(word: &Word) -> Result<Option<Vec<Word>>, super::ExpandError> {
     Ok(Some(words.into_iter().map(|t| to_word(&t)).collect()))
 }
 
-/// How many words [`expand_toks`] makes of `toks`, without making them:
-/// the first brace expression's alternatives (each counted with its own
-/// braces) times the words of what follows it. Saturates.
-fn count_words(toks: &[Tok]) -> u128 {
+/// How many words [`expand_toks`] makes of `toks`, and how many tokens
+/// they hold together, without making them: the first brace expression's
+/// choices (each with its own braces) joined with every word of what
+/// follows it. Saturates.
+fn count_words(toks: &[Tok]) -> (u128, u128) {
     let mut start = 0;
     while let Some(open) = find_char(toks, '{', start) {
         if let Some((close, alternatives)) = brace_body(toks, open) {
-            let choices = alternatives
-                .iter()
-                .map(|alt| count_words(alt))
-                .fold(0u128, u128::saturating_add);
-            return choices.saturating_mul(count_words(&toks[close + 1..]));
+            let (mut choices, mut choice_tokens) = (0u128, 0u128);
+            for alt in &alternatives {
+                let (n, len) = count_words(alt);
+                choices = choices.saturating_add(n);
+                choice_tokens = choice_tokens.saturating_add(len);
+            }
+            let (tails, tail_tokens) = count_words(&toks[close + 1..]);
+            let words = choices.saturating_mul(tails);
+            let tokens = (open as u128)
+                .saturating_mul(words)
+                .saturating_add(choice_tokens.saturating_mul(tails))
+                .saturating_add(choices.saturating_mul(tail_tokens));
+            return (words, tokens);
         }
         start = open + 1;
     }
-    1
+    (1, toks.len() as u128)
 }
 
 fn tokens(word: &Word) -> Vec<Tok> {
