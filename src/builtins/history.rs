@@ -3,12 +3,26 @@
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
+use crate::exec::history::{Rules, append_lines, truncate_file, write_lines};
 
 const USAGE: &str = "history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]";
 
 /// `HISTSIZE`, when it is a number.
 pub fn size_limit(sh: &Shell) -> Option<usize> {
     sh.vars.get("HISTSIZE").and_then(|n| n.trim().parse().ok())
+}
+
+/// `HISTFILESIZE`, when it is a number: the history file keeps that many
+/// lines.
+pub fn file_limit(sh: &Shell) -> Option<usize> {
+    sh.vars
+        .get("HISTFILESIZE")
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// What `HISTCONTROL` and `HISTIGNORE` say now.
+pub fn rules(sh: &Shell) -> Rules {
+    Rules::new(sh.vars.get("HISTCONTROL"), sh.vars.get("HISTIGNORE"))
 }
 
 /// `history [n]`, `-c`, `-d offset`, `-s args`, `-a|-n|-r|-w [file]`.
@@ -117,20 +131,15 @@ fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
     let result = match op {
         "-a" | "-w" => {
             let from = if op == "-a" { sh.history.saved } else { 0 };
-            let mut text = String::new();
-            for line in &sh.history.entries()[from.min(sh.history.entries().len())..] {
-                text.push_str(line);
-                text.push('\n');
-            }
+            let lines = &sh.history.entries()[from.min(sh.history.entries().len())..];
             let written = if op == "-a" {
-                use std::io::Write;
-                std::fs::OpenOptions::new()
-                    .append(true)
-                    .create(true)
-                    .open(&on_disk)
-                    .and_then(|mut f| f.write_all(&crate::bytes::encode(&text)))
+                append_lines(&on_disk, lines)
             } else {
-                std::fs::write(&on_disk, crate::bytes::encode(&text).as_ref())
+                write_lines(&on_disk, lines)
+            };
+            let written = match file_limit(sh) {
+                Some(limit) => written.and_then(|()| truncate_file(&on_disk, limit)),
+                None => written,
             };
             written.map(|()| sh.history.saved = sh.history.entries().len())
         }

@@ -646,6 +646,8 @@ pub struct Options {
     pub functrace: bool,
     /// `set -E`: functions inherit the ERR trap.
     pub errtrace: bool,
+    /// `set -o history`: an interactive shell records its command lines.
+    pub history: bool,
 }
 
 /// The table of `-o` names and single-letter flags.
@@ -664,6 +666,7 @@ pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("functrace", Some('T')),
     ("errtrace", Some('E')),
     ("emacs", None),
+    ("history", None),
     ("ignoreeof", None),
     ("pipefail", None),
     ("posix", None),
@@ -692,6 +695,7 @@ impl Options {
             "emacs" => &mut self.emacs,
             "functrace" => &mut self.functrace,
             "errtrace" => &mut self.errtrace,
+            "history" => &mut self.history,
             _ => return None,
         })
     }

@@ -10,6 +10,7 @@
 mod complete;
 mod editor;
 mod highlight;
+mod history;
 mod prompt;
 mod scan;
 mod snapshot;
@@ -64,6 +65,7 @@ pub struct Startup {
 pub fn set_defaults(sh: &mut Shell) {
     // `set -b` is on by default: job completion is reported at once.
     sh.options.notify = true;
+    sh.options.history = true;
     if sh.vars.get("HISTFILE").is_none() {
         let state = sh
             .vars
@@ -117,10 +119,13 @@ pub fn read_startup_files(sh: &mut Shell, startup: &Startup) {
 /// The interactive loop; returns the exit status.
 pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
     read_startup_files(sh, startup);
+    history::load(sh);
     if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
         return run_plain(sh);
     }
-    run_editor(sh)
+    let status = run_editor(sh);
+    history::save_at_exit(sh);
+    status
 }
 
 /// Runs `PROMPT_COMMAND` (each element, if it is an array) before a
@@ -148,40 +153,11 @@ fn run_prompt_command(sh: &mut Shell) -> Option<i32> {
     None
 }
 
-/// Records a command line for `history`, unless `HISTCONTROL` asks to
-/// skip lines that start with a blank (as the line editor does too).
-fn remember(sh: &mut Shell, line: &str) {
-    let ignore_space = sh.vars.get("HISTCONTROL").is_some_and(|c| {
-        c.split(':')
-            .any(|w| w == "ignorespace" || w == "ignoreboth")
-    });
-    if ignore_space && line.starts_with([' ', '\t']) {
-        return;
-    }
-    let limit = crate::builtins::history::size_limit(sh);
-    sh.history.push(line, limit);
-}
-
 /// The read–run loop without a line editor, for `pidsh -i` on a pipe or
 /// file (and if the editor fails).
 fn run_plain(sh: &mut Shell) -> i32 {
-    // Without the line editor, the history file is read and appended to
-    // here, in bash's one-line-per-entry form.
-    let histfile = sh
-        .vars
-        .get("HISTFILE")
-        .filter(|f| !f.is_empty())
-        .map(str::to_string);
-    if let Some(file) = &histfile
-        && sh.resolve_path(file).is_ok_and(|p| p.is_file())
-    {
-        let _ = crate::builtins::history::history(sh, &["history".into(), "-r".into()]);
-        sh.history.saved = sh.history.entries().len();
-    }
     let status = run_plain_loop(sh);
-    if histfile.is_some() {
-        let _ = crate::builtins::history::history(sh, &["history".into(), "-a".into()]);
-    }
+    history::save_at_exit(sh);
     status
 }
 
@@ -211,7 +187,7 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             continue;
         }
         let code = std::mem::take(&mut buffer);
-        remember(sh, &code);
+        history::remember(sh, &code);
         if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
             sh.run_exit_trap();
             return status;
@@ -295,10 +271,8 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut line_editor = editor::build(sh, &shared);
-    for line in editor::saved_lines(&line_editor) {
-        sh.history.push(&line, None);
-    }
-    sh.history.saved = sh.history.entries().len();
+    // The editor's copy of the history follows the shell's list.
+    let mut mirrored = None;
     // Finished background jobs are announced at once, above the line being
     // edited (`set +b` defers them to the next prompt).
     let printer = reedline::ExternalPrinter::<String>::default();
@@ -326,6 +300,10 @@ fn run_editor(sh: &mut Shell) -> i32 {
             vi = want_vi;
             line_editor = line_editor.with_edit_mode(editor::edit_mode(vi));
         }
+        if mirrored != Some(sh.history.generation) {
+            line_editor = history::mirror(line_editor, sh);
+            mirrored = Some(sh.history.generation);
+        }
         let prompt = prompt::ShellPrompt::new(sh);
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
@@ -345,17 +323,17 @@ fn run_editor(sh: &mut Shell) -> i32 {
         }
         match signal {
             Signal::Success(line) => {
-                // Written at once, so that a shell killed later loses nothing.
-                let _ = line_editor.sync_history();
+                // The editor stored the line itself: only the shell's
+                // rules decide what Up offers.
+                mirrored = None;
                 if line.trim().is_empty() {
                     continue;
                 }
-                remember(sh, &line);
+                history::remember(sh, &line);
                 let status = sh.run_source_text(&format!("{line}\n"));
                 terminal.after_command();
-                if std::mem::take(&mut sh.history.cleared) {
-                    line_editor = editor::forget_history(line_editor, sh);
-                }
+                // Written at once, so that a closed terminal loses nothing.
+                history::append_new(sh);
                 if let Err(Unwind::Exit(status)) = status {
                     sh.run_exit_trap();
                     return status;
