@@ -263,7 +263,9 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             return crate::interactive::run(&mut sh, &startup);
         }
         // `pidsh -i -c CMD`: the start-up files first, as bash does.
-        crate::interactive::read_startup_files(&mut sh, &startup);
+        if let Some(status) = crate::interactive::read_startup_files(&mut sh, &startup) {
+            return status;
+        }
     }
     match source {
         Some(text) => sh.run_main(&text),

@@ -3,11 +3,43 @@
 //! the history file, and start-up as a login shell.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod pty;
 
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
 
 use pty::{PROMPT, TempHome, Term, output_of, run, wait_for_output};
+
+/// What `pidsh ARGS` printed with `input` on standard input (not a
+/// terminal), in `home`, with only `HOME` and `PATH` set and `env` added.
+fn run_in(home: &TempHome, args: &[&str], env: &[(&str, &str)], input: &str) -> common::Run {
+    let mut child = common::pidsh()
+        .args(args)
+        .env_clear()
+        .env("HOME", &home.0)
+        .env("PATH", "/usr/bin:/bin")
+        .envs(env.iter().copied())
+        .current_dir(&home.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    common::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code().unwrap_or(-1),
+    }
+}
 
 fn histfile_text(home: &TempHome) -> String {
     std::fs::read_to_string(home.histfile()).unwrap_or_default()
@@ -107,4 +139,86 @@ fn a_missing_history_directory_is_created_private_and_silently() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o700, "mode {mode:o}");
+}
+
+#[test]
+fn fc_lists_ranges_and_runs_commands_again() {
+    let home = TempHome::new();
+    let input = "echo hello world\nfc -s hello=bye\nfc -l\nfc -lr 1 2\nfc -ln -1\n\
+                 fc -s nomatch\necho st=$?\nset +o history\necho hidden\nset -o history\nhistory\n";
+    let run = run_in(&home, &["--norc", "-i"], &[], input);
+    // As bash prints it.
+    let expected = "hello world\nbye world\n\
+                    1\t echo hello world\n2\t echo bye world\n\
+                    2\t echo bye world\n1\t echo hello world\n\
+                    \t fc -lr 1 2\n\
+                    st=1\nhidden\n\
+                    \x20   1  echo hello world\n    2  echo bye world\n    3  fc -l\n\
+                    \x20   4  fc -lr 1 2\n    5  fc -ln -1\n    6  fc -s nomatch\n\
+                    \x20   7  echo st=$?\n    8  set +o history\n    9  history\n";
+    assert_eq!(run.stdout, expected, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("echo bye world\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pidsh: fc: no command found"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn prompt_escapes_are_quoted_against_expansion() {
+    let home = TempHome::new();
+    std::fs::create_dir(home.0.join("a$x")).unwrap();
+    let script = r#"cd "a\$x"; PS1="\w|\W|\\\\\$|\555|\D{%Y}|\l|\@"; echo "${PS1@P}""#;
+    let run = run_in(&home, &["-c", script], &[("x", "X")], "");
+    // bash: ~/a$x|a$x|$|m|<year>|tty|<hh:mm AM/PM>
+    let fields: Vec<&str> = run.stdout.trim_end().split('|').collect();
+    assert_eq!(fields[..4], ["~/a$x", "a$x", "$", "m"], "{}", run.stdout);
+    assert!(
+        fields[4].len() == 4 && fields[4].starts_with("20"),
+        "{fields:?}"
+    );
+    assert_eq!(fields[5], "tty");
+    assert!(
+        fields[6].ends_with("AM") || fields[6].ends_with("PM"),
+        "{fields:?}"
+    );
+}
+
+#[test]
+fn an_rc_file_error_names_the_file_and_line_and_exit_there_ends_the_shell() {
+    let home = TempHome::new();
+    let rc = home.0.join("rc");
+    std::fs::write(&rc, "true\nnosuchcmd-xyz\nfoo >\n").unwrap();
+    let rc_name = rc.to_str().unwrap();
+    let run = run_in(
+        &home,
+        &["--rcfile", rc_name, "-i", "-c", "echo hi"],
+        &[],
+        "",
+    );
+    assert_eq!(run.stdout, "hi\n");
+    assert!(
+        run.stderr.contains(&format!(
+            "pidsh: {rc_name}: line 2: nosuchcmd-xyz: command not found"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("pidsh: {rc_name}: line 3: syntax error")),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(&rc, "echo one\nexit 42\necho two\n").unwrap();
+    let run = run_in(
+        &home,
+        &["--rcfile", rc_name, "-i", "-c", "echo hello"],
+        &[],
+        "",
+    );
+    assert_eq!((run.stdout.as_str(), run.status), ("one\n", 42));
+    let run = run_in(&home, &["--rcfile", rc_name, "-i"], &[], "echo hello\n");
+    assert_eq!((run.stdout.as_str(), run.status), ("one\n", 42));
 }

@@ -114,6 +114,15 @@ impl History {
         true
     }
 
+    /// Puts `line` in place of the newest entry (`fc -s` runs a command
+    /// in place of itself).
+    pub fn replace_last(&mut self, line: &str) {
+        if let Some(last) = self.entries.last_mut() {
+            *last = line.to_string();
+            self.generation += 1;
+        }
+    }
+
     /// Keeps only the newest `limit` entries.
     pub fn truncate_to(&mut self, limit: usize) {
         if self.entries.len() > limit {

@@ -819,6 +819,9 @@ pub struct Shell {
     pub history: super::history::History,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
+    /// The start-up file being read: messages name it and the line, even
+    /// in an interactive shell.
+    pub startup_file: Option<String>,
     /// Line of the command being run, for messages and `$LINENO`.
     pub line: u32,
     /// Nesting of loops, for `break`/`continue`.

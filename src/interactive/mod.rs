@@ -22,9 +22,22 @@ use crate::exec::Shell;
 use crate::exec::eval::Unwind;
 use crate::exec::syscalls;
 
-fn source_if_exists(sh: &mut Shell, path: &str) {
-    if let Ok(bytes) = std::fs::read(crate::bytes::to_path(path)) {
-        let _ = sh.run_source_text(&crate::bytes::decode_vec(bytes));
+/// Runs a start-up file if there is one; `Some(status)` when it ran
+/// `exit`. Its messages name it and the line (`pidsh: /etc/profile: line
+/// 3: …`); `return` ends it, as in a file read by `.`.
+fn source_if_exists(sh: &mut Shell, path: &str) -> Option<i32> {
+    let bytes = std::fs::read(crate::bytes::to_path(path)).ok()?;
+    let saved = sh.startup_file.replace(path.to_string());
+    sh.source_depth += 1;
+    let status = sh.run_source_text(&crate::bytes::decode_vec(bytes));
+    sh.source_depth -= 1;
+    sh.startup_file = saved;
+    match status {
+        Err(Unwind::Exit(code)) => {
+            sh.run_exit_trap();
+            Some(code)
+        }
+        _ => None,
     }
 }
 
@@ -96,29 +109,30 @@ fn home_dir(sh: &Shell) -> Option<String> {
     })
 }
 
-/// Reads the profile (login shells) and the rc file.
-pub fn read_startup_files(sh: &mut Shell, startup: &Startup) {
+/// Reads the profile (login shells) and the rc file; `Some(status)` when
+/// one of them ran `exit`.
+pub fn read_startup_files(sh: &mut Shell, startup: &Startup) -> Option<i32> {
     let home = home_dir(sh);
     if startup.login {
-        source_if_exists(sh, "/etc/profile");
-        if let Some(h) = &home {
-            source_if_exists(sh, &format!("{h}/.profile"));
+        let profile = home.as_ref().map(|h| format!("{h}/.profile"));
+        for file in std::iter::once("/etc/profile".to_string()).chain(profile) {
+            if let Some(status) = source_if_exists(sh, &file) {
+                return Some(status);
+            }
         }
     }
     match &startup.rc {
         Some(Some(file)) => source_if_exists(sh, file),
-        Some(None) => {
-            if let Some(h) = &home {
-                source_if_exists(sh, &format!("{h}/.pidshrc"));
-            }
-        }
-        None => {}
+        Some(None) => home.and_then(|h| source_if_exists(sh, &format!("{h}/.pidshrc"))),
+        None => None,
     }
 }
 
 /// The interactive loop; returns the exit status.
 pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
-    read_startup_files(sh, startup);
+    if let Some(status) = read_startup_files(sh, startup) {
+        return status;
+    }
     history::load(sh);
     if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
         return run_plain(sh);
