@@ -155,8 +155,9 @@ pub fn main() -> i32 {
         // Run as `sh`: POSIX mode, as bash does.
         inv.set_options.insert(0, ("posix".into(), true));
     }
-    // `$0` is the shell's path as given (without a login `-`).
-    let given = arg0.trim_start_matches('-').to_string();
+    // `$0` is the shell's path as given (`-pidsh` for a login shell
+    // started by `login`, as bash keeps `-bash`).
+    let given = arg0.clone();
     run(inv, shell_name, given, login)
 }
 
@@ -216,6 +217,10 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
     }
+    if login {
+        crate::builtins::shopt::set_option(&mut sh, "login_shell", true, false);
+    }
+    next_shell_level(&mut sh);
     let stdin_is_tty = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
     let interactive = inv.interactive || (source.is_none() && stdin_is_tty && !inv.plan);
     if inv.plan {
@@ -251,18 +256,24 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
-        let startup = crate::interactive::Startup {
-            login: login && !inv.no_profile,
-            rc: if inv.no_rc {
-                None
-            } else {
-                Some(inv.rc_file.clone())
-            },
+        let rc = if inv.no_rc {
+            None
+        } else {
+            Some(inv.rc_file.clone())
         };
+        let startup = crate::interactive::Startup::new(login && !inv.no_profile, rc);
         if source.is_none() {
             return crate::interactive::run(&mut sh, &startup);
         }
         // `pidsh -i -c CMD`: the start-up files first, as bash does.
+        crate::interactive::check_window_size(&mut sh);
+        if let Some(status) = crate::interactive::read_startup_files(&mut sh, &startup) {
+            return status;
+        }
+    }
+    if login && !interactive && !inv.no_profile {
+        // `pidsh -l -c CMD`, `pidsh -l script`: the profile, as bash reads it.
+        let startup = crate::interactive::Startup::new(true, None);
         if let Some(status) = crate::interactive::read_startup_files(&mut sh, &startup) {
             return status;
         }
@@ -271,6 +282,23 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
         Some(text) => sh.run_main(&text),
         None => sh.run_stdin(),
     }
+}
+
+/// `SHLVL` goes up by one in each new shell (exported; from 1 when unset
+/// or not a number, as in bash).
+fn next_shell_level(sh: &mut Shell) {
+    let level = sh
+        .vars
+        .get("SHLVL")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let next = if level < 0 {
+        0
+    } else {
+        level.saturating_add(1)
+    };
+    let _ = sh.assign("SHLVL", next.to_string());
+    sh.vars.export("SHLVL");
 }
 
 /// Writes shell text as the bytes it stands for (see [`crate::bytes`]).

@@ -222,3 +222,74 @@ fn an_rc_file_error_names_the_file_and_line_and_exit_there_ends_the_shell() {
     let run = run_in(&home, &["--rcfile", rc_name, "-i"], &[], "echo hello\n");
     assert_eq!((run.stdout.as_str(), run.status), ("one\n", 42));
 }
+
+#[test]
+fn a_login_shell_reads_the_profile_even_with_c() {
+    let home = TempHome::new();
+    std::fs::write(home.0.join(".profile"), "echo from-profile\nFROM=profile\n").unwrap();
+    std::fs::write(home.0.join(".pidshrc"), "echo from-rc\n").unwrap();
+    let script = "echo $FROM $SHLVL; shopt -q login_shell && echo login";
+    let run = run_in(&home, &["-l", "-c", script], &[("SHLVL", "4")], "");
+    // bash -l -c: the same (it reads ~/.profile when it has no
+    // ~/.bash_profile), and no rc file.
+    assert!(
+        run.stdout.ends_with("from-profile\nprofile 5\nlogin\n"),
+        "{run:?}"
+    );
+    let run = run_in(&home, &["-c", script], &[], "");
+    assert_eq!(run.stdout, "1\n", "{run:?}");
+    let run = run_in(
+        &home,
+        &["-l", "--noprofile", "-c", "echo ${FROM-none}"],
+        &[],
+        "",
+    );
+    assert_eq!(run.stdout, "none\n", "{run:?}");
+}
+
+#[test]
+fn argv0_with_a_dash_makes_a_login_shell() {
+    use std::os::unix::process::CommandExt;
+    let home = TempHome::new();
+    std::fs::write(home.0.join(".profile"), "FROM=profile\n").unwrap();
+    let out = common::pidsh()
+        .arg0("-pidsh")
+        .args([
+            "-c",
+            "echo $0 $FROM; shopt -q login_shell && echo login; logout 7",
+        ])
+        .env_clear()
+        .env("HOME", &home.0)
+        .env("PATH", "/usr/bin:/bin")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "-pidsh profile\nlogin\n"
+    );
+    assert_eq!(out.status.code(), Some(7));
+}
+
+#[test]
+fn columns_and_lines_follow_the_terminal() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "echo $COLUMNS $LINES $SHLVL");
+    wait_for_output(&term, "echo $COLUMNS $LINES $SHLVL", "the size", |rows| {
+        rows == ["100 30 1"]
+    });
+}
+
+#[test]
+fn an_interactive_login_shell_reads_profile_then_rc() {
+    let home = TempHome::new();
+    std::fs::write(home.0.join(".profile"), "ORDER=profile\n").unwrap();
+    std::fs::write(home.0.join(".pidshrc"), "ORDER=$ORDER,rc\n").unwrap();
+    let term = Term::start_command(&home, &["-l"], &[("PS1", PROMPT)]);
+    term.wait_for_fresh_prompt();
+    run(&term, "echo $ORDER $0");
+    wait_for_output(&term, "echo $ORDER $0", "the order", |rows| {
+        rows.len() == 1 && rows[0].starts_with("profile,rc ")
+    });
+}

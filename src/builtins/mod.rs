@@ -107,6 +107,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("pushd", dirstack::pushd),
     regular_builtin("history", history::history),
     regular_builtin("fc", fc::fc),
+    regular_builtin("logout", process::logout),
     regular_builtin("mapfile", mapfile::mapfile),
     regular_builtin("readarray", mapfile::mapfile),
     regular_builtin("popd", dirstack::popd),

@@ -63,13 +63,31 @@ fn read_plain_line() -> Option<String> {
     }
 }
 
-/// Which start-up files an interactive shell reads.
-#[derive(Debug, Clone, Default)]
+/// Which start-up files a shell reads, in this order: for a login shell
+/// the system profile and `~/.profile`; for an interactive one the system
+/// rc file and `~/.pidshrc`, or the `--rcfile` file instead of both.
+#[derive(Debug, Clone)]
 pub struct Startup {
-    /// Read `/etc/profile` and `~/.profile`.
+    /// Read the profiles.
     pub login: bool,
-    /// `None`: no rc file; `Some(None)`: `~/.pidshrc`; `Some(Some(f))`: `f`.
+    /// `None`: no rc file; `Some(None)`: the usual ones; `Some(Some(f))`: `f`.
     pub rc: Option<Option<String>>,
+    /// `/etc/profile`.
+    pub system_profile: String,
+    /// `/etc/pidshrc`.
+    pub system_rc: String,
+}
+
+impl Startup {
+    /// The files for a login and/or interactive shell.
+    pub fn new(login: bool, rc: Option<Option<String>>) -> Startup {
+        Startup {
+            login,
+            rc,
+            system_profile: "/etc/profile".into(),
+            system_rc: "/etc/pidshrc".into(),
+        }
+    }
 }
 
 /// Variables only an interactive shell sets: `HISTFILE` (under the XDG
@@ -99,6 +117,23 @@ pub fn set_defaults(sh: &mut Shell) {
     }
 }
 
+/// `COLUMNS` and `LINES` from the terminal's size (bash's `shopt
+/// checkwinsize`): at start, before each prompt and so after each
+/// foreground job and each resize.
+pub fn check_window_size(sh: &mut Shell) {
+    if !sh.shopt_on("checkwinsize") {
+        return;
+    }
+    let size = [2, 0, 1]
+        .into_iter()
+        .find_map(|fd| crate::sys::window_size(syscalls::borrow(fd)).ok())
+        .filter(|&(columns, rows)| columns > 0 && rows > 0);
+    if let Some((columns, rows)) = size {
+        let _ = sh.assign("COLUMNS", columns.to_string());
+        let _ = sh.assign("LINES", rows.to_string());
+    }
+}
+
 /// `$HOME`, or the user's home directory from the password database.
 fn home_dir(sh: &Shell) -> Option<String> {
     sh.vars.get("HOME").map(str::to_string).or_else(|| {
@@ -109,21 +144,32 @@ fn home_dir(sh: &Shell) -> Option<String> {
     })
 }
 
-/// Reads the profile (login shells) and the rc file; `Some(status)` when
-/// one of them ran `exit`.
+/// Reads the profiles (login shells) and the rc files; `Some(status)`
+/// when one of them ran `exit`.
 pub fn read_startup_files(sh: &mut Shell, startup: &Startup) -> Option<i32> {
     let home = home_dir(sh);
+    let in_home = |name: &str| home.as_ref().map(|h| format!("{h}/{name}"));
     if startup.login {
-        let profile = home.as_ref().map(|h| format!("{h}/.profile"));
-        for file in std::iter::once("/etc/profile".to_string()).chain(profile) {
-            if let Some(status) = source_if_exists(sh, &file) {
-                return Some(status);
-            }
+        // Debian's /etc/profile sets `PS1='$ '` for every shell but bash:
+        // the prompt in place (pidsh's, or one from the environment)
+        // stays, unless the user's own files set another (a prompt for
+        // every user goes in the system rc file).
+        let before = sh.vars.get("PS1").map(str::to_string);
+        let status = source_if_exists(sh, &startup.system_profile);
+        if let Some(before) = before {
+            let _ = sh.assign("PS1", before);
+        }
+        if status.is_some() {
+            return status;
+        }
+        if let Some(status) = in_home(".profile").and_then(|f| source_if_exists(sh, &f)) {
+            return Some(status);
         }
     }
     match &startup.rc {
         Some(Some(file)) => source_if_exists(sh, file),
-        Some(None) => home.and_then(|h| source_if_exists(sh, &format!("{h}/.pidshrc"))),
+        Some(None) => source_if_exists(sh, &startup.system_rc)
+            .or_else(|| in_home(".pidshrc").and_then(|f| source_if_exists(sh, &f))),
         None => None,
     }
 }
@@ -305,6 +351,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
         for notice in sh.jobs.take_notices() {
             sh.write_stderr(&format!("{notice}\n"));
         }
+        check_window_size(sh);
         if let Some(status) = run_prompt_command(sh) {
             return status;
         }
@@ -369,5 +416,38 @@ fn run_editor(sh: &mut Shell) -> i32 {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A login shell keeps its own prompt through a Debian-style system
+    /// profile, and takes the one the user's own profile sets.
+    #[test]
+    fn the_system_profile_does_not_replace_the_default_prompt() {
+        let dir = std::env::temp_dir().join(format!("pidsh-startup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let profile = dir.join("profile");
+        std::fs::write(
+            &profile,
+            "if [ \"${PS1-}\" ]; then PS1='$ '; fi\nSEEN=yes\n",
+        )
+        .unwrap();
+        let mut startup = Startup::new(true, None);
+        startup.system_profile = profile.to_string_lossy().into_owned();
+        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let _ = sh.assign("HOME", dir.to_string_lossy().into_owned());
+        let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
+        assert_eq!(read_startup_files(&mut sh, &startup), None);
+        assert_eq!(sh.vars.get("SEEN"), Some("yes"));
+        assert_eq!(sh.vars.get("PS1"), Some(prompt::DEFAULT_PS1));
+        std::fs::write(dir.join(".profile"), "PS1='mine> '\n").unwrap();
+        assert_eq!(read_startup_files(&mut sh, &startup), None);
+        assert_eq!(sh.vars.get("PS1"), Some("mine> "));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
