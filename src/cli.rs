@@ -29,6 +29,31 @@ struct Invocation {
 const USAGE: &str =
     "usage: pidsh [--plan] [-ilsn…] [-o option] [-c command [name [args…]] | file [args…]]\n";
 
+/// `pidsh --help`.
+const HELP: &str = "\
+Usage: pidsh [option ...] [-c command [name [arg ...]] | file [arg ...]]
+
+  -c command      run the command string (name becomes $0)
+  -s              read commands from standard input
+  -i              interactive shell
+  -l, --login     login shell: read /etc/profile and ~/.profile first
+  -o option       set -o option (and +o to unset); -abCefhmnuvxTE as in set
+  -O name         shopt -s name (and +O to unset)
+  --posix         POSIX mode (also when run as sh)
+  --norc          no rc file (/etc/pidshrc, ~/.pidshrc)
+  --noprofile     no login files
+  --rcfile FILE   read FILE instead of the rc files
+  --plan          show how a command would be started, run nothing
+  --version       version and spawn backend
+  --help          this text
+
+Start-up files, in order: login shells read /etc/profile and ~/.profile;
+interactive shells /etc/pidshrc and ~/.pidshrc (in POSIX mode the file
+$ENV names). History is kept in $HISTFILE (by default
+$XDG_STATE_HOME/pidsh/history, or ~/.local/state/pidsh/history).
+A shell started as -pidsh is a login shell.
+";
+
 fn parse_args(args: &[String]) -> Result<Invocation, String> {
     let mut inv = Invocation::default();
     let mut i = 0;
@@ -135,7 +160,7 @@ pub fn main() -> i32 {
         return 0;
     }
     if rest.first().map(String::as_str) == Some("--help") {
-        print!("{USAGE}");
+        print!("{HELP}");
         return 0;
     }
     let inv = match parse_args(rest) {
@@ -258,6 +283,12 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
         crate::interactive::set_defaults(&mut sh);
         let rc = if inv.no_rc {
             None
+        } else if sh.options.posix && inv.rc_file.is_none() {
+            // POSIX: the file `$ENV` names (after parameter expansion).
+            let env = sh.vars.get("ENV").map(str::to_string);
+            env.and_then(|e| sh.expand_prompt_string(&e))
+                .filter(|f| !f.is_empty())
+                .map(Some)
         } else {
             Some(inv.rc_file.clone())
         };

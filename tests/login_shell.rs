@@ -293,3 +293,32 @@ fn an_interactive_login_shell_reads_profile_then_rc() {
         rows.len() == 1 && rows[0].starts_with("profile,rc ")
     });
 }
+
+#[test]
+fn help_prints_the_usage_with_the_start_up_files() {
+    let home = TempHome::new();
+    let run = run_in(&home, &["--help"], &[], "");
+    assert_eq!(run.status, 0);
+    for part in [
+        "--login",
+        "--rcfile FILE",
+        "--noprofile",
+        "~/.pidshrc",
+        "HISTFILE",
+    ] {
+        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn posix_mode_reads_the_file_env_names() {
+    let home = TempHome::new();
+    std::fs::write(home.0.join("envrc"), "echo from-env\n").unwrap();
+    std::fs::write(home.0.join(".pidshrc"), "echo from-rc\n").unwrap();
+    let env = [("ENV", "$HOME/envrc")];
+    // bash --posix -i: the same.
+    let run = run_in(&home, &["--posix", "-i"], &env, "echo hi\n");
+    assert_eq!(run.stdout, "from-env\nhi\n", "{run:?}");
+    let run = run_in(&home, &["-i"], &env, "echo hi\n");
+    assert_eq!(run.stdout, "from-rc\nhi\n", "{run:?}");
+}
