@@ -322,3 +322,25 @@ fn posix_mode_reads_the_file_env_names() {
     let run = run_in(&home, &["-i"], &env, "echo hi\n");
     assert_eq!(run.stdout, "from-rc\nhi\n", "{run:?}");
 }
+
+#[test]
+fn history_expansion_at_the_prompt_shows_and_stores_the_line() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run_quietly(&term, "echo one two");
+    run(&term, "echo !$ !^");
+    // As bash: the expanded line is shown, then run, and recorded.
+    wait_for_output(&term, "echo !$ !^", "the expansion", |rows| {
+        rows == ["echo two one", "two one"]
+    });
+    run(&term, "^two^2");
+    wait_for_output(&term, "^two^2", "the substitution", |rows| {
+        rows == ["echo 2 one", "2 one"]
+    });
+    term.keys("\x1b[A");
+    term.wait_for_input_line("echo 2 one");
+    term.keys("\x15");
+    // Not in scripts.
+    let run = run_in(&home, &["-c", "echo a; echo !!"], &[], "");
+    assert_eq!(run.stdout, "a\n!!\n");
+}

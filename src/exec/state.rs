@@ -648,6 +648,8 @@ pub struct Options {
     pub errtrace: bool,
     /// `set -o history`: an interactive shell records its command lines.
     pub history: bool,
+    /// `set -H`: history expansion (`!!`) of the lines typed.
+    pub histexpand: bool,
 }
 
 /// The table of `-o` names and single-letter flags.
@@ -665,6 +667,7 @@ pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("xtrace", Some('x')),
     ("functrace", Some('T')),
     ("errtrace", Some('E')),
+    ("histexpand", Some('H')),
     ("emacs", None),
     ("history", None),
     ("ignoreeof", None),
@@ -696,6 +699,7 @@ impl Options {
             "functrace" => &mut self.functrace,
             "errtrace" => &mut self.errtrace,
             "history" => &mut self.history,
+            "histexpand" => &mut self.histexpand,
             _ => return None,
         })
     }

@@ -15,6 +15,7 @@ use reedline::{FileBackedHistory, HistoryItem, Reedline};
 
 use crate::builtins::history::{file_limit, rules, size_limit};
 use crate::exec::Shell;
+use crate::exec::histexpand::Expanded;
 use crate::exec::history::{append_lines, read_lines, truncate_file, write_lines};
 
 /// Where the history file is, if `HISTFILE` names one.
@@ -42,6 +43,30 @@ pub fn load(sh: &mut Shell) {
     sh.history.lines_read = lines.len();
     sh.history.saved = sh.history.entries().len();
     sh.history.added = 0;
+}
+
+/// A typed line after history expansion (`set -H`): the expanded line is
+/// shown, as in bash. `None` when there is nothing to run: an expansion
+/// failed (reported), or `:p` asked only to show it (and record it).
+pub fn expand(sh: &mut Shell, line: &str) -> Option<String> {
+    if !sh.options.histexpand || !line.contains(['!', '^']) {
+        return Some(line.to_string());
+    }
+    match crate::exec::histexpand::expand(line, sh.history.entries()) {
+        Ok(Expanded::Same) => Some(line.to_string()),
+        Ok(Expanded::Line { text, print_only }) => {
+            sh.write_stderr(&format!("{}\n", text.trim_end_matches('\n')));
+            if print_only {
+                remember(sh, &text);
+                return None;
+            }
+            Some(text)
+        }
+        Err(message) => {
+            sh.report(&message);
+            None
+        }
+    }
 }
 
 /// Records a command line the user entered, if `set -o history` is on and

@@ -97,6 +97,7 @@ pub fn set_defaults(sh: &mut Shell) {
     // `set -b` is on by default: job completion is reported at once.
     sh.options.notify = true;
     sh.options.history = true;
+    sh.options.histexpand = !sh.options.posix;
     if sh.vars.get("HISTFILE").is_none() {
         let state = sh
             .vars
@@ -247,6 +248,9 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             continue;
         }
         let code = std::mem::take(&mut buffer);
+        let Some(code) = history::expand(sh, &code) else {
+            continue;
+        };
         history::remember(sh, &code);
         if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
             sh.run_exit_trap();
@@ -390,6 +394,9 @@ fn run_editor(sh: &mut Shell) -> i32 {
                 if line.trim().is_empty() {
                     continue;
                 }
+                let Some(line) = history::expand(sh, &line) else {
+                    continue;
+                };
                 history::remember(sh, &line);
                 let status = sh.run_source_text(&format!("{line}\n"));
                 terminal.after_command();
