@@ -340,7 +340,8 @@ fn history_expansion_at_the_prompt_shows_and_stores_the_line() {
     term.keys("\x1b[A");
     term.wait_for_input_line("echo 2 one");
     term.keys("\x15");
-    // Not in scripts.
-    let run = run_in(&home, &["-c", "echo a; echo !!"], &[], "");
-    assert_eq!(run.stdout, "a\n!!\n");
+    // Not in scripts; `history -p` expands its arguments (as bash).
+    let script = "echo a; echo !!; history -s echo x y; history -p '!!' '!$'";
+    let run = run_in(&home, &["-c", script], &[], "");
+    assert_eq!(run.stdout, "a\n!!\necho x y\ny\n");
 }

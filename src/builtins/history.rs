@@ -3,6 +3,7 @@
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
+use crate::exec::histexpand::Expanded;
 use crate::exec::history::{Rules, append_lines, truncate_file, write_lines};
 
 const USAGE: &str = "history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]";
@@ -48,8 +49,16 @@ pub fn history(sh: &mut Shell, argv: &[String]) -> Status {
         }
         "-a" | "-n" | "-r" | "-w" => file_operation(sh, first, args.get(1).map(String::as_str)),
         "-p" => {
-            // No history expansion in pidsh: the arguments as they are.
-            let out: String = args[1..].iter().map(|a| format!("{a}\n")).collect();
+            // Each argument after history expansion, one per line.
+            let mut out = String::new();
+            for arg in &args[1..] {
+                match crate::exec::histexpand::expand(arg, sh.history.entries()) {
+                    Ok(Expanded::Line { text, .. }) => out.push_str(&text),
+                    Ok(Expanded::Same) => out.push_str(arg),
+                    Err(message) => return sh.builtin_error("history", &message, 1),
+                }
+                out.push('\n');
+            }
             Ok(if sh.print("history", &out)? { 0 } else { 1 })
         }
         "--" => list_last(sh, args.get(1).map(String::as_str), args.get(2)),
