@@ -29,6 +29,31 @@ struct Invocation {
 const USAGE: &str =
     "usage: pidsh [--plan] [-ilsn…] [-o option] [-c command [name [args…]] | file [args…]]\n";
 
+/// `pidsh --help`.
+const HELP: &str = "\
+Usage: pidsh [option ...] [-c command [name [arg ...]] | file [arg ...]]
+
+  -c command      run the command string (name becomes $0)
+  -s              read commands from standard input
+  -i              interactive shell
+  -l, --login     login shell: read /etc/profile and ~/.profile first
+  -o option       set -o option (and +o to unset); -abCefhmnuvxTE as in set
+  -O name         shopt -s name (and +O to unset)
+  --posix         POSIX mode (also when run as sh)
+  --norc          no rc file (/etc/pidshrc, ~/.pidshrc)
+  --noprofile     no login files
+  --rcfile FILE   read FILE instead of the rc files
+  --plan          show how a command would be started, run nothing
+  --version       version and spawn backend
+  --help          this text
+
+Start-up files, in order: login shells read /etc/profile and ~/.profile;
+interactive shells /etc/pidshrc and ~/.pidshrc (in POSIX mode the file
+$ENV names). History is kept in $HISTFILE (by default
+$XDG_STATE_HOME/pidsh/history, or ~/.local/state/pidsh/history).
+A shell started as -pidsh is a login shell.
+";
+
 fn parse_args(args: &[String]) -> Result<Invocation, String> {
     let mut inv = Invocation::default();
     let mut i = 0;
@@ -135,7 +160,7 @@ pub fn main() -> i32 {
         return 0;
     }
     if rest.first().map(String::as_str) == Some("--help") {
-        print!("{USAGE}");
+        print!("{HELP}");
         return 0;
     }
     let inv = match parse_args(rest) {
@@ -155,8 +180,9 @@ pub fn main() -> i32 {
         // Run as `sh`: POSIX mode, as bash does.
         inv.set_options.insert(0, ("posix".into(), true));
     }
-    // `$0` is the shell's path as given (without a login `-`).
-    let given = arg0.trim_start_matches('-').to_string();
+    // `$0` is the shell's path as given (`-pidsh` for a login shell
+    // started by `login`, as bash keeps `-bash`).
+    let given = arg0.clone();
     run(inv, shell_name, given, login)
 }
 
@@ -216,6 +242,10 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
     }
+    if login {
+        crate::builtins::shopt::set_option(&mut sh, "login_shell", true, false);
+    }
+    next_shell_level(&mut sh);
     let stdin_is_tty = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
     let interactive = inv.interactive || (source.is_none() && stdin_is_tty && !inv.plan);
     if inv.plan {
@@ -251,24 +281,55 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
-        let startup = crate::interactive::Startup {
-            login: login && !inv.no_profile,
-            rc: if inv.no_rc {
-                None
-            } else {
-                Some(inv.rc_file.clone())
-            },
+        let rc = if inv.no_rc {
+            None
+        } else if sh.options.posix && inv.rc_file.is_none() {
+            // POSIX: the file `$ENV` names (after parameter expansion).
+            let env = sh.vars.get("ENV").map(str::to_string);
+            env.and_then(|e| sh.expand_prompt_string(&e))
+                .filter(|f| !f.is_empty())
+                .map(Some)
+        } else {
+            Some(inv.rc_file.clone())
         };
+        let startup = crate::interactive::Startup::new(login && !inv.no_profile, rc);
         if source.is_none() {
             return crate::interactive::run(&mut sh, &startup);
         }
         // `pidsh -i -c CMD`: the start-up files first, as bash does.
-        crate::interactive::read_startup_files(&mut sh, &startup);
+        crate::interactive::check_window_size(&mut sh);
+        if let Some(status) = crate::interactive::read_startup_files(&mut sh, &startup) {
+            return status;
+        }
+    }
+    if login && !interactive && !inv.no_profile {
+        // `pidsh -l -c CMD`, `pidsh -l script`: the profile, as bash reads it.
+        let startup = crate::interactive::Startup::new(true, None);
+        if let Some(status) = crate::interactive::read_startup_files(&mut sh, &startup) {
+            return status;
+        }
     }
     match source {
         Some(text) => sh.run_main(&text),
         None => sh.run_stdin(),
     }
+}
+
+/// `SHLVL` goes up by one in each new shell (exported; from 1 when unset
+/// or not a number, as in bash).
+fn next_shell_level(sh: &mut Shell) {
+    let level = sh
+        .vars
+        .get("SHLVL")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let next = if level < 0 {
+        0
+    } else {
+        level.saturating_add(1)
+    };
+    let _ = sh.assign("SHLVL", next.to_string());
+    sh.vars.export("SHLVL");
 }
 
 /// Writes shell text as the bytes it stands for (see [`crate::bytes`]).

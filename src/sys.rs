@@ -1,5 +1,5 @@
 //! Thin wrappers over the Linux syscalls nix 0.30 lacks: `pidfd_open`,
-//! `pidfd_send_signal`, `close_range` and `sigqueue`, plus `confstr`; and the one thing
+//! `pidfd_send_signal`, `close_range`, `sigqueue` and `TIOCGWINSZ`, plus `confstr`; and the one thing
 //! pidsh must learn before the Rust runtime starts: whether SIGPIPE was
 //! ignored when the process was started.
 //!
@@ -150,6 +150,15 @@ pub fn default_path() -> String {
     }
     buf.truncate(needed - 1);
     String::from_utf8(buf).unwrap_or_else(|_| "/bin:/usr/bin".to_string())
+}
+
+/// `ioctl(fd, TIOCGWINSZ)`: the terminal's size as (columns, rows).
+pub fn window_size(fd: BorrowedFd<'_>) -> nix::Result<(u16, u16)> {
+    // SAFETY: all-zero is a valid `winsize` (plain integers).
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct we own.
+    let ret = unsafe { libc::ioctl(fd.as_raw_fd(), libc::TIOCGWINSZ, &mut size) };
+    Errno::result(ret).map(|_| (size.ws_col, size.ws_row))
 }
 
 #[cfg(test)]

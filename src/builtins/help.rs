@@ -114,6 +114,12 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Write formatted output.",
     ),
     (
+        "fc",
+        "fc [-e ename] [-lnr] [first] [last] or fc -s [pat=rep] [command]",
+        "List, edit and run again commands from the history.",
+    ),
+    ("logout", "logout [n]", "Exit a login shell."),
+    (
         "history",
         "history [-c] [-d offset] [n] | -anrw [file] | -s arg...",
         "List, edit and save the command history.",

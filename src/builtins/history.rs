@@ -3,12 +3,27 @@
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
+use crate::exec::histexpand::Expanded;
+use crate::exec::history::{Rules, append_lines, truncate_file, write_lines};
 
 const USAGE: &str = "history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]";
 
 /// `HISTSIZE`, when it is a number.
 pub fn size_limit(sh: &Shell) -> Option<usize> {
     sh.vars.get("HISTSIZE").and_then(|n| n.trim().parse().ok())
+}
+
+/// `HISTFILESIZE`, when it is a number: the history file keeps that many
+/// lines.
+pub fn file_limit(sh: &Shell) -> Option<usize> {
+    sh.vars
+        .get("HISTFILESIZE")
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// What `HISTCONTROL` and `HISTIGNORE` say now.
+pub fn rules(sh: &Shell) -> Rules {
+    Rules::new(sh.vars.get("HISTCONTROL"), sh.vars.get("HISTIGNORE"))
 }
 
 /// `history [n]`, `-c`, `-d offset`, `-s args`, `-a|-n|-r|-w [file]`.
@@ -34,8 +49,16 @@ pub fn history(sh: &mut Shell, argv: &[String]) -> Status {
         }
         "-a" | "-n" | "-r" | "-w" => file_operation(sh, first, args.get(1).map(String::as_str)),
         "-p" => {
-            // No history expansion in pidsh: the arguments as they are.
-            let out: String = args[1..].iter().map(|a| format!("{a}\n")).collect();
+            // Each argument after history expansion, one per line.
+            let mut out = String::new();
+            for arg in &args[1..] {
+                match crate::exec::histexpand::expand(arg, sh.history.entries()) {
+                    Ok(Expanded::Line { text, .. }) => out.push_str(&text),
+                    Ok(Expanded::Same) => out.push_str(arg),
+                    Err(message) => return sh.builtin_error("history", &message, 1),
+                }
+                out.push('\n');
+            }
             Ok(if sh.print("history", &out)? { 0 } else { 1 })
         }
         "--" => list_last(sh, args.get(1).map(String::as_str), args.get(2)),
@@ -117,20 +140,15 @@ fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
     let result = match op {
         "-a" | "-w" => {
             let from = if op == "-a" { sh.history.saved } else { 0 };
-            let mut text = String::new();
-            for line in &sh.history.entries()[from.min(sh.history.entries().len())..] {
-                text.push_str(line);
-                text.push('\n');
-            }
+            let lines = &sh.history.entries()[from.min(sh.history.entries().len())..];
             let written = if op == "-a" {
-                use std::io::Write;
-                std::fs::OpenOptions::new()
-                    .append(true)
-                    .create(true)
-                    .open(&on_disk)
-                    .and_then(|mut f| f.write_all(&crate::bytes::encode(&text)))
+                append_lines(&on_disk, lines)
             } else {
-                std::fs::write(&on_disk, crate::bytes::encode(&text).as_ref())
+                write_lines(&on_disk, lines)
+            };
+            let written = match file_limit(sh) {
+                Some(limit) => written.and_then(|()| truncate_file(&on_disk, limit)),
+                None => written,
             };
             written.map(|()| sh.history.saved = sh.history.entries().len())
         }

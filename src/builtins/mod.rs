@@ -8,6 +8,7 @@ mod declare;
 mod dirs;
 mod dirstack;
 mod echo;
+pub mod fc;
 pub mod history;
 pub use echo::decode_escapes;
 mod getopts;
@@ -105,6 +106,8 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("pwd", dirs::pwd),
     regular_builtin("pushd", dirstack::pushd),
     regular_builtin("history", history::history),
+    regular_builtin("fc", fc::fc),
+    regular_builtin("logout", process::logout),
     regular_builtin("mapfile", mapfile::mapfile),
     regular_builtin("readarray", mapfile::mapfile),
     regular_builtin("popd", dirstack::popd),

@@ -234,10 +234,18 @@ pub fn disown(sh: &mut Shell, argv: &[String]) -> Status {
     Ok(status)
 }
 
+/// `logout [n]`: `exit`, in a login shell only.
+pub fn logout(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.shopt_on("login_shell") {
+        return sh.builtin_error("logout", "not login shell: use `exit'", 1);
+    }
+    super::core::exit(sh, argv)
+}
+
 /// `suspend`: stops the shell until it gets SIGCONT (not a login shell).
 pub fn suspend(sh: &mut Shell, argv: &[String]) -> Status {
     let force = argv.iter().any(|a| a == "-f");
-    if sh.arg0.starts_with('-') && !force {
+    if sh.shopt_on("login_shell") && !force {
         return sh.builtin_error("suspend", "cannot suspend a login shell", 1);
     }
     // The shell ignores SIGTSTP; SIGSTOP cannot be ignored.

@@ -24,6 +24,7 @@ pub const NAMES: &[(&str, bool)] = &[
     ("inherit_errexit", false),
     ("interactive_comments", true),
     ("lastpipe", false),
+    ("login_shell", false),
     ("nocaseglob", false),
     ("nocasematch", false),
     ("nullglob", false),

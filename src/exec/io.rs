@@ -87,7 +87,10 @@ impl Shell {
     /// Prints an error message in the usual form: `pidsh: line N: msg`
     /// (non-interactive) or `pidsh: msg` (interactive).
     pub fn report(&self, message: &str) {
-        let line = if self.options.interactive || self.line == 0 {
+        let line = if let Some(file) = &self.startup_file {
+            let prefix = &self.error_prefix;
+            format!("{prefix}: {file}: line {}: {message}\n", self.line)
+        } else if self.options.interactive || self.line == 0 {
             format!("{}: {message}\n", self.error_prefix)
         } else {
             format!("{}: line {}: {message}\n", self.error_prefix, self.line)

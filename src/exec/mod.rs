@@ -15,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod fdtable;
 pub(crate) mod handover;
+pub mod histexpand;
 pub mod history;
 mod io;
 pub mod isolate;

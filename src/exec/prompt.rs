@@ -11,7 +11,7 @@ impl Shell {
     /// not produce one.
     pub fn render_prompt(&mut self, template: &str) -> String {
         let prompt = prompt_escapes(self, template);
-        if !prompt.contains(['$', '`']) {
+        if !prompt.contains(['$', '`', '\\']) {
             return prompt;
         }
         let saved = self.last_status;
@@ -44,9 +44,11 @@ impl Shell {
 }
 
 /// Expands the bash-style escapes of a prompt string: `\u \h \H \w \W \$
-/// \n \\ \j \s \v \t \T \A \d \e \a \r \NNN` (octal) and `\[ \]` (dropped:
-/// the line editor measures the prompt without its escape sequences); the
-/// result is then subject to parameter expansion.
+/// \n \\ \j \l \s \v \V \t \T \@ \A \d \D{format} \! \e \a \r \NNN`
+/// (octal) and `\[ \]` (dropped: the line editor measures the prompt
+/// without its escape sequences). The result is then subject to parameter
+/// expansion, so the text an escape stands for is quoted against it (a
+/// directory named `$x` stays as it is), and `\$` gives `\$`, as in bash.
 fn prompt_escapes(sh: &Shell, ps: &str) -> String {
     let mut out = String::new();
     let mut chars = ps.chars().peekable();
@@ -55,46 +57,27 @@ fn prompt_escapes(sh: &Shell, ps: &str) -> String {
             out.push(c);
             continue;
         }
-        match chars.next() {
-            Some('u') => out.push_str(&user_name()),
-            Some('h') => out.push_str(host_name().split('.').next().unwrap_or_default()),
-            Some('H') => out.push_str(&host_name()),
-            Some('w') => out.push_str(&tilde_cwd(sh)),
-            Some('W') => {
-                let cwd = tilde_cwd(sh);
-                let last = cwd
-                    .rsplit('/')
-                    .next()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or("/");
-                out.push_str(if cwd == "~" { "~" } else { last });
+        let Some(escape) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        match escape {
+            '$' if nix::unistd::geteuid().is_root() => out.push('#'),
+            '$' => out.push_str("\\$"),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            'a' => out.push('\x07'),
+            'e' => out.push('\x1b'),
+            '\\' => out.push('\\'),
+            '[' | ']' => {}
+            'D' if chars.peek() == Some(&'{') => {
+                chars.next();
+                let format: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let format = if format.is_empty() { "%X" } else { &format };
+                out.push_str(&quoted(&clock(format)));
             }
-            Some('$') => out.push(if nix::unistd::geteuid().is_root() {
-                '#'
-            } else {
-                '$'
-            }),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('a') => out.push('\x07'),
-            Some('e') => out.push('\x1b'),
-            Some('j') => out.push_str(&sh.jobs.jobs().len().to_string()),
-            Some('s') => out.push_str(
-                sh.arg0
-                    .rsplit('/')
-                    .next()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or("pidsh"),
-            ),
-            Some('v') => out.push_str(env!("CARGO_PKG_VERSION")),
-            Some('t') => out.push_str(&clock("%H:%M:%S")),
-            Some('T') => out.push_str(&clock("%I:%M:%S")),
-            Some('A') => out.push_str(&clock("%H:%M")),
-            Some('d') => out.push_str(&clock("%a %b %d")),
-            Some('\\') => out.push('\\'),
-            Some('[') | Some(']') => {}
-            Some(d @ '0'..='7') => {
-                let mut code = d.to_digit(8).unwrap_or(0);
+            '0'..='7' => {
+                let mut code = escape.to_digit(8).unwrap_or(0);
                 for _ in 0..2 {
                     match chars.peek().and_then(|c| c.to_digit(8)) {
                         Some(v) => {
@@ -104,16 +87,81 @@ fn prompt_escapes(sh: &Shell, ps: &str) -> String {
                         None => break,
                     }
                 }
-                out.push(char::from_u32(code).unwrap_or('?'));
+                // One byte: `\555` wraps around, as in bash.
+                out.push_str(&crate::bytes::decode(&[(code & 0xff) as u8]));
             }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
+            _ => match text_escape(sh, escape) {
+                Some(text) => out.push_str(&quoted(&text)),
+                None => {
+                    out.push('\\');
+                    out.push(escape);
+                }
+            },
         }
     }
     out
+}
+
+/// The text of an escape that stands for a value.
+fn text_escape(sh: &Shell, escape: char) -> Option<String> {
+    Some(match escape {
+        'u' => user_name(),
+        'h' => host_name()
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        'H' => host_name(),
+        'w' => tilde_cwd(sh),
+        'W' => {
+            let cwd = tilde_cwd(sh);
+            let last = cwd.rsplit('/').next().filter(|s| !s.is_empty());
+            if cwd == "~" { "~" } else { last.unwrap_or("/") }.to_string()
+        }
+        'j' => sh.jobs.jobs().len().to_string(),
+        'l' => terminal_name(),
+        's' => sh
+            .arg0
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("pidsh")
+            .trim_start_matches('-')
+            .to_string(),
+        'v' => env!("CARGO_PKG_VERSION")
+            .rsplit_once('.')
+            .map_or(env!("CARGO_PKG_VERSION"), |(major_minor, _)| major_minor)
+            .to_string(),
+        'V' => env!("CARGO_PKG_VERSION").to_string(),
+        't' => clock("%H:%M:%S"),
+        'T' => clock("%I:%M:%S"),
+        '@' => clock("%I:%M %p"),
+        'A' => clock("%H:%M"),
+        'd' => clock("%a %b %d"),
+        '!' => (sh.history.entries().len() + 1).to_string(),
+        _ => return None,
+    })
+}
+
+/// `text` with `$`, `` ` `` and `\` quoted against the expansion that
+/// follows.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '$' | '`' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The basename of the terminal on standard input, or `tty` (bash's `\l`).
+fn terminal_name() -> String {
+    nix::unistd::ttyname(std::io::stdin())
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "tty".to_string())
 }
 
 /// The local time formatted with `strftime`.
@@ -174,5 +222,12 @@ mod tests {
     fn brackets_are_dropped() {
         let sh = Shell::new("pidsh".into(), Vec::new());
         assert_eq!(prompt_escapes(&sh, r"\[x\]y"), "xy");
+    }
+
+    #[test]
+    fn values_are_quoted_and_octal_wraps() {
+        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let _ = sh.assign("PWD", "/tmp/$x".to_string());
+        assert_eq!(prompt_escapes(&sh, r"\w\555"), r"/tmp/\$xm");
     }
 }

@@ -103,6 +103,7 @@ impl Shell {
             dir_stack: Vec::new(),
             history: Default::default(),
             error_prefix: "pidsh".to_string(),
+            startup_file: None,
             line: 0,
             loop_depth: 0,
             source_depth: 0,

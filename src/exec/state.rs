@@ -779,6 +779,10 @@ pub struct Options {
     pub functrace: bool,
     /// `set -E`: functions inherit the ERR trap.
     pub errtrace: bool,
+    /// `set -o history`: an interactive shell records its command lines.
+    pub history: bool,
+    /// `set -H`: history expansion (`!!`) of the lines typed.
+    pub histexpand: bool,
 }
 
 /// The table of `-o` names and single-letter flags.
@@ -796,7 +800,9 @@ pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("xtrace", Some('x')),
     ("functrace", Some('T')),
     ("errtrace", Some('E')),
+    ("histexpand", Some('H')),
     ("emacs", None),
+    ("history", None),
     ("ignoreeof", None),
     ("pipefail", None),
     ("posix", None),
@@ -825,6 +831,8 @@ impl Options {
             "emacs" => &mut self.emacs,
             "functrace" => &mut self.functrace,
             "errtrace" => &mut self.errtrace,
+            "history" => &mut self.history,
+            "histexpand" => &mut self.histexpand,
             _ => return None,
         })
     }
@@ -948,6 +956,9 @@ pub struct Shell {
     pub history: super::history::History,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
+    /// The start-up file being read: messages name it and the line, even
+    /// in an interactive shell.
+    pub startup_file: Option<String>,
     /// Line of the command being run, for messages and `$LINENO`.
     pub line: u32,
     /// Nesting of loops, for `break`/`continue`.

@@ -1,17 +1,15 @@
 //! Assembles the line editor: key bindings (emacs, or vi after `set -o
-//! vi`), the completion menu on Tab, history in `$HISTFILE`, the hinter,
+//! vi`), the completion menu on Tab, the hinter (history: see
+//! [`super::history`]),
 //! the highlighter and the validator that asks the parser whether the
 //! command is complete.
 
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::Path;
-
 use nu_ansi_term::Style;
 use reedline::{
-    ColumnarMenu, DefaultHinter, EditMode, Emacs, FileBackedHistory, KeyCode, KeyModifiers,
-    Keybindings, MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, SearchDirection, SearchQuery,
-    ValidationResult, Validator, Vi, default_emacs_keybindings, default_vi_insert_keybindings,
-    default_vi_normal_keybindings, default_vi_visual_keybindings,
+    ColumnarMenu, DefaultHinter, EditMode, Emacs, KeyCode, KeyModifiers, Keybindings, MenuBuilder,
+    Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator, Vi,
+    default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
+    default_vi_visual_keybindings,
 };
 
 use super::complete::ShellCompleter;
@@ -71,72 +69,12 @@ pub fn edit_mode(vi: bool) -> Box<dyn EditMode> {
     }
 }
 
-/// Opens (creating it, mode 0600, in a directory of mode 0700) the history
-/// file. reedline appends to the file in place, so the mode it was created
-/// with stays.
-fn open_history(path: &Path, capacity: usize) -> Option<FileBackedHistory> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir);
-    }
-    std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(path)
-        .ok()?;
-    FileBackedHistory::with_file(capacity, path.to_path_buf()).ok()
-}
-
-/// The lines the editor's saved history holds, oldest first (to seed the
-/// shell's own list for the `history` builtin).
-pub fn saved_lines(editor: &Reedline) -> Vec<String> {
-    let query = SearchQuery::everything(SearchDirection::Forward, None);
-    editor
-        .history()
-        .search(query)
-        .map(|items| items.into_iter().map(|i| i.command_line).collect())
-        .unwrap_or_default()
-}
-
-/// After `history -c`: the editor forgets its history too. The file is
-/// emptied in place (keeping its private mode) and read afresh.
-pub fn forget_history(editor: Reedline, sh: &Shell) -> Reedline {
-    let Some(path) = sh.vars.get("HISTFILE").filter(|f| !f.is_empty()) else {
-        return editor.with_history(Box::new(
-            FileBackedHistory::new(HISTORY_CAPACITY).unwrap_or_default(),
-        ));
-    };
-    let path = crate::bytes::to_path(path).into_owned();
-    let _ = std::fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(&path);
-    match open_history(&path, history_capacity(sh)) {
-        Some(history) => editor.with_history(Box::new(history)),
-        None => editor,
-    }
-}
-
-fn history_capacity(sh: &Shell) -> usize {
-    sh.vars
-        .get("HISTSIZE")
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(HISTORY_CAPACITY)
-}
-
-/// Entries kept when `HISTSIZE` says nothing usable.
-const HISTORY_CAPACITY: usize = 10_000;
-
 /// A line editor for `sh`, its helpers reading `shared`.
 pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
     let menu = ColumnarMenu::default()
         .with_name(COMPLETION_MENU)
         .with_marker("");
-    let mut editor = Reedline::create()
+    Reedline::create()
         .with_highlighter(Box::new(ShellHighlighter::new(shared.clone())))
         .with_completer(Box::new(ShellCompleter::new(shared.clone())))
         .with_menu(ReedlineMenu::EngineCompleter(Box::new(menu)))
@@ -147,23 +85,5 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
         ))
         .with_validator(Box::new(ShellValidator))
         .with_edit_mode(edit_mode(sh.options.vi))
-        .use_bracketed_paste(true);
-    let capacity = history_capacity(sh);
-    if let Some(history) = sh
-        .vars
-        .get("HISTFILE")
-        .filter(|f| !f.is_empty())
-        .and_then(|f| open_history(Path::new(f), capacity))
-    {
-        editor = editor.with_history(Box::new(history));
-    }
-    // bash's HISTCONTROL=ignorespace: a line typed with a leading blank
-    // is not remembered.
-    if sh.vars.get("HISTCONTROL").is_some_and(|c| {
-        c.split(':')
-            .any(|w| w == "ignorespace" || w == "ignoreboth")
-    }) {
-        editor = editor.with_history_exclusion_prefix(Some(" ".to_string()));
-    }
-    editor
+        .use_bracketed_paste(true)
 }

@@ -10,6 +10,7 @@
 mod complete;
 mod editor;
 mod highlight;
+mod history;
 mod prompt;
 mod scan;
 mod snapshot;
@@ -21,9 +22,22 @@ use crate::exec::Shell;
 use crate::exec::eval::Unwind;
 use crate::exec::syscalls;
 
-fn source_if_exists(sh: &mut Shell, path: &str) {
-    if let Ok(bytes) = std::fs::read(crate::bytes::to_path(path)) {
-        let _ = sh.run_source_text(&crate::bytes::decode_vec(bytes));
+/// Runs a start-up file if there is one; `Some(status)` when it ran
+/// `exit`. Its messages name it and the line (`pidsh: /etc/profile: line
+/// 3: …`); `return` ends it, as in a file read by `.`.
+fn source_if_exists(sh: &mut Shell, path: &str) -> Option<i32> {
+    let bytes = std::fs::read(crate::bytes::to_path(path)).ok()?;
+    let saved = sh.startup_file.replace(path.to_string());
+    sh.source_depth += 1;
+    let status = sh.run_source_text(&crate::bytes::decode_vec(bytes));
+    sh.source_depth -= 1;
+    sh.startup_file = saved;
+    match status {
+        Err(Unwind::Exit(code)) => {
+            sh.run_exit_trap();
+            Some(code)
+        }
+        _ => None,
     }
 }
 
@@ -49,13 +63,31 @@ fn read_plain_line() -> Option<String> {
     }
 }
 
-/// Which start-up files an interactive shell reads.
-#[derive(Debug, Clone, Default)]
+/// Which start-up files a shell reads, in this order: for a login shell
+/// the system profile and `~/.profile`; for an interactive one the system
+/// rc file and `~/.pidshrc`, or the `--rcfile` file instead of both.
+#[derive(Debug, Clone)]
 pub struct Startup {
-    /// Read `/etc/profile` and `~/.profile`.
+    /// Read the profiles.
     pub login: bool,
-    /// `None`: no rc file; `Some(None)`: `~/.pidshrc`; `Some(Some(f))`: `f`.
+    /// `None`: no rc file; `Some(None)`: the usual ones; `Some(Some(f))`: `f`.
     pub rc: Option<Option<String>>,
+    /// `/etc/profile`.
+    pub system_profile: String,
+    /// `/etc/pidshrc`.
+    pub system_rc: String,
+}
+
+impl Startup {
+    /// The files for a login and/or interactive shell.
+    pub fn new(login: bool, rc: Option<Option<String>>) -> Startup {
+        Startup {
+            login,
+            rc,
+            system_profile: "/etc/profile".into(),
+            system_rc: "/etc/pidshrc".into(),
+        }
+    }
 }
 
 /// Variables only an interactive shell sets: `HISTFILE` (under the XDG
@@ -64,6 +96,8 @@ pub struct Startup {
 pub fn set_defaults(sh: &mut Shell) {
     // `set -b` is on by default: job completion is reported at once.
     sh.options.notify = true;
+    sh.options.history = true;
+    sh.options.histexpand = !sh.options.posix;
     if sh.vars.get("HISTFILE").is_none() {
         let state = sh
             .vars
@@ -84,6 +118,23 @@ pub fn set_defaults(sh: &mut Shell) {
     }
 }
 
+/// `COLUMNS` and `LINES` from the terminal's size (bash's `shopt
+/// checkwinsize`): at start, before each prompt and so after each
+/// foreground job and each resize.
+pub fn check_window_size(sh: &mut Shell) {
+    if !sh.shopt_on("checkwinsize") {
+        return;
+    }
+    let size = [2, 0, 1]
+        .into_iter()
+        .find_map(|fd| crate::sys::window_size(syscalls::borrow(fd)).ok())
+        .filter(|&(columns, rows)| columns > 0 && rows > 0);
+    if let Some((columns, rows)) = size {
+        let _ = sh.assign("COLUMNS", columns.to_string());
+        let _ = sh.assign("LINES", rows.to_string());
+    }
+}
+
 /// `$HOME`, or the user's home directory from the password database.
 fn home_dir(sh: &Shell) -> Option<String> {
     sh.vars.get("HOME").map(str::to_string).or_else(|| {
@@ -94,33 +145,48 @@ fn home_dir(sh: &Shell) -> Option<String> {
     })
 }
 
-/// Reads the profile (login shells) and the rc file.
-pub fn read_startup_files(sh: &mut Shell, startup: &Startup) {
+/// Reads the profiles (login shells) and the rc files; `Some(status)`
+/// when one of them ran `exit`.
+pub fn read_startup_files(sh: &mut Shell, startup: &Startup) -> Option<i32> {
     let home = home_dir(sh);
+    let in_home = |name: &str| home.as_ref().map(|h| format!("{h}/{name}"));
     if startup.login {
-        source_if_exists(sh, "/etc/profile");
-        if let Some(h) = &home {
-            source_if_exists(sh, &format!("{h}/.profile"));
+        // Debian's /etc/profile sets `PS1='$ '` for every shell but bash:
+        // the prompt in place (pidsh's, or one from the environment)
+        // stays, unless the user's own files set another (a prompt for
+        // every user goes in the system rc file).
+        let before = sh.vars.get("PS1").map(str::to_string);
+        let status = source_if_exists(sh, &startup.system_profile);
+        if let Some(before) = before {
+            let _ = sh.assign("PS1", before);
+        }
+        if status.is_some() {
+            return status;
+        }
+        if let Some(status) = in_home(".profile").and_then(|f| source_if_exists(sh, &f)) {
+            return Some(status);
         }
     }
     match &startup.rc {
         Some(Some(file)) => source_if_exists(sh, file),
-        Some(None) => {
-            if let Some(h) = &home {
-                source_if_exists(sh, &format!("{h}/.pidshrc"));
-            }
-        }
-        None => {}
+        Some(None) => source_if_exists(sh, &startup.system_rc)
+            .or_else(|| in_home(".pidshrc").and_then(|f| source_if_exists(sh, &f))),
+        None => None,
     }
 }
 
 /// The interactive loop; returns the exit status.
 pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
-    read_startup_files(sh, startup);
+    if let Some(status) = read_startup_files(sh, startup) {
+        return status;
+    }
+    history::load(sh);
     if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
         return run_plain(sh);
     }
-    run_editor(sh)
+    let status = run_editor(sh);
+    history::save_at_exit(sh);
+    status
 }
 
 /// Runs `PROMPT_COMMAND` (each element, if it is an array) before a
@@ -148,40 +214,11 @@ fn run_prompt_command(sh: &mut Shell) -> Option<i32> {
     None
 }
 
-/// Records a command line for `history`, unless `HISTCONTROL` asks to
-/// skip lines that start with a blank (as the line editor does too).
-fn remember(sh: &mut Shell, line: &str) {
-    let ignore_space = sh.vars.get("HISTCONTROL").is_some_and(|c| {
-        c.split(':')
-            .any(|w| w == "ignorespace" || w == "ignoreboth")
-    });
-    if ignore_space && line.starts_with([' ', '\t']) {
-        return;
-    }
-    let limit = crate::builtins::history::size_limit(sh);
-    sh.history.push(line, limit);
-}
-
 /// The read–run loop without a line editor, for `pidsh -i` on a pipe or
 /// file (and if the editor fails).
 fn run_plain(sh: &mut Shell) -> i32 {
-    // Without the line editor, the history file is read and appended to
-    // here, in bash's one-line-per-entry form.
-    let histfile = sh
-        .vars
-        .get("HISTFILE")
-        .filter(|f| !f.is_empty())
-        .map(str::to_string);
-    if let Some(file) = &histfile
-        && sh.resolve_path(file).is_ok_and(|p| p.is_file())
-    {
-        let _ = crate::builtins::history::history(sh, &["history".into(), "-r".into()]);
-        sh.history.saved = sh.history.entries().len();
-    }
     let status = run_plain_loop(sh);
-    if histfile.is_some() {
-        let _ = crate::builtins::history::history(sh, &["history".into(), "-a".into()]);
-    }
+    history::save_at_exit(sh);
     status
 }
 
@@ -211,7 +248,10 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             continue;
         }
         let code = std::mem::take(&mut buffer);
-        remember(sh, &code);
+        let Some(code) = history::expand(sh, &code) else {
+            continue;
+        };
+        history::remember(sh, &code);
         if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
             sh.run_exit_trap();
             return status;
@@ -295,10 +335,8 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut line_editor = editor::build(sh, &shared);
-    for line in editor::saved_lines(&line_editor) {
-        sh.history.push(&line, None);
-    }
-    sh.history.saved = sh.history.entries().len();
+    // The editor's copy of the history follows the shell's list.
+    let mut mirrored = None;
     // Finished background jobs are announced at once, above the line being
     // edited (`set +b` defers them to the next prompt).
     let printer = reedline::ExternalPrinter::<String>::default();
@@ -317,6 +355,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
         for notice in sh.jobs.take_notices() {
             sh.write_stderr(&format!("{notice}\n"));
         }
+        check_window_size(sh);
         if let Some(status) = run_prompt_command(sh) {
             return status;
         }
@@ -325,6 +364,10 @@ fn run_editor(sh: &mut Shell) -> i32 {
         if want_vi != vi {
             vi = want_vi;
             line_editor = line_editor.with_edit_mode(editor::edit_mode(vi));
+        }
+        if mirrored != Some(sh.history.generation) {
+            line_editor = history::mirror(line_editor, sh);
+            mirrored = Some(sh.history.generation);
         }
         let prompt = prompt::ShellPrompt::new(sh);
         terminal.reclaim();
@@ -345,17 +388,20 @@ fn run_editor(sh: &mut Shell) -> i32 {
         }
         match signal {
             Signal::Success(line) => {
-                // Written at once, so that a shell killed later loses nothing.
-                let _ = line_editor.sync_history();
+                // The editor stored the line itself: only the shell's
+                // rules decide what Up offers.
+                mirrored = None;
                 if line.trim().is_empty() {
                     continue;
                 }
-                remember(sh, &line);
+                let Some(line) = history::expand(sh, &line) else {
+                    continue;
+                };
+                history::remember(sh, &line);
                 let status = sh.run_source_text(&format!("{line}\n"));
                 terminal.after_command();
-                if std::mem::take(&mut sh.history.cleared) {
-                    line_editor = editor::forget_history(line_editor, sh);
-                }
+                // Written at once, so that a closed terminal loses nothing.
+                history::append_new(sh);
                 if let Err(Unwind::Exit(status)) = status {
                     sh.run_exit_trap();
                     return status;
@@ -377,5 +423,38 @@ fn run_editor(sh: &mut Shell) -> i32 {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A login shell keeps its own prompt through a Debian-style system
+    /// profile, and takes the one the user's own profile sets.
+    #[test]
+    fn the_system_profile_does_not_replace_the_default_prompt() {
+        let dir = std::env::temp_dir().join(format!("pidsh-startup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let profile = dir.join("profile");
+        std::fs::write(
+            &profile,
+            "if [ \"${PS1-}\" ]; then PS1='$ '; fi\nSEEN=yes\n",
+        )
+        .unwrap();
+        let mut startup = Startup::new(true, None);
+        startup.system_profile = profile.to_string_lossy().into_owned();
+        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let _ = sh.assign("HOME", dir.to_string_lossy().into_owned());
+        let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
+        assert_eq!(read_startup_files(&mut sh, &startup), None);
+        assert_eq!(sh.vars.get("SEEN"), Some("yes"));
+        assert_eq!(sh.vars.get("PS1"), Some(prompt::DEFAULT_PS1));
+        std::fs::write(dir.join(".profile"), "PS1='mine> '\n").unwrap();
+        assert_eq!(read_startup_files(&mut sh, &startup), None);
+        assert_eq!(sh.vars.get("PS1"), Some("mine> "));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -127,6 +127,13 @@ impl Term {
 
     /// Starts `pidsh` with `PS1` in its environment, or none.
     pub fn start_with(home: &TempHome, ps1: Option<&str>) -> Term {
+        let env: Vec<(&str, &str)> = ps1.map(|p| ("PS1", p)).into_iter().collect();
+        Term::start_command(home, &[], &env)
+    }
+
+    /// Starts `pidsh` with `args`, and `env` added to (or replacing) the
+    /// usual environment.
+    pub fn start_command(home: &TempHome, args: &[&str], env: &[(&str, &str)]) -> Term {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -136,6 +143,7 @@ impl Term {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pidsh"));
+        cmd.args(args);
         cmd.env_clear();
         cmd.env("HOME", &home.0);
         cmd.env("HISTFILE", home.histfile());
@@ -144,10 +152,10 @@ impl Term {
             std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
         );
         cmd.env("TERM", "xterm");
-        if let Some(ps1) = ps1 {
-            cmd.env("PS1", ps1);
-        }
         cmd.env("LANG", "C.UTF-8");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         cmd.cwd(&home.0);
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);

@@ -1,0 +1,130 @@
+//! The history file of an interactive shell, and the line editor's copy of
+//! the history.
+//!
+//! The shell's own list (`Shell::history`) is the one that counts: each
+//! line is added to it under the rules the variables give at that moment
+//! (`HISTCONTROL`, `HISTIGNORE`, `HISTSIZE`, `set -o history`), and the
+//! line editor's list, which Up and the hints read, is rebuilt from it
+//! whenever it changes — a line the rules left out is never offered. The
+//! file named by `HISTFILE` *now* is read after the start-up files and
+//! written in bash's one-line-per-entry form; `unset HISTFILE` stops all
+//! writing. Errors writing it are not reported: a missing or read-only
+//! history file must not get in the way of the shell.
+
+use reedline::{FileBackedHistory, HistoryItem, Reedline};
+
+use crate::builtins::history::{file_limit, rules, size_limit};
+use crate::exec::Shell;
+use crate::exec::histexpand::Expanded;
+use crate::exec::history::{append_lines, read_lines, truncate_file, write_lines};
+
+/// Where the history file is, if `HISTFILE` names one.
+fn histfile(sh: &Shell) -> Option<std::path::PathBuf> {
+    let name = sh.vars.get("HISTFILE").filter(|f| !f.is_empty())?;
+    sh.resolve_path(name).ok().map(|p| p.into_owned())
+}
+
+/// At start-up, after the rc files: the history file is cut to
+/// `HISTFILESIZE` lines and read.
+pub fn load(sh: &mut Shell) {
+    let Some(path) = histfile(sh) else {
+        return;
+    };
+    if let Some(limit) = file_limit(sh) {
+        let _ = truncate_file(&path, limit);
+    }
+    let Ok(lines) = read_lines(&path) else {
+        return;
+    };
+    let limit = size_limit(sh);
+    for line in &lines {
+        sh.history.push(line, limit);
+    }
+    sh.history.lines_read = lines.len();
+    sh.history.saved = sh.history.entries().len();
+    sh.history.added = 0;
+}
+
+/// A typed line after history expansion (`set -H`): the expanded line is
+/// shown, as in bash. `None` when there is nothing to run: an expansion
+/// failed (reported), or `:p` asked only to show it (and record it).
+pub fn expand(sh: &mut Shell, line: &str) -> Option<String> {
+    if !sh.options.histexpand || !line.contains(['!', '^']) {
+        return Some(line.to_string());
+    }
+    match crate::exec::histexpand::expand(line, sh.history.entries()) {
+        Ok(Expanded::Same) => Some(line.to_string()),
+        Ok(Expanded::Line { text, print_only }) => {
+            sh.write_stderr(&format!("{}\n", text.trim_end_matches('\n')));
+            if print_only {
+                remember(sh, &text);
+                return None;
+            }
+            Some(text)
+        }
+        Err(message) => {
+            sh.report(&message);
+            None
+        }
+    }
+}
+
+/// Records a command line the user entered, if `set -o history` is on and
+/// the rules keep it.
+pub fn remember(sh: &mut Shell, line: &str) {
+    if !sh.options.history {
+        return;
+    }
+    let rules = rules(sh);
+    let limit = size_limit(sh);
+    sh.history.add(line, &rules, limit);
+}
+
+/// Appends the entries not in the history file yet (at a terminal, after
+/// each command, so that a closed terminal loses nothing).
+pub fn append_new(sh: &mut Shell) {
+    let Some(path) = histfile(sh) else {
+        return;
+    };
+    let entries = sh.history.entries();
+    let new = &entries[sh.history.saved.min(entries.len())..];
+    if new.is_empty() {
+        return;
+    }
+    let _ = append_lines(&path, new);
+    sh.history.saved = sh.history.entries().len();
+    if let Some(limit) = file_limit(sh) {
+        let _ = truncate_file(&path, limit);
+    }
+}
+
+/// At exit, as bash: the new entries are appended (`shopt -s histappend`,
+/// or fewer new entries than the list holds), or else the list replaces
+/// the file; then the file is cut to `HISTFILESIZE` lines.
+pub fn save_at_exit(sh: &mut Shell) {
+    let Some(path) = histfile(sh) else {
+        return;
+    };
+    let entries = sh.history.entries();
+    if sh.shopt_on("histappend") || sh.history.added < entries.len() {
+        append_new(sh);
+    } else {
+        let _ = write_lines(&path, entries);
+        sh.history.saved = entries.len();
+    }
+    if let Some(limit) = file_limit(sh) {
+        let _ = truncate_file(&path, limit);
+    }
+}
+
+/// Makes the line editor's history the shell's list again.
+pub fn mirror(editor: Reedline, sh: &Shell) -> Reedline {
+    // Room for the line the editor adds itself when Enter is pressed.
+    let Ok(mut copy) = FileBackedHistory::new(sh.history.entries().len() + 1) else {
+        return editor;
+    };
+    for line in sh.history.entries() {
+        let _ = reedline::History::save(&mut copy, HistoryItem::from_command_line(line));
+    }
+    editor.with_history(Box::new(copy))
+}
