@@ -284,8 +284,12 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
         let rc = if inv.no_rc {
             None
         } else if sh.options.posix && inv.rc_file.is_none() {
-            // POSIX: the file `$ENV` names (after parameter expansion).
-            let env = sh.vars.get("ENV").map(str::to_string);
+            // POSIX: the file `$ENV` names (after parameter expansion) —
+            // never in a set-user-id or set-group-id shell, where the
+            // environment must not choose code to run (as dash).
+            let env = same_real_and_effective_ids()
+                .then(|| sh.vars.get("ENV").map(str::to_string))
+                .flatten();
             env.and_then(|e| sh.expand_prompt_string(&e))
                 .filter(|f| !f.is_empty())
                 .map(Some)
@@ -341,4 +345,11 @@ fn read_all_stdin() -> String {
     let mut bytes = Vec::new();
     let _ = std::io::stdin().read_to_end(&mut bytes);
     crate::bytes::decode_vec(bytes)
+}
+
+/// Whether the real and effective user and group ids are the same (the
+/// shell does not run set-user-id or set-group-id).
+fn same_real_and_effective_ids() -> bool {
+    use nix::unistd::{getegid, geteuid, getgid, getuid};
+    getuid() == geteuid() && getgid() == getegid()
 }
