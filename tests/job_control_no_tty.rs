@@ -8,9 +8,7 @@
 
 mod common;
 
-use common::{BACKENDS, Expect, Run, check_table, pidsh};
-use std::io::Write;
-use std::process::Stdio;
+use common::{BACKENDS, Expect, Run, check_table, feed, pidsh};
 
 /// How a case starts pidsh.
 #[derive(Clone, Copy)]
@@ -37,36 +35,22 @@ struct Case {
 fn run_case(backend: &str, case: &Case) -> Run {
     let mut cmd = pidsh();
     cmd.env("PIDSH_SPAWN", backend)
-        .env("P", env!("CARGO_BIN_EXE_pidsh"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("P", env!("CARGO_BIN_EXE_pidsh"));
     let input = match case.how {
         How::Command => {
-            cmd.arg("-c").arg(case.script);
-            None
+            cmd.args(["-c", case.script]);
+            ""
         }
         How::MonitorFlag => {
-            cmd.arg("-m").arg("-c").arg(case.script);
-            None
+            cmd.args(["-m", "-c", case.script]);
+            ""
         }
         How::InteractiveOnPipe => {
             cmd.args(["-i", "-m", "--norc"]).env("PS1", "");
-            Some(case.script)
+            case.script
         }
     };
-    let output = match input {
-        None => cmd.stdin(Stdio::null()).output().unwrap(),
-        Some(text) => {
-            let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
-            let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
-            child.wait_with_output().unwrap()
-        }
-    };
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        status: output.status.code().unwrap_or(-1),
-    }
+    feed(cmd, input)
 }
 
 /// The script of the issue: a foreground job that stops itself.

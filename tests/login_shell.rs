@@ -6,7 +6,6 @@
 mod common;
 mod pty;
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 
@@ -15,30 +14,14 @@ use pty::{PROMPT, TempHome, Term, output_of, run, wait_for_output};
 /// What `pidsh ARGS` printed with `input` on standard input (not a
 /// terminal), in `home`, with only `HOME` and `PATH` set and `env` added.
 fn run_in(home: &TempHome, args: &[&str], env: &[(&str, &str)], input: &str) -> common::Run {
-    let mut child = common::pidsh()
-        .args(args)
+    let mut cmd = common::pidsh();
+    cmd.args(args)
         .env_clear()
         .env("HOME", &home.0)
         .env("PATH", "/usr/bin:/bin")
         .envs(env.iter().copied())
-        .current_dir(&home.0)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    common::Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status: out.status.code().unwrap_or(-1),
-    }
+        .current_dir(&home.0);
+    common::feed(cmd, input)
 }
 
 fn histfile_text(home: &TempHome) -> String {

@@ -12,7 +12,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 
@@ -310,20 +309,10 @@ fn invocation_as_sh_and_dollar_zero() {
     let exe = env!("CARGO_BIN_EXE_pidsh");
     let out = common::pidsh().arg("-c").arg("echo $0").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{exe}\n"));
-    let mut child = common::pidsh()
-        .args(["-s", "-", "x"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"echo $# $1\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 x\n");
+    let mut cmd = common::pidsh();
+    cmd.args(["-s", "-", "x"]);
+    let out = common::feed(cmd, "echo $# $1\n");
+    assert_eq!(out.stdout, "1 x\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -513,20 +502,10 @@ fn traps() {
 #[test]
 fn trap_pending_at_the_end_of_standard_input() {
     for backend in BACKENDS {
-        let mut child = common::pidsh()
-            .env("PIDSH_SPAWN", backend)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"trap \"echo trapped\" USR1\nkill -s USR1 $$\n")
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "trapped\n");
+        let mut cmd = common::pidsh();
+        cmd.env("PIDSH_SPAWN", backend);
+        let out = common::feed(cmd, "trap \"echo trapped\" USR1\nkill -s USR1 $$\n");
+        assert_eq!(out.stdout, "trapped\n");
     }
 }
 

@@ -49,22 +49,24 @@ pub fn run_c(script: &str) -> Run {
 /// Runs pidsh with `script` on standard input.
 pub fn run_stdin(script: &str) -> Run {
     let dir = tempdir();
-    let mut child = pidsh()
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let r = finish(child.wait_with_output().unwrap());
+    let mut cmd = pidsh();
+    cmd.current_dir(&dir);
+    let r = feed(cmd, script);
     let _ = std::fs::remove_dir_all(&dir);
     r
+}
+
+/// Runs `cmd` with `input` on its standard input (null when empty) and
+/// its output captured. The program may end without reading: a failed
+/// write is fine.
+pub fn feed(mut cmd: Command, input: &str) -> Run {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    if input.is_empty() {
+        return finish(cmd.stdin(Stdio::null()).output().unwrap());
+    }
+    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    finish(child.wait_with_output().unwrap())
 }
 
 /// A new empty directory under the system temp dir.
@@ -118,16 +120,8 @@ pub fn run_on(backend: &str, script: &str, dir: &std::path::Path, input: &str) -
     cmd.env("PIDSH_SPAWN", backend)
         .arg("-c")
         .arg(script)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if input.is_empty() {
-        return finish(cmd.stdin(Stdio::null()).output().unwrap());
-    }
-    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
-    // The script may end without reading: a failed write is fine.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    finish(child.wait_with_output().unwrap())
+        .current_dir(dir);
+    feed(cmd, input)
 }
 
 /// The one table runner: runs every case on every backend with `run`,
