@@ -986,7 +986,7 @@ fn main() {
         println!("not on PATH (skipped): {}", missing.join(", "));
     }
     let backends = [
-        pidsh("pidsh clone3", Some("clone3")),
+        pidsh("pidsh clone-vfork", Some("clone-vfork")),
         pidsh("pidsh posix_spawn", Some("posix_spawn")),
         pidsh("pidsh fork", Some("fork")),
     ];
@@ -1327,7 +1327,7 @@ impl Doc<'_> {
         md.push_str("\n### pidsh by spawn backend\n\n");
         md.push_str(
             "`PIDSH_SPAWN` selects how pidsh starts children; the column *pidsh* above is \
-             the default (clone3, falling back to posix_spawn if the kernel refuses).\n\n",
+             the default (clone-vfork, falling back to posix_spawn if the kernel refuses).\n\n",
         );
         let mut head = String::from("| workload | pidsh (default) |");
         let mut rule = String::from("|---|--:|");

@@ -155,7 +155,7 @@ pub fn main() -> i32 {
         println!(
             "pidsh {}\n{}",
             env!("CARGO_PKG_VERSION"),
-            crate::exec::backend::describe()
+            crate::spawn::backend::describe()
         );
         return 0;
     }

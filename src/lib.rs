@@ -17,4 +17,5 @@ pub mod fuzzing;
 pub mod interactive;
 pub mod jobs;
 pub mod parser;
+pub mod spawn;
 pub mod sys;

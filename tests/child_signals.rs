@@ -23,7 +23,7 @@ use std::process::{Command, Stdio};
 mod common;
 
 /// The spawn backends every case runs under.
-const BACKENDS: [&str; 3] = ["clone3", "posix_spawn", "fork"];
+const BACKENDS: [&str; 3] = ["clone-vfork", "posix_spawn", "fork"];
 
 /// Defines `ign PID`: prints that process's `SigIgn` mask.
 const IGN: &str = "ign() { sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$1/status; }\n";

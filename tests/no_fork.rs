@@ -534,8 +534,12 @@ fn default_backend_never_forks() {
 }
 
 #[test]
-fn clone3_backend_never_forks() {
-    check("clone3_backend_never_forks", Some("clone3"), false);
+fn clone_vfork_backend_never_forks() {
+    check(
+        "clone_vfork_backend_never_forks",
+        Some("clone-vfork"),
+        false,
+    );
 }
 
 #[test]

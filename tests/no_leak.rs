@@ -30,7 +30,7 @@ const LSFD: &str = "LSFD";
 const LISTING: &str = "ls -ln /proc/self/fd/";
 
 /// The spawn backends every case runs under.
-const BACKENDS: [&str; 3] = ["clone3", "posix_spawn", "fork"];
+const BACKENDS: [&str; 3] = ["clone-vfork", "posix_spawn", "fork"];
 
 fn cloexec_inherited() {
     static ONCE: Once = Once::new();

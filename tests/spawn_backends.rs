@@ -1,4 +1,4 @@
-//! Differential tests of the spawn backends: the same plan, run by `clone3`,
+//! Differential tests of the spawn backends: the same plan, run by `clone-vfork`,
 //! `posix_spawn` and `fork`, must leave the child in the same state.
 //!
 //! Each plan starts `/bin/cat` reading a pipe, so the child stays blocked
@@ -30,8 +30,8 @@ use nix::sys::signal::{SigHandler, Signal, signal};
 use nix::sys::stat::Mode;
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{Pid, dup3, getpgrp, getpid, getsid, pipe2, write};
-use pidsh::exec::backend::{self, Backend, NAMES};
-use pidsh::exec::spawn::{Child, ProcessGroup, Program, Spawn, SpawnError, SpawnOp, SpawnStep};
+use pidsh::spawn::backend::{self, Backend, NAMES};
+use pidsh::spawn::{Child, ProcessGroup, Program, Spawn, SpawnError, SpawnOp, SpawnStep};
 
 static LOCK: Mutex<()> = Mutex::new(());
 
@@ -1011,4 +1011,20 @@ fn the_selected_backend_spawns() {
     let child = plan.spawn().unwrap();
     assert_eq!(reap(child.pid), WaitStatus::Exited(Pid::from_raw(0), 0));
     let _ = getpid();
+}
+
+#[test]
+fn old_backend_name_still_selects_clone_vfork() {
+    // Other tests count this process's children.
+    let _guard = lock();
+    assert_eq!(NAMES[0], "clone-vfork");
+    let old = backend::by_name("clone3").map(|b| b.name());
+    assert_eq!(old, Some("clone-vfork"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pidsh"))
+        .arg("--version")
+        .env("PIDSH_SPAWN", "clone3")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("spawn backend: clone-vfork ("), "{text}");
 }

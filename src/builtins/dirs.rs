@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use nix::errno::Errno;
-use nix::fcntl::{OFlag, open, openat};
+use nix::fcntl::{OFlag, open};
 use nix::sys::stat::{Mode, umask as sys_umask};
 
 use crate::exec::Shell;
@@ -28,12 +28,9 @@ fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
     }
     let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
     let dir = match sh.cwd_fd() {
-        Some(base) if !path.starts_with('/') => openat(
-            crate::exec::syscalls::borrow(base),
-            on_disk.as_ref(),
-            flags,
-            Mode::empty(),
-        )?,
+        Some(base) if !path.starts_with('/') => {
+            crate::sys::fd::openat(base, on_disk.as_ref(), flags, Mode::empty())?
+        }
         _ => open(on_disk.as_ref(), flags, Mode::empty())?,
     };
     sh.cwd = Some(Arc::new(dir));
@@ -207,9 +204,10 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
         // A removed directory cannot be compared: trust $PWD then.
         p.starts_with('/')
-            && (sh.resolve_path(p).is_ok_and(|on_disk| {
-                crate::exec::syscalls::same_file(&on_disk, &sh.in_context_dir("."))
-            }) || std::fs::metadata(sh.in_context_dir(".").as_ref()).is_err())
+            && (sh
+                .resolve_path(p)
+                .is_ok_and(|on_disk| crate::sys::fd::same_file(&on_disk, &sh.in_context_dir(".")))
+                || std::fs::metadata(sh.in_context_dir(".").as_ref()).is_err())
     });
     let dir = match (physical, logical) {
         (false, Some(l)) => l,

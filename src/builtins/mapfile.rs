@@ -6,7 +6,7 @@ use super::options::{self, OptError};
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::state::{Array, ArrayKey};
-use crate::exec::syscalls;
+use crate::sys::fd as syscalls;
 
 const USAGE: &str = "mapfile: usage: mapfile [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]";
 

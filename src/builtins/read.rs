@@ -10,13 +10,13 @@ use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::PollTimeout;
 
 use super::options::{self, OptError};
 use crate::exec::Shell;
 use crate::exec::eval::Status;
-use crate::exec::syscalls;
 use crate::expand::is_name;
+use crate::sys::fd as syscalls;
 
 const USAGE: &str = "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]";
 
@@ -58,7 +58,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
         let msg = format!("{}: invalid file descriptor: Bad file descriptor", req.fd);
         return sh.builtin_error("read", &msg, 1);
     };
-    let is_tty = nix::unistd::isatty(syscalls::borrow(fd)).unwrap_or(false);
+    let is_tty = syscalls::isatty(fd);
     if req.timeout == Some(Duration::ZERO) {
         return Ok(if input_ready(fd) { 0 } else { 1 });
     }
@@ -184,8 +184,7 @@ fn parse_fd(s: &str) -> Result<i32, UsageError> {
 
 /// `read -t 0`: whether a read would return at once (data or EOF).
 fn input_ready(fd: RawFd) -> bool {
-    let mut fds = [PollFd::new(syscalls::borrow(fd), PollFlags::POLLIN)];
-    matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+    matches!(syscalls::poll_readable(fd, PollTimeout::ZERO), Ok(n) if n > 0)
 }
 
 /// Turns terminal echo off for `read -s`, back on when dropped.
@@ -196,19 +195,18 @@ struct EchoOff {
 
 impl EchoOff {
     fn new(fd: RawFd) -> Option<EchoOff> {
-        use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
-        let saved = tcgetattr(syscalls::borrow(fd)).ok()?;
+        use nix::sys::termios::LocalFlags;
+        let saved = syscalls::tcgetattr(fd).ok()?;
         let mut quiet = saved.clone();
         quiet.local_flags.remove(LocalFlags::ECHO);
-        tcsetattr(syscalls::borrow(fd), SetArg::TCSANOW, &quiet).ok()?;
+        syscalls::tcsetattr(fd, &quiet).ok()?;
         Some(EchoOff { fd, saved })
     }
 }
 
 impl Drop for EchoOff {
     fn drop(&mut self) {
-        use nix::sys::termios::{SetArg, tcsetattr};
-        let _ = tcsetattr(syscalls::borrow(self.fd), SetArg::TCSANOW, &self.saved);
+        let _ = syscalls::tcsetattr(self.fd, &self.saved);
     }
 }
 
@@ -244,7 +242,7 @@ struct Input {
 
 impl Input {
     fn new(fd: RawFd, timeout: Option<Duration>, interruptible: bool) -> Input {
-        let seekable = nix::sys::stat::fstat(syscalls::borrow(fd))
+        let seekable = syscalls::fstat(fd)
             .map(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
             .unwrap_or(false);
         Input {
@@ -294,8 +292,7 @@ impl Input {
                 }
                 None => PollTimeout::NONE,
             };
-            let mut fds = [PollFd::new(syscalls::borrow(self.fd), PollFlags::POLLIN)];
-            match poll(&mut fds, timeout) {
+            match syscalls::poll_readable(self.fd, timeout) {
                 Ok(0) => return Err(Failure::Timeout),
                 Ok(_) => return Ok(()),
                 Err(Errno::EINTR)
@@ -313,11 +310,7 @@ impl Input {
     fn give_back(&mut self) {
         let unused = self.buf.len() - self.pos;
         if unused > 0 {
-            let _ = nix::unistd::lseek(
-                syscalls::borrow(self.fd),
-                -(unused as i64),
-                nix::unistd::Whence::SeekCur,
-            );
+            let _ = syscalls::lseek(self.fd, -(unused as i64), nix::unistd::Whence::SeekCur);
         }
         self.buf.clear();
         self.pos = 0;

@@ -45,16 +45,12 @@ pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
             .parse::<i32>()
             .ok()
             .and_then(|fd| sh.raw_fd(fd))
-            .is_some_and(|raw| nix::unistd::isatty(unsafe_borrow(raw)).unwrap_or(false)),
+            .is_some_and(crate::sys::fd::isatty),
         "-v" if arg.contains('[') => sh.element_of(arg).is_some(),
         "-v" => sh.vars.get(arg).is_some(),
         "-o" => sh.options.get(arg),
         _ => return None,
     })
-}
-
-fn unsafe_borrow(raw: i32) -> std::os::fd::BorrowedFd<'static> {
-    crate::exec::syscalls::borrow(raw)
 }
 
 /// An error from `test` operands.

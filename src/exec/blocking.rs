@@ -23,8 +23,8 @@ use crate::parser::ast::{
 
 use super::error::ExecError;
 use super::redirect::Resolved;
-use super::spawn::{Child, Program, Spawn};
 use super::state::Shell;
+use crate::spawn::{Child, Program, Spawn};
 
 /// `f_type` of the filesystem of anonymous pipes (`PIPEFS_MAGIC`).
 const PIPEFS_MAGIC: nix::sys::statfs::FsType = nix::sys::statfs::FsType(0x5049_5045);
@@ -45,11 +45,11 @@ pub fn may_block(sh: &Shell, steps: &[Resolved]) -> bool {
 /// a regular file, a directory or a socket opens or fails at once.
 fn open_may_block(sh: &Shell, path: &str, flags: OFlag) -> bool {
     // A descriptor name means the context's descriptor, not the process's.
-    let fd = super::fdtable::parse_fd_name(path)
+    let fd = crate::sys::fd::parse_fd_name(path)
         .filter(|(_, rest)| rest.is_empty())
         .and_then(|(n, _)| sh.fds.raw(n));
     let found = match fd {
-        Some(fd) => nix::sys::stat::fstat(super::syscalls::borrow(fd)),
+        Some(fd) => crate::sys::fd::fstat(fd),
         None => nix::sys::stat::stat(sh.in_context_dir(path).as_ref()),
     };
     let Ok(st) = found else {
@@ -69,7 +69,7 @@ fn open_may_block(sh: &Shell, path: &str, flags: OFlag) -> bool {
 /// pipe always has both ends open somewhere, so opening it never waits.
 fn is_anonymous_pipe(sh: &Shell, path: &str, fd: Option<RawFd>) -> bool {
     let fs = match fd {
-        Some(fd) => nix::sys::statfs::fstatfs(super::syscalls::borrow(fd)),
+        Some(fd) => crate::sys::fd::fstatfs(fd),
         None => nix::sys::statfs::statfs(sh.in_context_dir(path).as_ref()),
     };
     fs.is_ok_and(|fs| fs.filesystem_type() == PIPEFS_MAGIC)

@@ -14,8 +14,8 @@ use std::path::Path;
 
 use nix::errno::Errno;
 
-use super::spawn::SpawnOp;
 use super::state::Shell;
+use crate::spawn::SpawnOp;
 
 impl Shell {
     /// The directory descriptor relative paths resolve against, when this
@@ -28,7 +28,7 @@ impl Shell {
     /// A name of a descriptor (`/dev/stdin`, `/dev/fd/N`, …) reaches the
     /// one the context's fd table has at that number, as in a child
     /// (`ENOENT` when the table has none; see
-    /// [`super::fdtable::parse_fd_name`]). Other paths go through
+    /// [`crate::sys::fd::parse_fd_name`]). Other paths go through
     /// [`Shell::in_context_dir`].
     pub fn resolve_path<'a>(&self, path: &'a str) -> Result<Cow<'a, Path>, Errno> {
         match self.fds.path_by_name(path) {

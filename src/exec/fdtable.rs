@@ -4,6 +4,7 @@
 //! shell's own descriptors (invariant 2). Builtins write through it; for an
 //! external command it is lowered to `dup2` ops ([`super::lower`]).
 
+use crate::sys::fd::parse_fd_name;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -53,7 +54,7 @@ impl Capture {
     pub fn write(&self, bytes: &[u8]) -> Result<(), Errno> {
         let mut state = self.state();
         match &state.pipe {
-            Some((w, _)) => super::syscalls::write_all(w.as_raw_fd(), bytes),
+            Some((w, _)) => crate::sys::fd::write_all(w.as_raw_fd(), bytes),
             None => {
                 state.data.extend_from_slice(bytes);
                 Ok(())
@@ -67,7 +68,7 @@ impl Capture {
         if let Some((w, _)) = &state.pipe {
             return Ok(w.as_raw_fd());
         }
-        let (r, w) = super::syscalls::pipe()?;
+        let (r, w) = crate::sys::fd::pipe()?;
         let reader = std::thread::Builder::new()
             .stack_size(64 << 10)
             .spawn(move || {
@@ -130,10 +131,10 @@ impl FdTable {
         let closed_at_start: Vec<RawFd> = crate::sys::std_fds_closed_at_start().collect();
         for &fd in &closed_at_start {
             // The runtime's placeholder keeps the number taken, for no child.
-            super::syscalls::set_cloexec(fd);
+            crate::sys::fd::set_cloexec(fd);
         }
         for fd in listed {
-            if super::syscalls::is_open_without_cloexec(fd) {
+            if crate::sys::fd::is_open_without_cloexec(fd) {
                 table.map.insert(fd, FdEntry::Inherited(fd));
                 table.inherited.push(fd);
             }
@@ -230,72 +231,4 @@ pub fn proc_path(entry: &FdEntry, rest: &str) -> Result<PathBuf, Errno> {
         other => other.raw(),
     };
     Ok(PathBuf::from(format!("/proc/self/fd/{raw}{rest}")))
-}
-
-/// The descriptor a path names through the kernel's descriptor directories
-/// — `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
-/// `/proc/self/fd/N`, `/proc/thread-self/fd/N` — and what follows the name
-/// (`""`, or `/…` for a path inside a directory descriptor). In-process code
-/// must answer these from its fd table, not from the process's descriptors.
-///
-/// `None` for every other path, including numbers the kernel itself never
-/// accepts there (`/dev/fd/007`, `/dev/fd/x`, out of range): the kernel
-/// then answers for them, with the same `ENOENT` a child would get.
-pub fn parse_fd_name(path: &str) -> Option<(RawFd, &str)> {
-    let inside = |rest: &str| rest.is_empty() || rest.starts_with('/');
-    for (name, fd) in [("/dev/stdin", 0), ("/dev/stdout", 1), ("/dev/stderr", 2)] {
-        if let Some(rest) = path.strip_prefix(name)
-            && inside(rest)
-        {
-            return Some((fd, rest));
-        }
-    }
-    let tail = ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"]
-        .iter()
-        .find_map(|dir| path.strip_prefix(dir))?;
-    let (digits, rest) = tail.split_at(tail.find('/').unwrap_or(tail.len()));
-    // procfs takes only canonical decimal numbers.
-    let canonical =
-        digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
-    if !canonical {
-        return None;
-    }
-    digits.parse().ok().map(|fd| (fd, rest))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_fd_name;
-
-    #[test]
-    fn standard_names() {
-        assert_eq!(parse_fd_name("/dev/stdin"), Some((0, "")));
-        assert_eq!(parse_fd_name("/dev/stdout"), Some((1, "")));
-        assert_eq!(parse_fd_name("/dev/stderr"), Some((2, "")));
-        assert_eq!(parse_fd_name("/dev/stdin/x"), Some((0, "/x")));
-        assert_eq!(parse_fd_name("/dev/stdinx"), None);
-        assert_eq!(parse_fd_name("dev/stdin"), None);
-    }
-
-    #[test]
-    fn numbered_names() {
-        assert_eq!(parse_fd_name("/dev/fd/3"), Some((3, "")));
-        assert_eq!(parse_fd_name("/dev/fd/0"), Some((0, "")));
-        assert_eq!(parse_fd_name("/proc/self/fd/3"), Some((3, "")));
-        assert_eq!(parse_fd_name("/proc/thread-self/fd/12"), Some((12, "")));
-        assert_eq!(parse_fd_name("/dev/fd/3/x"), Some((3, "/x")));
-        assert_eq!(parse_fd_name("/dev/fd/3/"), Some((3, "/")));
-    }
-
-    #[test]
-    fn names_left_to_the_kernel() {
-        assert_eq!(parse_fd_name("/dev/fd/007"), None);
-        assert_eq!(parse_fd_name("/dev/fd/"), None);
-        assert_eq!(parse_fd_name("/dev/fd"), None);
-        assert_eq!(parse_fd_name("/dev/fd/x"), None);
-        assert_eq!(parse_fd_name("/dev/fd/-1"), None);
-        assert_eq!(parse_fd_name("/dev/fd/99999999999"), None);
-        assert_eq!(parse_fd_name("/proc/1/fd/3"), None);
-        assert_eq!(parse_fd_name("/dev/null"), None);
-    }
 }

@@ -4,7 +4,7 @@ use nix::errno::Errno;
 
 use super::eval::Unwind;
 use super::state::{Shell, TrapAction};
-use super::syscalls;
+use crate::sys::fd as syscalls;
 
 impl Shell {
     /// The raw descriptor behind shell fd `fd`, if open.

@@ -42,9 +42,9 @@ use crate::parser::unparse;
 
 use super::fdtable::FdTable;
 use super::handover::SubshellState;
-use super::spawn::{Program, Spawn, SpawnOp};
 use super::state::{Placement, Shell, TrapAction};
-use super::syscalls;
+use crate::spawn::{Program, Spawn, SpawnOp};
+use crate::sys::fd as syscalls;
 
 /// Words that make a subshell a process wherever they appear (see the
 /// module's comment).

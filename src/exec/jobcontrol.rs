@@ -7,8 +7,8 @@ use nix::unistd::Pid;
 
 use crate::jobs::{self, Foreground, Process};
 
-use super::spawn::{ProcessGroup, SpawnOp};
 use super::state::{Placement, Shell};
+use crate::spawn::{ProcessGroup, SpawnOp};
 
 impl Shell {
     /// Whether this context does job control: the top-level shell with

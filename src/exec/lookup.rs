@@ -18,8 +18,8 @@ use nix::fcntl::{OFlag, open};
 use nix::sys::stat::Mode;
 use nix::unistd::{AccessFlags, access};
 
-use super::spawn::Program;
 use crate::bytes::to_path;
+use crate::spawn::Program;
 
 /// A resolved command.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use super::error::ExecError;
 use super::fdtable::{FdEntry, FdTable};
-use super::spawn::{Program, Spawn, SpawnOp};
-use super::syscalls;
+use crate::spawn::{Program, Spawn, SpawnOp};
+use crate::sys::fd as syscalls;
 
 /// Appends the ops that lay out `table` in the child: each shell fd gets
 /// its descriptor, the standard and inherited descriptors the table

@@ -7,7 +7,6 @@
 
 pub mod arrays;
 pub mod assoc;
-pub mod backend;
 mod blocking;
 mod cond;
 mod context;
@@ -29,9 +28,7 @@ mod prompt;
 pub mod redirect;
 mod run;
 pub mod simple;
-pub mod spawn;
 pub mod state;
-pub mod syscalls;
 pub mod threads;
 mod timing;
 

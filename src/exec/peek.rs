@@ -36,8 +36,8 @@ impl PipePeek {
         // Out of the way of the script's own descriptors (`exec 7>f`, or
         // a script that lists /proc/$$/fd).
         let (read, write) = nix::unistd::pipe2(OFlag::O_CLOEXEC).ok()?;
-        let read = super::syscalls::move_high(read).ok()?;
-        let write = super::syscalls::move_high(write).ok()?;
+        let read = crate::sys::fd::move_high(read).ok()?;
+        let write = crate::sys::fd::move_high(write).ok()?;
         // A bigger private pipe lets one look see more of the script (the
         // kernel may refuse; 64 KiB then).
         let size = libc::c_int::try_from(LOOK_AHEAD).unwrap_or(libc::c_int::MAX);
@@ -87,7 +87,7 @@ pub fn take_stdin(n: usize) -> Vec<u8> {
     let mut bytes = vec![0; n];
     let mut got = 0;
     while got < n {
-        match super::syscalls::read(0, &mut bytes[got..]) {
+        match crate::sys::fd::read(0, &mut bytes[got..]) {
             Ok(0) | Err(_) => break,
             Ok(k) => got += k,
         }

@@ -19,7 +19,7 @@ use super::eval::Status;
 use super::fdtable::{Capture, FdEntry, FdTable};
 use super::simple::Target;
 use super::state::{Placement, Shell};
-use super::syscalls;
+use crate::sys::fd as syscalls;
 
 /// How [`Shell::start_simple_in_subshell`] left a simple command.
 enum Started {

@@ -12,7 +12,7 @@ use super::fdtable::FdTable;
 use super::redirect;
 use super::simple::Target;
 use super::state::Shell;
-use super::syscalls;
+use crate::sys::fd as syscalls;
 
 /// Describes every pipeline of `source`.
 pub fn describe_source(sh: &mut Shell, source: &str) -> Result<String, ParseError> {

@@ -15,10 +15,11 @@ use crate::expand;
 use crate::parser::ast::{RedirOp, RedirTarget, Redirect, WordPart};
 
 use super::error::ExecError;
-use super::fdtable::{FdEntry, FdTable, parse_fd_name, proc_path};
-use super::spawn::SpawnOp;
+use super::fdtable::{FdEntry, FdTable, proc_path};
 use super::state::Shell;
-use super::syscalls;
+use crate::spawn::SpawnOp;
+use crate::sys::fd as syscalls;
+use crate::sys::fd::parse_fd_name;
 
 /// One expanded redirection step, in the fd space of the command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,7 +242,7 @@ fn open_in(ctx: OpenContext, path: &Path, flags: OFlag) -> Result<OwnedFd, Errno
     let flags = flags | OFlag::O_CLOEXEC;
     let mode = Mode::from_bits_truncate(CREATE_MODE & !ctx.umask.unwrap_or(0));
     match ctx.dir {
-        Some(dir) => nix::fcntl::openat(super::syscalls::borrow(dir), path, flags, mode),
+        Some(dir) => crate::sys::fd::openat(dir, path, flags, mode),
         None => nix::fcntl::open(path, flags, mode),
     }
 }

@@ -73,7 +73,7 @@ impl Shell {
             .map(|p| crate::bytes::decode_os(p.as_os_str()));
         let pwd_ok = vars.get("PWD").is_some_and(|p| {
             p.starts_with('/')
-                && super::syscalls::same_file(
+                && crate::sys::fd::same_file(
                     &crate::bytes::to_path(p),
                     &crate::bytes::to_path(cwd.as_deref().unwrap_or(".")),
                 )
@@ -514,7 +514,7 @@ impl Shell {
 fn read_line_unbuffered() -> Option<String> {
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];
-    while let Ok(1) = super::syscalls::read(0, &mut byte) {
+    while let Ok(1) = crate::sys::fd::read(0, &mut byte) {
         bytes.push(byte[0]);
         if byte[0] == b'\n' {
             break;

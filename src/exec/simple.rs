@@ -14,13 +14,13 @@ use crate::expand;
 use crate::jobs;
 use crate::parser::ast::{AssignValue, Assignment, SimpleCommand};
 
-use super::backend;
 use super::error::ExecError;
 use super::eval::{Status, Unwind};
 use super::lookup::path_cstring;
 use super::redirect::{self, Resolved};
-use super::spawn::{Child, Program, Spawn, SpawnOp, SpawnStep};
 use super::state::{Shell, TrapAction};
+use crate::spawn::backend;
+use crate::spawn::{Child, Program, Spawn, SpawnOp, SpawnStep};
 
 /// What a command name resolves to.
 pub enum Target {
@@ -774,7 +774,7 @@ enum Launch {
 
 impl Launch {
     /// Starts `plan`; in place, only a failure comes back.
-    fn start(self, plan: &Spawn) -> Result<Child, super::spawn::SpawnError> {
+    fn start(self, plan: &Spawn) -> Result<Child, crate::spawn::SpawnError> {
         match self {
             Launch::Child => plan.spawn(),
             Launch::InPlace => Err(backend::exec_in_place(plan)),

@@ -20,7 +20,7 @@ use reedline::Signal;
 
 use crate::exec::Shell;
 use crate::exec::eval::Unwind;
-use crate::exec::syscalls;
+use crate::sys::fd as syscalls;
 
 /// Runs a start-up file if there is one; `Some(status)` when it ran
 /// `exit`. Its messages name it and the line (`pidsh: /etc/profile: line
@@ -127,7 +127,7 @@ pub fn check_window_size(sh: &mut Shell) {
     }
     let size = [2, 0, 1]
         .into_iter()
-        .find_map(|fd| crate::sys::window_size(syscalls::borrow(fd)).ok())
+        .find_map(|fd| syscalls::window_size(fd).ok())
         .filter(|&(columns, rows)| columns > 0 && rows > 0);
     if let Some((columns, rows)) = size {
         let _ = sh.assign("COLUMNS", columns.to_string());
@@ -384,7 +384,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
         if std::mem::take(&mut first_line) {
             // crossterm installed its SIGWINCH handler (signal-hook) on the
             // first read: children must reset it like the shell's own.
-            crate::exec::backend::dispositions_changed();
+            crate::spawn::backend::dispositions_changed();
         }
         match signal {
             Signal::Success(line) => {

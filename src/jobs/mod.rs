@@ -15,7 +15,7 @@ pub mod signals;
 pub mod terminal;
 pub mod watch;
 
-use crate::exec::spawn::Child;
+use crate::spawn::Child;
 
 /// One process of a job.
 #[derive(Debug)]
@@ -261,7 +261,7 @@ impl JobTable {
             let dups: Vec<OwnedFd> = processes
                 .iter()
                 .filter_map(|p| p.pidfd.as_ref().and_then(|fd| fd.try_clone().ok()))
-                .filter_map(crate::exec::syscalls::keep_if_room)
+                .filter_map(crate::sys::fd::keep_if_room)
                 .collect();
             if dups.len() == processes.len() {
                 w.watch(number, &text, dups);

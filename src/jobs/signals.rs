@@ -69,7 +69,7 @@ fn ignored_by_process() -> Option<u64> {
 
 fn set_handler(sig: Signal, handler: SigHandler) {
     let action = SigAction::new(handler, SaFlags::SA_RESTART, SigSet::empty());
-    crate::exec::backend::change_dispositions(|| {
+    crate::spawn::backend::change_dispositions(|| {
         // SAFETY: the handlers installed here only store to atomics
         // (async-signal-safe).
         let _ = unsafe { sigaction(sig, &action) };

@@ -33,7 +33,7 @@ impl Terminal {
         if !nix::unistd::isatty(&stdin).unwrap_or(false) {
             return None;
         }
-        let fd = crate::exec::syscalls::dup_high(stdin.as_raw_fd()).ok()?;
+        let fd = crate::sys::fd::dup_high(stdin.as_raw_fd()).ok()?;
         // Wait until we are in the foreground (a shell started in the
         // background would otherwise steal the terminal), as bash does;
         // one that never gets there goes without job control.

@@ -103,7 +103,7 @@ pub fn check_cases(prefix: &str, cases: &[Case]) {
 
 /// The spawn backends table cases run under: the default and the one
 /// containers fall back to.
-pub const BACKENDS: [&str; 2] = ["clone3", "posix_spawn"];
+pub const BACKENDS: [&str; 2] = ["clone-vfork", "posix_spawn"];
 
 /// What a case expects: exact stdout and status, and exact stderr unless
 /// `None`.

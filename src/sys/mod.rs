@@ -13,6 +13,8 @@ use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
+pub mod fd;
+
 /// `pidfd_open(pid, 0)`: a close-on-exec pidfd for a process (Linux 5.3).
 ///
 /// Race-free only while the caller has not reaped `pid`: a child that exited

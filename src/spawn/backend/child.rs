@@ -11,7 +11,7 @@
 //! ```
 //!
 //! The sequence, shared by every backend that runs our code in the child
-//! (`clone3`, `fork`; `posix_spawn` runs glibc's equivalent):
+//! (`clone-vfork`, `fork`; `posix_spawn` runs glibc's equivalent):
 //!
 //! 1. Signals arrive here all blocked (the parent blocked them before the
 //!    clone). Every signal with a handler is reset to `SIG_DFL`: a parent
@@ -34,7 +34,7 @@
 use std::ffi::{CStr, c_char, c_int, c_long, c_void};
 use std::os::fd::RawFd;
 
-use crate::exec::spawn::{ProcessGroup, SpawnOp, SpawnStep};
+use crate::spawn::{ProcessGroup, SpawnOp, SpawnStep};
 
 // rt_sigaction's struct: the handler is the first field and the struct is at
 // most four words on these architectures. mips, sparc and alpha order it
@@ -80,16 +80,16 @@ pub(super) enum Exec {
 impl Exec {
     /// What to exec for `program`, pointing into it (it must outlive the
     /// exec).
-    pub(super) fn of(program: &crate::exec::spawn::Program) -> Exec {
+    pub(super) fn of(program: &crate::spawn::Program) -> Exec {
         match program {
-            crate::exec::spawn::Program::Path(path) => Exec::Path(path.as_ptr()),
-            crate::exec::spawn::Program::Fd(fd) => Exec::Fd(*fd),
+            crate::spawn::Program::Path(path) => Exec::Path(path.as_ptr()),
+            crate::spawn::Program::Fd(fd) => Exec::Fd(*fd),
         }
     }
 }
 
 /// Everything the child needs, built by the parent before the clone. The
-/// pointers borrow from the [`crate::exec::spawn::Spawn`] and from
+/// pointers borrow from the [`crate::spawn::Spawn`] and from
 /// null-terminated pointer arrays the parent owns until the spawn returns.
 pub(super) struct Prepared<'a> {
     /// The program.
@@ -164,7 +164,7 @@ pub(super) struct Shared<'a> {
     pub failure: Option<Failure>,
 }
 
-/// Entry point of the `clone3` backend's child, called by glibc's `clone()`
+/// Entry point of the `clone-vfork` backend's child, called by glibc's `clone()`
 /// on the prepared stack. Never returns: execs or `_exit(127)`s.
 ///
 /// RUNS IN THE CHILD: DO NOT ALLOCATE.

@@ -2,22 +2,23 @@
 //! choice among them.
 //!
 //! One trait, three implementations, chosen once per process from
-//! `PIDSH_SPAWN=clone3|posix_spawn|fork` (default `clone3`):
+//! `PIDSH_SPAWN=clone-vfork|posix_spawn|fork` (default `clone-vfork`; the
+//! old name `clone3` is still accepted):
 //!
-//! - [`clone3`]: glibc's `clone()` with `CLONE_VM|CLONE_VFORK|CLONE_PIDFD`
+//! - [`clone_vfork`]: glibc's `clone()` with `CLONE_VM|CLONE_VFORK|CLONE_PIDFD`
 //!   on a reused stack; our own child code (`child.rs`) applies the ops.
 //! - [`posix_spawn`]: glibc `posix_spawn` with file actions and attributes,
 //!   then `pidfd_open`.
 //! - [`fork`]: the fork-then-configure reference, for benchmarks and
 //!   differential tests only.
 //!
-//! Fallbacks: when the `clone3` probe fails (seccomp answering `EPERM`, a
+//! Fallbacks: when the `clone-vfork` probe fails (seccomp answering `EPERM`, a
 //! kernel answering `ENOSYS`), [`current`] is `posix_spawn`; when the kernel
 //! has no pidfds, children come back with `pidfd: None` and callers wait on
 //! the pid. [`describe`] says which one runs and why.
 
 mod child;
-pub mod clone3;
+pub mod clone_vfork;
 pub mod fork;
 pub mod posix_spawn;
 
@@ -29,7 +30,7 @@ use nix::errno::Errno;
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::Pid;
 
-use super::spawn::{Child, Spawn, SpawnError, SpawnStep};
+use crate::spawn::{Child, Spawn, SpawnError, SpawnStep};
 use child::KernelSigset;
 
 /// A way to start a child described by a [`Spawn`].
@@ -44,18 +45,20 @@ pub trait Backend: Sync {
     }
 }
 
-static CLONE3: clone3::Clone3 = clone3::Clone3;
+static CLONE_VFORK: clone_vfork::CloneVfork = clone_vfork::CloneVfork;
 static POSIX_SPAWN: posix_spawn::PosixSpawn = posix_spawn::PosixSpawn;
 static FORK: fork::Fork = fork::Fork;
 
 /// The names [`by_name`] knows, default first.
-pub const NAMES: [&str; 3] = ["clone3", "posix_spawn", "fork"];
+pub const NAMES: [&str; 3] = ["clone-vfork", "posix_spawn", "fork"];
 
 /// The backend called `name`, without probing or fallback (tests and
-/// benchmarks pick one explicitly).
+/// benchmarks pick one explicitly). `clone3` is the name the default
+/// backend had before it was named for what it calls; scripts that set
+/// `PIDSH_SPAWN=clone3` keep working.
 pub fn by_name(name: &str) -> Option<&'static dyn Backend> {
     match name {
-        "clone3" => Some(&CLONE3),
+        "clone-vfork" | "clone3" => Some(&CLONE_VFORK),
         "posix_spawn" => Some(&POSIX_SPAWN),
         "fork" => Some(&FORK),
         _ => None,
@@ -75,10 +78,10 @@ fn selection() -> &'static Selection {
         let asked = std::env::var("PIDSH_SPAWN").ok();
         let mut note = String::new();
         let wanted = match asked.as_deref() {
-            None | Some("") => &CLONE3 as &dyn Backend,
+            None | Some("") => &CLONE_VFORK as &dyn Backend,
             Some(name) => by_name(name).unwrap_or_else(|| {
-                note = format!("PIDSH_SPAWN={name} is not a backend; using clone3");
-                &CLONE3
+                note = format!("PIDSH_SPAWN={name} is not a backend; using clone-vfork");
+                &CLONE_VFORK
             }),
         };
         if asked.as_deref().is_some_and(|name| by_name(name).is_some()) || !note.is_empty() {
@@ -94,7 +97,7 @@ fn selection() -> &'static Selection {
     })
 }
 
-/// The default: `clone3`, falling back to `posix_spawn` the first time the
+/// The default: `clone-vfork`, falling back to `posix_spawn` the first time the
 /// kernel refuses the clone itself (seccomp profiles in containers often
 /// answer EPERM or ENOSYS). No probe at start-up: a probe would cost one
 /// extra process on every shell start.
@@ -110,7 +113,7 @@ impl Backend for Auto {
     fn name(&self) -> &'static str {
         match self.refused.get() {
             Some(_) => POSIX_SPAWN.name(),
-            None => CLONE3.name(),
+            None => CLONE_VFORK.name(),
         }
     }
 
@@ -118,9 +121,9 @@ impl Backend for Auto {
         if self.refused.get().is_some() {
             return POSIX_SPAWN.spawn(plan);
         }
-        match CLONE3.spawn(plan) {
+        match CLONE_VFORK.spawn(plan) {
             Err(e)
-                if e.step == super::spawn::SpawnStep::Create
+                if e.step == crate::spawn::SpawnStep::Create
                     && matches!(e.errno, Errno::EPERM | Errno::ENOSYS | Errno::EINVAL) =>
             {
                 let _ = self.refused.set(e.errno);
@@ -133,7 +136,7 @@ impl Backend for Auto {
     fn detail(&self) -> &'static str {
         match self.refused.get() {
             Some(_) => POSIX_SPAWN.detail(),
-            None => CLONE3.detail(),
+            None => CLONE_VFORK.detail(),
         }
     }
 }
@@ -173,18 +176,18 @@ fn handled_signals() -> u64 {
     set
 }
 
-/// The backend this process spawns with: `PIDSH_SPAWN`, or `clone3`, or
+/// The backend this process spawns with: `PIDSH_SPAWN`, or `clone-vfork`, or
 /// `posix_spawn` when the clone probe fails. Chosen once.
 pub fn current() -> &'static dyn Backend {
     selection().backend
 }
 
 /// One line for `--version`:
-/// `spawn backend: clone3 (glibc clone(): CLONE_VM|CLONE_VFORK|CLONE_PIDFD)`.
+/// `spawn backend: clone-vfork (glibc clone(): CLONE_VM|CLONE_VFORK|CLONE_PIDFD)`.
 pub fn describe() -> String {
     let sel = selection();
-    if sel.backend.name() == CLONE3.name()
-        && let Err(errno) = clone3::probe()
+    if sel.backend.name() == CLONE_VFORK.name()
+        && let Err(errno) = clone_vfork::probe()
     {
         let _ = AUTO.refused.set(errno);
     }

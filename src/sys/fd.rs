@@ -138,9 +138,147 @@ pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-/// Borrows a raw descriptor number for a call that only inspects it.
-pub fn borrow(fd: RawFd) -> BorrowedFd<'static> {
-    // SAFETY: callers only pass the result to calls that inspect the
-    // descriptor (isatty, fstat); a closed number makes them fail with EBADF.
+/// Borrows a raw descriptor number for the length of one call.
+///
+/// # Safety
+///
+/// `fd` must be a descriptor the caller knows to be open (or a number the
+/// call merely inspects, failing with `EBADF` when closed), and nothing may
+/// close it while the borrow is used. The `'static` lifetime is a lie the
+/// caller must keep short: use the result in one call, never store it. The
+/// safe wrappers below are what the rest of the shell uses.
+pub unsafe fn borrow(fd: RawFd) -> BorrowedFd<'static> {
+    // SAFETY: the caller upholds the contract above.
     unsafe { BorrowedFd::borrow_raw(fd) }
+}
+
+/// The wrappers below take a descriptor number from the shell's fd table
+/// and make one inspecting call on it; a closed number fails with `EBADF`.
+macro_rules! by_number {
+    ($fd:expr) => {
+        // SAFETY: the borrow lives for this one call, which only inspects
+        // or adjusts the descriptor; a closed number makes it fail (EBADF).
+        unsafe { borrow($fd) }
+    };
+}
+
+/// `isatty(fd)`, false for a closed descriptor.
+pub fn isatty(fd: RawFd) -> bool {
+    nix::unistd::isatty(by_number!(fd)).unwrap_or(false)
+}
+
+/// `fstat(fd)`.
+pub fn fstat(fd: RawFd) -> nix::Result<nix::sys::stat::FileStat> {
+    nix::sys::stat::fstat(by_number!(fd))
+}
+
+/// `fstatfs(fd)`.
+pub fn fstatfs(fd: RawFd) -> nix::Result<nix::sys::statfs::Statfs> {
+    nix::sys::statfs::fstatfs(by_number!(fd))
+}
+
+/// `openat(dir, path, …)` relative to a directory descriptor.
+pub fn openat<P: ?Sized + nix::NixPath>(
+    dir: RawFd,
+    path: &P,
+    flags: nix::fcntl::OFlag,
+    mode: nix::sys::stat::Mode,
+) -> nix::Result<OwnedFd> {
+    nix::fcntl::openat(by_number!(dir), path, flags, mode)
+}
+
+/// `lseek(fd, offset, whence)`.
+pub fn lseek(fd: RawFd, offset: i64, whence: nix::unistd::Whence) -> nix::Result<i64> {
+    nix::unistd::lseek(by_number!(fd), offset, whence)
+}
+
+/// Waits up to `timeout` for `fd` to be readable (data or end of file):
+/// `poll`'s count, 0 on timeout.
+pub fn poll_readable(fd: RawFd, timeout: nix::poll::PollTimeout) -> nix::Result<i32> {
+    use nix::poll::{PollFd, PollFlags, poll};
+    let mut fds = [PollFd::new(by_number!(fd), PollFlags::POLLIN)];
+    poll(&mut fds, timeout)
+}
+
+/// The terminal settings of `fd`.
+pub fn tcgetattr(fd: RawFd) -> nix::Result<nix::sys::termios::Termios> {
+    nix::sys::termios::tcgetattr(by_number!(fd))
+}
+
+/// Sets the terminal settings of `fd` at once (`TCSANOW`).
+pub fn tcsetattr(fd: RawFd, settings: &nix::sys::termios::Termios) -> nix::Result<()> {
+    nix::sys::termios::tcsetattr(by_number!(fd), nix::sys::termios::SetArg::TCSANOW, settings)
+}
+
+/// The size of the terminal on `fd` as (columns, rows).
+pub fn window_size(fd: RawFd) -> nix::Result<(u16, u16)> {
+    super::window_size(by_number!(fd))
+}
+
+/// The descriptor a path names through the kernel's descriptor directories
+/// — `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+/// `/proc/self/fd/N`, `/proc/thread-self/fd/N` — and what follows the name
+/// (`""`, or `/…` for a path inside a directory descriptor). In-process code
+/// must answer these from its fd table, not from the process's descriptors.
+///
+/// `None` for every other path, including numbers the kernel itself never
+/// accepts there (`/dev/fd/007`, `/dev/fd/x`, out of range): the kernel
+/// then answers for them, with the same `ENOENT` a child would get.
+pub fn parse_fd_name(path: &str) -> Option<(RawFd, &str)> {
+    let inside = |rest: &str| rest.is_empty() || rest.starts_with('/');
+    for (name, fd) in [("/dev/stdin", 0), ("/dev/stdout", 1), ("/dev/stderr", 2)] {
+        if let Some(rest) = path.strip_prefix(name)
+            && inside(rest)
+        {
+            return Some((fd, rest));
+        }
+    }
+    let tail = ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"]
+        .iter()
+        .find_map(|dir| path.strip_prefix(dir))?;
+    let (digits, rest) = tail.split_at(tail.find('/').unwrap_or(tail.len()));
+    // procfs takes only canonical decimal numbers.
+    let canonical =
+        digits.bytes().all(|b| b.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+    if !canonical {
+        return None;
+    }
+    digits.parse().ok().map(|fd| (fd, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_fd_name;
+
+    #[test]
+    fn standard_names() {
+        assert_eq!(parse_fd_name("/dev/stdin"), Some((0, "")));
+        assert_eq!(parse_fd_name("/dev/stdout"), Some((1, "")));
+        assert_eq!(parse_fd_name("/dev/stderr"), Some((2, "")));
+        assert_eq!(parse_fd_name("/dev/stdin/x"), Some((0, "/x")));
+        assert_eq!(parse_fd_name("/dev/stdinx"), None);
+        assert_eq!(parse_fd_name("dev/stdin"), None);
+    }
+
+    #[test]
+    fn numbered_names() {
+        assert_eq!(parse_fd_name("/dev/fd/3"), Some((3, "")));
+        assert_eq!(parse_fd_name("/dev/fd/0"), Some((0, "")));
+        assert_eq!(parse_fd_name("/proc/self/fd/3"), Some((3, "")));
+        assert_eq!(parse_fd_name("/proc/thread-self/fd/12"), Some((12, "")));
+        assert_eq!(parse_fd_name("/dev/fd/3/x"), Some((3, "/x")));
+        assert_eq!(parse_fd_name("/dev/fd/3/"), Some((3, "/")));
+    }
+
+    #[test]
+    fn names_left_to_the_kernel() {
+        assert_eq!(parse_fd_name("/dev/fd/007"), None);
+        assert_eq!(parse_fd_name("/dev/fd/"), None);
+        assert_eq!(parse_fd_name("/dev/fd"), None);
+        assert_eq!(parse_fd_name("/dev/fd/x"), None);
+        assert_eq!(parse_fd_name("/dev/fd/-1"), None);
+        assert_eq!(parse_fd_name("/dev/fd/99999999999"), None);
+        assert_eq!(parse_fd_name("/proc/1/fd/3"), None);
+        assert_eq!(parse_fd_name("/dev/null"), None);
+    }
 }

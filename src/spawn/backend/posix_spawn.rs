@@ -60,7 +60,7 @@ use nix::unistd::Pid;
 
 use super::child::{self, kernel_sigset};
 use super::{Backend, CArray, open_pidfd};
-use crate::exec::spawn::{Child, ProcessGroup, Program, Spawn, SpawnError, SpawnOp, SpawnStep};
+use crate::spawn::{Child, ProcessGroup, Program, Spawn, SpawnError, SpawnOp, SpawnStep};
 
 /// glibc `posix_spawn` + `pidfd_open`; see the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -459,7 +459,7 @@ fn guess_step(plan: &Spawn, errno: Errno) -> SpawnStep {
                 // may still have its own N open.
                 let named_closed = std::str::from_utf8(path.as_bytes())
                     .ok()
-                    .and_then(crate::exec::fdtable::parse_fd_name)
+                    .and_then(crate::sys::fd::parse_fd_name)
                     .is_some_and(|(n, _)| !is_open(&fds, closed_from, n));
                 fds.insert(*fd, true);
                 let relative = !path.as_bytes().starts_with(b"/");

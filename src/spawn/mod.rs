@@ -4,7 +4,7 @@
 //! `Spawn::new(program)` + argv + env + a list of [`SpawnOp`]s is the whole
 //! description of a child; nothing here runs code in the child. The ops are
 //! applied in order, in the child, between clone and exec. Backends live in
-//! [`super::backend`].
+//! [`backend`].
 
 use std::ffi::CString;
 use std::fmt;
@@ -15,7 +15,7 @@ use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
-use super::backend;
+pub mod backend;
 
 /// What to execute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,7 +409,7 @@ impl Spawn {
         let child = backend::current().spawn(self)?;
         Ok(Child {
             pid: child.pid,
-            pidfd: child.pidfd.and_then(super::syscalls::keep_if_room),
+            pidfd: child.pidfd.and_then(crate::sys::fd::keep_if_room),
         })
     }
 }

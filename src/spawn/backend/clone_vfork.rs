@@ -1,4 +1,4 @@
-//! The default backend, selected as `clone3`: a vfork-style clone that
+//! The default backend, `clone-vfork`: a vfork-style clone that
 //! returns a pidfd, with our own child code applying the ops.
 //!
 //! What it really calls: glibc's `clone()` wrapper with
@@ -9,8 +9,8 @@
 //! a new stack needs an assembly trampoline, which glibc's wrapper already
 //! is; so the child resets handled signals itself (`child.rs`). The
 //! `clone` syscall is also what default container seccomp profiles allow
-//! (they answer `clone3` with `ENOSYS`). The name stays `clone3` because
-//! that is what users select and what the design calls it.
+//! (they answer `clone3` with `ENOSYS`). Earlier versions called this
+//! backend `clone3`; that name is still accepted in `PIDSH_SPAWN`.
 //!
 //! Why it is safe to share memory with the child: the parent thread is
 //! suspended by `CLONE_VFORK` until the child execs or exits; the child only
@@ -27,12 +27,12 @@ use nix::unistd::Pid;
 
 use super::child::{self, Exec, Prepared, Shared};
 use super::{AllSignalsBlocked, Backend, CArray, reap};
-use crate::exec::spawn::{Child, Spawn, SpawnError, SpawnStep};
+use crate::spawn::{Child, Spawn, SpawnError, SpawnStep};
 
 /// `CLONE_VM|CLONE_VFORK|CLONE_PIDFD` on glibc's `clone()`; see the module
 /// docs.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Clone3;
+pub struct CloneVfork;
 
 /// The flags, exit signal included.
 const FLAGS: c_int = libc::CLONE_VM | libc::CLONE_VFORK | libc::CLONE_PIDFD | libc::SIGCHLD;
@@ -146,7 +146,7 @@ pub(super) fn probe() -> Result<(), Errno> {
     Ok(())
 }
 
-impl Clone3 {
+impl CloneVfork {
     /// One `clone` with `flags` on this thread's stack: the child runs
     /// `shared`'s plan; the pid, or why the kernel refused.
     fn clone_child(
@@ -181,9 +181,9 @@ impl Clone3 {
     }
 }
 
-impl Backend for Clone3 {
+impl Backend for CloneVfork {
     fn name(&self) -> &'static str {
-        "clone3"
+        "clone-vfork"
     }
 
     fn detail(&self) -> &'static str {

@@ -1,5 +1,5 @@
 //! The reference backend, selected as `fork`: classic fork, the same child
-//! code as `clone3` (`child.rs`), exec; errors come back through a
+//! code as `clone-vfork` (`child.rs`), exec; errors come back through a
 //! close-on-exec pipe. It exists for benchmarks and differential tests and
 //! is never chosen unless asked for (`PIDSH_SPAWN=fork`).
 //!
@@ -14,7 +14,7 @@ use nix::unistd::{Pid, pipe2, read};
 
 use super::child::{self, Exec, Failure, Prepared};
 use super::{AllSignalsBlocked, Backend, CArray, open_pidfd, reap};
-use crate::exec::spawn::{Child, Spawn, SpawnError, SpawnStep};
+use crate::spawn::{Child, Spawn, SpawnError, SpawnStep};
 
 /// fork, configure, exec.
 #[derive(Debug, Clone, Copy, Default)]
