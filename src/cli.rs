@@ -265,7 +265,8 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         };
     }
-    crate::jobs::signals::setup(&mut sh, interactive, None);
+    let ignored = crate::jobs::signals::setup(interactive, None);
+    sh.note_ignored_at_start(ignored);
     if interactive {
         sh.options.interactive = true;
         if !sh.options.vi {
@@ -276,7 +277,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             sh.terminal = crate::jobs::terminal::Terminal::take().map(std::sync::Arc::new);
             // `-m` asks for job control even without a terminal.
             sh.options.monitor |= sh.terminal.is_some();
-            if sh.options.monitor && !crate::jobs::signals::hangup_ignored(&sh) {
+            if sh.options.monitor && !sh.hangup_ignored() {
                 crate::jobs::signals::forward_hangups();
             }
         }

@@ -10,7 +10,6 @@ mod dirstack;
 mod echo;
 pub mod fc;
 pub mod history;
-pub use echo::decode_escapes;
 mod getopts;
 mod help;
 mod kill;

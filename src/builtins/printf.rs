@@ -6,7 +6,7 @@
 //! width and precision behave exactly as C (and bash) define them; only
 //! the argument parsing is ours.
 
-use super::echo::parse_radix;
+use crate::escapes::parse_radix;
 use super::options::{self, OptError};
 use crate::exec::Shell;
 use crate::exec::eval::Status;

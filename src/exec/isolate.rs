@@ -424,7 +424,8 @@ pub fn run_handed_over(fd: Option<&str>) -> i32 {
     };
     drop(bytes);
     let mut sh = Shell::new(state.arg0.clone(), state.positional.clone());
-    crate::jobs::signals::setup(&mut sh, false, Some(&state.ignored_on_entry));
+    let ignored = crate::jobs::signals::setup(false, Some(&state.ignored_on_entry));
+    sh.note_ignored_at_start(ignored);
     let line = state.line.max(1);
     state.apply(&mut sh);
     sh.run_main_from(&program, line)

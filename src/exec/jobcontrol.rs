@@ -19,6 +19,19 @@ impl Shell {
         self.options.monitor && self.subshell_depth == 0
     }
 
+    /// Takes over the signals found ignored at start ([`crate::jobs::signals::setup`]).
+    pub fn note_ignored_at_start(&mut self, ignored: crate::jobs::signals::IgnoredAtStart) {
+        self.ignored_signals.extend(ignored.beyond_trap);
+        for sig in ignored.as_traps {
+            self.traps.insert(sig, super::state::TrapAction::Ignore);
+        }
+    }
+
+    /// SIGHUP was ignored when the shell started (`nohup`): it forwards none.
+    pub fn hangup_ignored(&self) -> bool {
+        self.traps.get(&libc::SIGHUP) == Some(&super::state::TrapAction::Ignore)
+    }
+
     /// Whether job control is on for the asynchronous lists this context
     /// starts: `set -m` in the top-level shell (a subshell has none, as in
     /// bash). Without it they ignore SIGINT and SIGQUIT (POSIX 2.11).

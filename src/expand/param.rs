@@ -542,7 +542,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 'u' => map_value(value, |s| change_case(&s, true, false, None)),
                 'E' => map_value(value, |s| {
                     let mut out = Vec::new();
-                    crate::builtins::decode_escapes(&crate::bytes::encode(&s), &mut out);
+                    crate::escapes::decode_escapes(&crate::bytes::encode(&s), &mut out);
                     crate::bytes::decode_vec(out)
                 }),
                 _ => {

@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
-use crate::exec::Shell;
 
 /// The signal that abandons an interactive shell's command line, once it
 /// came (0: none): SIGINT the shell caught itself, or the SIGINT, SIGQUIT
@@ -61,7 +60,7 @@ fn current_handler(sig: Signal) -> Option<SigHandler> {
 /// The signals this process ignores (bit `sig - 1`), from the kernel's
 /// own account in `/proc/self/status`: one read instead of a query per
 /// signal. `None` without `/proc`.
-fn ignored_by_process() -> Option<u64> {
+fn kernel_ignore_mask() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
     u64::from_str_radix(line.trim(), 16).ok()
@@ -83,7 +82,7 @@ fn set_handler(sig: Signal, handler: SigHandler) {
 /// ignored than that (the parent's `trap ''`s, and SIGINT and SIGQUIT of
 /// an asynchronous list without job control); only these are beyond
 /// `trap`, so that the subshell may still trap or reset the others.
-pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
+pub fn setup(interactive: bool, handed_over: Option<&[i32]>) -> IgnoredAtStart {
     const WATCHED: [Signal; 6] = [
         Signal::SIGINT,
         Signal::SIGQUIT,
@@ -92,7 +91,7 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
         Signal::SIGUSR1,
         Signal::SIGUSR2,
     ];
-    let ignored: Vec<i32> = match ignored_by_process() {
+    let ignored: Vec<i32> = match kernel_ignore_mask() {
         Some(mask) => (1..=64)
             .filter(|&sig| mask & (1 << (sig - 1)) != 0)
             // glibc's own two (32 and 33) are no business of `trap`; the
@@ -111,18 +110,18 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
         .into_iter()
         .chain(pipe_ignored.then_some(libc::SIGPIPE));
     let mut kept_ignored = Vec::new();
+    let mut beyond_trap = Vec::new();
     for sig in ignored {
         let on_entry = handed_over.is_none_or(|list| list.contains(&sig));
         if !on_entry {
             continue;
         }
         if !interactive {
-            sh.ignored_signals.push(sig);
+            beyond_trap.push(sig);
         } else if ![libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU].contains(&sig) {
             // POSIX lets an interactive shell reset or catch what was
             // ignored on entry: it starts as a `trap ''`, which children
             // inherit (as in dash) and `trap` can change.
-            sh.traps.insert(sig, crate::exec::state::TrapAction::Ignore);
             kept_ignored.push(sig);
         }
     }
@@ -133,6 +132,21 @@ pub fn setup(sh: &mut Shell, interactive: bool, handed_over: Option<&[i32]>) {
     if interactive {
         set_interactive_handlers(&kept_ignored);
     }
+    IgnoredAtStart {
+        beyond_trap,
+        as_traps: kept_ignored,
+    }
+}
+
+/// The signals ignored when the shell started, as [`setup`] sorted them.
+#[derive(Debug, Default)]
+pub struct IgnoredAtStart {
+    /// Stay ignored for the shell and its children; `trap` cannot catch
+    /// them (a non-interactive shell, POSIX).
+    pub beyond_trap: Vec<i32>,
+    /// Start as `trap '' SIG`, which `trap` may change (an interactive
+    /// shell, POSIX; children inherit the ignore as in dash).
+    pub as_traps: Vec<i32>,
 }
 
 /// An interactive shell catches SIGINT (a flag running code polls) and
@@ -162,11 +176,6 @@ pub fn stop_until_foreground() {
     set_handler(Signal::SIGTTIN, SigHandler::SigDfl);
     let _ = nix::sys::signal::killpg(nix::unistd::getpgrp(), Signal::SIGTTIN);
     set_handler(Signal::SIGTTIN, previous);
-}
-
-/// SIGHUP was ignored when the shell started (`nohup`): it forwards none.
-pub fn hangup_ignored(sh: &Shell) -> bool {
-    sh.traps.get(&libc::SIGHUP) == Some(&crate::exec::state::TrapAction::Ignore)
 }
 
 /// The Rust runtime catches SIGSEGV and SIGBUS to report stack overflows,
