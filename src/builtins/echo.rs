@@ -1,8 +1,8 @@
 //! `echo`, as bash: `-n` (no newline), `-e` (interpret escapes), `-E`
 //! (don't; the default).
 
-use crate::exec::Shell;
 use crate::escapes::decode_escapes;
+use crate::exec::Shell;
 use crate::exec::eval::Status;
 
 /// `echo [-neE] args…`.

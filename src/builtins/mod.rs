@@ -9,10 +9,10 @@ mod dirs;
 mod dirstack;
 mod echo;
 pub mod fc;
-pub mod history;
 mod getopts;
 mod help;
-mod kill;
+pub mod history;
+mod jobs;
 mod lookup;
 mod mapfile;
 mod misc;
@@ -31,15 +31,27 @@ use crate::exec::eval::{Status, Unwind};
 /// A builtin's entry point: the shell and `argv` (with the name first).
 pub type BuiltinFn = fn(&mut Shell, &[String]) -> Status;
 
-/// A builtin utility.
+/// A builtin utility and what the evaluator must know about it.
 #[derive(Clone, Copy)]
 pub struct Builtin {
     /// Its name.
     pub name: &'static str,
     /// Its code.
     pub run: BuiltinFn,
-    /// A POSIX special builtin.
+    /// A POSIX special builtin: found before functions, keeps its prefix
+    /// assignments, and its errors end a non-interactive shell.
     pub special: bool,
+    /// A declaration utility (POSIX 2.9.1): arguments that look like
+    /// assignments expand as assignments (no splitting, no globbing).
+    pub declaration: bool,
+    /// May wait for input or processes, or run other commands: as a stage
+    /// of a job-controlled pipeline it must be a process of the job, which
+    /// Ctrl-Z can stop. Builtins without it only report the shell's state
+    /// and return, so they stay in-process even there (`jobs | wc -l`).
+    pub waits_or_runs: bool,
+    /// Changes what belongs to the process (resource limits): a subshell
+    /// that uses it is a process of its own, so the change stays there.
+    pub needs_process: bool,
 }
 
 impl std::fmt::Debug for Builtin {
@@ -50,9 +62,8 @@ impl std::fmt::Debug for Builtin {
 
 const fn special_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
     Builtin {
-        name,
-        run,
         special: true,
+        ..regular_builtin(name, run)
     }
 }
 
@@ -61,20 +72,46 @@ const fn regular_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
         name,
         run,
         special: false,
+        declaration: false,
+        waits_or_runs: false,
+        needs_process: false,
+    }
+}
+
+impl Builtin {
+    const fn declaration(self) -> Builtin {
+        Builtin {
+            declaration: true,
+            ..self
+        }
+    }
+
+    const fn waits_or_runs(self) -> Builtin {
+        Builtin {
+            waits_or_runs: true,
+            ..self
+        }
+    }
+
+    const fn needs_process(self) -> Builtin {
+        Builtin {
+            needs_process: true,
+            ..self
+        }
     }
 }
 
 /// Every builtin.
 pub const ALL: &[Builtin] = &[
     special_builtin(":", core::colon),
-    special_builtin(".", core::dot),
+    special_builtin(".", core::dot).waits_or_runs(),
     special_builtin("break", core::break_),
     special_builtin("continue", core::continue_),
-    special_builtin("eval", core::eval),
-    special_builtin("exec", core::exec),
+    special_builtin("eval", core::eval).waits_or_runs(),
+    special_builtin("exec", core::exec).waits_or_runs(),
     special_builtin("exit", core::exit),
-    special_builtin("export", vars::export),
-    special_builtin("readonly", vars::readonly),
+    special_builtin("export", vars::export).declaration(),
+    special_builtin("readonly", vars::readonly).declaration(),
     special_builtin("return", core::return_),
     special_builtin("set", vars::set),
     special_builtin("shift", vars::shift),
@@ -82,45 +119,45 @@ pub const ALL: &[Builtin] = &[
     special_builtin("trap", process::trap),
     special_builtin("unset", vars::unset),
     regular_builtin("alias", lookup::alias),
-    regular_builtin("bg", kill::bg),
-    regular_builtin("builtin", misc::builtin),
+    regular_builtin("bg", jobs::bg).waits_or_runs(),
+    regular_builtin("builtin", misc::builtin).waits_or_runs(),
     regular_builtin("cd", dirs::cd),
-    regular_builtin("command", lookup::command),
-    regular_builtin("declare", declare::declare),
+    regular_builtin("command", lookup::command).waits_or_runs(),
+    regular_builtin("declare", declare::declare).declaration(),
     regular_builtin("echo", echo::echo),
     regular_builtin("false", core::false_),
-    regular_builtin("fg", kill::fg),
+    regular_builtin("fg", jobs::fg).waits_or_runs(),
     regular_builtin("getopts", getopts::getopts),
     regular_builtin("hash", lookup::hash),
     regular_builtin("help", help::help),
     regular_builtin("disown", process::disown),
-    regular_builtin("jobs", kill::jobs),
-    regular_builtin("kill", kill::kill),
+    regular_builtin("jobs", jobs::jobs),
+    regular_builtin("kill", jobs::kill),
     regular_builtin("let", declare::let_),
     regular_builtin("printf", printf::printf),
-    regular_builtin("read", read::read),
+    regular_builtin("read", read::read).waits_or_runs(),
     regular_builtin("test", test::test),
     regular_builtin("[", test::test),
-    regular_builtin("local", declare::local),
+    regular_builtin("local", declare::local).declaration(),
     regular_builtin("pwd", dirs::pwd),
     regular_builtin("pushd", dirstack::pushd),
     regular_builtin("history", history::history),
     regular_builtin("fc", fc::fc),
     regular_builtin("logout", process::logout),
-    regular_builtin("mapfile", mapfile::mapfile),
-    regular_builtin("readarray", mapfile::mapfile),
+    regular_builtin("mapfile", mapfile::mapfile).waits_or_runs(),
+    regular_builtin("readarray", mapfile::mapfile).waits_or_runs(),
     regular_builtin("popd", dirstack::popd),
     regular_builtin("dirs", dirstack::dirs),
     regular_builtin("shopt", shopt::shopt),
-    regular_builtin("source", core::dot),
+    regular_builtin("source", core::dot).waits_or_runs(),
     regular_builtin("true", core::true_),
     regular_builtin("type", lookup::type_),
-    regular_builtin("typeset", declare::declare),
-    regular_builtin("ulimit", misc::ulimit),
+    regular_builtin("typeset", declare::declare).declaration(),
+    regular_builtin("ulimit", misc::ulimit).needs_process(),
     regular_builtin("umask", dirs::umask),
     regular_builtin("unalias", lookup::unalias),
-    regular_builtin("suspend", process::suspend),
-    regular_builtin("wait", process::wait),
+    regular_builtin("suspend", process::suspend).waits_or_runs(),
+    regular_builtin("wait", process::wait).waits_or_runs(),
 ];
 
 /// A special builtin by name.

@@ -6,8 +6,8 @@
 //! width and precision behave exactly as C (and bash) define them; only
 //! the argument parsing is ours.
 
-use crate::escapes::parse_radix;
 use super::options::{self, OptError};
+use crate::escapes::parse_radix;
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::expand::is_name;

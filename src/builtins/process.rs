@@ -30,7 +30,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
     let mut status = 0;
     for arg in &argv[1..] {
         let target = match arg.strip_prefix('%') {
-            Some(_) => super::kill::find_job(sh, arg).map(|j| (Some(j.number), None)),
+            Some(_) => super::jobs::find_job(sh, arg).map(|j| (Some(j.number), None)),
             None => arg
                 .parse::<i32>()
                 .ok()
@@ -44,7 +44,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
             return Ok(128 + sig);
         }
         status = if arg.starts_with('%') {
-            let number = super::kill::find_job(sh, arg).map(|j| j.number);
+            let number = super::jobs::find_job(sh, arg).map(|j| j.number);
             match number.and_then(|n| sh.jobs.wait_job(n)) {
                 Some(s) => s,
                 None => sh.builtin_error("wait", &format!("{arg}: no such job"), 127)?,
@@ -112,7 +112,7 @@ fn signal_name(n: i32, posix: bool) -> String {
 pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
     let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
     if args.first().is_some_and(|a| *a == "-l") {
-        let table = super::kill::signal_table();
+        let table = super::jobs::signal_table();
         return Ok(if sh.print("trap", &table)? { 0 } else { 1 });
     }
     if args.is_empty() || args[0] == "-p" {
@@ -226,7 +226,7 @@ pub fn disown(sh: &mut Shell, argv: &[String]) -> Status {
     };
     let mut status = 0;
     for spec in &specs {
-        let number = super::kill::find_job(sh, spec).map(|j| j.number);
+        let number = super::jobs::find_job(sh, spec).map(|j| j.number);
         if !number.is_some_and(|n| sh.jobs.disown(n)) {
             status = sh.builtin_error("disown", &format!("{spec}: no such job"), 1)?;
         }

@@ -46,9 +46,9 @@ use super::state::{Placement, Shell, TrapAction};
 use crate::spawn::{Program, Spawn, SpawnOp};
 use crate::sys::fd as syscalls;
 
-/// Words that make a subshell a process wherever they appear (see the
-/// module's comment).
-const PROCESS_WORDS: &[&str] = &["ulimit", "BASHPID", "PPID"];
+/// Variables that make a subshell a process wherever they appear (see the
+/// module's comment); builtins do so by their `needs_process` flag.
+const PROCESS_VARIABLES: &[&str] = &["BASHPID", "PPID"];
 
 /// Conditions whose trap an in-process subshell runs itself.
 const PSEUDO_SIGNALS: &[&str] = &["EXIT", "SIGEXIT", "0", "ERR", "DEBUG", "RETURN"];
@@ -345,13 +345,14 @@ impl<'s> Reading<'s> {
         }
     }
 
-    /// Reads the text of a word (or of an expression): the words of
-    /// [`PROCESS_WORDS`] and a `trap` in code it may run (`eval`, `sh -c`
+    /// Reads the text of a word (or of an expression): the names in
+    /// [`PROCESS_VARIABLES`], builtins that need a process and a `trap` in code it may run (`eval`, `sh -c`
     /// make no difference to this reading) decide; a function it names is
     /// noted, to be read after.
     fn text(&mut self, text: &str) -> bool {
         for word in text.split(is_separator).filter(|w| !w.is_empty()) {
-            if PROCESS_WORDS.contains(&word) || word == "trap" {
+            let needs_process = crate::builtins::find(word).is_some_and(|b| b.needs_process);
+            if needs_process || PROCESS_VARIABLES.contains(&word) || word == "trap" {
                 return true;
             }
             if self.sh.functions.contains_key(word) {

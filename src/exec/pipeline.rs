@@ -345,30 +345,14 @@ impl Shell {
     /// rest. Builtins that wait for input or processes, or run other
     /// commands, are not among them.
     fn is_state_builtin_stage(&self, command: &Command) -> bool {
-        const MAY_WAIT_OR_RUN: &[&str] = &[
-            "read",
-            "mapfile",
-            "readarray",
-            "wait",
-            "fg",
-            "bg",
-            "suspend",
-            "exec",
-            "eval",
-            ".",
-            "source",
-            "command",
-            "builtin",
-        ];
         let Command::Simple(sc) = command else {
             return false;
         };
         let Some(name) = sc.words.first().and_then(|w| w.as_plain_literal()) else {
             return false;
         };
-        !MAY_WAIT_OR_RUN.contains(&name)
-            && !self.aliases.contains_key(name)
-            && matches!(self.classify(name), Target::Special(_) | Target::Builtin(_))
+        !self.aliases.contains_key(name)
+            && matches!(self.classify(name), Target::Special(b) | Target::Builtin(b) if !b.waits_or_runs)
     }
 
     /// Starts a simple external command whose words are expanded,

@@ -141,7 +141,8 @@ impl Shell {
         let declaration = words
             .first()
             .and_then(|w| w.as_plain_literal())
-            .is_some_and(|n| matches!(n, "export" | "readonly" | "local" | "declare" | "typeset"));
+            .and_then(builtins::find)
+            .is_some_and(|b| b.declaration);
         if !declaration {
             return expand::expand_words(self, words);
         }

@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
-
 /// The signal that abandons an interactive shell's command line, once it
 /// came (0: none): SIGINT the shell caught itself, or the SIGINT, SIGQUIT
 /// or SIGTSTP that ended or stopped its foreground job.

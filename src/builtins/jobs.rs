@@ -1,5 +1,5 @@
-//! Signals and jobs: `kill`, `jobs`, and `fg`/`bg` (which need job
-//! control, not there yet).
+//! Job control builtins: `jobs`, `fg`, `bg` and `kill` (which takes job
+//! specs as well as pids).
 //!
 //! A job's processes are signalled through their pidfds when the kernel
 //! gave one: a pidfd names the process itself, so a signal cannot reach an
