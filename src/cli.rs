@@ -10,7 +10,7 @@ use crate::exec::Shell;
 #[derive(Debug, Default)]
 struct Invocation {
     command: Option<String>,
-    plan: bool,
+    plan: Option<crate::exec::plan::Format>,
     interactive: bool,
     read_stdin: bool,
     login: bool,
@@ -44,6 +44,7 @@ Usage: pidsh [option ...] [-c command [name [arg ...]] | file [arg ...]]
   --noprofile     no login files
   --rcfile FILE   read FILE instead of the rc files
   --plan          show how a command would be started, run nothing
+  --plan=json     the same as one JSON document, for tools
   --version       version and spawn backend
   --help          this text
 
@@ -60,7 +61,8 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
     while i < args.len() {
         let arg = &args[i];
         match arg.as_str() {
-            "--plan" => inv.plan = true,
+            "--plan" => inv.plan = Some(crate::exec::plan::Format::Text),
+            "--plan=json" => inv.plan = Some(crate::exec::plan::Format::Json),
             "--login" => inv.login = true,
             "--posix" => inv.set_options.push(("posix".into(), true)),
             "--norc" => inv.no_rc = true,
@@ -247,13 +249,13 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     }
     next_shell_level(&mut sh);
     let stdin_is_tty = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
-    let interactive = inv.interactive || (source.is_none() && stdin_is_tty && !inv.plan);
-    if inv.plan {
+    let interactive = inv.interactive || (source.is_none() && stdin_is_tty && inv.plan.is_none());
+    if let Some(format) = inv.plan {
         let text = match source {
             Some(s) => s,
             None => read_all_stdin(),
         };
-        return match crate::exec::plan::describe_source(&mut sh, &text) {
+        return match crate::exec::plan::describe_source(&mut sh, &text, format) {
             Ok(out) => {
                 write_text(std::io::stdout(), &out);
                 0

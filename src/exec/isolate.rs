@@ -53,6 +53,14 @@ const PROCESS_VARIABLES: &[&str] = &["BASHPID", "PPID"];
 /// Conditions whose trap an in-process subshell runs itself.
 const PSEUDO_SIGNALS: &[&str] = &["EXIT", "SIGEXIT", "0", "ERR", "DEBUG", "RETURN"];
 
+/// A planned self-spawn: the spawn, and what must stay open until it ran
+/// (the table holding the hand-over's memfd, copies made by lowering).
+pub struct SelfSpawn {
+    /// The spawn.
+    pub spawn: Spawn,
+    keep: (FdTable, Vec<std::os::fd::OwnedFd>),
+}
+
 /// The first descriptor number tried for the hand-over in the child.
 const HANDOVER_FD: i32 = 10;
 
@@ -115,6 +123,19 @@ impl Shell {
     /// `table` as its descriptors and the state of a subshell of this
     /// context handed over through a memfd.
     pub fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
+        let planned = self.plan_self(command, table)?;
+        let started = self.spawn_plan(planned.spawn, "pidsh");
+        drop(planned.keep);
+        match started {
+            Ok(child) => Ok(Process::from(child)),
+            Err(e) => Err(self.fail(e).unwrap_or(1)),
+        }
+    }
+
+    /// The spawn that starts `command` as a pidsh process of its own (see
+    /// [`Shell::spawn_self`]), with the descriptors it needs kept open
+    /// until it has started; `--plan` prints the same value.
+    pub fn plan_self(&mut self, command: &Command, table: FdTable) -> Result<SelfSpawn, i32> {
         let Some(exe) = self.self_exe.clone() else {
             self.report("cannot find the pidsh executable to run a subshell");
             return Err(1);
@@ -166,12 +187,10 @@ impl Shell {
         for op in ops {
             spawn.op(op);
         }
-        let started = self.spawn_plan(spawn, "pidsh");
-        drop((table, keep));
-        match started {
-            Ok(child) => Ok(Process::from(child)),
-            Err(e) => Err(self.fail(e).unwrap_or(1)),
-        }
+        Ok(SelfSpawn {
+            spawn,
+            keep: (table, keep),
+        })
     }
 
     /// `( list )` as a process: waited for, as a foreground job under job

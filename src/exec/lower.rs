@@ -1,12 +1,12 @@
 //! Lowering: an fd table becomes the `dup2`/`close` ops that give a child
-//! exactly that table, and a plan becomes readable text (`--plan`).
+//! exactly that table.
 
 use std::collections::BTreeSet;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use super::error::ExecError;
 use super::fdtable::{FdEntry, FdTable};
-use crate::spawn::{Program, Spawn, SpawnOp};
+use crate::spawn::SpawnOp;
 use crate::sys::fd as syscalls;
 
 /// Appends the ops that lay out `table` in the child: each shell fd gets
@@ -46,28 +46,4 @@ pub fn lower_table(
         }
     }
     Ok(())
-}
-
-/// A whole spawn as `--plan` text: program, argv, env size, then one line per op.
-pub fn describe_spawn(spawn: &Spawn, program_name: &str) -> String {
-    let program = match spawn.program() {
-        Program::Path(p) => format!("exec {:?}", p.to_string_lossy()),
-        Program::Fd(fd) => format!("execveat template fd {fd} ({program_name})"),
-    };
-    let argv: Vec<String> = spawn
-        .argv()
-        .iter()
-        .map(|a| crate::parser::unparse::quote(&a.to_string_lossy()))
-        .collect();
-    let mut out = format!(
-        "  {program}\n  argv {}\n  env {} variables\n",
-        argv.join(" "),
-        spawn.envp().len()
-    );
-    for op in spawn.ops() {
-        out.push_str("  ");
-        out.push_str(&op.to_string());
-        out.push('\n');
-    }
-    out
 }

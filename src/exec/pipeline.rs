@@ -67,7 +67,7 @@ impl NoProcess {
 
 /// How a pipeline runs its stages of shell code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ShellCode {
+pub(super) enum ShellCode {
     /// On threads of this shell (no job control: nothing to stop).
     Threads,
     /// As pidsh processes (a background job).
@@ -75,6 +75,72 @@ enum ShellCode {
     /// As pidsh processes, except builtins that only report this shell's
     /// state (a foreground job: its processes can be stopped).
     ProcessesButStateBuiltins,
+}
+
+impl ShellCode {
+    /// How a pipeline placed as the shell places it runs its shell code:
+    /// `job` is `Some(foreground)` for a job of its own (job control),
+    /// `None` otherwise.
+    pub(super) fn for_pipeline(background: bool, job: Option<bool>) -> ShellCode {
+        match (background, job) {
+            (true, _) => ShellCode::Processes,
+            (false, Some(_)) => ShellCode::ProcessesButStateBuiltins,
+            (false, None) => ShellCode::Threads,
+        }
+    }
+}
+
+/// The descriptors of each stage of a pipeline: `base` with the previous
+/// stage's pipe as standard input and, but for the last, a new pipe as
+/// standard output (and error, for `|&`). Each pipe is made when the stage
+/// writing to it is reached, so starting a long pipeline holds two pipes
+/// at a time. Running a pipeline and `--plan` both lay out stages with it.
+pub(super) struct StageTables<'p> {
+    pipeline: &'p Pipeline,
+    next: usize,
+    prev_read: Option<OwnedFd>,
+}
+
+impl<'p> StageTables<'p> {
+    pub(super) fn new(pipeline: &'p Pipeline) -> StageTables<'p> {
+        StageTables {
+            pipeline,
+            next: 0,
+            prev_read: None,
+        }
+    }
+
+    /// The next stage: its index, command and descriptors; `Err` when the
+    /// system refused a pipe (the stages after it cannot run).
+    pub(super) fn next(
+        &mut self,
+        base: &FdTable,
+    ) -> Option<Result<(usize, &'p Command, FdTable), nix::errno::Errno>> {
+        let i = self.next;
+        let command = self.pipeline.commands.get(i)?;
+        self.next += 1;
+        let mut table = base.clone();
+        if let Some(r) = self.prev_read.take() {
+            table.set_owned(0, r);
+        }
+        if i + 1 < self.pipeline.commands.len() {
+            let (r, w) = match syscalls::pipe() {
+                Ok(ends) => ends,
+                Err(e) => {
+                    self.next = self.pipeline.commands.len();
+                    return Some(Err(e));
+                }
+            };
+            table.set_owned(1, w);
+            if self.pipeline.stderr_too.get(i).copied().unwrap_or(false)
+                && let Some(out) = table.get(1).cloned()
+            {
+                table.set(2, out);
+            }
+            self.prev_read = Some(r);
+        }
+        Some(Ok((i, command, table)))
+    }
 }
 
 impl Shell {
@@ -176,30 +242,16 @@ impl Shell {
     fn start_pipeline_placed(&mut self, p: &Pipeline, code: ShellCode) -> Vec<Stage> {
         let n = p.commands.len();
         let mut stages = Vec::with_capacity(n);
-        let mut prev_read: Option<OwnedFd> = None;
-        for (i, command) in p.commands.iter().enumerate() {
-            let mut table = self.fds.clone();
-            if let Some(r) = prev_read.take() {
-                table.set_owned(0, r);
-            }
-            if i + 1 < n {
-                match syscalls::pipe() {
-                    Ok((r, w)) => {
-                        table.set_owned(1, w);
-                        if p.stderr_too.get(i).copied().unwrap_or(false)
-                            && let Some(out) = table.get(1).cloned()
-                        {
-                            table.set(2, out);
-                        }
-                        prev_read = Some(r);
-                    }
-                    Err(e) => {
-                        self.report(&format!("pipe: {}", super::error::describe(e)));
-                        stages.push(Stage::Refused(1));
-                        break;
-                    }
+        let mut wiring = StageTables::new(p);
+        while let Some(next) = wiring.next(&self.fds) {
+            let (i, command, table) = match next {
+                Ok(stage) => stage,
+                Err(e) => {
+                    self.report(&format!("pipe: {}", super::error::describe(e)));
+                    stages.push(Stage::Refused(1));
+                    break;
                 }
-            }
+            };
             let stage = if self.last_stage_here && i + 1 == n {
                 // `shopt -s lastpipe`: the last stage runs in this shell, so
                 // `… | read x` sets x here. The others already run.
@@ -238,12 +290,7 @@ impl Shell {
             }
         }
         let command = command.as_ref();
-        let as_process = match code {
-            ShellCode::Threads => self.command_needs_process(command),
-            ShellCode::Processes => true,
-            ShellCode::ProcessesButStateBuiltins => !self.is_state_builtin_stage(command),
-        };
-        if as_process {
+        if self.stage_is_process(command, code) {
             return match self.spawn_self(command, table) {
                 Ok(p) => Stage::Process(p),
                 Err(status) => Stage::Done(status),
@@ -261,6 +308,16 @@ impl Shell {
                 self.report(&format!("cannot start pipeline stage: {e}"));
                 Stage::Refused(1)
             }
+        }
+    }
+
+    /// Whether a stage of shell code runs as a pidsh process of its own
+    /// rather than on a thread of this one.
+    pub(super) fn stage_is_process(&self, command: &Command, code: ShellCode) -> bool {
+        match code {
+            ShellCode::Threads => self.command_needs_process(command),
+            ShellCode::Processes => true,
+            ShellCode::ProcessesButStateBuiltins => !self.is_state_builtin_stage(command),
         }
     }
 
@@ -384,16 +441,7 @@ impl Shell {
     /// Runs an and-or list in the background: external pipelines as their
     /// own processes, shell code in a self-spawned pidsh.
     pub fn run_background(&mut self, ao: &AndOr) -> Status {
-        let mut table = self.fds.clone();
-        if !self.options.monitor
-            && let Ok(null) = nix::fcntl::open(
-                "/dev/null",
-                nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
-                nix::sys::stat::Mode::empty(),
-            )
-        {
-            table.set_owned(0, null);
-        }
+        let table = self.background_table();
         let text = crate::parser::unparse::and_or(ao);
         let controlled = self.job_control_active();
         if controlled {
@@ -448,6 +496,22 @@ impl Shell {
             }
         }
         Ok(0)
+    }
+
+    /// The descriptors of an asynchronous list: this context's, with
+    /// standard input from `/dev/null` when job control is off (POSIX 2.9.3).
+    pub(super) fn background_table(&self) -> FdTable {
+        let mut table = self.fds.clone();
+        if !self.options.monitor
+            && let Ok(null) = nix::fcntl::open(
+                "/dev/null",
+                nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
+                nix::sys::stat::Mode::empty(),
+            )
+        {
+            table.set_owned(0, null);
+        }
+        table
     }
 
     /// Runs `$(…)` in-process on a copy of the state; its output comes

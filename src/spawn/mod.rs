@@ -248,6 +248,49 @@ impl fmt::Display for SpawnOp {
 
 impl std::error::Error for SpawnError {}
 
+impl fmt::Display for Spawn {
+    /// The whole spawn, one line each for the program, argv, the size of
+    /// the environment and every op in order: what `--plan` prints and
+    /// what `PIDSH_TRACE_SPAWN=1` writes as each child starts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let arg0 = self.argv.first().map(|a| a.to_string_lossy());
+        match &self.program {
+            Program::Path(p) => writeln!(f, "  exec {:?}", p.to_string_lossy())?,
+            Program::Fd(fd) => {
+                let name = arg0.as_deref().unwrap_or("");
+                writeln!(f, "  execveat template fd {fd} ({name})")?;
+            }
+        }
+        f.write_str("  argv")?;
+        for arg in &self.argv {
+            let arg = arg.to_string_lossy();
+            let plain = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c);
+            if !arg.is_empty() && arg.chars().all(plain) {
+                write!(f, " {arg}")?;
+            } else {
+                write!(f, " {arg:?}")?;
+            }
+        }
+        writeln!(f, "\n  env {} variables", self.env.len())?;
+        for op in &self.ops {
+            writeln!(f, "  {op}")?;
+        }
+        Ok(())
+    }
+}
+
+/// With `PIDSH_TRACE_SPAWN=1` in the environment at start, each spawn is
+/// written to the process's standard error just before the backend runs
+/// it: the same text `--plan` prints for it, so the two can be compared.
+fn trace(spawn: &Spawn) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let on = *ON.get_or_init(|| std::env::var_os("PIDSH_TRACE_SPAWN").is_some_and(|v| v == "1"));
+    if on {
+        let text = format!("spawn:\n{spawn}");
+        let _ = crate::sys::fd::write_all(2, text.as_bytes());
+    }
+}
+
 impl Spawn {
     /// A child that will execute `program` with no arguments, no
     /// environment and no ops.
@@ -406,6 +449,7 @@ impl Spawn {
     /// Starts the child with the backend chosen at startup
     /// ([`backend::current`]); returns once it has exec'd or failed.
     pub fn spawn(&self) -> Result<Child, SpawnError> {
+        trace(self);
         let child = backend::current().spawn(self)?;
         Ok(Child {
             pid: child.pid,
