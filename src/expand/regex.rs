@@ -19,29 +19,11 @@ use crate::bytes;
 pub struct Regex {
     /// Boxed so that the compiled state never moves.
     raw: Box<libc::regex_t>,
+    /// Its number of parenthesised groups, counted from the pattern (the
+    /// library's own count, `re_nsub`, sits in a struct the `libc` crate
+    /// keeps opaque).
+    groups: usize,
 }
-
-/// The start of the C library's `regex_t`, up to the POSIX field
-/// `re_nsub` (the number of groups), which the `libc` crate keeps private.
-#[cfg(not(target_env = "musl"))]
-#[repr(C)]
-struct RegexHead {
-    _buffer: *mut libc::c_void,
-    _allocated: libc::size_t,
-    _used: libc::size_t,
-    _syntax: libc::c_ulong,
-    _fastmap: *mut libc::c_char,
-    _translate: *mut libc::c_char,
-    re_nsub: libc::size_t,
-}
-
-#[cfg(target_env = "musl")]
-#[repr(C)]
-struct RegexHead {
-    re_nsub: libc::size_t,
-}
-
-const _: () = assert!(size_of::<RegexHead>() <= size_of::<libc::regex_t>());
 
 /// The regex could not be compiled (bash reports nothing: status 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +33,7 @@ impl Regex {
     /// Compiles `pattern` as an extended regex; `ignore_case` for
     /// `nocasematch`.
     pub fn new(pattern: &str, ignore_case: bool) -> Result<Regex, InvalidRegex> {
+        let groups = count_groups(pattern);
         let pattern = bytes::to_cstring(pattern);
         let mut flags = libc::REG_EXTENDED;
         if ignore_case {
@@ -69,16 +52,7 @@ impl Regex {
         }
         // SAFETY: regcomp returned 0, so it initialised the `regex_t`.
         let raw = unsafe { raw.assume_init() };
-        Ok(Regex { raw })
-    }
-
-    /// How many parenthesised groups the regex has.
-    fn groups(&self) -> usize {
-        let head = (&raw const *self.raw).cast::<RegexHead>();
-        // SAFETY: `RegexHead` repeats the C library's layout of the start of
-        // `regex_t` (checked to fit above), and `raw` is an initialised
-        // `regex_t`, so the read is of an initialised `size_t`.
-        unsafe { (*head).re_nsub }
+        Ok(Regex { raw, groups })
     }
 
     /// The first match in `text`: the matched text, then each group's
@@ -90,7 +64,7 @@ impl Regex {
             rm_so: -1,
             rm_eo: -1,
         };
-        let mut found = vec![unset; self.groups() + 1];
+        let mut found = vec![unset; self.groups + 1];
         let status = with_utf8_ctype(|| {
             // SAFETY: `raw` is a compiled regex, `subject` a NUL-terminated
             // string and `found` has room for exactly the `len()` entries
@@ -123,6 +97,26 @@ impl Drop for Regex {
         // SAFETY: `raw` was compiled by regcomp and is freed only here.
         unsafe { libc::regfree(&mut *self.raw) }
     }
+}
+
+/// The parenthesised groups of an extended regex that compiled: every `(`
+/// outside a bracket expression and not escaped opens one.
+fn count_groups(pattern: &str) -> usize {
+    let chars: Vec<(char, bool)> = pattern.chars().map(|c| (c, false)).collect();
+    let mut groups = 0;
+    let mut i = 0;
+    while let Some(&(c, _)) = chars.get(i) {
+        i = match c {
+            '\\' => i + 2,
+            '[' => bracket_end(&chars, i).map_or(i + 1, |end| end + 1),
+            '(' => {
+                groups += 1;
+                i + 1
+            }
+            _ => i + 1,
+        };
+    }
+    groups
 }
 
 /// A C locale object, usable from any thread.
@@ -249,6 +243,16 @@ fn bracket_end(chars: &[(char, bool)], open: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_are_counted_outside_brackets_and_escapes() {
+        assert_eq!(count_groups("(a)(b)?(x)?"), 3);
+        assert_eq!(count_groups("[(]b"), 0);
+        assert_eq!(count_groups("a\\(b"), 0);
+        assert_eq!(count_groups("([[:alpha:]])([](])"), 2);
+        assert_eq!(count_groups("((a)|b)+"), 3);
+        assert_eq!(count_groups("[unclosed(x)"), 1);
+    }
 
     fn marked(parts: &[(&str, bool)]) -> Vec<(char, bool)> {
         parts

@@ -30,6 +30,17 @@
 //! Errno is read through `__errno_location`, which under CLONE_VM is the
 //! parent thread's errno slot: harmless, the parent thread is suspended
 //! until the exec and reads errno only after.
+//!
+//! The fence is also a lint: indexing that may panic, explicit panics and
+//! arithmetic that may overflow (a panic in debug builds) are denied here.
+
+#![deny(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 use std::ffi::{CStr, c_char, c_int, c_long, c_void};
 use std::os::fd::RawFd;
@@ -309,7 +320,7 @@ pub(super) fn handled_signals() -> KernelSigset {
             && h != libc::SIG_DFL
             && h != libc::SIG_IGN
         {
-            set |= 1 << (sig - 1);
+            set |= signal_bit(sig);
         }
     }
     set
@@ -351,8 +362,7 @@ pub(super) fn kernel_sigset(sigs: &[i32]) -> Result<KernelSigset, c_int> {
     let mut set: KernelSigset = 0;
     for &sig in sigs {
         let sig = valid_signal(sig)?;
-        // In range 1..=64, so the shift is 0..=63.
-        set |= 1u64.checked_shl(sig.unsigned_abs() - 1).unwrap_or(0);
+        set |= signal_bit(sig);
     }
     Ok(set)
 }
@@ -384,7 +394,8 @@ impl State {
                 continue;
             }
             if k > lo {
-                close_range(lo, k - 1)?;
+                // k > lo >= 0: no wrap.
+                close_range(lo, k.wrapping_sub(1))?;
             }
             lo = k.saturating_add(1);
         }
@@ -523,7 +534,7 @@ fn close_range(lo: u32, hi: u32) -> Result<(), c_int> {
             let mut fd = lo;
             while fd < top {
                 close(RawFd::try_from(fd).unwrap_or(RawFd::MAX));
-                fd += 1;
+                fd = fd.saturating_add(1);
             }
             Ok(())
         }
@@ -552,7 +563,7 @@ pub(super) fn configure_and_exec(p: &Prepared<'_>, report_fd: RawFd) -> Failure 
     // A handler must not run in this child, which shares the parent's
     // memory, between the mask restore below and the exec.
     for sig in 1..=MAX_SIGNAL {
-        if p.handled & (1 << (sig - 1)) != 0 {
+        if p.handled & signal_bit(sig) != 0 {
             let _ = set_default(sig);
         }
     }
@@ -589,6 +600,15 @@ pub(super) fn configure_and_exec(p: &Prepared<'_>, report_fd: RawFd) -> Failure 
     // the parent hears why.
     set_mask(!0);
     Failure { errno, op: None }
+}
+
+/// The bit of signal `sig` (1..=64) in a kernel signal set; 0 for any
+/// other number.
+fn signal_bit(sig: c_int) -> KernelSigset {
+    u32::try_from(sig.wrapping_sub(1))
+        .ok()
+        .and_then(|shift| (1 as KernelSigset).checked_shl(shift))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
