@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(count_groups("[(]b"), 0);
         assert_eq!(count_groups("a\\(b"), 0);
         assert_eq!(count_groups("([[:alpha:]])([](])"), 2);
-        assert_eq!(count_groups("((a)|b)+"), 3);
+        assert_eq!(count_groups("((a)|b)+"), 2);
         assert_eq!(count_groups("[unclosed(x)"), 1);
     }
 
