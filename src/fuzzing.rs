@@ -81,6 +81,33 @@ pub struct FakeEnv {
     arrays: HashMap<String, Vec<(String, String)>>,
 }
 
+impl FakeEnv {
+    /// A fake shell with these variables set.
+    pub fn with_vars(vars: &[(&str, &str)]) -> FakeEnv {
+        FakeEnv {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..FakeEnv::default()
+        }
+    }
+
+    /// The fields the words of the simple command `text` expand to here.
+    pub fn fields(&mut self, text: &str) -> Result<Vec<String>, ExpandError> {
+        let aliases = Aliases::default();
+        let mut parser = Parser::new(text, 1);
+        let Ok(Some(list)) = parser.next_command(&aliases) else {
+            return Ok(Vec::new());
+        };
+        let words = simple_words(&list)
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
+        crate::expand::expand_words(self, &words)
+    }
+}
+
 impl ExpandEnv for FakeEnv {
     fn var(&self, name: &str) -> Option<String> {
         self.vars.get(name).cloned()

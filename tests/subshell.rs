@@ -4,23 +4,23 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::run_c;
+use common::BACKENDS;
 
-/// (name, script, stdout)
+/// (name, script, stdout); the status must be 0.
 type Case = (&'static str, &'static str, &'static str);
 
 fn check(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for (name, script, stdout) in cases {
-        let r = run_c(script);
-        if r.stdout != *stdout || r.status != 0 {
-            failures.push(format!(
-                "{name}: {script:?}\n  stdout {:?} (want {stdout:?})\n  stderr {:?}\n  status {}",
-                r.stdout, r.stderr, r.status
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    common::check_table(
+        &BACKENDS,
+        cases,
+        |(name, script, _)| format!("{name}: {script:?}"),
+        |(_, _, stdout)| common::Expect {
+            stdout,
+            stderr: None,
+            status: 0,
+        },
+        |backend, (_, script, _)| common::run_on(backend, script, &common::tempdir(), ""),
+    );
 }
 
 #[test]

@@ -689,3 +689,61 @@ pub fn is_name(s: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::fuzzing::FakeEnv;
+
+    /// The fields of `text` with `x` set to `value` (bash's results).
+    fn with_x(value: &str, text: &str) -> Vec<String> {
+        FakeEnv::with_vars(&[("x", value)])
+            .fields(text)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn defaults_and_alternatives() {
+        assert_eq!(FakeEnv::default().fields("${x:-a b}").unwrap(), ["a", "b"]);
+        assert_eq!(
+            FakeEnv::default().fields("\"${x-d}\" ${x+set}").unwrap(),
+            ["d"]
+        );
+        assert_eq!(with_x("", "${x:-d} \"${x-d}\""), ["d", ""]);
+        assert_eq!(with_x("v", "${x:+alt} ${x:?no}"), ["alt", "v"]);
+        assert!(FakeEnv::default().fields("${x:?unset}").is_err());
+    }
+
+    #[test]
+    fn prefixes_and_suffixes() {
+        assert_eq!(with_x("a,b,c", "${x#*,} ${x##*,}"), ["b,c", "c"]);
+        assert_eq!(with_x("f.tar.gz", "${x%.*} ${x%%.*}"), ["f.tar", "f"]);
+        assert_eq!(with_x("abc", "${x#z} ${x%}"), ["abc", "abc"]);
+    }
+
+    #[test]
+    fn length_substrings_and_replacement() {
+        assert_eq!(
+            with_x("héllo", "${#x} ${x:1:3} ${x: -2}"),
+            ["5", "éll", "lo"]
+        );
+        assert_eq!(with_x("aXbXc", "${x/X/-} ${x//X/-}"), ["a-bXc", "a-b-c"]);
+        assert_eq!(with_x("abc", "${x/#a/A} ${x/%c/C}"), ["Abc", "abC"]);
+    }
+
+    #[test]
+    fn case_and_quoting_operators() {
+        assert_eq!(
+            with_x("hello World", "\"${x^^}\" \"${x,,}\" \"${x^}\""),
+            ["HELLO WORLD", "hello world", "Hello World"]
+        );
+        assert_eq!(with_x("it's", "${x@Q}"), ["'it'\\''s'"]);
+    }
+
+    #[test]
+    fn unquoted_results_split_on_ifs() {
+        assert_eq!(with_x(" a  b ", "$x \"$x\""), ["a", "b", " a  b "]);
+        let mut env = FakeEnv::with_vars(&[("x", "a:b"), ("IFS", ":")]);
+        assert_eq!(env.fields("$x").unwrap(), ["a", "b"]);
+    }
+}
