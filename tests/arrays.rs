@@ -117,3 +117,26 @@ fn appends_and_sparse_indexed_arrays() {
     ];
     check_cases("", cases);
 }
+
+/// Arrays have no place in the assignments before a command: bash reports
+/// an element and runs the command without it, and takes `a=(…)` as text.
+#[test]
+fn array_assignments_before_a_command() {
+    let cases: &[Case] = &[
+        (
+            "element_is_reported_and_the_command_runs",
+            "a[1]=x b=2 sh -c 'echo $b'; echo $?",
+            "2\n0\n",
+            "pidsh: line 1: `a[1]': not a valid identifier\n",
+            0,
+        ),
+        (
+            "compound_value_is_text_for_the_command",
+            "f() { declare -p a; }; a=(1 2) f; echo \"[${a[@]}]\"",
+            "declare -x a=\"(1 2)\"\n[]\n",
+            "",
+            0,
+        ),
+    ];
+    check_cases("", cases);
+}

@@ -579,8 +579,8 @@ impl Shell {
         let mut sub = self.clone();
         if self.owns_process {
             // The process's dispositions are this shell's (see
-            // `Shell::ignored_by_process`).
-            sub.ignored_by_process = self.trap_ignored();
+            // `Shell::ignored_by_parent_traps`).
+            sub.ignored_by_parent_traps = self.trap_ignored();
         }
         sub.owns_process = false;
         sub.subshell_depth += 1;

@@ -113,7 +113,7 @@ impl Shell {
             cwd: None,
             umask: None,
             ignored_signals: Vec::new(),
-            ignored_by_process: Vec::new(),
+            ignored_by_parent_traps: Vec::new(),
             async_list: false,
             self_exe,
             getopts_char: 0,

@@ -252,16 +252,24 @@ impl Shell {
         &mut self,
         assignments: &[Assignment],
     ) -> Result<Vec<(String, String)>, ExecError> {
-        if assignments.len() < 2 {
-            return assignments
-                .iter()
-                .map(|a| self.expand_assignment(a))
-                .collect();
+        // `a[1]=x cmd`: reported, and the command runs without it (bash).
+        let mut kept = Vec::with_capacity(assignments.len());
+        for a in assignments {
+            match &a.index {
+                Some(index) => {
+                    let text = format!("{}[{}]", a.name, crate::parser::unparse::word(index));
+                    self.report(&format!("`{text}': not a valid identifier"));
+                }
+                None => kept.push(a),
+            }
+        }
+        if kept.len() < 2 {
+            return kept.iter().map(|a| self.expand_assignment(a)).collect();
         }
         self.vars.push_frame();
-        let mut out = Vec::with_capacity(assignments.len());
+        let mut out = Vec::with_capacity(kept.len());
         let mut result = Ok(());
-        for a in assignments {
+        for a in kept {
             match self.expand_assignment(a) {
                 Ok((name, value)) => {
                     if !self.vars.var(&name).is_some_and(|v| v.readonly) {
@@ -320,15 +328,17 @@ impl Shell {
         Some(Ok(()))
     }
 
+    /// The name and value of a prefix assignment (`a=1 cmd`). Arrays have
+    /// no place there; bash's answers are kept: `a=(1 2) cmd` assigns the
+    /// text `(1 2)` for the command (and `a[1]=x cmd`, see
+    /// [`Shell::expand_assignments`]).
     fn expand_assignment(&mut self, a: &Assignment) -> Result<(String, String), ExecError> {
-        if a.index.is_some() || matches!(a.value, AssignValue::Array(_)) {
-            return Err(ExecError::Builtin(
-                format!("{}: arrays are not supported yet", a.name),
-                1,
-            ));
-        }
-        let AssignValue::Scalar(w) = &a.value else {
-            return Err(ExecError::Builtin(format!("{}: bad assignment", a.name), 1));
+        let w = match &a.value {
+            AssignValue::Scalar(w) => w,
+            AssignValue::Array(words) => {
+                let texts: Vec<String> = words.iter().map(crate::parser::unparse::word).collect();
+                return Ok((a.name.clone(), format!("({})", texts.join(" "))));
+            }
         };
         let value = expand::expand_string(self, w)?;
         let value = if a.append {
@@ -747,14 +757,13 @@ impl Shell {
             v.extend([libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]);
         }
         if self.options.interactive {
-            // SIGTSTP, SIGTTIN and SIGTTOU stay ignored in children until
-            // job control exists: a child stopped by Ctrl-Z would otherwise
-            // leave the shell waiting for an exit that never comes.
+            // The signals an interactive shell catches or ignores for
+            // itself; the stop signals follow the job's placement above.
             v.extend([libc::SIGINT, libc::SIGQUIT, libc::SIGTERM]);
         }
         // A subshell that reset (or trapped) a signal the process ignores
         // for its top-level shell's `trap ''` gives children the default.
-        v.extend(self.ignored_by_process.iter().copied());
+        v.extend(self.ignored_by_parent_traps.iter().copied());
         let mut seen = Vec::with_capacity(v.len());
         v.retain(|s| {
             let keep =
@@ -882,8 +891,8 @@ mod tests {
         sub.traps.clear();
         sub.traps
             .insert(libc::SIGUSR1, TrapAction::Command("echo".into()));
-        sub.ignored_by_process.push(libc::SIGUSR2);
-        assert_eq!(sub.ignored_by_process, [libc::SIGINT, libc::SIGUSR2]);
+        sub.ignored_by_parent_traps.push(libc::SIGUSR2);
+        assert_eq!(sub.ignored_by_parent_traps, [libc::SIGINT, libc::SIGUSR2]);
         assert_eq!(signal_ops_of(&sub), ["sigdefault SIGPIPE,SIGINT,SIGUSR2"]);
         sub.async_list = true;
         assert_eq!(

@@ -991,7 +991,7 @@ pub struct Shell {
     /// top-level shell ran `trap '' SIG` (that shell's trap table when the
     /// subshell was made). Children of a subshell that no longer ignores
     /// one get its default back.
-    pub ignored_by_process: Vec<i32>,
+    pub ignored_by_parent_traps: Vec<i32>,
     /// Set while an asynchronous list is started without job control, and
     /// in the subshells made meanwhile (its command substitutions): its
     /// processes start with SIGINT and SIGQUIT ignored (POSIX 2.11).

@@ -12,8 +12,9 @@
 //! - [`fork`]: the fork-then-configure reference, for benchmarks and
 //!   differential tests only.
 //!
-//! Fallbacks: when the `clone-vfork` probe fails (seccomp answering `EPERM`, a
-//! kernel answering `ENOSYS`), [`current`] is `posix_spawn`; when the kernel
+//! Fallbacks: the first time the kernel refuses the clone itself (seccomp
+//! answering `EPERM`, a kernel answering `ENOSYS`), [`current`] switches to
+//! `posix_spawn` for good (`--version` probes once to say which runs); when the kernel
 //! has no pidfds, children come back with `pidfd: None` and callers wait on
 //! the pid. [`describe`] says which one runs and why.
 
@@ -176,8 +177,8 @@ fn handled_signals() -> u64 {
     set
 }
 
-/// The backend this process spawns with: `PIDSH_SPAWN`, or `clone-vfork`, or
-/// `posix_spawn` when the clone probe fails. Chosen once.
+/// The backend this process spawns with: `PIDSH_SPAWN`, or `clone-vfork`
+/// switching to `posix_spawn` the first time the kernel refuses the clone.
 pub fn current() -> &'static dyn Backend {
     selection().backend
 }
@@ -324,11 +325,13 @@ fn reap(pid: Pid) {
 }
 
 /// A pidfd for a child we have not reaped: `Ok(None)` on kernels without
-/// pidfds. On any other failure the child is killed and reaped.
+/// pidfds, and when the descriptor table is full (the child runs and is
+/// waited for by pid, as the clone backend does when `CLONE_PIDFD` finds no
+/// room). On any other failure the child is killed and reaped.
 fn open_pidfd(pid: Pid) -> Result<Option<OwnedFd>, SpawnError> {
     match crate::sys::pidfd_open(pid) {
         Ok(fd) => Ok(Some(fd)),
-        Err(Errno::ENOSYS) => Ok(None),
+        Err(Errno::ENOSYS | Errno::EMFILE | Errno::ENFILE) => Ok(None),
         Err(errno) => {
             let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
             reap(pid);

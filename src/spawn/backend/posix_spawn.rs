@@ -1,7 +1,7 @@
 //! The portable backend, selected as `posix_spawn`: glibc `posix_spawn`
 //! (itself a `CLONE_VM|CLONE_VFORK` clone) with file actions and attributes,
 //! then `pidfd_open(pid)`, which is race-free because nobody has reaped the
-//! child yet. It is the fallback where the clone probe fails.
+//! child yet. It is the fallback where the kernel refuses the clone.
 //!
 //! How the ops map, and where the mapping is not exact:
 //!
