@@ -188,6 +188,21 @@ fn families() -> Vec<Family> {
             },
         },
         Family {
+            name: "`case` on a pattern of N × `[[:` (no bracket closes)",
+            n: 1000,
+            unit: "`[[:`",
+            posix: true,
+            make: |dir, n| {
+                let pattern = "[[:".repeat(n);
+                let text = format!("case x in {pattern}) echo match;; *) echo none;; esac\n");
+                (
+                    script(dir, "brackets.sh", &text),
+                    Input::Null,
+                    "none\n".to_string(),
+                )
+            },
+        },
+        Family {
             name: "here-document of N MiB",
             n: 1,
             unit: "MiB",

@@ -138,6 +138,7 @@ impl Pattern {
             extglob: options.extglob,
             depth: 0,
             alternatives: 0,
+            last_close: chars.iter().rposition(|&c| c == ']'),
         };
         let tokens = reader.sequence(false);
         Pattern {
@@ -279,6 +280,9 @@ struct Reader<'a> {
     depth: usize,
     /// Alternatives numbered so far.
     alternatives: usize,
+    /// Where the last `]` is: a `[` after it opens no bracket expression,
+    /// known without a search (a pattern of many `[` stays linear).
+    last_close: Option<usize>,
 }
 
 impl Reader<'_> {
@@ -314,6 +318,9 @@ impl Reader<'_> {
                     }
                 }
                 '?' => tokens.push(Token::AnyChar),
+                '[' if self.last_close.is_none_or(|end| end < self.i) => {
+                    tokens.push(Token::Literal('['));
+                }
                 '[' => match parse_bracket(self.chars, self.i) {
                     Some((token, next)) => {
                         tokens.push(token);
@@ -743,15 +750,38 @@ fn class_matches(name: &str, c: char) -> bool {
 /// it. In the C and UTF-8 locales each stands for the character itself.
 fn collating_element(chars: &[char], i: usize) -> Option<(Option<char>, usize)> {
     let delim = *chars.get(i + 1).filter(|&&d| d == '.' || d == '=')?;
-    // The element may itself be `]` (`[[.].]]`): search from after it.
+    // The element may itself be `]` (`[[.].]]`): search from after it, up
+    // to the next `]` (a name holds none), so the search stays short.
     let start = i + 2;
-    let end = (start + 1..chars.len().saturating_sub(1))
-        .find(|&j| chars[j] == delim && chars[j + 1] == ']')?;
+    let mut end = None;
+    for j in start + 1..chars.len().saturating_sub(1) {
+        if chars[j] == delim && chars[j + 1] == ']' {
+            end = Some(j);
+            break;
+        }
+        if chars[j] == ']' {
+            return None;
+        }
+    }
+    let end = end?;
     let element = match &chars[start..end] {
         [one] => Some(*one),
         _ => None,
     };
     Some((element, end + 2))
+}
+
+/// The name of a `[:name:]` class whose name starts at `i`, and the index
+/// after its `:]`. A name is letters only (`[:alpha:]`); anything else is
+/// no class, so the search never runs past the name.
+fn class_name(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let len = chars[i.min(chars.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let end = i + len;
+    (chars.get(end) == Some(&':') && chars.get(end + 1) == Some(&']'))
+        .then(|| (chars[i..end].iter().collect(), end + 2))
 }
 
 /// Parses a bracket expression starting just after `[`; returns the token
@@ -771,11 +801,9 @@ fn parse_bracket(chars: &[char], mut i: usize) -> Option<(Token, usize)> {
         }
         first = false;
         let (lo, next) = if c == '[' && chars.get(i + 1) == Some(&':') {
-            let rest: String = chars[i + 2..].iter().collect();
-            if let Some(end) = rest.find(":]") {
-                let name: String = rest[..end].to_string();
-                items.push(BracketItem::Class(name.clone()));
-                i += 2 + name.chars().count() + 2;
+            if let Some((name, after)) = class_name(chars, i + 2) {
+                items.push(BracketItem::Class(name));
+                i = after;
                 continue;
             }
             ('[', i + 1)
@@ -813,6 +841,16 @@ fn parse_bracket(chars: &[char], mut i: usize) -> Option<(Token, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclosed_brackets_and_classes_are_text() {
+        assert!(Pattern::new("[[:[[:").matches("[[:[[:"));
+        assert!(Pattern::new("[[:foo:]a]").matches("a"));
+        assert!(Pattern::new("[[:a:b]").matches(":"));
+        assert!(Pattern::new("[[:alpha:]]").matches("b"));
+        let many = "[[:".repeat(4000);
+        assert!(Pattern::new(&many).matches(&many));
+    }
 
     #[test]
     fn star_question_and_brackets() {
