@@ -960,14 +960,14 @@ impl<'a> Core<'a> {
                 }
                 _ => {
                     self.cur.bump();
+                    // A plain `{` inside `${…}` does not nest (bash, dash):
+                    // `${x%%[<{(]*}` ends at its first `}`.
                     match (ctx.stop, c) {
-                        (Stop::Brace | Stop::BraceSlash | Stop::BraceColon, '{')
-                        | (Stop::Bracket, '[')
+                        (Stop::Bracket, '[')
                         | (Stop::Arith | Stop::ArithSemi | Stop::Extglob | Stop::Regex, '(') => {
                             depth += 1
                         }
-                        (Stop::Brace | Stop::BraceSlash | Stop::BraceColon, '}')
-                        | (Stop::Bracket, ']')
+                        (Stop::Bracket, ']')
                         | (Stop::Arith | Stop::ArithSemi | Stop::Extglob | Stop::Regex, ')') => {
                             depth = depth.saturating_sub(1)
                         }
