@@ -11,6 +11,7 @@
 pub mod builtins;
 pub mod bytes;
 pub mod cli;
+pub mod completion;
 pub mod exec;
 pub mod expand;
 pub mod fuzzing;
