@@ -75,6 +75,9 @@ fn parse(name: &str, args: &[String], letters: &str) -> Result<Parsed, ParseErro
         }
     }
     p.operands = args[i..].to_vec();
+    // -D takes precedence over -E, and both over -I (bash).
+    p.special.sort();
+    p.special.truncate(1);
     Ok(p)
 }
 

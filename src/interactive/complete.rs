@@ -409,12 +409,14 @@ impl ShellCompleter {
         if raw.starts_with('%') && JOB_COMMANDS.contains(&name) {
             return self.job_specs(raw, word);
         }
+        let typed = unquote(raw);
         let (answer, fallback) = self.programmable(line, pos, start);
-        if let Some(found) = answer {
+        // A script that found nothing for an option (bash-completion's
+        // minimal fallback completes files only) leaves it to the man page.
+        if let Some(found) = answer.filter(|f| !f.is_empty() || !typed.starts_with('-')) {
             return found;
         }
         let snap = self.shared.lock().clone();
-        let typed = unquote(raw);
         if matches!(name, "cd" | "pushd") && !fallback {
             return self.cd_directories(line, word, &typed);
         }
@@ -657,8 +659,8 @@ impl Completer for ShellCompleter {
 impl ShellCompleter {
     /// Options of `name` with their descriptions, from its man page.
     fn man_options(&self, name: &str, typed: &str, word: &Word) -> Vec<Suggestion> {
-        let guard = self.shared.completion_shell();
-        let Some(sh) = guard.shell.as_ref() else {
+        let mut guard = self.shared.completion_shell();
+        let Some(sh) = guard.shell.as_mut() else {
             return Vec::new();
         };
         let options = crate::completion::manpage::options(sh, name);
