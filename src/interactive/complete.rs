@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use nu_ansi_term::Style;
 use reedline::{Completer, CompletionResult, Span, Suggestion};
 
 use super::context::{self, Kind};
 use super::highlight::is_executable;
+use super::lscolors::LsColors;
 use super::scan::{KEYWORDS, Word, unquote};
 use super::snapshot::{Shared, Snapshot};
 use crate::completion::program::Call;
@@ -242,25 +244,31 @@ fn files(line: &str, word: &Word, snap: &Snapshot, executables: bool) -> Vec<Sug
     let Ok(entries) = std::fs::read_dir(&read_from) else {
         return Vec::new();
     };
-    let mut found: Vec<(String, bool)> = entries
+    let colors = snap.values.get("LS_COLORS").map(|c| LsColors::parse(c));
+    let mut found: Vec<(String, bool, Option<Style>)> = entries
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok().map(|n| (n, e.path())))
         .filter(|(name, _)| {
             name.starts_with(prefix) && (prefix.starts_with('.') || !name.starts_with('.'))
         })
         .filter_map(|(name, path)| {
-            let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
-            (!executables || is_dir || is_executable(&path)).then_some((name, is_dir))
+            let target = std::fs::metadata(&path).ok();
+            let is_dir = target.as_ref().is_some_and(|m| m.is_dir());
+            let style = colors.as_ref().and_then(|c| {
+                let link = std::fs::symlink_metadata(&path).ok()?;
+                c.style(&name, &link, target.as_ref())
+            });
+            (!executables || is_dir || is_executable(&path)).then_some((name, is_dir, style))
         })
         .collect();
-    found.sort();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
     // The quote the user opened in the last part of the word, if any.
     let opened = word
         .open_quote
         .filter(|_| open_quote_at_end(raw_dir).is_none());
     found
         .into_iter()
-        .map(|(name, is_dir)| {
+        .map(|(name, is_dir, style)| {
             let mut value = format!("{raw_dir}{}", quote_name(&name, raw_dir, opened, !is_dir));
             if is_dir {
                 value.push('/');
@@ -268,6 +276,7 @@ fn files(line: &str, word: &Word, snap: &Snapshot, executables: bool) -> Vec<Sug
             Suggestion {
                 value,
                 display_override: Some(if is_dir { format!("{name}/") } else { name }),
+                style,
                 span: Span::new(word.start, word.end),
                 append_whitespace: !is_dir,
                 ..Suggestion::default()

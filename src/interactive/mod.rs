@@ -12,6 +12,7 @@ mod context;
 mod editor;
 mod highlight;
 mod history;
+mod lscolors;
 mod prompt;
 mod scan;
 mod snapshot;
