@@ -60,14 +60,17 @@ impl Shared {
         self.shell.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// After a line: what completion functions left in their copy — the
-    /// specifications and functions the loaders read, the variables and
-    /// `shopt`s they set — becomes the shell's, as if they had run in it
-    /// (they do in bash).
+    /// After a line: the copy is dropped, and what completion functions
+    /// left in it — the specifications and functions the loaders read,
+    /// the variables and `shopt`s they set — becomes the shell's, as if
+    /// they had run in it (they do in bash).
     pub fn adopt(&self, sh: &mut Shell) {
         let mut guard = self.completion_shell();
         let CompletionShell { shell, used } = &mut *guard;
-        let Some(copy) = shell.take().filter(|_| std::mem::take(used)) else {
+        // The copy goes in any case: it shares the shell's descriptors,
+        // and must not keep one open after the command closes it.
+        let copy = shell.take();
+        let Some(copy) = copy.filter(|_| std::mem::take(used)) else {
             return;
         };
         sh.completion.table = copy.completion.table.clone();
