@@ -3,14 +3,16 @@
 //! Layers, top to bottom: [`parser`] (text → AST), [`expand`] (words →
 //! fields), [`exec`] (the evaluator, the spawn builder and its backends),
 //! [`jobs`] (pidfds, waiting, process groups, the terminal), [`builtins`]
-//! (functions over the execution state) and [`interactive`] (the line
-//! editor front end). Arrows only point downwards; [`bytes`] (shell text
-//! to and from the bytes outside) sits below them all. [`fuzzing`] holds
+//! (functions over the execution state), [`completion`] (bash's
+//! programmable completion, without the line editor) and [`interactive`]
+//! (the line editor front end). Arrows only point downwards; [`bytes`]
+//! (shell text to and from the bytes outside) sits below them all. [`fuzzing`] holds
 //! the entry points the fuzz targets (and their corpus replay) call.
 
 pub mod builtins;
 pub mod bytes;
 pub mod cli;
+pub mod completion;
 pub mod escapes;
 pub mod exec;
 pub mod expand;

@@ -35,6 +35,21 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Run a command bypassing functions, or describe it.",
     ),
     (
+        "compgen",
+        "compgen [-abcdefgjksuv] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [word]",
+        "Print the completions of a word that the options describe.",
+    ),
+    (
+        "complete",
+        "complete [-abcdefgjksuv] [-pr] [-DEI] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [name ...]",
+        "Say how the arguments of commands complete.",
+    ),
+    (
+        "compopt",
+        "compopt [-o|+o option] [-DEI] [name ...]",
+        "Change or show the options of a completion.",
+    ),
+    (
         "continue",
         "continue [n]",
         "Start the next iteration of the n-th enclosing loop.",

@@ -3,6 +3,7 @@
 //! Special builtins (POSIX 2.14) are looked up before functions and keep
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
+mod complete;
 mod core;
 mod declare;
 mod dirs;
@@ -118,6 +119,9 @@ pub const ALL: &[Builtin] = &[
     special_builtin("times", process::times),
     special_builtin("trap", process::trap),
     special_builtin("unset", vars::unset),
+    regular_builtin("complete", complete::complete),
+    regular_builtin("compgen", complete::compgen),
+    regular_builtin("compopt", complete::compopt),
     regular_builtin("alias", lookup::alias),
     regular_builtin("bg", jobs::bg).waits_or_runs(),
     regular_builtin("builtin", misc::builtin).waits_or_runs(),

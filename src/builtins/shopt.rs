@@ -21,6 +21,7 @@ pub const NAMES: &[(&str, bool)] = &[
     ("globskipdots", true),
     ("globstar", false),
     ("histappend", false),
+    ("hostcomplete", true),
     ("inherit_errexit", false),
     ("interactive_comments", true),
     ("lastpipe", false),

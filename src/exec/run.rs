@@ -118,6 +118,7 @@ impl Shell {
             self_exe,
             getopts_char: 0,
             persist_redirections: false,
+            completion: Default::default(),
             cmdsub_status: None,
             running_trap: false,
             function_names: Vec::new(),

@@ -1050,6 +1050,8 @@ pub struct Shell {
     /// Set by `exec` without a command: the redirections around it become
     /// the shell's own instead of being undone.
     pub persist_redirections: bool,
+    /// Programmable completion: what `complete` recorded.
+    pub completion: crate::completion::State,
 }
 
 /// The last version number given to a function table.

@@ -6,7 +6,7 @@
 
 pub mod arith;
 mod brace;
-mod glob;
+pub mod glob;
 mod param;
 pub mod pattern;
 pub mod regex;

@@ -329,6 +329,9 @@ pub(super) fn star_separator(env: &dyn ExpandEnv) -> String {
 }
 
 fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Result<(), ExpandError> {
+    if let ParamOp::Invalid { text } = &p.op {
+        return Err(ExpandError::new(format!("${{{text}}}: bad substitution")));
+    }
     if let Some(n) = whole_array_length(env, p) {
         b.push_value(n.to_string());
         return Ok(());
@@ -553,7 +556,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             push(env, b, transformed);
         }
-        ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. } => push(env, b, value),
+        ParamOp::NamesWithPrefix { .. } | ParamOp::ArrayKeys { .. } | ParamOp::Invalid { .. } => {
+            push(env, b, value)
+        }
     }
     Ok(())
 }

@@ -10,17 +10,25 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use nu_ansi_term::Style;
 use reedline::{Completer, CompletionResult, Span, Suggestion};
 
+use super::context::{self, Kind};
 use super::highlight::is_executable;
-use super::scan::{KEYWORDS, Word, scan, unquote};
+use super::lscolors::LsColors;
+use super::scan::{KEYWORDS, Word, unquote};
 use super::snapshot::{Shared, Snapshot};
+use crate::completion::program::Call;
 
 /// The shell's completer.
 pub struct ShellCompleter {
     shared: Shared,
     /// Executables per `$PATH` directory, with the directory's mtime.
     path_cache: HashMap<PathBuf, (Option<SystemTime>, Vec<String>)>,
+    /// The last request (line, cursor, snapshot generation) and its
+    /// answer: reedline asks again for the same line while it opens the
+    /// menu, and a completion function should run once per key.
+    last: Option<((String, usize, u64), Vec<Suggestion>)>,
 }
 
 impl ShellCompleter {
@@ -29,6 +37,7 @@ impl ShellCompleter {
         ShellCompleter {
             shared,
             path_cache: HashMap::new(),
+            last: None,
         }
     }
 
@@ -235,25 +244,31 @@ fn files(line: &str, word: &Word, snap: &Snapshot, executables: bool) -> Vec<Sug
     let Ok(entries) = std::fs::read_dir(&read_from) else {
         return Vec::new();
     };
-    let mut found: Vec<(String, bool)> = entries
+    let colors = snap.values.get("LS_COLORS").map(|c| LsColors::parse(c));
+    let mut found: Vec<(String, bool, Option<Style>)> = entries
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok().map(|n| (n, e.path())))
         .filter(|(name, _)| {
             name.starts_with(prefix) && (prefix.starts_with('.') || !name.starts_with('.'))
         })
         .filter_map(|(name, path)| {
-            let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
-            (!executables || is_dir || is_executable(&path)).then_some((name, is_dir))
+            let target = std::fs::metadata(&path).ok();
+            let is_dir = target.as_ref().is_some_and(|m| m.is_dir());
+            let style = colors.as_ref().and_then(|c| {
+                let link = std::fs::symlink_metadata(&path).ok()?;
+                c.style(&name, &link, target.as_ref())
+            });
+            (!executables || is_dir || is_executable(&path)).then_some((name, is_dir, style))
         })
         .collect();
-    found.sort();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
     // The quote the user opened in the last part of the word, if any.
     let opened = word
         .open_quote
         .filter(|_| open_quote_at_end(raw_dir).is_none());
     found
         .into_iter()
-        .map(|(name, is_dir)| {
+        .map(|(name, is_dir, style)| {
             let mut value = format!("{raw_dir}{}", quote_name(&name, raw_dir, opened, !is_dir));
             if is_dir {
                 value.push('/');
@@ -261,6 +276,7 @@ fn files(line: &str, word: &Word, snap: &Snapshot, executables: bool) -> Vec<Sug
             Suggestion {
                 value,
                 display_override: Some(if is_dir { format!("{name}/") } else { name }),
+                style,
                 span: Span::new(word.start, word.end),
                 append_whitespace: !is_dir,
                 ..Suggestion::default()
@@ -309,36 +325,15 @@ impl ShellCompleter {
     /// The suggestions for the word ending at `pos` in `line`.
     pub fn suggestions(&mut self, line: &str, pos: usize) -> Vec<Suggestion> {
         let before = line.get(..pos).unwrap_or(line);
-        let scanned = scan(before);
-        let word = match scanned.words.last() {
-            Some(w) if w.end == before.len() && !before.ends_with([' ', '\t']) => w.clone(),
-            _ => Word {
-                start: before.len(),
-                end: before.len(),
-                command: scanned.command_next && !scanned.target_next,
-                open_quote: None,
-            },
-        };
+        let ctx = context::at(before);
+        let word = ctx.word.clone();
         let raw = &before[word.start..word.end];
         let span = Span::new(word.start, word.end);
 
         if word.open_quote != Some('\'')
             && let Some((at, brace, name)) = variable_at_end(raw)
         {
-            let names = self.shared.lock().variables.clone();
-            return names
-                .into_iter()
-                .filter(|n| n.starts_with(name))
-                .map(|n| Suggestion {
-                    value: if brace {
-                        format!("${{{n}}}")
-                    } else {
-                        format!("${n}")
-                    },
-                    span: Span::new(word.start + at, word.end),
-                    ..Suggestion::default()
-                })
-                .collect();
+            return self.variables(name, brace, Span::new(word.start + at, word.end));
         }
         if let Some(user) = raw.strip_prefix('~')
             && !user.contains('/')
@@ -353,27 +348,307 @@ impl ShellCompleter {
                 })
                 .collect();
         }
+        match ctx.kind {
+            Kind::Command if !unquote(raw).contains('/') => self.command_names(raw, &word),
+            Kind::Command => {
+                let snap = self.shared.lock().clone();
+                files(before, &word, &snap, true)
+            }
+            Kind::RedirectTarget => {
+                let snap = self.shared.lock().clone();
+                files(before, &word, &snap, false)
+            }
+            Kind::AssignmentValue { at } => {
+                // A list of paths (`PATH=/bin:/us`) completes its last one.
+                let from = before[at..].rfind(':').map_or(at, |n| at + n + 1);
+                let part = Word {
+                    start: from.max(word.start),
+                    ..word
+                };
+                let snap = self.shared.lock().clone();
+                files(before, &part, &snap, false)
+            }
+            Kind::Argument { name, start } => self.argument(line, pos, &word, &name, start),
+        }
+    }
+
+    fn variables(&self, name: &str, brace: bool, span: Span) -> Vec<Suggestion> {
+        let names = self.shared.lock().variables.clone();
+        names
+            .into_iter()
+            .filter(|n| n.starts_with(name))
+            .map(|n| Suggestion {
+                value: if brace {
+                    format!("${{{n}}}")
+                } else {
+                    format!("${n}")
+                },
+                span,
+                ..Suggestion::default()
+            })
+            .collect()
+    }
+
+    fn command_names(&mut self, raw: &str, word: &Word) -> Vec<Suggestion> {
         let typed = unquote(raw);
-        if word.command && !typed.contains('/') {
-            return self
-                .commands(&typed)
-                .into_iter()
-                .map(|n| Suggestion {
-                    value: quote_name(&n, "", word.open_quote, true),
-                    display_override: Some(n),
-                    span,
-                    append_whitespace: true,
-                    ..Suggestion::default()
-                })
-                .collect();
+        self.commands(&typed)
+            .into_iter()
+            .map(|n| Suggestion {
+                value: quote_name(&n, "", word.open_quote, true),
+                display_override: Some(n),
+                span: Span::new(word.start, word.end),
+                append_whitespace: true,
+                ..Suggestion::default()
+            })
+            .collect()
+    }
+
+    /// An argument: job specs after `fg %`, the command's completion
+    /// specification (bash's programmable completion), directories for
+    /// `cd`, options with descriptions from the man page, else files.
+    fn argument(
+        &mut self,
+        line: &str,
+        pos: usize,
+        word: &Word,
+        name: &str,
+        start: usize,
+    ) -> Vec<Suggestion> {
+        let raw = &line[word.start..word.end];
+        if raw.starts_with('%') && JOB_COMMANDS.contains(&name) {
+            return self.job_specs(raw, word);
+        }
+        let typed = unquote(raw);
+        let (answer, fallback) = self.programmable(line, pos, start);
+        // A script that found nothing for an option (bash-completion's
+        // minimal fallback completes files only) leaves it to the man page.
+        if let Some(found) = answer.filter(|f| !f.is_empty() || !typed.starts_with('-')) {
+            return found;
         }
         let snap = self.shared.lock().clone();
-        files(before, &word, &snap, word.command)
+        if matches!(name, "cd" | "pushd") && !fallback {
+            return self.cd_directories(line, word, &typed);
+        }
+        if typed.starts_with('-') && !typed.contains('=') {
+            let found = self.man_options(name, &typed, word);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        files(line, word, &snap, false)
+    }
+
+    fn job_specs(&self, raw: &str, word: &Word) -> Vec<Suggestion> {
+        let jobs = self.shared.lock().jobs.clone();
+        jobs.into_iter()
+            .flat_map(|(n, text)| {
+                let first = text.split_whitespace().next().unwrap_or("").to_string();
+                [(format!("%{n}"), text.clone()), (format!("%{first}"), text)]
+            })
+            .filter(|(spec, _)| spec.starts_with(raw))
+            .map(|(value, text)| Suggestion {
+                value,
+                description: Some(text),
+                span: Span::new(word.start, word.end),
+                append_whitespace: true,
+                ..Suggestion::default()
+            })
+            .collect()
+    }
+
+    fn cd_directories(&self, line: &str, word: &Word, typed: &str) -> Vec<Suggestion> {
+        let mut guard = self.shared.completion_shell();
+        let Some(sh) = guard.shell.as_mut() else {
+            return Vec::new();
+        };
+        let found = crate::completion::actions::cd_directories(sh, typed);
+        drop(guard);
+        let raw = &line[word.start..word.end];
+        let raw_dir = &raw[..raw.rfind('/').map_or(0, |n| n + 1)];
+        let typed_dir_len = typed.rfind('/').map_or(0, |n| n + 1);
+        found
+            .into_iter()
+            .map(|path| {
+                let name = &path[typed_dir_len.min(path.len())..];
+                let value = format!("{raw_dir}{}/", quote_name(name, raw_dir, None, false));
+                Suggestion {
+                    value,
+                    display_override: Some(format!("{name}/")),
+                    span: Span::new(word.start, word.end),
+                    append_whitespace: false,
+                    ..Suggestion::default()
+                }
+            })
+            .collect()
+    }
+
+    /// Runs the command's completion specification in the completion
+    /// shell. `Some` when it produced an answer to show; the flag says
+    /// the specification asked for the shell's default completion.
+    fn programmable(
+        &mut self,
+        line: &str,
+        pos: usize,
+        start: usize,
+    ) -> (Option<Vec<Suggestion>>, bool) {
+        // reedline asks several times per key press (the menu, the
+        // common prefix): `complete` answers repeats from its cache, so
+        // this is one Tab, a completion (bash's 9).
+        let kind = 9;
+        let mut guard = self.shared.completion_shell();
+        guard.used = true;
+        let Some(sh) = guard.shell.as_mut() else {
+            return (None, false);
+        };
+        let end = command_end(line, pos);
+        let call = Call::new(sh, &line[start..end], pos - start, kind);
+        let answer = {
+            let _signals = KeyboardSignals::on();
+            crate::completion::program::complete_arguments(sh, &call)
+        };
+        let _ = crate::jobs::signals::take_interrupt();
+        let loaded = crate::completion::program::main_file_loaded(sh);
+        drop(guard);
+        let Some(answer) = answer else {
+            return (None, false);
+        };
+        if answer.interrupted {
+            return (Some(Vec::new()), false);
+        }
+        let options = answer.options;
+        let wants_default = options.has("default") || options.has("bashdefault");
+        if answer.matches.is_empty() && (wants_default || !loaded) {
+            return (None, true);
+        }
+        let current_start = pos - call.split.current.len();
+        let opened = line[..current_start]
+            .chars()
+            .last()
+            .filter(|c| matches!(c, '\'' | '"') && call.split.current.len() < pos - start);
+        (
+            Some(spec_suggestions(
+                &answer.matches,
+                options,
+                Span::new(current_start.min(pos), pos),
+                opened,
+            )),
+            false,
+        )
+    }
+}
+
+/// Commands whose `%` arguments are job specs.
+const JOB_COMMANDS: &[&str] = &["fg", "bg", "jobs", "disown", "wait", "kill"];
+
+/// The end of the command the cursor is in: the first `;`, `|`, `&` or
+/// newline after it outside quotes, else the end of the line.
+fn command_end(line: &str, pos: usize) -> usize {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in line[pos..].char_indices() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (_, '\\') => escaped = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ';' | '|' | '&' | '\n') => return pos + i,
+            _ => {}
+        }
+    }
+    line.len()
+}
+
+/// Menu entries for a specification's matches: quoted as file names with
+/// `-o filenames` (unless `noquote`), a `/` after directories, no space
+/// after the word with `-o nospace`.
+fn spec_suggestions(
+    matches: &[String],
+    options: crate::completion::Options,
+    span: Span,
+    opened: Option<char>,
+) -> Vec<Suggestion> {
+    let filenames = options.has("filenames");
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<Suggestion> = Vec::new();
+    for m in matches {
+        if !seen.insert(m.clone()) {
+            continue;
+        }
+        let is_dir = filenames && Path::new(m).is_dir();
+        let mut value = if filenames && !options.has("noquote") {
+            quote_name(m, "", opened, !is_dir)
+        } else {
+            m.clone()
+        };
+        if is_dir && !value.ends_with('/') {
+            value.push('/');
+        }
+        let display = if filenames {
+            m.rsplit('/')
+                .find(|s| !s.is_empty())
+                .unwrap_or(m)
+                .to_string()
+        } else {
+            m.clone()
+        };
+        out.push(Suggestion {
+            value,
+            display_override: Some(if is_dir {
+                format!("{display}/")
+            } else {
+                display
+            }),
+            span,
+            append_whitespace: !is_dir && !options.has("nospace"),
+            ..Suggestion::default()
+        });
+    }
+    if !options.has("nosort") {
+        out.sort_by(|a, b| a.value.cmp(&b.value));
+    }
+    out
+}
+
+/// While a completion function runs, the terminal's Ctrl-C sends SIGINT
+/// again (the line editor reads it as a key otherwise), so that a slow
+/// function can be interrupted: the shell's handler notes it and the
+/// function unwinds; its children, in the shell's process group, die of
+/// it. The editor's modes come back when this goes.
+struct KeyboardSignals(Option<nix::sys::termios::Termios>);
+
+impl KeyboardSignals {
+    fn on() -> KeyboardSignals {
+        use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+        let Ok(saved) = tcgetattr(std::io::stdin()) else {
+            return KeyboardSignals(None);
+        };
+        let mut with_signals = saved.clone();
+        with_signals.local_flags.insert(LocalFlags::ISIG);
+        let _ = tcsetattr(std::io::stdin(), SetArg::TCSANOW, &with_signals);
+        KeyboardSignals(Some(saved))
+    }
+}
+
+impl Drop for KeyboardSignals {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.0 {
+            let _ = nix::sys::termios::tcsetattr(
+                std::io::stdin(),
+                nix::sys::termios::SetArg::TCSANOW,
+                saved,
+            );
+        }
     }
 }
 
 impl Completer for ShellCompleter {
     fn complete(&mut self, line: &str, pos: usize) -> CompletionResult {
+        let key = (line.to_string(), pos, self.shared.lock().generation);
+        if let Some((last, answer)) = &self.last
+            && *last == key
+        {
+            return CompletionResult::fresh(answer.clone());
+        }
         let mut suggestions = self.suggestions(line, pos);
         if suggestions.is_empty() {
             // Nothing matches: an empty edit at the cursor, applied at once
@@ -385,7 +660,31 @@ impl Completer for ShellCompleter {
                 ..Suggestion::default()
             });
         }
+        self.last = Some((key, suggestions.clone()));
         CompletionResult::fresh(suggestions)
+    }
+}
+
+impl ShellCompleter {
+    /// Options of `name` with their descriptions, from its man page.
+    fn man_options(&self, name: &str, typed: &str, word: &Word) -> Vec<Suggestion> {
+        let mut guard = self.shared.completion_shell();
+        let Some(sh) = guard.shell.as_mut() else {
+            return Vec::new();
+        };
+        let options = crate::completion::manpage::options(sh, name);
+        drop(guard);
+        options
+            .into_iter()
+            .filter(|o| o.name.starts_with(typed))
+            .map(|o| Suggestion {
+                append_whitespace: !o.name.ends_with('='),
+                value: o.name,
+                description: (!o.description.is_empty()).then_some(o.description),
+                span: Span::new(word.start, word.end),
+                ..Suggestion::default()
+            })
+            .collect()
     }
 }
 

@@ -8,9 +8,11 @@
 //! < file`) a plain line reader stands in for the editor.
 
 mod complete;
+mod context;
 mod editor;
 mod highlight;
 mod history;
+mod lscolors;
 mod prompt;
 mod scan;
 mod snapshot;
@@ -373,7 +375,9 @@ fn run_editor(sh: &mut Shell) -> i32 {
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();
-        let signal = match line_editor.read_line(&prompt) {
+        let read = line_editor.read_line(&prompt);
+        shared.adopt(sh);
+        let signal = match read {
             Ok(signal) => signal,
             Err(e) => {
                 let message = format!("{}: line editor: {e}\n", sh.error_prefix);

@@ -28,15 +28,65 @@ pub struct Snapshot {
     pub home: Option<String>,
     /// Bumped at every refresh: caches keyed on the shell's state expire.
     pub generation: u64,
+    /// The jobs: number and command text.
+    pub jobs: Vec<(usize, String)>,
 }
 
 /// The snapshot shared between the loop (writer) and the editor's helpers.
 #[derive(Debug, Clone, Default)]
-pub struct Shared(Arc<Mutex<Snapshot>>);
+pub struct Shared {
+    snap: Arc<Mutex<Snapshot>>,
+    /// A copy of the shell that completion functions run in (see
+    /// [`Shared::completion_shell`]).
+    shell: Arc<Mutex<CompletionShell>>,
+}
+
+/// The copy of the shell that completion runs in while the editor owns
+/// the terminal.
+#[derive(Debug, Default)]
+pub struct CompletionShell {
+    /// The copy, made before the line (`None` before the first).
+    pub shell: Option<Shell>,
+    /// Completion ran in it: what it defined goes back to the shell.
+    pub used: bool,
+}
 
 impl Shared {
+    /// The completion shell: a subshell copy of the shell as of the
+    /// prompt, whose standard input, output and error are `/dev/null`
+    /// (completion never reads keys or prints over the line being
+    /// edited; errors of completion functions go nowhere, as in bash).
+    pub fn completion_shell(&self) -> MutexGuard<'_, CompletionShell> {
+        self.shell.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// After a line: the copy is dropped, and what completion functions
+    /// left in it — the specifications and functions the loaders read,
+    /// the variables and `shopt`s they set — becomes the shell's, as if
+    /// they had run in it (they do in bash).
+    pub fn adopt(&self, sh: &mut Shell) {
+        let mut guard = self.completion_shell();
+        let CompletionShell { shell, used } = &mut *guard;
+        // The copy goes in any case: it shares the shell's descriptors,
+        // and must not keep one open after the command closes it.
+        let copy = shell.take();
+        let Some(copy) = copy.filter(|_| std::mem::take(used)) else {
+            return;
+        };
+        sh.completion.table = copy.completion.table.clone();
+        sh.completion.main_file_tried = copy.completion.main_file_tried;
+        crate::completion::program::keep_functions(sh, &copy);
+        sh.vars = copy.vars;
+        sh.shopts = copy.shopts;
+    }
+
     /// Copies what the editor needs from `sh`.
     pub fn refresh(&self, sh: &Shell) {
+        {
+            let mut guard = self.completion_shell();
+            guard.shell = Some(completion_copy(sh));
+            guard.used = false;
+        }
         let mut snap = self.lock();
         snap.functions = sh.functions.keys().cloned().collect();
         snap.aliases = sh.aliases.keys().cloned().collect();
@@ -50,10 +100,33 @@ impl Shared {
         snap.path = sh.vars.get("PATH").map(str::to_string);
         snap.home = sh.vars.get("HOME").map(str::to_string);
         snap.generation += 1;
+        snap.jobs = sh
+            .jobs
+            .lines()
+            .into_iter()
+            .map(|l| (l.number, l.text))
+            .collect();
     }
 
     /// Read access (a panic elsewhere cannot poison the editor for good).
     pub fn lock(&self) -> MutexGuard<'_, Snapshot> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.snap.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A subshell copy of `sh` with its standard descriptors on `/dev/null`.
+fn completion_copy(sh: &Shell) -> Shell {
+    use crate::exec::fdtable::FdEntry;
+    let mut copy = sh.subshell();
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null");
+    if let Ok(file) = null {
+        let fd = Arc::new(std::os::fd::OwnedFd::from(file));
+        for n in 0..3 {
+            copy.fds.set(n, FdEntry::Owned(fd.clone()));
+        }
+    }
+    copy
 }

@@ -246,6 +246,13 @@ pub enum ParamOp {
         /// The letter after `@`.
         op: char,
     },
+    /// `${(M)x}` and other text no parameter expansion has (zsh's flags in
+    /// a branch meant for zsh): an error only when expanded, as in bash
+    /// and dash. Holds the text between the braces.
+    Invalid {
+        /// The text between `${` and `}`.
+        text: String,
+    },
 }
 
 /// Which matches `${x/p/r}` replaces.
@@ -501,7 +508,8 @@ fn param_op_words(op: &ParamOp) -> impl Iterator<Item = &Word> {
         | ParamOp::Length
         | ParamOp::NamesWithPrefix { .. }
         | ParamOp::ArrayKeys { .. }
-        | ParamOp::Transform { .. } => Vec::new(),
+        | ParamOp::Transform { .. }
+        | ParamOp::Invalid { .. } => Vec::new(),
     };
     words.into_iter()
 }

@@ -1447,7 +1447,8 @@ impl<'a> Core<'a> {
             | ParamOp::Length
             | ParamOp::NamesWithPrefix { .. }
             | ParamOp::ArrayKeys { .. }
-            | ParamOp::Transform { .. } => {}
+            | ParamOp::Transform { .. }
+            | ParamOp::Invalid { .. } => {}
         }
     }
 }

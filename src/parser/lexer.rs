@@ -960,14 +960,14 @@ impl<'a> Core<'a> {
                 }
                 _ => {
                     self.cur.bump();
+                    // A plain `{` inside `${…}` does not nest (bash, dash):
+                    // `${x%%[<{(]*}` ends at its first `}`.
                     match (ctx.stop, c) {
-                        (Stop::Brace | Stop::BraceSlash | Stop::BraceColon, '{')
-                        | (Stop::Bracket, '[')
+                        (Stop::Bracket, '[')
                         | (Stop::Arith | Stop::ArithSemi | Stop::Extglob | Stop::Regex, '(') => {
                             depth += 1
                         }
-                        (Stop::Brace | Stop::BraceSlash | Stop::BraceColon, '}')
-                        | (Stop::Bracket, ']')
+                        (Stop::Bracket, ']')
                         | (Stop::Arith | Stop::ArithSemi | Stop::Extglob | Stop::Regex, ')') => {
                             depth = depth.saturating_sub(1)
                         }
@@ -1088,6 +1088,10 @@ impl<'a> Core<'a> {
             }
             Some('{') => {
                 self.cur.bump();
+                if self.cur.peek() == Some('(') {
+                    parts.push(WordPart::Param(Box::new(self.read_invalid_param()?)));
+                    return Ok(());
+                }
                 let p = self.read_param_braced(in_dq)?;
                 parts.push(WordPart::Param(Box::new(p)));
             }
@@ -1169,6 +1173,34 @@ impl<'a> Core<'a> {
             return Err(self.eof_looking_for("]"));
         }
         Ok(Some(Word { parts }))
+    }
+
+    /// `${(…)…}`: no parameter expansion starts with `(` (zsh's flags
+    /// do); its text up to the matching `}` is kept for an error when it
+    /// is expanded, so that a script that never reaches it runs.
+    fn read_invalid_param(&mut self) -> Result<ParamExp, ParseError> {
+        let mut text = String::new();
+        let mut depth = 0usize;
+        loop {
+            match self.cur.bump() {
+                None => return Err(self.eof_looking_for("}")),
+                Some('}') if depth == 0 => break,
+                Some(c) => {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    text.push(c);
+                }
+            }
+        }
+        Ok(ParamExp {
+            name: String::new(),
+            index: None,
+            indirect: false,
+            op: ParamOp::Invalid { text },
+        })
     }
 
     fn bad_subst(&mut self) -> ParseError {

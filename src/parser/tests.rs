@@ -76,6 +76,7 @@ fn param(pe: &ParamExp) -> String {
         ParamOp::NamesWithPrefix { at } => format!(" names{}", if *at { "@" } else { "*" }),
         ParamOp::ArrayKeys { at } => format!(" keys{}", if *at { "@" } else { "*" }),
         ParamOp::Transform { op } => format!(" @{op}"),
+        ParamOp::Invalid { text } => format!(" invalid {text}"),
     };
     s.push_str(&op);
     s.push('}');

@@ -414,6 +414,7 @@ fn render_param(p: &ParamExp, ctx: Ctx, next: Option<char>) -> String {
             out.push('@');
             out.push(*op);
         }
+        ParamOp::Invalid { text } => return format!("${{{text}}}"),
     }
     out.push('}');
     out
