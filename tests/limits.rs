@@ -69,6 +69,14 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             status: 0,
         },
         Case {
+            name: "a descriptor opened before ulimit -n lowers the limit still reaches children",
+            script: "exec 50>fd50; ulimit -n 20; readlink /proc/self/fd/50 | sed 's|.*/||'; echo shell >&50; cat fd50"
+                .to_string(),
+            stdout: "fd50\nshell\n",
+            stderr: Some(""),
+            status: 0,
+        },
+        Case {
             name: "a descriptor past the limit is a bad descriptor; the shell goes on",
             script: "ulimit -n 50; exec 60>&1; echo $?; echo after".to_string(),
             stdout: "1\nafter\n",

@@ -2,6 +2,8 @@
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
+use std::os::fd::RawFd;
+
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 
@@ -146,6 +148,11 @@ pub fn ulimit(sh: &mut Shell, argv: &[String]) -> Status {
         // Limits are per process and a subshell shares the shell's, so
         // there it changes only the soft limit, which can be put back.
         let soft_only = req.soft || (!sh.owns_process && !req.hard);
+        if req.letters.contains(&'n')
+            && let Ok(limit) = value.parse::<RawFd>()
+        {
+            sh.fds.settle_at_or_above(limit);
+        }
         for l in &chosen {
             if let Err(msg) = set_limit(l, value, req.hard, soft_only) {
                 status = sh.builtin_error("ulimit", &msg, 1)?;

@@ -163,6 +163,29 @@ impl FdTable {
         self.map.insert(fd, FdEntry::Owned(Arc::new(owned)));
     }
 
+    /// Before the descriptor limit drops to `limit`: every shell fd at or
+    /// above it whose descriptor lives elsewhere moves to its own number
+    /// (close-on-exec; children get it by an `inherit` op), where a child
+    /// can still receive it once no new descriptor may be made that high.
+    /// bash keeps such fds at their numbers anyway. A number the shell
+    /// uses for something else is left alone.
+    pub fn settle_at_or_above(&mut self, limit: RawFd) {
+        let moves: Vec<(RawFd, RawFd)> = self
+            .map
+            .iter()
+            .filter(|(n, e)| **n >= limit && matches!(e, FdEntry::Owned(_)) && e.raw() != **n)
+            .map(|(n, e)| (*n, e.raw()))
+            .collect();
+        for (n, raw) in moves {
+            if crate::sys::fd::is_open(n) {
+                continue;
+            }
+            if let Ok(placed) = crate::sys::fd::dup_to(raw, n) {
+                self.set_owned(n, placed);
+            }
+        }
+    }
+
     /// `n>&-`.
     pub fn close(&mut self, fd: RawFd) {
         self.map.remove(&fd);

@@ -122,6 +122,22 @@ pub fn is_open_without_cloexec(fd: RawFd) -> bool {
     }
 }
 
+/// Whether `fd` is an open descriptor of this process.
+pub fn is_open(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD on any number is harmless; a closed one answers EBADF.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    fcntl(borrowed, FcntlArg::F_GETFD).is_ok()
+}
+
+/// `dup3(fd, target, O_CLOEXEC)`: a close-on-exec copy of `fd` at exactly
+/// `target`, which the caller knows to be free.
+pub fn dup_to(fd: RawFd, target: RawFd) -> Result<OwnedFd, Errno> {
+    // SAFETY: dup3 takes two numbers and a flag; no memory is involved.
+    let ret = unsafe { libc::dup3(fd, target, libc::O_CLOEXEC) };
+    // SAFETY: on success `target` is a new descriptor that nothing else owns.
+    Errno::result(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// Marks `fd` close-on-exec (a failure leaves it as it was).
 pub fn set_cloexec(fd: RawFd) {
     // SAFETY: F_SETFD on any number is harmless; a closed one answers EBADF.

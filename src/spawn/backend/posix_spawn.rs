@@ -12,6 +12,7 @@
 //! | `SigDefault` | `SETSIGDEF` (glibc also resets every handled signal, as we do). glibc's own signals 32 and 33 are always added unless the shell ignores them: its child would otherwise ignore them |
 //! | `SigIgnore` | none exists: the parent sets these signals to `SIG_IGN` around the call and restores its own actions after (see below); they are kept out of `SETSIGDEF`. A signal named by both `SigDefault` and `SigIgnore` gets what the later op says |
 //! | `SigMask` | `SETSIGMASK`, the last one wins |
+//! | `Dup2` of a descriptor onto itself at or above the soft `RLIMIT_NOFILE` | glibc refuses such numbers (`EBADF`), though the descriptor exists (opened before `ulimit -n` lowered the limit): the parent clears its close-on-exec flag around the call instead, so the child inherits it in place |
 //! | `Umask` | none exists: the parent sets its own umask around the call (the child inherits it) and restores it. Another thread of the shell creating a file in that window sees the child's umask; an `Open` with `O_CREAT` placed before the `Umask` op gets the new umask too |
 //!
 //! Why `SigIgnore` works that way: glibc's child resets a signal the
@@ -171,6 +172,9 @@ struct Lowered {
     umask: Option<u32>,
     /// Signals the parent ignores for the length of the call.
     ignore: u64,
+    /// Descriptors the parent leaves open across exec for the length of
+    /// the call (inherited in place, above the limit glibc checks).
+    inherit: Vec<RawFd>,
 }
 
 fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
@@ -186,6 +190,7 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
     let mut sigdef: u64 = 0;
     let mut sigign: u64 = 0;
     let mut umask = None;
+    let mut inherit = Vec::new();
     let fa = &raw mut actions.0;
     let at = &raw mut attr.0;
     for (i, op) in plan.ops().iter().enumerate() {
@@ -198,7 +203,13 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
         match op {
             SpawnOp::Dup2 { src, dst } => {
                 // SAFETY: see the note above the match.
-                ret(unsafe { libc::posix_spawn_file_actions_adddup2(fa, *src, *dst) })
+                match ret(unsafe { libc::posix_spawn_file_actions_adddup2(fa, *src, *dst) }) {
+                    Err(Errno::EBADF) if src == dst && is_open(*src) => {
+                        inherit.push(*src);
+                        Ok(())
+                    }
+                    other => other,
+                }
             }
             SpawnOp::Open {
                 path,
@@ -299,7 +310,38 @@ fn lower(plan: &Spawn) -> Result<Lowered, SpawnError> {
         attr,
         umask,
         ignore: sigign & !INTERNAL_SIGNALS,
+        inherit,
     })
+}
+
+/// Whether `fd` is open in this process.
+fn is_open(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD takes no memory; a closed number answers EBADF.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) >= 0 }
+}
+
+/// Clears close-on-exec on descriptors for the guard's lifetime, then sets
+/// it again (see the module docs).
+struct InheritGuard<'a>(&'a [RawFd]);
+
+impl InheritGuard<'_> {
+    fn set(fds: &[RawFd]) -> InheritGuard<'_> {
+        for &fd in fds {
+            // SAFETY: F_SETFD takes an int; the descriptor stays the
+            // caller's, only its flag changes.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, 0) };
+        }
+        InheritGuard(fds)
+    }
+}
+
+impl Drop for InheritGuard<'_> {
+    fn drop(&mut self) {
+        for &fd in self.0 {
+            // SAFETY: as in `set`.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        }
+    }
 }
 
 /// The path to exec for a program. For a template descriptor, the path it
@@ -380,7 +422,8 @@ impl Drop for IgnoreGuard {
 }
 
 /// Taken by every spawn of this backend: shared by plain ones, exclusively
-/// by the ones that change the process's dispositions or umask, and by
+/// by the ones that change the process's dispositions, umask or
+/// close-on-exec flags, and by
 /// [`super::change_dispositions`] (see the module docs).
 static PROCESS_STATE: RwLock<()> = RwLock::new(());
 
@@ -551,9 +594,12 @@ impl Backend for PosixSpawn {
         let envp = CArray::new(plan.envp());
         let mut pid: libc::pid_t = 0;
         let code = {
-            let _held = ProcessState::hold(lowered.umask.is_some() || lowered.ignore != 0);
+            let changes_parent =
+                lowered.umask.is_some() || lowered.ignore != 0 || !lowered.inherit.is_empty();
+            let _held = ProcessState::hold(changes_parent);
             let _umask = UmaskGuard::set(lowered.umask);
             let _ignore = IgnoreGuard::set(lowered.ignore);
+            let _inherit = InheritGuard::set(&lowered.inherit);
             // SAFETY: every pointer is live for the call: the path, the
             // null-terminated argv/envp arrays (which borrow the plan), and
             // the initialised actions and attributes. posix_spawn's
