@@ -18,6 +18,7 @@ use super::highlight::is_executable;
 use super::lscolors::LsColors;
 use super::scan::{KEYWORDS, Word, unquote};
 use super::snapshot::{Shared, Snapshot};
+use crate::completion::Special;
 use crate::completion::program::Call;
 
 /// The shell's completer.
@@ -348,6 +349,17 @@ impl ShellCompleter {
                 })
                 .collect();
         }
+        // `complete -E` for an empty line, `complete -I` for a command word.
+        let special = match ctx.kind {
+            _ if before.trim().is_empty() => Some(Special::Empty),
+            Kind::Command => Some(Special::Initial),
+            _ => None,
+        };
+        if let Some(which) = special.filter(|w| self.has_special(*w))
+            && let (Some(found), _) = self.programmable(line, pos, word.start, Some(which))
+        {
+            return found;
+        }
         match ctx.kind {
             Kind::Command if !unquote(raw).contains('/') => self.command_names(raw, &word),
             Kind::Command => {
@@ -370,6 +382,15 @@ impl ShellCompleter {
             }
             Kind::Argument { name, start } => self.argument(line, pos, &word, &name, start),
         }
+    }
+
+    /// Whether `complete` set the special specification `which`.
+    fn has_special(&self, which: Special) -> bool {
+        let guard = self.shared.completion_shell();
+        guard
+            .shell
+            .as_ref()
+            .is_some_and(|sh| sh.completion.table.special.contains_key(&which))
     }
 
     fn variables(&self, name: &str, brace: bool, span: Span) -> Vec<Suggestion> {
@@ -419,7 +440,7 @@ impl ShellCompleter {
             return self.job_specs(raw, word);
         }
         let typed = unquote(raw);
-        let (answer, fallback) = self.programmable(line, pos, start);
+        let (answer, fallback) = self.programmable(line, pos, start, None);
         // A script that found nothing for an option (bash-completion's
         // minimal fallback completes files only) leaves it to the man page.
         if let Some(found) = answer.filter(|f| !f.is_empty() || !typed.starts_with('-')) {
@@ -490,6 +511,7 @@ impl ShellCompleter {
         line: &str,
         pos: usize,
         start: usize,
+        special: Option<Special>,
     ) -> (Option<Vec<Suggestion>>, bool) {
         // reedline asks several times per key press (the menu, the
         // common prefix): `complete` answers repeats from its cache, so
@@ -504,7 +526,10 @@ impl ShellCompleter {
         let call = Call::new(sh, &line[start..end], pos - start, kind);
         let answer = {
             let _signals = KeyboardSignals::on();
-            crate::completion::program::complete_arguments(sh, &call)
+            match special {
+                None => crate::completion::program::complete_arguments(sh, &call),
+                Some(which) => crate::completion::program::complete_special(sh, &call, which),
+            }
         };
         let _ = crate::jobs::signals::take_interrupt();
         let loaded = crate::completion::program::main_file_loaded(sh);
