@@ -19,6 +19,7 @@ use super::lscolors::LsColors;
 use super::scan::{KEYWORDS, Word, unquote};
 use super::snapshot::{Shared, Snapshot};
 use crate::completion::Special;
+use crate::completion::actions::tilde_expand;
 use crate::completion::program::Call;
 
 /// The shell's completer.
@@ -207,24 +208,6 @@ fn expand_variables(text: &str, values: &HashMap<String, String>) -> String {
     out
 }
 
-/// `~`, `~/…` and `~user/…` at the start of `dir` replaced by the home
-/// directory, for reading it.
-fn expand_tilde(dir: &str, home: Option<&str>) -> Option<String> {
-    let Some(rest) = dir.strip_prefix('~') else {
-        return Some(dir.to_string());
-    };
-    let (user, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let home = if user.is_empty() {
-        home.map(str::to_string)
-    } else {
-        nix::unistd::User::from_name(user)
-            .ok()
-            .flatten()
-            .map(|u| u.dir.to_string_lossy().into_owned())
-    }?;
-    Some(format!("{home}{tail}"))
-}
-
 /// Files in the directory part of the word whose names start with its
 /// last part; only directories and executables for a command name. The
 /// directory part stays as typed; only the name is added, quoted to fit.
@@ -234,7 +217,7 @@ fn files(line: &str, word: &Word, snap: &Snapshot, executables: bool) -> Vec<Sug
     let typed = unquote(raw);
     let prefix = &typed[typed.rfind('/').map_or(0, |n| n + 1)..];
     let dir = expand_variables(&unquote(raw_dir), &snap.values);
-    let Some(read_from) = expand_tilde(&dir, snap.home.as_deref()) else {
+    let Some(read_from) = tilde_expand(&dir, snap.home.as_deref()) else {
         return Vec::new();
     };
     let read_from = if read_from.is_empty() {
@@ -487,11 +470,15 @@ impl ShellCompleter {
         let raw = &line[word.start..word.end];
         let raw_dir = &raw[..raw.rfind('/').map_or(0, |n| n + 1)];
         let typed_dir_len = typed.rfind('/').map_or(0, |n| n + 1);
+        // The quote the user opened in the last part of the word stays open.
+        let opened = word
+            .open_quote
+            .filter(|_| open_quote_at_end(raw_dir).is_none());
         found
             .into_iter()
             .map(|path| {
                 let name = &path[typed_dir_len.min(path.len())..];
-                let value = format!("{raw_dir}{}/", quote_name(name, raw_dir, None, false));
+                let value = format!("{raw_dir}{}/", quote_name(name, raw_dir, opened, false));
                 Suggestion {
                     value,
                     display_override: Some(format!("{name}/")),
