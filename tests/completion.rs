@@ -149,3 +149,15 @@ fn ctrl_c_interrupts_a_completion_function_that_never_ends() {
     term.keys("\x15echo al''ive\r");
     term.wait_for("the command", |s| s.has_line("alive"));
 }
+
+#[test]
+fn empty_line_and_initial_word_specifications() {
+    let home = TempHome::new();
+    let term = start(&home, false, &[]);
+    term.keys("complete -E -W alpha; complete -I -W initial\r");
+    term.wait_for_prompts(2);
+    term.keys("\t");
+    term.wait_for_input_line("alpha ");
+    term.keys("\x15ini\t");
+    term.wait_for_input_line("initial ");
+}

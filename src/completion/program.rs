@@ -379,6 +379,26 @@ pub fn complete_arguments(sh: &mut Shell, call: &Call) -> Option<Answer> {
     None
 }
 
+/// Completes by the special specification `which` (`-E` for an empty
+/// line, `-I` for a command word); `None` when it is not set.
+pub fn complete_special(sh: &mut Shell, call: &Call, which: super::Special) -> Option<Answer> {
+    let spec = sh.completion.table.special.get(&which)?.clone();
+    sh.completion.running = Some(spec.options);
+    let result = generate(sh, &spec, &call.split.current, Some(call));
+    let options = sh.completion.running.take().unwrap_or(spec.options);
+    Some(match result {
+        Ok(matches) => Answer {
+            matches,
+            options,
+            interrupted: false,
+        },
+        Err(_) => Answer {
+            interrupted: true,
+            ..Answer::default()
+        },
+    })
+}
+
 /// The directories completion files are looked for in: the user's
 /// (`$BASH_COMPLETION_USER_DIR`, else `$XDG_DATA_HOME/bash-completion`),
 /// then `bash-completion` under each of `$XDG_DATA_DIRS`.

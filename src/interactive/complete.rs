@@ -18,6 +18,8 @@ use super::highlight::is_executable;
 use super::lscolors::LsColors;
 use super::scan::{KEYWORDS, Word, unquote};
 use super::snapshot::{Shared, Snapshot};
+use crate::completion::Special;
+use crate::completion::actions::tilde_expand;
 use crate::completion::program::Call;
 
 /// The shell's completer.
@@ -206,24 +208,6 @@ fn expand_variables(text: &str, values: &HashMap<String, String>) -> String {
     out
 }
 
-/// `~`, `~/…` and `~user/…` at the start of `dir` replaced by the home
-/// directory, for reading it.
-fn expand_tilde(dir: &str, home: Option<&str>) -> Option<String> {
-    let Some(rest) = dir.strip_prefix('~') else {
-        return Some(dir.to_string());
-    };
-    let (user, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let home = if user.is_empty() {
-        home.map(str::to_string)
-    } else {
-        nix::unistd::User::from_name(user)
-            .ok()
-            .flatten()
-            .map(|u| u.dir.to_string_lossy().into_owned())
-    }?;
-    Some(format!("{home}{tail}"))
-}
-
 /// Files in the directory part of the word whose names start with its
 /// last part; only directories and executables for a command name. The
 /// directory part stays as typed; only the name is added, quoted to fit.
@@ -233,7 +217,7 @@ fn files(line: &str, word: &Word, snap: &Snapshot, executables: bool) -> Vec<Sug
     let typed = unquote(raw);
     let prefix = &typed[typed.rfind('/').map_or(0, |n| n + 1)..];
     let dir = expand_variables(&unquote(raw_dir), &snap.values);
-    let Some(read_from) = expand_tilde(&dir, snap.home.as_deref()) else {
+    let Some(read_from) = tilde_expand(&dir, snap.home.as_deref()) else {
         return Vec::new();
     };
     let read_from = if read_from.is_empty() {
@@ -348,6 +332,17 @@ impl ShellCompleter {
                 })
                 .collect();
         }
+        // `complete -E` for an empty line, `complete -I` for a command word.
+        let special = match ctx.kind {
+            _ if before.trim().is_empty() => Some(Special::Empty),
+            Kind::Command => Some(Special::Initial),
+            _ => None,
+        };
+        if let Some(which) = special.filter(|w| self.has_special(*w))
+            && let (Some(found), _) = self.programmable(line, pos, word.start, Some(which))
+        {
+            return found;
+        }
         match ctx.kind {
             Kind::Command if !unquote(raw).contains('/') => self.command_names(raw, &word),
             Kind::Command => {
@@ -370,6 +365,15 @@ impl ShellCompleter {
             }
             Kind::Argument { name, start } => self.argument(line, pos, &word, &name, start),
         }
+    }
+
+    /// Whether `complete` set the special specification `which`.
+    fn has_special(&self, which: Special) -> bool {
+        let guard = self.shared.completion_shell();
+        guard
+            .shell
+            .as_ref()
+            .is_some_and(|sh| sh.completion.table.special.contains_key(&which))
     }
 
     fn variables(&self, name: &str, brace: bool, span: Span) -> Vec<Suggestion> {
@@ -419,7 +423,7 @@ impl ShellCompleter {
             return self.job_specs(raw, word);
         }
         let typed = unquote(raw);
-        let (answer, fallback) = self.programmable(line, pos, start);
+        let (answer, fallback) = self.programmable(line, pos, start, None);
         // A script that found nothing for an option (bash-completion's
         // minimal fallback completes files only) leaves it to the man page.
         if let Some(found) = answer.filter(|f| !f.is_empty() || !typed.starts_with('-')) {
@@ -466,11 +470,15 @@ impl ShellCompleter {
         let raw = &line[word.start..word.end];
         let raw_dir = &raw[..raw.rfind('/').map_or(0, |n| n + 1)];
         let typed_dir_len = typed.rfind('/').map_or(0, |n| n + 1);
+        // The quote the user opened in the last part of the word stays open.
+        let opened = word
+            .open_quote
+            .filter(|_| open_quote_at_end(raw_dir).is_none());
         found
             .into_iter()
             .map(|path| {
                 let name = &path[typed_dir_len.min(path.len())..];
-                let value = format!("{raw_dir}{}/", quote_name(name, raw_dir, None, false));
+                let value = format!("{raw_dir}{}/", quote_name(name, raw_dir, opened, false));
                 Suggestion {
                     value,
                     display_override: Some(format!("{name}/")),
@@ -490,6 +498,7 @@ impl ShellCompleter {
         line: &str,
         pos: usize,
         start: usize,
+        special: Option<Special>,
     ) -> (Option<Vec<Suggestion>>, bool) {
         // reedline asks several times per key press (the menu, the
         // common prefix): `complete` answers repeats from its cache, so
@@ -504,7 +513,10 @@ impl ShellCompleter {
         let call = Call::new(sh, &line[start..end], pos - start, kind);
         let answer = {
             let _signals = KeyboardSignals::on();
-            crate::completion::program::complete_arguments(sh, &call)
+            match special {
+                None => crate::completion::program::complete_arguments(sh, &call),
+                Some(which) => crate::completion::program::complete_special(sh, &call, which),
+            }
         };
         let _ = crate::jobs::signals::take_interrupt();
         let loaded = crate::completion::program::main_file_loaded(sh);
