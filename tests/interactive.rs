@@ -362,3 +362,49 @@ fn history_hint_appears_dimmed() {
     term.keys("\x1b[C\r");
     term.wait_for("suggested again", |s| s.count_lines("suggested") == 2);
 }
+
+#[test]
+fn alt_dot_inserts_the_last_word_of_the_previous_command() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("echo one tw''o\r");
+    term.wait_for("two", |s| s.has_line("one two"));
+    term.wait_for_prompts(2);
+    term.keys("echo got \x1b.\r");
+    term.wait_for("the last word inserted", |s| s.has_line("got two"));
+}
+
+#[test]
+fn ctrl_c_keeps_the_abandoned_line_on_the_screen() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.wait_for_prompts(1);
+    term.keys("echo never run");
+    term.wait_for_input_line("echo never run");
+    term.keys("\x03");
+    let screen = term.wait_for("^C", |s| s.has_line("^C"));
+    assert!(
+        screen.has_line(&format!("{PROMPT}echo never run")),
+        "{}",
+        screen.text()
+    );
+    term.keys("echo status=$?\r");
+    term.wait_for("the status of Ctrl-C", |s| s.has_line("status=130"));
+}
+
+#[test]
+fn alt_e_edits_the_line_in_the_editor_and_puts_it_back() {
+    let home = TempHome::new();
+    let editor = home.0.join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nsed -i \"s/draft/edi''ted/\" \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.to_string_lossy().into_owned();
+    let term = Term::start_command(&home, &[], &[("PS1", PROMPT), ("VISUAL", &editor)]);
+    term.wait_for_prompts(1);
+    term.keys("echo draft");
+    term.wait_for_input_line("echo draft");
+    term.keys("\x1be");
+    term.wait_for_input_line("echo edi''ted");
+    term.keys("\r");
+    term.wait_for("the edited line run", |s| s.has_line("edited"));
+}

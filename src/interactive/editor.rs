@@ -1,13 +1,13 @@
 //! Assembles the line editor: key bindings (emacs, or vi after `set -o
-//! vi`), the completion menu on Tab, the hinter (history: see
+//! vi`), the completion menu on Tab, Alt-. for the last word, the hinter (history: see
 //! [`super::history`]),
 //! the highlighter and the validator that asks the parser whether the
 //! command is complete.
 
 use nu_ansi_term::Style;
 use reedline::{
-    ColumnarMenu, DefaultHinter, EditMode, Emacs, KeyCode, KeyModifiers, Keybindings, MenuBuilder,
-    Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator, Vi,
+    ColumnarMenu, DefaultHinter, EditCommand, EditMode, Emacs, KeyCode, KeyModifiers, Keybindings,
+    MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator, Vi,
     default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
     default_vi_visual_keybindings,
 };
@@ -51,12 +51,36 @@ fn add_completion_keys(keys: &mut Keybindings) {
     );
 }
 
+/// Alt-. inserts the last word of the previous command line (bash's
+/// `yank-last-arg`, as `!$` finds it); the binding carries the word, so
+/// the edit mode is remade when it changes.
+fn add_last_word_key(keys: &mut Keybindings, last_word: &str) {
+    if !last_word.is_empty() {
+        keys.add_binding(
+            KeyModifiers::ALT,
+            KeyCode::Char('.'),
+            ReedlineEvent::Edit(vec![EditCommand::InsertString(last_word.to_string())]),
+        );
+    }
+}
+
+/// Alt-E, Alt-V and Ctrl-X open the line in an external editor
+/// ([`super::edit_buffer`]).
+fn add_editor_keys(keys: &mut Keybindings) {
+    let request = || ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string());
+    keys.add_binding(KeyModifiers::ALT, KeyCode::Char('e'), request());
+    keys.add_binding(KeyModifiers::ALT, KeyCode::Char('v'), request());
+    keys.add_binding(KeyModifiers::CONTROL, KeyCode::Char('x'), request());
+}
+
 /// The key bindings: vi (insert, normal, visual) or emacs, with Tab
-/// completion in both.
-pub fn edit_mode(vi: bool) -> Box<dyn EditMode> {
+/// completion in both and Alt-. inserting `last_word`.
+pub fn edit_mode(vi: bool, last_word: &str) -> Box<dyn EditMode> {
     if vi {
         let mut insert = default_vi_insert_keybindings();
         add_completion_keys(&mut insert);
+        add_last_word_key(&mut insert, last_word);
+        add_editor_keys(&mut insert);
         Box::new(Vi::new(
             insert,
             default_vi_normal_keybindings(),
@@ -65,7 +89,17 @@ pub fn edit_mode(vi: bool) -> Box<dyn EditMode> {
     } else {
         let mut keys = default_emacs_keybindings();
         add_completion_keys(&mut keys);
+        add_last_word_key(&mut keys, last_word);
+        add_editor_keys(&mut keys);
         Box::new(Emacs::new(keys))
+    }
+}
+
+/// The last word of the newest history entry (`!$`), or nothing.
+pub fn last_word(sh: &Shell) -> String {
+    match crate::exec::histexpand::expand("!$", sh.history.entries()) {
+        Ok(crate::exec::histexpand::Expanded::Line { text, .. }) => text,
+        _ => String::new(),
     }
 }
 
@@ -84,6 +118,6 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
             DefaultHinter::default().with_style(Style::new().dimmed()),
         ))
         .with_validator(Box::new(ShellValidator))
-        .with_edit_mode(edit_mode(sh.options.vi))
+        .with_edit_mode(edit_mode(sh.options.vi, &last_word(sh)))
         .use_bracketed_paste(true)
 }

@@ -9,6 +9,7 @@
 
 mod complete;
 mod context;
+mod edit_buffer;
 mod editor;
 mod highlight;
 mod history;
@@ -336,6 +337,7 @@ fn wants_vi(sh: &mut Shell, was_vi: bool) -> bool {
 fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
+    let mut word = editor::last_word(sh);
     let mut line_editor = editor::build(sh, &shared);
     // The editor's copy of the history follows the shell's list.
     let mut mirrored = None;
@@ -363,9 +365,11 @@ fn run_editor(sh: &mut Shell) -> i32 {
         }
         shared.refresh(sh);
         let want_vi = wants_vi(sh, vi);
-        if want_vi != vi {
+        let want_word = editor::last_word(sh);
+        if want_vi != vi || want_word != word {
             vi = want_vi;
-            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi));
+            word = want_word;
+            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word));
         }
         if mirrored != Some(sh.history.generation) {
             line_editor = history::mirror(line_editor, sh);
@@ -415,7 +419,11 @@ fn run_editor(sh: &mut Shell) -> i32 {
                     sh.write_stderr("\n");
                 }
             }
-            Signal::CtrlC => sh.last_status = 128 + libc::SIGINT,
+            Signal::CtrlC => {
+                // As bash: the abandoned line stays on the screen, marked.
+                sh.write_stderr("^C\n");
+                sh.last_status = 128 + libc::SIGINT;
+            }
             Signal::CtrlD if sh.options.ignoreeof => {
                 sh.write_stderr("Use \"exit\" to leave the shell.\n");
             }
@@ -424,6 +432,10 @@ fn run_editor(sh: &mut Shell) -> i32 {
                 sh.write_stderr("exit\n");
                 sh.run_exit_trap();
                 return sh.last_status;
+            }
+            Signal::HostCommand(request) if request == edit_buffer::REQUEST => {
+                edit_buffer::edit(sh, &mut line_editor);
+                terminal.after_command();
             }
             _ => {}
         }
