@@ -743,6 +743,13 @@ fn let_declare_and_small_builtins() {
             0,
         ),
         (
+            "dash_dash_help_prints_the_usage_and_fails_with_2",
+            "getopts --help; echo $?; export --help >/dev/null; echo $?; echo --help; true --help; echo $?",
+            "getopts: getopts optstring name [arguments]\n    Parse option arguments one at a time.\n2\n2\n--help\n0\n",
+            "",
+            0,
+        ),
+        (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
             "58\n",

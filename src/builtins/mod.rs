@@ -53,6 +53,9 @@ pub struct Builtin {
     /// Changes what belongs to the process (resource limits): a subshell
     /// that uses it is a process of its own, so the change stays there.
     pub needs_process: bool,
+    /// `NAME --help` prints its help and fails with 2 (bash); the few
+    /// that take `--help` as an ordinary word (`echo`, `test`…) do not.
+    pub help_option: bool,
 }
 
 impl std::fmt::Debug for Builtin {
@@ -76,6 +79,7 @@ const fn regular_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
         declaration: false,
         waits_or_runs: false,
         needs_process: false,
+        help_option: true,
     }
 }
 
@@ -100,11 +104,18 @@ impl Builtin {
             ..self
         }
     }
+
+    const fn no_help_option(self) -> Builtin {
+        Builtin {
+            help_option: false,
+            ..self
+        }
+    }
 }
 
 /// Every builtin.
 pub const ALL: &[Builtin] = &[
-    special_builtin(":", core::colon),
+    special_builtin(":", core::colon).no_help_option(),
     special_builtin(".", core::dot).waits_or_runs(),
     special_builtin("break", core::break_),
     special_builtin("continue", core::continue_),
@@ -128,8 +139,8 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("cd", dirs::cd),
     regular_builtin("command", lookup::command).waits_or_runs(),
     regular_builtin("declare", declare::declare).declaration(),
-    regular_builtin("echo", echo::echo),
-    regular_builtin("false", core::false_),
+    regular_builtin("echo", echo::echo).no_help_option(),
+    regular_builtin("false", core::false_).no_help_option(),
     regular_builtin("fg", jobs::fg).waits_or_runs(),
     regular_builtin("getopts", getopts::getopts),
     regular_builtin("hash", lookup::hash),
@@ -140,8 +151,8 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("let", declare::let_),
     regular_builtin("printf", printf::printf),
     regular_builtin("read", read::read).waits_or_runs(),
-    regular_builtin("test", test::test),
-    regular_builtin("[", test::test),
+    regular_builtin("test", test::test).no_help_option(),
+    regular_builtin("[", test::test).no_help_option(),
     regular_builtin("local", declare::local).declaration(),
     regular_builtin("pwd", dirs::pwd),
     regular_builtin("pushd", dirstack::pushd),
@@ -154,7 +165,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("dirs", dirstack::dirs),
     regular_builtin("shopt", shopt::shopt),
     regular_builtin("source", core::dot).waits_or_runs(),
-    regular_builtin("true", core::true_),
+    regular_builtin("true", core::true_).no_help_option(),
     regular_builtin("type", lookup::type_),
     regular_builtin("typeset", declare::declare).declaration(),
     regular_builtin("ulimit", misc::ulimit).needs_process(),
@@ -188,6 +199,10 @@ pub fn find(name: &str) -> Option<Builtin> {
 impl Shell {
     /// Runs a builtin with its arguments (name first).
     pub fn run_builtin(&mut self, b: Builtin, argv: &[String]) -> Status {
+        if b.help_option && argv.get(1).is_some_and(|a| a == "--help") {
+            let topic = ["help".to_string(), b.name.to_string()];
+            return help::help(self, &topic).map(|_| 2);
+        }
         (b.run)(self, argv)
     }
 
