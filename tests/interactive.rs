@@ -408,3 +408,27 @@ fn alt_e_edits_the_line_in_the_editor_and_puts_it_back() {
     term.keys("\r");
     term.wait_for("the edited line run", |s| s.has_line("edited"));
 }
+
+#[test]
+fn vi_mode_shows_in_the_cursor_and_commands_get_the_terminals_own() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("set -o vi\r");
+    term.wait_for_prompts(2);
+    term.keys("echo x");
+    term.wait_for_input_line("echo x");
+    term.wait_for("a bar cursor while inserting", |_| {
+        term.cursor_styles().last() == Some(&5)
+    });
+    term.keys("\x1b");
+    term.wait_for("a block cursor in normal mode", |_| {
+        term.cursor_styles().last() == Some(&2)
+    });
+    term.keys("\r");
+    term.wait_for("x", |s| s.has_line("x"));
+    let styles = term.cursor_styles();
+    assert!(
+        styles.contains(&0),
+        "no reset before the command: {styles:?}"
+    );
+}

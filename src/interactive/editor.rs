@@ -6,9 +6,9 @@
 
 use nu_ansi_term::Style;
 use reedline::{
-    ColumnarMenu, DefaultHinter, EditCommand, EditMode, Emacs, KeyCode, KeyModifiers, Keybindings,
-    MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator, Vi,
-    default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
+    ColumnarMenu, CursorConfig, DefaultHinter, EditCommand, EditMode, Emacs, KeyCode, KeyModifiers,
+    Keybindings, MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator,
+    Vi, default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
     default_vi_visual_keybindings,
 };
 
@@ -103,6 +103,19 @@ pub fn last_word(sh: &Shell) -> String {
     }
 }
 
+/// In vi mode the cursor shows the mode, as in fish and vim: a bar while
+/// inserting, a block in normal and visual mode. Emacs keys leave the
+/// terminal's own cursor alone.
+fn vi_cursors() -> CursorConfig {
+    use crossterm::cursor::SetCursorStyle;
+    CursorConfig {
+        vi_insert: Some(SetCursorStyle::BlinkingBar),
+        vi_normal: Some(SetCursorStyle::SteadyBlock),
+        vi_visual: Some(SetCursorStyle::SteadyBlock),
+        ..CursorConfig::default()
+    }
+}
+
 /// A line editor for `sh`, its helpers reading `shared`.
 pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
     let menu = ColumnarMenu::default()
@@ -119,5 +132,6 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
         ))
         .with_validator(Box::new(ShellValidator))
         .with_edit_mode(edit_mode(sh.options.vi, &last_word(sh)))
+        .with_cursor_config(vi_cursors())
         .use_bracketed_paste(true)
 }

@@ -20,6 +20,7 @@ mod snapshot;
 
 use nix::sys::termios::{LocalFlags, SetArg, Termios, tcgetattr, tcsetattr};
 use reedline::Signal;
+use std::io::Write;
 
 use crate::exec::Shell;
 use crate::exec::eval::Unwind;
@@ -380,6 +381,12 @@ fn run_editor(sh: &mut Shell) -> i32 {
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();
         let read = line_editor.read_line(&prompt);
+        if vi {
+            // The mode's cursor shape is the editor's: commands get the
+            // terminal's own back (DECSCUSR 0).
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x1b[0 q").and_then(|()| out.flush());
+        }
         shared.adopt(sh);
         let signal = match read {
             Ok(signal) => signal,

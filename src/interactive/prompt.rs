@@ -56,7 +56,8 @@ impl Prompt for ShellPrompt {
     }
 
     fn render_prompt_indicator(&self, _mode: PromptEditMode) -> Cow<'_, str> {
-        // PS1 ends with its own `$ `; the vi mode shows in the cursor shape.
+        // PS1 ends with its own `$ `; the vi mode shows in the cursor shape
+        // (see `editor::vi_cursors`).
         Cow::Borrowed("")
     }
 

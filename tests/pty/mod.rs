@@ -61,6 +61,8 @@ impl Drop for TempHome {
 /// One shell on one terminal.
 pub struct Term {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every cursor shape asked for so far (see [`note_cursor_styles`]).
+    cursor_styles: Arc<Mutex<Vec<u8>>>,
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn Child + Send + Sync>,
     /// The shell's pid.
@@ -73,10 +75,22 @@ pub struct Term {
 }
 
 /// Feeds output to the emulator and answers cursor-position queries.
+/// The cursor shapes a program asked for (the digit of each `ESC [ N q`,
+/// DECSCUSR), which the screen model does not keep.
+fn note_cursor_styles(bytes: &[u8], styles: &Mutex<Vec<u8>>) {
+    let mut styles = styles.lock().unwrap();
+    for w in bytes.windows(5) {
+        if w[0] == 0x1b && w[1] == b'[' && w[2].is_ascii_digit() && w[3] == b' ' && w[4] == b'q' {
+            styles.push(w[2] - b'0');
+        }
+    }
+}
+
 fn pump(
     mut reader: Box<dyn Read + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    styles: Arc<Mutex<Vec<u8>>>,
 ) {
     const QUERY: &[u8] = b"\x1b[6n";
     let mut buf = [0u8; 4096];
@@ -87,6 +101,7 @@ fn pump(
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
+        note_cursor_styles(&buf[..n], &styles);
         carry.extend_from_slice(&buf[..n]);
         let mut start = 0;
         while let Some(at) = carry[start..]
@@ -167,18 +182,28 @@ impl Term {
             std::num::NonZeroU16::new(COLS).unwrap(),
             0,
         )));
+        let cursor_styles = Arc::new(Mutex::new(Vec::new()));
         {
             let (screen, writer) = (Arc::clone(&screen), Arc::clone(&writer));
-            std::thread::spawn(move || pump(reader, screen, writer));
+            let styles = Arc::clone(&cursor_styles);
+            std::thread::spawn(move || pump(reader, screen, writer, styles));
         }
         Term {
             screen,
             writer,
+            cursor_styles,
             child,
             pid,
             seen: Mutex::new(Vec::new()),
             _master: pty.master,
         }
+    }
+
+    /// The cursor shapes asked for so far, oldest first (DECSCUSR codes:
+    /// 0 the terminal's own, 2 block, 5 blinking bar).
+    #[allow(dead_code)]
+    pub fn cursor_styles(&self) -> Vec<u8> {
+        self.cursor_styles.lock().unwrap().clone()
     }
 
     /// The shell's pid.
