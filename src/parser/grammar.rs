@@ -3,7 +3,7 @@
 //! `[[ … ]]`, redirections, alias substitution in command position, and the
 //! pass that puts here-document bodies into their redirections.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -88,6 +88,11 @@ pub(crate) struct Core<'a> {
     /// Reading the right side of `[[ x == p ]]`, where extglob words are
     /// read whatever the option.
     pub(crate) cond_pattern: bool,
+    /// Offsets of `name[` whose `[` was found to open no assignment
+    /// subscript. A subscript may hold `$( … )`, whose commands may start
+    /// with `name[` again; without this, each level would be read twice
+    /// (as a subscript, then as a word) and nesting would cost 2^depth.
+    pub(crate) not_subscripts: HashSet<usize>,
 }
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -116,6 +121,7 @@ impl<'a> Core<'a> {
             alias_recheck: false,
             extglob: true,
             cond_pattern: false,
+            not_subscripts: HashSet::new(),
         }
     }
 

@@ -735,12 +735,19 @@ impl<'a> Core<'a> {
         }
         let mut index = None;
         if mode == LexMode::Assign && self.cur.peek() == Some('[') {
+            // Offsets are of the source itself only outside alias text.
+            let at = (!self.cur.in_alias_text()).then_some(self.cur.pos);
+            if at.is_some_and(|at| self.not_subscripts.contains(&at)) {
+                self.cur = snap;
+                return Ok(None);
+            }
             self.cur.bump();
             let mut p = Vec::new();
             let ok =
                 self.read_parts(Ctx::pattern(Stop::Bracket), &mut p).is_ok() && self.cur.eat(']');
             if !ok {
                 self.cur = snap;
+                self.not_subscripts.extend(at);
                 return Ok(None);
             }
             index = Some(Word { parts: p });

@@ -1017,3 +1017,16 @@ fn the_first_command_ends_where_a_line_by_line_reader_stops() {
     assert_eq!(first_command_end("\n\necho a\necho b\n"), Some(9));
     assert_eq!(first_command_end("\n# c\n"), Some(5));
 }
+
+/// `name[` opens a possible assignment subscript, which may hold `$( … )`
+/// whose commands start with `name[` again. Each level used to be read
+/// twice (as a subscript, then as a word): 24 levels took minutes. Once
+/// an offset is known to open no subscript it is not read as one again.
+#[test]
+fn nested_unclosed_subscripts_are_read_once() {
+    let src = "o[ $h?\nhc\no[ $(5?\nhc\n".repeat(24);
+    assert!(parse_program(&src).is_err());
+    // Subscripts still hold blanks and substitutions.
+    let got = list(&parse("a[1 + 2]=x o[ $(b[1]=y) ]=z"));
+    assert_eq!(got, "[a[1 + 2]=x o[ $([b[1]=y]) ]=z]");
+}
