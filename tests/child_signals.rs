@@ -29,7 +29,7 @@ const BACKENDS: [&str; 3] = ["clone-vfork", "posix_spawn", "fork"];
 const IGN: &str = "ign() { sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$1/status; }\n";
 
 /// (name, script after [`IGN`], exact stdout)
-type Case = (&'static str, &'static str, &'static str);
+type Case = common::StdoutCase;
 
 /// Runs `pidsh -c` under `backend`, with every signal at its default and
 /// `$PIDSH` naming the binary.
@@ -75,17 +75,7 @@ fn run(backend: &str, script: &str) -> common::Run {
 
 /// Runs every case under every backend; fails with all mismatches at once.
 fn check(cases: &[Case]) {
-    common::check_table(
-        &BACKENDS,
-        cases,
-        |(name, script, _)| format!("{name}: {script:?}"),
-        |(_, _, stdout)| common::Expect {
-            stdout,
-            stderr: None,
-            status: 0,
-        },
-        |backend, (_, script, _)| run(backend, script),
-    );
+    common::check_stdout_table(&BACKENDS, cases, run);
 }
 
 #[test]

@@ -7,20 +7,12 @@ mod common;
 use common::BACKENDS;
 
 /// (name, script, stdout); the status must be 0.
-type Case = (&'static str, &'static str, &'static str);
+type Case = common::StdoutCase;
 
 fn check(cases: &[Case]) {
-    common::check_table(
-        &BACKENDS,
-        cases,
-        |(name, script, _)| format!("{name}: {script:?}"),
-        |(_, _, stdout)| common::Expect {
-            stdout,
-            stderr: None,
-            status: 0,
-        },
-        |backend, (_, script, _)| common::run_on(backend, script, &common::tempdir(), ""),
-    );
+    common::check_stdout_table(&BACKENDS, cases, |backend, script| {
+        common::run_on(backend, script, &common::tempdir(), "")
+    });
 }
 
 #[test]

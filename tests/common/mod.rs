@@ -129,6 +129,31 @@ pub fn check_gaps(cases: &[Case], run: impl Fn(&str) -> Run) {
     );
 }
 
+/// A case whose script must exit 0 with exactly this stdout (stderr is
+/// not compared): (name, script, stdout).
+pub type StdoutCase = (&'static str, &'static str, &'static str);
+
+/// Runs every [`StdoutCase`] on each of `backends` with
+/// `run(backend, script)`.
+#[allow(dead_code)]
+pub fn check_stdout_table(
+    backends: &[&str],
+    cases: &[StdoutCase],
+    run: impl Fn(&str, &str) -> Run,
+) {
+    check_table(
+        backends,
+        cases,
+        |(name, script, _)| format!("{name}: {script:?}"),
+        |(_, _, stdout)| Expect {
+            stdout,
+            stderr: None,
+            status: 0,
+        },
+        |backend, (_, script, _)| run(backend, script),
+    );
+}
+
 /// How a run differs from what was expected, or `None`.
 fn mismatch(label: &str, r: &Run, want: &Expect<'_>) -> Option<String> {
     let same = r.stdout == want.stdout
