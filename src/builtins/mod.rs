@@ -152,11 +152,12 @@ impl Shell {
     }
 
     /// Reports a builtin's error (`NAME: message`) and gives `status`; for
-    /// a special builtin a non-interactive shell then exits.
+    /// a special builtin a non-interactive shell in POSIX mode then exits
+    /// (bash goes on).
     pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
         self.report(&format!("{name}: {message}"));
         let is_special = special(name).is_some();
-        if is_special && !self.options.interactive && !self.command_prefix {
+        if is_special && self.options.posix && !self.options.interactive && !self.command_prefix {
             return Err(Unwind::Exit(status));
         }
         Ok(status)

@@ -28,6 +28,12 @@ pub enum Unwind {
     /// (in-process loops included) and go back to the prompt with 128 +
     /// the signal.
     Interrupt(i32),
+    /// An error bash survives (a bad substitution, an arithmetic error, an
+    /// assignment to a readonly variable): abandon the rest of the
+    /// top-level command being run — the line, or the command of an
+    /// `eval` or `.` text — and go on with the next one, `$?` = N. A
+    /// subshell it reaches ends with N.
+    Discard(i32),
 }
 
 /// The outcome of running code: a status, or an unwind in progress.
@@ -218,18 +224,30 @@ impl Shell {
         r
     }
 
-    /// Reports an error and gives its status; an expansion error ends a
-    /// non-interactive shell, as POSIX requires.
+    /// Reports an error and gives its status; an expansion error unwinds
+    /// (see [`Shell::expansion_failed`]).
     pub fn fail(&mut self, e: ExecError) -> Status {
         if !matches!(e, ExecError::Reported(_)) {
             self.report(&e.to_string());
         }
         let status = e.status();
         self.last_status = status;
-        if matches!(e, ExecError::Expand(_)) && !self.options.interactive {
-            return Err(Unwind::Exit(status));
+        match e {
+            ExecError::Expand(e) => Err(self.expansion_failed(e.fatal, status)),
+            _ => Ok(status),
         }
-        Ok(status)
+    }
+
+    /// After an expansion error: POSIX ends a non-interactive shell, and
+    /// so does bash for a `fatal` one; otherwise bash abandons the rest of
+    /// the command line and goes on with the next (an interactive shell
+    /// too, in both modes).
+    pub fn expansion_failed(&self, fatal: bool, status: i32) -> Unwind {
+        if !self.options.interactive && (fatal || self.options.posix) {
+            Unwind::Exit(status)
+        } else {
+            Unwind::Discard(status)
+        }
     }
 
     fn fail_redirect(&mut self, e: ExecError, special: bool) -> Status {
@@ -300,15 +318,12 @@ impl Shell {
             }
             CompoundCommand::Arith(expr) => {
                 self.run_debug_trap()?;
-                let value = expand::expand_string(self, expr)
-                    .map_err(ExecError::from)
-                    .and_then(|text| {
-                        self.trace_line(&format!("(( {} ))", text.trim()));
-                        Ok(expand::arith_text(self, &text)?)
-                    });
-                match value {
+                let traced = |sh: &mut Shell, text: &str| {
+                    sh.trace_line(&format!("(( {} ))", text.trim()));
+                };
+                match self.eval_arith_word(expr, traced) {
                     Ok(v) => Ok((v == 0) as i32),
-                    Err(e) => self.fail(e),
+                    Err(outcome) => outcome,
                 }
             }
             CompoundCommand::Cond(expr) => {
@@ -316,18 +331,31 @@ impl Shell {
                 match super::cond::evaluate(self, expr) {
                     Ok(true) => Ok(0),
                     Ok(false) => Ok(1),
-                    Err(e) => {
-                        let status = self.fail(e)?;
-                        Ok(status.max(2))
-                    }
+                    Err(e) => self.fail(e),
                 }
             }
         }
     }
 
-    fn eval_arith_word(&mut self, expr: &crate::parser::ast::Word) -> Result<i64, ExecError> {
-        let text = expand::expand_string(self, expr)?;
-        Ok(expand::arith_text(self, &text)?)
+    /// The value of the expression of `((…))` or `for ((…))`, or the
+    /// outcome of its failure: an expansion error unwinds as any other;
+    /// an error of the arithmetic itself fails the command with 1
+    /// (`((: 1/0: division by 0 …`), in both modes, as in bash.
+    fn eval_arith_word(
+        &mut self,
+        expr: &crate::parser::ast::Word,
+        before: impl FnOnce(&mut Shell, &str),
+    ) -> Result<i64, Status> {
+        let text = match expand::expand_string(self, expr) {
+            Ok(text) => text,
+            Err(e) => return Err(self.fail(e.into())),
+        };
+        before(self, &text);
+        expand::arith_text(self, &text).map_err(|e| {
+            self.report(&format!("((: {e}"));
+            self.last_status = 1;
+            Ok(1)
+        })
     }
 
     /// Runs a loop body once; `Some(status)` when the loop must stop.
@@ -342,13 +370,14 @@ impl Shell {
             }
             Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
             Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
-            // The loop's status is then that of `break` / `continue`: 0.
+            // The loop's status is then that of `break` / `continue`
+            // (0, or 1 for a count out of range).
             Err(Unwind::Break(_)) => {
-                *status = 0;
+                *status = self.last_status;
                 Ok(true)
             }
             Err(Unwind::Continue(_)) => {
-                *status = 0;
+                *status = self.last_status;
                 Ok(false)
             }
             Err(other) => Err(other),
@@ -486,8 +515,8 @@ impl Shell {
     ) -> Status {
         let line = self.line;
         self.run_debug_trap()?;
-        if let Err(e) = self.eval_arith_word(init) {
-            return self.fail(e);
+        if let Err(outcome) = self.eval_arith_word(init, |_, _| ()) {
+            return outcome;
         }
         let mut status = 0;
         loop {
@@ -496,9 +525,9 @@ impl Shell {
             let go = if condition.parts.is_empty() {
                 true
             } else {
-                match self.eval_arith_word(condition) {
+                match self.eval_arith_word(condition, |_, _| ()) {
                     Ok(v) => v != 0,
-                    Err(e) => return self.fail(e),
+                    Err(outcome) => return outcome,
                 }
             };
             if !go || self.loop_body(body, &mut status)? {
@@ -506,8 +535,8 @@ impl Shell {
             }
             self.line = line;
             self.run_debug_trap()?;
-            if let Err(e) = self.eval_arith_word(step) {
-                return self.fail(e);
+            if let Err(outcome) = self.eval_arith_word(step, |_, _| ()) {
+                return outcome;
             }
             self.check_interrupt()?;
         }
@@ -599,7 +628,7 @@ impl Shell {
     /// Runs `body` as the whole of a subshell, then its EXIT trap; its status.
     pub fn finish_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> i32 {
         let status = match body(self) {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
+            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
             Err(Unwind::Interrupt(sig)) => {
                 // Let the enclosing shell see the Ctrl-C too.

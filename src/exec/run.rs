@@ -122,6 +122,7 @@ impl Shell {
             running_trap: false,
             function_names: Vec::new(),
             in_script_file: false,
+            in_command_string: false,
             in_debug_trap: false,
             in_err_trap: false,
             terminal: None,
@@ -176,11 +177,31 @@ impl Shell {
                     if self.options.noexec && !self.options.interactive {
                         continue;
                     }
-                    status = Some(self.run_list(&list)?);
+                    status = Some(self.run_top_command(&list)?);
                     self.collect_jobs();
                 }
-                Err(e) => return self.syntax_error(&e).map(Some),
+                Err(e) => {
+                    let s = self.syntax_error(&e, source, first_line)?;
+                    if e.kind != crate::parser::ParseErrorKind::InAssignment {
+                        return Ok(Some(s));
+                    }
+                    status = Some(s);
+                }
             }
+        }
+    }
+
+    /// Runs one command of a script, `-c` text, `eval` or `.` text: an
+    /// error bash survives abandons only this command (`Unwind::Discard`).
+    /// In a subshell it ends the subshell instead, as in bash, whose
+    /// subshell is a process that goes back to its own top level.
+    fn run_top_command(&mut self, list: &List) -> Status {
+        match self.run_list(list) {
+            Err(Unwind::Discard(s)) if self.subshell_depth == 0 => {
+                self.last_status = s;
+                Ok(s)
+            }
+            other => other,
         }
     }
 
@@ -302,7 +323,7 @@ impl Shell {
         if self.options.noexec && !self.options.interactive {
             return Ok(None);
         }
-        let status = self.run_list(&list)?;
+        let status = self.run_top_command(&list)?;
         self.collect_jobs();
         Ok(Some(status))
     }
@@ -316,11 +337,53 @@ impl Shell {
         }
     }
 
-    /// Reports a syntax error: status 2. A script or `-c` text stops; the
-    /// text of `eval` or `.` just fails with 2, as in bash.
-    fn syntax_error(&mut self, e: &crate::parser::ParseError) -> Status {
+    /// Reports a syntax error in `source` (whose first line is numbered
+    /// `first_line`) and, as bash does, the line it is on: status 2. A
+    /// script or `-c` text stops; the text of `eval` or `.` just fails
+    /// with 2, as in bash. Outside POSIX mode, one inside a compound
+    /// assignment is survived (status 1; the caller goes on); in POSIX
+    /// mode it ends the shell with 1.
+    fn syntax_error(
+        &mut self,
+        e: &crate::parser::ParseError,
+        source: &str,
+        first_line: u32,
+    ) -> Status {
+        use crate::parser::ParseErrorKind;
         self.line = e.line;
-        self.report(&e.message);
+        // bash names the text in its syntax errors (not in other errors);
+        // `eval` text outside a file gets no line number at all.
+        let (context, with_line) = if self.eval_depth > 0 {
+            ("eval: ", self.in_script_file || self.source_depth > 0)
+        } else if self.source_depth > 0 {
+            ("", true)
+        } else if self.in_command_string && self.call_depth() == 0 && !self.running_trap {
+            ("-c: ", true)
+        } else {
+            ("", true)
+        };
+        let say = |sh: &Shell, message: &str| {
+            if with_line {
+                sh.report_in(context, message);
+            } else {
+                sh.write_stderr(&format!("{}: {message}\n", sh.error_prefix));
+            }
+        };
+        say(self, &e.message);
+        if e.kind != ParseErrorKind::Incomplete && !self.options.interactive {
+            let index = e.line.saturating_sub(first_line) as usize;
+            if let Some(text) = source.split('\n').nth(index) {
+                say(self, &format!("`{text}'"));
+            }
+        }
+        if e.kind == ParseErrorKind::InAssignment {
+            // Status 1 in both modes; POSIX mode then exits (bash).
+            self.last_status = 1;
+            if self.options.posix && !self.options.interactive {
+                return Err(Unwind::Exit(1));
+            }
+            return Ok(1);
+        }
         self.last_status = 2;
         if self.options.interactive {
             return Ok(2);
@@ -362,20 +425,26 @@ impl Shell {
                 let list = match parser.next_command(&aliases) {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,
-                    Err(e) => return self.syntax_error(&e),
+                    Err(e) => {
+                        status = self.syntax_error(&e, &text, first_line)?;
+                        if e.kind != crate::parser::ParseErrorKind::InAssignment {
+                            return Ok(status);
+                        }
+                        continue;
+                    }
                 };
                 self.echo_verbose(&text, start, parser.offset());
                 if self.options.noexec {
                     continue;
                 }
                 let Some(start) = base else {
-                    status = self.run_list(&list)?;
+                    status = self.run_top_command(&list)?;
                     self.collect_jobs();
                     continue;
                 };
                 let expected = start + parser.offset() as i64;
                 let _ = lseek(&stdin, expected, Whence::SeekSet);
-                status = self.run_list(&list)?;
+                status = self.run_top_command(&list)?;
                 self.collect_jobs();
                 let now = lseek(&stdin, 0, Whence::SeekCur).unwrap_or(expected);
                 if now != expected {
@@ -409,7 +478,7 @@ impl Shell {
     /// Ends a top-level run: the status an unwind leaves, then the EXIT trap.
     fn finish_top_level(&mut self, outcome: Status) -> i32 {
         let status = match outcome {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
+            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
             Err(Unwind::Interrupt(sig)) => 128 + sig,
         };
@@ -426,7 +495,10 @@ impl Shell {
                 Ok(s)
             }
             Err(Unwind::Exit(s)) => Err(s),
-            Err(Unwind::Return(s)) => Ok(s),
+            Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => {
+                self.last_status = s;
+                Ok(s)
+            }
             Err(_) => Ok(self.last_status),
         }
     }

@@ -176,7 +176,12 @@ impl Shell {
         let exported = b.name == "exec" && words.len() > 1;
         for (name, value) in values {
             if let Err(e) = self.assign(&name, value) {
-                return self.fail_special(e).map(Some);
+                if self.options.posix {
+                    return self.fail_special(e).map(Some);
+                }
+                // bash reports it and runs the builtin all the same.
+                self.fail(e)?;
+                continue;
             }
             if exported {
                 self.vars.export(&name);
@@ -185,12 +190,17 @@ impl Shell {
         Ok(None)
     }
 
+    /// An assignment that failed (readonly, bad subscript) where it must
+    /// persist: POSIX ends a non-interactive shell; bash abandons the
+    /// command line, and so does an interactive shell.
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
-        if self.options.interactive || self.command_prefix {
+        if self.command_prefix {
             Ok(status)
-        } else {
+        } else if self.options.posix && !self.options.interactive {
             Err(Unwind::Exit(status))
+        } else {
+            Err(Unwind::Discard(status))
         }
     }
 

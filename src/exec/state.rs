@@ -1023,6 +1023,8 @@ pub struct Shell {
     pub function_names: Vec<String>,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
     pub in_script_file: bool,
+    /// The shell runs `-c` text: its syntax errors say `-c: line N` (bash).
+    pub in_command_string: bool,
     /// Running the DEBUG trap (it does not run for its own commands).
     pub in_debug_trap: bool,
     /// Running the ERR trap (likewise).

@@ -1,0 +1,250 @@
+//! bash's behaviour where it goes beyond POSIX, case by case: each case
+//! runs a script file through the real binary and compares stdout, stderr
+//! and exit status exactly. Every expectation was taken from bash 5.2 run
+//! on the same file (`bash s.sh`, or `bash --posix s.sh` for the POSIX
+//! cases).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::{pidsh, tempdir};
+use std::process::Stdio;
+
+/// (name, flag, script, stdout, stderr, status)
+type Case = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+);
+
+/// Writes each script to `s.sh` in a fresh directory, runs `pidsh [flag]
+/// s.sh` there (so messages read `s.sh: line N: …`), and fails with every
+/// mismatch at once.
+fn check_files(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for (name, flag, script, stdout, stderr, status) in cases {
+        let dir = tempdir();
+        std::fs::write(dir.join("s.sh"), script).unwrap();
+        let mut cmd = pidsh();
+        cmd.args(flag)
+            .arg("s.sh")
+            .current_dir(&dir)
+            .stdin(Stdio::null());
+        let out = cmd.output().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let got_stdout = String::from_utf8_lossy(&out.stdout);
+        let got_stderr = String::from_utf8_lossy(&out.stderr);
+        let got_status = out.status.code().unwrap_or(-1);
+        if got_stdout != *stdout || got_stderr != *stderr || got_status != *status {
+            failures.push(format!(
+                "{name}: script {script:?}\n  stdout {got_stdout:?} (want {stdout:?})\n  stderr {got_stderr:?} (want {stderr:?})\n  status {got_status} (want {status})"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Errors bash survives outside POSIX mode: an expansion error, a readonly
+/// assignment, `break 0` abandon the rest of the command line (the
+/// command of an `eval`, a subshell) and the script goes on; special
+/// builtins' usage errors and arithmetic commands just fail. POSIX mode
+/// exits where POSIX says so.
+#[test]
+fn errors_bash_survives() {
+    check_files(&[
+        (
+            "expansion_error_abandons_the_rest_of_the_line",
+            None,
+            "echo $((1/0)); echo same\necho next $?\n",
+            "next 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "error_in_a_function_abandons_the_calling_line",
+            None,
+            "f() { echo $((1/0)); echo in-f; }; f; echo same\necho next $?\n",
+            "next 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "eval_goes_on_with_its_next_command",
+            None,
+            "nl=$(printf \"\\nx\"); eval \"echo \\$((1/0)); echo a${nl%x}echo b\"; echo after $?\n",
+            "b\nafter 0\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "subshell_ends_with_status_1",
+            None,
+            "( echo $((1/0)); echo in ); echo after $?\n",
+            "after 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "eval_in_a_subshell_ends_the_subshell",
+            None,
+            "nl=$(printf \"\\nx\"); ( eval \"echo \\$((1/0))${nl%x}echo b\"; echo c ); echo after $?\n",
+            "after 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "command_substitution_ends_with_status_1",
+            None,
+            "echo \"[$(echo $((1/0)); echo in)]\" $?\n",
+            "[] 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "loop_is_abandoned",
+            None,
+            "for i in 1 2; do echo $((1/0)); done; echo same\necho next $?\n",
+            "next 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "readonly_assignment_abandons_the_line",
+            None,
+            "readonly r=1; r=2; echo same\necho next $?\n",
+            "next 1\n",
+            "s.sh: line 1: r: readonly variable\n",
+            0,
+        ),
+        (
+            "readonly_before_special_builtin_still_runs_it",
+            None,
+            "readonly r=1; r=2 :; echo same $?\n",
+            "same 0\n",
+            "s.sh: line 1: r: readonly variable\n",
+            0,
+        ),
+        (
+            "special_builtin_usage_errors_go_on",
+            None,
+            "set -o bogus; echo a $?\nshift x; echo b $?\n",
+            "a 2\nb 1\n",
+            "s.sh: line 1: set: bogus: invalid option name\ns.sh: line 2: shift: x: numeric argument required\n",
+            0,
+        ),
+        (
+            "shift_out_of_range_is_quiet_without_shift_verbose",
+            None,
+            "shift 5; echo $?\nshopt -s shift_verbose; shift 5; echo $?\n",
+            "1\n1\n",
+            "s.sh: line 2: shift: 5: shift count out of range\n",
+            0,
+        ),
+        (
+            "arithmetic_command_errors_fail_with_1",
+            None,
+            "((1/0)); echo a $?\nfor ((i=1/0;;)); do :; done; echo b $?\n[[ 1/0 -eq 1 ]]; echo c $?\n",
+            "a 1\nb 1\nc 1\n",
+            "s.sh: line 1: ((: 1/0: division by 0 (error token is \"0\")\ns.sh: line 2: ((: i=1/0: division by 0 (error token is \"0\")\ns.sh: line 3: [[: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "unbound_variable_still_ends_the_script",
+            None,
+            "set -u; echo $x; echo same\necho next\n",
+            "",
+            "s.sh: line 1: x: unbound variable\n",
+            1,
+        ),
+        (
+            "null_or_unset_error_still_ends_the_script",
+            None,
+            "echo ${x:?gone}; echo same\necho next\n",
+            "",
+            "s.sh: line 1: x: gone\n",
+            1,
+        ),
+        (
+            "failglob_abandons_the_line",
+            None,
+            "shopt -s failglob; echo /nonexistent*; echo same\necho next $?\n",
+            "next 1\n",
+            "s.sh: line 1: no match: /nonexistent*\n",
+            0,
+        ),
+        (
+            "compound_assignment_syntax_error_goes_on",
+            None,
+            "a=(x & y)\necho after $?\n",
+            "after 1\n",
+            "s.sh: line 1: syntax error near unexpected token `&'\ns.sh: line 1: `a=(x & y)'\n",
+            0,
+        ),
+        (
+            "other_syntax_errors_still_end_the_script",
+            None,
+            "echo one\necho (\necho after\n",
+            "one\n",
+            "s.sh: line 2: syntax error near unexpected token `newline'\ns.sh: line 2: `echo ('\n",
+            2,
+        ),
+        (
+            "break_zero_leaves_every_loop_with_status_1",
+            None,
+            "for i in 1; do for j in 2; do break 0; done; echo no; done; echo same $?\n",
+            "same 1\n",
+            "s.sh: line 1: break: 0: loop count out of range\n",
+            0,
+        ),
+        (
+            "posix_expansion_error_ends_the_script",
+            Some("--posix"),
+            "echo $((1/0)); echo same\necho next $?\n",
+            "",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            1,
+        ),
+        (
+            "posix_readonly_assignment_ends_the_script",
+            Some("--posix"),
+            "readonly r=1; r=2; echo same\necho next $?\n",
+            "",
+            "s.sh: line 1: r: readonly variable\n",
+            1,
+        ),
+        (
+            "posix_special_builtin_usage_error_ends_the_script",
+            Some("--posix"),
+            "set -o bogus; echo a $?\necho next\n",
+            "",
+            "s.sh: line 1: set: bogus: invalid option name\n",
+            2,
+        ),
+        (
+            "posix_compound_assignment_syntax_error_ends_the_script",
+            Some("--posix"),
+            "a=(x & y)\necho after $?\n",
+            "",
+            "s.sh: line 1: syntax error near unexpected token `&'\ns.sh: line 1: `a=(x & y)'\n",
+            1,
+        ),
+        (
+            "posix_arithmetic_command_error_goes_on",
+            Some("--posix"),
+            "((1/0)); echo a $?\n",
+            "a 1\n",
+            "s.sh: line 1: ((: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "posix_subshell_expansion_error_ends_only_the_subshell",
+            Some("--posix"),
+            "( echo $((1/0)); echo in ); echo after $?\n",
+            "after 1\n",
+            "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+    ]);
+}
