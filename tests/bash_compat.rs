@@ -129,9 +129,9 @@ fn errors_bash_survives() {
         (
             "special_builtin_usage_errors_go_on",
             None,
-            "set -o bogus; echo a $?\nshift x; echo b $?\n",
-            "a 2\nb 1\n",
-            "s.sh: line 1: set: bogus: invalid option name\ns.sh: line 2: shift: x: numeric argument required\n",
+            "set -o bogus; echo a $?\necho next $?\n",
+            "a 2\nnext 0\n",
+            "s.sh: line 1: set: bogus: invalid option name\n",
             0,
         ),
         (
@@ -244,6 +244,71 @@ fn errors_bash_survives() {
             "( echo $((1/0)); echo in ); echo after $?\n",
             "after 1\n",
             "s.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+    ]);
+}
+
+/// Hangs the bash suite found: getopts under a recursive `local OPTIND`,
+/// `return` in a trap, `select` over nothing, `kill -sHUP`. The scripts
+/// are bounded so that a regression fails rather than hangs.
+#[test]
+fn former_hangs() {
+    check_files(&[
+        (
+            "getopts_with_local_optind_in_recursion",
+            None,
+            "n=0\nf() { local OPTIND=1 opt; while getopts \":abcxyz\" opt; do echo \"$opt\"; ((n++ > 20)) && return; [[ $opt = y ]] && f -abc; done; }\nf -xyz\n",
+            "x\ny\na\nb\nc\nz\n",
+            "",
+            1,
+        ),
+        (
+            "optind_assignment_restarts_getopts",
+            None,
+            "getopts ab o -ab; echo $o; OPTIND=1; getopts ab o -ab; echo $o $OPTIND\n",
+            "a\na 1\n",
+            "",
+            0,
+        ),
+        (
+            "return_in_a_signal_trap_leaves_the_function",
+            None,
+            "f() { trap 'echo in-trap; return 5' USR1; kill -USR1 $$; echo after-kill; }\nf; echo \"f=$?\"\n",
+            "in-trap\nf=5\n",
+            "",
+            0,
+        ),
+        (
+            "return_in_the_debug_trap_leaves_the_function",
+            None,
+            "g() { trap '[[ $FUNCNAME = g ]] && return 7' DEBUG; echo g-body; }\ng; echo \"g=$?\"\n",
+            "g=7\n",
+            "",
+            0,
+        ),
+        (
+            "return_in_a_trap_ends_a_loop_in_the_function",
+            None,
+            "trap 'echo t; return 3' USR2\nh() { kill -USR2 $$; for i in 1 2 3; do echo loop; done; }\nh; echo \"h=$?\"\n",
+            "t\nh=3\n",
+            "",
+            0,
+        ),
+        (
+            "select_over_an_empty_list_does_nothing",
+            None,
+            "select x in; do echo $x; done; echo st=$?\n",
+            "st=0\n",
+            "",
+            0,
+        ),
+        (
+            "kill_with_attached_signal_names",
+            None,
+            "exec 2>/dev/null\nsleep 5 & p=$!; kill -sHUP $p; wait $p; echo $?\nsleep 5 & p=$!; kill -n9 $p; wait $p; echo $?\nkill -s9 $$ 2>&1; echo $?\n",
+            "129\n137\ns.sh: line 4: kill: s9: invalid signal specification\n1\n",
+            "",
             0,
         ),
     ]);

@@ -70,7 +70,8 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 /// The count of `break n` / `continue n`, inside a loop. A count below 1
-/// leaves every enclosing loop with status 1, as in bash.
+/// leaves every enclosing loop with status 1, as in bash; a word that is
+/// no number ends the shell with 128, as in bash.
 fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
     let Some(t) = argv.get(1) else {
         sh.last_status = 0;
@@ -86,7 +87,11 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
             sh.last_status = 1;
             Err(Err(Unwind::Break(sh.loop_depth)))
         }
-        Err(_) => Err(sh.builtin_error(&argv[0], &format!("{t}: numeric argument required"), 1)),
+        Err(_) => {
+            // bash ends the shell, status 128 (a loop would never end).
+            sh.report(&format!("{}: {t}: numeric argument required", argv[0]));
+            Err(Err(Unwind::Exit(128)))
+        }
     }
 }
 

@@ -148,8 +148,9 @@ pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
         None => 1,
         Some(Ok(n)) => n,
         Some(Err(_)) => {
+            // Status 2 as dash (bash says 1).
             let msg = format!("{}: numeric argument required", argv[1]);
-            return sh.builtin_error("shift", &msg, 1);
+            return sh.builtin_error("shift", &msg, 2);
         }
     };
     let out_of_range = format!("{n}: shift count out of range");

@@ -97,5 +97,11 @@ fn arith_operand(sh: &mut Shell, text: &str) -> Result<String, ExecError> {
     }
     expand::arith_text(sh, text)
         .map(|v| v.to_string())
-        .map_err(|e| ExecError::Builtin(format!("[[: {e}"), 1))
+        .map_err(|e| {
+            if e.fatal {
+                ExecError::Expand(e)
+            } else {
+                ExecError::Builtin(format!("[[: {e}"), 1)
+            }
+        })
 }

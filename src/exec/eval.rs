@@ -352,6 +352,10 @@ impl Shell {
         };
         before(self, &text);
         expand::arith_text(self, &text).map_err(|e| {
+            if e.fatal {
+                // `set -u`: as fatal as anywhere else.
+                return self.fail(e.into());
+            }
             self.report(&format!("((: {e}"));
             self.last_status = 1;
             Ok(1)
@@ -460,6 +464,10 @@ impl Shell {
             Ok(items) => items,
             Err(e) => return self.fail(e),
         };
+        if items.is_empty() {
+            // bash neither prompts nor reads: status 0.
+            return Ok(0);
+        }
         let columns = self
             .vars
             .get("COLUMNS")
@@ -659,6 +667,7 @@ impl Shell {
         }
         let saved_positional = std::mem::replace(&mut self.positional, args);
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        let saved_getopts = self.getopts_char;
         self.function_names.push(f.name.clone());
         self.vars.push_frame();
         let hidden = self.hide_uninherited_traps();
@@ -678,6 +687,10 @@ impl Shell {
             self.last_status = status;
         }
         self.traps.extend(hidden);
+        if self.vars.is_local_here("OPTIND") {
+            // bash keeps the caller's `getopts` position with its OPTIND.
+            self.getopts_char = saved_getopts;
+        }
         self.vars.pop_frame();
         self.function_names.pop();
         // A function's failure is the call's own: `set -e` applies to it.
@@ -759,6 +772,11 @@ impl Shell {
         match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),
             Err(other @ (Unwind::Break(_) | Unwind::Continue(_))) => return Err(other),
+            // `return` in a trap leaves the function (or `.` script) that
+            // was running when it fired, as in bash.
+            Err(Unwind::Return(s)) if self.call_depth() > 0 || self.source_depth > 0 => {
+                return Err(Unwind::Return(s));
+            }
             _ => {}
         }
         self.last_status = saved;

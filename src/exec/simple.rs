@@ -379,6 +379,10 @@ impl Shell {
         if name == "PATH" {
             self.commands.clear();
         }
+        if name == "OPTIND" {
+            // As bash: setting OPTIND starts `getopts` on a new argument.
+            self.getopts_char = 0;
+        }
         Ok(())
     }
 

@@ -725,6 +725,13 @@ impl Vars {
         }
     }
 
+    /// Whether `name` is a `local` of the innermost function call.
+    pub fn is_local_here(&self, name: &str) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.iter().any(|(n, _)| n == name))
+    }
+
     /// Whether a function call is active (so `local` is allowed).
     pub fn in_function(&self) -> bool {
         !self.frames.is_empty()
