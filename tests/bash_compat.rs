@@ -313,3 +313,61 @@ fn former_hangs() {
         ),
     ]);
 }
+
+/// bash's call-stack and clock variables and `caller`: `BASH_SOURCE`,
+/// `BASH_LINENO`, `FUNCNAME` (with `.` scripts as `source`), error
+/// messages naming the file the code comes from, `BASH_SUBSHELL`,
+/// `EPOCHSECONDS`, `EPOCHREALTIME`, `SRANDOM`, `FUNCNEST`.
+#[test]
+fn call_stack_and_clock_variables() {
+    check_files(&[
+        (
+            "call_stack_arrays",
+            None,
+            "printf 'g() { echo \"${BASH_SOURCE[*]}|${BASH_LINENO[*]}|${FUNCNAME[*]}\"; }\\n' > lib.sh\nf() { echo \"${BASH_SOURCE[*]}|${BASH_LINENO[*]}|${FUNCNAME[*]}\"; g; }\n. ./lib.sh\necho \"top: ${BASH_SOURCE[*]}|${BASH_LINENO[*]}|${FUNCNAME[*]}\"\nf\n",
+            "top: s.sh|0|\ns.sh s.sh|5 0|f main\n./lib.sh s.sh s.sh|2 5 0|g f main\n",
+            "",
+            0,
+        ),
+        (
+            "caller_walks_the_stack",
+            None,
+            "caller; echo \"top=$?\"; caller 0; echo \"top0=$?\"\nf() { caller; caller 0; caller 1; echo \"c1=$?\"; caller 2; echo \"c2=$?\"; }\ng() { f; }\ng\ncaller x; echo $?\n",
+            "0 NULL\ntop=0\ntop0=1\n3 s.sh\n3 g s.sh\n4 main s.sh\nc1=0\nc2=1\n2\n",
+            "s.sh: line 5: caller: x: invalid number\ncaller: usage: caller [expr]\n",
+            0,
+        ),
+        (
+            "errors_name_the_sourced_file",
+            None,
+            "printf 'echo $((1/0)); echo a\\necho b\\n' > d.sh\nh() { echo $((1/0)); }\n. ./d.sh\necho after $?\n",
+            "b\nafter 0\n",
+            "./d.sh: line 1: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        (
+            "bash_subshell_counts_nesting",
+            None,
+            "echo $BASH_SUBSHELL $(echo $BASH_SUBSHELL) $( (echo $BASH_SUBSHELL) ); (echo $BASH_SUBSHELL)\n",
+            "0 1 2\n1\n",
+            "",
+            0,
+        ),
+        (
+            "epoch_and_srandom",
+            None,
+            "[[ $EPOCHSECONDS =~ ^[0-9]+$ ]] && echo s\n[[ $EPOCHREALTIME =~ ^[0-9]+[.][0-9]{6}$ ]] && echo r\n[[ $SRANDOM =~ ^[0-9]+$ && $SRANDOM != \"$SRANDOM\" ]] || echo n\n",
+            "s\nr\n",
+            "",
+            0,
+        ),
+        (
+            "funcnest_limits_nesting",
+            None,
+            "FUNCNEST=3; n=0; g() { n=$((n+1)); g; }; g; echo same\necho \"next $? $n\"\n",
+            "next 1 3\n",
+            "s.sh: line 1: g: maximum function nesting level exceeded (3)\n",
+            0,
+        ),
+    ]);
+}

@@ -188,7 +188,11 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     let saved_positional =
         (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
     sh.source_depth += 1;
+    sh.push_call_frame("source", name.clone());
+    let line = sh.line;
     let r = sh.run_source_text(&text);
+    sh.line = line;
+    sh.call_frames.pop();
     sh.source_depth -= 1;
     if let Some(p) = saved_positional {
         sh.positional = p;

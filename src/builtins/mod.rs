@@ -3,6 +3,7 @@
 //! Special builtins (POSIX 2.14) are looked up before functions and keep
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
+mod caller;
 mod core;
 mod declare;
 mod dirs;
@@ -92,6 +93,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("false", core::false_),
     regular_builtin("fg", kill::fg),
     regular_builtin("getopts", getopts::getopts),
+    regular_builtin("caller", caller::caller),
     regular_builtin("hash", lookup::hash),
     regular_builtin("help", help::help),
     regular_builtin("disown", process::disown),

@@ -43,6 +43,15 @@ pub type Status = Result<i32, Unwind>;
 const MAX_CALL_DEPTH: u32 = 1000;
 
 impl Shell {
+    /// `FUNCNEST` (bash): the deepest function nesting allowed, when set
+    /// to a number above 0.
+    fn funcnest(&self) -> Option<u32> {
+        self.vars
+            .get("FUNCNEST")
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+    }
+
     /// How many function calls are running.
     pub fn call_depth(&self) -> u32 {
         u32::try_from(self.function_names.len()).unwrap_or(u32::MAX)
@@ -161,6 +170,10 @@ impl Shell {
             }
             Command::FunctionDef(f) => {
                 self.functions_mut().insert(f.name.clone(), Arc::clone(f));
+                let file = self.current_file();
+                if self.function_files.get(&f.name) != Some(&file) {
+                    Arc::make_mut(&mut self.function_files).insert(f.name.clone(), file);
+                }
                 Ok(0)
             }
         }
@@ -665,9 +678,25 @@ impl Shell {
             self.report(&e.to_string());
             return Err(Unwind::Exit(1));
         }
+        if let Some(limit) = self.funcnest().filter(|n| self.call_depth() >= *n) {
+            // bash abandons the command line.
+            let what = format!(
+                "{}: maximum function nesting level exceeded ({limit})",
+                f.name
+            );
+            self.report(&what);
+            self.last_status = 1;
+            return Err(Unwind::Discard(1));
+        }
         let saved_positional = std::mem::replace(&mut self.positional, args);
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         let saved_getopts = self.getopts_char;
+        let file = self
+            .function_files
+            .get(&f.name)
+            .cloned()
+            .unwrap_or_default();
+        self.push_call_frame(&f.name, file);
         self.function_names.push(f.name.clone());
         self.vars.push_frame();
         let hidden = self.hide_uninherited_traps();
@@ -693,6 +722,7 @@ impl Shell {
         }
         self.vars.pop_frame();
         self.function_names.pop();
+        self.call_frames.pop();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.loop_depth = saved_loop;

@@ -99,7 +99,11 @@ impl Shell {
         } else if self.options.interactive || self.line == 0 {
             format!("{}: {context}{message}\n", self.error_prefix)
         } else {
-            let prefix = &self.error_prefix;
+            // bash names the file the running code comes from
+            // (`${BASH_SOURCE[0]}`): a `.` script, or where the running
+            // function was defined.
+            let file = self.call_frames.last().map(|f| f.file.as_str());
+            let prefix = file.filter(|f| !f.is_empty()).unwrap_or(&self.error_prefix);
             format!("{prefix}: {context}line {}: {message}\n", self.line)
         };
         self.write_stderr(&line);

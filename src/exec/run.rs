@@ -121,6 +121,8 @@ impl Shell {
             cmdsub_status: None,
             running_trap: false,
             function_names: Vec::new(),
+            call_frames: Vec::new(),
+            function_files: Default::default(),
             in_script_file: false,
             in_command_string: false,
             in_debug_trap: false,
@@ -528,14 +530,62 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
 }
 
 impl Shell {
-    /// `FUNCNAME` (bash): the running functions, innermost first, then
-    /// `main` when a script file runs them.
-    fn funcname(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.function_names.iter().rev().cloned().collect();
-        if self.in_script_file {
-            names.push("main".to_string());
+    /// Enters a function call or `.` script (`name` `source`) whose code
+    /// comes from `file`, called from the current line.
+    pub fn push_call_frame(&mut self, name: &str, file: String) {
+        self.call_frames.push(super::state::CallFrame {
+            name: name.to_string(),
+            file,
+            call_line: self.line,
+        });
+    }
+
+    /// The file the running code comes from: `${BASH_SOURCE[0]}` (empty
+    /// for `-c` text, standard input and the keyboard).
+    pub fn current_file(&self) -> String {
+        match self.call_frames.last() {
+            Some(frame) => frame.file.clone(),
+            None if self.in_script_file => self.error_prefix.clone(),
+            None => String::new(),
         }
-        names
+    }
+
+    /// bash's call-stack arrays, innermost first: `FUNCNAME`,
+    /// `BASH_SOURCE`, `BASH_LINENO` (each ending with `main`, the script
+    /// and 0 when a script file runs). `None` for other names, and for
+    /// these outside any function or `.` script (except `BASH_SOURCE` in
+    /// a script file).
+    pub fn call_stack_array(&self, name: &str) -> Option<Vec<String>> {
+        let in_file = self.in_script_file;
+        if self.call_frames.is_empty() {
+            return match name {
+                // A self-spawned subshell knows only the names.
+                "FUNCNAME" if !self.function_names.is_empty() => {
+                    let mut names: Vec<String> =
+                        self.function_names.iter().rev().cloned().collect();
+                    names.extend(in_file.then(|| "main".to_string()));
+                    Some(names)
+                }
+                "BASH_SOURCE" if in_file => Some(vec![self.error_prefix.clone()]),
+                "BASH_LINENO" if in_file => Some(vec!["0".to_string()]),
+                _ => None,
+            };
+        }
+        let frames = self.call_frames.iter().rev();
+        let mut values: Vec<String> = match name {
+            "FUNCNAME" => frames.map(|f| f.name.clone()).collect(),
+            "BASH_SOURCE" => frames.map(|f| f.file.clone()).collect(),
+            "BASH_LINENO" => frames.map(|f| f.call_line.to_string()).collect(),
+            _ => return None,
+        };
+        if in_file {
+            values.push(match name {
+                "FUNCNAME" => "main".to_string(),
+                "BASH_SOURCE" => self.error_prefix.clone(),
+                _ => "0".to_string(),
+            });
+        }
+        Some(values)
     }
 
     /// Between commands: an interactive shell reaps finished jobs (and
@@ -602,6 +652,18 @@ fn read_rest_of_stdin() -> String {
     crate::bytes::decode_vec(bytes)
 }
 
+/// `$SRANDOM` (bash): 32 bits from the system's random source (the
+/// generator behind `$RANDOM` if that fails).
+fn random_32_bits() -> u32 {
+    use std::io::Read;
+    let mut bytes = [0u8; 4];
+    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    match read {
+        Ok(()) => u32::from_ne_bytes(bytes),
+        Err(_) => (random_15_bits() << 17) ^ random_15_bits(),
+    }
+}
+
 /// `$RANDOM`: 0–32767 from a per-process xorshift generator seeded by the
 /// clock and pid.
 fn random_15_bits() -> u32 {
@@ -629,7 +691,22 @@ impl ExpandEnv for Shell {
             "RANDOM" => Some(random_15_bits().to_string()),
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
-            "FUNCNAME" if !self.function_names.is_empty() => self.function_names.last().cloned(),
+            "BASH_SUBSHELL" => Some(self.subshell_depth.to_string()),
+            "EPOCHSECONDS" | "EPOCHREALTIME" => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Some(if name == "EPOCHSECONDS" {
+                    now.as_secs().to_string()
+                } else {
+                    format!("{}.{:06}", now.as_secs(), now.subsec_micros())
+                })
+            }
+            "SRANDOM" => Some(random_32_bits().to_string()),
+            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" => match self.call_stack_array(name) {
+                Some(values) => values.into_iter().next(),
+                None => self.vars.get(name).map(str::to_string),
+            },
             _ => match self.vars.nameref_target(name) {
                 // A nameref to an element (`declare -n r='a[1]'`).
                 Some(target) if target.contains('[') => self.element_of(target),
@@ -647,22 +724,22 @@ impl ExpandEnv for Shell {
     }
 
     fn array_values(&self, name: &str) -> Option<Vec<String>> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            return Some(self.funcname());
+        if let Some(values) = self.call_stack_array(name) {
+            return Some(values);
         }
         self.vars.array(name).map(super::state::Array::values)
     }
 
     fn array_keys(&self, name: &str) -> Option<Vec<String>> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            return Some((0..self.funcname().len()).map(|i| i.to_string()).collect());
+        if let Some(values) = self.call_stack_array(name) {
+            return Some((0..values.len()).map(|i| i.to_string()).collect());
         }
         self.vars.array(name).map(super::state::Array::keys)
     }
 
     fn array_len(&self, name: &str) -> Option<usize> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            return Some(self.funcname().len());
+        if let Some(values) = self.call_stack_array(name) {
+            return Some(values.len());
         }
         self.vars.array(name).map(super::state::Array::len)
     }
@@ -672,8 +749,7 @@ impl ExpandEnv for Shell {
     }
 
     fn element_by_index(&self, name: &str, index: i64) -> Option<String> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            let names = self.funcname();
+        if let Some(names) = self.call_stack_array(name) {
             let i = if index < 0 {
                 names.len() as i64 + index
             } else {

@@ -918,6 +918,18 @@ pub enum TrapAction {
     Ignore,
 }
 
+/// One function call or `.` script being run (bash's call stack).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFrame {
+    /// The function's name, or `source` for a `.` script.
+    pub name: String,
+    /// The file its code comes from (empty when none: `-c`, standard
+    /// input, the keyboard).
+    pub file: String,
+    /// The line of the caller the call was made from.
+    pub call_line: u32,
+}
+
 /// The whole state of one shell context.
 #[derive(Debug, Clone)]
 pub struct Shell {
@@ -1028,6 +1040,12 @@ pub struct Shell {
     /// depth (for `return` and the recursion limit), and `FUNCNAME`,
     /// innermost first, is made from it on demand.
     pub function_names: Vec<String>,
+    /// The running function calls and `.` scripts, outermost first:
+    /// `FUNCNAME`, `BASH_SOURCE`, `BASH_LINENO` and `caller` (bash).
+    /// (A self-spawned subshell gets `function_names` only.)
+    pub call_frames: Vec<CallFrame>,
+    /// The file each function was defined in, for `BASH_SOURCE`.
+    pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
     pub in_script_file: bool,
     /// The shell runs `-c` text: its syntax errors say `-c: line N` (bash).
