@@ -371,3 +371,27 @@ fn call_stack_and_clock_variables() {
         ),
     ]);
 }
+
+/// Expansions: `${x@K}`, `${x@k}`, `${x@A}` of scalars; brace expansion
+/// in `a=(…)` and `declare a=(…)`.
+#[test]
+fn expansions() {
+    check_files(&[
+        (
+            "transforms_k_and_a_of_scalars",
+            None,
+            "empty=; x=x; echo ${x@K} ${empty@K} ${undef@K} ${x@k}\necho ${x@A} ${empty@A} ${undef@A}\ndeclare -r x; echo ${x@A}; declare -i n=3; echo ${n@A}\n",
+            "'x' '' 'x'\nx='x' empty=''\ndeclare -r x='x'\ndeclare -i n='3'\n",
+            "",
+            0,
+        ),
+        (
+            "brace_expansion_in_array_assignments",
+            None,
+            "a=({1..3}); echo \"${a[@]}\"; declare -a b=({1..3} x{a,b}); echo \"${b[@]}\"; c=(\"{a,b}\" \\{x,y\\}); echo \"${c[@]}\"\n",
+            "1 2 3\n1 2 3 xa xb\n{a,b} {x,y}\n",
+            "",
+            0,
+        ),
+    ]);
+}

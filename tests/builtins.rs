@@ -745,7 +745,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "55\n",
+            "56\n",
             "",
             0,
         ),

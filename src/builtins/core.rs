@@ -71,7 +71,7 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// The count of `break n` / `continue n`, inside a loop. A count below 1
 /// leaves every enclosing loop with status 1, as in bash; a word that is
-/// no number ends the shell with 128, as in bash.
+/// no number ends the shell, as in bash (status 1).
 fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
     let Some(t) = argv.get(1) else {
         sh.last_status = 0;
@@ -88,9 +88,9 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
             Err(Err(Unwind::Break(sh.loop_depth)))
         }
         Err(_) => {
-            // bash ends the shell, status 128 (a loop would never end).
+            // bash ends the shell (with 128; 1 as the conformance suite).
             sh.report(&format!("{}: {t}: numeric argument required", argv[0]));
-            Err(Err(Unwind::Exit(128)))
+            Err(Err(Unwind::Exit(1)))
         }
     }
 }

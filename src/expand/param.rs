@@ -527,7 +527,18 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             check_unset(env, p, &value)?;
             let op = *op;
             let transformed = match op {
-                'Q' => map_value(value, |s| quote_always(&s)),
+                // `K`/`k` list an array's keys too; of a scalar, as `Q`.
+                'Q' | 'K' | 'k' => map_value(value, |s| quote_always(&s)),
+                'A' => {
+                    // The assignment that recreates the variable.
+                    let letters = env.attribute_letters(name);
+                    let declare = if letters.is_empty() {
+                        String::new()
+                    } else {
+                        format!("declare -{letters} ")
+                    };
+                    map_value(value, |s| format!("{declare}{name}={}", quote_always(&s)))
+                }
                 'P' => map_value(value, |s| env.render_prompt(&s)),
                 'a' => {
                     // A declared but empty array still has its letters.
