@@ -317,10 +317,18 @@ fn former_hangs() {
 /// bash's call-stack and clock variables and `caller`: `BASH_SOURCE`,
 /// `BASH_LINENO`, `FUNCNAME` (with `.` scripts as `source`), error
 /// messages naming the file the code comes from, `BASH_SUBSHELL`,
-/// `EPOCHSECONDS`, `EPOCHREALTIME`, `SRANDOM`, `FUNCNEST`.
+/// `EPOCHSECONDS`, `EPOCHREALTIME`, `SRANDOM`, `FUNCNEST`, `BASH_COMMAND`.
 #[test]
 fn call_stack_and_clock_variables() {
     check_files(&[
+        (
+            "bash_command_in_debug_and_err_traps",
+            None,
+            "trap 'echo \"cmd=$BASH_COMMAND\"' DEBUG; true x \"a b\" >/dev/null; trap - DEBUG\ntrap 'echo err=$BASH_COMMAND' ERR; false y\n",
+            "cmd=true x \"a b\" > /dev/null\ncmd=trap - DEBUG\nerr=false y\n",
+            "",
+            1,
+        ),
         (
             "call_stack_arrays",
             None,

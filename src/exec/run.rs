@@ -122,6 +122,7 @@ impl Shell {
             running_trap: false,
             function_names: Vec::new(),
             call_frames: Vec::new(),
+            bash_command: String::new(),
             function_files: Default::default(),
             in_script_file: false,
             in_command_string: false,
@@ -692,6 +693,7 @@ impl ExpandEnv for Shell {
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
             "BASH_SUBSHELL" => Some(self.subshell_depth.to_string()),
+            "BASH_COMMAND" => Some(self.bash_command.clone()),
             "EPOCHSECONDS" | "EPOCHREALTIME" => {
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

@@ -63,6 +63,14 @@ impl Shell {
     fn run_simple_at_depth(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
         self.cmdsub_status = None;
+        let in_trap = self.running_trap || self.in_debug_trap || self.in_err_trap;
+        if !in_trap
+            && (self.traps.contains_key(&super::state::DEBUG_TRAP)
+                || self.traps.contains_key(&super::state::ERR_TRAP))
+        {
+            // `$BASH_COMMAND`, kept only while a trap may read it.
+            self.bash_command = crate::parser::unparse::simple_command(sc);
+        }
         self.run_debug_trap()?;
         let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,

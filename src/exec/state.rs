@@ -1044,6 +1044,9 @@ pub struct Shell {
     /// `FUNCNAME`, `BASH_SOURCE`, `BASH_LINENO` and `caller` (bash).
     /// (A self-spawned subshell gets `function_names` only.)
     pub call_frames: Vec<CallFrame>,
+    /// `$BASH_COMMAND`: the simple command being run, recorded while a
+    /// DEBUG or ERR trap is set (the traps that read it).
+    pub bash_command: String,
     /// The file each function was defined in, for `BASH_SOURCE`.
     pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
