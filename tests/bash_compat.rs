@@ -55,6 +55,14 @@ fn check_files(cases: &[Case]) {
 fn errors_bash_survives() {
     check_files(&[
         (
+            "break_and_continue_take_double_dash",
+            None,
+            "for i in 1 2; do echo $i; break --; done\nfor i in 1 2; do for j in 3; do continue -- 2; done; echo no; done; echo ok\n",
+            "1\nok\n",
+            "",
+            0,
+        ),
+        (
             "expansion_error_abandons_the_rest_of_the_line",
             None,
             "echo $((1/0)); echo same\necho next $?\n",

@@ -73,7 +73,8 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
 /// leaves every enclosing loop with status 1, as in bash; a word that is
 /// no number ends the shell, as in bash (status 1).
 fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
-    let Some(t) = argv.get(1) else {
+    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let Some(t) = argv.get(1 + skip) else {
         sh.last_status = 0;
         return Ok(1);
     };
