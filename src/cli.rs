@@ -222,6 +222,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     let mut sh = Shell::new(arg0, operands);
     sh.error_prefix = prefix;
     sh.in_script_file = in_script_file;
+    sh.in_command_string = inv.command.is_some();
     for (name, on) in &inv.set_options {
         if !sh.options.set_named(name, *on) {
             write_text(

@@ -1,8 +1,7 @@
 //! The shell language, construct by construct: each case runs a script
 //! through the real binary and compares stdout, stderr and exit status
 //! exactly. Every expectation was taken from bash (with `bash` replaced by
-//! `pidsh` in messages, and the echoed source line after a syntax error
-//! left out). Cases where pidsh still differs from bash live in
+//! `pidsh` in messages). Cases where pidsh still differs from bash live in
 //! `known_gaps`, as expected failures that fail once they are fixed.
 #![allow(clippy::unwrap_used)]
 
@@ -369,14 +368,14 @@ fn grouping() {
             "brace_needs_blank_after_it",
             "{echo a; }",
             "",
-            "pidsh: line 1: syntax error near unexpected token `}'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `}'\npidsh: -c: line 1: `{echo a; }'\n",
             2,
         ),
         (
             "closing_brace_needs_separator",
             "{ echo a }\n",
             "",
-            "pidsh: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
             2,
         ),
         (
@@ -1026,21 +1025,21 @@ fn extglob() {
             "extglob_off_is_a_syntax_error",
             "echo @(a|b)",
             "",
-            "pidsh: line 1: syntax error near unexpected token `('\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `('\npidsh: -c: line 1: `echo @(a|b)'\n",
             2,
         ),
         (
             "extglob_off_in_case",
             "case a in @(a|b)) echo yes;; esac",
             "",
-            "pidsh: line 1: syntax error near unexpected token `('\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `('\npidsh: -c: line 1: `case a in @(a|b)) echo yes;; esac'\n",
             2,
         ),
         (
             "extglob_same_line_as_shopt",
             "shopt -s extglob; echo @(a|b)",
             "",
-            "pidsh: line 1: syntax error near unexpected token `('\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `('\npidsh: -c: line 1: `shopt -s extglob; echo @(a|b)'\n",
             2,
         ),
         (
@@ -1343,28 +1342,28 @@ fn reserved_words() {
             "then_in_command_position",
             "then echo",
             "",
-            "pidsh: line 1: syntax error near unexpected token `then'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `then'\npidsh: -c: line 1: `then echo'\n",
             2,
         ),
         (
             "fi_alone",
             "fi",
             "",
-            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `fi'\npidsh: -c: line 1: `fi'\n",
             2,
         ),
         (
             "done_alone",
             "echo a; done",
             "",
-            "pidsh: line 1: syntax error near unexpected token `done'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `done'\npidsh: -c: line 1: `echo a; done'\n",
             2,
         ),
         (
             "esac_alone",
             "esac",
             "",
-            "pidsh: line 1: syntax error near unexpected token `esac'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `esac'\npidsh: -c: line 1: `esac'\n",
             2,
         ),
         (
@@ -1870,14 +1869,14 @@ fn redirections() {
             "missing_redirection_target",
             "echo a >",
             "",
-            "pidsh: line 1: syntax error near unexpected token `newline'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `newline'\npidsh: -c: line 1: `echo a >'\n",
             2,
         ),
         (
             "missing_redirection_target_before_semicolon",
             "echo a > ; echo b",
             "",
-            "pidsh: line 1: syntax error near unexpected token `;'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `;'\npidsh: -c: line 1: `echo a > ; echo b'\n",
             2,
         ),
         (
@@ -2278,88 +2277,104 @@ fn errexit() {
 #[test]
 fn errors() {
     check(&[
+        // bash prints nothing, sets $? = 1 and goes on.
+        (
+            "shift_too_far",
+            "set -- a; shift 2; echo $? $#",
+            "1 1\n",
+            "",
+            0,
+        ),
+        // bash reports the error and goes on with $? = 1.
+        (
+            "readonly_unset",
+            "readonly r=1; unset r; echo $?",
+            "1\n",
+            "pidsh: line 1: unset: r: cannot unset: readonly variable\n",
+            0,
+        ),
         (
             "syntax_error_unexpected_token",
             "if; fi",
             "",
-            "pidsh: line 1: syntax error near unexpected token `;'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `;'\npidsh: -c: line 1: `if; fi'\n",
             2,
         ),
         (
             "syntax_error_unexpected_close_paren",
             "echo a )",
             "",
-            "pidsh: line 1: syntax error near unexpected token `)'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `)'\npidsh: -c: line 1: `echo a )'\n",
             2,
         ),
         (
             "syntax_error_double_semicolon",
             "echo a;;",
             "",
-            "pidsh: line 1: syntax error near unexpected token `;;'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `;;'\npidsh: -c: line 1: `echo a;;'\n",
             2,
         ),
         (
             "syntax_error_leading_pipe",
             "| echo",
             "",
-            "pidsh: line 1: syntax error near unexpected token `|'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `|'\npidsh: -c: line 1: `| echo'\n",
             2,
         ),
         (
             "syntax_error_leading_and",
             "&& echo",
             "",
-            "pidsh: line 1: syntax error near unexpected token `&&'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `&&'\npidsh: -c: line 1: `&& echo'\n",
             2,
         ),
         (
             "syntax_error_empty_subshell",
             "( )",
             "",
-            "pidsh: line 1: syntax error near unexpected token `)'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `)'\npidsh: -c: line 1: `( )'\n",
             2,
         ),
         (
             "syntax_error_else_without_commands",
             "if true; then echo; else; fi",
             "",
-            "pidsh: line 1: syntax error near unexpected token `;'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `;'\npidsh: -c: line 1: `if true; then echo; else; fi'\n",
             2,
         ),
         (
             "syntax_error_unexpected_eof_in_if",
             "if true; then\n",
             "",
-            "pidsh: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
             2,
         ),
         (
             "syntax_error_unexpected_eof_after_pipe",
             "echo a |\n",
             "",
-            "pidsh: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
             2,
         ),
         (
             "syntax_error_unterminated_case",
             "case x in\n",
             "",
-            "pidsh: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
             2,
         ),
         (
             "syntax_error_on_later_line_runs_earlier_lines",
             "echo a\necho b\nfi\necho c",
             "a\nb\n",
-            "pidsh: line 3: syntax error near unexpected token `fi'\n",
+            "pidsh: -c: line 3: syntax error near unexpected token `fi'\npidsh: -c: line 3: `fi'\n",
             2,
         ),
         (
             "syntax_error_status_and_nothing_after",
             "echo a\n)\necho c",
             "a\n",
-            "pidsh: line 2: syntax error near unexpected token `)'\n",
+            "pidsh: -c: line 2: syntax error near unexpected token `)'\npidsh: -c: line 2: `)'\n",
             2,
         ),
         (
@@ -2417,6 +2432,22 @@ fn errors() {
 #[test]
 fn script_files() {
     check_file(&[
+        // bash (not in POSIX mode) abandons the line and goes on with the next.
+        (
+            "script_file_arithmetic_error",
+            "echo a\necho $((1/0))\necho no\n",
+            "a\nno\n",
+            "s.sh: line 2: 1/0: division by 0 (error token is \"0\")\n",
+            0,
+        ),
+        // bash (not in POSIX mode) abandons the line and goes on with the next.
+        (
+            "script_file_readonly_error",
+            "readonly r=1\nr=2\necho no\n",
+            "no\n",
+            "s.sh: line 2: r: readonly variable\n",
+            0,
+        ),
         ("script_file_runs", "echo a\necho b\n", "a\nb\n", "", 0),
         (
             "script_file_error_prefix_is_path",
@@ -2429,7 +2460,7 @@ fn script_files() {
             "script_file_syntax_error_after_commands",
             "echo a\nif; fi\necho c\n",
             "a\n",
-            "s.sh: line 2: syntax error near unexpected token `;'\n",
+            "s.sh: line 2: syntax error near unexpected token `;'\ns.sh: line 2: `if; fi'\n",
             2,
         ),
         (
@@ -2533,7 +2564,7 @@ fn parse_only() {
             "parse_only_syntax_error",
             "echo hi\nif; fi\n",
             "",
-            "s.sh: line 2: syntax error near unexpected token `;'\n",
+            "s.sh: line 2: syntax error near unexpected token `;'\ns.sh: line 2: `if; fi'\n",
             2,
         ),
         (
@@ -2613,16 +2644,6 @@ fn known_gaps() {
                 "pidsh: line 1: read: read error: 0: Bad file descriptor\n",
                 0,
             ),
-            // bash prints nothing, sets $? = 1 and goes on.
-            // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: shift: 2: shift count out of range\n"
-            (
-                "shift_too_far",
-                "set -- a; shift 2; echo $? $#",
-                "1 1\n",
-                "",
-                0,
-            ),
             // bash counts a missing final newline as one more line when it reports
             // an unexpected end of file.
             // pidsh now: status 2, stdout "",
@@ -2663,16 +2684,6 @@ fn known_gaps() {
                 "",
                 "pidsh: line 2: unexpected EOF while looking for matching `)'\n",
                 2,
-            ),
-            // bash reports the error and goes on with $? = 1.
-            // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: unset: r: cannot unset: readonly variable\n"
-            (
-                "readonly_unset",
-                "readonly r=1; unset r; echo $?",
-                "1\n",
-                "pidsh: line 1: unset: r: cannot unset: readonly variable\n",
-                0,
             ),
             // bash -c exits with 127 here (but with 1 for a script file, which pidsh
             // matches: see script_file_parameter_error).
@@ -2750,26 +2761,6 @@ fn known_gaps() {
     );
     check_gaps(
         &[
-            // bash (not in POSIX mode) abandons the line and goes on with the next.
-            // pidsh now: status 1, stdout "a\n",
-            //   stderr "s.sh: line 2: 1/0: division by 0 (error token is \"0\")\n"
-            (
-                "script_file_arithmetic_error",
-                "echo a\necho $((1/0))\necho no\n",
-                "a\nno\n",
-                "s.sh: line 2: 1/0: division by 0 (error token is \"0\")\n",
-                0,
-            ),
-            // bash (not in POSIX mode) abandons the line and goes on with the next.
-            // pidsh now: status 1, stdout "",
-            //   stderr "s.sh: line 2: r: readonly variable\n"
-            (
-                "script_file_readonly_error",
-                "readonly r=1\nr=2\necho no\n",
-                "no\n",
-                "s.sh: line 2: r: readonly variable\n",
-                0,
-            ),
             // bash reports the error and goes on. pidsh leaves the script
             // with status 3, as dash does and the Oils suite expects.
             (

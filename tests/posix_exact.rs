@@ -151,7 +151,7 @@ fn posix_errors_end_a_noninteractive_shell() {
             Posix,
             "eval fi; echo not reached",
             "",
-            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            "pidsh: syntax error near unexpected token `fi'\npidsh: `fi'\n",
             2,
         ),
         (
@@ -159,7 +159,7 @@ fn posix_errors_end_a_noninteractive_shell() {
             Bash,
             "eval fi; echo reached $?",
             "reached 2\n",
-            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            "pidsh: syntax error near unexpected token `fi'\npidsh: `fi'\n",
             0,
         ),
         (
@@ -167,7 +167,7 @@ fn posix_errors_end_a_noninteractive_shell() {
             Posix,
             "echo 'if' >f; . ./f; echo not reached",
             "",
-            "pidsh: line 2: syntax error: unexpected end of file\n",
+            "./f: line 2: syntax error: unexpected end of file\n",
             2,
         ),
         (
@@ -222,7 +222,7 @@ fn command_takes_away_special_builtin_errors() {
         (
             "command eval fi; echo survived $?",
             "survived 2\n",
-            "pidsh: line 1: syntax error near unexpected token `fi'\n",
+            "pidsh: syntax error near unexpected token `fi'\npidsh: `fi'\n",
             "syntax error in eval",
         ),
         (

@@ -57,7 +57,7 @@ fn a_syntax_error_after_a_long_command_names_its_line() {
         "syntax",
         &script,
         "sub\n",
-        "pidsh: line 304: syntax error near unexpected token `fi'\n",
+        "pidsh: line 304: syntax error near unexpected token `fi'\npidsh: line 304: `fi'\n",
         2,
     );
 }

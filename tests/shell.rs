@@ -248,7 +248,7 @@ fn error_paths() {
             "syntax_error",
             "echo a; if then",
             "",
-            "pidsh: line 1: syntax error near unexpected token `then'\n",
+            "pidsh: -c: line 1: syntax error near unexpected token `then'\npidsh: -c: line 1: `echo a; if then'\n",
             2,
         ),
         (

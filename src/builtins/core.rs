@@ -69,25 +69,42 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
     Err(Unwind::Return(status))
 }
 
+/// The count of `break n` / `continue n`, inside a loop. A count below 1
+/// leaves every enclosing loop with status 1, as in bash; a word that is
+/// no number ends the shell, as in bash (status 1).
 fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
-    match argv.get(1) {
-        None => Ok(1),
-        Some(t) => match t.parse::<u32>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => Err(sh.builtin_error(&argv[0], &format!("{t}: loop count out of range"), 1)),
-        },
+    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let Some(t) = argv.get(1 + skip) else {
+        sh.last_status = 0;
+        return Ok(1);
+    };
+    match t.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => {
+            sh.last_status = 0;
+            Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        }
+        Ok(_) => {
+            sh.report(&format!("{}: {t}: loop count out of range", argv[0]));
+            sh.last_status = 1;
+            Err(Err(Unwind::Break(sh.loop_depth)))
+        }
+        Err(_) => {
+            // bash ends the shell (with 128; 1 as the conformance suite).
+            sh.report(&format!("{}: {t}: numeric argument required", argv[0]));
+            Err(Err(Unwind::Exit(1)))
+        }
     }
 }
 
 /// `break [n]`.
 pub fn break_(sh: &mut Shell, argv: &[String]) -> Status {
+    if sh.loop_depth == 0 {
+        return outside_loop(sh, "break");
+    }
     let n = match loop_count(sh, argv) {
         Ok(n) => n,
         Err(r) => return r,
     };
-    if sh.loop_depth == 0 {
-        return outside_loop(sh, "break");
-    }
     Err(Unwind::Break(n.min(sh.loop_depth)))
 }
 
@@ -102,13 +119,13 @@ fn outside_loop(sh: &mut Shell, builtin: &str) -> Status {
 
 /// `continue [n]`.
 pub fn continue_(sh: &mut Shell, argv: &[String]) -> Status {
+    if sh.loop_depth == 0 {
+        return outside_loop(sh, "continue");
+    }
     let n = match loop_count(sh, argv) {
         Ok(n) => n,
         Err(r) => return r,
     };
-    if sh.loop_depth == 0 {
-        return outside_loop(sh, "continue");
-    }
     Err(Unwind::Continue(n.min(sh.loop_depth)))
 }
 
@@ -126,7 +143,9 @@ pub fn eval(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let code = args.join(" ");
     sh.eval_depth += 1;
-    let r = sh.run_source_text(&code);
+    // Its lines are numbered on from the line of the `eval`, as in bash.
+    let line = sh.line.max(1);
+    let r = sh.run_source_from(&code, line);
     sh.eval_depth -= 1;
     r
 }
@@ -170,7 +189,11 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     let saved_positional =
         (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
     sh.source_depth += 1;
+    sh.push_call_frame("source", name.clone());
+    let line = sh.line;
     let r = sh.run_source_text(&text);
+    sh.line = line;
+    sh.call_frames.pop();
     sh.source_depth -= 1;
     if let Some(p) = saved_positional {
         sh.positional = p;

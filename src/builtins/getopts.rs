@@ -49,10 +49,11 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
     };
     let silent = optstring.starts_with(':');
     let found = next_option(optstring.trim_start_matches(':'), &args, &mut cursor);
-    sh.getopts_char = cursor.letter;
     if let Err(e) = sh.assign("OPTIND", cursor.optind.to_string()) {
         return sh.builtin_error("getopts", &e.to_string(), 1);
     }
+    // After the assignment, which resets it.
+    sh.getopts_char = cursor.letter;
     let (value, optarg, status) = match found {
         // A flag without argument leaves OPTARG unset (POSIX, bash).
         Found::Option(c, arg) => (c.to_string(), arg, 0),

@@ -28,6 +28,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "builtin name [arguments]",
         "Run a builtin, bypassing functions.",
     ),
+    (
+        "caller",
+        "caller [n]",
+        "Say where the running function was called from (n frames back).",
+    ),
     ("cd", "cd [-L|-P] [dir|-]", "Change the working directory."),
     (
         "command",

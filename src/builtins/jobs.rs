@@ -42,9 +42,18 @@ pub fn kill(sh: &mut Shell, argv: &[String]) -> Status {
             }
             "--" => args = &args[1..],
             s if s.len() > 1 && s.starts_with('-') => {
-                match signal_number(&s[1..]) {
+                // `-sHUP` and `-n9` as bash reads them (when the whole word
+                // is no signal, as `-sigkill` is): the letter is dropped
+                // before a name or a number respectively.
+                let spec = match s.as_bytes().get(1..3) {
+                    _ if signal_number(&s[1..]).is_some() => &s[1..],
+                    Some([b's', c]) if c.is_ascii_alphabetic() => &s[2..],
+                    Some([b'n', c]) if c.is_ascii_digit() => &s[2..],
+                    _ => &s[1..],
+                };
+                match signal_number(spec) {
                     Some(n) => signal = n,
-                    None => return invalid_signal(sh, &s[1..]),
+                    None => return invalid_signal(sh, spec),
                 }
                 args = &args[1..];
             }

@@ -3,6 +3,7 @@
 //! Special builtins (POSIX 2.14) are looked up before functions and keep
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
+mod caller;
 mod complete;
 mod core;
 mod declare;
@@ -143,6 +144,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("false", core::false_).no_help_option(),
     regular_builtin("fg", jobs::fg).waits_or_runs(),
     regular_builtin("getopts", getopts::getopts),
+    regular_builtin("caller", caller::caller),
     regular_builtin("hash", lookup::hash),
     regular_builtin("help", help::help),
     regular_builtin("disown", process::disown),
@@ -207,11 +209,12 @@ impl Shell {
     }
 
     /// Reports a builtin's error (`NAME: message`) and gives `status`; for
-    /// a special builtin a non-interactive shell then exits.
+    /// a special builtin a non-interactive shell in POSIX mode then exits
+    /// (bash goes on).
     pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
         self.report(&format!("{name}: {message}"));
         let is_special = special(name).is_some();
-        if is_special && !self.options.interactive && !self.command_prefix {
+        if is_special && self.options.posix && !self.options.interactive && !self.command_prefix {
             return Err(Unwind::Exit(status));
         }
         Ok(status)

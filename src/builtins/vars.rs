@@ -144,16 +144,25 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `shift [n]`.
 pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
-    let n = match argv.get(1).map(|a| a.parse::<usize>()) {
+    let n = match argv.get(1).map(|a| a.trim().parse::<i64>()) {
         None => 1,
         Some(Ok(n)) => n,
         Some(Err(_)) => {
+            // Status 2 as dash (bash says 1).
             let msg = format!("{}: numeric argument required", argv[1]);
             return sh.builtin_error("shift", &msg, 2);
         }
     };
+    let out_of_range = format!("{n}: shift count out of range");
+    let Ok(n) = usize::try_from(n) else {
+        return sh.builtin_error("shift", &out_of_range, 1);
+    };
     if n > sh.positional.len() {
-        return sh.builtin_error("shift", &format!("{n}: shift count out of range"), 1);
+        // bash says so only with `shopt -s shift_verbose` or in POSIX mode.
+        if sh.options.posix || sh.shopt_on("shift_verbose") {
+            return sh.builtin_error("shift", &out_of_range, 1);
+        }
+        return Ok(1);
     }
     sh.positional.drain(..n);
     Ok(0)

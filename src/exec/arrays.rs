@@ -28,8 +28,8 @@ impl Shell {
                 items.push(Item::Keyed(key, value));
                 continue;
             }
-            let mut fields = Vec::new();
-            expand::expand_word_into(self, word, &mut fields)?;
+            // Every expansion of a command's words, brace expansion first.
+            let fields = expand::expand_words(self, std::slice::from_ref(word))?;
             items.extend(fields.into_iter().map(Item::Field));
         }
         self.vars

@@ -88,10 +88,20 @@ fn regex_matches(sh: &mut Shell, text: &str, regex: &Word) -> Result<bool, ExecE
     Ok(found.is_some())
 }
 
-/// Inside `[[`, integer operands are arithmetic expressions.
+/// Inside `[[`, integer operands are arithmetic expressions. An error in
+/// one fails the command with 1 (`[[: 1/0: division by 0 …`), in both
+/// modes, as in bash: it is not an expansion.
 fn arith_operand(sh: &mut Shell, text: &str) -> Result<String, ExecError> {
     if text.trim().parse::<i64>().is_ok() {
         return Ok(text.to_string());
     }
-    Ok(expand::arith_text(sh, text)?.to_string())
+    expand::arith_text(sh, text)
+        .map(|v| v.to_string())
+        .map_err(|e| {
+            if e.fatal {
+                ExecError::Expand(e)
+            } else {
+                ExecError::Builtin(format!("[[: {e}"), 1)
+            }
+        })
 }

@@ -28,6 +28,12 @@ pub enum Unwind {
     /// (in-process loops included) and go back to the prompt with 128 +
     /// the signal.
     Interrupt(i32),
+    /// An error bash survives (a bad substitution, an arithmetic error, an
+    /// assignment to a readonly variable): abandon the rest of the
+    /// top-level command being run — the line, or the command of an
+    /// `eval` or `.` text — and go on with the next one, `$?` = N. A
+    /// subshell it reaches ends with N.
+    Discard(i32),
 }
 
 /// The outcome of running code: a status, or an unwind in progress.
@@ -37,6 +43,15 @@ pub type Status = Result<i32, Unwind>;
 const MAX_CALL_DEPTH: u32 = 1000;
 
 impl Shell {
+    /// `FUNCNEST` (bash): the deepest function nesting allowed, when set
+    /// to a number above 0.
+    fn funcnest(&self) -> Option<u32> {
+        self.vars
+            .get("FUNCNEST")
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+    }
+
     /// How many function calls are running.
     pub fn call_depth(&self) -> u32 {
         u32::try_from(self.function_names.len()).unwrap_or(u32::MAX)
@@ -155,6 +170,10 @@ impl Shell {
             }
             Command::FunctionDef(f) => {
                 self.functions_mut().insert(f.name.clone(), Arc::clone(f));
+                let file = self.current_file();
+                if self.function_files.get(&f.name) != Some(&file) {
+                    Arc::make_mut(&mut self.function_files).insert(f.name.clone(), file);
+                }
                 Ok(0)
             }
         }
@@ -218,18 +237,30 @@ impl Shell {
         r
     }
 
-    /// Reports an error and gives its status; an expansion error ends a
-    /// non-interactive shell, as POSIX requires.
+    /// Reports an error and gives its status; an expansion error unwinds
+    /// (see [`Shell::expansion_failed`]).
     pub fn fail(&mut self, e: ExecError) -> Status {
         if !matches!(e, ExecError::Reported(_)) {
             self.report(&e.to_string());
         }
         let status = e.status();
         self.last_status = status;
-        if matches!(e, ExecError::Expand(_)) && !self.options.interactive {
-            return Err(Unwind::Exit(status));
+        match e {
+            ExecError::Expand(e) => Err(self.expansion_failed(e.fatal, status)),
+            _ => Ok(status),
         }
-        Ok(status)
+    }
+
+    /// After an expansion error: POSIX ends a non-interactive shell, and
+    /// so does bash for a `fatal` one; otherwise bash abandons the rest of
+    /// the command line and goes on with the next (an interactive shell
+    /// too, in both modes).
+    pub fn expansion_failed(&self, fatal: bool, status: i32) -> Unwind {
+        if !self.options.interactive && (fatal || self.options.posix) {
+            Unwind::Exit(status)
+        } else {
+            Unwind::Discard(status)
+        }
     }
 
     fn fail_redirect(&mut self, e: ExecError, special: bool) -> Status {
@@ -300,15 +331,12 @@ impl Shell {
             }
             CompoundCommand::Arith(expr) => {
                 self.run_debug_trap()?;
-                let value = expand::expand_string(self, expr)
-                    .map_err(ExecError::from)
-                    .and_then(|text| {
-                        self.trace_line(&format!("(( {} ))", text.trim()));
-                        Ok(expand::arith_text(self, &text)?)
-                    });
-                match value {
+                let traced = |sh: &mut Shell, text: &str| {
+                    sh.trace_line(&format!("(( {} ))", text.trim()));
+                };
+                match self.eval_arith_word(expr, traced) {
                     Ok(v) => Ok((v == 0) as i32),
-                    Err(e) => self.fail(e),
+                    Err(outcome) => outcome,
                 }
             }
             CompoundCommand::Cond(expr) => {
@@ -316,18 +344,35 @@ impl Shell {
                 match super::cond::evaluate(self, expr) {
                     Ok(true) => Ok(0),
                     Ok(false) => Ok(1),
-                    Err(e) => {
-                        let status = self.fail(e)?;
-                        Ok(status.max(2))
-                    }
+                    Err(e) => self.fail(e),
                 }
             }
         }
     }
 
-    fn eval_arith_word(&mut self, expr: &crate::parser::ast::Word) -> Result<i64, ExecError> {
-        let text = expand::expand_string(self, expr)?;
-        Ok(expand::arith_text(self, &text)?)
+    /// The value of the expression of `((…))` or `for ((…))`, or the
+    /// outcome of its failure: an expansion error unwinds as any other;
+    /// an error of the arithmetic itself fails the command with 1
+    /// (`((: 1/0: division by 0 …`), in both modes, as in bash.
+    fn eval_arith_word(
+        &mut self,
+        expr: &crate::parser::ast::Word,
+        before: impl FnOnce(&mut Shell, &str),
+    ) -> Result<i64, Status> {
+        let text = match expand::expand_string(self, expr) {
+            Ok(text) => text,
+            Err(e) => return Err(self.fail(e.into())),
+        };
+        before(self, &text);
+        expand::arith_text(self, &text).map_err(|e| {
+            if e.fatal {
+                // `set -u`: as fatal as anywhere else.
+                return self.fail(e.into());
+            }
+            self.report(&format!("((: {e}"));
+            self.last_status = 1;
+            Ok(1)
+        })
     }
 
     /// Runs a loop body once; `Some(status)` when the loop must stop.
@@ -342,13 +387,14 @@ impl Shell {
             }
             Err(Unwind::Break(n)) if n > 1 => Err(Unwind::Break(n - 1)),
             Err(Unwind::Continue(n)) if n > 1 => Err(Unwind::Continue(n - 1)),
-            // The loop's status is then that of `break` / `continue`: 0.
+            // The loop's status is then that of `break` / `continue`
+            // (0, or 1 for a count out of range).
             Err(Unwind::Break(_)) => {
-                *status = 0;
+                *status = self.last_status;
                 Ok(true)
             }
             Err(Unwind::Continue(_)) => {
-                *status = 0;
+                *status = self.last_status;
                 Ok(false)
             }
             Err(other) => Err(other),
@@ -431,6 +477,10 @@ impl Shell {
             Ok(items) => items,
             Err(e) => return self.fail(e),
         };
+        if items.is_empty() {
+            // bash neither prompts nor reads: status 0.
+            return Ok(0);
+        }
         let columns = self
             .vars
             .get("COLUMNS")
@@ -486,8 +536,8 @@ impl Shell {
     ) -> Status {
         let line = self.line;
         self.run_debug_trap()?;
-        if let Err(e) = self.eval_arith_word(init) {
-            return self.fail(e);
+        if let Err(outcome) = self.eval_arith_word(init, |_, _| ()) {
+            return outcome;
         }
         let mut status = 0;
         loop {
@@ -496,9 +546,9 @@ impl Shell {
             let go = if condition.parts.is_empty() {
                 true
             } else {
-                match self.eval_arith_word(condition) {
+                match self.eval_arith_word(condition, |_, _| ()) {
                     Ok(v) => v != 0,
-                    Err(e) => return self.fail(e),
+                    Err(outcome) => return outcome,
                 }
             };
             if !go || self.loop_body(body, &mut status)? {
@@ -506,8 +556,8 @@ impl Shell {
             }
             self.line = line;
             self.run_debug_trap()?;
-            if let Err(e) = self.eval_arith_word(step) {
-                return self.fail(e);
+            if let Err(outcome) = self.eval_arith_word(step, |_, _| ()) {
+                return outcome;
             }
             self.check_interrupt()?;
         }
@@ -599,7 +649,7 @@ impl Shell {
     /// Runs `body` as the whole of a subshell, then its EXIT trap; its status.
     pub fn finish_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> i32 {
         let status = match body(self) {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
+            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
             Err(Unwind::Interrupt(sig)) => {
                 // Let the enclosing shell see the Ctrl-C too.
@@ -628,8 +678,25 @@ impl Shell {
             self.report(&e.to_string());
             return Err(Unwind::Exit(1));
         }
+        if let Some(limit) = self.funcnest().filter(|n| self.call_depth() >= *n) {
+            // bash abandons the command line.
+            let what = format!(
+                "{}: maximum function nesting level exceeded ({limit})",
+                f.name
+            );
+            self.report(&what);
+            self.last_status = 1;
+            return Err(Unwind::Discard(1));
+        }
         let saved_positional = std::mem::replace(&mut self.positional, args);
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
+        let saved_getopts = self.getopts_char;
+        let file = self
+            .function_files
+            .get(&f.name)
+            .cloned()
+            .unwrap_or_default();
+        self.push_call_frame(&f.name, file);
         self.function_names.push(f.name.clone());
         self.vars.push_frame();
         let hidden = self.hide_uninherited_traps();
@@ -649,8 +716,13 @@ impl Shell {
             self.last_status = status;
         }
         self.traps.extend(hidden);
+        if self.vars.is_local_here("OPTIND") {
+            // bash keeps the caller's `getopts` position with its OPTIND.
+            self.getopts_char = saved_getopts;
+        }
         self.vars.pop_frame();
         self.function_names.pop();
+        self.call_frames.pop();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.loop_depth = saved_loop;
@@ -730,6 +802,11 @@ impl Shell {
         match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),
             Err(other @ (Unwind::Break(_) | Unwind::Continue(_))) => return Err(other),
+            // `return` in a trap leaves the function (or `.` script) that
+            // was running when it fired, as in bash.
+            Err(Unwind::Return(s)) if self.call_depth() > 0 || self.source_depth > 0 => {
+                return Err(Unwind::Return(s));
+            }
             _ => {}
         }
         self.last_status = saved;

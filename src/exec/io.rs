@@ -87,13 +87,24 @@ impl Shell {
     /// Prints an error message in the usual form: `pidsh: line N: msg`
     /// (non-interactive) or `pidsh: msg` (interactive).
     pub fn report(&self, message: &str) {
+        self.report_in("", message);
+    }
+
+    /// As [`Shell::report`], with `context` (`eval: `, `-c: `) before the
+    /// line number, where bash names the text a syntax error is in.
+    pub fn report_in(&self, context: &str, message: &str) {
         let line = if let Some(file) = &self.startup_file {
             let prefix = &self.error_prefix;
             format!("{prefix}: {file}: line {}: {message}\n", self.line)
         } else if self.options.interactive || self.line == 0 {
-            format!("{}: {message}\n", self.error_prefix)
+            format!("{}: {context}{message}\n", self.error_prefix)
         } else {
-            format!("{}: line {}: {message}\n", self.error_prefix, self.line)
+            // bash names the file the running code comes from
+            // (`${BASH_SOURCE[0]}`): a `.` script, or where the running
+            // function was defined.
+            let file = self.call_frames.last().map(|f| f.file.as_str());
+            let prefix = file.filter(|f| !f.is_empty()).unwrap_or(&self.error_prefix);
+            format!("{prefix}: {context}line {}: {message}\n", self.line)
         };
         self.write_stderr(&line);
     }

@@ -122,7 +122,11 @@ impl Shell {
             cmdsub_status: None,
             running_trap: false,
             function_names: Vec::new(),
+            call_frames: Vec::new(),
+            bash_command: String::new(),
+            function_files: Default::default(),
             in_script_file: false,
+            in_command_string: false,
             in_debug_trap: false,
             in_err_trap: false,
             terminal: None,
@@ -177,11 +181,31 @@ impl Shell {
                     if self.options.noexec && !self.options.interactive {
                         continue;
                     }
-                    status = Some(self.run_list(&list)?);
+                    status = Some(self.run_top_command(&list)?);
                     self.collect_jobs();
                 }
-                Err(e) => return self.syntax_error(&e).map(Some),
+                Err(e) => {
+                    let s = self.syntax_error(&e, source, first_line)?;
+                    if e.kind != crate::parser::ParseErrorKind::InAssignment {
+                        return Ok(Some(s));
+                    }
+                    status = Some(s);
+                }
             }
+        }
+    }
+
+    /// Runs one command of a script, `-c` text, `eval` or `.` text: an
+    /// error bash survives abandons only this command (`Unwind::Discard`).
+    /// In a subshell it ends the subshell instead, as in bash, whose
+    /// subshell is a process that goes back to its own top level.
+    fn run_top_command(&mut self, list: &List) -> Status {
+        match self.run_list(list) {
+            Err(Unwind::Discard(s)) if self.subshell_depth == 0 => {
+                self.last_status = s;
+                Ok(s)
+            }
+            other => other,
         }
     }
 
@@ -303,7 +327,7 @@ impl Shell {
         if self.options.noexec && !self.options.interactive {
             return Ok(None);
         }
-        let status = self.run_list(&list)?;
+        let status = self.run_top_command(&list)?;
         self.collect_jobs();
         Ok(Some(status))
     }
@@ -317,11 +341,53 @@ impl Shell {
         }
     }
 
-    /// Reports a syntax error: status 2. A script or `-c` text stops; the
-    /// text of `eval` or `.` just fails with 2, as in bash.
-    fn syntax_error(&mut self, e: &crate::parser::ParseError) -> Status {
+    /// Reports a syntax error in `source` (whose first line is numbered
+    /// `first_line`) and, as bash does, the line it is on: status 2. A
+    /// script or `-c` text stops; the text of `eval` or `.` just fails
+    /// with 2, as in bash. Outside POSIX mode, one inside a compound
+    /// assignment is survived (status 1; the caller goes on); in POSIX
+    /// mode it ends the shell with 1.
+    fn syntax_error(
+        &mut self,
+        e: &crate::parser::ParseError,
+        source: &str,
+        first_line: u32,
+    ) -> Status {
+        use crate::parser::ParseErrorKind;
         self.line = e.line;
-        self.report(&e.message);
+        // bash names the text in its syntax errors (not in other errors);
+        // `eval` text outside a file gets no line number at all.
+        let (context, with_line) = if self.eval_depth > 0 {
+            ("eval: ", self.in_script_file || self.source_depth > 0)
+        } else if self.source_depth > 0 {
+            ("", true)
+        } else if self.in_command_string && self.call_depth() == 0 && !self.running_trap {
+            ("-c: ", true)
+        } else {
+            ("", true)
+        };
+        let say = |sh: &Shell, message: &str| {
+            if with_line {
+                sh.report_in(context, message);
+            } else {
+                sh.write_stderr(&format!("{}: {message}\n", sh.error_prefix));
+            }
+        };
+        say(self, &e.message);
+        if e.kind != ParseErrorKind::Incomplete && !self.options.interactive {
+            let index = e.line.saturating_sub(first_line) as usize;
+            if let Some(text) = source.split('\n').nth(index) {
+                say(self, &format!("`{text}'"));
+            }
+        }
+        if e.kind == ParseErrorKind::InAssignment {
+            // Status 1 in both modes; POSIX mode then exits (bash).
+            self.last_status = 1;
+            if self.options.posix && !self.options.interactive {
+                return Err(Unwind::Exit(1));
+            }
+            return Ok(1);
+        }
         self.last_status = 2;
         if self.options.interactive {
             return Ok(2);
@@ -363,20 +429,26 @@ impl Shell {
                 let list = match parser.next_command(&aliases) {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,
-                    Err(e) => return self.syntax_error(&e),
+                    Err(e) => {
+                        status = self.syntax_error(&e, &text, first_line)?;
+                        if e.kind != crate::parser::ParseErrorKind::InAssignment {
+                            return Ok(status);
+                        }
+                        continue;
+                    }
                 };
                 self.echo_verbose(&text, start, parser.offset());
                 if self.options.noexec {
                     continue;
                 }
                 let Some(start) = base else {
-                    status = self.run_list(&list)?;
+                    status = self.run_top_command(&list)?;
                     self.collect_jobs();
                     continue;
                 };
                 let expected = start + parser.offset() as i64;
                 let _ = lseek(&stdin, expected, Whence::SeekSet);
-                status = self.run_list(&list)?;
+                status = self.run_top_command(&list)?;
                 self.collect_jobs();
                 let now = lseek(&stdin, 0, Whence::SeekCur).unwrap_or(expected);
                 if now != expected {
@@ -410,7 +482,7 @@ impl Shell {
     /// Ends a top-level run: the status an unwind leaves, then the EXIT trap.
     fn finish_top_level(&mut self, outcome: Status) -> i32 {
         let status = match outcome {
-            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) => s,
+            Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => s,
             Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
             Err(Unwind::Interrupt(sig)) => 128 + sig,
         };
@@ -427,7 +499,10 @@ impl Shell {
                 Ok(s)
             }
             Err(Unwind::Exit(s)) => Err(s),
-            Err(Unwind::Return(s)) => Ok(s),
+            Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => {
+                self.last_status = s;
+                Ok(s)
+            }
             Err(_) => Ok(self.last_status),
         }
     }
@@ -457,14 +532,62 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
 }
 
 impl Shell {
-    /// `FUNCNAME` (bash): the running functions, innermost first, then
-    /// `main` when a script file runs them.
-    fn funcname(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.function_names.iter().rev().cloned().collect();
-        if self.in_script_file {
-            names.push("main".to_string());
+    /// Enters a function call or `.` script (`name` `source`) whose code
+    /// comes from `file`, called from the current line.
+    pub fn push_call_frame(&mut self, name: &str, file: String) {
+        self.call_frames.push(super::state::CallFrame {
+            name: name.to_string(),
+            file,
+            call_line: self.line,
+        });
+    }
+
+    /// The file the running code comes from: `${BASH_SOURCE[0]}` (empty
+    /// for `-c` text, standard input and the keyboard).
+    pub fn current_file(&self) -> String {
+        match self.call_frames.last() {
+            Some(frame) => frame.file.clone(),
+            None if self.in_script_file => self.error_prefix.clone(),
+            None => String::new(),
         }
-        names
+    }
+
+    /// bash's call-stack arrays, innermost first: `FUNCNAME`,
+    /// `BASH_SOURCE`, `BASH_LINENO` (each ending with `main`, the script
+    /// and 0 when a script file runs). `None` for other names, and for
+    /// these outside any function or `.` script (except `BASH_SOURCE` in
+    /// a script file).
+    pub fn call_stack_array(&self, name: &str) -> Option<Vec<String>> {
+        let in_file = self.in_script_file;
+        if self.call_frames.is_empty() {
+            return match name {
+                // A self-spawned subshell knows only the names.
+                "FUNCNAME" if !self.function_names.is_empty() => {
+                    let mut names: Vec<String> =
+                        self.function_names.iter().rev().cloned().collect();
+                    names.extend(in_file.then(|| "main".to_string()));
+                    Some(names)
+                }
+                "BASH_SOURCE" if in_file => Some(vec![self.error_prefix.clone()]),
+                "BASH_LINENO" if in_file => Some(vec!["0".to_string()]),
+                _ => None,
+            };
+        }
+        let frames = self.call_frames.iter().rev();
+        let mut values: Vec<String> = match name {
+            "FUNCNAME" => frames.map(|f| f.name.clone()).collect(),
+            "BASH_SOURCE" => frames.map(|f| f.file.clone()).collect(),
+            "BASH_LINENO" => frames.map(|f| f.call_line.to_string()).collect(),
+            _ => return None,
+        };
+        if in_file {
+            values.push(match name {
+                "FUNCNAME" => "main".to_string(),
+                "BASH_SOURCE" => self.error_prefix.clone(),
+                _ => "0".to_string(),
+            });
+        }
+        Some(values)
     }
 
     /// Between commands: an interactive shell reaps finished jobs (and
@@ -531,6 +654,18 @@ fn read_rest_of_stdin() -> String {
     crate::bytes::decode_vec(bytes)
 }
 
+/// `$SRANDOM` (bash): 32 bits from the system's random source (the
+/// generator behind `$RANDOM` if that fails).
+fn random_32_bits() -> u32 {
+    use std::io::Read;
+    let mut bytes = [0u8; 4];
+    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    match read {
+        Ok(()) => u32::from_ne_bytes(bytes),
+        Err(_) => (random_15_bits() << 17) ^ random_15_bits(),
+    }
+}
+
 /// `$RANDOM`: 0–32767 from a per-process xorshift generator seeded by the
 /// clock and pid.
 fn random_15_bits() -> u32 {
@@ -558,7 +693,23 @@ impl ExpandEnv for Shell {
             "RANDOM" => Some(random_15_bits().to_string()),
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
-            "FUNCNAME" if !self.function_names.is_empty() => self.function_names.last().cloned(),
+            "BASH_SUBSHELL" => Some(self.subshell_depth.to_string()),
+            "BASH_COMMAND" => Some(self.bash_command.clone()),
+            "EPOCHSECONDS" | "EPOCHREALTIME" => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Some(if name == "EPOCHSECONDS" {
+                    now.as_secs().to_string()
+                } else {
+                    format!("{}.{:06}", now.as_secs(), now.subsec_micros())
+                })
+            }
+            "SRANDOM" => Some(random_32_bits().to_string()),
+            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" => match self.call_stack_array(name) {
+                Some(values) => values.into_iter().next(),
+                None => self.vars.get(name).map(str::to_string),
+            },
             _ => match self.vars.nameref_target(name) {
                 // A nameref to an element (`declare -n r='a[1]'`).
                 Some(target) if target.contains('[') => self.element_of(target),
@@ -576,22 +727,22 @@ impl ExpandEnv for Shell {
     }
 
     fn array_values(&self, name: &str) -> Option<Vec<String>> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            return Some(self.funcname());
+        if let Some(values) = self.call_stack_array(name) {
+            return Some(values);
         }
         self.vars.array(name).map(super::state::Array::values)
     }
 
     fn array_keys(&self, name: &str) -> Option<Vec<String>> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            return Some((0..self.funcname().len()).map(|i| i.to_string()).collect());
+        if let Some(values) = self.call_stack_array(name) {
+            return Some((0..values.len()).map(|i| i.to_string()).collect());
         }
         self.vars.array(name).map(super::state::Array::keys)
     }
 
     fn array_len(&self, name: &str) -> Option<usize> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            return Some(self.funcname().len());
+        if let Some(values) = self.call_stack_array(name) {
+            return Some(values.len());
         }
         self.vars.array(name).map(super::state::Array::len)
     }
@@ -601,8 +752,7 @@ impl ExpandEnv for Shell {
     }
 
     fn element_by_index(&self, name: &str, index: i64) -> Option<String> {
-        if name == "FUNCNAME" && !self.function_names.is_empty() {
-            let names = self.funcname();
+        if let Some(names) = self.call_stack_array(name) {
             let i = if index < 0 {
                 names.len() as i64 + index
             } else {

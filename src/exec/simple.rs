@@ -63,6 +63,14 @@ impl Shell {
     fn run_simple_at_depth(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
         self.cmdsub_status = None;
+        let in_trap = self.running_trap || self.in_debug_trap || self.in_err_trap;
+        if !in_trap
+            && (self.traps.contains_key(&super::state::DEBUG_TRAP)
+                || self.traps.contains_key(&super::state::ERR_TRAP))
+        {
+            // `$BASH_COMMAND`, kept only while a trap may read it.
+            self.bash_command = crate::parser::unparse::simple_command(sc);
+        }
         self.run_debug_trap()?;
         let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,
@@ -177,7 +185,12 @@ impl Shell {
         let exported = b.name == "exec" && words.len() > 1;
         for (name, value) in values {
             if let Err(e) = self.assign(&name, value) {
-                return self.fail_special(e).map(Some);
+                if self.options.posix {
+                    return self.fail_special(e).map(Some);
+                }
+                // bash reports it and runs the builtin all the same.
+                self.fail(e)?;
+                continue;
             }
             if exported {
                 self.vars.export(&name);
@@ -186,12 +199,17 @@ impl Shell {
         Ok(None)
     }
 
+    /// An assignment that failed (readonly, bad subscript) where it must
+    /// persist: POSIX ends a non-interactive shell; bash abandons the
+    /// command line, and so does an interactive shell.
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
-        if self.options.interactive || self.command_prefix {
+        if self.command_prefix {
             Ok(status)
-        } else {
+        } else if self.options.posix && !self.options.interactive {
             Err(Unwind::Exit(status))
+        } else {
+            Err(Unwind::Discard(status))
         }
     }
 
@@ -379,6 +397,10 @@ impl Shell {
         }
         if name == "PATH" {
             self.commands.clear();
+        }
+        if name == "OPTIND" {
+            // As bash: setting OPTIND starts `getopts` on a new argument.
+            self.getopts_char = 0;
         }
         Ok(())
     }

@@ -725,6 +725,13 @@ impl Vars {
         }
     }
 
+    /// Whether `name` is a `local` of the innermost function call.
+    pub fn is_local_here(&self, name: &str) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.iter().any(|(n, _)| n == name))
+    }
+
     /// Whether a function call is active (so `local` is allowed).
     pub fn in_function(&self) -> bool {
         !self.frames.is_empty()
@@ -911,6 +918,18 @@ pub enum TrapAction {
     Ignore,
 }
 
+/// One function call or `.` script being run (bash's call stack).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFrame {
+    /// The function's name, or `source` for a `.` script.
+    pub name: String,
+    /// The file its code comes from (empty when none: `-c`, standard
+    /// input, the keyboard).
+    pub file: String,
+    /// The line of the caller the call was made from.
+    pub call_line: u32,
+}
+
 /// The whole state of one shell context.
 #[derive(Debug, Clone)]
 pub struct Shell {
@@ -1021,8 +1040,19 @@ pub struct Shell {
     /// depth (for `return` and the recursion limit), and `FUNCNAME`,
     /// innermost first, is made from it on demand.
     pub function_names: Vec<String>,
+    /// The running function calls and `.` scripts, outermost first:
+    /// `FUNCNAME`, `BASH_SOURCE`, `BASH_LINENO` and `caller` (bash).
+    /// (A self-spawned subshell gets `function_names` only.)
+    pub call_frames: Vec<CallFrame>,
+    /// `$BASH_COMMAND`: the simple command being run, recorded while a
+    /// DEBUG or ERR trap is set (the traps that read it).
+    pub bash_command: String,
+    /// The file each function was defined in, for `BASH_SOURCE`.
+    pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
     pub in_script_file: bool,
+    /// The shell runs `-c` text: its syntax errors say `-c: line N` (bash).
+    pub in_command_string: bool,
     /// Running the DEBUG trap (it does not run for its own commands).
     pub in_debug_trap: bool,
     /// Running the ERR trap (likewise).

@@ -135,6 +135,9 @@ pub struct ExpandError {
     pub message: String,
     /// The exit status it carries.
     pub status: i32,
+    /// Ends a non-interactive shell in every mode (`${x:?}`, `set -u`);
+    /// bash survives the others outside POSIX mode.
+    pub fatal: bool,
 }
 
 impl ExpandError {
@@ -143,6 +146,16 @@ impl ExpandError {
         ExpandError {
             message: message.into(),
             status: 1,
+            fatal: false,
+        }
+    }
+
+    /// An error with status 1 that ends a non-interactive shell even in
+    /// bash's mode: an unset parameter under `${x:?}` or `set -u`.
+    pub fn fatal(message: impl Into<String>) -> ExpandError {
+        ExpandError {
+            fatal: true,
+            ..ExpandError::new(message)
         }
     }
 }

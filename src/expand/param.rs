@@ -150,7 +150,7 @@ pub fn evaluate_text(env: &mut dyn ExpandEnv, text: &str) -> Result<i64, ExpandE
     let mut vars = Vars(env, None);
     let result = arith::evaluate(text, &mut vars);
     if let Some(name) = vars.1 {
-        return Err(ExpandError::new(format!("{name}: unbound variable")));
+        return Err(ExpandError::fatal(format!("{name}: unbound variable")));
     }
     result.map_err(|e| ExpandError::new(e.to_string()))
 }
@@ -349,7 +349,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             let whole = p.index.as_ref().and_then(whole_array_subscript).is_some();
             if whole && env.nounset() && env.array_values(name).is_none() && env.var(name).is_none()
             {
-                return Err(ExpandError::new(format!("{name}: unbound variable")));
+                return Err(ExpandError::fatal(format!("{name}: unbound variable")));
             }
             let n = match value {
                 Value::Many(v, _) => v.len(),
@@ -418,7 +418,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 } else {
                     msg
                 };
-                return Err(ExpandError::new(format!("{name}: {msg}")));
+                return Err(ExpandError::fatal(format!("{name}: {msg}")));
             }
         }
         ParamOp::RemovePrefix { longest, pattern } | ParamOp::RemoveSuffix { longest, pattern } => {
@@ -530,7 +530,18 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             check_unset(env, p, &value)?;
             let op = *op;
             let transformed = match op {
-                'Q' => map_value(value, |s| quote_always(&s)),
+                // `K`/`k` list an array's keys too; of a scalar, as `Q`.
+                'Q' | 'K' | 'k' => map_value(value, |s| quote_always(&s)),
+                'A' => {
+                    // The assignment that recreates the variable.
+                    let letters = env.attribute_letters(name);
+                    let declare = if letters.is_empty() {
+                        String::new()
+                    } else {
+                        format!("declare -{letters} ")
+                    };
+                    map_value(value, |s| format!("{declare}{name}={}", quote_always(&s)))
+                }
                 'P' => map_value(value, |s| env.render_prompt(&s)),
                 'a' => {
                     // A declared but empty array still has its letters.
@@ -646,7 +657,7 @@ fn map_value(value: Value, mut f: impl FnMut(String) -> String) -> Value {
 fn check_unset(env: &dyn ExpandEnv, p: &ParamExp, value: &Value) -> Result<(), ExpandError> {
     let whole_array = p.index.as_ref().and_then(whole_array_subscript).is_some();
     if env.nounset() && !value.is_set() && !whole_array && !matches!(p.name.as_str(), "@" | "*") {
-        return Err(ExpandError::new(format!("{}: unbound variable", p.name)));
+        return Err(ExpandError::fatal(format!("{}: unbound variable", p.name)));
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ impl Highlighter for ShellHighlighter {
             }
         }
         if let Err(e) = crate::parser::parse_program(line)
-            && e.kind == ParseErrorKind::Syntax
+            && e.kind != ParseErrorKind::Incomplete
         {
             let at = offset_of(line, e.line, e.col);
             let end = line[at..]

@@ -788,7 +788,16 @@ impl<'a> Core<'a> {
                     TokKind::Word(w) => words.push(w),
                     TokKind::IoNumber(n) => words.push(Word::literal(&n.to_string())),
                     TokKind::IoVar(v) => words.push(Word::literal(&format!("{{{v}}}"))),
-                    _ => return Err(self.unexpected(&tok)),
+                    _ => {
+                        let e = self.unexpected(&tok);
+                        return Err(match e.kind {
+                            ParseErrorKind::Syntax => ParseError {
+                                kind: ParseErrorKind::InAssignment,
+                                ..e
+                            },
+                            _ => e,
+                        });
+                    }
                 }
             }
             AssignValue::Array(words)

@@ -29,6 +29,10 @@ pub enum ParseErrorKind {
     Incomplete,
     /// The input can never parse.
     Syntax,
+    /// A syntax error inside a compound assignment `a=(…)`, which bash
+    /// parses apart: outside POSIX mode it reports it and goes on with the
+    /// next line.
+    InAssignment,
 }
 
 /// A parse failure, with where it happened.

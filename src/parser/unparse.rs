@@ -59,6 +59,13 @@ pub fn command(c: &Command) -> String {
     p.finish()
 }
 
+/// Prints one simple command in compact form (`$BASH_COMMAND`).
+pub fn simple_command(s: &SimpleCommand) -> String {
+    let mut p = Printer::new(false);
+    p.simple(s);
+    p.finish()
+}
+
 /// Prints a word, quoted so that it parses back to the same parts.
 ///
 /// A word with no parts prints as `''` so that it still counts as a word.
