@@ -286,3 +286,11 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
     sh.report(&e.to_string());
     Err(Unwind::Exit(status))
 }
+
+/// `logout [n]`: `exit`, in a login shell only.
+pub fn logout(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.shopt_on("login_shell") {
+        return sh.builtin_error("logout", "not login shell: use `exit'", 1);
+    }
+    exit(sh, argv)
+}

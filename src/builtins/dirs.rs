@@ -1,354 +1,264 @@
-//! Working directory and file-creation mask: `cd`, `pwd`, `umask`.
+//! The directory stack of bash: `pushd`, `popd` and `dirs`.
 //!
-//! The top-level shell changes the process's directory and umask; an
-//! in-process subshell keeps its own (`Shell::cwd`, `Shell::umask`, see
-//! `exec/context.rs`), so its parent never sees the change.
-
-use std::sync::Arc;
-
-use nix::errno::Errno;
-use nix::fcntl::{OFlag, open};
-use nix::sys::stat::{Mode, umask as sys_umask};
+//! Entry 0 is always the current directory (`$PWD`); the entries below it
+//! live in `Shell::dir_stack`, so a plain `cd` replaces entry 0, as in
+//! bash. Directory changes go through `cd`'s own `change_directory`.
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 
-/// Makes `path` the context's working directory.
-fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
-    // `/dev/fd/N` names the context's descriptor N, not the process's.
-    let named = sh.fds.path_by_name(path).transpose()?;
-    let on_disk = match &named {
-        Some(proc_path) => std::borrow::Cow::Borrowed(proc_path.as_path()),
-        None => crate::bytes::to_path(path),
+const PUSHD_USAGE: &str = "pushd: usage: pushd [-n] [+N | -N | dir]";
+const POPD_USAGE: &str = "popd: usage: popd [-n] [+N | -N]";
+const DIRS_USAGE: &str = "dirs: usage: dirs [-clpv] [+N] [-N]";
+
+/// How `dirs` prints the stack.
+#[derive(Debug, Clone, Copy, Default)]
+struct Listing {
+    /// `-l`: full paths, no `~`.
+    long: bool,
+    /// `-p`: one entry per line.
+    per_line: bool,
+    /// `-v`: one per line, numbered.
+    numbered: bool,
+}
+
+/// `+N` / `-N`: an entry counted from the top or from the bottom.
+fn stack_index(arg: &str, len: usize) -> Option<Result<usize, ()>> {
+    let (from_top, digits) = match arg.as_bytes().first() {
+        Some(b'+') => (true, &arg[1..]),
+        Some(b'-') => (false, &arg[1..]),
+        _ => return None,
     };
-    if sh.owns_process {
-        nix::unistd::chdir(on_disk.as_ref())?;
-        sh.cwd = None;
-        return Ok(());
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-    let dir = match sh.cwd_fd() {
-        Some(base) if !path.starts_with('/') => {
-            crate::sys::fd::openat(base, on_disk.as_ref(), flags, Mode::empty())?
-        }
-        _ => open(on_disk.as_ref(), flags, Mode::empty())?,
-    };
-    sh.cwd = Some(Arc::new(dir));
-    Ok(())
-}
-
-/// The context's directory as the kernel names it (`pwd -P`).
-fn physical_dir(sh: &Shell) -> Option<String> {
-    match sh.cwd_prefix() {
-        Some(link) => std::fs::read_link(link)
-            .ok()
-            .map(|p| crate::bytes::decode_os(p.as_os_str())),
-        None => current_dir(),
-    }
-}
-
-fn is_dir(sh: &Shell, path: &str) -> bool {
-    sh.resolve_path(path).is_ok_and(|p| p.is_dir())
-}
-
-/// Lexically normalises an absolute path: removes `.`, resolves `..`.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for comp in path.split('/') {
-        match comp {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            c => parts.push(c),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
-/// `cd [-L|-P] [dir|-]`.
-pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
-    let mut physical = false;
-    let mut args: Vec<&String> = Vec::new();
-    let mut options_done = false;
-    for a in &argv[1..] {
-        match a.as_str() {
-            "--" if !options_done => options_done = true,
-            // Letters combine (`-PL`: the last of -L/-P wins); `-e` only
-            // matters with -P, where a failed `pwd` would make it fail.
-            flags if !options_done && flags.len() > 1 && flags.starts_with('-') => {
-                for c in flags[1..].chars() {
-                    match c {
-                        'P' => physical = true,
-                        'L' => physical = false,
-                        'e' => {}
-                        _ => {
-                            let msg = format!(
-                                "-{c}: invalid option\ncd: usage: cd [-L|[-P [-e]] [-@]] [dir]"
-                            );
-                            return sh.builtin_error("cd", &msg, 2);
-                        }
-                    }
-                }
-            }
-            _ => {
-                options_done = true;
-                args.push(a);
-            }
-        }
-    }
-    // Extra operands are ignored, as bash does without strict checking.
-    args.truncate(1);
-    let mut print_dir = false;
-    let target = match args.first().map(|s| s.as_str()) {
-        None | Some("") if args.is_empty() => match sh.vars.get("HOME") {
-            Some(h) => h.to_string(),
-            None => return sh.builtin_error("cd", "HOME not set", 1),
-        },
-        Some("-") => match sh.vars.get("OLDPWD") {
-            Some(o) => {
-                print_dir = true;
-                o.to_string()
-            }
-            None => return sh.builtin_error("cd", "OLDPWD not set", 1),
-        },
-        Some(dir) => dir.to_string(),
-        None => String::new(),
-    };
-    match change_directory(sh, &target, physical) {
-        Ok((new_pwd, from_cdpath)) => {
-            if print_dir || from_cdpath {
-                sh.print("cd", &format!("{new_pwd}\n"))?;
-            }
-            Ok(0)
-        }
-        Err(msg) => sh.builtin_error("cd", &msg, 1),
-    }
-}
-
-/// Changes the context's directory to `target` as `cd` does (CDPATH,
-/// logical `..` unless `physical`), setting `PWD` and `OLDPWD`. The new
-/// `PWD` and whether CDPATH found it; or the error message.
-pub fn change_directory(
-    sh: &mut Shell,
-    target: &str,
-    physical: bool,
-) -> Result<(String, bool), String> {
-    let target = target.to_string();
-    let mut candidates = Vec::new();
-    let relative = !target.starts_with('/')
-        && !target.starts_with("./")
-        && !target.starts_with("../")
-        && target != "."
-        && target != "..";
-    if relative && let Some(cdpath) = sh.vars.get("CDPATH") {
-        for base in cdpath.split(':').filter(|b| !b.is_empty()) {
-            candidates.push((format!("{}/{target}", base.trim_end_matches('/')), true));
-        }
-    }
-    candidates.push((target.clone(), false));
-    let old = sh
-        .vars
-        .get("PWD")
-        .map(str::to_string)
-        .or_else(|| physical_dir(sh));
-    for (candidate, from_cdpath) in candidates {
-        let logical = if candidate.starts_with('/') {
-            normalize(&candidate)
-        } else {
-            normalize(&format!("{}/{candidate}", old.clone().unwrap_or_default()))
-        };
-        let attempt = if physical {
-            candidate.clone()
-        } else {
-            logical.clone()
-        };
-        // `BAD/..` must fail even though its logical form exists.
-        let physically_there = is_dir(sh, &candidate);
-        if !physically_there && (candidate.contains("..") || !is_dir(sh, &attempt)) {
-            continue;
-        }
-        let changed = change_dir(sh, &attempt).or_else(|_| change_dir(sh, &candidate));
-        if let Err(e) = changed {
-            return Err(format!("{target}: {}", crate::exec::error::describe(e)));
-        }
-        let new_pwd = if physical {
-            physical_dir(sh).unwrap_or(logical)
-        } else {
-            logical
-        };
-        if let Some(o) = old {
-            let _ = sh.assign("OLDPWD", o);
-            sh.vars.export("OLDPWD");
-        }
-        let _ = sh.assign("PWD", new_pwd.clone());
-        return Ok((new_pwd, from_cdpath));
-    }
-    let resolved = sh.resolve_path(&target);
-    let errno = match resolved.and_then(|p| nix::sys::stat::stat(p.as_ref())) {
-        Ok(_) => nix::errno::Errno::ENOTDIR,
-        Err(e) => e,
-    };
-    Err(format!("{target}: {}", crate::exec::error::describe(errno)))
-}
-
-fn current_dir() -> Option<String> {
-    std::env::current_dir()
-        .ok()
-        .map(|p| crate::bytes::decode_os(p.as_os_str()))
-}
-
-/// `pwd [-L|-P]`.
-pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
-    let physical = argv.iter().any(|a| a == "-P");
-    let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
-        // A removed directory cannot be compared: trust $PWD then.
-        p.starts_with('/')
-            && (sh
-                .resolve_path(p)
-                .is_ok_and(|on_disk| crate::sys::fd::same_file(&on_disk, &sh.in_context_dir(".")))
-                || std::fs::metadata(sh.in_context_dir(".").as_ref()).is_err())
-    });
-    let dir = match (physical, logical) {
-        (false, Some(l)) => l,
-        _ => match physical_dir(sh) {
-            Some(d) => d,
-            None => return sh.builtin_error("pwd", "cannot determine the current directory", 1),
-        },
-    };
-    Ok(if sh.print("pwd", &format!("{dir}\n"))? {
-        0
-    } else {
-        1
+    let n: usize = digits.parse().ok()?;
+    Some(match (from_top, n < len) {
+        (true, true) => Ok(n),
+        (false, true) => Ok(len - 1 - n),
+        _ => Err(()),
     })
 }
 
-/// `umask [-pS] [mode]`.
-pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
-    let mut symbolic = false;
-    let mut reusable = false;
-    let mut operands = Vec::new();
-    for (i, a) in argv[1..].iter().enumerate() {
-        match a.as_str() {
-            "-S" => symbolic = true,
-            "-p" => reusable = true,
+fn full_stack(sh: &Shell) -> Vec<String> {
+    let top = sh.vars.get("PWD").unwrap_or_default().to_string();
+    std::iter::once(top)
+        .chain(sh.dir_stack.iter().cloned())
+        .collect()
+}
+
+/// `/home/me/x` as `~/x` when `$HOME` is `/home/me`.
+fn with_tilde(sh: &Shell, path: &str) -> String {
+    match sh.vars.get("HOME").filter(|h| !h.is_empty() && *h != "/") {
+        Some(home) if path == home => "~".to_string(),
+        Some(home) => match path.strip_prefix(home) {
+            Some(rest) if rest.starts_with('/') => format!("~{rest}"),
+            _ => path.to_string(),
+        },
+        None => path.to_string(),
+    }
+}
+
+fn print_stack(sh: &mut Shell, builtin: &str, listing: Listing) -> Status {
+    let entries: Vec<String> = full_stack(sh)
+        .iter()
+        .map(|e| {
+            if listing.long {
+                e.clone()
+            } else {
+                with_tilde(sh, e)
+            }
+        })
+        .collect();
+    let out = if listing.numbered {
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("{i:2}  {e}\n"))
+            .collect()
+    } else if listing.per_line {
+        entries.iter().map(|e| format!("{e}\n")).collect()
+    } else {
+        format!("{}\n", entries.join(" "))
+    };
+    Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
+}
+
+/// Makes `dir` the current directory for `builtin`; false after
+/// reporting why not.
+fn go_to(sh: &mut Shell, builtin: &str, dir: &str) -> Result<bool, crate::exec::eval::Unwind> {
+    match super::cd::change_directory(sh, dir, false) {
+        Ok(_) => Ok(true),
+        Err(msg) => {
+            sh.builtin_error(builtin, &msg, 1)?;
+            Ok(false)
+        }
+    }
+}
+
+/// `dirs [-clpv] [+N | -N]`.
+pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
+    let mut listing = Listing::default();
+    let mut pick = None;
+    for arg in &argv[1..] {
+        let len = sh.dir_stack.len() + 1;
+        if let Some(index) = stack_index(arg, len) {
+            let Ok(index) = index else {
+                let msg = format!("{}: directory stack index out of range", &arg[1..]);
+                return sh.builtin_error("dirs", &msg, 1);
+            };
+            pick = Some(index);
+            continue;
+        }
+        let Some(flags) = arg.strip_prefix('-').filter(|f| !f.is_empty()) else {
+            return sh.builtin_error("dirs", &format!("{arg}: invalid argument\n{DIRS_USAGE}"), 2);
+        };
+        for c in flags.chars() {
+            match c {
+                'c' => sh.dir_stack.clear(),
+                'l' => listing.long = true,
+                'p' => listing.per_line = true,
+                'v' => listing.numbered = true,
+                _ => {
+                    let msg = format!("-{c}: invalid option\n{DIRS_USAGE}");
+                    return sh.builtin_error("dirs", &msg, 2);
+                }
+            }
+        }
+        if flags.contains('c') {
+            return Ok(0);
+        }
+    }
+    match pick {
+        Some(index) => {
+            let entry = full_stack(sh).swap_remove(index);
+            let entry = if listing.long {
+                entry
+            } else {
+                with_tilde(sh, &entry)
+            };
+            Ok(if sh.print("dirs", &format!("{entry}\n"))? {
+                0
+            } else {
+                1
+            })
+        }
+        None => print_stack(sh, "dirs", listing),
+    }
+}
+
+/// `pushd [-n] [dir | +N | -N]`.
+pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
+    let (no_change, operands) = split_n(&argv[1..]);
+    if operands.len() > 1 {
+        return sh.builtin_error("pushd", "too many arguments", 1);
+    }
+    let old = sh.vars.get("PWD").unwrap_or_default().to_string();
+    let Some(arg) = operands.first() else {
+        // No operand: swap the top two entries.
+        let Some(second) = sh.dir_stack.first().cloned() else {
+            return sh.builtin_error("pushd", "no other directory", 1);
+        };
+        if !no_change {
+            if !go_to(sh, "pushd", &second)? {
+                return Ok(1);
+            }
+            sh.dir_stack[0] = old;
+        }
+        return print_stack(sh, "pushd", Listing::default());
+    };
+    let len = sh.dir_stack.len() + 1;
+    if let Some(index) = stack_index(arg, len) {
+        let Ok(index) = index else {
+            let msg = format!("{}: directory stack index out of range", &arg[1..]);
+            return sh.builtin_error("pushd", &msg, 1);
+        };
+        // Rotate so that entry `index` comes to the top.
+        let mut stack = full_stack(sh);
+        stack.rotate_left(index);
+        if !go_to(sh, "pushd", &stack[0])? {
+            return Ok(1);
+        }
+        sh.dir_stack = stack.split_off(1);
+        return print_stack(sh, "pushd", Listing::default());
+    }
+    if arg.starts_with('-') && arg.len() > 1 {
+        let msg = format!("{arg}: invalid option\n{PUSHD_USAGE}");
+        return sh.builtin_error("pushd", &msg, 2);
+    }
+    if no_change {
+        sh.dir_stack.insert(0, arg.to_string());
+    } else {
+        if !go_to(sh, "pushd", arg)? {
+            return Ok(1);
+        }
+        sh.dir_stack.insert(0, old);
+    }
+    print_stack(sh, "pushd", Listing::default())
+}
+
+/// `popd [-n] [+N | -N]`.
+pub fn popd(sh: &mut Shell, argv: &[String]) -> Status {
+    let (no_change, operands) = split_n(&argv[1..]);
+    let len = sh.dir_stack.len() + 1;
+    let index = match operands {
+        [] => 0,
+        [arg] => match stack_index(arg, len) {
+            Some(Ok(index)) => index,
+            Some(Err(())) => {
+                let msg = format!("{}: directory stack index out of range", &arg[1..]);
+                return sh.builtin_error("popd", &msg, 1);
+            }
+            None if arg.starts_with(['-', '+']) => {
+                let msg = format!("{arg}: invalid number\n{POPD_USAGE}");
+                return sh.builtin_error("popd", &msg, 2);
+            }
+            None => {
+                let msg = format!("{arg}: invalid argument\n{POPD_USAGE}");
+                return sh.builtin_error("popd", &msg, 2);
+            }
+        },
+        _ => return sh.builtin_error("popd", "too many arguments", 1),
+    };
+    if sh.dir_stack.is_empty() {
+        return sh.builtin_error("popd", "directory stack empty", 1);
+    }
+    match (index, no_change) {
+        // Removing the top means going to the next one (unless -n, which
+        // removes the next one instead).
+        (0, false) => {
+            let next = sh.dir_stack[0].clone();
+            if !go_to(sh, "popd", &next)? {
+                return Ok(1);
+            }
+            sh.dir_stack.remove(0);
+        }
+        (0, true) => {
+            sh.dir_stack.remove(0);
+        }
+        (i, _) => {
+            sh.dir_stack.remove(i - 1);
+        }
+    }
+    print_stack(sh, "popd", Listing::default())
+}
+
+/// Takes the `-n` flags off the front.
+fn split_n(args: &[String]) -> (bool, &[String]) {
+    let mut rest = args;
+    let mut no_change = false;
+    while let Some(first) = rest.first() {
+        match first.as_str() {
+            "-n" => no_change = true,
             "--" => {
-                operands.extend(argv[i + 2..].iter());
+                rest = &rest[1..];
                 break;
             }
-            _ if a.starts_with('-') && a.len() > 1 => {
-                let msg = format!("{a}: invalid option\numask: usage: umask [-p] [-S] [mode]");
-                return sh.builtin_error("umask", &msg, 2);
-            }
-            _ => operands.push(a),
+            _ => break,
         }
+        rest = &rest[1..];
     }
-    if operands.len() > 1 {
-        return sh.builtin_error("umask", "too many arguments", 2);
-    }
-    let current = sh.current_umask();
-    let Some(arg) = operands.first() else {
-        let shown = if symbolic {
-            symbolic_form(current)
-        } else {
-            format!("{current:04o}")
-        };
-        let out = match (reusable, symbolic) {
-            (true, true) => format!("umask -S {shown}\n"),
-            (true, false) => format!("umask {shown}\n"),
-            _ => format!("{shown}\n"),
-        };
-        return Ok(if sh.print("umask", &out)? { 0 } else { 1 });
-    };
-    let new = if arg.chars().all(|c| c.is_digit(8)) {
-        // Like bash, only the permission bits of a long number count.
-        u64::from_str_radix(arg, 8).ok().map(|m| (m & 0o777) as u32)
-    } else {
-        parse_symbolic(arg, current)
-    };
-    let Some(new) = new else {
-        let msg = format!("{arg}: invalid symbolic mode operator");
-        return sh.builtin_error("umask", &msg, 1);
-    };
-    if !sh.owns_process {
-        sh.umask = Some(new);
-    } else {
-        sys_umask(Mode::from_bits_truncate(new));
-    }
-    Ok(0)
-}
-
-/// `u=rwx,g=rx,o=rx` for a mask.
-fn symbolic_form(mask: u32) -> String {
-    let perms = |shift: u32| {
-        let allowed = !mask >> shift & 7;
-        [(4, 'r'), (2, 'w'), (1, 'x')]
-            .iter()
-            .filter(|(bit, _)| allowed & bit != 0)
-            .map(|(_, c)| *c)
-            .collect::<String>()
-    };
-    format!("u={},g={},o={}", perms(6), perms(3), perms(0))
-}
-
-/// Applies a symbolic mode to the permissions a mask allows, as chmod
-/// does: clauses `[ugoa]*([-+=][rwxXst]*|[-+=][ugo])+` separated by
-/// commas; `u`/`g`/`o` after an operator copy that class's current bits.
-fn parse_symbolic(spec: &str, mask: u32) -> Option<u32> {
-    let mut allowed = !mask & 0o777;
-    for clause in spec.split(',') {
-        let chars: Vec<char> = clause.chars().collect();
-        let mut i = 0;
-        let mut who = 0;
-        while let Some(c) = chars.get(i) {
-            who |= match c {
-                'u' => 0o700,
-                'g' => 0o070,
-                'o' => 0o007,
-                'a' => 0o777,
-                _ => break,
-            };
-            i += 1;
-        }
-        if who == 0 {
-            who = 0o777;
-        }
-        if i == chars.len() {
-            return None;
-        }
-        while i < chars.len() {
-            let op = chars[i];
-            if !matches!(op, '+' | '-' | '=') {
-                return None;
-            }
-            i += 1;
-            let mut perm = 0;
-            while let Some(&c) = chars.get(i) {
-                if matches!(c, '+' | '-' | '=') {
-                    break;
-                }
-                let copy = |shift: u32| ((allowed >> shift) & 7) * 0o111;
-                perm |= match c {
-                    'r' => 0o444,
-                    'w' => 0o222,
-                    'x' | 'X' => 0o111,
-                    's' | 't' => 0,
-                    'u' => copy(6),
-                    'g' => copy(3),
-                    'o' => copy(0),
-                    _ => return None,
-                };
-                i += 1;
-            }
-            let bits = perm & who;
-            match op {
-                '=' => allowed = (allowed & !who) | bits,
-                '+' => allowed |= bits,
-                _ => allowed &= !bits,
-            }
-        }
-    }
-    Some(!allowed & 0o777)
+    (no_change, rest)
 }
 
 #[cfg(test)]
@@ -356,20 +266,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn symbolic_modes_apply_like_chmod() {
-        let cases: &[(&str, u32, Option<u32>)] = &[
-            ("u=rwx,g=rx,o=", 0o022, Some(0o027)),
-            ("a-w", 0o022, Some(0o222)),
-            ("u+r+w+x", 0o777, Some(0o077)),
-            ("a=u", 0o022, Some(0o000)),
-            ("g-r", 0o000, Some(0o040)),
-            ("a+x+wr-r", 0o777, Some(0o444)),
-            ("z+r", 0o022, None),
-            ("u", 0o022, None),
-        ];
-        for (spec, mask, want) in cases {
-            assert_eq!(parse_symbolic(spec, *mask), *want, "{spec} on {mask:o}");
-        }
-        assert_eq!(symbolic_form(0o022), "u=rwx,g=rx,o=rx");
+    fn indices_count_from_either_end() {
+        assert_eq!(stack_index("+0", 3), Some(Ok(0)));
+        assert_eq!(stack_index("-0", 3), Some(Ok(2)));
+        assert_eq!(stack_index("+3", 3), Some(Err(())));
+        assert_eq!(stack_index("dir", 3), None);
+        assert_eq!(stack_index("-n", 3), None);
     }
 }

@@ -1,5 +1,5 @@
-//! Job control builtins: `jobs`, `fg`, `bg` and `kill` (which takes job
-//! specs as well as pids).
+//! Job control builtins: `jobs`, `fg`, `bg`, `kill` (which takes job
+//! specs as well as pids), `wait`, `disown` and `suspend`.
 //!
 //! A job's processes are signalled through their pidfds when the kernel
 //! gave one: a pidfd names the process itself, so a signal cannot reach an
@@ -9,12 +9,13 @@ use std::os::fd::AsFd;
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
+use nix::unistd::Pid;
 
-use super::process::signal_number;
+use super::trap::signal_number;
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::jobs::Job;
-use crate::jobs::signals::bare_name as signal_name;
+use crate::jobs::signals::{self, bare_name as signal_name};
 
 const USAGE: &str =
     "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]";
@@ -317,6 +318,99 @@ pub fn bg(sh: &mut Shell, argv: &[String]) -> Status {
         Ok(()) => Ok(0),
         Err(msg) => sh.builtin_error("bg", &msg, 1),
     }
+}
+
+/// `wait [pid|%job…]`.
+pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
+    if argv.len() == 1 {
+        if let Err(sig) =
+            signals::await_exits(&sh.jobs.live_pidfds(None, None), false, sh.owns_process)
+        {
+            return Ok(128 + sig);
+        }
+        return Ok(sh.jobs.wait_all());
+    }
+    if argv[1] == "-n" {
+        let live = sh.jobs.live_pidfds(None, None);
+        if !live.is_empty()
+            && let Err(sig) = signals::await_exits(&live, true, sh.owns_process)
+        {
+            return Ok(128 + sig);
+        }
+        // The next job to finish (any job: arguments narrow nothing yet).
+        return Ok(sh.jobs.wait_any().map(|(_, s)| s).unwrap_or(127));
+    }
+    let mut status = 0;
+    for arg in &argv[1..] {
+        let target = match arg.strip_prefix('%') {
+            Some(_) => super::jobs::find_job(sh, arg).map(|j| (Some(j.number), None)),
+            None => arg
+                .parse::<i32>()
+                .ok()
+                .map(|pid| (None, Some(Pid::from_raw(pid)))),
+        };
+        if let Some((number, pid)) = target
+            && (number.is_some() || pid.is_some())
+            && let Err(sig) =
+                signals::await_exits(&sh.jobs.live_pidfds(number, pid), false, sh.owns_process)
+        {
+            return Ok(128 + sig);
+        }
+        status = if arg.starts_with('%') {
+            let number = super::jobs::find_job(sh, arg).map(|j| j.number);
+            match number.and_then(|n| sh.jobs.wait_job(n)) {
+                Some(s) => s,
+                None => sh.builtin_error("wait", &format!("{arg}: no such job"), 127)?,
+            }
+        } else {
+            match arg.parse::<i32>() {
+                Ok(pid) => match sh.jobs.wait_pid(Pid::from_raw(pid)) {
+                    Some(s) => s,
+                    // POSIX: 127 for an unknown pid; only bash says so.
+                    None if sh.options.posix => 127,
+                    None => {
+                        let msg = format!("pid {pid} is not a child of this shell");
+                        sh.builtin_error("wait", &msg, 127)?
+                    }
+                },
+                Err(_) => {
+                    sh.builtin_error("wait", &format!("`{arg}': not a pid or valid job spec"), 2)?
+                }
+            }
+        };
+    }
+    Ok(status)
+}
+
+/// `disown [%job…]`: forgets jobs (the current one without arguments).
+pub fn disown(sh: &mut Shell, argv: &[String]) -> Status {
+    let specs: Vec<String> = if argv.len() > 1 {
+        argv[1..].to_vec()
+    } else {
+        vec!["%+".to_string()]
+    };
+    let mut status = 0;
+    for spec in &specs {
+        let number = super::jobs::find_job(sh, spec).map(|j| j.number);
+        if !number.is_some_and(|n| sh.jobs.disown(n)) {
+            status = sh.builtin_error("disown", &format!("{spec}: no such job"), 1)?;
+        }
+    }
+    Ok(status)
+}
+
+/// `suspend`: stops the shell until it gets SIGCONT (not a login shell).
+pub fn suspend(sh: &mut Shell, argv: &[String]) -> Status {
+    let force = argv.iter().any(|a| a == "-f");
+    if sh.shopt_on("login_shell") && !force {
+        return sh.builtin_error("suspend", "cannot suspend a login shell", 1);
+    }
+    // The shell ignores SIGTSTP; SIGSTOP cannot be ignored.
+    let _ = nix::sys::signal::kill(nix::unistd::getpid(), nix::sys::signal::Signal::SIGSTOP);
+    if let Some(t) = &sh.terminal {
+        t.reclaim();
+    }
+    Ok(0)
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
 mod caller;
+mod cd;
 mod complete;
 mod core;
 mod declare;
 mod dirs;
-mod dirstack;
 mod echo;
 pub mod fc;
 mod getopts;
@@ -21,10 +21,12 @@ mod misc;
 mod options;
 mod printf;
 pub use printf::shell_quote;
-mod process;
 mod read;
 pub mod shopt;
 pub mod test;
+mod times;
+mod trap;
+mod umask;
 mod vars;
 
 use crate::exec::Shell;
@@ -128,8 +130,8 @@ pub const ALL: &[Builtin] = &[
     special_builtin("return", core::return_),
     special_builtin("set", vars::set),
     special_builtin("shift", vars::shift),
-    special_builtin("times", process::times),
-    special_builtin("trap", process::trap),
+    special_builtin("times", times::times),
+    special_builtin("trap", trap::trap),
     special_builtin("unset", vars::unset),
     regular_builtin("complete", complete::complete),
     regular_builtin("compgen", complete::compgen),
@@ -137,7 +139,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("alias", lookup::alias),
     regular_builtin("bg", jobs::bg).waits_or_runs(),
     regular_builtin("builtin", misc::builtin).waits_or_runs(),
-    regular_builtin("cd", dirs::cd),
+    regular_builtin("cd", cd::cd),
     regular_builtin("command", lookup::command).waits_or_runs(),
     regular_builtin("declare", declare::declare).declaration(),
     regular_builtin("echo", echo::echo).no_help_option(),
@@ -147,7 +149,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("caller", caller::caller),
     regular_builtin("hash", lookup::hash),
     regular_builtin("help", help::help),
-    regular_builtin("disown", process::disown),
+    regular_builtin("disown", jobs::disown),
     regular_builtin("jobs", jobs::jobs),
     regular_builtin("kill", jobs::kill),
     regular_builtin("let", declare::let_),
@@ -156,25 +158,25 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("test", test::test).no_help_option(),
     regular_builtin("[", test::test).no_help_option(),
     regular_builtin("local", declare::local).declaration(),
-    regular_builtin("pwd", dirs::pwd),
-    regular_builtin("pushd", dirstack::pushd),
+    regular_builtin("pwd", cd::pwd),
+    regular_builtin("pushd", dirs::pushd),
     regular_builtin("history", history::history),
     regular_builtin("fc", fc::fc),
-    regular_builtin("logout", process::logout),
+    regular_builtin("logout", core::logout),
     regular_builtin("mapfile", mapfile::mapfile).waits_or_runs(),
     regular_builtin("readarray", mapfile::mapfile).waits_or_runs(),
-    regular_builtin("popd", dirstack::popd),
-    regular_builtin("dirs", dirstack::dirs),
+    regular_builtin("popd", dirs::popd),
+    regular_builtin("dirs", dirs::dirs),
     regular_builtin("shopt", shopt::shopt),
     regular_builtin("source", core::dot).waits_or_runs(),
     regular_builtin("true", core::true_).no_help_option(),
     regular_builtin("type", lookup::type_),
     regular_builtin("typeset", declare::declare).declaration(),
     regular_builtin("ulimit", misc::ulimit).needs_process(),
-    regular_builtin("umask", dirs::umask),
+    regular_builtin("umask", umask::umask),
     regular_builtin("unalias", lookup::unalias),
-    regular_builtin("suspend", process::suspend).waits_or_runs(),
-    regular_builtin("wait", process::wait).waits_or_runs(),
+    regular_builtin("suspend", jobs::suspend).waits_or_runs(),
+    regular_builtin("wait", jobs::wait).waits_or_runs(),
 ];
 
 /// A special builtin by name.

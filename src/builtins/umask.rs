@@ -1,0 +1,160 @@
+//! The file-creation mask: `umask`.
+//!
+//! The top-level shell changes the process's umask; an in-process subshell
+//! keeps its own (`Shell::umask`, see `exec/context.rs`).
+
+use nix::sys::stat::{Mode, umask as sys_umask};
+
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+
+/// `umask [-pS] [mode]`.
+pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
+    let mut symbolic = false;
+    let mut reusable = false;
+    let mut operands = Vec::new();
+    for (i, a) in argv[1..].iter().enumerate() {
+        match a.as_str() {
+            "-S" => symbolic = true,
+            "-p" => reusable = true,
+            "--" => {
+                operands.extend(argv[i + 2..].iter());
+                break;
+            }
+            _ if a.starts_with('-') && a.len() > 1 => {
+                let msg = format!("{a}: invalid option\numask: usage: umask [-p] [-S] [mode]");
+                return sh.builtin_error("umask", &msg, 2);
+            }
+            _ => operands.push(a),
+        }
+    }
+    if operands.len() > 1 {
+        return sh.builtin_error("umask", "too many arguments", 2);
+    }
+    let current = sh.current_umask();
+    let Some(arg) = operands.first() else {
+        let shown = if symbolic {
+            symbolic_form(current)
+        } else {
+            format!("{current:04o}")
+        };
+        let out = match (reusable, symbolic) {
+            (true, true) => format!("umask -S {shown}\n"),
+            (true, false) => format!("umask {shown}\n"),
+            _ => format!("{shown}\n"),
+        };
+        return Ok(if sh.print("umask", &out)? { 0 } else { 1 });
+    };
+    let new = if arg.chars().all(|c| c.is_digit(8)) {
+        // Like bash, only the permission bits of a long number count.
+        u64::from_str_radix(arg, 8).ok().map(|m| (m & 0o777) as u32)
+    } else {
+        parse_symbolic(arg, current)
+    };
+    let Some(new) = new else {
+        let msg = format!("{arg}: invalid symbolic mode operator");
+        return sh.builtin_error("umask", &msg, 1);
+    };
+    if !sh.owns_process {
+        sh.umask = Some(new);
+    } else {
+        sys_umask(Mode::from_bits_truncate(new));
+    }
+    Ok(0)
+}
+
+/// `u=rwx,g=rx,o=rx` for a mask.
+fn symbolic_form(mask: u32) -> String {
+    let perms = |shift: u32| {
+        let allowed = !mask >> shift & 7;
+        [(4, 'r'), (2, 'w'), (1, 'x')]
+            .iter()
+            .filter(|(bit, _)| allowed & bit != 0)
+            .map(|(_, c)| *c)
+            .collect::<String>()
+    };
+    format!("u={},g={},o={}", perms(6), perms(3), perms(0))
+}
+
+/// Applies a symbolic mode to the permissions a mask allows, as chmod
+/// does: clauses `[ugoa]*([-+=][rwxXst]*|[-+=][ugo])+` separated by
+/// commas; `u`/`g`/`o` after an operator copy that class's current bits.
+fn parse_symbolic(spec: &str, mask: u32) -> Option<u32> {
+    let mut allowed = !mask & 0o777;
+    for clause in spec.split(',') {
+        let chars: Vec<char> = clause.chars().collect();
+        let mut i = 0;
+        let mut who = 0;
+        while let Some(c) = chars.get(i) {
+            who |= match c {
+                'u' => 0o700,
+                'g' => 0o070,
+                'o' => 0o007,
+                'a' => 0o777,
+                _ => break,
+            };
+            i += 1;
+        }
+        if who == 0 {
+            who = 0o777;
+        }
+        if i == chars.len() {
+            return None;
+        }
+        while i < chars.len() {
+            let op = chars[i];
+            if !matches!(op, '+' | '-' | '=') {
+                return None;
+            }
+            i += 1;
+            let mut perm = 0;
+            while let Some(&c) = chars.get(i) {
+                if matches!(c, '+' | '-' | '=') {
+                    break;
+                }
+                let copy = |shift: u32| ((allowed >> shift) & 7) * 0o111;
+                perm |= match c {
+                    'r' => 0o444,
+                    'w' => 0o222,
+                    'x' | 'X' => 0o111,
+                    's' | 't' => 0,
+                    'u' => copy(6),
+                    'g' => copy(3),
+                    'o' => copy(0),
+                    _ => return None,
+                };
+                i += 1;
+            }
+            let bits = perm & who;
+            match op {
+                '=' => allowed = (allowed & !who) | bits,
+                '+' => allowed |= bits,
+                _ => allowed &= !bits,
+            }
+        }
+    }
+    Some(!allowed & 0o777)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbolic_modes_apply_like_chmod() {
+        let cases: &[(&str, u32, Option<u32>)] = &[
+            ("u=rwx,g=rx,o=", 0o022, Some(0o027)),
+            ("a-w", 0o022, Some(0o222)),
+            ("u+r+w+x", 0o777, Some(0o077)),
+            ("a=u", 0o022, Some(0o000)),
+            ("g-r", 0o000, Some(0o040)),
+            ("a+x+wr-r", 0o777, Some(0o444)),
+            ("z+r", 0o022, None),
+            ("u", 0o022, None),
+        ];
+        for (spec, mask, want) in cases {
+            assert_eq!(parse_symbolic(spec, *mask), *want, "{spec} on {mask:o}");
+        }
+        assert_eq!(symbolic_form(0o022), "u=rwx,g=rx,o=rx");
+    }
+}
