@@ -69,6 +69,13 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             status: 0,
         },
         Case {
+            name: "a pipeline refused its pipes fails with a message; the shell goes on",
+            script: "ulimit -n 4; echo a | cat | cat; echo \"st=$?\"".to_string(),
+            stdout: "st=1\n",
+            stderr: Some("pidsh: line 1: pipe: Too many open files\n"),
+            status: 0,
+        },
+        Case {
             name: "a descriptor opened before ulimit -n lowers the limit still reaches children",
             script: "exec 50>fd50; ulimit -n 20; readlink /proc/self/fd/50 | sed 's|.*/||'; echo shell >&50; cat fd50"
                 .to_string(),
