@@ -6,8 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::{pidsh, tempdir};
-use std::process::Stdio;
 
 /// (name, flag, script, stdout, stderr, status)
 type Case = (
@@ -23,26 +21,18 @@ type Case = (
 /// s.sh` there (so messages read `s.sh: line N: …`), and fails with every
 /// mismatch at once.
 fn check_files(cases: &[Case]) {
-    let mut failures = Vec::new();
-    for (name, flag, script, stdout, stderr, status) in cases {
-        let dir = tempdir();
-        std::fs::write(dir.join("s.sh"), script).unwrap();
-        let mut cmd = pidsh();
-        cmd.args(flag)
-            .arg("s.sh")
-            .current_dir(&dir)
-            .stdin(Stdio::null());
-        let out = cmd.output().unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
-        let got_stdout = String::from_utf8_lossy(&out.stdout);
-        let got_stderr = String::from_utf8_lossy(&out.stderr);
-        let got_status = out.status.code().unwrap_or(-1);
-        if got_stdout != *stdout || got_stderr != *stderr || got_status != *status {
-            failures.push(format!(
-                "{name}: script {script:?}\n  stdout {got_stdout:?} (want {stdout:?})\n  stderr {got_stderr:?} (want {stderr:?})\n  status {got_status} (want {status})"
-            ));
-        }
-    }
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(name, flag, script, stdout, stderr, status)| {
+            let want = common::Expect {
+                stdout,
+                stderr: Some(stderr),
+                status: *status,
+            };
+            let label = format!("{name}: script {script:?}");
+            common::mismatch(&label, &common::run_file(script, *flag), &want)
+        })
+        .collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 

@@ -6,8 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::{Case, Run, check_gaps, check_with, pidsh, run_c, run_stdin, tempdir};
-use std::process::Stdio;
+use common::{Case, check_gaps, check_with, run_c, run_file, run_stdin};
 
 /// Runs each script with `pidsh -c`.
 fn check(cases: &[Case]) {
@@ -17,25 +16,6 @@ fn check(cases: &[Case]) {
 /// Runs each script from standard input.
 fn check_stdin(cases: &[Case]) {
     check_with(cases, run_stdin);
-}
-
-/// Writes the script to `s.sh` in a fresh directory and runs
-/// `pidsh [flag] s.sh` there, so messages are prefixed with `s.sh: `.
-fn run_file(script: &str, flag: Option<&str>) -> Run {
-    let dir = tempdir();
-    std::fs::write(dir.join("s.sh"), script).unwrap();
-    let mut cmd = pidsh();
-    cmd.args(flag)
-        .arg("s.sh")
-        .current_dir(&dir)
-        .stdin(Stdio::null());
-    let out = cmd.output().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status: out.status.code().unwrap_or(-1),
-    }
 }
 
 /// Runs each script as a script file: `pidsh s.sh`.

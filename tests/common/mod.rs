@@ -25,6 +25,23 @@ fn finish(out: Output) -> Run {
     }
 }
 
+/// Writes the script to `s.sh` in a fresh directory and runs
+/// `pidsh [flag] s.sh` there (standard input null), so messages are
+/// prefixed with `s.sh: `.
+#[allow(dead_code)]
+pub fn run_file(script: &str, flag: Option<&str>) -> Run {
+    let dir = tempdir();
+    std::fs::write(dir.join("s.sh"), script).unwrap();
+    let mut cmd = pidsh();
+    cmd.args(flag)
+        .arg("s.sh")
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::null());
+    let out = cmd.output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    finish(out)
+}
+
 /// Runs `pidsh -c script` in `dir`.
 pub fn run_c_in(script: &str, dir: &std::path::Path) -> Run {
     finish(
@@ -155,7 +172,7 @@ pub fn check_stdout_table(
 }
 
 /// How a run differs from what was expected, or `None`.
-fn mismatch(label: &str, r: &Run, want: &Expect<'_>) -> Option<String> {
+pub fn mismatch(label: &str, r: &Run, want: &Expect<'_>) -> Option<String> {
     let same = r.stdout == want.stdout
         && want.stderr.is_none_or(|e| r.stderr == e)
         && r.status == want.status;
