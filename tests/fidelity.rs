@@ -209,6 +209,24 @@ f(){ echo "${#a[@]} $? ${m[k]} ${!m[@]} ${#m[@]} $n $lo $up $ro $ex ${ref[1]}"; 
     ]);
 }
 
+/// The call stack (`BASH_SOURCE`, `BASH_LINENO`, `FUNCNAME`, `caller`)
+/// and `getopts`' place inside a bundled argument reach a subshell that
+/// runs as a process, as they reach one that runs in-process.
+#[test]
+fn the_hand_over_carries_the_call_stack_and_getopts_position() {
+    let script = r#"printf 'f() { { echo "${BASH_SOURCE[*]}|${BASH_LINENO[*]}|${FUNCNAME[*]}"; caller 0; } & wait; }\n' >lib.sh
+. ./lib.sh
+g() { f; }
+g
+set -- -abc; getopts abc o; { getopts abc o; echo $o; } & wait
+"#;
+    let r = common::run_file(script, None);
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str(), r.status),
+        ("./lib.sh s.sh s.sh|3 4 0|f g main\n3 g s.sh\nb\n", "", 0)
+    );
+}
+
 #[test]
 fn a_ten_mib_variable_survives_a_background_function() {
     for backend in BACKENDS {

@@ -41,7 +41,7 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(1);
     }
     if argv.len() == 1
-        && let Some(before) = sh.status_before_trap
+        && let Some(before) = sh.ctx.status_before_trap
     {
         // In a trap, the last command is the one before the trap (POSIX).
         return Err(Unwind::Exit(before));
@@ -60,7 +60,7 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if sh.call_depth() == 0 && sh.source_depth == 0 && !sh.running_trap {
+    if sh.call_depth() == 0 && sh.ctx.source_depth == 0 && !sh.ctx.running_trap {
         // Outside a function or `.` script, `return` leaves the shell with
         // the status, as dash does and the conformance suite expects (POSIX
         // leaves it unspecified; bash complains and goes on).
@@ -86,7 +86,7 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
         Ok(_) => {
             sh.report(&format!("{}: {t}: loop count out of range", argv[0]));
             sh.last_status = 1;
-            Err(Err(Unwind::Break(sh.loop_depth)))
+            Err(Err(Unwind::Break(sh.ctx.loop_depth)))
         }
         Err(_) => {
             // bash ends the shell (with 128; 1 as the conformance suite).
@@ -98,14 +98,14 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
 
 /// `break [n]`.
 pub fn break_(sh: &mut Shell, argv: &[String]) -> Status {
-    if sh.loop_depth == 0 {
+    if sh.ctx.loop_depth == 0 {
         return outside_loop(sh, "break");
     }
     let n = match loop_count(sh, argv) {
         Ok(n) => n,
         Err(r) => return r,
     };
-    Err(Unwind::Break(n.min(sh.loop_depth)))
+    Err(Unwind::Break(n.min(sh.ctx.loop_depth)))
 }
 
 /// `break` or `continue` with no loop to leave: bash warns, the status
@@ -119,14 +119,14 @@ fn outside_loop(sh: &mut Shell, builtin: &str) -> Status {
 
 /// `continue [n]`.
 pub fn continue_(sh: &mut Shell, argv: &[String]) -> Status {
-    if sh.loop_depth == 0 {
+    if sh.ctx.loop_depth == 0 {
         return outside_loop(sh, "continue");
     }
     let n = match loop_count(sh, argv) {
         Ok(n) => n,
         Err(r) => return r,
     };
-    Err(Unwind::Continue(n.min(sh.loop_depth)))
+    Err(Unwind::Continue(n.min(sh.ctx.loop_depth)))
 }
 
 /// `eval args…`: joins the arguments with spaces and runs the result.
@@ -142,12 +142,10 @@ pub fn eval(sh: &mut Shell, argv: &[String]) -> Status {
         _ => {}
     }
     let code = args.join(" ");
-    sh.eval_depth += 1;
     // Its lines are numbered on from the line of the `eval`, as in bash.
     let line = sh.line.max(1);
-    let r = sh.run_source_from(&code, line);
-    sh.eval_depth -= 1;
-    r
+    sh.scoped(|c| c.eval_depth += 1)
+        .run_source_from(&code, line)
 }
 
 /// `. file [args]` / `source file [args]`.
@@ -188,13 +186,11 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     };
     let saved_positional =
         (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
-    sh.source_depth += 1;
     sh.push_call_frame("source", name.clone());
     let line = sh.line;
-    let r = sh.run_source_text(&text);
+    let r = sh.scoped(|c| c.source_depth += 1).run_source_text(&text);
     sh.line = line;
     sh.call_frames.pop();
-    sh.source_depth -= 1;
     if let Some(p) = saved_positional {
         sh.positional = p;
     }
@@ -233,9 +229,7 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let words = &argv[1 + first..];
     if words.is_empty() {
-        // The redirections were applied to a copy of the table by the
-        // caller; `exec` makes that copy the shell's own.
-        sh.persist_redirections = true;
+        sh.keep_redirections();
         return Ok(0);
     }
     let (mut spawn, keep) = match sh.plan_external(words, &[], &[]) {
@@ -244,7 +238,7 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
             // Nothing has changed yet: an interactive shell goes on.
             let status = e.status();
             sh.report(&e.to_string());
-            return if sh.options.interactive && sh.subshell_depth == 0 {
+            return if sh.options.interactive && sh.ctx.subshell_depth == 0 {
                 Ok(status)
             } else {
                 Err(Unwind::Exit(status))

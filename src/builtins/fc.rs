@@ -163,10 +163,7 @@ fn run_again(sh: &mut Shell, command: &str) -> Status {
         sh.history.replace_last(command);
     }
     let code = format!("{command}\n");
-    sh.eval_depth += 1;
-    let status = sh.run_source_text(&code);
-    sh.eval_depth -= 1;
-    status
+    sh.scoped(|c| c.eval_depth += 1).run_source_text(&code)
 }
 
 /// `fc [-e editor] [first [last]]`: the commands go to a file, the editor

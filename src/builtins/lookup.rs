@@ -80,8 +80,10 @@ fn kind_of(sh: &mut Shell, name: &str) -> Kind {
                 };
             }
             let path_var = sh
+                .ctx
                 .lookup_path
-                .clone()
+                .as_deref()
+                .map(str::to_string)
                 .or_else(|| sh.vars.get("PATH").map(str::to_string));
             match crate::exec::lookup::search_path(name, path_var.as_deref()) {
                 Some(p) => Kind::File(crate::bytes::decode_os(p.as_os_str())),
@@ -242,15 +244,13 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Status {
     let lookup_path = opts
         .iter()
         .any(|(c, _)| *c == 'p')
-        .then(crate::sys::default_path);
-    let saved_path = std::mem::replace(&mut sh.lookup_path, lookup_path);
+        .then(|| std::sync::Arc::from(crate::sys::default_path()));
+    let mut sh = sh.scoped(|c| c.lookup_path = lookup_path);
     let args = &argv[1 + first..];
-    let r = match describe {
-        Some(verbose) => describe_commands(sh, args, verbose),
-        None => run_command(sh, args),
-    };
-    sh.lookup_path = saved_path;
-    r
+    match describe {
+        Some(verbose) => describe_commands(&mut sh, args, verbose),
+        None => run_command(&mut sh, args),
+    }
 }
 
 /// `command -v` / `command -V`.
@@ -292,10 +292,7 @@ fn run_command(sh: &mut Shell, args: &[String]) -> Status {
         return Ok(0);
     };
     if let Some(b) = crate::builtins::find(name) {
-        let saved = std::mem::replace(&mut sh.command_prefix, true);
-        let r = sh.run_builtin(b, args);
-        sh.command_prefix = saved;
-        return r;
+        return sh.scoped(|c| c.command_prefix = true).run_builtin(b, args);
     }
     match sh.start_external(args, &[], &[]) {
         Ok(child) => Ok(crate::jobs::wait_child(&child)),

@@ -18,7 +18,12 @@ pub fn builtin(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(0);
     };
     match super::find(name) {
-        Some(b) => sh.run_builtin(b, &argv[skip..]),
+        // Its own redirection frame: `builtin exec >f` keeps nothing, as
+        // in bash (where `command exec >f` does keep it, as POSIX says).
+        Some(b) => {
+            sh.in_redirection_frame(|sh| sh.run_builtin(b, &argv[skip..]))
+                .0
+        }
         None => sh.builtin_error("builtin", &format!("{name}: not a shell builtin"), 1),
     }
 }

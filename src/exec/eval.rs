@@ -73,10 +73,7 @@ impl Shell {
 
     /// Runs a list as a condition (`if`, `while`): `set -e` does not apply.
     fn run_condition(&mut self, list: &List) -> Status {
-        self.errexit_suppressed += 1;
-        let r = self.run_list(list);
-        self.errexit_suppressed -= 1;
-        r
+        self.scoped(|c| c.errexit_suppressed += 1).run_list(list)
     }
 
     fn run_and_or(&mut self, ao: &AndOr) -> Status {
@@ -104,20 +101,15 @@ impl Shell {
     /// Runs a pipeline and applies `set -e` unless it is a non-final part
     /// of an and-or list, negated, or inside a condition.
     fn run_pipeline_checked(&mut self, p: &Pipeline, not_last: bool) -> Status {
-        if not_last {
-            self.errexit_suppressed += 1;
-        }
         self.errexit_exempt = false;
-        let r = self.run_pipeline(p);
-        if not_last {
-            self.errexit_suppressed -= 1;
-        }
-        let status = r?;
+        let status = self
+            .scoped(|c| c.errexit_suppressed += u32::from(not_last))
+            .run_pipeline(p)?;
         self.last_status = status;
         if p.negated {
             self.errexit_exempt = true;
         }
-        if status != 0 && !not_last && !self.errexit_exempt && self.errexit_suppressed == 0 {
+        if status != 0 && !not_last && !self.errexit_exempt && self.ctx.errexit_suppressed == 0 {
             self.run_err_trap();
             if self.options.errexit {
                 return Err(Unwind::Exit(status));
@@ -131,26 +123,21 @@ impl Shell {
             // `$LINENO` and messages for compound commands ([[, ((, for…).
             self.line = p.span.line;
         }
-        if p.negated {
-            self.errexit_suppressed += 1;
-        }
         let started = p.timed.then(super::timing::Timer::start);
+        let mut sh = self.scoped(|c| c.errexit_suppressed += u32::from(p.negated));
         let r = match p.commands.as_slice() {
             [single] => {
-                let r = self.run_command(single);
+                let r = sh.run_command(single);
                 if let (Ok(status), Command::Simple(_)) = (&r, single) {
-                    self.set_pipestatus(&[*status]);
+                    sh.set_pipestatus(&[*status]);
                 }
                 r
             }
-            _ => self.run_multi_pipeline(p),
+            _ => sh.run_multi_pipeline(p),
         };
         if let Some(timer) = started {
             let report = timer.report();
-            self.write_stderr(&report);
-        }
-        if p.negated {
-            self.errexit_suppressed -= 1;
+            sh.write_stderr(&report);
         }
         let status = r?;
         Ok(if p.negated {
@@ -196,13 +183,7 @@ impl Shell {
         special: bool,
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
-        self.command_depth += 1;
-        let r = self.with_redirects_at_depth(redirects, special, body);
-        if !self.procsub_fds.is_empty() {
-            self.close_process_substitutions();
-        }
-        self.command_depth -= 1;
-        r
+        self.as_one_command(|sh| sh.with_redirects_at_depth(redirects, special, body))
     }
 
     fn with_redirects_at_depth(
@@ -212,10 +193,9 @@ impl Shell {
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> Status {
         if redirects.is_empty() {
-            // Nothing to apply or undo (a bare `exec` keeps nothing either).
-            let r = body(self);
-            self.persist_redirections = false;
-            return r;
+            // Nothing to apply or undo; a frame all the same, so that a
+            // bare `exec` keeps nothing of an enclosing command's.
+            return self.in_redirection_frame(body).0;
         }
         let steps = match redirect::resolve(self, redirects) {
             Ok(steps) => steps,
@@ -227,14 +207,33 @@ impl Shell {
             self.fds = saved;
             return self.fail_redirect(e, special);
         }
-        let r = body(self);
-        if self.persist_redirections {
-            self.persist_redirections = false;
-        } else {
+        let (r, kept) = self.in_redirection_frame(body);
+        if !kept {
             self.fds
                 .restore(&saved, steps.iter().map(redirect::Resolved::fd));
         }
         r
+    }
+
+    /// Runs `body` as one redirected command; whether `exec` made its
+    /// redirections the shell's own meanwhile.
+    pub fn in_redirection_frame(
+        &mut self,
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> (Status, bool) {
+        self.redirections_kept.push(false);
+        let r = body(self);
+        let kept = self.redirections_kept.pop().unwrap_or(false);
+        (r, kept)
+    }
+
+    /// `exec` without a command: the redirections of the command being
+    /// run stay when it ends (`command exec >f` too: they are the
+    /// `command` command's).
+    pub fn keep_redirections(&mut self) {
+        if let Some(kept) = self.redirections_kept.last_mut() {
+            *kept = true;
+        }
     }
 
     /// Reports an error and gives its status; an expansion error unwinds
@@ -275,7 +274,7 @@ impl Shell {
     /// it ends a non-interactive shell with status 2 (as dash), unless a
     /// `command` prefix took the special-ness away; otherwise `status`.
     pub fn posix_fatal(&self, status: i32) -> Status {
-        if self.options.posix && !self.options.interactive && !self.command_prefix {
+        if self.options.posix && !self.options.interactive && !self.ctx.command_prefix {
             return Err(Unwind::Exit(2));
         }
         Ok(status)
@@ -377,9 +376,7 @@ impl Shell {
 
     /// Runs a loop body once; `Some(status)` when the loop must stop.
     fn loop_body(&mut self, body: &List, status: &mut i32) -> Result<bool, Unwind> {
-        self.loop_depth += 1;
-        let r = self.run_list(body);
-        self.loop_depth -= 1;
+        let r = self.scoped(|c| c.loop_depth += 1).run_list(body);
         match r {
             Ok(s) => {
                 *status = s;
@@ -404,9 +401,7 @@ impl Shell {
     fn run_loop(&mut self, until: bool, condition: &List, body: &List) -> Status {
         let mut status = 0;
         loop {
-            self.loop_depth += 1;
-            let c = self.run_condition(condition);
-            self.loop_depth -= 1;
+            let c = self.scoped(|c| c.loop_depth += 1).run_condition(condition);
             let c = match c {
                 Ok(c) => c,
                 Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
@@ -633,11 +628,7 @@ impl Shell {
             sub.ignored_by_parent_traps = self.trap_ignored();
         }
         sub.owns_process = false;
-        sub.subshell_depth += 1;
-        sub.placement = super::state::Placement::Shell;
-        sub.loop_depth = 0;
-        // A trap's `exit` means the trap's shell, not a subshell in it.
-        sub.status_before_trap = None;
+        sub.ctx = self.ctx.for_subshell();
         if sub.inherited_traps.is_none() {
             sub.inherited_traps = Some(Arc::new(self.traps.clone()));
         }
@@ -688,8 +679,14 @@ impl Shell {
             self.last_status = 1;
             return Err(Unwind::Discard(1));
         }
+        // `break` inside the function does not reach the caller's loops.
+        self.scoped(|c| c.loop_depth = 0).run_function_body(f, args)
+    }
+
+    /// Runs a function's body as a call: its own positional parameters,
+    /// locals, call frame and RETURN trap.
+    fn run_function_body(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
         let saved_positional = std::mem::replace(&mut self.positional, args);
-        let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         let saved_getopts = self.getopts_char;
         let file = self
             .function_files
@@ -725,7 +722,6 @@ impl Shell {
         self.call_frames.pop();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
-        self.loop_depth = saved_loop;
         self.positional = saved_positional;
         match r {
             Err(Unwind::Return(s)) => Ok(s),
@@ -737,13 +733,14 @@ impl Shell {
     pub fn run_exit_trap(&mut self) {
         if let Some(super::state::TrapAction::Command(code)) = self.traps.remove(&0) {
             let saved = self.last_status;
-            let outer = self.status_before_trap.replace(saved);
+            let r = self
+                .scoped(|c| c.status_before_trap = Some(saved))
+                .run_source_text(&code);
             // `exit N` inside the trap sets the shell's final status.
-            self.last_status = match self.run_source_text(&code) {
+            self.last_status = match r {
                 Err(Unwind::Exit(status)) => status,
                 _ => saved,
             };
-            self.status_before_trap = outer;
         }
     }
 
@@ -772,7 +769,7 @@ impl Shell {
     /// arrives while an in-process subshell runs was sent to the shell,
     /// and its trap runs in the shell once the subshell is done.
     pub fn run_pending_traps(&mut self) -> Result<(), Unwind> {
-        if self.running_trap || !self.owns_process {
+        if self.ctx.running_trap || !self.owns_process {
             return Ok(());
         }
         for sig in crate::jobs::signals::take_pending() {
@@ -791,20 +788,21 @@ impl Shell {
 
     fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<(), Unwind> {
         let saved = self.last_status;
-        let outer = std::mem::replace(&mut self.running_trap, true);
         // `exit` without operand: the status from before the trap in POSIX
         // mode (dash); bash's is the trap's own last status.
         let before = self.options.posix.then_some(saved);
-        let outer_status = std::mem::replace(&mut self.status_before_trap, before);
-        let r = self.run_source_from(code, line);
-        self.status_before_trap = outer_status;
-        self.running_trap = outer;
+        let r = self
+            .scoped(|c| {
+                c.running_trap = true;
+                c.status_before_trap = before;
+            })
+            .run_source_from(code, line);
         match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),
             Err(other @ (Unwind::Break(_) | Unwind::Continue(_))) => return Err(other),
             // `return` in a trap leaves the function (or `.` script) that
             // was running when it fired, as in bash.
-            Err(Unwind::Return(s)) if self.call_depth() > 0 || self.source_depth > 0 => {
+            Err(Unwind::Return(s)) if self.call_depth() > 0 || self.ctx.source_depth > 0 => {
                 return Err(Unwind::Return(s));
             }
             _ => {}
@@ -818,8 +816,8 @@ impl Shell {
     /// them, see `hide_uninherited_traps`.)
     fn pseudo_trap(&self, key: i32) -> Option<String> {
         let busy = match key {
-            super::state::DEBUG_TRAP => self.in_debug_trap,
-            _ => self.running_trap,
+            super::state::DEBUG_TRAP => self.ctx.in_debug_trap,
+            _ => self.ctx.running_trap,
         };
         if busy || self.traps.is_empty() {
             return None;
@@ -855,10 +853,9 @@ impl Shell {
         let Some(code) = self.pseudo_trap(super::state::DEBUG_TRAP) else {
             return Ok(());
         };
-        self.in_debug_trap = true;
-        let r = self.run_trap_code_at(&code, self.line);
-        self.in_debug_trap = false;
-        r
+        let line = self.line;
+        self.scoped(|c| c.in_debug_trap = true)
+            .run_trap_code_at(&code, line)
     }
 
     /// The RETURN trap (bash): when a function or a `.` script ends.
@@ -871,15 +868,16 @@ impl Shell {
 
     /// The ERR trap (bash): after a command fails where `set -e` would apply.
     fn run_err_trap(&mut self) {
-        if self.in_err_trap {
+        if self.ctx.in_err_trap {
             return;
         }
         if let Some(super::state::TrapAction::Command(code)) =
             self.traps.get(&super::state::ERR_TRAP).cloned()
         {
-            self.in_err_trap = true;
-            let _ = self.run_trap_code_at(&code, self.line);
-            self.in_err_trap = false;
+            let line = self.line;
+            let _ = self
+                .scoped(|c| c.in_err_trap = true)
+                .run_trap_code_at(&code, line);
         }
     }
 }

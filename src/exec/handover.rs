@@ -20,7 +20,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use super::assoc::AssocArray;
-use super::state::{Array, LetterCase, OPTION_NAMES, Shell, TrapAction, Var, Vars};
+use super::scope::ExecContext;
+use super::state::{Array, CallFrame, LetterCase, OPTION_NAMES, Shell, TrapAction, Var, Vars};
 
 /// First line of every hand-over: the format's name and version.
 const HEADER: &str = "pidsh-subshell 1\n";
@@ -28,8 +29,10 @@ const HEADER: &str = "pidsh-subshell 1\n";
 /// Everything a subshell inherits from its parent shell, as plain data.
 ///
 /// An in-process subshell is a copy of [`Shell`]; a subshell that must be
-/// a process gets this instead, so both must see the same things: update
-/// [`SubshellState::of`] and [`SubshellState::apply`] together.
+/// a process gets this instead, so both must see the same things.
+/// [`SubshellState::of`] names every field of the shell and
+/// `write_context` every field of its context, so a new field does not
+/// compile until it is handed over or said not to be.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubshellState {
     /// Every variable with its attributes (arrays, `-i -l -u -x -r -n`),
@@ -68,16 +71,23 @@ pub struct SubshellState {
     pub dir_stack: Vec<String>,
     /// The running functions, outermost first (`FUNCNAME`).
     pub function_names: Vec<String>,
+    /// The running function calls and `.` scripts, outermost first
+    /// (`BASH_SOURCE`, `BASH_LINENO`, `caller`).
+    pub call_frames: Vec<CallFrame>,
+    /// The file each function was defined in, sorted by name.
+    pub function_files: Vec<(String, String)>,
     /// A script file runs (`FUNCNAME` ends with `main`).
     pub in_script_file: bool,
+    /// `-c` text runs (how syntax errors are named).
+    pub in_command_string: bool,
     /// `$LINENO` of the command that started the subshell.
     pub line: u32,
-    /// Nesting of subshells (`BASH_SUBSHELL`).
-    pub subshell_depth: u32,
-    /// Inside a condition: `set -e` is off.
-    pub errexit_suppressed: u32,
-    /// Started as part of an asynchronous list without job control.
-    pub async_list: bool,
+    /// `getopts`' position within a bundled argument.
+    pub getopts_char: usize,
+    /// Where the subshell's code sits (conditions, loops, traps, `.`
+    /// files, `eval`s around it): the part of the execution context that
+    /// outlives a process boundary (`write_context`).
+    pub ctx: ExecContext,
     /// Name used in messages.
     pub error_prefix: String,
     /// Milliseconds since the top-level shell started (`$SECONDS`).
@@ -98,40 +108,92 @@ impl SubshellState {
     /// The state of `sh`, which is already the subshell's copy
     /// ([`Shell::subshell`]).
     pub fn of(sh: &Shell) -> SubshellState {
-        let (vars, frames) = sh.vars.snapshot();
-        let mut functions: Vec<_> = sh.functions.values().collect();
+        // Every field is named, so that a new one is either handed over or
+        // said not to be: the compiler insists.
+        let Shell {
+            vars,
+            functions,
+            functions_version: _,
+            aliases,
+            options,
+            arg0,
+            positional,
+            last_status,
+            last_bg_pid,
+            shell_pid,
+            // Laid out by the spawn; the child's own from there.
+            fds: _,
+            commands: _,
+            // A subshell does not own its parent's jobs.
+            jobs: _,
+            traps,
+            inherited_traps,
+            dir_stack,
+            // The child reads no history (not interactive as a subshell).
+            history: _,
+            error_prefix,
+            ctx,
+            line,
+            owns_process: _,
+            // Given by `Fchdir` and `Umask` ops of the spawn.
+            cwd: _,
+            umask: _,
+            ignored_signals,
+            // Folded into the dispositions the spawn gives the child.
+            ignored_by_parent_traps: _,
+            self_exe: _,
+            getopts_char,
+            // Results of the command being run, not yet state.
+            cmdsub_status: _,
+            errexit_exempt: _,
+            function_names,
+            call_frames,
+            bash_command: _,
+            function_files,
+            in_script_file,
+            in_command_string,
+            terminal: _,
+            procsub_fds: _,
+            shopts,
+            stopped_jobs_warned: _,
+            started,
+            redirections_kept: _,
+            completion: _,
+        } = sh;
+        let (vars, frames) = vars.snapshot();
+        let mut functions: Vec<_> = functions.values().collect();
         functions.sort_by(|a, b| a.name.cmp(&b.name));
-        let traps = trap_list(&sh.traps);
-        let listed_traps = sh.inherited_traps.as_deref().map(trap_list);
         SubshellState {
             vars,
             frames,
             functions: functions.iter().map(|f| f.source.clone()).collect(),
-            aliases: sorted(sh.aliases.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            aliases: sorted(aliases.iter().map(|(k, v)| (k.clone(), v.clone()))),
             options: OPTION_NAMES
                 .iter()
-                .filter(|(name, _)| sh.options.get(name))
+                .filter(|(name, _)| options.get(name))
                 .map(|(name, _)| name.to_string())
                 .collect(),
-            interactive: sh.options.interactive,
-            shopts: sh.shopts.iter().map(|s| s.to_string()).collect(),
-            arg0: sh.arg0.clone(),
-            positional: sh.positional.clone(),
-            last_status: sh.last_status,
-            last_bg_pid: sh.last_bg_pid,
-            shell_pid: sh.shell_pid,
-            traps,
-            listed_traps,
-            ignored_on_entry: sh.ignored_signals.clone(),
-            dir_stack: sh.dir_stack.clone(),
-            function_names: sh.function_names.clone(),
-            in_script_file: sh.in_script_file,
-            line: sh.line,
-            subshell_depth: sh.subshell_depth,
-            errexit_suppressed: sh.errexit_suppressed,
-            async_list: sh.async_list,
-            error_prefix: sh.error_prefix.clone(),
-            elapsed_ms: u64::try_from(sh.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            interactive: options.interactive,
+            shopts: shopts.iter().map(|s| s.to_string()).collect(),
+            arg0: arg0.clone(),
+            positional: positional.clone(),
+            last_status: *last_status,
+            last_bg_pid: *last_bg_pid,
+            shell_pid: *shell_pid,
+            traps: trap_list(traps),
+            listed_traps: inherited_traps.as_deref().map(trap_list),
+            ignored_on_entry: ignored_signals.clone(),
+            dir_stack: dir_stack.clone(),
+            function_names: function_names.clone(),
+            call_frames: call_frames.clone(),
+            function_files: sorted(function_files.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            in_script_file: *in_script_file,
+            in_command_string: *in_command_string,
+            line: *line,
+            getopts_char: *getopts_char,
+            ctx: ctx.clone(),
+            error_prefix: error_prefix.clone(),
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         }
     }
 
@@ -161,9 +223,9 @@ impl SubshellState {
             .map(|list| std::sync::Arc::new(trap_table(list)));
         sh.dir_stack = self.dir_stack;
         sh.in_script_file = self.in_script_file;
-        sh.subshell_depth = self.subshell_depth;
-        sh.errexit_suppressed = self.errexit_suppressed;
-        sh.async_list = self.async_list;
+        sh.in_command_string = self.in_command_string;
+        sh.getopts_char = self.getopts_char;
+        sh.ctx = self.ctx;
         sh.error_prefix = self.error_prefix;
         if let Some(started) =
             std::time::Instant::now().checked_sub(std::time::Duration::from_millis(self.elapsed_ms))
@@ -175,6 +237,8 @@ impl SubshellState {
         }
         // Set last: defining the functions ran commands.
         sh.function_names = self.function_names;
+        sh.call_frames = self.call_frames;
+        sh.function_files = std::sync::Arc::new(self.function_files.into_iter().collect());
         sh.line = self.line;
         sh.last_status = self.last_status;
     }
@@ -208,11 +272,22 @@ impl SubshellState {
         w.numbers(&self.ignored_on_entry);
         w.texts(&self.dir_stack);
         w.texts(&self.function_names);
+        w.count(self.call_frames.len());
+        for frame in &self.call_frames {
+            w.text(&frame.name);
+            w.text(&frame.file);
+            w.number(frame.call_line);
+        }
+        w.count(self.function_files.len());
+        for (name, file) in &self.function_files {
+            w.text(name);
+            w.text(file);
+        }
         w.flag(self.in_script_file);
+        w.flag(self.in_command_string);
         w.number(self.line);
-        w.number(self.subshell_depth);
-        w.number(self.errexit_suppressed);
-        w.flag(self.async_list);
+        w.count(self.getopts_char);
+        write_context(&mut w, &self.ctx);
         w.text(&self.error_prefix);
         w.number(self.elapsed_ms);
         w.text(program);
@@ -250,16 +325,99 @@ impl SubshellState {
         state.ignored_on_entry = r.numbers()?;
         state.dir_stack = r.texts()?;
         state.function_names = r.texts()?;
+        for _ in 0..r.count()? {
+            state.call_frames.push(CallFrame {
+                name: r.text()?,
+                file: r.text()?,
+                call_line: r.number()?,
+            });
+        }
+        for _ in 0..r.count()? {
+            state.function_files.push((r.text()?, r.text()?));
+        }
         state.in_script_file = r.flag()?;
+        state.in_command_string = r.flag()?;
         state.line = r.number()?;
-        state.subshell_depth = r.number()?;
-        state.errexit_suppressed = r.number()?;
-        state.async_list = r.flag()?;
+        state.getopts_char = r.count()?;
+        state.ctx = read_context(&mut r)?;
         state.error_prefix = r.text()?;
         state.elapsed_ms = r.number()?;
         let program = r.text()?;
         Ok((state, program))
     }
+}
+
+/// The part of the execution context a self-spawned subshell keeps.
+fn write_context(w: &mut Writer, ctx: &ExecContext) {
+    // Every field is named, as in `SubshellState::of`.
+    let ExecContext {
+        // The spawn placed the process; it starts no job of its own.
+        placement: _,
+        // Only while a pipeline starts.
+        lastpipe: _,
+        // Counts the parent's commands, whose process substitutions it closes.
+        command_depth: _,
+        async_list,
+        loop_depth,
+        source_depth,
+        eval_depth,
+        subshell_depth,
+        errexit_suppressed,
+        command_prefix,
+        lookup_path,
+        running_trap,
+        status_before_trap,
+        startup_file,
+        in_debug_trap,
+        in_err_trap,
+    } = ctx;
+    for flag in [
+        async_list,
+        command_prefix,
+        running_trap,
+        in_debug_trap,
+        in_err_trap,
+    ] {
+        w.flag(*flag);
+    }
+    for number in [
+        loop_depth,
+        source_depth,
+        eval_depth,
+        subshell_depth,
+        errexit_suppressed,
+    ] {
+        w.number(number);
+    }
+    w.optional(lookup_path.as_deref());
+    w.optional(status_before_trap.map(|s| s.to_string()).as_deref());
+    w.optional(startup_file.as_deref());
+}
+
+fn read_context(r: &mut Reader) -> Result<ExecContext, HandoverError> {
+    let mut ctx = ExecContext::default();
+    for flag in [
+        &mut ctx.async_list,
+        &mut ctx.command_prefix,
+        &mut ctx.running_trap,
+        &mut ctx.in_debug_trap,
+        &mut ctx.in_err_trap,
+    ] {
+        *flag = r.flag()?;
+    }
+    for number in [
+        &mut ctx.loop_depth,
+        &mut ctx.source_depth,
+        &mut ctx.eval_depth,
+        &mut ctx.subshell_depth,
+        &mut ctx.errexit_suppressed,
+    ] {
+        *number = r.number()?;
+    }
+    ctx.lookup_path = r.optional()?.map(Into::into);
+    ctx.status_before_trap = r.optional()?.map(|s| parse_number(&s)).transpose()?;
+    ctx.startup_file = r.optional()?.map(Into::into);
+    Ok(ctx)
 }
 
 /// A trap table as the hand-over carries it: `None` ignores, sorted.
@@ -579,11 +737,39 @@ mod tests {
             ignored_on_entry: vec![1],
             dir_stack: vec!["/tmp".into()],
             function_names: vec!["f".into()],
+            call_frames: vec![
+                CallFrame {
+                    name: "source".into(),
+                    file: "lib.sh".into(),
+                    call_line: 4,
+                },
+                CallFrame {
+                    name: "f".into(),
+                    file: "lib.sh".into(),
+                    call_line: 12,
+                },
+            ],
+            function_files: vec![("f".into(), "lib.sh".into())],
             in_script_file: true,
+            in_command_string: true,
             line: 17,
-            subshell_depth: 2,
-            errexit_suppressed: 1,
-            async_list: true,
+            getopts_char: 2,
+            ctx: ExecContext {
+                async_list: true,
+                loop_depth: 1,
+                source_depth: 1,
+                eval_depth: 2,
+                subshell_depth: 2,
+                errexit_suppressed: 1,
+                command_prefix: true,
+                lookup_path: Some("/bin:/usr/bin".into()),
+                running_trap: true,
+                status_before_trap: Some(4),
+                startup_file: Some("~/.pidshrc".into()),
+                in_debug_trap: true,
+                in_err_trap: true,
+                ..ExecContext::default()
+            },
             error_prefix: "./x.sh".into(),
             elapsed_ms: 1500,
         };

@@ -64,7 +64,7 @@ impl Shell {
         }
         if let Some(TrapAction::Command(code)) = trap {
             self.report_write_error(builtin, Errno::EPIPE);
-            if !self.running_trap {
+            if !self.ctx.running_trap {
                 self.run_trap_code(&code)?;
             }
             return Ok(false);
@@ -93,7 +93,7 @@ impl Shell {
     /// As [`Shell::report`], with `context` (`eval: `, `-c: `) before the
     /// line number, where bash names the text a syntax error is in.
     pub fn report_in(&self, context: &str, message: &str) {
-        let line = if let Some(file) = &self.startup_file {
+        let line = if let Some(file) = &self.ctx.startup_file {
             let prefix = &self.error_prefix;
             format!("{prefix}: {file}: line {}: {message}\n", self.line)
         } else if self.options.interactive || self.line == 0 {

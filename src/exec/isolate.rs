@@ -155,7 +155,7 @@ impl Shell {
         }
         // Those `trap ''`s now say what its children get: an asynchronous
         // list's SIGINT and SIGQUIT among them, which it may reset.
-        sub.async_list = false;
+        sub.ctx.async_list = false;
         let data = SubshellState::of(&sub).encode(&unparse::command(command));
         drop(sub);
         let state_fd = match syscalls::content_fd(&data) {
@@ -198,11 +198,14 @@ impl Shell {
     pub fn run_subshell_process(&mut self, list: &List) -> i32 {
         let group = brace_group(list);
         let controlled = self.job_control_active();
-        if controlled {
-            self.placement = Placement::Lead { foreground: true };
-        }
-        let started = self.spawn_self(&group, self.fds.clone());
-        self.placement = Placement::Shell;
+        let table = self.fds.clone();
+        let started = self
+            .scoped(|c| {
+                if controlled {
+                    c.placement = Placement::Lead { foreground: true };
+                }
+            })
+            .spawn_self(&group, table);
         match started {
             Ok(process) if controlled => {
                 let pgid = process.pid;

@@ -16,7 +16,7 @@ impl Shell {
     /// shell holding a terminal also hands it to the foreground job (POSIX
     /// job control does not need one: `set -m` in a script, `pidsh -m`).
     pub fn job_control_active(&self) -> bool {
-        self.options.monitor && self.subshell_depth == 0
+        self.options.monitor && self.ctx.subshell_depth == 0
     }
 
     /// Takes over the signals found ignored at start ([`crate::jobs::signals::setup`]).
@@ -36,14 +36,14 @@ impl Shell {
     /// starts: `set -m` in the top-level shell (a subshell has none, as in
     /// bash). Without it they ignore SIGINT and SIGQUIT (POSIX 2.11).
     pub fn monitor_in_effect(&self) -> bool {
-        self.options.monitor && self.subshell_depth == 0
+        self.options.monitor && self.ctx.subshell_depth == 0
     }
 
     /// The ops that place a child in its job's process group, and give a
     /// foreground job's leader the terminal before it execs (so no member
     /// can run, or be reaped, before the group owns the terminal).
     pub fn placement_ops(&self) -> Vec<SpawnOp> {
-        match (self.placement, &self.terminal) {
+        match (self.ctx.placement, &self.terminal) {
             (Placement::Shell, _) => Vec::new(),
             (Placement::Lead { foreground: true }, Some(t)) => vec![
                 SpawnOp::SetPgid(ProcessGroup::New),

@@ -27,6 +27,7 @@ pub mod plan;
 mod prompt;
 pub mod redirect;
 mod run;
+pub mod scope;
 pub mod simple;
 pub mod state;
 pub mod threads;

@@ -150,9 +150,10 @@ impl Shell {
         if self.job_control_active() {
             return Ok(self.run_controlled_pipeline(p));
         }
-        self.last_stage_here = self.shopt_on("lastpipe");
-        let stages = self.start_pipeline(p, ShellCode::Threads);
-        self.last_stage_here = false;
+        let lastpipe = self.shopt_on("lastpipe");
+        let stages = self
+            .scoped(|c| c.lastpipe = lastpipe)
+            .start_pipeline(p, ShellCode::Threads);
         let refused = refused_status(&stages);
         let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
         self.set_pipestatus(&statuses);
@@ -227,10 +228,8 @@ impl Shell {
     /// first leads it (and, in the foreground, takes the terminal). Shell
     /// code stages become processes too: a thread cannot be stopped.
     fn start_pipeline_as_job(&mut self, p: &Pipeline, foreground: bool) -> Vec<Stage> {
-        self.placement = Placement::Lead { foreground };
-        let stages = self.start_pipeline_placed(p, ShellCode::ProcessesButStateBuiltins);
-        self.placement = Placement::Shell;
-        stages
+        self.scoped(|c| c.placement = Placement::Lead { foreground })
+            .start_pipeline_placed(p, ShellCode::ProcessesButStateBuiltins)
     }
 
     fn start_pipeline(&mut self, p: &Pipeline, code: ShellCode) -> Vec<Stage> {
@@ -252,19 +251,19 @@ impl Shell {
                     break;
                 }
             };
-            let stage = if self.last_stage_here && i + 1 == n {
+            let stage = if self.ctx.lastpipe && i + 1 == n {
                 // `shopt -s lastpipe`: the last stage runs in this shell, so
                 // `… | read x` sets x here. The others already run.
-                self.last_stage_here = false;
-                let saved = std::mem::replace(&mut self.fds, table);
-                let r = self.run_command(command);
-                self.fds = saved;
-                Stage::Done(r.unwrap_or(self.last_status))
+                let mut here = self.with_fd_table(table);
+                here.ctx.lastpipe = false;
+                let r = here.run_command(command);
+                Stage::Done(r.unwrap_or(here.last_status))
             } else {
                 self.start_stage(command, table, code)
             };
-            if let (Stage::Process(proc_), Placement::Lead { .. }) = (&stage, self.placement) {
-                self.placement = Placement::Join(proc_.pid);
+            if let (Stage::Process(proc_), Placement::Lead { .. }) = (&stage, self.ctx.placement) {
+                // For the rest of the job's scope (`start_pipeline_as_job`).
+                self.ctx.placement = Placement::Join(proc_.pid);
             }
             stages.push(stage);
         }
@@ -326,7 +325,7 @@ impl Shell {
     fn stage_subshell(&self, table: FdTable) -> Shell {
         let mut sub = self.subshell();
         sub.fds = table;
-        sub.placement = self.placement;
+        sub.ctx.placement = self.ctx.placement;
         sub
     }
 
@@ -444,18 +443,39 @@ impl Shell {
         let table = self.background_table();
         let text = crate::parser::unparse::and_or(ao);
         let controlled = self.job_control_active();
-        if controlled {
-            self.placement = Placement::Lead { foreground: false };
-        }
         // Without job control the list's processes start with SIGINT and
         // SIGQUIT ignored (POSIX 2.11; see `Shell::signal_ops`).
-        let outer_async = self.async_list;
-        self.async_list |= !self.monitor_in_effect();
-        let processes: Vec<Process> = if ao.rest.is_empty() && !ao.first.negated {
-            let saved = std::mem::replace(&mut self.fds, table);
-            let stages = self.start_pipeline(&ao.first, ShellCode::Processes);
-            self.fds = saved;
-            stages
+        let uncontrolled = !self.monitor_in_effect();
+        let processes = self
+            .scoped(|c| {
+                if controlled {
+                    c.placement = Placement::Lead { foreground: false };
+                }
+                c.async_list |= uncontrolled;
+            })
+            .start_background(ao, table);
+        if let Some(last) = processes.last() {
+            self.last_bg_pid = Some(last.pid.as_raw());
+        }
+        if !processes.is_empty() {
+            let pgid = controlled.then(|| processes[0].pid);
+            let number = self.jobs.add_job(processes, text, pgid, false);
+            if self.options.interactive
+                && let Some(pid) = self.last_bg_pid
+            {
+                self.write_stderr(&format!("[{number}] {pid}\n"));
+            }
+        }
+        Ok(0)
+    }
+
+    /// Starts the processes of a background and-or list with `table` as
+    /// their descriptors: a lone pipeline's stages, else one pidsh running
+    /// the whole list.
+    fn start_background(&mut self, ao: &AndOr, table: FdTable) -> Vec<Process> {
+        if ao.rest.is_empty() && !ao.first.negated {
+            self.with_fd_table(table)
+                .start_pipeline(&ao.first, ShellCode::Processes)
                 .into_iter()
                 .filter_map(|s| match s {
                     Stage::Process(p) => Some(p),
@@ -480,22 +500,7 @@ impl Shell {
                 Ok(p) => vec![p],
                 Err(_) => Vec::new(),
             }
-        };
-        self.placement = Placement::Shell;
-        self.async_list = outer_async;
-        if let Some(last) = processes.last() {
-            self.last_bg_pid = Some(last.pid.as_raw());
         }
-        if !processes.is_empty() {
-            let pgid = controlled.then(|| processes[0].pid);
-            let number = self.jobs.add_job(processes, text, pgid, false);
-            if self.options.interactive
-                && let Some(pid) = self.last_bg_pid
-            {
-                self.write_stderr(&format!("[{number}] {pid}\n"));
-            }
-        }
-        Ok(0)
     }
 
     /// The descriptors of an asynchronous list: this context's, with
@@ -574,14 +579,14 @@ impl Shell {
             ExpandError::new(format!("process substitution: cannot start a thread: {e}"))
         })?;
         self.fds.set_owned(number, ours);
-        self.procsub_fds.push((number, self.command_depth));
+        self.procsub_fds.push((number, self.ctx.command_depth));
         Ok(format!("/dev/fd/{number}"))
     }
 
     /// Closes the shell's ends of the process substitutions made at this
     /// nesting level or deeper (the command that used them has ended).
     pub fn close_process_substitutions(&mut self) {
-        let depth = self.command_depth;
+        let depth = self.ctx.command_depth;
         let (done, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.procsub_fds)
             .into_iter()
             .partition(|(_, d)| *d >= depth);

@@ -74,17 +74,17 @@ fn describe_background_list(sh: &mut Shell, ao: &AndOr, out: &mut String) {
         }),
         Vec::new(),
     );
-    let job = sh.job_control_active().then_some(false);
-    let outer_async = sh.async_list;
-    sh.async_list |= !sh.monitor_in_effect();
-    sh.placement = match job {
-        Some(_) => Placement::Lead { foreground: false },
-        None => Placement::Shell,
-    };
+    let controlled = sh.job_control_active();
+    let uncontrolled = !sh.monitor_in_effect();
+    let mut sh = sh.scoped(|c| {
+        c.async_list |= uncontrolled;
+        c.placement = match controlled {
+            true => Placement::Lead { foreground: false },
+            false => Placement::Shell,
+        };
+    });
     let table = sh.background_table();
-    out.push_str(&describe_self_spawn(sh, &group, table));
-    sh.placement = Placement::Shell;
-    sh.async_list = outer_async;
+    out.push_str(&describe_self_spawn(&mut sh, &group, table));
 }
 
 fn words_for_plan(sh: &mut Shell, words: &[Word]) -> Vec<String> {
@@ -102,8 +102,8 @@ fn describe_pipeline(sh: &mut Shell, p: &Pipeline, background: bool, out: &mut S
     let job = sh.job_control_active().then_some(!background);
     let in_this_shell = p.commands.len() == 1 && !background;
     let code = ShellCode::for_pipeline(background, job);
-    let outer_async = sh.async_list;
-    sh.async_list |= background && !sh.monitor_in_effect();
+    let uncontrolled = !sh.monitor_in_effect();
+    let mut sh = sh.scoped(|c| c.async_list |= background && uncontrolled);
     // Every stage's table stays open until the whole pipeline is shown, so
     // that the fd numbers printed for different stages never coincide.
     let mut tables = Vec::new();
@@ -122,7 +122,7 @@ fn describe_pipeline(sh: &mut Shell, p: &Pipeline, background: bool, out: &mut S
             }
         };
         out.push_str(&format!("stage {}: {}\n", i + 1, unparse::command(command)));
-        sh.placement = match (job, leader_planned) {
+        sh.ctx.placement = match (job, leader_planned) {
             (None, _) => Placement::Shell,
             (Some(foreground), false) => Placement::Lead { foreground },
             // Any pid stands in for the leader's; its line is replaced.
@@ -134,13 +134,11 @@ fn describe_pipeline(sh: &mut Shell, p: &Pipeline, background: bool, out: &mut S
             code,
             in_this_shell,
         };
-        let (text, is_process) = describe_stage(sh, stage);
+        let (text, is_process) = describe_stage(&mut sh, stage);
         leader_planned |= is_process;
         out.push_str(&text);
         tables.push(table);
     }
-    sh.placement = Placement::Shell;
-    sh.async_list = outer_async;
 }
 
 /// One stage to describe, and how its pipeline runs shell code.
@@ -182,14 +180,13 @@ fn describe_stage(sh: &mut Shell, stage: Stage) -> (String, bool) {
         Target::Function(_) => return shell_code(sh, format!("function {name}")),
         Target::External => {}
     }
-    let saved = std::mem::replace(&mut sh.fds, stage.table);
     let described = (|| {
+        let mut sh = sh.with_fd_table(stage.table);
         let values = sh.expand_assignments(&sc.assignments)?;
-        let steps = redirect::resolve(sh, &sc.redirects)?;
+        let steps = redirect::resolve(&mut sh, &sc.redirects)?;
         let (spawn, _keep) = sh.plan_external(&words, &values, &steps)?;
         Ok::<_, super::error::ExecError>(spawn.to_string())
     })();
-    sh.fds = saved;
     match described {
         Ok(text) => (name_the_leader(sh, text), true),
         Err(e) => (format!("  error: {e}\n"), false),
@@ -206,7 +203,7 @@ fn describe_self_spawn(sh: &mut Shell, command: &Command, table: FdTable) -> Str
 
 /// Replaces the stand-in pid of a stage that joins its job's group.
 fn name_the_leader(sh: &Shell, text: String) -> String {
-    match sh.placement {
+    match sh.ctx.placement {
         Placement::Join(stand_in) => text.replace(&format!("  setpgid {stand_in}\n"), JOIN_LEADER),
         _ => text,
     }

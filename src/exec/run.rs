@@ -99,48 +99,33 @@ impl Shell {
             jobs: JobTable::default(),
             traps: HashMap::new(),
             inherited_traps: None,
-            status_before_trap: None,
             dir_stack: Vec::new(),
             history: Default::default(),
             error_prefix: "pidsh".to_string(),
-            startup_file: None,
             line: 0,
-            loop_depth: 0,
-            source_depth: 0,
-            subshell_depth: 0,
+            ctx: Default::default(),
+            redirections_kept: Vec::new(),
             owns_process: true,
-            errexit_suppressed: 0,
             cwd: None,
             umask: None,
             ignored_signals: Vec::new(),
             ignored_by_parent_traps: Vec::new(),
-            async_list: false,
             self_exe,
             getopts_char: 0,
-            persist_redirections: false,
             completion: Default::default(),
             cmdsub_status: None,
-            running_trap: false,
             function_names: Vec::new(),
             call_frames: Vec::new(),
             bash_command: String::new(),
             function_files: Default::default(),
             in_script_file: false,
             in_command_string: false,
-            in_debug_trap: false,
-            in_err_trap: false,
             terminal: None,
             stopped_jobs_warned: false,
-            last_stage_here: false,
             procsub_fds: Vec::new(),
-            command_depth: 0,
-            eval_depth: 0,
             shopts: crate::builtins::shopt::defaults(),
-            placement: super::state::Placement::Shell,
             started: std::time::Instant::now(),
             errexit_exempt: false,
-            command_prefix: false,
-            lookup_path: None,
         }
     }
 
@@ -149,9 +134,9 @@ impl Shell {
     /// a syntax error run). A syntax error gives status 2.
     pub fn run_source_text(&mut self, source: &str) -> Status {
         let top_level = self.call_depth() == 0
-            && self.source_depth == 0
-            && self.subshell_depth == 0
-            && !self.running_trap;
+            && self.ctx.source_depth == 0
+            && self.ctx.subshell_depth == 0
+            && !self.ctx.running_trap;
         if self.options.interactive && top_level {
             // A Ctrl-C that arrived before this command line (at the prompt,
             // or after the last command ended) is not meant for it.
@@ -201,7 +186,7 @@ impl Shell {
     /// subshell is a process that goes back to its own top level.
     fn run_top_command(&mut self, list: &List) -> Status {
         match self.run_list(list) {
-            Err(Unwind::Discard(s)) if self.subshell_depth == 0 => {
+            Err(Unwind::Discard(s)) if self.ctx.subshell_depth == 0 => {
                 self.last_status = s;
                 Ok(s)
             }
@@ -357,11 +342,11 @@ impl Shell {
         self.line = e.line;
         // bash names the text in its syntax errors (not in other errors);
         // `eval` text outside a file gets no line number at all.
-        let (context, with_line) = if self.eval_depth > 0 {
-            ("eval: ", self.in_script_file || self.source_depth > 0)
-        } else if self.source_depth > 0 {
+        let (context, with_line) = if self.ctx.eval_depth > 0 {
+            ("eval: ", self.in_script_file || self.ctx.source_depth > 0)
+        } else if self.ctx.source_depth > 0 {
             ("", true)
-        } else if self.in_command_string && self.call_depth() == 0 && !self.running_trap {
+        } else if self.in_command_string && self.call_depth() == 0 && !self.ctx.running_trap {
             ("-c: ", true)
         } else {
             ("", true)
@@ -392,7 +377,7 @@ impl Shell {
         if self.options.interactive {
             return Ok(2);
         }
-        if self.source_depth > 0 || self.eval_depth > 0 {
+        if self.ctx.source_depth > 0 || self.ctx.eval_depth > 0 {
             // Fatal too in POSIX mode (2.8.1).
             return self.posix_fatal(2);
         }
@@ -693,7 +678,7 @@ impl ExpandEnv for Shell {
             "RANDOM" => Some(random_15_bits().to_string()),
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
-            "BASH_SUBSHELL" => Some(self.subshell_depth.to_string()),
+            "BASH_SUBSHELL" => Some(self.ctx.subshell_depth.to_string()),
             "BASH_COMMAND" => Some(self.bash_command.clone()),
             "EPOCHSECONDS" | "EPOCHREALTIME" => {
                 let now = std::time::SystemTime::now()

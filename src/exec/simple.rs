@@ -51,19 +51,24 @@ impl Shell {
 
     /// Runs a simple command in the foreground.
     pub fn run_simple(&mut self, sc: &SimpleCommand) -> Status {
-        self.command_depth += 1;
-        let r = self.run_simple_at_depth(sc);
-        if !self.procsub_fds.is_empty() {
-            self.close_process_substitutions();
+        self.as_one_command(|sh| sh.run_simple_at_depth(sc))
+    }
+
+    /// Runs `body` as one command, a level deeper than this one: the
+    /// process substitutions it makes are closed when it ends.
+    pub(super) fn as_one_command(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> Status {
+        let mut sh = self.scoped(|c| c.command_depth += 1);
+        let r = body(&mut sh);
+        if !sh.procsub_fds.is_empty() {
+            sh.close_process_substitutions();
         }
-        self.command_depth -= 1;
         r
     }
 
     fn run_simple_at_depth(&mut self, sc: &SimpleCommand) -> Status {
         self.line = sc.span.line;
         self.cmdsub_status = None;
-        let in_trap = self.running_trap || self.in_debug_trap || self.in_err_trap;
+        let in_trap = self.ctx.running_trap || self.ctx.in_debug_trap || self.ctx.in_err_trap;
         if !in_trap
             && (self.traps.contains_key(&super::state::DEBUG_TRAP)
                 || self.traps.contains_key(&super::state::ERR_TRAP))
@@ -117,9 +122,9 @@ impl Shell {
                         Err(e) => self.fail(e),
                     };
                 }
-                self.placement = super::state::Placement::Lead { foreground: true };
-                let started = self.start_external(&words, &values, &sc.redirects);
-                self.placement = super::state::Placement::Shell;
+                let started = self
+                    .scoped(|c| c.placement = super::state::Placement::Lead { foreground: true })
+                    .start_external(&words, &values, &sc.redirects);
                 match started {
                     Ok(child) => {
                         let text = crate::parser::unparse::command(
@@ -204,7 +209,7 @@ impl Shell {
     /// command line, and so does an interactive shell.
     fn fail_special(&mut self, e: ExecError) -> Status {
         let status = self.fail(e)?;
-        if self.command_prefix {
+        if self.ctx.command_prefix {
             Ok(status)
         } else if self.options.posix && !self.options.interactive {
             Err(Unwind::Exit(status))
@@ -558,11 +563,10 @@ impl Shell {
             ) => {
                 // The message goes where the command's own stderr would
                 // have gone: through its redirections.
-                let saved = self.fds.clone();
+                let mut table = self.fds.clone();
                 let base = self.open_context();
-                let _ = redirect::apply_to_table(&steps, &mut self.fds, base);
-                self.report(&e.to_string());
-                self.fds = saved;
+                let _ = redirect::apply_to_table(&steps, &mut table, base);
+                self.with_fd_table(table).report(&e.to_string());
                 Err(ExecError::Reported(e.status()))
             }
             other => other,
@@ -601,7 +605,7 @@ impl Shell {
         if name.contains('/') {
             return Ok(Program::Path(to_cstring(name)));
         }
-        if let Some(path) = &self.lookup_path {
+        if let Some(path) = &self.ctx.lookup_path {
             // `command -p`: the default PATH, past the cache of `PATH`'s.
             return match super::lookup::search_path(name, Some(path)) {
                 Some(p) => Ok(Program::Path(path_cstring(&p))),
@@ -748,7 +752,7 @@ impl Shell {
     /// shell started: children inherit those as they are.
     pub fn signals_to_ignore(&self) -> Vec<i32> {
         let mut v = self.trap_ignored();
-        if self.async_list {
+        if self.ctx.async_list {
             v.extend([libc::SIGINT, libc::SIGQUIT]);
         }
         v.retain(|s| !self.ignored_signals.contains(s));
@@ -774,7 +778,7 @@ impl Shell {
     /// except those in `ignore` and those ignored when the shell started.
     fn signals_to_default(&self, ignore: &[i32]) -> Vec<i32> {
         let mut v = vec![libc::SIGPIPE];
-        if self.placement != super::state::Placement::Shell {
+        if self.ctx.placement != super::state::Placement::Shell {
             // Under job control the job's own group takes the stop signals.
             v.extend([libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]);
         }
@@ -916,7 +920,7 @@ mod tests {
         sub.ignored_by_parent_traps.push(libc::SIGUSR2);
         assert_eq!(sub.ignored_by_parent_traps, [libc::SIGINT, libc::SIGUSR2]);
         assert_eq!(signal_ops_of(&sub), ["sigdefault SIGPIPE,SIGINT,SIGUSR2"]);
-        sub.async_list = true;
+        sub.ctx.async_list = true;
         assert_eq!(
             signal_ops_of(&sub),
             ["sigdefault SIGPIPE,SIGUSR2", "sigignore SIGINT,SIGQUIT"]

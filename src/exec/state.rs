@@ -965,9 +965,6 @@ pub struct Shell {
     /// In a subshell that has not changed a trap yet: the traps of its
     /// parent, which `trap` lists (POSIX, bash).
     pub inherited_traps: Option<Arc<HashMap<i32, TrapAction>>>,
-    /// While a trap's code runs: `$?` from before it, the status of an
-    /// `exit` without operand (POSIX).
-    pub status_before_trap: Option<i32>,
     /// `pushd`'s directory stack below the current directory (entry 1
     /// first; entry 0 is always `$PWD`).
     pub dir_stack: Vec<String>,
@@ -975,17 +972,11 @@ pub struct Shell {
     pub history: super::history::History,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
-    /// The start-up file being read: messages name it and the line, even
-    /// in an interactive shell.
-    pub startup_file: Option<String>,
+    /// Where the command being run sits (see `scope.rs`): changed only
+    /// through scopes that restore it.
+    pub ctx: super::scope::ExecContext,
     /// Line of the command being run, for messages and `$LINENO`.
     pub line: u32,
-    /// Nesting of loops, for `break`/`continue`.
-    pub loop_depth: u32,
-    /// Nesting of `.` scripts, for `return`.
-    pub source_depth: u32,
-    /// Inside a subshell environment (`exit` ends only it).
-    pub subshell_depth: u32,
     /// This context is the whole of its process: the top-level shell, or
     /// a subshell started as a pidsh process of its own. Only such a
     /// context changes what belongs to the process (signal dispositions,
@@ -994,8 +985,6 @@ pub struct Shell {
     /// copies of those and leaves caught signals to the context that owns
     /// the process.
     pub owns_process: bool,
-    /// Set while running a condition (`if`, `while`, `&&` …): `set -e` is off there.
-    pub errexit_suppressed: u32,
     /// This context's working directory when it differs from the
     /// process's: a subshell that ran `cd` (an `O_PATH` directory fd).
     /// Paths the shell opens resolve against it; children get an `Fchdir`.
@@ -1011,10 +1000,6 @@ pub struct Shell {
     /// subshell was made). Children of a subshell that no longer ignores
     /// one get its default back.
     pub ignored_by_parent_traps: Vec<i32>,
-    /// Set while an asynchronous list is started without job control, and
-    /// in the subshells made meanwhile (its command substitutions): its
-    /// processes start with SIGINT and SIGQUIT ignored (POSIX 2.11).
-    pub async_list: bool,
     /// The path of the running shell executable, for self-spawns.
     pub self_exe: Option<std::path::PathBuf>,
     /// `getopts`' position within a bundled argument.
@@ -1027,15 +1012,6 @@ pub struct Shell {
     /// apply (a non-final part of an and-or list, a negation), so an
     /// enclosing compound command that returns it does not exit either.
     pub errexit_exempt: bool,
-    /// A builtin runs under the `command` prefix: its errors, and those of
-    /// the code it runs (`command eval …`), do not end the shell (POSIX
-    /// 2.14; dash).
-    pub command_prefix: bool,
-    /// `command -p`: commands are looked up on this default `PATH`
-    /// (`confstr(_CS_PATH)`), without changing the variable.
-    pub lookup_path: Option<String>,
-    /// A trap's code is running (traps do not nest).
-    pub running_trap: bool,
     /// The functions running, outermost first: their number is the call
     /// depth (for `return` and the recursion limit), and `FUNCNAME`,
     /// innermost first, is made from it on demand.
@@ -1053,33 +1029,21 @@ pub struct Shell {
     pub in_script_file: bool,
     /// The shell runs `-c` text: its syntax errors say `-c: line N` (bash).
     pub in_command_string: bool,
-    /// Running the DEBUG trap (it does not run for its own commands).
-    pub in_debug_trap: bool,
-    /// Running the ERR trap (likewise).
-    pub in_err_trap: bool,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
     /// Open ends of process substitutions: (table number, nesting level of
     /// the command that made them); closed when that command ends.
     pub procsub_fds: Vec<(i32, u32)>,
-    /// Nesting of `eval` (a syntax error there does not end the shell).
-    pub eval_depth: u32,
-    /// Nesting of simple commands and redirected compound commands being
-    /// run (a function's commands are deeper than the call).
-    pub command_depth: u32,
-    /// Set while starting a pipeline under `shopt -s lastpipe`.
-    pub last_stage_here: bool,
     /// `shopt` options that are on.
     pub shopts: Vec<&'static str>,
     /// `exit` already warned once about stopped jobs.
     pub stopped_jobs_warned: bool,
-    /// Where the process being spawned goes (set by the job code around a spawn).
-    pub placement: Placement,
     /// When the shell started (`$SECONDS`).
     pub started: std::time::Instant,
-    /// Set by `exec` without a command: the redirections around it become
-    /// the shell's own instead of being undone.
-    pub persist_redirections: bool,
+    /// The redirected commands being run, innermost last: whether `exec`
+    /// made that command's redirections the shell's own (then they are not
+    /// undone when it ends).
+    pub redirections_kept: Vec<bool>,
     /// Programmable completion: what `complete` recorded.
     pub completion: crate::completion::State,
 }

@@ -31,11 +31,12 @@ use crate::sys::fd as syscalls;
 /// 3: …`); `return` ends it, as in a file read by `.`.
 fn source_if_exists(sh: &mut Shell, path: &str) -> Option<i32> {
     let bytes = std::fs::read(crate::bytes::to_path(path)).ok()?;
-    let saved = sh.startup_file.replace(path.to_string());
-    sh.source_depth += 1;
-    let status = sh.run_source_text(&crate::bytes::decode_vec(bytes));
-    sh.source_depth -= 1;
-    sh.startup_file = saved;
+    let status = sh
+        .scoped(|c| {
+            c.startup_file = Some(path.into());
+            c.source_depth += 1;
+        })
+        .run_source_text(&crate::bytes::decode_vec(bytes));
     match status {
         Err(Unwind::Exit(code)) => {
             sh.run_exit_trap();
