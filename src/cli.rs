@@ -224,7 +224,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     sh.in_script_file = in_script_file;
     sh.in_command_string = inv.command.is_some();
     for (name, on) in &inv.set_options {
-        if !sh.options.set_named(name, *on) {
+        if !sh.state.options.set_named(name, *on) {
             write_text(
                 std::io::stderr(),
                 &format!("{shell_name}: {name}: invalid option name\n"),
@@ -271,28 +271,28 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     let ignored = crate::jobs::signals::setup(interactive, None);
     sh.note_ignored_at_start(ignored);
     if interactive {
-        sh.options.interactive = true;
-        if !sh.options.vi {
-            sh.options.emacs = true;
+        sh.state.options.interactive = true;
+        if !sh.state.options.vi {
+            sh.state.options.emacs = true;
         }
         if source.is_none() {
             // Job control: our own process group, the terminal, `set -m`.
             sh.terminal = crate::jobs::terminal::Terminal::take().map(std::sync::Arc::new);
             // `-m` asks for job control even without a terminal.
-            sh.options.monitor |= sh.terminal.is_some();
-            if sh.options.monitor && !sh.hangup_ignored() {
+            sh.state.options.monitor |= sh.terminal.is_some();
+            if sh.state.options.monitor && !sh.hangup_ignored() {
                 crate::jobs::signals::forward_hangups();
             }
         }
         crate::interactive::set_defaults(&mut sh);
         let rc = if inv.no_rc {
             None
-        } else if sh.options.posix && inv.rc_file.is_none() {
+        } else if sh.state.options.posix && inv.rc_file.is_none() {
             // POSIX: the file `$ENV` names (after parameter expansion) —
             // never in a set-user-id or set-group-id shell, where the
             // environment must not choose code to run (as dash).
             let env = same_real_and_effective_ids()
-                .then(|| sh.vars.get("ENV").map(str::to_string))
+                .then(|| sh.state.vars.get("ENV").map(str::to_string))
                 .flatten();
             env.and_then(|e| sh.expand_prompt_string(&e))
                 .filter(|f| !f.is_empty())
@@ -327,6 +327,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
 /// or not a number, as in bash).
 fn next_shell_level(sh: &mut Shell) {
     let level = sh
+        .state
         .vars
         .get("SHLVL")
         .and_then(|v| v.trim().parse::<i64>().ok())
@@ -337,7 +338,7 @@ fn next_shell_level(sh: &mut Shell) {
         level.saturating_add(1)
     };
     let _ = sh.assign("SHLVL", next.to_string());
-    sh.vars.export("SHLVL");
+    sh.state.vars.export("SHLVL");
 }
 
 /// Writes shell text as the bytes it stands for (see [`crate::bytes`]).

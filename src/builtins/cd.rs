@@ -23,7 +23,7 @@ fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
     };
     if sh.owns_process {
         nix::unistd::chdir(on_disk.as_ref())?;
-        sh.cwd = None;
+        sh.state.cwd = None;
         return Ok(());
     }
     let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
@@ -33,7 +33,7 @@ fn change_dir(sh: &mut Shell, path: &str) -> Result<(), Errno> {
         }
         _ => open(on_disk.as_ref(), flags, Mode::empty())?,
     };
-    sh.cwd = Some(Arc::new(dir));
+    sh.state.cwd = Some(Arc::new(dir));
     Ok(())
 }
 
@@ -101,11 +101,11 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
     args.truncate(1);
     let mut print_dir = false;
     let target = match args.first().map(|s| s.as_str()) {
-        None | Some("") if args.is_empty() => match sh.vars.get("HOME") {
+        None | Some("") if args.is_empty() => match sh.state.vars.get("HOME") {
             Some(h) => h.to_string(),
             None => return sh.builtin_error("cd", "HOME not set", 1),
         },
-        Some("-") => match sh.vars.get("OLDPWD") {
+        Some("-") => match sh.state.vars.get("OLDPWD") {
             Some(o) => {
                 print_dir = true;
                 o.to_string()
@@ -141,13 +141,14 @@ pub fn change_directory(
         && !target.starts_with("../")
         && target != "."
         && target != "..";
-    if relative && let Some(cdpath) = sh.vars.get("CDPATH") {
+    if relative && let Some(cdpath) = sh.state.vars.get("CDPATH") {
         for base in cdpath.split(':').filter(|b| !b.is_empty()) {
             candidates.push((format!("{}/{target}", base.trim_end_matches('/')), true));
         }
     }
     candidates.push((target.clone(), false));
     let old = sh
+        .state
         .vars
         .get("PWD")
         .map(str::to_string)
@@ -179,7 +180,7 @@ pub fn change_directory(
         };
         if let Some(o) = old {
             let _ = sh.assign("OLDPWD", o);
-            sh.vars.export("OLDPWD");
+            sh.state.vars.export("OLDPWD");
         }
         let _ = sh.assign("PWD", new_pwd.clone());
         return Ok((new_pwd, from_cdpath));
@@ -201,7 +202,7 @@ fn current_dir() -> Option<String> {
 /// `pwd [-L|-P]`.
 pub fn pwd(sh: &mut Shell, argv: &[String]) -> Status {
     let physical = argv.iter().any(|a| a == "-P");
-    let logical = sh.vars.get("PWD").map(str::to_string).filter(|p| {
+    let logical = sh.state.vars.get("PWD").map(str::to_string).filter(|p| {
         // A removed directory cannot be compared: trust $PWD then.
         p.starts_with('/')
             && (sh

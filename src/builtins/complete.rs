@@ -234,7 +234,7 @@ pub fn compgen(sh: &mut Shell, argv: &[String]) -> Status {
     }
     if let Some(f) = &p.spec.function {
         sh.report("compgen: warning: -F option may not work as you expect");
-        if !sh.functions.contains_key(f) {
+        if !sh.state.functions.contains_key(f) {
             sh.report(&format!("completion: function `{f}' not found"));
             return Ok(1);
         }

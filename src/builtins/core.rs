@@ -22,7 +22,7 @@ pub fn false_(_: &mut Shell, _: &[String]) -> Status {
 /// Parses an optional numeric status argument (`exit N`, `return N`).
 fn status_arg(sh: &mut Shell, argv: &[String]) -> Result<i32, Status> {
     match argv.get(1) {
-        None => Ok(sh.last_status),
+        None => Ok(sh.state.last_status),
         Some(text) => match text.trim().parse::<i64>() {
             Ok(n) => Ok((n & 0xff) as i32),
             Err(_) => {
@@ -75,17 +75,17 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
 fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
     let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
     let Some(t) = argv.get(1 + skip) else {
-        sh.last_status = 0;
+        sh.state.last_status = 0;
         return Ok(1);
     };
     match t.trim().parse::<i64>() {
         Ok(n) if n >= 1 => {
-            sh.last_status = 0;
+            sh.state.last_status = 0;
             Ok(u32::try_from(n).unwrap_or(u32::MAX))
         }
         Ok(_) => {
             sh.report(&format!("{}: {t}: loop count out of range", argv[0]));
-            sh.last_status = 1;
+            sh.state.last_status = 1;
             Err(Err(Unwind::Break(sh.ctx.loop_depth)))
         }
         Err(_) => {
@@ -161,7 +161,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     let path = if name.contains('/') {
         Some(sh.resolve_path(name).map(std::borrow::Cow::into_owned))
     } else {
-        let path_var = sh.vars.get("PATH").map(str::to_string);
+        let path_var = sh.state.vars.get("PATH").map(str::to_string);
         crate::exec::lookup::search_path(name, path_var.as_deref())
             .filter(|p| p.is_file())
             .or_else(|| {
@@ -185,14 +185,14 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         }
     };
     let saved_positional =
-        (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
+        (argv.len() > 2).then(|| std::mem::replace(&mut sh.state.positional, argv[2..].to_vec()));
     sh.push_call_frame("source", name.clone());
     let line = sh.line;
     let r = sh.scoped(|c| c.source_depth += 1).run_source_text(&text);
     sh.line = line;
     sh.call_frames.pop();
     if let Some(p) = saved_positional {
-        sh.positional = p;
+        sh.state.positional = p;
     }
     let r = match r {
         Err(Unwind::Return(s)) => Ok(s),
@@ -200,7 +200,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     };
     match r {
         Ok(status) => {
-            sh.last_status = status;
+            sh.state.last_status = status;
             sh.run_return_trap()?;
             Ok(status)
         }
@@ -238,7 +238,7 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
             // Nothing has changed yet: an interactive shell goes on.
             let status = e.status();
             sh.report(&e.to_string());
-            return if sh.options.interactive && sh.ctx.subshell_depth == 0 {
+            return if sh.state.options.interactive && sh.ctx.subshell_depth == 0 {
                 Ok(status)
             } else {
                 Err(Unwind::Exit(status))
@@ -265,7 +265,7 @@ pub fn exec(sh: &mut Shell, argv: &[String]) -> Status {
             }
         };
     }
-    if sh.options.interactive {
+    if sh.state.options.interactive {
         // The command takes the shell's place: the stop signals the
         // interactive shell ignores for itself go back to their defaults.
         let stops: Vec<i32> = [libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]

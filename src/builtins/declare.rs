@@ -44,7 +44,7 @@ pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
         Ok(parsed) => parsed,
         Err(msg) => return sh.builtin_error(name, &msg, 2),
     };
-    flags.local = sh.vars.in_function() && !flags.global;
+    flags.local = sh.state.vars.in_function() && !flags.global;
     if flags.functions || flags.function_names {
         return print_functions(sh, name, &flags, operands);
     }
@@ -112,7 +112,7 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
 
 /// `local [-aAilnrux] name[=value]…` (only inside functions).
 pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
-    if !sh.vars.in_function() {
+    if !sh.state.vars.in_function() {
         return sh.builtin_error("local", "can only be used in a function", 1);
     }
     declare(sh, argv)
@@ -164,12 +164,12 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
     if !is_name(name) {
         return Err(format!("`{arg}': not a valid identifier"));
     }
-    let readonly = sh.vars.var(name).is_some_and(|v| v.readonly);
+    let readonly = sh.state.vars.var(name).is_some_and(|v| v.readonly);
     if readonly && (value.is_some() || flags.export == Some(false)) {
         return Err(format!("{name}: readonly variable"));
     }
     if flags.local && !readonly {
-        sh.vars.make_local(name);
+        sh.state.vars.make_local(name);
     }
     match flags.nameref {
         Some(true) => {
@@ -188,19 +188,21 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
                 }
             }
             return sh
+                .state
                 .vars
                 .set_nameref(name, value.map(str::to_string))
                 .map_err(|e| e.to_string());
         }
         Some(false) => {
-            if let Some(v) = sh.vars.var_mut(name) {
+            if let Some(v) = sh.state.vars.var_mut(name) {
                 v.nameref = false;
             }
         }
         None => {}
     }
     if flags.integer.is_some() || flags.case.is_some() {
-        sh.vars
+        sh.state
+            .vars
             .set_value_attributes(name, flags.integer, flags.case);
     }
     if let Some(v) = value
@@ -216,21 +218,24 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
             v.to_string()
         };
         sh.assign(name, v).map_err(|e| e.to_string())?;
-    } else if (flags.indexed || flags.assoc) && sh.vars.array(name).is_none() {
+    } else if (flags.indexed || flags.assoc) && sh.state.vars.array(name).is_none() {
         let empty = if flags.assoc {
             crate::exec::state::Array::Assoc(Default::default())
         } else {
             crate::exec::state::Array::Indexed(Default::default())
         };
-        sh.vars.set_array(name, empty).map_err(|e| e.to_string())?;
+        sh.state
+            .vars
+            .set_array(name, empty)
+            .map_err(|e| e.to_string())?;
     }
     match flags.export {
-        Some(true) => sh.vars.export(name),
-        Some(false) => sh.vars.unexport(name),
+        Some(true) => sh.state.vars.export(name),
+        Some(false) => sh.state.vars.unexport(name),
         None => {}
     }
     if flags.readonly {
-        sh.vars.make_readonly(name);
+        sh.state.vars.make_readonly(name);
     }
     Ok(())
 }
@@ -238,7 +243,7 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
 /// `declare -f` / `-F`, with or without names.
 fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
     let mut wanted: Vec<String> = if names.is_empty() {
-        sh.functions.keys().cloned().collect()
+        sh.state.functions.keys().cloned().collect()
     } else {
         names.to_vec()
     };
@@ -248,7 +253,7 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
     let mut out = String::new();
     let mut status = 0;
     for name in &wanted {
-        let Some(f) = sh.functions.get(name) else {
+        let Some(f) = sh.state.functions.get(name) else {
             status = 1;
             continue;
         };
@@ -273,6 +278,7 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
 /// (with those attributes), sorted.
 fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
     let mut vars: Vec<(&str, &Var)> = sh
+        .state
         .vars
         .iter()
         .filter(|(_, v)| flags.export != Some(true) || v.exported)
@@ -300,7 +306,7 @@ fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
     let mut out = String::new();
     let mut status = 0;
     for name in names {
-        match sh.vars.var(name) {
+        match sh.state.vars.var(name) {
             Some(v) => out.push_str(&declaration(name, v)),
             None => status = sh.builtin_error(builtin, &format!("{name}: not found"), 1)?,
         }

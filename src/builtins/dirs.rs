@@ -41,15 +41,20 @@ fn stack_index(arg: &str, len: usize) -> Option<Result<usize, ()>> {
 }
 
 fn full_stack(sh: &Shell) -> Vec<String> {
-    let top = sh.vars.get("PWD").unwrap_or_default().to_string();
+    let top = sh.state.vars.get("PWD").unwrap_or_default().to_string();
     std::iter::once(top)
-        .chain(sh.dir_stack.iter().cloned())
+        .chain(sh.state.dir_stack.iter().cloned())
         .collect()
 }
 
 /// `/home/me/x` as `~/x` when `$HOME` is `/home/me`.
 fn with_tilde(sh: &Shell, path: &str) -> String {
-    match sh.vars.get("HOME").filter(|h| !h.is_empty() && *h != "/") {
+    match sh
+        .state
+        .vars
+        .get("HOME")
+        .filter(|h| !h.is_empty() && *h != "/")
+    {
         Some(home) if path == home => "~".to_string(),
         Some(home) => match path.strip_prefix(home) {
             Some(rest) if rest.starts_with('/') => format!("~{rest}"),
@@ -101,7 +106,7 @@ pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
     let mut listing = Listing::default();
     let mut pick = None;
     for arg in &argv[1..] {
-        let len = sh.dir_stack.len() + 1;
+        let len = sh.state.dir_stack.len() + 1;
         if let Some(index) = stack_index(arg, len) {
             let Ok(index) = index else {
                 let msg = format!("{}: directory stack index out of range", &arg[1..]);
@@ -115,7 +120,7 @@ pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
         };
         for c in flags.chars() {
             match c {
-                'c' => sh.dir_stack.clear(),
+                'c' => sh.state.dir_stack.clear(),
                 'l' => listing.long = true,
                 'p' => listing.per_line = true,
                 'v' => listing.numbered = true,
@@ -153,21 +158,21 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
     if operands.len() > 1 {
         return sh.builtin_error("pushd", "too many arguments", 1);
     }
-    let old = sh.vars.get("PWD").unwrap_or_default().to_string();
+    let old = sh.state.vars.get("PWD").unwrap_or_default().to_string();
     let Some(arg) = operands.first() else {
         // No operand: swap the top two entries.
-        let Some(second) = sh.dir_stack.first().cloned() else {
+        let Some(second) = sh.state.dir_stack.first().cloned() else {
             return sh.builtin_error("pushd", "no other directory", 1);
         };
         if !no_change {
             if !go_to(sh, "pushd", &second)? {
                 return Ok(1);
             }
-            sh.dir_stack[0] = old;
+            sh.state.dir_stack[0] = old;
         }
         return print_stack(sh, "pushd", Listing::default());
     };
-    let len = sh.dir_stack.len() + 1;
+    let len = sh.state.dir_stack.len() + 1;
     if let Some(index) = stack_index(arg, len) {
         let Ok(index) = index else {
             let msg = format!("{}: directory stack index out of range", &arg[1..]);
@@ -179,7 +184,7 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
         if !go_to(sh, "pushd", &stack[0])? {
             return Ok(1);
         }
-        sh.dir_stack = stack.split_off(1);
+        sh.state.dir_stack = stack.split_off(1);
         return print_stack(sh, "pushd", Listing::default());
     }
     if arg.starts_with('-') && arg.len() > 1 {
@@ -187,12 +192,12 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("pushd", &msg, 2);
     }
     if no_change {
-        sh.dir_stack.insert(0, arg.to_string());
+        sh.state.dir_stack.insert(0, arg.to_string());
     } else {
         if !go_to(sh, "pushd", arg)? {
             return Ok(1);
         }
-        sh.dir_stack.insert(0, old);
+        sh.state.dir_stack.insert(0, old);
     }
     print_stack(sh, "pushd", Listing::default())
 }
@@ -200,7 +205,7 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
 /// `popd [-n] [+N | -N]`.
 pub fn popd(sh: &mut Shell, argv: &[String]) -> Status {
     let (no_change, operands) = split_n(&argv[1..]);
-    let len = sh.dir_stack.len() + 1;
+    let len = sh.state.dir_stack.len() + 1;
     let index = match operands {
         [] => 0,
         [arg] => match stack_index(arg, len) {
@@ -220,24 +225,24 @@ pub fn popd(sh: &mut Shell, argv: &[String]) -> Status {
         },
         _ => return sh.builtin_error("popd", "too many arguments", 1),
     };
-    if sh.dir_stack.is_empty() {
+    if sh.state.dir_stack.is_empty() {
         return sh.builtin_error("popd", "directory stack empty", 1);
     }
     match (index, no_change) {
         // Removing the top means going to the next one (unless -n, which
         // removes the next one instead).
         (0, false) => {
-            let next = sh.dir_stack[0].clone();
+            let next = sh.state.dir_stack[0].clone();
             if !go_to(sh, "popd", &next)? {
                 return Ok(1);
             }
-            sh.dir_stack.remove(0);
+            sh.state.dir_stack.remove(0);
         }
         (0, true) => {
-            sh.dir_stack.remove(0);
+            sh.state.dir_stack.remove(0);
         }
         (i, _) => {
-            sh.dir_stack.remove(i - 1);
+            sh.state.dir_stack.remove(i - 1);
         }
     }
     print_stack(sh, "popd", Listing::default())

@@ -82,7 +82,7 @@ pub fn fc(sh: &mut Shell, argv: &[String]) -> Status {
 /// The entries `fc` may name: all but its own.
 fn earlier(sh: &Shell) -> &[String] {
     let entries = sh.history.entries();
-    if sh.options.interactive && sh.options.history && !entries.is_empty() {
+    if sh.state.options.interactive && sh.state.options.history && !entries.is_empty() {
         &entries[..entries.len() - 1]
     } else {
         entries
@@ -159,7 +159,7 @@ fn again(sh: &mut Shell, req: &Request) -> Status {
 /// command, and runs it.
 fn run_again(sh: &mut Shell, command: &str) -> Status {
     sh.write_stderr(&format!("{command}\n"));
-    if sh.options.interactive && sh.options.history {
+    if sh.state.options.interactive && sh.state.options.history {
         sh.history.replace_last(command);
     }
     let code = format!("{command}\n");
@@ -189,8 +189,8 @@ fn edit(sh: &mut Shell, req: &Request) -> Status {
     let editor = req
         .editor
         .clone()
-        .or_else(|| sh.vars.get("FCEDIT").map(str::to_string))
-        .or_else(|| sh.vars.get("EDITOR").map(str::to_string))
+        .or_else(|| sh.state.vars.get("FCEDIT").map(str::to_string))
+        .or_else(|| sh.state.vars.get("EDITOR").map(str::to_string))
         .unwrap_or_else(|| "vi".to_string());
     let path = match write_temporary(&text) {
         Ok(path) => path,

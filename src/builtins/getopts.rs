@@ -36,16 +36,21 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
     let args: Vec<String> = if argv.len() > 3 {
         argv[3..].to_vec()
     } else {
-        sh.positional.clone()
+        sh.state.positional.clone()
     };
     let optind = sh
+        .state
         .vars
         .get("OPTIND")
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n >= 1);
     let mut cursor = Cursor {
         optind: optind.unwrap_or(1),
-        letter: if optind.is_some() { sh.getopts_char } else { 0 },
+        letter: if optind.is_some() {
+            sh.state.getopts_char
+        } else {
+            0
+        },
     };
     let silent = optstring.starts_with(':');
     let found = next_option(optstring.trim_start_matches(':'), &args, &mut cursor);
@@ -53,7 +58,7 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("getopts", &e.to_string(), 1);
     }
     // After the assignment, which resets it.
-    sh.getopts_char = cursor.letter;
+    sh.state.getopts_char = cursor.letter;
     let (value, optarg, status) = match found {
         // A flag without argument leaves OPTARG unset (POSIX, bash).
         Found::Option(c, arg) => (c.to_string(), arg, 0),
@@ -71,7 +76,7 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
     };
     let set_optarg = match optarg {
         Some(v) => sh.assign("OPTARG", v).map_err(|e| e.to_string()),
-        None => sh.vars.unset("OPTARG").map_err(|e| e.to_string()),
+        None => sh.state.vars.unset("OPTARG").map_err(|e| e.to_string()),
     };
     if let Err(msg) = set_optarg {
         return sh.builtin_error("getopts", &msg, 1);
@@ -89,10 +94,14 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
 /// where `$0` is the shell's own path, pidsh's messages shorten it to the
 /// name (the usual prefix), so this one does too.
 fn complain(sh: &Shell, message: &str) {
-    let own_path = crate::bytes::to_path(&sh.arg0)
+    let own_path = crate::bytes::to_path(&sh.state.arg0)
         .file_name()
         .is_some_and(|n| crate::bytes::decode_os(n) == sh.error_prefix);
-    let who = if own_path { &sh.error_prefix } else { &sh.arg0 };
+    let who = if own_path {
+        &sh.error_prefix
+    } else {
+        &sh.state.arg0
+    };
     sh.write_stderr(&format!("{who}: {message}\n"));
 }
 

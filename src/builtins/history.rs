@@ -10,20 +10,27 @@ const USAGE: &str = "history: usage: history [-c] [-d offset] [n] or history -an
 
 /// `HISTSIZE`, when it is a number.
 pub fn size_limit(sh: &Shell) -> Option<usize> {
-    sh.vars.get("HISTSIZE").and_then(|n| n.trim().parse().ok())
+    sh.state
+        .vars
+        .get("HISTSIZE")
+        .and_then(|n| n.trim().parse().ok())
 }
 
 /// `HISTFILESIZE`, when it is a number: the history file keeps that many
 /// lines.
 pub fn file_limit(sh: &Shell) -> Option<usize> {
-    sh.vars
+    sh.state
+        .vars
         .get("HISTFILESIZE")
         .and_then(|n| n.trim().parse().ok())
 }
 
 /// What `HISTCONTROL` and `HISTIGNORE` say now.
 pub fn rules(sh: &Shell) -> Rules {
-    Rules::new(sh.vars.get("HISTCONTROL"), sh.vars.get("HISTIGNORE"))
+    Rules::new(
+        sh.state.vars.get("HISTCONTROL"),
+        sh.state.vars.get("HISTIGNORE"),
+    )
 }
 
 /// `history [n]`, `-c`, `-d offset`, `-s args`, `-a|-n|-r|-w [file]`.
@@ -125,7 +132,7 @@ fn delete(sh: &mut Shell, offset: Option<&str>) -> Status {
 fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
     let path = match file
         .map(str::to_string)
-        .or_else(|| sh.vars.get("HISTFILE").map(str::to_string))
+        .or_else(|| sh.state.vars.get("HISTFILE").map(str::to_string))
     {
         Some(p) if !p.is_empty() => p,
         _ => return sh.builtin_error("history", "HISTFILE is not set", 1),

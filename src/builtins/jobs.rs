@@ -367,7 +367,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
                 Ok(pid) => match sh.jobs.wait_pid(Pid::from_raw(pid)) {
                     Some(s) => s,
                     // POSIX: 127 for an unknown pid; only bash says so.
-                    None if sh.options.posix => 127,
+                    None if sh.state.options.posix => 127,
                     None => {
                         let msg = format!("pid {pid} is not a child of this shell");
                         sh.builtin_error("wait", &msg, 127)?

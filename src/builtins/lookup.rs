@@ -9,11 +9,11 @@ use crate::exec::simple::Target;
 pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
     let args = &argv[1..];
     if args.iter().any(|a| a == "-r") {
-        sh.commands.clear();
+        sh.state.commands.clear();
         return Ok(0);
     }
     if args.is_empty() {
-        let entries = sh.commands.entries();
+        let entries = sh.state.commands.entries();
         if entries.is_empty() {
             return Ok(if sh.print("hash", "hash: hash table empty\n")? {
                 0
@@ -33,13 +33,18 @@ pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(if sh.print("hash", &out)? { 0 } else { 1 });
     }
     let mut status = 0;
-    let path_var = sh.vars.get("PATH").map(str::to_string);
+    let path_var = sh.state.vars.get("PATH").map(str::to_string);
     for name in args {
         if crate::builtins::find(name).is_some() || name.contains('/') {
             continue;
         }
-        sh.commands.remove(name);
-        if sh.commands.resolve(name, path_var.as_deref()).is_none() {
+        sh.state.commands.remove(name);
+        if sh
+            .state
+            .commands
+            .resolve(name, path_var.as_deref())
+            .is_none()
+        {
             status = sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
         }
     }
@@ -62,7 +67,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 fn kind_of(sh: &mut Shell, name: &str) -> Kind {
-    if let Some(a) = sh.aliases.get(name) {
+    if let Some(a) = sh.state.aliases.get(name) {
         return Kind::Alias(a.clone());
     }
     if KEYWORDS.contains(&name) {
@@ -84,7 +89,7 @@ fn kind_of(sh: &mut Shell, name: &str) -> Kind {
                 .lookup_path
                 .as_deref()
                 .map(str::to_string)
-                .or_else(|| sh.vars.get("PATH").map(str::to_string));
+                .or_else(|| sh.state.vars.get("PATH").map(str::to_string));
             match crate::exec::lookup::search_path(name, path_var.as_deref()) {
                 Some(p) => Kind::File(crate::bytes::decode_os(p.as_os_str())),
                 None => Kind::Missing,
@@ -113,7 +118,7 @@ struct TypeFlags {
 fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
     let mut found = Vec::new();
     if !flags.force_path {
-        if let Some(a) = sh.aliases.get(name) {
+        if let Some(a) = sh.state.aliases.get(name) {
             found.push(Kind::Alias(a.clone()));
         }
         if KEYWORDS.contains(&name) {
@@ -125,7 +130,7 @@ fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
         if builtin.is_some_and(|b| b.special) {
             found.push(Kind::Builtin);
         }
-        if !flags.no_functions && sh.functions.contains_key(name) {
+        if !flags.no_functions && sh.state.functions.contains_key(name) {
             found.push(Kind::Function);
         }
         if builtin.is_some_and(|b| !b.special) {
@@ -139,7 +144,7 @@ fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
                 found.push(Kind::File(name.to_string()));
             }
         } else {
-            let path_var = sh.vars.get("PATH").map(str::to_string);
+            let path_var = sh.state.vars.get("PATH").map(str::to_string);
             for p in crate::exec::lookup::executables_in_path(name, path_var.as_deref()) {
                 found.push(Kind::File(crate::bytes::decode_os(p.as_os_str())));
             }
@@ -209,6 +214,7 @@ fn describe(sh: &Shell, name: &str, kind: &Kind, flags: TypeFlags) -> Option<Str
         (Kind::Function, true) => "function".to_string(),
         (Kind::Function, false) => {
             let body = sh
+                .state
                 .functions
                 .get(name)
                 .map(|f| crate::parser::unparse::function_definition(f))
@@ -309,6 +315,7 @@ fn alias_quote(value: &str) -> String {
 pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
         let mut all: Vec<(String, String)> = sh
+            .state
             .aliases
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -325,10 +332,10 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     for arg in args {
         match arg.split_once('=') {
             Some((name, value)) => {
-                std::sync::Arc::make_mut(&mut sh.aliases)
+                std::sync::Arc::make_mut(&mut sh.state.aliases)
                     .insert(name.to_string(), value.to_string());
             }
-            None => match sh.aliases.get(arg.as_str()) {
+            None => match sh.state.aliases.get(arg.as_str()) {
                 Some(v) => out.push_str(&alias_line(sh, arg, v)),
                 None => {
                     status = 1;
@@ -344,7 +351,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
 /// How `alias` lists one alias, in a form `eval` reads back: bash's
 /// `alias name='value'`, or POSIX's `name='value'` in POSIX mode.
 fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
-    let prefix = if sh.options.posix { "" } else { "alias " };
+    let prefix = if sh.state.options.posix { "" } else { "alias " };
     format!("{prefix}{name}={}\n", alias_quote(value))
 }
 
@@ -355,12 +362,12 @@ pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("unalias", "usage: unalias [-a] name [name ...]", 2);
     }
     if argv.iter().any(|a| a == "-a") {
-        std::sync::Arc::make_mut(&mut sh.aliases).clear();
+        std::sync::Arc::make_mut(&mut sh.state.aliases).clear();
         return Ok(0);
     }
     let mut status = 0;
     for name in names {
-        if std::sync::Arc::make_mut(&mut sh.aliases)
+        if std::sync::Arc::make_mut(&mut sh.state.aliases)
             .remove(name.as_str())
             .is_none()
         {

@@ -93,7 +93,7 @@ pub fn mapfile(sh: &mut Shell, argv: &[String]) -> Status {
     let records = read_records(fd, &req);
     if req.origin.is_none() {
         let empty = Array::Indexed(Default::default());
-        if let Err(e) = sh.vars.set_array(&req.array, empty) {
+        if let Err(e) = sh.state.vars.set_array(&req.array, empty) {
             return sh.builtin_error(&argv[0], &e.to_string(), 1);
         }
     }
@@ -108,7 +108,7 @@ pub fn mapfile(sh: &mut Shell, argv: &[String]) -> Status {
             sh.run_source_text(&format!("{callback} {index} {quoted}\n"))?;
         }
         let key = ArrayKey::Index(index as i64);
-        if let Err(e) = sh.vars.set_element(&req.array, key, value) {
+        if let Err(e) = sh.state.vars.set_element(&req.array, key, value) {
             return sh.builtin_error(&argv[0], &e.to_string(), 1);
         }
     }

@@ -216,7 +216,10 @@ impl Shell {
     pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
         self.report(&format!("{name}: {message}"));
         let is_special = special(name).is_some();
-        if is_special && self.options.posix && !self.options.interactive && !self.ctx.command_prefix
+        if is_special
+            && self.state.options.posix
+            && !self.state.options.interactive
+            && !self.ctx.command_prefix
         {
             return Err(Unwind::Exit(status));
         }

@@ -72,7 +72,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
     } else {
         None
     };
-    let mut input = Input::new(fd, req.timeout, sh.options.interactive);
+    let mut input = Input::new(fd, req.timeout, sh.state.options.interactive);
     let outcome = read_record(&mut input, &req);
     input.give_back();
     drop(echo_guard);
@@ -89,7 +89,13 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
             return sh.builtin_error("read", &msg, 1);
         }
     };
-    let ifs = sh.vars.get("IFS").unwrap_or(" \t\n").as_bytes().to_vec();
+    let ifs = sh
+        .state
+        .vars
+        .get("IFS")
+        .unwrap_or(" \t\n")
+        .as_bytes()
+        .to_vec();
     if let Some(array) = &req.array {
         // As many fields as there are: the bound is never reached, and the
         // empty fields past the end of the text are dropped.
@@ -98,7 +104,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
             fields.pop();
         }
         let values = crate::exec::state::Array::Indexed(fields.into_iter().enumerate().collect());
-        if let Err(e) = sh.vars.set_array(array, values) {
+        if let Err(e) = sh.state.vars.set_array(array, values) {
             return sh.builtin_error("read", &e.to_string(), 1);
         }
         return Ok(status);

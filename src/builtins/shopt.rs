@@ -80,7 +80,7 @@ pub fn defaults() -> Vec<&'static str> {
 impl Shell {
     /// Whether a `shopt` option is on.
     pub fn shopt_on(&self, name: &str) -> bool {
-        self.shopts.contains(&name)
+        self.state.shopts.contains(&name)
     }
 }
 
@@ -143,7 +143,7 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
     let mut out = String::new();
     for name in selected {
         let on = if set_options {
-            sh.options.get(name)
+            sh.state.options.get(name)
         } else {
             sh.shopt_on(name)
         };
@@ -171,11 +171,11 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
 /// Turns one option on or off (`set -o` names with `-o`).
 pub fn set_option(sh: &mut Shell, name: &'static str, on: bool, set_options: bool) {
     if set_options {
-        sh.options.set_named(name, on);
+        sh.state.options.set_named(name, on);
         return;
     }
-    sh.shopts.retain(|n| *n != name);
+    sh.state.shopts.retain(|n| *n != name);
     if on {
-        sh.shopts.push(name);
+        sh.state.shopts.push(name);
     }
 }

@@ -47,8 +47,8 @@ pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
             .and_then(|fd| sh.raw_fd(fd))
             .is_some_and(crate::sys::fd::isatty),
         "-v" if arg.contains('[') => sh.element_of(arg).is_some(),
-        "-v" => sh.vars.get(arg).is_some(),
-        "-o" => sh.options.get(arg),
+        "-v" => sh.state.vars.get(arg).is_some(),
+        "-o" => sh.state.options.get(arg),
         _ => return None,
     })
 }

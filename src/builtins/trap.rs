@@ -54,14 +54,14 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
     if args.is_empty() || args[0] == "-p" {
         // A subshell lists its parent's traps until it changes one, with
         // the signals it ignores itself (an asynchronous list's).
-        let mut listed = sh.traps.clone();
-        if let Some(parent) = sh.inherited_traps.as_deref() {
+        let mut listed = sh.state.traps.clone();
+        if let Some(parent) = sh.state.inherited_traps.as_deref() {
             listed.extend(parent.iter().map(|(k, v)| (*k, v.clone())));
         }
         let mut all: Vec<(i32, TrapAction)> = listed.into_iter().collect();
         // Signals ignored on entry are listed as ignored, as bash does.
         for &sig in &sh.ignored_signals {
-            if !sh.traps.contains_key(&sig) {
+            if !sh.state.traps.contains_key(&sig) {
                 all.push((sig, TrapAction::Ignore));
             }
         }
@@ -84,7 +84,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
             out.push_str(&format!(
                 "trap -- {} {}\n",
                 crate::parser::unparse::quote(&code),
-                signal_name(n, sh.options.posix)
+                signal_name(n, sh.state.options.posix)
             ));
         }
         return Ok(if sh.print("trap", &out)? { 0 } else { 1 });
@@ -96,7 +96,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
             (Some(args[0].as_str()), &args[1..])
         };
     let mut status = 0;
-    sh.inherited_traps = None;
+    sh.state.inherited_traps = None;
     for cond in conditions {
         let Some(n) = signal_number(cond) else {
             // Reported, but not fatal: bash goes on with the script.
@@ -109,18 +109,20 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
             // cannot be trapped or reset.
             continue;
         }
-        let interactive = sh.options.interactive;
+        let interactive = sh.state.options.interactive;
         let disposition = match action {
             None | Some("-") => {
-                sh.traps.remove(&n);
+                sh.state.traps.remove(&n);
                 Disposition::Default
             }
             Some("") => {
-                sh.traps.insert(n, TrapAction::Ignore);
+                sh.state.traps.insert(n, TrapAction::Ignore);
                 Disposition::Ignore
             }
             Some(code) => {
-                sh.traps.insert(n, TrapAction::Command(code.to_string()));
+                sh.state
+                    .traps
+                    .insert(n, TrapAction::Command(code.to_string()));
                 Disposition::Trap
             }
         };

@@ -56,7 +56,7 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
         return sh.builtin_error("umask", &msg, 1);
     };
     if !sh.owns_process {
-        sh.umask = Some(new);
+        sh.state.umask = Some(new);
     } else {
         sys_umask(Mode::from_bits_truncate(new));
     }

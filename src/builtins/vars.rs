@@ -14,6 +14,7 @@ fn list_attribute(
     pick: fn(&crate::exec::state::Var) -> bool,
 ) -> Status {
     let mut names: Vec<(String, Option<String>)> = sh
+        .state
         .vars
         .iter()
         .filter(|(_, v)| pick(v))
@@ -116,17 +117,17 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             status = sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
             continue;
         }
-        if sh.vars.var(name).is_none()
+        if sh.state.vars.var(name).is_none()
             && !vars_only
-            && sh.functions.contains_key(name)
+            && sh.state.functions.contains_key(name)
             && sh.functions_mut().remove(name).is_some()
         {
             continue;
         }
         let unset = if namerefs {
-            sh.vars.unset_nameref(name)
+            sh.state.vars.unset_nameref(name)
         } else {
-            sh.vars.unset(name)
+            sh.state.vars.unset(name)
         };
         if let Err(e) = unset {
             status = sh.builtin_error(
@@ -136,7 +137,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             )?;
         }
         if name == "PATH" {
-            sh.commands.clear();
+            sh.state.commands.clear();
         }
     }
     Ok(status)
@@ -157,14 +158,14 @@ pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
     let Ok(n) = usize::try_from(n) else {
         return sh.builtin_error("shift", &out_of_range, 1);
     };
-    if n > sh.positional.len() {
+    if n > sh.state.positional.len() {
         // bash says so only with `shopt -s shift_verbose` or in POSIX mode.
-        if sh.options.posix || sh.shopt_on("shift_verbose") {
+        if sh.state.options.posix || sh.shopt_on("shift_verbose") {
             return sh.builtin_error("shift", &out_of_range, 1);
         }
         return Ok(1);
     }
-    sh.positional.drain(..n);
+    sh.state.positional.drain(..n);
     Ok(0)
 }
 
@@ -179,12 +180,12 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
     while i < argv.len() {
         let arg = argv[i].as_str();
         if arg == "--" {
-            sh.positional = argv[i + 1..].to_vec();
+            sh.state.positional = argv[i + 1..].to_vec();
             return Ok(status);
         }
         if arg == "-" {
-            sh.options.verbose = false;
-            sh.options.xtrace = false;
+            sh.state.options.verbose = false;
+            sh.state.options.xtrace = false;
             i += 1;
             break;
         }
@@ -224,13 +225,13 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
         i += 1 + names_taken;
     }
     if i < argv.len() {
-        sh.positional = argv[i..].to_vec();
+        sh.state.positional = argv[i..].to_vec();
     }
     Ok(status)
 }
 
 fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
-    if sh.options.set_named(name, on) {
+    if sh.state.options.set_named(name, on) {
         Ok(())
     } else {
         Err(format!("{name}: invalid option name"))
@@ -240,7 +241,7 @@ fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
 fn print_options(sh: &mut Shell, human: bool) -> Status {
     let mut out = String::new();
     for (name, _) in OPTION_NAMES {
-        let on = sh.options.get(name);
+        let on = sh.state.options.get(name);
         if human {
             out.push_str(&format!("{name:<15}\t{}\n", if on { "on" } else { "off" }));
         } else {
@@ -252,6 +253,7 @@ fn print_options(sh: &mut Shell, human: bool) -> Status {
 
 fn print_variables(sh: &mut Shell) -> Status {
     let mut vars: Vec<(String, String)> = sh
+        .state
         .vars
         .iter()
         .filter_map(|(k, v)| match (&v.array, &v.value) {

@@ -17,11 +17,11 @@ pub fn generate(sh: &Shell, action: Action, word: &str) -> Vec<String> {
         Action::File => all_files(sh, word, FileKind::Any),
         Action::Directory => all_files(sh, word, FileKind::Directory),
         Action::Command => commands(sh, word),
-        Action::Alias => starting(sh.aliases.keys().cloned().collect()),
+        Action::Alias => starting(sh.state.aliases.keys().cloned().collect()),
         Action::Builtin | Action::Enabled => starting(builtins()),
         Action::HelpTopic => starting(builtins()),
         Action::Disabled | Action::Binding => Vec::new(),
-        Action::Function => starting(sh.functions.keys().cloned().collect()),
+        Action::Function => starting(sh.state.functions.keys().cloned().collect()),
         Action::Keyword => starting(keywords()),
         Action::Variable => starting(variables(sh, |_| true)),
         Action::Export => starting(variables(sh, |v| v.exported)),
@@ -57,7 +57,8 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 fn variables(sh: &Shell, keep: impl Fn(&crate::exec::state::Var) -> bool) -> Vec<String> {
-    sh.vars
+    sh.state
+        .vars
         .iter()
         .filter(|(_, v)| keep(v))
         .map(|(n, _)| n.to_string())
@@ -128,6 +129,7 @@ fn services() -> Vec<String> {
 /// Host names from `$HOSTFILE`, else `/etc/hosts`.
 fn hosts(sh: &Shell) -> Vec<String> {
     let file = sh
+        .state
         .vars
         .get("HOSTFILE")
         .filter(|f| !f.is_empty())
@@ -150,10 +152,10 @@ fn commands(sh: &Shell, word: &str) -> Vec<String> {
     }
     let mut names: BTreeSet<String> = BTreeSet::new();
     names.extend(keywords());
-    names.extend(sh.aliases.keys().cloned());
+    names.extend(sh.state.aliases.keys().cloned());
     names.extend(builtins());
-    names.extend(sh.functions.keys().cloned());
-    for dir in sh.vars.get("PATH").unwrap_or("").split(':') {
+    names.extend(sh.state.functions.keys().cloned());
+    for dir in sh.state.vars.get("PATH").unwrap_or("").split(':') {
         let dir = if dir.is_empty() { "." } else { dir };
         names.extend(executables_in(Path::new(dir), word));
     }
@@ -224,7 +226,7 @@ pub fn all_files(sh: &Shell, word: &str, kind: FileKind) -> Vec<String> {
 fn list_files(sh: &Shell, word: &str, kind: FileKind, hidden: bool) -> Vec<String> {
     let split = word.rfind('/').map_or(0, |n| n + 1);
     let (dir, prefix) = word.split_at(split);
-    let Some(read_from) = tilde_expand(dir, sh.vars.get("HOME")) else {
+    let Some(read_from) = tilde_expand(dir, sh.state.vars.get("HOME")) else {
         return Vec::new();
     };
     let read_from = if read_from.is_empty() {
@@ -258,7 +260,7 @@ fn list_files(sh: &Shell, word: &str, kind: FileKind, hidden: bool) -> Vec<Strin
 pub fn cd_directories(sh: &Shell, word: &str) -> Vec<String> {
     let mut out = files(sh, word, FileKind::Directory);
     let relative = !(word.starts_with('/') || word.starts_with("./") || word.starts_with("../"));
-    if relative && let Some(cdpath) = sh.vars.get("CDPATH") {
+    if relative && let Some(cdpath) = sh.state.vars.get("CDPATH") {
         for base in cdpath.split(':').filter(|b| !b.is_empty()) {
             let base = base.trim_end_matches('/');
             for found in files(sh, &format!("{base}/{word}"), FileKind::Directory) {

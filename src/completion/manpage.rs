@@ -62,7 +62,7 @@ fn man_dirs(sh: &Shell) -> Vec<String> {
     let mut dirs = Vec::new();
     let defaults = || {
         let mut d: Vec<String> = Vec::new();
-        for bin in sh.vars.get("PATH").unwrap_or("").split(':') {
+        for bin in sh.state.vars.get("PATH").unwrap_or("").split(':') {
             let Some(parent) = bin.strip_suffix("/bin").or(bin.strip_suffix("/sbin")) else {
                 continue;
             };
@@ -73,7 +73,7 @@ fn man_dirs(sh: &Shell) -> Vec<String> {
         d.push("/usr/local/share/man".to_string());
         d
     };
-    match sh.vars.get("MANPATH").filter(|m| !m.is_empty()) {
+    match sh.state.vars.get("MANPATH").filter(|m| !m.is_empty()) {
         // An empty entry stands for the default list (man's rule).
         Some(list) => {
             for entry in list.split(':') {
@@ -123,11 +123,12 @@ fn page_text(sh: &mut Shell, page: &Path) -> Option<String> {
 
 fn cache_file(sh: &Shell, name: &str) -> Option<PathBuf> {
     let base = sh
+        .state
         .vars
         .get("XDG_CACHE_HOME")
         .filter(|d| d.starts_with('/'))
         .map(str::to_string)
-        .or_else(|| sh.vars.get("HOME").map(|h| format!("{h}/.cache")))?;
+        .or_else(|| sh.state.vars.get("HOME").map(|h| format!("{h}/.cache")))?;
     Some(PathBuf::from(format!("{base}/pidsh/man-options/{name}")))
 }
 

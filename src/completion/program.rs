@@ -42,6 +42,7 @@ impl Call {
     /// shell's `COMP_WORDBREAKS`.
     pub fn new(sh: &Shell, line: &str, point: usize, kind: u8) -> Call {
         let breaks = sh
+            .state
             .vars
             .get("COMP_WORDBREAKS")
             .unwrap_or(words::DEFAULT_WORDBREAKS);
@@ -147,7 +148,7 @@ fn glob(sh: &Shell, pattern: &str) -> Vec<String> {
 /// then each expanded as a word (parameters, command substitution,
 /// splitting of what they produce, quote removal), as bash does.
 pub fn word_list(sh: &mut Shell, list: &str) -> Vec<String> {
-    let ifs = sh.vars.get("IFS").unwrap_or(" \t\n").to_string();
+    let ifs = sh.state.vars.get("IFS").unwrap_or(" \t\n").to_string();
     let mut out = Vec::new();
     for piece in split_unquoted(list, &ifs) {
         let Ok(program) = crate::parser::parse_program(&format!(": {piece}\n")) else {
@@ -250,7 +251,7 @@ fn apply_filter(sh: &Shell, matches: Vec<String>, filter: &str, word: &str) -> V
 fn set_comp_variables(sh: &mut Shell, call: &Call, export: bool) {
     let words: std::collections::BTreeMap<usize, String> =
         call.split.words.iter().cloned().enumerate().collect();
-    let _ = sh.vars.set_array("COMP_WORDS", Array::Indexed(words));
+    let _ = sh.state.vars.set_array("COMP_WORDS", Array::Indexed(words));
     let scalars = [
         ("COMP_LINE", call.line.clone()),
         (
@@ -262,9 +263,9 @@ fn set_comp_variables(sh: &mut Shell, call: &Call, export: bool) {
         ("COMP_KEY", "9".to_string()),
     ];
     for (name, value) in scalars {
-        let _ = sh.vars.set(name, value);
+        let _ = sh.state.vars.set(name, value);
         if export {
-            sh.vars.export(name);
+            sh.state.vars.export(name);
         }
     }
 }
@@ -278,33 +279,34 @@ fn unset_comp_variables(sh: &mut Shell) {
         "COMP_TYPE",
         "COMP_KEY",
     ] {
-        let _ = sh.vars.unset(name);
+        let _ = sh.state.vars.unset(name);
     }
 }
 
 /// Calls a `-F` function as bash does (`$1` the command, `$2` the word,
 /// `$3` the word before) and returns its `COMPREPLY`.
 fn run_function(sh: &mut Shell, name: &str, call: &Call) -> Result<Vec<String>, Unwind> {
-    let Some(function) = sh.functions.get(name).cloned() else {
+    let Some(function) = sh.state.functions.get(name).cloned() else {
         return Ok(Vec::new());
     };
     set_comp_variables(sh, call, false);
-    let _ = sh.vars.unset("COMPREPLY");
+    let _ = sh.state.vars.unset("COMPREPLY");
     let args = vec![
         call.command().to_string(),
         call.split.current.clone(),
         call.previous().to_string(),
     ];
     let result = sh.call_function(&function, args);
-    let reply = match sh.vars.array("COMPREPLY") {
+    let reply = match sh.state.vars.array("COMPREPLY") {
         Some(array) => array.values(),
         None => sh
+            .state
             .vars
             .get("COMPREPLY")
             .map(|v| vec![v.to_string()])
             .unwrap_or_default(),
     };
-    let _ = sh.vars.unset("COMPREPLY");
+    let _ = sh.state.vars.unset("COMPREPLY");
     unset_comp_variables(sh);
     match result {
         Ok(RETRY) => Err(Unwind::Return(RETRY)),
@@ -405,21 +407,25 @@ pub fn complete_special(sh: &mut Shell, call: &Call, which: super::Special) -> O
 fn data_dirs(sh: &Shell) -> Vec<String> {
     let mut dirs = Vec::new();
     let user = sh
+        .state
         .vars
         .get("BASH_COMPLETION_USER_DIR")
         .map(str::to_string)
         .or_else(|| {
-            sh.vars
+            sh.state
+                .vars
                 .get("XDG_DATA_HOME")
                 .map(|d| format!("{d}/bash-completion"))
         })
         .or_else(|| {
-            sh.vars
+            sh.state
+                .vars
                 .get("HOME")
                 .map(|h| format!("{h}/.local/share/bash-completion"))
         });
     dirs.extend(user);
     let system = sh
+        .state
         .vars
         .get("XDG_DATA_DIRS")
         .filter(|d| !d.is_empty())
@@ -448,7 +454,7 @@ fn load_main_file(sh: &mut Shell) {
         .table
         .special
         .contains_key(&super::Special::Default)
-        || sh.vars.get("BASH_COMPLETION_VERSINFO").is_some()
+        || sh.state.vars.get("BASH_COMPLETION_VERSINFO").is_some()
     {
         return;
     }
@@ -490,14 +496,14 @@ fn load_command_file(sh: &mut Shell, command: &str) -> bool {
 
 /// Whether the bash-completion package's main file was read.
 pub fn main_file_loaded(sh: &Shell) -> bool {
-    sh.vars.get("BASH_COMPLETION_VERSINFO").is_some()
+    sh.state.vars.get("BASH_COMPLETION_VERSINFO").is_some()
 }
 
 /// The function table of `from` when it differs from `to`'s: what a
 /// completion defined (functions sourced by a loader) stays for the next.
 pub fn keep_functions(to: &mut Shell, from: &Shell) {
-    if !Arc::ptr_eq(&to.functions, &from.functions) {
-        to.functions = from.functions.clone();
-        to.functions_version = from.functions_version;
+    if !Arc::ptr_eq(&to.state.functions, &from.state.functions) {
+        to.state.functions = from.state.functions.clone();
+        to.state.functions_version = from.state.functions_version;
     }
 }

@@ -19,7 +19,7 @@ impl Shell {
         append: bool,
         assoc: bool,
     ) -> Result<(), ExecError> {
-        let assoc = assoc || matches!(self.vars.array(name), Some(Array::Assoc(_)));
+        let assoc = assoc || matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let mut items = Vec::with_capacity(words.len());
         for word in words {
             if let Some((key, value)) = split_keyed(word) {
@@ -32,7 +32,8 @@ impl Shell {
             let fields = expand::expand_words(self, std::slice::from_ref(word))?;
             items.extend(fields.into_iter().map(Item::Field));
         }
-        self.vars
+        self.state
+            .vars
             .update_array(name, append, assoc, |array| fill(array, items))
             .map_err(|e| ExecError::Readonly(e.0))
     }
@@ -45,19 +46,19 @@ impl Shell {
         value: String,
         append: bool,
     ) -> Result<(), ExecError> {
-        let assoc = matches!(self.vars.array(name), Some(Array::Assoc(_)));
+        let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let key = self.array_key(assoc, index)?;
-        if append && self.vars.append_element_in_place(name, &key, &value) {
+        if append && self.state.vars.append_element_in_place(name, &key, &value) {
             return Ok(());
         }
         let old = append
-            .then(|| self.vars.array(name).and_then(|a| a.get(&key)))
+            .then(|| self.state.vars.array(name).and_then(|a| a.get(&key)))
             .flatten();
         let value = match old {
             Some(old) => format!("{old}{value}"),
             None => value,
         };
-        match self.vars.set_element(name, key, value) {
+        match self.state.vars.set_element(name, key, value) {
             Ok(true) => Ok(()),
             Ok(false) => Err(ExecError::Builtin(
                 format!(
@@ -128,15 +129,15 @@ impl Shell {
             // A number, or a variable holding one (`a[i]`).
             text.parse()
                 .ok()
-                .or_else(|| self.vars.get(text)?.trim().parse().ok())
+                .or_else(|| self.state.vars.get(text)?.trim().parse().ok())
         };
-        let key = match self.vars.array(name) {
+        let key = match self.state.vars.array(name) {
             Some(Array::Assoc(_)) => ArrayKey::Key(subscript.to_string()),
             _ => ArrayKey::Index(index(subscript)?),
         };
-        match self.vars.array(name) {
+        match self.state.vars.array(name) {
             Some(array) => array.get(&key).map(str::to_string),
-            None if key == ArrayKey::Index(0) => self.vars.get(name).map(str::to_string),
+            None if key == ArrayKey::Index(0) => self.state.vars.get(name).map(str::to_string),
             None => None,
         }
     }
@@ -149,7 +150,7 @@ impl Shell {
         let Some(subscript) = rest.strip_suffix(']') else {
             return Ok(false);
         };
-        let assoc = matches!(self.vars.array(name), Some(Array::Assoc(_)));
+        let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         // The quoted subscript of `unset 'a[${#a[@]}-1]'` is expanded here,
         // as bash does.
         let subscript = if subscript.contains(['$', '`']) {
@@ -159,7 +160,8 @@ impl Shell {
             subscript.to_string()
         };
         let key = self.array_key(assoc, &Word::literal(&subscript))?;
-        self.vars
+        self.state
+            .vars
             .unset_element(name, &key)
             .map_err(|e| ExecError::Readonly(e.0))?;
         Ok(true)

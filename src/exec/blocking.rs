@@ -97,11 +97,11 @@ impl Shell {
         let program = self.program_file(spawn, words.first().map_or("", String::as_str));
         let command = exec_command(&program, words, assignments, steps);
         // The command was traced here already; the helper only execs it.
-        let traced = (self.options.xtrace, self.options.verbose);
-        (self.options.xtrace, self.options.verbose) = (false, false);
+        let traced = (self.state.options.xtrace, self.state.options.verbose);
+        (self.state.options.xtrace, self.state.options.verbose) = (false, false);
         let table = self.fds.clone();
         let started = self.spawn_self(&command, table);
-        (self.options.xtrace, self.options.verbose) = traced;
+        (self.state.options.xtrace, self.state.options.verbose) = traced;
         match started {
             Ok(p) => Ok(Child {
                 pid: p.pid,
@@ -116,7 +116,7 @@ impl Shell {
     fn program_file(&self, spawn: &Spawn, name: &str) -> String {
         let path = match spawn.program() {
             Program::Path(p) => crate::bytes::decode(p.to_bytes()),
-            Program::Fd(_) => self.commands.cached_path(name).map_or_else(
+            Program::Fd(_) => self.state.commands.cached_path(name).map_or_else(
                 || name.to_string(),
                 |p| crate::bytes::decode_os(p.as_os_str()),
             ),

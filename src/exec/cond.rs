@@ -84,7 +84,10 @@ fn regex_matches(sh: &mut Shell, text: &str, regex: &Word) -> Result<bool, ExecE
         .enumerate()
         .collect();
     // bash sets it even when it is readonly; pidsh leaves a readonly one.
-    let _ = sh.vars.set_array("BASH_REMATCH", Array::Indexed(elements));
+    let _ = sh
+        .state
+        .vars
+        .set_array("BASH_REMATCH", Array::Indexed(elements));
     Ok(found.is_some())
 }
 

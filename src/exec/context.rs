@@ -21,7 +21,7 @@ impl Shell {
     /// The directory descriptor relative paths resolve against, when this
     /// context has its own.
     pub fn cwd_fd(&self) -> Option<RawFd> {
-        self.cwd.as_ref().map(|fd| fd.as_raw_fd())
+        self.state.cwd.as_ref().map(|fd| fd.as_raw_fd())
     }
 
     /// `path` as the shell itself must open or stat it in this context.
@@ -61,7 +61,7 @@ impl Shell {
         if let Some(fd) = self.cwd_fd() {
             ops.push(SpawnOp::Fchdir(fd));
         }
-        if let Some(mask) = self.umask {
+        if let Some(mask) = self.state.umask {
             ops.push(SpawnOp::Umask(mask));
         }
         ops
@@ -71,13 +71,13 @@ impl Shell {
     pub fn open_context(&self) -> super::redirect::OpenContext {
         super::redirect::OpenContext {
             dir: self.cwd_fd(),
-            umask: self.umask,
+            umask: self.state.umask,
         }
     }
 
     /// The umask in effect for this context.
     pub fn current_umask(&self) -> u32 {
-        self.umask.unwrap_or_else(|| {
+        self.state.umask.unwrap_or_else(|| {
             let mask = nix::sys::stat::umask(nix::sys::stat::Mode::empty());
             nix::sys::stat::umask(mask);
             mask.bits()

@@ -46,7 +46,8 @@ impl Shell {
     /// `FUNCNEST` (bash): the deepest function nesting allowed, when set
     /// to a number above 0.
     fn funcnest(&self) -> Option<u32> {
-        self.vars
+        self.state
+            .vars
             .get("FUNCNEST")
             .and_then(|v| v.trim().parse::<u32>().ok())
             .filter(|n| *n > 0)
@@ -105,13 +106,13 @@ impl Shell {
         let status = self
             .scoped(|c| c.errexit_suppressed += u32::from(not_last))
             .run_pipeline(p)?;
-        self.last_status = status;
+        self.state.last_status = status;
         if p.negated {
             self.errexit_exempt = true;
         }
         if status != 0 && !not_last && !self.errexit_exempt && self.ctx.errexit_suppressed == 0 {
             self.run_err_trap();
-            if self.options.errexit {
+            if self.state.options.errexit {
                 return Err(Unwind::Exit(status));
             }
         }
@@ -158,8 +159,8 @@ impl Shell {
             Command::FunctionDef(f) => {
                 self.functions_mut().insert(f.name.clone(), Arc::clone(f));
                 let file = self.current_file();
-                if self.function_files.get(&f.name) != Some(&file) {
-                    Arc::make_mut(&mut self.function_files).insert(f.name.clone(), file);
+                if self.state.function_files.get(&f.name) != Some(&file) {
+                    Arc::make_mut(&mut self.state.function_files).insert(f.name.clone(), file);
                 }
                 Ok(0)
             }
@@ -243,7 +244,7 @@ impl Shell {
             self.report(&e.to_string());
         }
         let status = e.status();
-        self.last_status = status;
+        self.state.last_status = status;
         match e {
             ExecError::Expand(e) => Err(self.expansion_failed(e.fatal, status)),
             _ => Ok(status),
@@ -255,7 +256,7 @@ impl Shell {
     /// the command line and goes on with the next (an interactive shell
     /// too, in both modes).
     pub fn expansion_failed(&self, fatal: bool, status: i32) -> Unwind {
-        if !self.options.interactive && (fatal || self.options.posix) {
+        if !self.state.options.interactive && (fatal || self.state.options.posix) {
             Unwind::Exit(status)
         } else {
             Unwind::Discard(status)
@@ -274,7 +275,7 @@ impl Shell {
     /// it ends a non-interactive shell with status 2 (as dash), unless a
     /// `command` prefix took the special-ness away; otherwise `status`.
     pub fn posix_fatal(&self, status: i32) -> Status {
-        if self.options.posix && !self.options.interactive && !self.ctx.command_prefix {
+        if self.state.options.posix && !self.state.options.interactive && !self.ctx.command_prefix {
             return Err(Unwind::Exit(2));
         }
         Ok(status)
@@ -369,7 +370,7 @@ impl Shell {
                 return self.fail(e.into());
             }
             self.report(&format!("((: {e}"));
-            self.last_status = 1;
+            self.state.last_status = 1;
             Ok(1)
         })
     }
@@ -387,11 +388,11 @@ impl Shell {
             // The loop's status is then that of `break` / `continue`
             // (0, or 1 for a count out of range).
             Err(Unwind::Break(_)) => {
-                *status = self.last_status;
+                *status = self.state.last_status;
                 Ok(true)
             }
             Err(Unwind::Continue(_)) => {
-                *status = self.last_status;
+                *status = self.state.last_status;
                 Ok(false)
             }
             Err(other) => Err(other),
@@ -429,7 +430,7 @@ impl Shell {
     ) -> Result<Vec<String>, ExecError> {
         match words {
             Some(words) => Ok(expand::expand_words(self, words)?),
-            None => Ok(self.positional.clone()),
+            None => Ok(self.state.positional.clone()),
         }
     }
 
@@ -448,7 +449,7 @@ impl Shell {
         for item in items {
             self.line = line;
             self.run_debug_trap()?;
-            if let Err(e) = self.vars.set(var, item) {
+            if let Err(e) = self.state.vars.set(var, item) {
                 return self.fail(ExecError::Readonly(e.0));
             }
             if self.loop_body(body, &mut status)? {
@@ -477,6 +478,7 @@ impl Shell {
             return Ok(0);
         }
         let columns = self
+            .state
             .vars
             .get("COLUMNS")
             .and_then(|c| c.parse().ok())
@@ -487,7 +489,7 @@ impl Shell {
             if std::mem::take(&mut show_menu) {
                 self.write_stderr(&select_menu(&items, columns));
             }
-            let prompt = self.vars.get("PS3").unwrap_or("#? ").to_string();
+            let prompt = self.state.vars.get("PS3").unwrap_or("#? ").to_string();
             self.write_stderr(&prompt);
             let read = crate::builtins::find("read").map(|b| b.run);
             let got_line = match read {
@@ -498,7 +500,7 @@ impl Shell {
                 let _ = self.print("select", "\n");
                 return Ok(1);
             }
-            let reply = self.vars.get("REPLY").unwrap_or_default().to_string();
+            let reply = self.state.vars.get("REPLY").unwrap_or_default().to_string();
             if reply.is_empty() {
                 show_menu = true;
                 continue;
@@ -511,7 +513,7 @@ impl Shell {
                 .and_then(|i| items.get(i))
                 .cloned()
                 .unwrap_or_default();
-            if let Err(e) = self.vars.set(var, chosen) {
+            if let Err(e) = self.state.vars.set(var, chosen) {
                 return self.fail(ExecError::Readonly(e.0));
             }
             if self.loop_body(body, &mut status)? {
@@ -629,11 +631,7 @@ impl Shell {
         }
         sub.owns_process = false;
         sub.ctx = self.ctx.for_subshell();
-        if sub.inherited_traps.is_none() {
-            sub.inherited_traps = Some(Arc::new(self.traps.clone()));
-        }
-        sub.traps
-            .retain(|_, action| matches!(action, super::state::TrapAction::Ignore));
+        sub.state.enter_subshell();
         sub
     }
 
@@ -641,19 +639,19 @@ impl Shell {
     pub fn finish_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> i32 {
         let status = match body(self) {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => s,
-            Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
+            Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.state.last_status,
             Err(Unwind::Interrupt(sig)) => {
                 // Let the enclosing shell see the Ctrl-C too.
                 crate::jobs::signals::note_interrupt_by(sig);
                 128 + sig
             }
         };
-        self.last_status = status;
+        self.state.last_status = status;
         self.run_exit_trap();
         // Its background jobs are not waited for (in bash they belong to
         // the subshell's process, which exits without waiting).
         self.jobs.orphan_all();
-        self.last_status
+        self.state.last_status
     }
 
     /// Calls a function with arguments.
@@ -676,7 +674,7 @@ impl Shell {
                 f.name
             );
             self.report(&what);
-            self.last_status = 1;
+            self.state.last_status = 1;
             return Err(Unwind::Discard(1));
         }
         // `break` inside the function does not reach the caller's loops.
@@ -686,43 +684,44 @@ impl Shell {
     /// Runs a function's body as a call: its own positional parameters,
     /// locals, call frame and RETURN trap.
     fn run_function_body(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
-        let saved_positional = std::mem::replace(&mut self.positional, args);
-        let saved_getopts = self.getopts_char;
+        let saved_positional = std::mem::replace(&mut self.state.positional, args);
+        let saved_getopts = self.state.getopts_char;
         let file = self
+            .state
             .function_files
             .get(&f.name)
             .cloned()
             .unwrap_or_default();
         self.push_call_frame(&f.name, file);
         self.function_names.push(f.name.clone());
-        self.vars.push_frame();
+        self.state.vars.push_frame();
         let hidden = self.hide_uninherited_traps();
         // bash runs DEBUG once more on entering a function that sees it.
         let mut r = self
             .run_debug_trap()
             .and_then(|()| self.run_command(&f.body));
         if !matches!(r, Err(Unwind::Exit(_))) {
-            let status = self.last_status;
-            self.last_status = match r {
+            let status = self.state.last_status;
+            self.state.last_status = match r {
                 Ok(s) | Err(Unwind::Return(s)) => s,
                 _ => status,
             };
             if let Err(e) = self.run_return_trap() {
                 r = Err(e);
             }
-            self.last_status = status;
+            self.state.last_status = status;
         }
-        self.traps.extend(hidden);
-        if self.vars.is_local_here("OPTIND") {
+        self.state.traps.extend(hidden);
+        if self.state.vars.is_local_here("OPTIND") {
             // bash keeps the caller's `getopts` position with its OPTIND.
-            self.getopts_char = saved_getopts;
+            self.state.getopts_char = saved_getopts;
         }
-        self.vars.pop_frame();
+        self.state.vars.pop_frame();
         self.function_names.pop();
         self.call_frames.pop();
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
-        self.positional = saved_positional;
+        self.state.positional = saved_positional;
         match r {
             Err(Unwind::Return(s)) => Ok(s),
             other => other,
@@ -731,13 +730,13 @@ impl Shell {
 
     /// Runs the EXIT trap once, if set.
     pub fn run_exit_trap(&mut self) {
-        if let Some(super::state::TrapAction::Command(code)) = self.traps.remove(&0) {
-            let saved = self.last_status;
+        if let Some(super::state::TrapAction::Command(code)) = self.state.traps.remove(&0) {
+            let saved = self.state.last_status;
             let r = self
                 .scoped(|c| c.status_before_trap = Some(saved))
                 .run_source_text(&code);
             // `exit N` inside the trap sets the shell's final status.
-            self.last_status = match r {
+            self.state.last_status = match r {
                 Err(Unwind::Exit(status)) => status,
                 _ => saved,
             };
@@ -750,14 +749,14 @@ impl Shell {
     /// (a foreground job that died of SIGINT counts as the shell's own
     /// SIGINT).
     pub fn check_interrupt(&mut self) -> Result<(), Unwind> {
-        let interrupt = if self.options.interactive {
+        let interrupt = if self.state.options.interactive {
             crate::jobs::signals::take_interrupt()
         } else {
             None
         };
         self.run_pending_traps()?;
         if let Some(sig) = interrupt {
-            self.last_status = 128 + sig;
+            self.state.last_status = 128 + sig;
             return Err(Unwind::Interrupt(sig));
         }
         Ok(())
@@ -773,7 +772,7 @@ impl Shell {
             return Ok(());
         }
         for sig in crate::jobs::signals::take_pending() {
-            let Some(super::state::TrapAction::Command(code)) = self.traps.get(&sig).cloned()
+            let Some(super::state::TrapAction::Command(code)) = self.state.traps.get(&sig).cloned()
             else {
                 continue;
             };
@@ -787,10 +786,10 @@ impl Shell {
     }
 
     fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<(), Unwind> {
-        let saved = self.last_status;
+        let saved = self.state.last_status;
         // `exit` without operand: the status from before the trap in POSIX
         // mode (dash); bash's is the trap's own last status.
-        let before = self.options.posix.then_some(saved);
+        let before = self.state.options.posix.then_some(saved);
         let r = self
             .scoped(|c| {
                 c.running_trap = true;
@@ -807,7 +806,7 @@ impl Shell {
             }
             _ => {}
         }
-        self.last_status = saved;
+        self.state.last_status = saved;
         Ok(())
     }
 
@@ -819,10 +818,10 @@ impl Shell {
             super::state::DEBUG_TRAP => self.ctx.in_debug_trap,
             _ => self.ctx.running_trap,
         };
-        if busy || self.traps.is_empty() {
+        if busy || self.state.traps.is_empty() {
             return None;
         }
-        match self.traps.get(&key) {
+        match self.state.traps.get(&key) {
             Some(super::state::TrapAction::Command(code)) => Some(code.clone()),
             _ => None,
         }
@@ -835,11 +834,11 @@ impl Shell {
         use super::state::{DEBUG_TRAP, ERR_TRAP, RETURN_TRAP};
         let mut hidden = Vec::new();
         for (key, inherited) in [
-            (ERR_TRAP, self.options.errtrace),
-            (DEBUG_TRAP, self.options.functrace),
-            (RETURN_TRAP, self.options.functrace),
+            (ERR_TRAP, self.state.options.errtrace),
+            (DEBUG_TRAP, self.state.options.functrace),
+            (RETURN_TRAP, self.state.options.functrace),
         ] {
-            if !inherited && let Some(action) = self.traps.remove(&key) {
+            if !inherited && let Some(action) = self.state.traps.remove(&key) {
                 hidden.push((key, action));
             }
         }
@@ -872,7 +871,7 @@ impl Shell {
             return;
         }
         if let Some(super::state::TrapAction::Command(code)) =
-            self.traps.get(&super::state::ERR_TRAP).cloned()
+            self.state.traps.get(&super::state::ERR_TRAP).cloned()
         {
             let line = self.line;
             let _ = self

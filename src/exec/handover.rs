@@ -21,7 +21,9 @@ use std::fmt;
 
 use super::assoc::AssocArray;
 use super::scope::ExecContext;
-use super::state::{Array, CallFrame, LetterCase, OPTION_NAMES, Shell, TrapAction, Var, Vars};
+use super::state::{
+    Array, CallFrame, LetterCase, OPTION_NAMES, Shell, ShellState, TrapAction, Var, Vars,
+};
 
 /// First line of every hand-over: the format's name and version.
 const HEADER: &str = "pidsh-subshell 1\n";
@@ -111,50 +113,53 @@ impl SubshellState {
         // Every field is named, so that a new one is either handed over or
         // said not to be: the compiler insists.
         let Shell {
-            vars,
-            functions,
-            functions_version: _,
-            aliases,
-            options,
-            arg0,
-            positional,
-            last_status,
-            last_bg_pid,
-            shell_pid,
+            state:
+                ShellState {
+                    vars,
+                    functions,
+                    functions_version: _,
+                    aliases,
+                    options,
+                    arg0,
+                    positional,
+                    last_status,
+                    last_bg_pid,
+                    shell_pid,
+                    commands: _,
+                    traps,
+                    inherited_traps,
+                    dir_stack,
+                    // Given by `Fchdir` and `Umask` ops of the spawn.
+                    cwd: _,
+                    umask: _,
+                    getopts_char,
+                    function_files,
+                    shopts,
+                },
             // Laid out by the spawn; the child's own from there.
             fds: _,
-            commands: _,
             // A subshell does not own its parent's jobs.
             jobs: _,
-            traps,
-            inherited_traps,
-            dir_stack,
             // The child reads no history (not interactive as a subshell).
             history: _,
             error_prefix,
             ctx,
             line,
             owns_process: _,
-            // Given by `Fchdir` and `Umask` ops of the spawn.
-            cwd: _,
-            umask: _,
             ignored_signals,
             // Folded into the dispositions the spawn gives the child.
             ignored_by_parent_traps: _,
             self_exe: _,
-            getopts_char,
             // Results of the command being run, not yet state.
             cmdsub_status: _,
             errexit_exempt: _,
             function_names,
             call_frames,
             bash_command: _,
-            function_files,
             in_script_file,
             in_command_string,
             terminal: _,
             procsub_fds: _,
-            shopts,
             stopped_jobs_warned: _,
             started,
             redirections_kept: _,
@@ -201,30 +206,30 @@ impl SubshellState {
     /// Function definitions are run as code, after the `shopt` options
     /// their text may need (`extglob`).
     pub fn apply(self, sh: &mut Shell) {
-        sh.vars = Vars::restore(self.vars, self.frames);
-        sh.options = Default::default();
+        sh.state.vars = Vars::restore(self.vars, self.frames);
+        sh.state.options = Default::default();
         for name in &self.options {
-            sh.options.set_named(name, true);
+            sh.state.options.set_named(name, true);
         }
-        sh.options.interactive = self.interactive;
-        sh.shopts = crate::builtins::shopt::NAMES
+        sh.state.options.interactive = self.interactive;
+        sh.state.shopts = crate::builtins::shopt::NAMES
             .iter()
             .map(|(name, _)| *name)
             .filter(|name| self.shopts.iter().any(|s| s == name))
             .collect();
-        sh.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
-        sh.arg0 = self.arg0;
-        sh.positional = self.positional;
-        sh.last_bg_pid = self.last_bg_pid;
-        sh.shell_pid = self.shell_pid;
-        sh.traps = trap_table(self.traps);
-        sh.inherited_traps = self
+        sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
+        sh.state.arg0 = self.arg0;
+        sh.state.positional = self.positional;
+        sh.state.last_bg_pid = self.last_bg_pid;
+        sh.state.shell_pid = self.shell_pid;
+        sh.state.traps = trap_table(self.traps);
+        sh.state.inherited_traps = self
             .listed_traps
             .map(|list| std::sync::Arc::new(trap_table(list)));
-        sh.dir_stack = self.dir_stack;
+        sh.state.dir_stack = self.dir_stack;
         sh.in_script_file = self.in_script_file;
         sh.in_command_string = self.in_command_string;
-        sh.getopts_char = self.getopts_char;
+        sh.state.getopts_char = self.getopts_char;
         sh.ctx = self.ctx;
         sh.error_prefix = self.error_prefix;
         if let Some(started) =
@@ -238,9 +243,9 @@ impl SubshellState {
         // Set last: defining the functions ran commands.
         sh.function_names = self.function_names;
         sh.call_frames = self.call_frames;
-        sh.function_files = std::sync::Arc::new(self.function_files.into_iter().collect());
+        sh.state.function_files = std::sync::Arc::new(self.function_files.into_iter().collect());
         sh.line = self.line;
-        sh.last_status = self.last_status;
+        sh.state.last_status = self.last_status;
     }
 
     /// The bytes of this state followed by the program the child runs.

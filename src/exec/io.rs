@@ -57,7 +57,7 @@ impl Shell {
     /// the failure is reported. (The kernel's own SIGPIPE for the write is
     /// let go by the shell's handler: see `jobs::signals`.)
     fn broken_pipe(&mut self, builtin: &str) -> Result<bool, Unwind> {
-        let trap = self.traps.get(&libc::SIGPIPE).cloned();
+        let trap = self.state.traps.get(&libc::SIGPIPE).cloned();
         if self.ignored_signals.contains(&libc::SIGPIPE) || trap == Some(TrapAction::Ignore) {
             self.report_write_error(builtin, Errno::EPIPE);
             return Ok(false);
@@ -71,7 +71,7 @@ impl Shell {
         }
         if self.owns_process {
             // As bash does (and a subshell here), the EXIT trap runs first.
-            self.last_status = 141;
+            self.state.last_status = 141;
             self.run_exit_trap();
             crate::jobs::signals::die_of(nix::sys::signal::Signal::SIGPIPE);
         }
@@ -96,7 +96,7 @@ impl Shell {
         let line = if let Some(file) = &self.ctx.startup_file {
             let prefix = &self.error_prefix;
             format!("{prefix}: {file}: line {}: {message}\n", self.line)
-        } else if self.options.interactive || self.line == 0 {
+        } else if self.state.options.interactive || self.line == 0 {
             format!("{}: {context}{message}\n", self.error_prefix)
         } else {
             // bash names the file the running code comes from

@@ -101,13 +101,13 @@ impl Shell {
     fn function_summary(&self, name: &str) -> Option<Rc<Summary>> {
         SUMMARIES.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if cache.0 != self.functions_version {
-                *cache = (self.functions_version, FxHashMap::default());
+            if cache.0 != self.state.functions_version {
+                *cache = (self.state.functions_version, FxHashMap::default());
             }
             if let Some(summary) = cache.1.get(name) {
                 return Some(Rc::clone(summary));
             }
-            let f = self.functions.get(name)?;
+            let f = self.state.functions.get(name)?;
             let mut reading = Reading::new(self);
             let process = reading.command(&f.body);
             let summary = Rc::new(Summary {
@@ -149,7 +149,7 @@ impl Shell {
             if let SpawnOp::SigIgnore(signals) = op {
                 // Its own `trap ''`s, which it may still change.
                 for sig in signals {
-                    sub.traps.insert(*sig, TrapAction::Ignore);
+                    sub.state.traps.insert(*sig, TrapAction::Ignore);
                 }
             }
         }
@@ -377,7 +377,7 @@ impl<'s> Reading<'s> {
             if needs_process || PROCESS_VARIABLES.contains(&word) || word == "trap" {
                 return true;
             }
-            if self.sh.functions.contains_key(word) {
+            if self.sh.state.functions.contains_key(word) {
                 self.calls.push(word.to_string());
             }
         }

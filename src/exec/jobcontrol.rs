@@ -16,27 +16,29 @@ impl Shell {
     /// shell holding a terminal also hands it to the foreground job (POSIX
     /// job control does not need one: `set -m` in a script, `pidsh -m`).
     pub fn job_control_active(&self) -> bool {
-        self.options.monitor && self.ctx.subshell_depth == 0
+        self.state.options.monitor && self.ctx.subshell_depth == 0
     }
 
     /// Takes over the signals found ignored at start ([`crate::jobs::signals::setup`]).
     pub fn note_ignored_at_start(&mut self, ignored: crate::jobs::signals::IgnoredAtStart) {
         self.ignored_signals.extend(ignored.beyond_trap);
         for sig in ignored.as_traps {
-            self.traps.insert(sig, super::state::TrapAction::Ignore);
+            self.state
+                .traps
+                .insert(sig, super::state::TrapAction::Ignore);
         }
     }
 
     /// SIGHUP was ignored when the shell started (`nohup`): it forwards none.
     pub fn hangup_ignored(&self) -> bool {
-        self.traps.get(&libc::SIGHUP) == Some(&super::state::TrapAction::Ignore)
+        self.state.traps.get(&libc::SIGHUP) == Some(&super::state::TrapAction::Ignore)
     }
 
     /// Whether job control is on for the asynchronous lists this context
     /// starts: `set -m` in the top-level shell (a subshell has none, as in
     /// bash). Without it they ignore SIGINT and SIGQUIT (POSIX 2.11).
     pub fn monitor_in_effect(&self) -> bool {
-        self.options.monitor && self.ctx.subshell_depth == 0
+        self.state.options.monitor && self.ctx.subshell_depth == 0
     }
 
     /// The ops that place a child in its job's process group, and give a
@@ -66,7 +68,7 @@ impl Shell {
         match outcome {
             Foreground::Done(statuses, death) => {
                 if let Some(death) = death
-                    && self.options.interactive
+                    && self.state.options.interactive
                 {
                     if let Some(line) = death.report() {
                         self.write_stderr(&format!("{line}\n"));
@@ -77,7 +79,7 @@ impl Shell {
                 }
                 self.set_pipestatus(&statuses);
                 let last = statuses.last().copied().unwrap_or(0);
-                if self.options.pipefail {
+                if self.state.options.pipefail {
                     return statuses
                         .iter()
                         .rev()
@@ -97,7 +99,7 @@ impl Shell {
                 self.write_stderr(&format!(
                     "{newline}[{number}]+  Stopped                 {text}\n"
                 ));
-                if self.options.interactive {
+                if self.state.options.interactive {
                     // The rest of the loop or list is abandoned, as in bash.
                     jobs::signals::note_interrupt_by(sig);
                 }
@@ -111,7 +113,7 @@ impl Shell {
     /// if it had received the signal itself — its trap runs (if set), and
     /// the rest of the command line is abandoned unless it is ignored.
     fn act_on_keyboard_signal(&mut self, sig: i32) {
-        match self.traps.get(&sig) {
+        match self.state.traps.get(&sig) {
             Some(super::state::TrapAction::Ignore) => {}
             Some(super::state::TrapAction::Command(_)) => {
                 jobs::signals::note_trapped_signal(sig);

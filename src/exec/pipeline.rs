@@ -162,7 +162,7 @@ impl Shell {
             // Part of the pipeline never ran: it failed, whatever the rest did.
             return Ok(status);
         }
-        if self.options.pipefail {
+        if self.state.options.pipefail {
             return Ok(statuses
                 .iter()
                 .rev()
@@ -175,7 +175,7 @@ impl Shell {
 
     /// `PIPESTATUS` (bash): the statuses of the last pipeline's stages.
     pub fn set_pipestatus(&mut self, statuses: &[i32]) {
-        if let Some(super::state::Array::Indexed(current)) = self.vars.array("PIPESTATUS")
+        if let Some(super::state::Array::Indexed(current)) = self.state.vars.array("PIPESTATUS")
             && current.len() == statuses.len()
             && current
                 .values()
@@ -186,6 +186,7 @@ impl Shell {
         }
         let values = statuses.iter().map(|s| s.to_string()).enumerate().collect();
         let _ = self
+            .state
             .vars
             .set_array("PIPESTATUS", super::state::Array::Indexed(values));
     }
@@ -257,7 +258,7 @@ impl Shell {
                 let mut here = self.with_fd_table(table);
                 here.ctx.lastpipe = false;
                 let r = here.run_command(command);
-                Stage::Done(r.unwrap_or(here.last_status))
+                Stage::Done(r.unwrap_or(here.state.last_status))
             } else {
                 self.start_stage(command, table, code)
             };
@@ -280,7 +281,7 @@ impl Shell {
         {
             let mut sub = self.stage_subshell(table.clone());
             let started = sub.start_simple_in_subshell(sc);
-            self.commands = sub.commands.clone();
+            self.state.commands = sub.state.commands.clone();
             match started {
                 Started::External(Ok(process)) => return Stage::Process(process),
                 Started::External(Err(failure)) => return failure.into_stage(),
@@ -391,7 +392,7 @@ impl Shell {
 
     /// Whether a command name found by expansion runs an external command.
     fn is_external_name(&self, name: &str) -> bool {
-        matches!(self.classify(name), Target::External) && !self.aliases.contains_key(name)
+        matches!(self.classify(name), Target::External) && !self.state.aliases.contains_key(name)
     }
 
     /// Whether a stage is a builtin that reports this shell's own state and
@@ -407,7 +408,7 @@ impl Shell {
         let Some(name) = sc.words.first().and_then(|w| w.as_plain_literal()) else {
             return false;
         };
-        !self.aliases.contains_key(name)
+        !self.state.aliases.contains_key(name)
             && matches!(self.classify(name), Target::Special(b) | Target::Builtin(b) if !b.waits_or_runs)
     }
 
@@ -455,13 +456,13 @@ impl Shell {
             })
             .start_background(ao, table);
         if let Some(last) = processes.last() {
-            self.last_bg_pid = Some(last.pid.as_raw());
+            self.state.last_bg_pid = Some(last.pid.as_raw());
         }
         if !processes.is_empty() {
             let pgid = controlled.then(|| processes[0].pid);
             let number = self.jobs.add_job(processes, text, pgid, false);
-            if self.options.interactive
-                && let Some(pid) = self.last_bg_pid
+            if self.state.options.interactive
+                && let Some(pid) = self.state.last_bg_pid
             {
                 self.write_stderr(&format!("[{number}] {pid}\n"));
             }
@@ -507,7 +508,7 @@ impl Shell {
     /// standard input from `/dev/null` when job control is off (POSIX 2.9.3).
     pub(super) fn background_table(&self) -> FdTable {
         let mut table = self.fds.clone();
-        if !self.options.monitor
+        if !self.state.options.monitor
             && let Ok(null) = nix::fcntl::open(
                 "/dev/null",
                 nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
@@ -622,7 +623,7 @@ impl Shell {
             Started::External(started) => started,
             Started::ShellCode(_) | Started::NotYet => return None,
         };
-        self.commands = sub.commands.clone();
+        self.state.commands = sub.state.commands.clone();
         // Dropping the subshell drops its copy of the write end, so the
         // read below ends when the child (and its children) close it.
         drop(sub);

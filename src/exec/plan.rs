@@ -39,7 +39,7 @@ pub fn describe_source(sh: &mut Shell, source: &str, format: Format) -> Result<S
     let mut parser = Parser::new(source, 1);
     parser.set_extglob(sh.shopt_on("extglob"));
     let mut out = String::new();
-    while let Some(list) = parser.next_command(&sh.aliases.clone())? {
+    while let Some(list) = parser.next_command(&sh.state.aliases.clone())? {
         describe_list(sh, &list, &mut out);
     }
     Ok(match format {

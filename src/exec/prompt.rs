@@ -14,9 +14,9 @@ impl Shell {
         if !prompt.contains(['$', '`', '\\']) {
             return prompt;
         }
-        let saved = self.last_status;
+        let saved = self.state.last_status;
         let expanded = self.expand_prompt_string(&prompt).unwrap_or(prompt);
-        self.last_status = saved;
+        self.state.last_status = saved;
         expanded
     }
 
@@ -121,6 +121,7 @@ fn text_escape(sh: &Shell, escape: char) -> Option<String> {
         'j' => sh.jobs.jobs().len().to_string(),
         'l' => terminal_name(),
         's' => sh
+            .state
             .arg0
             .rsplit('/')
             .next()
@@ -199,8 +200,8 @@ fn host_name() -> String {
 }
 
 fn tilde_cwd(sh: &Shell) -> String {
-    let cwd = sh.vars.get("PWD").unwrap_or_default().to_string();
-    match sh.vars.get("HOME") {
+    let cwd = sh.state.vars.get("PWD").unwrap_or_default().to_string();
+    match sh.state.vars.get("HOME") {
         Some(home) if !home.is_empty() && (cwd == home || cwd.starts_with(&format!("{home}/"))) => {
             format!("~{}", &cwd[home.len()..])
         }

@@ -92,7 +92,8 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
     let fd = match (&r.fd_var, r.fd) {
         (Some(var), _) => {
             let fd = sh.fds.lowest_free(10);
-            sh.vars
+            sh.state
+                .vars
                 .set(var, fd.to_string())
                 .map_err(|e| ExecError::Readonly(e.0))?;
             fd
@@ -135,7 +136,7 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         return Ok(());
     }
     let mut fields = Vec::new();
-    if sh.options.posix && !sh.options.interactive {
+    if sh.state.options.posix && !sh.state.options.interactive {
         // POSIX 2.7: neither field splitting nor pathname expansion (dash,
         // bash's POSIX mode).
         fields.push(expand::expand_string(sh, word)?);
@@ -154,7 +155,7 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
     match r.op {
         RedirOp::Input => out.push(open(target, OFlag::O_RDONLY)),
         RedirOp::ReadWrite => out.push(open(target, OFlag::O_RDWR | OFlag::O_CREAT)),
-        RedirOp::Output if sh.options.noclobber => {
+        RedirOp::Output if sh.state.options.noclobber => {
             check_clobber(sh, &target)?;
             out.push(open(target, write_flags));
         }
@@ -163,7 +164,7 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         RedirOp::OutputBoth | RedirOp::AppendBoth => {
             let extra = if r.op == RedirOp::AppendBoth {
                 OFlag::O_APPEND
-            } else if sh.options.noclobber {
+            } else if sh.state.options.noclobber {
                 check_clobber(sh, &target)?;
                 OFlag::empty()
             } else {

@@ -12,7 +12,7 @@ use crate::parser::{FirstCommand, Parser};
 use super::eval::{Status, Unwind};
 use super::fdtable::FdTable;
 use super::lookup::CommandCache;
-use super::state::{Options, Shell, Var, Vars};
+use super::state::{Options, Shell, ShellState, Var, Vars};
 
 impl Shell {
     /// A new top-level shell: variables from the environment, fds from the
@@ -84,46 +84,48 @@ impl Shell {
         vars.export("PWD");
         let self_exe = std::env::current_exe().ok();
         Shell {
-            vars,
-            functions: Arc::default(),
-            functions_version: 0,
-            aliases: Arc::default(),
-            options: Options::default(),
-            arg0,
-            positional,
-            last_status: 0,
-            last_bg_pid: None,
-            shell_pid,
+            state: ShellState {
+                vars,
+                functions: Arc::default(),
+                functions_version: 0,
+                aliases: Arc::default(),
+                options: Options::default(),
+                arg0,
+                positional,
+                last_status: 0,
+                last_bg_pid: None,
+                shell_pid,
+                commands: CommandCache::default(),
+                traps: HashMap::new(),
+                inherited_traps: None,
+                dir_stack: Vec::new(),
+                cwd: None,
+                umask: None,
+                getopts_char: 0,
+                function_files: Default::default(),
+                shopts: crate::builtins::shopt::defaults(),
+            },
             fds: FdTable::from_process(),
-            commands: CommandCache::default(),
             jobs: JobTable::default(),
-            traps: HashMap::new(),
-            inherited_traps: None,
-            dir_stack: Vec::new(),
             history: Default::default(),
             error_prefix: "pidsh".to_string(),
             line: 0,
             ctx: Default::default(),
             redirections_kept: Vec::new(),
             owns_process: true,
-            cwd: None,
-            umask: None,
             ignored_signals: Vec::new(),
             ignored_by_parent_traps: Vec::new(),
             self_exe,
-            getopts_char: 0,
             completion: Default::default(),
             cmdsub_status: None,
             function_names: Vec::new(),
             call_frames: Vec::new(),
             bash_command: String::new(),
-            function_files: Default::default(),
             in_script_file: false,
             in_command_string: false,
             terminal: None,
             stopped_jobs_warned: false,
             procsub_fds: Vec::new(),
-            shopts: crate::builtins::shopt::defaults(),
             started: std::time::Instant::now(),
             errexit_exempt: false,
         }
@@ -137,7 +139,7 @@ impl Shell {
             && self.ctx.source_depth == 0
             && self.ctx.subshell_depth == 0
             && !self.ctx.running_trap;
-        if self.options.interactive && top_level {
+        if self.state.options.interactive && top_level {
             // A Ctrl-C that arrived before this command line (at the prompt,
             // or after the last command ended) is not meant for it.
             crate::jobs::signals::take_interrupt();
@@ -156,14 +158,14 @@ impl Shell {
         let mut parser = Parser::new(source, first_line);
         let mut status = None;
         loop {
-            let aliases = self.aliases.clone();
+            let aliases = self.state.aliases.clone();
             let start = parser.offset();
             parser.set_extglob(self.shopt_on("extglob"));
             match parser.next_command(&aliases) {
                 Ok(None) => return Ok(status),
                 Ok(Some(list)) => {
                     self.echo_verbose(source, start, parser.offset());
-                    if self.options.noexec && !self.options.interactive {
+                    if self.state.options.noexec && !self.state.options.interactive {
                         continue;
                     }
                     status = Some(self.run_top_command(&list)?);
@@ -187,7 +189,7 @@ impl Shell {
     fn run_top_command(&mut self, list: &List) -> Status {
         match self.run_list(list) {
             Err(Unwind::Discard(s)) if self.ctx.subshell_depth == 0 => {
-                self.last_status = s;
+                self.state.last_status = s;
                 Ok(s)
             }
             other => other,
@@ -265,7 +267,7 @@ impl Shell {
             let decoded = crate::bytes::decode_vec(text);
             // Parsed as it will run (aliases, extglob), so that a complete
             // command is not parsed a second time.
-            let aliases = self.aliases.clone();
+            let aliases = self.state.aliases.clone();
             let extglob = self.shopt_on("extglob");
             let (list, end) =
                 match crate::parser::first_command(&decoded, first_line, &aliases, extglob) {
@@ -309,7 +311,7 @@ impl Shell {
             return Ok(None);
         };
         self.echo_verbose(source, 0, source.len());
-        if self.options.noexec && !self.options.interactive {
+        if self.state.options.noexec && !self.state.options.interactive {
             return Ok(None);
         }
         let status = self.run_top_command(&list)?;
@@ -319,7 +321,7 @@ impl Shell {
 
     /// `set -v`: the input just read, as it was written.
     fn echo_verbose(&self, source: &str, start: usize, end: usize) {
-        if self.options.verbose
+        if self.state.options.verbose
             && let Some(text) = source.get(start..end)
         {
             self.write_stderr(text);
@@ -359,7 +361,7 @@ impl Shell {
             }
         };
         say(self, &e.message);
-        if e.kind != ParseErrorKind::Incomplete && !self.options.interactive {
+        if e.kind != ParseErrorKind::Incomplete && !self.state.options.interactive {
             let index = e.line.saturating_sub(first_line) as usize;
             if let Some(text) = source.split('\n').nth(index) {
                 say(self, &format!("`{text}'"));
@@ -367,14 +369,14 @@ impl Shell {
         }
         if e.kind == ParseErrorKind::InAssignment {
             // Status 1 in both modes; POSIX mode then exits (bash).
-            self.last_status = 1;
-            if self.options.posix && !self.options.interactive {
+            self.state.last_status = 1;
+            if self.state.options.posix && !self.state.options.interactive {
                 return Err(Unwind::Exit(1));
             }
             return Ok(1);
         }
-        self.last_status = 2;
-        if self.options.interactive {
+        self.state.last_status = 2;
+        if self.state.options.interactive {
             return Ok(2);
         }
         if self.ctx.source_depth > 0 || self.ctx.eval_depth > 0 {
@@ -408,7 +410,7 @@ impl Shell {
         'reread: loop {
             let mut parser = Parser::new(&text, first_line);
             loop {
-                let aliases = self.aliases.clone();
+                let aliases = self.state.aliases.clone();
                 let start = parser.offset();
                 parser.set_extglob(self.shopt_on("extglob"));
                 let list = match parser.next_command(&aliases) {
@@ -423,7 +425,7 @@ impl Shell {
                     }
                 };
                 self.echo_verbose(&text, start, parser.offset());
-                if self.options.noexec {
+                if self.state.options.noexec {
                     continue;
                 }
                 let Some(start) = base else {
@@ -468,27 +470,27 @@ impl Shell {
     fn finish_top_level(&mut self, outcome: Status) -> i32 {
         let status = match outcome {
             Ok(s) | Err(Unwind::Exit(s)) | Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => s,
-            Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.last_status,
+            Err(Unwind::Break(_)) | Err(Unwind::Continue(_)) => self.state.last_status,
             Err(Unwind::Interrupt(sig)) => 128 + sig,
         };
-        self.last_status = status;
+        self.state.last_status = status;
         self.run_exit_trap();
-        self.last_status
+        self.state.last_status
     }
 
     /// Runs an already parsed list at top level (interactive use).
     pub fn run_top_level(&mut self, list: &List) -> Result<i32, i32> {
         match self.run_list(list) {
             Ok(s) => {
-                self.last_status = s;
+                self.state.last_status = s;
                 Ok(s)
             }
             Err(Unwind::Exit(s)) => Err(s),
             Err(Unwind::Return(s)) | Err(Unwind::Discard(s)) => {
-                self.last_status = s;
+                self.state.last_status = s;
                 Ok(s)
             }
-            Err(_) => Ok(self.last_status),
+            Err(_) => Ok(self.state.last_status),
         }
     }
 }
@@ -578,7 +580,7 @@ impl Shell {
     /// Between commands: an interactive shell reaps finished jobs (and
     /// announces them at the prompt); a script keeps them for `wait %N`.
     fn collect_jobs(&mut self) {
-        if self.options.interactive {
+        if self.state.options.interactive {
             self.jobs.reap();
         } else {
             self.jobs.settle();
@@ -605,13 +607,13 @@ impl Shell {
             Ok(bytes) => {
                 let text = super::pipeline::substitution_text(bytes);
                 self.cmdsub_status = Some(0);
-                self.last_status = 0;
+                self.state.last_status = 0;
                 Ok(text)
             }
             Err(e) => {
                 self.report(&format!("{path}: {}", super::error::describe_io(&e)));
                 self.cmdsub_status = Some(1);
-                self.last_status = 1;
+                self.state.last_status = 1;
                 Ok(String::new())
             }
         }
@@ -693,12 +695,12 @@ impl ExpandEnv for Shell {
             "SRANDOM" => Some(random_32_bits().to_string()),
             "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" => match self.call_stack_array(name) {
                 Some(values) => values.into_iter().next(),
-                None => self.vars.get(name).map(str::to_string),
+                None => self.state.vars.get(name).map(str::to_string),
             },
-            _ => match self.vars.nameref_target(name) {
+            _ => match self.state.vars.nameref_target(name) {
                 // A nameref to an element (`declare -n r='a[1]'`).
                 Some(target) if target.contains('[') => self.element_of(target),
-                _ => self.vars.get(name).map(str::to_string),
+                _ => self.state.vars.get(name).map(str::to_string),
             },
         }
     }
@@ -708,32 +710,35 @@ impl ExpandEnv for Shell {
     }
 
     fn positional(&self) -> Vec<String> {
-        self.positional.clone()
+        self.state.positional.clone()
     }
 
     fn array_values(&self, name: &str) -> Option<Vec<String>> {
         if let Some(values) = self.call_stack_array(name) {
             return Some(values);
         }
-        self.vars.array(name).map(super::state::Array::values)
+        self.state.vars.array(name).map(super::state::Array::values)
     }
 
     fn array_keys(&self, name: &str) -> Option<Vec<String>> {
         if let Some(values) = self.call_stack_array(name) {
             return Some((0..values.len()).map(|i| i.to_string()).collect());
         }
-        self.vars.array(name).map(super::state::Array::keys)
+        self.state.vars.array(name).map(super::state::Array::keys)
     }
 
     fn array_len(&self, name: &str) -> Option<usize> {
         if let Some(values) = self.call_stack_array(name) {
             return Some(values.len());
         }
-        self.vars.array(name).map(super::state::Array::len)
+        self.state.vars.array(name).map(super::state::Array::len)
     }
 
     fn is_assoc(&self, name: &str) -> bool {
-        matches!(self.vars.array(name), Some(super::state::Array::Assoc(_)))
+        matches!(
+            self.state.vars.array(name),
+            Some(super::state::Array::Assoc(_))
+        )
     }
 
     fn element_by_index(&self, name: &str, index: i64) -> Option<String> {
@@ -745,7 +750,7 @@ impl ExpandEnv for Shell {
             };
             return usize::try_from(i).ok().and_then(|i| names.get(i).cloned());
         }
-        match self.vars.array(name) {
+        match self.state.vars.array(name) {
             Some(array) => array
                 .get(&super::state::ArrayKey::Index(index))
                 .map(str::to_string),
@@ -755,14 +760,15 @@ impl ExpandEnv for Shell {
     }
 
     fn element_by_key(&self, name: &str, key: &str) -> Option<String> {
-        self.vars
+        self.state
+            .vars
             .array(name)
             .and_then(|a| a.get(&super::state::ArrayKey::Key(key.to_string())))
             .map(str::to_string)
     }
 
     fn ifs(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.vars.get("IFS").unwrap_or(" \t\n"))
+        std::borrow::Cow::Borrowed(self.state.vars.get("IFS").unwrap_or(" \t\n"))
     }
 
     fn render_prompt(&mut self, text: &str) -> String {
@@ -770,15 +776,16 @@ impl ExpandEnv for Shell {
     }
 
     fn attribute_letters(&self, name: &str) -> String {
-        let target = self.vars.nameref_target(name).unwrap_or(name);
-        self.vars
+        let target = self.state.vars.nameref_target(name).unwrap_or(name);
+        self.state
+            .vars
             .var(target)
             .map(Var::attribute_letters)
             .unwrap_or_default()
     }
 
     fn nameref_target(&self, name: &str) -> Option<String> {
-        self.vars.nameref_target(name).map(str::to_string)
+        self.state.vars.nameref_target(name).map(str::to_string)
     }
 
     fn set_element_by_index(
@@ -788,7 +795,7 @@ impl ExpandEnv for Shell {
         value: String,
     ) -> Result<(), String> {
         let key = super::state::ArrayKey::Index(index);
-        match self.vars.set_element(name, key, value) {
+        match self.state.vars.set_element(name, key, value) {
             Ok(true) => Ok(()),
             Ok(false) => Err(format!("{name}[{index}]: bad array subscript")),
             Err(e) => Err(e.to_string()),
@@ -797,7 +804,8 @@ impl ExpandEnv for Shell {
 
     fn set_element_by_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String> {
         let key = super::state::ArrayKey::Key(key.to_string());
-        self.vars
+        self.state
+            .vars
             .set_element(name, key, value)
             .map(drop)
             .map_err(|e| e.to_string())
@@ -819,29 +827,29 @@ impl ExpandEnv for Shell {
     }
 
     fn variable_names(&self) -> Vec<String> {
-        self.vars.iter().map(|(k, _)| k.to_string()).collect()
+        self.state.vars.iter().map(|(k, _)| k.to_string()).collect()
     }
 
     fn positional_at(&self, n: usize) -> Option<String> {
         n.checked_sub(1)
-            .and_then(|i| self.positional.get(i))
+            .and_then(|i| self.state.positional.get(i))
             .cloned()
     }
 
     fn positional_count(&self) -> usize {
-        self.positional.len()
+        self.state.positional.len()
     }
 
     fn arg0(&self) -> String {
-        self.arg0.clone()
+        self.state.arg0.clone()
     }
 
     fn special(&self, name: char) -> Option<String> {
         match name {
-            '?' => Some(self.last_status.to_string()),
-            '-' => Some(self.options.flags()),
-            '$' => Some(self.shell_pid.to_string()),
-            '!' => self.last_bg_pid.map(|p| p.to_string()),
+            '?' => Some(self.state.last_status.to_string()),
+            '-' => Some(self.state.options.flags()),
+            '$' => Some(self.state.shell_pid.to_string()),
+            '!' => self.state.last_bg_pid.map(|p| p.to_string()),
             _ => None,
         }
     }
@@ -851,7 +859,7 @@ impl ExpandEnv for Shell {
             return self.read_file_substitution(redirect);
         }
         let (text, status) = self.capture_output(body)?;
-        self.last_status = status;
+        self.state.last_status = status;
         self.cmdsub_status = Some(status);
         Ok(text)
     }
@@ -861,11 +869,11 @@ impl ExpandEnv for Shell {
     }
 
     fn nounset(&self) -> bool {
-        self.options.nounset
+        self.state.options.nounset
     }
 
     fn noglob(&self) -> bool {
-        self.options.noglob
+        self.state.options.noglob
     }
 
     fn home_of(&self, user: &str) -> Option<String> {

@@ -40,7 +40,7 @@ impl Shell {
         if let Some(b) = builtins::special(name) {
             return Target::Special(b);
         }
-        if let Some(f) = self.functions.get(name) {
+        if let Some(f) = self.state.functions.get(name) {
             return Target::Function(Arc::clone(f));
         }
         if let Some(b) = builtins::regular(name) {
@@ -70,8 +70,8 @@ impl Shell {
         self.cmdsub_status = None;
         let in_trap = self.ctx.running_trap || self.ctx.in_debug_trap || self.ctx.in_err_trap;
         if !in_trap
-            && (self.traps.contains_key(&super::state::DEBUG_TRAP)
-                || self.traps.contains_key(&super::state::ERR_TRAP))
+            && (self.state.traps.contains_key(&super::state::DEBUG_TRAP)
+                || self.state.traps.contains_key(&super::state::ERR_TRAP))
         {
             // `$BASH_COMMAND`, kept only while a trap may read it.
             self.bash_command = crate::parser::unparse::simple_command(sc);
@@ -84,7 +84,7 @@ impl Shell {
         // `$_`: the last argument of the previous simple command.
         let last = words.last().cloned().unwrap_or_default();
         let r = self.run_expanded(sc, words);
-        let _ = self.vars.set("_", last);
+        let _ = self.state.vars.set("_", last);
         r
     }
 
@@ -190,7 +190,7 @@ impl Shell {
         let exported = b.name == "exec" && words.len() > 1;
         for (name, value) in values {
             if let Err(e) = self.assign(&name, value) {
-                if self.options.posix {
+                if self.state.options.posix {
                     return self.fail_special(e).map(Some);
                 }
                 // bash reports it and runs the builtin all the same.
@@ -198,7 +198,7 @@ impl Shell {
                 continue;
             }
             if exported {
-                self.vars.export(&name);
+                self.state.vars.export(&name);
             }
         }
         Ok(None)
@@ -211,7 +211,7 @@ impl Shell {
         let status = self.fail(e)?;
         if self.ctx.command_prefix {
             Ok(status)
-        } else if self.options.posix && !self.options.interactive {
+        } else if self.state.options.posix && !self.state.options.interactive {
             Err(Unwind::Exit(status))
         } else {
             Err(Unwind::Discard(status))
@@ -289,15 +289,15 @@ impl Shell {
         if kept.len() < 2 {
             return kept.iter().map(|a| self.expand_assignment(a)).collect();
         }
-        self.vars.push_frame();
+        self.state.vars.push_frame();
         let mut out = Vec::with_capacity(kept.len());
         let mut result = Ok(());
         for a in kept {
             match self.expand_assignment(a) {
                 Ok((name, value)) => {
-                    if !self.vars.var(&name).is_some_and(|v| v.readonly) {
-                        self.vars.make_local(&name);
-                        let _ = self.vars.set(&name, value.clone());
+                    if !self.state.vars.var(&name).is_some_and(|v| v.readonly) {
+                        self.state.vars.make_local(&name);
+                        let _ = self.state.vars.set(&name, value.clone());
                     }
                     out.push((name, value));
                 }
@@ -307,7 +307,7 @@ impl Shell {
                 }
             }
         }
-        self.vars.pop_frame();
+        self.state.vars.pop_frame();
         result.map(|()| out)
     }
 
@@ -319,7 +319,7 @@ impl Shell {
             return None;
         };
         let plain = |sh: &Shell| {
-            sh.vars.var(&a.name).is_some_and(|v| {
+            sh.state.vars.var(&a.name).is_some_and(|v| {
                 !v.readonly
                     && !v.nameref
                     && !v.integer
@@ -330,8 +330,8 @@ impl Shell {
         };
         if !a.append
             || a.index.is_some()
-            || self.options.xtrace
-            || self.options.allexport
+            || self.state.options.xtrace
+            || self.state.options.allexport
             || a.name == "PATH"
             || !plain(self)
         {
@@ -342,7 +342,7 @@ impl Shell {
             Err(e) => return Some(Err(self.fail(e.into()))),
         };
         // The expansion may have changed the variable (`s+=${s:=x}`).
-        if !self.vars.append_in_place(&a.name, &value) {
+        if !self.state.vars.append_in_place(&a.name, &value) {
             let value = self.appended_value(&a.name, &value);
             if let Err(e) = self.assign(&a.name, value) {
                 return Some(Err(self.fail_special(e)));
@@ -375,9 +375,9 @@ impl Shell {
     /// What `name+=value` assigns: the old value with `value` after it, or
     /// for an integer variable (`declare -i`) an arithmetic sum.
     pub fn appended_value(&self, name: &str, value: &str) -> String {
-        let target = self.vars.nameref_target(name).unwrap_or(name);
-        let integer = self.vars.var(target).is_some_and(|v| v.integer);
-        match self.vars.get(name) {
+        let target = self.state.vars.nameref_target(name).unwrap_or(name);
+        let integer = self.state.vars.var(target).is_some_and(|v| v.integer);
+        match self.state.vars.get(name) {
             Some(old) if integer => format!("({old})+({value})"),
             Some(old) => format!("{old}{value}"),
             None => value.to_string(),
@@ -386,7 +386,7 @@ impl Shell {
 
     /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
     pub fn assign(&mut self, name: &str, value: String) -> Result<(), ExecError> {
-        if let Some(target) = self.vars.nameref_target(name)
+        if let Some(target) = self.state.vars.nameref_target(name)
             && target.contains('[')
         {
             // A nameref to an element (`declare -n r='a[1]'`).
@@ -394,18 +394,19 @@ impl Shell {
             return self.assign_target(&target, value);
         }
         let value = self.apply_value_attributes(name, value)?;
-        self.vars
+        self.state
+            .vars
             .set(name, value)
             .map_err(|e| ExecError::Readonly(e.0))?;
-        if self.options.allexport {
-            self.vars.export(name);
+        if self.state.options.allexport {
+            self.state.vars.export(name);
         }
         if name == "PATH" {
-            self.commands.clear();
+            self.state.commands.clear();
         }
         if name == "OPTIND" {
             // As bash: setting OPTIND starts `getopts` on a new argument.
-            self.getopts_char = 0;
+            self.state.getopts_char = 0;
         }
         Ok(())
     }
@@ -417,11 +418,11 @@ impl Shell {
         name: &str,
         value: String,
     ) -> Result<String, ExecError> {
-        if !self.vars.any_value_attributes() {
+        if !self.state.vars.any_value_attributes() {
             return Ok(value);
         }
-        let target = self.vars.nameref_target(name).unwrap_or(name);
-        let Some(var) = self.vars.var(target) else {
+        let target = self.state.vars.nameref_target(name).unwrap_or(name);
+        let Some(var) = self.state.vars.var(target) else {
             return Ok(value);
         };
         let (integer, case) = (var.integer, var.case);
@@ -454,17 +455,17 @@ impl Shell {
         if values.is_empty() {
             return body(self);
         }
-        self.vars.push_frame();
+        self.state.vars.push_frame();
         for (name, value) in values {
-            self.vars.make_local(&name);
+            self.state.vars.make_local(&name);
             let _ = self.assign(&name, value);
-            self.vars.export(&name);
+            self.state.vars.export(&name);
         }
         let r = body(self);
-        self.vars.pop_frame();
-        if self.vars.get("PATH").is_some() {
+        self.state.vars.pop_frame();
+        if self.state.vars.get("PATH").is_some() {
             // A temporary PATH may have filled the cache with its own answers.
-            self.commands.clear();
+            self.state.commands.clear();
         }
         r
     }
@@ -478,7 +479,7 @@ impl Shell {
     ) -> Result<Vec<(String, String)>, Unwind> {
         let mut kept = Vec::with_capacity(values.len());
         for (name, value) in values {
-            if self.vars.var(&name).is_some_and(|v| v.readonly) {
+            if self.state.vars.var(&name).is_some_and(|v| v.readonly) {
                 self.report(&ExecError::Readonly(name).to_string());
                 self.posix_fatal(1)?;
             } else {
@@ -490,7 +491,7 @@ impl Shell {
 
     /// `set -x`: prints the command about to run, after `$PS4` (expanded).
     pub fn trace(&mut self, assignments: &[(String, String)], words: &[String]) {
-        if !self.options.xtrace {
+        if !self.state.options.xtrace {
             return;
         }
         let mut line = self.expanded_ps4();
@@ -507,7 +508,7 @@ impl Shell {
     /// `set -x` for what is not a simple command (`[[ … ]]`, `(( … ))`):
     /// `$PS4` and the text as given.
     pub fn trace_line(&mut self, text: &str) {
-        if !self.options.xtrace {
+        if !self.state.options.xtrace {
             return;
         }
         let mut line = self.expanded_ps4();
@@ -519,17 +520,17 @@ impl Shell {
     /// `$PS4` with its parameter expansions and command substitutions
     /// done (tracing is off meanwhile, so they are not traced themselves).
     fn expanded_ps4(&mut self) -> String {
-        let Some(ps4) = self.vars.get("PS4").map(str::to_string) else {
+        let Some(ps4) = self.state.vars.get("PS4").map(str::to_string) else {
             return String::new();
         };
         if !ps4.contains(['$', '`']) {
             return ps4;
         }
-        self.options.xtrace = false;
-        let saved_status = self.last_status;
+        self.state.options.xtrace = false;
+        let saved_status = self.state.last_status;
         let text = self.expand_prompt_string(&ps4).unwrap_or(ps4);
-        self.last_status = saved_status;
-        self.options.xtrace = true;
+        self.state.last_status = saved_status;
+        self.state.options.xtrace = true;
         text
     }
 
@@ -612,8 +613,8 @@ impl Shell {
                 None => Err(ExecError::CommandNotFound(name.to_string())),
             };
         }
-        let path_var = self.vars.get("PATH").map(str::to_string);
-        match self.commands.resolve(name, path_var.as_deref()) {
+        let path_var = self.state.vars.get("PATH").map(str::to_string);
+        match self.state.commands.resolve(name, path_var.as_deref()) {
             Some(resolved) => Ok(resolved.program()),
             None => Err(ExecError::CommandNotFound(name.to_string())),
         }
@@ -641,7 +642,7 @@ impl Shell {
                 (SpawnStep::Exec, Errno::ENOENT) if matches!(spawn.program(), Program::Fd(_)) => {
                     // A `#!` script run through a close-on-exec template fd
                     // cannot be reopened by its interpreter: use the path.
-                    self.commands.forget_template(name);
+                    self.state.commands.forget_template(name);
                     let program = self.resolve_program(name)?;
                     let again = spawn.with_program(program);
                     self.launch(again, name, how)
@@ -685,10 +686,10 @@ impl Shell {
         let script = self.program_path(spawn, name);
         let script = if script.contains('/') {
             script
-        } else if let Some(cached) = self.commands.cached_path(name) {
+        } else if let Some(cached) = self.state.commands.cached_path(name) {
             crate::bytes::decode_os(cached.as_os_str())
         } else {
-            let path_var = self.vars.get("PATH").map(str::to_string);
+            let path_var = self.state.vars.get("PATH").map(str::to_string);
             super::lookup::search_path(name, path_var.as_deref())
                 .map(|p| crate::bytes::decode_os(p.as_os_str()))
                 .unwrap_or(script)
@@ -709,7 +710,7 @@ impl Shell {
 
     /// The environment for a child: exported variables plus `assignments`.
     pub fn environment_with(&mut self, assignments: &[(String, String)]) -> Arc<Vec<CString>> {
-        let base = self.vars.environment_cstrings();
+        let base = self.state.vars.environment_cstrings();
         if assignments.is_empty() {
             return base;
         }
@@ -764,6 +765,7 @@ impl Shell {
     /// The signals this context's trap table ignores, in number order.
     pub fn trap_ignored(&self) -> Vec<i32> {
         let mut v: Vec<i32> = self
+            .state
             .traps
             .iter()
             .filter(|(n, action)| (1..65).contains(*n) && **action == TrapAction::Ignore)
@@ -782,7 +784,7 @@ impl Shell {
             // Under job control the job's own group takes the stop signals.
             v.extend([libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]);
         }
-        if self.options.interactive {
+        if self.state.options.interactive {
             // The signals an interactive shell catches or ignores for
             // itself; the stop signals follow the job's placement above.
             v.extend([libc::SIGINT, libc::SIGQUIT, libc::SIGTERM]);
@@ -903,8 +905,8 @@ mod tests {
 
         // Interactive children get SIGINT back at its default, unless the
         // shell ignores it by `trap ''`: then they ignore it too.
-        sh.options.interactive = true;
-        sh.traps.insert(libc::SIGINT, TrapAction::Ignore);
+        sh.state.options.interactive = true;
+        sh.state.traps.insert(libc::SIGINT, TrapAction::Ignore);
         assert_eq!(
             signal_ops_of(&sh),
             ["sigdefault SIGPIPE,SIGQUIT,SIGTERM", "sigignore SIGINT"]
@@ -912,10 +914,11 @@ mod tests {
 
         // A subshell that reset a signal its top-level shell ignores, in an
         // asynchronous list: the list's ignore wins over the reset.
-        sh.options.interactive = false;
+        sh.state.options.interactive = false;
         let mut sub = sh.subshell();
-        sub.traps.clear();
-        sub.traps
+        sub.state.traps.clear();
+        sub.state
+            .traps
             .insert(libc::SIGUSR1, TrapAction::Command("echo".into()));
         sub.ignored_by_parent_traps.push(libc::SIGUSR2);
         assert_eq!(sub.ignored_by_parent_traps, [libc::SIGINT, libc::SIGUSR2]);

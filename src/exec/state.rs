@@ -1,7 +1,9 @@
-//! The execution state: everything a shell context carries — variables,
-//! functions, aliases, options, positional parameters, the fd table, the
-//! command cache, jobs. One value that can be cloned to make a subshell
-//! environment.
+//! The shell's state and the `Shell` that carries it: `ShellState` is what
+//! commands leave behind and a subshell copies (variables, functions,
+//! aliases, options, positional parameters, traps, the command cache);
+//! `Shell` adds the execution context (`scope.rs`), the fd table, the
+//! stacks of the code being run, and what belongs to the process (jobs,
+//! the terminal, history).
 
 use std::collections::HashMap;
 
@@ -930,9 +932,12 @@ pub struct CallFrame {
     pub call_line: u32,
 }
 
-/// The whole state of one shell context.
+/// What commands leave behind and a subshell copies (the self-spawned
+/// one through `handover.rs`): variables, functions, aliases, options,
+/// traps, `$0 $1 … $? $! $$`, the directory stack, a subshell's own cwd
+/// and umask, the command hash.
 #[derive(Debug, Clone)]
-pub struct Shell {
+pub struct ShellState {
     /// Variables.
     pub vars: Vars,
     /// Functions by name (shared with copies until changed).
@@ -954,12 +959,8 @@ pub struct Shell {
     pub last_bg_pid: Option<i32>,
     /// `$$`: the pid of the top-level shell (subshells keep it).
     pub shell_pid: i32,
-    /// File descriptors as this context sees them.
-    pub fds: FdTable,
     /// Resolved commands (`hash`).
     pub commands: CommandCache,
-    /// Background jobs.
-    pub jobs: JobTable,
     /// Traps by signal number (0 = EXIT).
     pub traps: HashMap<i32, TrapAction>,
     /// In a subshell that has not changed a trap yet: the traps of its
@@ -968,15 +969,82 @@ pub struct Shell {
     /// `pushd`'s directory stack below the current directory (entry 1
     /// first; entry 0 is always `$PWD`).
     pub dir_stack: Vec<String>,
-    /// What `history` lists.
-    pub history: super::history::History,
-    /// Name used in messages (`pidsh`, or the script path).
-    pub error_prefix: String,
+    /// This context's working directory when it differs from the
+    /// process's: a subshell that ran `cd` (an `O_PATH` directory fd).
+    /// Paths the shell opens resolve against it; children get an `Fchdir`.
+    pub cwd: Option<Arc<std::os::fd::OwnedFd>>,
+    /// This context's umask when a subshell changed it; children get a
+    /// `Umask` op.
+    pub umask: Option<u32>,
+    /// `getopts`' position within a bundled argument.
+    pub getopts_char: usize,
+    /// The file each function was defined in, for `BASH_SOURCE`.
+    pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
+    /// `shopt` options that are on.
+    pub shopts: Vec<&'static str>,
+}
+
+impl ShellState {
+    /// Makes this copy a subshell's: traps that run code are reset (ignored
+    /// signals stay ignored), and `trap` lists the parent's until the
+    /// subshell changes one.
+    pub fn enter_subshell(&mut self) {
+        if self.inherited_traps.is_none() {
+            self.inherited_traps = Some(Arc::new(self.traps.clone()));
+        }
+        self.traps
+            .retain(|_, action| matches!(action, TrapAction::Ignore));
+    }
+}
+
+/// One shell context: its state, its execution context, its descriptors,
+/// and what belongs to the process it runs in.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    /// What commands leave behind and a subshell copies.
+    pub state: ShellState,
     /// Where the command being run sits (see `scope.rs`): changed only
     /// through scopes that restore it.
     pub ctx: super::scope::ExecContext,
+    /// File descriptors as this context sees them.
+    pub fds: FdTable,
+    // The code being run.
     /// Line of the command being run, for messages and `$LINENO`.
     pub line: u32,
+    /// The functions running, outermost first: their number is the call
+    /// depth (for `return` and the recursion limit), and `FUNCNAME`,
+    /// innermost first, is made from it on demand.
+    pub function_names: Vec<String>,
+    /// The running function calls and `.` scripts, outermost first:
+    /// `FUNCNAME`, `BASH_SOURCE`, `BASH_LINENO` and `caller` (bash).
+    /// (A self-spawned subshell gets `function_names` only.)
+    pub call_frames: Vec<CallFrame>,
+    /// The redirected commands being run, innermost last: whether `exec`
+    /// made that command's redirections the shell's own (then they are not
+    /// undone when it ends).
+    pub redirections_kept: Vec<bool>,
+    /// Open ends of process substitutions: (table number, nesting level of
+    /// the command that made them); closed when that command ends.
+    pub procsub_fds: Vec<(i32, u32)>,
+    /// `$BASH_COMMAND`: the simple command being run, recorded while a
+    /// DEBUG or ERR trap is set (the traps that read it).
+    pub bash_command: String,
+    /// Name used in messages (`pidsh`, or the script path).
+    pub error_prefix: String,
+    /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
+    pub in_script_file: bool,
+    /// The shell runs `-c` text: its syntax errors say `-c: line N` (bash).
+    pub in_command_string: bool,
+    // Results of the command just run, read by the one that runs it.
+    /// Status of the last command substitution of the command being
+    /// expanded (`None`: there was none) — the status of a command with no
+    /// command name.
+    pub cmdsub_status: Option<i32>,
+    /// The status just produced came from a place where `set -e` does not
+    /// apply (a non-final part of an and-or list, a negation), so an
+    /// enclosing compound command that returns it does not exit either.
+    pub errexit_exempt: bool,
+    // What belongs to the process the context runs in.
     /// This context is the whole of its process: the top-level shell, or
     /// a subshell started as a pidsh process of its own. Only such a
     /// context changes what belongs to the process (signal dispositions,
@@ -985,13 +1053,6 @@ pub struct Shell {
     /// copies of those and leaves caught signals to the context that owns
     /// the process.
     pub owns_process: bool,
-    /// This context's working directory when it differs from the
-    /// process's: a subshell that ran `cd` (an `O_PATH` directory fd).
-    /// Paths the shell opens resolve against it; children get an `Fchdir`.
-    pub cwd: Option<Arc<std::os::fd::OwnedFd>>,
-    /// This context's umask when a subshell changed it; children get a
-    /// `Umask` op.
-    pub umask: Option<u32>,
     /// Signals that were ignored when the shell started: they stay ignored
     /// for children (POSIX), and `trap` cannot catch them.
     pub ignored_signals: Vec<i32>,
@@ -1002,50 +1063,18 @@ pub struct Shell {
     pub ignored_by_parent_traps: Vec<i32>,
     /// The path of the running shell executable, for self-spawns.
     pub self_exe: Option<std::path::PathBuf>,
-    /// `getopts`' position within a bundled argument.
-    pub getopts_char: usize,
-    /// Status of the last command substitution of the command being
-    /// expanded (`None`: there was none) — the status of a command with no
-    /// command name.
-    pub cmdsub_status: Option<i32>,
-    /// The status just produced came from a place where `set -e` does not
-    /// apply (a non-final part of an and-or list, a negation), so an
-    /// enclosing compound command that returns it does not exit either.
-    pub errexit_exempt: bool,
-    /// The functions running, outermost first: their number is the call
-    /// depth (for `return` and the recursion limit), and `FUNCNAME`,
-    /// innermost first, is made from it on demand.
-    pub function_names: Vec<String>,
-    /// The running function calls and `.` scripts, outermost first:
-    /// `FUNCNAME`, `BASH_SOURCE`, `BASH_LINENO` and `caller` (bash).
-    /// (A self-spawned subshell gets `function_names` only.)
-    pub call_frames: Vec<CallFrame>,
-    /// `$BASH_COMMAND`: the simple command being run, recorded while a
-    /// DEBUG or ERR trap is set (the traps that read it).
-    pub bash_command: String,
-    /// The file each function was defined in, for `BASH_SOURCE`.
-    pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
-    /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).
-    pub in_script_file: bool,
-    /// The shell runs `-c` text: its syntax errors say `-c: line N` (bash).
-    pub in_command_string: bool,
+    /// Background jobs.
+    pub jobs: JobTable,
     /// The controlling terminal, held by an interactive shell with job control.
     pub terminal: Option<Arc<crate::jobs::terminal::Terminal>>,
-    /// Open ends of process substitutions: (table number, nesting level of
-    /// the command that made them); closed when that command ends.
-    pub procsub_fds: Vec<(i32, u32)>,
-    /// `shopt` options that are on.
-    pub shopts: Vec<&'static str>,
+    /// What `history` lists.
+    pub history: super::history::History,
+    /// Programmable completion: what `complete` recorded.
+    pub completion: crate::completion::State,
     /// `exit` already warned once about stopped jobs.
     pub stopped_jobs_warned: bool,
     /// When the shell started (`$SECONDS`).
     pub started: std::time::Instant,
-    /// The redirected commands being run, innermost last: whether `exec`
-    /// made that command's redirections the shell's own (then they are not
-    /// undone when it ends).
-    pub redirections_kept: Vec<bool>,
-    /// Programmable completion: what `complete` recorded.
-    pub completion: crate::completion::State,
 }
 
 /// The last version number given to a function table.
@@ -1056,8 +1085,8 @@ impl Shell {
     /// that what was learnt about the old one (the process rule's
     /// summaries) is not taken for the new one.
     pub fn functions_mut(&mut self) -> &mut FxHashMap<String, Arc<FunctionDef>> {
-        self.functions_version =
+        self.state.functions_version =
             FUNCTIONS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        Arc::make_mut(&mut self.functions)
+        Arc::make_mut(&mut self.state.functions)
     }
 }

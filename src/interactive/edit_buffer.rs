@@ -20,6 +20,7 @@ pub const REQUEST: &str = "pidsh:edit-buffer";
 pub fn edit(sh: &mut Shell, line_editor: &mut Reedline) {
     let text = line_editor.current_buffer_contents().to_string();
     let dir = sh
+        .state
         .vars
         .get("TMPDIR")
         .filter(|d| !d.is_empty())
@@ -31,9 +32,9 @@ pub fn edit(sh: &mut Shell, line_editor: &mut Reedline) {
         return;
     }
     let quoted = crate::parser::unparse::quote(&path.to_string_lossy());
-    let saved_status = sh.last_status;
+    let saved_status = sh.state.last_status;
     let _ = sh.run_source_text(&format!("${{VISUAL:-${{EDITOR:-vi}}}} {quoted}\n"));
-    sh.last_status = saved_status;
+    sh.state.last_status = saved_status;
     let edited = std::fs::read(&path).map(|b| crate::bytes::decode(&b));
     let _ = std::fs::remove_file(&path);
     if let Ok(edited) = edited {

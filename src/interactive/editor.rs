@@ -131,7 +131,7 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
             DefaultHinter::default().with_style(Style::new().dimmed()),
         ))
         .with_validator(Box::new(ShellValidator))
-        .with_edit_mode(edit_mode(sh.options.vi, &last_word(sh)))
+        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh)))
         .with_cursor_config(vi_cursors())
         .use_bracketed_paste(true)
 }

@@ -20,7 +20,7 @@ use crate::exec::history::{append_lines, read_lines, truncate_file, write_lines}
 
 /// Where the history file is, if `HISTFILE` names one.
 fn histfile(sh: &Shell) -> Option<std::path::PathBuf> {
-    let name = sh.vars.get("HISTFILE").filter(|f| !f.is_empty())?;
+    let name = sh.state.vars.get("HISTFILE").filter(|f| !f.is_empty())?;
     sh.resolve_path(name).ok().map(|p| p.into_owned())
 }
 
@@ -49,7 +49,7 @@ pub fn load(sh: &mut Shell) {
 /// shown, as in bash. `None` when there is nothing to run: an expansion
 /// failed (reported), or `:p` asked only to show it (and record it).
 pub fn expand(sh: &mut Shell, line: &str) -> Option<String> {
-    if !sh.options.histexpand || !line.contains(['!', '^']) {
+    if !sh.state.options.histexpand || !line.contains(['!', '^']) {
         return Some(line.to_string());
     }
     match crate::exec::histexpand::expand(line, sh.history.entries()) {
@@ -72,7 +72,7 @@ pub fn expand(sh: &mut Shell, line: &str) -> Option<String> {
 /// Records a command line the user entered, if `set -o history` is on and
 /// the rules keep it.
 pub fn remember(sh: &mut Shell, line: &str) {
-    if !sh.options.history {
+    if !sh.state.options.history {
         return;
     }
     let rules = rules(sh);

@@ -100,11 +100,12 @@ impl Startup {
 /// one was inherited (or the shell runs in POSIX mode).
 pub fn set_defaults(sh: &mut Shell) {
     // `set -b` is on by default: job completion is reported at once.
-    sh.options.notify = true;
-    sh.options.history = true;
-    sh.options.histexpand = !sh.options.posix;
-    if sh.vars.get("HISTFILE").is_none() {
+    sh.state.options.notify = true;
+    sh.state.options.history = true;
+    sh.state.options.histexpand = !sh.state.options.posix;
+    if sh.state.vars.get("HISTFILE").is_none() {
         let state = sh
+            .state
             .vars
             .get("XDG_STATE_HOME")
             .map(str::to_string)
@@ -118,7 +119,7 @@ pub fn set_defaults(sh: &mut Shell) {
     // Colours only for a person at a terminal (not `pidsh -i < file`).
     let on_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
         && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
-    if on_terminal && std::env::var_os("PS1").is_none() && !sh.options.posix {
+    if on_terminal && std::env::var_os("PS1").is_none() && !sh.state.options.posix {
         let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
     }
 }
@@ -142,7 +143,7 @@ pub fn check_window_size(sh: &mut Shell) {
 
 /// `$HOME`, or the user's home directory from the password database.
 fn home_dir(sh: &Shell) -> Option<String> {
-    sh.vars.get("HOME").map(str::to_string).or_else(|| {
+    sh.state.vars.get("HOME").map(str::to_string).or_else(|| {
         nix::unistd::User::from_uid(nix::unistd::getuid())
             .ok()
             .flatten()
@@ -160,7 +161,7 @@ pub fn read_startup_files(sh: &mut Shell, startup: &Startup) -> Option<i32> {
         // the prompt in place (pidsh's, or one from the environment)
         // stays, unless the user's own files set another (a prompt for
         // every user goes in the system rc file).
-        let before = sh.vars.get("PS1").map(str::to_string);
+        let before = sh.state.vars.get("PS1").map(str::to_string);
         let status = source_if_exists(sh, &startup.system_profile);
         if let Some(before) = before {
             let _ = sh.assign("PS1", before);
@@ -198,24 +199,25 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
 /// prompt, as bash does; `$?` is the last command's before and after.
 /// `Some(status)` when it ran `exit`.
 fn run_prompt_command(sh: &mut Shell) -> Option<i32> {
-    let commands = match sh.vars.array("PROMPT_COMMAND") {
+    let commands = match sh.state.vars.array("PROMPT_COMMAND") {
         Some(array) => array.values(),
         None => sh
+            .state
             .vars
             .get("PROMPT_COMMAND")
             .map(str::to_string)
             .into_iter()
             .collect(),
     };
-    let status = sh.last_status;
+    let status = sh.state.last_status;
     for command in commands.iter().filter(|c| !c.trim().is_empty()) {
-        sh.last_status = status;
+        sh.state.last_status = status;
         if let Err(Unwind::Exit(code)) = sh.run_source_text(&format!("{command}\n")) {
             sh.run_exit_trap();
             return Some(code);
         }
     }
-    sh.last_status = status;
+    sh.state.last_status = status;
     None
 }
 
@@ -245,7 +247,7 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
         let Some(line) = read_plain_line() else {
             sh.write_stderr("exit\n");
             sh.run_exit_trap();
-            return sh.last_status;
+            return sh.state.last_status;
         };
         buffer.push_str(&line);
         buffer.push('\n');
@@ -261,7 +263,7 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             sh.run_exit_trap();
             return status;
         }
-        if sh.last_status == 128 + libc::SIGINT {
+        if sh.state.last_status == 128 + libc::SIGINT {
             // The job died of Ctrl-C: start the prompt on a fresh line.
             sh.write_stderr("\n");
         }
@@ -325,15 +327,15 @@ fn is_sane(mode: &Termios) -> bool {
 /// Which key bindings the options ask for: `set -o vi` and `set -o emacs`
 /// each turn the other off, as in bash.
 fn wants_vi(sh: &mut Shell, was_vi: bool) -> bool {
-    if sh.options.vi && sh.options.emacs {
+    if sh.state.options.vi && sh.state.options.emacs {
         // Both on: the one that just changed wins.
         if was_vi {
-            sh.options.vi = false;
+            sh.state.options.vi = false;
         } else {
-            sh.options.emacs = false;
+            sh.state.options.emacs = false;
         }
     }
-    sh.options.vi
+    sh.state.options.vi
 }
 
 fn run_editor(sh: &mut Shell) -> i32 {
@@ -356,7 +358,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let mut terminal = TtyModes::new();
     let mut first_line = true;
     loop {
-        sh.jobs.announce_at_once(sh.options.notify);
+        sh.jobs.announce_at_once(sh.state.options.notify);
         sh.jobs.reap();
         for notice in sh.jobs.take_notices() {
             sh.write_stderr(&format!("{notice}\n"));
@@ -422,7 +424,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
                     sh.run_exit_trap();
                     return status;
                 }
-                if sh.last_status == 128 + libc::SIGINT {
+                if sh.state.last_status == 128 + libc::SIGINT {
                     // The job died of Ctrl-C: start the prompt on a fresh line.
                     sh.write_stderr("\n");
                 }
@@ -430,16 +432,16 @@ fn run_editor(sh: &mut Shell) -> i32 {
             Signal::CtrlC => {
                 // As bash: the abandoned line stays on the screen, marked.
                 sh.write_stderr("^C\n");
-                sh.last_status = 128 + libc::SIGINT;
+                sh.state.last_status = 128 + libc::SIGINT;
             }
-            Signal::CtrlD if sh.options.ignoreeof => {
+            Signal::CtrlD if sh.state.options.ignoreeof => {
                 sh.write_stderr("Use \"exit\" to leave the shell.\n");
             }
             Signal::CtrlD if sh.warn_about_stopped_jobs() => {}
             Signal::CtrlD => {
                 sh.write_stderr("exit\n");
                 sh.run_exit_trap();
-                return sh.last_status;
+                return sh.state.last_status;
             }
             Signal::HostCommand(request) if request == edit_buffer::REQUEST => {
                 edit_buffer::edit(sh, &mut line_editor);
@@ -474,11 +476,11 @@ mod tests {
         let _ = sh.assign("HOME", dir.to_string_lossy().into_owned());
         let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
         assert_eq!(read_startup_files(&mut sh, &startup), None);
-        assert_eq!(sh.vars.get("SEEN"), Some("yes"));
-        assert_eq!(sh.vars.get("PS1"), Some(prompt::DEFAULT_PS1));
+        assert_eq!(sh.state.vars.get("SEEN"), Some("yes"));
+        assert_eq!(sh.state.vars.get("PS1"), Some(prompt::DEFAULT_PS1));
         std::fs::write(dir.join(".profile"), "PS1='mine> '\n").unwrap();
         assert_eq!(read_startup_files(&mut sh, &startup), None);
-        assert_eq!(sh.vars.get("PS1"), Some("mine> "));
+        assert_eq!(sh.state.vars.get("PS1"), Some("mine> "));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

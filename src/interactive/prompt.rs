@@ -14,7 +14,7 @@ pub const DEFAULT_PS1: &str = r"\[\e[1;32m\]\u@\h\[\e[0m\]:\[\e[1;34m\]\w\[\e[0m
 /// The value of the prompt variable `name` (`fallback` when unset),
 /// rendered (see [`Shell::render_prompt`]).
 pub fn render(sh: &mut Shell, name: &str, fallback: &str) -> String {
-    let template = sh.vars.get(name).unwrap_or(fallback).to_string();
+    let template = sh.state.vars.get(name).unwrap_or(fallback).to_string();
     sh.render_prompt(&template)
 }
 
@@ -33,7 +33,7 @@ pub struct ShellPrompt {
 impl ShellPrompt {
     /// Renders `PS1`, `RPS1` and `PS2` for the next line.
     pub fn new(sh: &mut Shell) -> Self {
-        let right = if sh.vars.get("RPS1").is_some() {
+        let right = if sh.state.vars.get("RPS1").is_some() {
             render(sh, "RPS1", "")
         } else {
             String::new()

@@ -76,8 +76,8 @@ impl Shared {
         sh.completion.table = copy.completion.table.clone();
         sh.completion.main_file_tried = copy.completion.main_file_tried;
         crate::completion::program::keep_functions(sh, &copy);
-        sh.vars = copy.vars;
-        sh.shopts = copy.shopts;
+        sh.state.vars = copy.state.vars;
+        sh.state.shopts = copy.state.shopts;
     }
 
     /// Copies what the editor needs from `sh`.
@@ -88,17 +88,23 @@ impl Shared {
             guard.used = false;
         }
         let mut snap = self.lock();
-        snap.functions = sh.functions.keys().cloned().collect();
-        snap.aliases = sh.aliases.keys().cloned().collect();
-        snap.variables = sh.vars.iter().map(|(name, _)| name.to_string()).collect();
+        snap.functions = sh.state.functions.keys().cloned().collect();
+        snap.aliases = sh.state.aliases.keys().cloned().collect();
+        snap.variables = sh
+            .state
+            .vars
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
         snap.variables.sort();
         snap.values = sh
+            .state
             .vars
             .iter()
             .filter_map(|(name, var)| Some((name.to_string(), var.value.clone()?)))
             .collect();
-        snap.path = sh.vars.get("PATH").map(str::to_string);
-        snap.home = sh.vars.get("HOME").map(str::to_string);
+        snap.path = sh.state.vars.get("PATH").map(str::to_string);
+        snap.home = sh.state.vars.get("HOME").map(str::to_string);
         snap.generation += 1;
         snap.jobs = sh
             .jobs
