@@ -151,7 +151,10 @@ pub fn main() -> i32 {
     let rest = args.get(1..).unwrap_or_default();
     if rest.first().map(String::as_str) == Some("--subshell") {
         // A subshell that had to be a process: started by a pidsh parent.
-        return crate::exec::isolate::run_handed_over(rest.get(1).map(String::as_str));
+        return crate::exec::isolate::run_handed_over(
+            rest.get(1).map(String::as_str),
+            crate::builtins::table(),
+        );
     }
     if rest.first().map(String::as_str) == Some("--version") {
         println!(
@@ -219,7 +222,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
         (None, given, shell_name.clone())
     };
     let in_script_file = inv.command.is_none() && source.is_some();
-    let mut sh = Shell::new(arg0, operands);
+    let mut sh = Shell::new(arg0, operands, crate::builtins::table());
     sh.error_prefix = prefix;
     sh.in_script_file = in_script_file;
     sh.in_command_string = inv.command.is_some();
@@ -233,10 +236,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
         }
     }
     for (name, on) in &inv.shopt_options {
-        match crate::builtins::shopt::NAMES
-            .iter()
-            .find(|(n, _)| n == name)
-        {
+        match crate::exec::shopts::NAMES.iter().find(|(n, _)| n == name) {
             Some((known, _)) => crate::builtins::shopt::set_option(&mut sh, known, *on, false),
             None => {
                 let message = format!("{shell_name}: {name}: invalid shell option name\n");

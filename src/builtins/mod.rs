@@ -29,92 +29,8 @@ mod trap;
 mod umask;
 mod vars;
 
-use crate::exec::Shell;
-use crate::exec::eval::{Status, Unwind};
-
-/// A builtin's entry point: the shell and `argv` (with the name first).
-pub type BuiltinFn = fn(&mut Shell, &[String]) -> Status;
-
-/// A builtin utility and what the evaluator must know about it.
-#[derive(Clone, Copy)]
-pub struct Builtin {
-    /// Its name.
-    pub name: &'static str,
-    /// Its code.
-    pub run: BuiltinFn,
-    /// A POSIX special builtin: found before functions, keeps its prefix
-    /// assignments, and its errors end a non-interactive shell.
-    pub special: bool,
-    /// A declaration utility (POSIX 2.9.1): arguments that look like
-    /// assignments expand as assignments (no splitting, no globbing).
-    pub declaration: bool,
-    /// May wait for input or processes, or run other commands: as a stage
-    /// of a job-controlled pipeline it must be a process of the job, which
-    /// Ctrl-Z can stop. Builtins without it only report the shell's state
-    /// and return, so they stay in-process even there (`jobs | wc -l`).
-    pub waits_or_runs: bool,
-    /// Changes what belongs to the process (resource limits): a subshell
-    /// that uses it is a process of its own, so the change stays there.
-    pub needs_process: bool,
-    /// `NAME --help` prints its help and fails with 2 (bash); the few
-    /// that take `--help` as an ordinary word (`echo`, `test`…) do not.
-    pub help_option: bool,
-}
-
-impl std::fmt::Debug for Builtin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Builtin({})", self.name)
-    }
-}
-
-const fn special_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
-    Builtin {
-        special: true,
-        ..regular_builtin(name, run)
-    }
-}
-
-const fn regular_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
-    Builtin {
-        name,
-        run,
-        special: false,
-        declaration: false,
-        waits_or_runs: false,
-        needs_process: false,
-        help_option: true,
-    }
-}
-
-impl Builtin {
-    const fn declaration(self) -> Builtin {
-        Builtin {
-            declaration: true,
-            ..self
-        }
-    }
-
-    const fn waits_or_runs(self) -> Builtin {
-        Builtin {
-            waits_or_runs: true,
-            ..self
-        }
-    }
-
-    const fn needs_process(self) -> Builtin {
-        Builtin {
-            needs_process: true,
-            ..self
-        }
-    }
-
-    const fn no_help_option(self) -> Builtin {
-        Builtin {
-            help_option: false,
-            ..self
-        }
-    }
-}
+pub use crate::exec::builtin::{Builtin, BuiltinFn, BuiltinTable};
+use crate::exec::builtin::{regular_builtin, special_builtin};
 
 /// Every builtin.
 pub const ALL: &[Builtin] = &[
@@ -179,50 +95,13 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("wait", jobs::wait).waits_or_runs(),
 ];
 
-/// A special builtin by name.
-pub fn special(name: &str) -> Option<Builtin> {
-    find(name).filter(|b| b.special)
+/// The table a shell is made with.
+pub fn table() -> &'static BuiltinTable {
+    static TABLE: std::sync::OnceLock<BuiltinTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| BuiltinTable::new(ALL))
 }
 
-/// A regular builtin by name.
-pub fn regular(name: &str) -> Option<Builtin> {
-    find(name).filter(|b| !b.special)
-}
-
-/// Any builtin by name (every simple command asks, so it is one hash
-/// lookup rather than a scan of the table).
+/// Any builtin by name.
 pub fn find(name: &str) -> Option<Builtin> {
-    static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, Builtin>> =
-        std::sync::OnceLock::new();
-    BY_NAME
-        .get_or_init(|| ALL.iter().map(|b| (b.name, *b)).collect())
-        .get(name)
-        .copied()
-}
-
-impl Shell {
-    /// Runs a builtin with its arguments (name first).
-    pub fn run_builtin(&mut self, b: Builtin, argv: &[String]) -> Status {
-        if b.help_option && argv.get(1).is_some_and(|a| a == "--help") {
-            let topic = ["help".to_string(), b.name.to_string()];
-            return help::help(self, &topic).map(|_| 2);
-        }
-        (b.run)(self, argv)
-    }
-
-    /// Reports a builtin's error (`NAME: message`) and gives `status`; for
-    /// a special builtin a non-interactive shell in POSIX mode then exits
-    /// (bash goes on).
-    pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
-        self.report(&format!("{name}: {message}"));
-        let is_special = special(name).is_some();
-        if is_special
-            && self.state.options.posix
-            && !self.state.options.interactive
-            && !self.ctx.command_prefix
-        {
-            return Err(Unwind::Exit(status));
-        }
-        Ok(status)
-    }
+    table().find(name)
 }

@@ -73,7 +73,7 @@ fn set_options() -> Vec<String> {
 }
 
 fn shopts() -> Vec<String> {
-    crate::builtins::shopt::NAMES
+    crate::exec::shopts::NAMES
         .iter()
         .map(|(n, _)| n.to_string())
         .collect()

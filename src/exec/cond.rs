@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::builtins::test;
+use super::primaries;
 use crate::expand::pattern::{MatchOptions, Pattern};
 use crate::expand::{self, regex::Regex};
 use crate::parser::ast::{CondExpr, Word};
@@ -28,7 +28,7 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
                 format!("-{op}")
             };
             sh.trace_line(&format!("[[ {op} {arg} ]]"));
-            test::unary(sh, &op, &arg)
+            primaries::unary(sh, &op, &arg)
                 .ok_or_else(|| ExecError::Builtin(format!("{op}: unary operator expected"), 2))
         }
         CondExpr::Binary(l, op, r) => {
@@ -54,7 +54,7 @@ pub fn evaluate(sh: &mut Shell, e: &CondExpr) -> Result<bool, ExecError> {
                         lhs = arith_operand(sh, &lhs)?;
                         rhs = arith_operand(sh, &rhs)?;
                     }
-                    match test::binary(sh, &lhs, op, &rhs) {
+                    match primaries::binary(sh, &lhs, op, &rhs) {
                         Ok(Some(v)) => Ok(v),
                         Ok(None) => Err(ExecError::Builtin(
                             format!("{op}: binary operator expected"),

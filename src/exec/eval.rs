@@ -491,7 +491,7 @@ impl Shell {
             }
             let prompt = self.state.vars.get("PS3").unwrap_or("#? ").to_string();
             self.write_stderr(&prompt);
-            let read = crate::builtins::find("read").map(|b| b.run);
+            let read = self.builtins.find("read").map(|b| b.run);
             let got_line = match read {
                 Some(read) => read(self, &["read".to_string()])? == 0,
                 None => false,

@@ -138,6 +138,8 @@ impl SubshellState {
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
+            // The child is made with the same program's table.
+            builtins: _,
             // A subshell does not own its parent's jobs.
             jobs: _,
             // The child reads no history (not interactive as a subshell).
@@ -212,7 +214,7 @@ impl SubshellState {
             sh.state.options.set_named(name, true);
         }
         sh.state.options.interactive = self.interactive;
-        sh.state.shopts = crate::builtins::shopt::NAMES
+        sh.state.shopts = super::shopts::NAMES
             .iter()
             .map(|(name, _)| *name)
             .filter(|name| self.shopts.iter().any(|s| s == name))

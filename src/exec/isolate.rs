@@ -373,7 +373,7 @@ impl<'s> Reading<'s> {
     /// noted, to be read after.
     fn text(&mut self, text: &str) -> bool {
         for word in text.split(is_separator).filter(|w| !w.is_empty()) {
-            let needs_process = crate::builtins::find(word).is_some_and(|b| b.needs_process);
+            let needs_process = self.sh.builtins.find(word).is_some_and(|b| b.needs_process);
             if needs_process || PROCESS_VARIABLES.contains(&word) || word == "trap" {
                 return true;
             }
@@ -425,9 +425,9 @@ fn read_to_end(fd: OwnedFd) -> Vec<u8> {
 }
 
 /// The child's side: `pidsh --subshell N`. Reads the state and the
-/// program from fd N (closing it), becomes that subshell and runs the
-/// program; the exit status.
-pub fn run_handed_over(fd: Option<&str>) -> i32 {
+/// program from fd N (closing it), becomes that subshell (with the
+/// program's `builtins`) and runs the program; the exit status.
+pub fn run_handed_over(fd: Option<&str>, builtins: &'static super::builtin::BuiltinTable) -> i32 {
     let bytes = match fd
         .and_then(|n| n.parse().ok())
         .map(syscalls::read_handed_over)
@@ -446,7 +446,7 @@ pub fn run_handed_over(fd: Option<&str>) -> i32 {
         }
     };
     drop(bytes);
-    let mut sh = Shell::new(state.arg0.clone(), state.positional.clone());
+    let mut sh = Shell::new(state.arg0.clone(), state.positional.clone(), builtins);
     let ignored = crate::jobs::signals::setup(false, Some(&state.ignored_on_entry));
     sh.note_ignored_at_start(ignored);
     let line = state.line.max(1);
@@ -469,7 +469,7 @@ mod tests {
 
     #[test]
     fn what_makes_a_subshell_a_process() {
-        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         let _ = sh.run_source_text("f() { trap '' INT; }; g() { f; }; h() { echo h; }");
         for code in [
             "trap 'echo t' USR1",

@@ -215,19 +215,19 @@ mod tests {
 
     #[test]
     fn octal_and_escape_codes() {
-        let sh = Shell::new("pidsh".into(), Vec::new());
+        let sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         assert_eq!(prompt_escapes(&sh, r"\033[1m\e[0m\\"), "\x1b[1m\x1b[0m\\");
     }
 
     #[test]
     fn brackets_are_dropped() {
-        let sh = Shell::new("pidsh".into(), Vec::new());
+        let sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         assert_eq!(prompt_escapes(&sh, r"\[x\]y"), "xy");
     }
 
     #[test]
     fn values_are_quoted_and_octal_wraps() {
-        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         let _ = sh.assign("PWD", "/tmp/$x".to_string());
         assert_eq!(prompt_escapes(&sh, r"\w\555"), r"/tmp/\$xm");
     }

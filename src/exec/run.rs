@@ -17,7 +17,11 @@ use super::state::{Options, Shell, ShellState, Var, Vars};
 impl Shell {
     /// A new top-level shell: variables from the environment, fds from the
     /// process, default options.
-    pub fn new(arg0: String, positional: Vec<String>) -> Shell {
+    pub fn new(
+        arg0: String,
+        positional: Vec<String>,
+        builtins: &'static super::builtin::BuiltinTable,
+    ) -> Shell {
         let mut vars = Vars::default();
         for (k, v) in std::env::vars_os() {
             let (Some(k), v) = (k.to_str(), crate::bytes::decode_os(&v)) else {
@@ -103,9 +107,10 @@ impl Shell {
                 umask: None,
                 getopts_char: 0,
                 function_files: Default::default(),
-                shopts: crate::builtins::shopt::defaults(),
+                shopts: super::shopts::defaults(),
             },
             fds: FdTable::from_process(),
+            builtins,
             jobs: JobTable::default(),
             history: Default::default(),
             error_prefix: "pidsh".to_string(),

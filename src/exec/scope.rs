@@ -164,14 +164,14 @@ mod tests {
 
     #[test]
     fn a_scope_restores_the_context_on_every_way_out() {
-        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         assert!(nested_scopes_then_error(&mut sh).is_err());
         assert_eq!(sh.ctx, ExecContext::default());
     }
 
     #[test]
     fn a_table_scope_gives_the_shell_its_own_table_back() {
-        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         let own: Vec<_> = sh.fds.iter().map(|(fd, _)| fd).collect();
         {
             let mut stage = sh.with_fd_table(FdTable::default());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use nix::errno::Errno;
 
-use crate::builtins::{self, Builtin};
+use super::builtin::Builtin;
 use crate::bytes::to_cstring;
 use crate::expand;
 use crate::jobs;
@@ -37,13 +37,13 @@ pub enum Target {
 impl Shell {
     /// Decides what `name` runs, in POSIX order.
     pub fn classify(&self, name: &str) -> Target {
-        if let Some(b) = builtins::special(name) {
+        if let Some(b) = self.builtins.special(name) {
             return Target::Special(b);
         }
         if let Some(f) = self.state.functions.get(name) {
             return Target::Function(Arc::clone(f));
         }
-        if let Some(b) = builtins::regular(name) {
+        if let Some(b) = self.builtins.regular(name) {
             return Target::Builtin(b);
         }
         Target::External
@@ -154,7 +154,7 @@ impl Shell {
         let declaration = words
             .first()
             .and_then(|w| w.as_plain_literal())
-            .and_then(builtins::find)
+            .and_then(|name| self.builtins.find(name))
             .is_some_and(|b| b.declaration);
         if !declaration {
             return expand::expand_words(self, words);
@@ -900,7 +900,7 @@ mod tests {
 
     #[test]
     fn signal_ops_never_name_a_signal_twice() {
-        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         assert_eq!(signal_ops_of(&sh), ["sigdefault SIGPIPE"]);
 
         // Interactive children get SIGINT back at its default, unless the

@@ -1008,6 +1008,8 @@ pub struct Shell {
     pub ctx: super::scope::ExecContext,
     /// File descriptors as this context sees them.
     pub fds: FdTable,
+    /// The builtins it runs, given when the shell is made.
+    pub builtins: &'static super::builtin::BuiltinTable,
     // The code being run.
     /// Line of the command being run, for messages and `$LINENO`.
     pub line: u32,

@@ -472,7 +472,7 @@ mod tests {
         .unwrap();
         let mut startup = Startup::new(true, None);
         startup.system_profile = profile.to_string_lossy().into_owned();
-        let mut sh = Shell::new("pidsh".into(), Vec::new());
+        let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         let _ = sh.assign("HOME", dir.to_string_lossy().into_owned());
         let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
         assert_eq!(read_startup_files(&mut sh, &startup), None);
