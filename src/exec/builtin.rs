@@ -17,6 +17,10 @@ pub type BuiltinFn = fn(&mut Shell, &[String]) -> Status;
 pub struct Builtin {
     /// Its name.
     pub name: &'static str,
+    /// Its usage line for `help NAME` (`cd [-L|-P] [dir|-]`).
+    pub synopsis: &'static str,
+    /// What it does, in one line, for `help`.
+    pub summary: &'static str,
     /// Its code.
     pub run: BuiltinFn,
     /// A POSIX special builtin: found before functions, keeps its prefix
@@ -44,18 +48,32 @@ impl std::fmt::Debug for Builtin {
     }
 }
 
-/// A POSIX special builtin with the default flags.
-pub const fn special_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
+/// A POSIX special builtin with the default flags: its name, code, usage
+/// line and one-line summary.
+pub const fn special_builtin(
+    name: &'static str,
+    run: BuiltinFn,
+    synopsis: &'static str,
+    summary: &'static str,
+) -> Builtin {
     Builtin {
         special: true,
-        ..regular_builtin(name, run)
+        ..regular_builtin(name, run, synopsis, summary)
     }
 }
 
-/// A regular builtin with the default flags.
-pub const fn regular_builtin(name: &'static str, run: BuiltinFn) -> Builtin {
+/// A regular builtin with the default flags: its name, code, usage line
+/// and one-line summary.
+pub const fn regular_builtin(
+    name: &'static str,
+    run: BuiltinFn,
+    synopsis: &'static str,
+    summary: &'static str,
+) -> Builtin {
     Builtin {
         name,
+        synopsis,
+        summary,
         run,
         special: false,
         declaration: false,
