@@ -9,8 +9,9 @@
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
-use crate::exec::state::{LetterCase, Var};
+use crate::exec::state::{Array, LetterCase, Var};
 use crate::expand::is_name;
+use crate::parser::unparse::double_quote;
 
 /// The options of one `declare` call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -334,37 +335,15 @@ fn declaration(name: &str, v: &Var) -> String {
     }
 }
 
-/// An array as `declare -p` and `set` print it: `([0]="a" [1]="b")`, and
-/// for an associative array with the space bash leaves before `)`.
-pub fn array_literal(array: &crate::exec::state::Array) -> String {
-    let items: Vec<String> = array
-        .keys()
-        .into_iter()
-        .zip(array.values())
-        .map(|(k, val)| format!("[{k}]={}", double_quote(&val)))
-        .collect();
-    match array {
-        crate::exec::state::Array::Assoc(_) => format!("({} )", items.join(" ")),
-        crate::exec::state::Array::Indexed(_) => format!("({})", items.join(" ")),
-    }
-}
-
-/// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash prints them.
-fn double_quote(s: &str) -> String {
-    // Control characters are shown as $'…' escapes, as bash does.
-    if s.chars().any(|c| c.is_control()) {
-        return crate::parser::unparse::quote_ansi(s);
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\' | '$' | '`') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
+/// An array as `declare -p` and `set` print it: `([0]="a" [1]="b")`.
+pub fn array_literal(array: &Array) -> String {
+    let keys = array.keys();
+    let values = array.values();
+    let pairs = keys
+        .iter()
+        .map(String::as_str)
+        .zip(values.iter().map(String::as_str));
+    crate::parser::unparse::array_literal(pairs, matches!(array, Array::Assoc(_)))
 }
 
 /// `let expr…`: status 0 when the last value is non-zero.

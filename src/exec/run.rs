@@ -734,6 +734,16 @@ impl ExpandEnv for Shell {
         self.state.vars.array(name).map(super::state::Array::len)
     }
 
+    fn array_pairs(&self, name: &str) -> Option<(Vec<(String, String)>, bool)> {
+        if let Some(values) = self.call_stack_array(name) {
+            let pairs = values.into_iter().enumerate();
+            return Some((pairs.map(|(i, v)| (i.to_string(), v)).collect(), false));
+        }
+        let array = self.state.vars.array(name)?;
+        let pairs = array.keys().into_iter().zip(array.values()).collect();
+        Some((pairs, matches!(array, super::state::Array::Assoc(_))))
+    }
+
     fn is_assoc(&self, name: &str) -> bool {
         matches!(
             self.state.vars.array(name),

@@ -42,6 +42,12 @@ pub trait ExpandEnv {
     fn array_len(&self, name: &str) -> Option<usize> {
         self.array_values(name).map(|v| v.len())
     }
+    /// An array's indices or keys with their values, in order, and whether
+    /// it is associative (`None`: not an array): `${a[@]@K}`, and slices
+    /// of sparse arrays, which count indices.
+    fn array_pairs(&self, _name: &str) -> Option<(Vec<(String, String)>, bool)> {
+        None
+    }
     /// Whether `name` is an associative array (its subscripts are strings).
     fn is_assoc(&self, name: &str) -> bool;
     /// `${name[i]}` of an indexed array (or of a scalar: index 0).

@@ -3,6 +3,7 @@
 //! and tilde. Groups are separated where `"$@"` separates fields.
 
 use crate::parser::ast::{ParamExp, ParamOp, ReplaceMode, Word, WordPart};
+use crate::parser::unparse;
 
 use super::arith::{self, ArithVars, Subscript};
 use super::pattern::{MatchOptions, Pattern};
@@ -263,7 +264,11 @@ fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
         // `${!ref}` of a nameref is the name it refers to (bash).
         return Ok(Value::One(target));
     }
-    let mut value = lookup_name(env, name);
+    let mut value = match &p.index {
+        // `${!a[i]}`: indirect through an element.
+        Some(index) if p.indirect => lookup_subscript(env, name, index)?,
+        _ => lookup_name(env, name),
+    };
     if p.indirect
         && !matches!(
             p.op,
@@ -463,6 +468,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             let positional = p.index.is_none() && matches!(name, "@" | "*");
             let value = match value {
+                Value::Many(_, at) if !positional && let Some(pairs) = indexed_pairs(env, p) => {
+                    Value::Many(sparse_slice(pairs, off, len)?, at)
+                }
                 Value::Many(items, at) if !positional => {
                     let start = if off < 0 {
                         items.len() as i64 + off
@@ -529,6 +537,10 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         ParamOp::Transform { op } => {
             check_unset(env, p, &value)?;
             let op = *op;
+            if let Some(value) = whole_array_transform(env, p, op) {
+                push(env, b, value);
+                return Ok(());
+            }
             let transformed = match op {
                 // `K`/`k` list an array's keys too; of a scalar, as `Q`.
                 'Q' | 'K' | 'k' => map_value(value, |s| quote_always(&s)),
@@ -572,6 +584,88 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         }
     }
     Ok(())
+}
+
+/// `${a[@]@K}`, `${a[@]@k}` and `${a[@]@A}` of an array: its keys and
+/// values as one string of `key "value"` pairs, as alternating fields, or
+/// as the `declare` command that recreates it (three fields, as bash
+/// gives them). `None` for other transformations and for scalars.
+fn whole_array_transform(env: &dyn ExpandEnv, p: &ParamExp, op: char) -> Option<Value> {
+    let at = whole_array_subscript(p.index.as_ref()?)?;
+    if p.indirect || !matches!(op, 'K' | 'k' | 'A') {
+        return None;
+    }
+    let (pairs, assoc) = env.array_pairs(&p.name)?;
+    Some(match op {
+        'K' => {
+            let key = |k: &str| {
+                if assoc {
+                    unparse::assoc_key(k)
+                } else {
+                    k.to_string()
+                }
+            };
+            let items: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{} {}", key(k), unparse::double_quote(v)))
+                .collect();
+            // bash leaves a space after an associative array's last value.
+            let tail = if assoc && !items.is_empty() { " " } else { "" };
+            Value::One(format!("{}{tail}", items.join(" ")))
+        }
+        'k' => Value::Many(pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(), at),
+        _ => {
+            let letters = env.attribute_letters(&p.name);
+            let literal =
+                unparse::array_literal(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), assoc);
+            let words = vec![
+                "declare".to_string(),
+                format!("-{letters}"),
+                format!("{}={literal}", p.name),
+            ];
+            Value::Many(words, at)
+        }
+    })
+}
+
+/// The elements of `${a[@]…}` with their indices, when `a` is an indexed
+/// array: a slice of it counts indices, not positions.
+fn indexed_pairs(env: &dyn ExpandEnv, p: &ParamExp) -> Option<Vec<(i64, String)>> {
+    whole_array_subscript(p.index.as_ref()?)?;
+    match env.array_pairs(&p.name)? {
+        (pairs, false) => Some(
+            pairs
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+                .collect(),
+        ),
+        (_, true) => None,
+    }
+}
+
+/// `${a[@]:offset:length}` of an indexed array: the elements whose index
+/// is at least `offset` (a negative offset counts back from one past the
+/// last index), at most `length` of them.
+fn sparse_slice(
+    pairs: Vec<(i64, String)>,
+    offset: i64,
+    length: Option<i64>,
+) -> Result<Vec<String>, ExpandError> {
+    if let Some(l) = length.filter(|l| *l < 0) {
+        return Err(ExpandError::new(format!("{l}: substring expression < 0")));
+    }
+    let end = pairs.last().map_or(0, |(i, _)| i + 1);
+    let start = if offset < 0 { end + offset } else { offset };
+    if start < 0 {
+        return Ok(Vec::new());
+    }
+    let count = length.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    Ok(pairs
+        .into_iter()
+        .filter(|(i, _)| *i >= start)
+        .take(count)
+        .map(|(_, v)| v)
+        .collect())
 }
 
 fn slice<T: Clone>(items: &[T], start: i64, len: Option<i64>) -> Result<Vec<T>, ExpandError> {

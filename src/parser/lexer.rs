@@ -16,6 +16,9 @@ use super::ast::{
 use super::grammar::Core;
 use super::{ParseError, ParseErrorKind};
 
+/// The message of a malformed `${…}`.
+const BAD_SUBST: &str = "bad substitution";
+
 /// Alias text being read in front of the source.
 #[derive(Clone, Debug)]
 struct AliasFrame {
@@ -1108,7 +1111,21 @@ impl<'a> Core<'a> {
                     parts.push(WordPart::Param(Box::new(self.read_invalid_param()?)));
                     return Ok(());
                 }
-                let p = self.read_param_braced(in_dq)?;
+                // bash reports a malformed `${…}` when it is expanded, not
+                // when the script is read: keep its text for the error.
+                let snap = self.cur.clone();
+                let p = match self.read_param_braced(in_dq) {
+                    Ok(p) => p,
+                    Err(e) if e.kind == ParseErrorKind::Syntax && e.message == BAD_SUBST => {
+                        self.cur = snap;
+                        self.read_invalid_param()?
+                    }
+                    Err(e) if e.message.ends_with("`]'") => {
+                        self.cur = snap;
+                        self.read_invalid_param().map_err(|_| e)?
+                    }
+                    Err(e) => return Err(e),
+                };
                 parts.push(WordPart::Param(Box::new(p)));
             }
             Some(c) if c == '_' || c.is_ascii_alphabetic() => {
@@ -1220,7 +1237,7 @@ impl<'a> Core<'a> {
     }
 
     fn bad_subst(&mut self) -> ParseError {
-        self.err_here(ParseErrorKind::Syntax, "bad substitution")
+        self.err_here(ParseErrorKind::Syntax, BAD_SUBST)
     }
 
     fn read_param_word(&mut self, stop: Stop, in_dq: bool) -> Result<Word, ParseError> {

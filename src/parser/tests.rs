@@ -522,6 +522,11 @@ fn parameter_expansions() {
             "[echo ${a[i]} ${a[${j}+1]} ${10}]",
         ),
         ("echo ${x@Q} ${a[@]@P}", "[echo ${x @Q} ${a[@] @P}]"),
+        // A malformed `${…}` is an error only when expanded (bash).
+        (
+            "echo ${x!} ${} ${a[1}",
+            "[echo ${ invalid x!} ${ invalid } ${ invalid a[1}]",
+        ),
         (
             "echo ${x:-\"a b\"} \"${x:-'q'}\"",
             "[echo ${x :- \"'a b'\"} \"${x :- ''q''}\"]",
@@ -814,7 +819,6 @@ fn syntax_errors_read_like_bash() {
             1,
             5,
         ),
-        ("echo ${x!}", "bad substitution", 1, 9),
         ("f() a", "syntax error near unexpected token `a'", 1, 5),
         (
             "case a in b c) ;; esac",

@@ -120,6 +120,58 @@ pub fn quote(s: &str) -> String {
     }
 }
 
+/// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash's `declare -p`
+/// prints a value (one with control characters as `$'…'`).
+pub fn double_quote(s: &str) -> String {
+    if s.chars().any(|c| c.is_control()) {
+        return quote_ansi(s);
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// An associative array's key as `declare -p` prints it: bare unless it
+/// holds a character special to the shell (bash's `sh_contains_shell_metas`),
+/// then double-quoted.
+pub fn assoc_key(key: &str) -> String {
+    let special = key.char_indices().any(|(i, c)| match c {
+        ' ' | '\t' | '\n' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!'
+        | '{' | '}' | '*' | '[' | '?' | ']' | '^' | '$' | '`' => true,
+        '~' => i == 0 || matches!(key.as_bytes()[i - 1], b'=' | b':'),
+        '#' => i == 0,
+        _ => false,
+    });
+    if special || key.is_empty() {
+        double_quote(key)
+    } else {
+        key.to_string()
+    }
+}
+
+/// An array's elements as `declare -p` prints them: `([0]="a" [1]="b")`,
+/// an associative array with the space bash leaves before `)`.
+pub fn array_literal<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, assoc: bool) -> String {
+    let items: Vec<String> = pairs
+        .map(|(k, v)| {
+            let key = if assoc { assoc_key(k) } else { k.to_string() };
+            format!("[{key}]={}", double_quote(v))
+        })
+        .collect();
+    if assoc {
+        format!("({} )", items.join(" "))
+    } else {
+        format!("({})", items.join(" "))
+    }
+}
+
 /// Quotes `s` as bash's xtrace does: bare when safe, `'…'` when that
 /// suffices, and `$'…'` (ANSI-C quoting) when `s` holds a quote, a
 /// backslash or a control character.

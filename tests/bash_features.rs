@@ -1,0 +1,123 @@
+//! bash features that bash's own regression suite exercises: each case
+//! runs a script file (`s.sh`) through the real binary and compares
+//! stdout, stderr and status exactly with what bash 5.2 printed for the
+//! same file.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Case;
+
+fn check(cases: &[Case]) {
+    common::check_with(cases, |script| common::run_file(script, None));
+}
+
+/// Arrays in expansions: `@K`, `@k`, `@A`, indirection through an
+/// element, slices of sparse arrays.
+#[test]
+fn array_expansions() {
+    check(&[
+        (
+            "array_transform_K_quotes_keys_and_values",
+            r#"a=(x "y z" [5]='$w')
+declare -A h=([k]=v ["a b"]="c d")
+echo "${a[@]@K}"
+echo "${h[@]@K}|"
+"#,
+            r#"0 "x" 1 "y z" 5 "\$w"
+k "v" "a b" "c d" |
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "array_transform_k_gives_alternating_fields",
+            r#"a=(x "y z")
+printf '<%s>\n' "${a[@]@k}"
+"#,
+            r#"<0>
+<x>
+<1>
+<y z>
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "array_transform_A_is_the_declare_command",
+            r#"a=(x "y z" [5]=w)
+declare -A h=(["a b"]=1)
+declare -r r=(1)
+printf '<%s>\n' "${a[@]@A}"
+echo "${a[*]@A}"
+echo "${h[@]@A}" "${r[@]@A}"
+echo "${a[1]@A}"
+"#,
+            r#"<declare>
+<-a>
+<a=([0]="x" [1]="y z" [5]="w")>
+declare -a a=([0]="x" [1]="y z" [5]="w")
+declare -A h=(["a b"]="1" ) declare -ar r=([0]="1")
+declare -a a='y z'
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "indirect_through_an_array_element",
+            r#"b=(x y); names=(b "b[1]")
+echo ${!names[1]} ${!names[0]:-default}
+"#,
+            r#"y x
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "slice_of_a_sparse_array_counts_indices",
+            r#"a=([0]=a [5]=b [10]=c)
+echo ${a[@]:1}
+echo ${a[@]:6:1}
+echo ${a[@]: -3}
+echo ${a[@]: -6}
+echo "[${a[@]: -20}]"
+echo ${a[@]:1:-1}
+echo after
+"#,
+            r#"b c
+c
+c
+b c
+[]
+after
+"#,
+            r#"s.sh: line 7: -1: substring expression < 0
+"#,
+            0,
+        ),
+        (
+            "bad_substitution_is_reported_when_expanded",
+            r#"if false; then echo ${x y}; fi
+echo ${}; echo same line
+echo ${#x:1}
+echo next
+"#,
+            r#"next
+"#,
+            r#"s.sh: line 2: ${}: bad substitution
+s.sh: line 3: ${#x:1}: bad substitution
+"#,
+            0,
+        ),
+        (
+            "assoc_keys_quoted_in_declare_p",
+            r#"declare -A h=(["a b"]=1 ['$x']=2 [a=b]=3)
+declare -p h
+"#,
+            r#"declare -A h=([a=b]="3" ["a b"]="1" ["\$x"]="2" )
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
