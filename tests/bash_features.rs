@@ -121,3 +121,88 @@ declare -p h
         ),
     ]);
 }
+
+/// Words: `$'\x{…}'`, the directory stack as `~N`, `&` in `${x/p/r}`,
+/// `**` under `globstar`.
+#[test]
+fn word_expansions() {
+    check(&[
+        (
+            "ansi_c_braced_hex",
+            r#"printf '%s|' $'\x{41}' $'\x{263a}' $'\x{0041}B' $'\x{41'
+echo
+"#,
+            r#"A|:|AB|A|
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "tilde_directory_stack",
+            r#"mkdir -p a b
+pushd a >/dev/null; pushd ../b >/dev/null
+base=${PWD%/b}
+for t in ~0 ~1 ~2 ~-0 ~+1 ~+ ~- ~+0/x ~9 ~1x; do echo "${t#"$base"}"; done
+unset OLDPWD; echo ~-
+"#,
+            r#"/b
+/a
+
+
+/a
+/b
+/a
+/b/x
+~9
+~1x
+~-
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "patsub_replacement_ampersand_is_the_match",
+            r#"x=abcb r='[&]'
+echo ${x//b/<&>} ${x//b/\&} "${x//b/<&>}" ${x//b/"&"} ${x//b/'&'}
+echo ${x//b/$r} ${x//b/"$r"} ${x//b/\\&} ${x/#a/&&} ${x//?/(&)}
+shopt -u patsub_replacement
+echo ${x//b/<&>}
+"#,
+            r#"a<b>c<b> a&c& a<b>c<b> a&c& a&c&
+a[b]c[b] a[&]c[&] a\bc\b aabcb (a)(b)(c)(b)
+a<&>c<&>
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "globstar_matches_across_directories",
+            r#"mkdir -p d/e/f .h/i d/.j
+touch d/x d/e/y d/e/f/z top .dot d/.j/k
+ln -s d lnk
+shopt -s globstar
+echo **
+echo d/**
+echo **/
+echo **/z d/**/y
+echo **/e/**
+echo *** a**
+shopt -s dotglob
+echo **/k
+shopt -u globstar
+echo **/z
+"#,
+            r#"d d/e d/e/f d/e/f/z d/e/y d/x lnk s.sh top
+d/ d/e d/e/f d/e/f/z d/e/y d/x
+d/ d/e/ d/e/f/ lnk/
+d/e/f/z d/e/y
+d/e d/e/f d/e/f/z d/e/y
+d lnk s.sh top a**
+d/.j/k
+**/z
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}

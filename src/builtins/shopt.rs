@@ -1,7 +1,7 @@
 //! `shopt` (bash): the shell's optional behaviours that are not `set -o`
 //! options. Those with an effect here: `nullglob`, `failglob`, `dotglob`,
 //! `extglob`, `nocaseglob`, `nocasematch`, `lastpipe`, `xpg_echo`,
-//! `shift_verbose`; the others (bash 5.2's whole list) are accepted and
+//! `shift_verbose`, `patsub_replacement`, `globstar`; the others (bash 5.2's whole list) are accepted and
 //! listed.
 
 use crate::exec::Shell;
@@ -57,7 +57,7 @@ pub const NAMES: &[(&str, bool)] = &[
     ("nocasematch", false),
     ("noexpand_translation", false),
     ("nullglob", false),
-    ("patsub_replacement", false),
+    ("patsub_replacement", true),
     ("progcomp", true),
     ("progcomp_alias", false),
     ("promptvars", true),

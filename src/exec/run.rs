@@ -833,6 +833,8 @@ impl ExpandEnv for Shell {
             extglob: self.shopt_on("extglob"),
             nocaseglob: self.shopt_on("nocaseglob"),
             nocasematch: self.shopt_on("nocasematch"),
+            patsub_replacement: self.shopt_on("patsub_replacement"),
+            globstar: self.shopt_on("globstar"),
         }
     }
 
@@ -884,6 +886,13 @@ impl ExpandEnv for Shell {
 
     fn noglob(&self) -> bool {
         self.state.options.noglob
+    }
+
+    fn directory_stack(&self) -> Vec<String> {
+        let top = self.state.vars.get("PWD").unwrap_or_default().to_string();
+        std::iter::once(top)
+            .chain(self.state.dir_stack.iter().cloned())
+            .collect()
     }
 
     fn home_of(&self, user: &str) -> Option<String> {

@@ -101,6 +101,10 @@ pub trait ExpandEnv {
     fn nounset(&self) -> bool;
     /// `set -f`.
     fn noglob(&self) -> bool;
+    /// The directory stack as `dirs` lists it, `$PWD` first: `~N`.
+    fn directory_stack(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// A user's home directory, for `~user`.
     fn home_of(&self, user: &str) -> Option<String>;
 }
@@ -121,6 +125,11 @@ pub struct GlobOptions {
     pub nocaseglob: bool,
     /// `nocasematch`: `case`, `[[ ]]` and `${x/p/r}` match regardless of case.
     pub nocasematch: bool,
+    /// `globstar`: a path component `**` matches any depth of directories.
+    pub globstar: bool,
+    /// `patsub_replacement`: an unquoted `&` in the replacement of
+    /// `${x/p/r}` stands for the text matched.
+    pub patsub_replacement: bool,
 }
 
 impl GlobOptions {
@@ -361,7 +370,8 @@ fn glob_field(
         out.push(plain);
         return Ok(());
     }
-    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), matching);
+    let prefix = env.cwd_prefix();
+    let matches = glob::expand(&pattern, prefix.as_deref(), matching, options.globstar);
     if !matches.is_empty() {
         out.extend(matches);
     } else if options.failglob {

@@ -86,11 +86,7 @@ pub(super) fn expand_parts(
                 b.push_value(value.to_string());
             }
             WordPart::Tilde(user) => {
-                let home = if user.is_empty() {
-                    env.var("HOME")
-                } else {
-                    env.home_of(user)
-                };
+                let home = tilde_prefix(env, user);
                 match home {
                     Some(h) => b.push(Piece::quoted(h)),
                     None => b.push(Piece::literal(format!("~{user}"))),
@@ -103,6 +99,35 @@ pub(super) fn expand_parts(
         }
     }
     Ok(b.groups)
+}
+
+/// What `~PREFIX` stands for: `$HOME`, `$PWD` (`~+`), `$OLDPWD` (`~-`), an
+/// entry of the directory stack (`~N`, `~+N`, `~-N`, as `dirs` counts),
+/// or a user's home directory; `None` leaves the word as it is.
+fn tilde_prefix(env: &dyn ExpandEnv, prefix: &str) -> Option<String> {
+    match prefix {
+        "" => env.var("HOME"),
+        "+" => env.var("PWD"),
+        "-" => env.var("OLDPWD"),
+        _ => {
+            let (from_top, digits) = match prefix.as_bytes()[0] {
+                b'+' => (true, &prefix[1..]),
+                b'-' => (false, &prefix[1..]),
+                _ => (true, prefix),
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return env.home_of(prefix);
+            }
+            let stack = env.directory_stack();
+            let n: usize = digits.parse().ok()?;
+            let i = if from_top {
+                n
+            } else {
+                stack.len().checked_sub(n + 1)?
+            };
+            stack.into_iter().nth(i)
+        }
+    }
 }
 
 /// Evaluates an arithmetic word.
@@ -456,7 +481,11 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             let glob = env.glob_options();
             let options = glob.matching(glob.nocasematch);
             let pat = Pattern::with_options(&expand_pattern(env, pattern)?, options);
-            let rep = super::expand_string(env, replacement)?;
+            let rep = if glob.patsub_replacement {
+                expand_replacement(env, replacement)?
+            } else {
+                vec![RepPart::Text(super::expand_string(env, replacement)?)]
+            };
             push(env, b, map_value(value, |s| replace(&pat, *mode, &rep, &s)));
         }
         ParamOp::Substring { offset, length } => {
@@ -684,22 +713,83 @@ fn slice<T: Clone>(items: &[T], start: i64, len: Option<i64>) -> Result<Vec<T>, 
     Ok(items[start..end].to_vec())
 }
 
-fn replace(pat: &Pattern, mode: ReplaceMode, rep: &str, s: &str) -> String {
+/// A piece of the replacement of `${x/p/r}`.
+enum RepPart {
+    Text(String),
+    /// An unquoted `&` under `shopt -s patsub_replacement`: the text matched.
+    Match,
+}
+
+/// The replacement word under `patsub_replacement` (bash 5.2's default):
+/// an unquoted `&` stands for the match; a quoted one (`\&`, `"&"`, `'&'`)
+/// is itself, and so is `\&` in the text of an unquoted expansion.
+fn expand_replacement(env: &mut dyn ExpandEnv, word: &Word) -> Result<Vec<RepPart>, ExpandError> {
+    let groups = expand_parts(env, &word.parts, false)?;
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        for piece in group {
+            if piece.quoted {
+                text.push_str(&piece.text);
+                continue;
+            }
+            let mut chars = piece.text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' if chars.peek() == Some(&'&') => {
+                        chars.next();
+                        text.push('&');
+                    }
+                    '&' => {
+                        parts.push(RepPart::Text(std::mem::take(&mut text)));
+                        parts.push(RepPart::Match);
+                    }
+                    c => text.push(c),
+                }
+            }
+        }
+    }
+    parts.push(RepPart::Text(text));
+    Ok(parts)
+}
+
+/// Appends the replacement for the match `matched`.
+fn push_replacement(out: &mut String, rep: &[RepPart], matched: &str) {
+    for part in rep {
+        match part {
+            RepPart::Text(t) => out.push_str(t),
+            RepPart::Match => out.push_str(matched),
+        }
+    }
+}
+
+fn replace(pat: &Pattern, mode: ReplaceMode, rep: &[RepPart], s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
     match mode {
         ReplaceMode::Prefix => match pat.match_prefix(s, true) {
-            Some(n) => format!("{rep}{}", &s[n..]),
+            Some(n) => {
+                push_replacement(&mut out, rep, &s[..n]);
+                out.push_str(&s[n..]);
+                out
+            }
             None => s.to_string(),
         },
         ReplaceMode::Suffix => match pat.match_suffix(s, true) {
-            Some(n) => format!("{}{rep}", &s[..n]),
+            Some(n) => {
+                out.push_str(&s[..n]);
+                push_replacement(&mut out, rep, &s[n..]);
+                out
+            }
             None => s.to_string(),
         },
         ReplaceMode::First | ReplaceMode::All => {
-            let mut out = String::with_capacity(s.len());
             let mut pos = 0;
             for (start, end) in pat.find_all(s, mode == ReplaceMode::All) {
                 out.push_str(&s[pos..start]);
-                out.push_str(rep);
+                push_replacement(&mut out, rep, &s[start..end]);
                 // After an empty match the character there stays.
                 pos = start;
                 if end > start {

@@ -485,6 +485,22 @@ fn decode_ansi_c(raw: &str) -> String {
                 }
                 out.push((v & 0xff) as u8);
             }
+            // `\x{HHH…}`: every hex digit up to the `}` (bash, after
+            // ksh93), the low byte of the value.
+            'x' if cs.peek() == Some(&'{') => {
+                cs.next();
+                let mut v: u32 = 0;
+                while let Some(d) = cs.peek().and_then(|c| c.to_digit(16)) {
+                    v = v.wrapping_mul(16).wrapping_add(d);
+                    cs.next();
+                }
+                for c in cs.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                }
+                out.push((v & 0xff) as u8);
+            }
             'x' | 'u' | 'U' => {
                 let max = match e {
                     'x' => 2,
