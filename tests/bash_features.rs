@@ -128,6 +128,31 @@ declare -p h
 fn word_expansions() {
     check(&[
         (
+            "dollar_bracket_is_arithmetic",
+            r#"a=(1 2)
+echo $[ 13 * 2 ] $[1+$[2]] "$[3]" $[a[1]*2] \$[
+"#,
+            r#"26 3 3 4 $[
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "control_characters_quote_in_octal",
+            r#"x=$'a\a\b\e\x01\x7f\n\t'
+declare -p x
+echo "${x@Q}"
+y="it's"
+echo "${y@Q}"
+"#,
+            r#"declare -- x=$'a\a\b\E\001\177\n\t'
+$'a\a\b\E\001\177\n\t'
+'it'\''s'
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "ansi_c_braced_hex",
             r#"printf '%s|' $'\x{41}' $'\x{263a}' $'\x{0041}B' $'\x{41'
 echo

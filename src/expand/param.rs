@@ -822,8 +822,11 @@ fn change_case(s: &str, upper: bool, all: bool, pat: Option<&Pattern>) -> String
 /// `${x@Q}`: quoted so that it reads back as the same word, always in
 /// quotes (bash).
 fn quote_always(s: &str) -> String {
-    let quoted = crate::parser::unparse::quote(s);
-    if quoted.starts_with('\'') || quoted.starts_with("$'") {
+    if s.chars().any(char::is_control) {
+        return unparse::ansi_c_quote(s);
+    }
+    let quoted = unparse::quote(s);
+    if quoted.starts_with('\'') {
         quoted
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))

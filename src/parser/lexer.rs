@@ -1121,6 +1121,16 @@ impl<'a> Core<'a> {
                 let list = self.read_subst_list()?;
                 parts.push(WordPart::CommandSub(Arc::new(list)));
             }
+            // `$[expr]`: bash's old form of `$((expr))`.
+            Some('[') => {
+                self.cur.bump();
+                let mut inner = Vec::new();
+                self.read_parts(Ctx::pattern(Stop::Bracket), &mut inner)?;
+                if !self.cur.eat(']') {
+                    return Err(self.eof_looking_for("]"));
+                }
+                parts.push(WordPart::Arith(Word { parts: inner }));
+            }
             Some('{') => {
                 self.cur.bump();
                 if self.cur.peek() == Some('(') {

@@ -180,6 +180,12 @@ pub fn quote_ansi(s: &str) -> String {
     if !needs_ansi {
         return quote(s);
     }
+    ansi_c_quote(s)
+}
+
+/// `s` as `$'…'`, with bash's escapes (`ansic_quote`): `\n`, `\t`, `\E`
+/// and the like, other control bytes in octal.
+pub fn ansi_c_quote(s: &str) -> String {
     let mut out = String::from("$'");
     for c in s.chars() {
         match c {
@@ -188,6 +194,12 @@ pub fn quote_ansi(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{1b}' => out.push_str("\\E"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
