@@ -231,3 +231,69 @@ d/.j/k
         ),
     ]);
 }
+
+/// `declare -g` under a local, `local -I` and `localvar_inherit`,
+/// `local -`.
+#[test]
+fn declarations_in_functions() {
+    check(&[
+        (
+            "declare_g_assigns_the_global_under_a_local",
+            r#"x=global
+f() { local x=local; declare -g x=changed y=new; echo "in: $x $y"; g; }
+g() { local x=inner; declare -g x=deeper; echo "g: $x"; }
+f
+echo "out: $x $y"
+h() { declare -ga arr=(1 2); declare -g -i n=3+4; }
+h; declare -p arr n
+"#,
+            r#"in: local new
+g: inner
+out: deeper new
+declare -a arr=([0]="1" [1]="2")
+declare -i n="7"
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "local_I_inherits_value_and_attributes",
+            r#"declare -i n=5
+export e=exported
+f() { local -I n e; declare -p n e; n+=1; echo $n; local -I u; declare -p u; }
+f; echo $n
+shopt -s localvar_inherit
+g() { local n; echo "g: $n"; }
+g
+"#,
+            r#"declare -i n="5"
+declare -x e="exported"
+6
+declare -- u
+5
+g: 5
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "local_dash_restores_set_options",
+            r#"opts() { echo "$1: ${-//[^efu]/}"; }
+f() { local -; set -u -o noglob; opts in; }
+set -e
+opts before
+f
+opts after
+g() { local -; set +e; }
+g; opts again
+"#,
+            r#"before: e
+in: efu
+after: e
+again: e
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}

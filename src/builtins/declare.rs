@@ -36,6 +36,9 @@ struct Flags {
     indexed: bool,
     /// `-A`: an associative array.
     assoc: bool,
+    /// `-I`: a local starts with the value and attributes of the variable
+    /// it shadows.
+    inherit: bool,
 }
 
 /// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
@@ -55,13 +58,14 @@ pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
     if flags.print {
         return print_named(sh, name, operands);
     }
-    let mut status = 0;
-    for arg in operands {
-        if let Err(msg) = declare_one(sh, &flags, arg) {
-            status = sh.builtin_error(name, &msg, 1)?;
-        }
+    if flags.global && sh.state.vars.any_locals() {
+        // `declare -g` works on the globals, even where locals shadow them.
+        let shown = sh.state.vars.show_globals();
+        let status = declare_operands(sh, name, &flags, operands);
+        sh.state.vars.hide_globals(shown);
+        return status;
     }
-    Ok(status)
+    declare_operands(sh, name, &flags, operands)
 }
 
 /// Splits the leading `-x`/`+x` words from the operands.
@@ -96,6 +100,7 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
                 // Traces only matter for functions under `set -o functrace`.
                 't' => {}
+                'I' => flags.inherit = on,
                 'a' => flags.indexed = on,
                 'A' => flags.assoc = on,
                 _ => {
@@ -143,6 +148,11 @@ pub fn readonly_operands(sh: &mut Shell, args: &[String], indexed: bool, assoc: 
 fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String]) -> Status {
     let mut status = 0;
     for arg in args {
+        if arg == "-" && flags.local {
+            // `local -`: the `set` options come back when the function returns.
+            sh.save_options_until_return();
+            continue;
+        }
         if let Err(msg) = declare_one(sh, flags, arg) {
             status = sh.builtin_error(builtin, &msg, 1)?;
         }
@@ -170,7 +180,8 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         return Err(format!("{name}: readonly variable"));
     }
     if flags.local && !readonly {
-        sh.state.vars.make_local(name);
+        let inherit = flags.inherit || sh.shopt_on("localvar_inherit");
+        sh.state.vars.make_local(name, inherit);
     }
     match flags.nameref {
         Some(true) => {

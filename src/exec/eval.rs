@@ -718,13 +718,34 @@ impl Shell {
         }
         self.state.vars.pop_frame();
         self.function_names.pop();
-        self.call_frames.pop();
+        if let Some(saved) = self.call_frames.pop().and_then(|f| f.saved_options) {
+            // `local -` in the function.
+            self.state.options = super::state::Options {
+                interactive: self.state.options.interactive,
+                ..*saved
+            };
+        }
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.state.positional = saved_positional;
         match r {
             Err(Unwind::Return(s)) => Ok(s),
             other => other,
+        }
+    }
+
+    /// `local -`: the `set` options as they are now come back when the
+    /// innermost function call returns (once per call: the first wins).
+    pub fn save_options_until_return(&mut self) {
+        let options = self.state.options.clone();
+        if let Some(frame) = self
+            .call_frames
+            .iter_mut()
+            .rev()
+            .find(|f| f.name != "source")
+            && frame.saved_options.is_none()
+        {
+            frame.saved_options = Some(Box::new(options));
         }
     }
 

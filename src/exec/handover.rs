@@ -279,9 +279,17 @@ impl SubshellState {
         w.texts(&self.function_names);
         w.count(self.call_frames.len());
         for frame in &self.call_frames {
-            w.text(&frame.name);
-            w.text(&frame.file);
-            w.number(frame.call_line);
+            // `saved_options` stays behind: the subshell never returns
+            // from the function that saved them.
+            let CallFrame {
+                name,
+                file,
+                call_line,
+                saved_options: _,
+            } = frame;
+            w.text(name);
+            w.text(file);
+            w.number(*call_line);
         }
         w.count(self.function_files.len());
         for (name, file) in &self.function_files {
@@ -335,6 +343,7 @@ impl SubshellState {
                 name: r.text()?,
                 file: r.text()?,
                 call_line: r.number()?,
+                saved_options: None,
             });
         }
         for _ in 0..r.count()? {
@@ -747,11 +756,13 @@ mod tests {
                     name: "source".into(),
                     file: "lib.sh".into(),
                     call_line: 4,
+                    saved_options: None,
                 },
                 CallFrame {
                     name: "f".into(),
                     file: "lib.sh".into(),
                     call_line: 12,
+                    saved_options: None,
                 },
             ],
             function_files: vec![("f".into(), "lib.sh".into())],

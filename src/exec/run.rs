@@ -526,6 +526,7 @@ impl Shell {
             name: name.to_string(),
             file,
             call_line: self.line,
+            saved_options: None,
         });
     }
 

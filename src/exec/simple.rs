@@ -296,7 +296,7 @@ impl Shell {
             match self.expand_assignment(a) {
                 Ok((name, value)) => {
                     if !self.state.vars.var(&name).is_some_and(|v| v.readonly) {
-                        self.state.vars.make_local(&name);
+                        self.state.vars.make_local(&name, false);
                         let _ = self.state.vars.set(&name, value.clone());
                     }
                     out.push((name, value));
@@ -457,7 +457,7 @@ impl Shell {
         }
         self.state.vars.push_frame();
         for (name, value) in values {
-            self.state.vars.make_local(&name);
+            self.state.vars.make_local(&name, false);
             let _ = self.assign(&name, value);
             self.state.vars.export(&name);
         }

@@ -741,8 +741,11 @@ impl Vars {
 
     /// `local name`: saves the current value in the innermost frame (once
     /// per frame) so that it is restored when the function returns. As in
-    /// bash, a plain `local x` leaves `x` declared but unset in the function.
-    pub fn make_local(&mut self, name: &str) {
+    /// bash, a plain `local x` leaves `x` declared but unset in the function;
+    /// with `inherit` (`local -I`, `shopt -s localvar_inherit`) it starts
+    /// with the value and attributes of the variable it shadows (but a
+    /// nameref's).
+    pub fn make_local(&mut self, name: &str, inherit: bool) {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
@@ -752,14 +755,84 @@ impl Vars {
         let old = self.map.get(name).cloned();
         self.env_cache = None;
         frame.push((name.to_string(), old.clone()));
-        let exported = old.map(|v| v.exported).unwrap_or(false);
-        Arc::make_mut(&mut self.map).insert(
-            name,
-            Var {
-                exported,
+        let var = match old {
+            Some(old) if inherit && !old.nameref => Var {
+                readonly: false,
+                ..old
+            },
+            old => Var {
+                exported: old.is_some_and(|v| v.exported),
                 ..Var::default()
             },
-        );
+        };
+        Arc::make_mut(&mut self.map).insert(name, var);
+    }
+
+    /// Makes the global variables visible in place of the `local`s that
+    /// shadow them (`declare -g` in a function), until
+    /// [`Vars::hide_globals`] is given what this returns.
+    pub fn show_globals(&mut self) -> Vec<GlobalSwap> {
+        let mut swaps: Vec<GlobalSwap> = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (frame, entries) in self.frames.iter_mut().enumerate() {
+            for (entry, (name, saved)) in entries.iter_mut().enumerate() {
+                if !seen.insert(name.clone()) {
+                    continue;
+                }
+                let map = Arc::make_mut(&mut self.map);
+                let local = match saved.take() {
+                    Some(global) => map.insert(name.as_str(), global),
+                    None => map.remove(name),
+                };
+                swaps.push(GlobalSwap {
+                    frame,
+                    entry,
+                    local,
+                });
+            }
+        }
+        if !swaps.is_empty() {
+            self.env_cache = None;
+        }
+        swaps
+    }
+
+    /// Puts back the `local`s [`Vars::show_globals`] hid, keeping what was
+    /// done to the globals meanwhile as the values they shadow.
+    pub fn hide_globals(&mut self, swaps: Vec<GlobalSwap>) {
+        if swaps.is_empty() {
+            return;
+        }
+        self.env_cache = None;
+        for swap in swaps {
+            let Some((name, saved)) = self
+                .frames
+                .get_mut(swap.frame)
+                .and_then(|f| f.get_mut(swap.entry))
+            else {
+                continue;
+            };
+            let map = Arc::make_mut(&mut self.map);
+            *saved = match swap.local {
+                Some(local) => map.insert(name.as_str(), local),
+                None => map.remove(name),
+            };
+        }
+    }
+}
+
+/// A `local` hidden while `declare -g` works on the global it shadows.
+#[derive(Debug)]
+pub struct GlobalSwap {
+    frame: usize,
+    entry: usize,
+    local: Option<Var>,
+}
+
+impl Vars {
+    /// Whether any `local` shadows a variable now.
+    pub fn any_locals(&self) -> bool {
+        self.frames.iter().any(|f| !f.is_empty())
     }
 }
 
@@ -930,6 +1003,10 @@ pub struct CallFrame {
     pub file: String,
     /// The line of the caller the call was made from.
     pub call_line: u32,
+    /// The `set` options from before `local -`, put back when the function
+    /// returns. Not handed over: a subshell never returns from the
+    /// functions it was started in.
+    pub saved_options: Option<Box<Options>>,
 }
 
 /// What commands leave behind and a subshell copies (the self-spawned
