@@ -297,3 +297,114 @@ again: e
         ),
     ]);
 }
+
+/// Builtins and listings: `enable`, `alias -p`, `unalias -a`, `shopt` and
+/// `set -o` in bash's formats, `wait -n`, `wait -p`.
+#[test]
+fn builtins_and_listings() {
+    check(&[
+        (
+            "enable_lists_and_turns_builtins_off",
+            r#"enable | head -3
+enable -s | head -3
+enable -n echo test
+enable -n
+type echo | sed 's,is /.*,is a file,'
+builtin echo hi
+enable foo; echo $?
+enable echo; enable -n
+enable -x; echo $?
+enable -n :; : 2>/dev/null; echo $?
+"#,
+            r#"enable .
+enable :
+enable [
+enable .
+enable :
+enable break
+enable -n echo
+enable -n test
+echo is a file
+1
+enable -n test
+2
+127
+"#,
+            r#"s.sh: line 6: builtin: echo: not a shell builtin
+s.sh: line 7: enable: foo: not a shell builtin
+s.sh: line 9: enable: -x: invalid option
+enable: usage: enable [-a] [-dnps] [-f filename] [name ...]
+"#,
+            0,
+        ),
+        (
+            "alias_p_and_unalias_a",
+            r#"alias a=b c="d e" -- -x=y
+alias -p
+unalias -a; alias -p; echo $?
+"#,
+            r#"alias -- -x='y'
+alias a='b'
+alias c='d e'
+0
+"#,
+            r#"s.sh: line 1: alias: --: not found
+"#,
+            0,
+        ),
+        (
+            "shopt_and_set_listings",
+            r#"shopt extglob nullglob; echo $?
+shopt -p extglob
+shopt -s extglob; shopt -p extglob
+shopt -q nosuch; echo $?
+set +o | head -4
+set -o | sed -n '2p;11p'
+shopt -po errexit
+set +B; echo {a,b}; set -B; echo {a,b}
+echo $-
+"#,
+            r#"extglob        	off
+nullglob       	off
+1
+shopt -u extglob
+shopt -s extglob
+1
+set +o allexport
+set -o braceexpand
+set +o emacs
+set +o errexit
+braceexpand    	on
+interactive-comments	on
+set +o errexit
+{a,b}
+a b
+hB
+"#,
+            r#"s.sh: line 4: shopt: nosuch: invalid shell option name
+"#,
+            0,
+        ),
+        (
+            "wait_n_and_wait_p",
+            r#"(exit 4) & pid=$!
+wait -n -p v; echo "$? ${v/$pid/PID}"
+(exit 5) & pid=$!
+wait -p w $pid; echo "$? ${w/$pid/PID}"
+v=x; wait -p v; echo "$? [${v-unset}]"
+wait -n; echo $?
+wait -p; echo $?
+"#,
+            r#"4 PID
+5 PID
+0 [unset]
+127
+2
+"#,
+            r#"s.sh: line 7: wait: -p: option requires an argument
+wait: usage: wait [-fn] [-p var] [id ...]
+"#,
+            0,
+        ),
+    ]);
+}

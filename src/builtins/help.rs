@@ -80,6 +80,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Write the arguments to standard output.",
     ),
     (
+        "enable",
+        "enable [-a] [-dnps] [-f filename] [name ...]",
+        "List builtins, or turn them off (-n) and on again.",
+    ),
+    (
         "eval",
         "eval [arguments]",
         "Run the arguments, joined by spaces, as shell code.",

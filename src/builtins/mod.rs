@@ -10,6 +10,7 @@ mod core;
 mod declare;
 mod dirs;
 mod echo;
+mod enable;
 pub mod fc;
 mod getopts;
 mod help;
@@ -143,6 +144,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("command", lookup::command).waits_or_runs(),
     regular_builtin("declare", declare::declare).declaration(),
     regular_builtin("echo", echo::echo).no_help_option(),
+    regular_builtin("enable", enable::enable),
     regular_builtin("false", core::false_).no_help_option(),
     regular_builtin("fg", jobs::fg).waits_or_runs(),
     regular_builtin("getopts", getopts::getopts),
@@ -184,11 +186,6 @@ pub fn special(name: &str) -> Option<Builtin> {
     find(name).filter(|b| b.special)
 }
 
-/// A regular builtin by name.
-pub fn regular(name: &str) -> Option<Builtin> {
-    find(name).filter(|b| !b.special)
-}
-
 /// Any builtin by name (every simple command asks, so it is one hash
 /// lookup rather than a scan of the table).
 pub fn find(name: &str) -> Option<Builtin> {
@@ -201,6 +198,13 @@ pub fn find(name: &str) -> Option<Builtin> {
 }
 
 impl Shell {
+    /// The builtin `name`, unless `enable -n` turned it off.
+    pub fn enabled_builtin(&self, name: &str) -> Option<Builtin> {
+        let b = find(name)?;
+        let disabled = &self.state.disabled_builtins;
+        (disabled.is_empty() || !disabled.iter().any(|d| d == name)).then_some(b)
+    }
+
     /// Runs a builtin with its arguments (name first).
     pub fn run_builtin(&mut self, b: Builtin, argv: &[String]) -> Status {
         if b.help_option && argv.get(1).is_some_and(|a| a == "--help") {

@@ -126,7 +126,7 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
     for name in &names {
         if !table.contains(name) {
             sh.report(&format!("shopt: {name}: invalid shell option name"));
-            status = 2;
+            status = 1;
         }
     }
     let selected: Vec<&'static str> = table
@@ -159,7 +159,7 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
             (true, false) => {
                 out.push_str(&format!("shopt {} {name}\n", if on { "-s" } else { "-u" }))
             }
-            (false, _) => out.push_str(&format!("{name:<20}\t{}\n", if on { "on" } else { "off" })),
+            (false, _) => out.push_str(&format!("{name:<15}\t{}\n", if on { "on" } else { "off" })),
         }
     }
     if !sh.print("shopt", &out)? {

@@ -52,6 +52,8 @@ pub struct SubshellState {
     pub interactive: bool,
     /// `shopt` options that are on.
     pub shopts: Vec<String>,
+    /// Builtins `enable -n` turned off.
+    pub disabled_builtins: Vec<String>,
     /// `$0`.
     pub arg0: String,
     /// `$1 …`.
@@ -135,6 +137,7 @@ impl SubshellState {
                     getopts_char,
                     function_files,
                     shopts,
+                    disabled_builtins,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -180,6 +183,7 @@ impl SubshellState {
                 .collect(),
             interactive: options.interactive,
             shopts: shopts.iter().map(|s| s.to_string()).collect(),
+            disabled_builtins: disabled_builtins.clone(),
             arg0: arg0.clone(),
             positional: positional.clone(),
             last_status: *last_status,
@@ -207,9 +211,9 @@ impl SubshellState {
     /// their text may need (`extglob`).
     pub fn apply(self, sh: &mut Shell) {
         sh.state.vars = Vars::restore(self.vars, self.frames);
-        sh.state.options = Default::default();
-        for name in &self.options {
-            sh.state.options.set_named(name, true);
+        for (name, _) in OPTION_NAMES {
+            let on = self.options.iter().any(|o| o == name);
+            sh.state.options.set_named(name, on);
         }
         sh.state.options.interactive = self.interactive;
         sh.state.shopts = crate::builtins::shopt::NAMES
@@ -217,6 +221,7 @@ impl SubshellState {
             .map(|(name, _)| *name)
             .filter(|name| self.shopts.iter().any(|s| s == name))
             .collect();
+        sh.state.disabled_builtins = self.disabled_builtins;
         sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
         sh.state.arg0 = self.arg0;
         sh.state.positional = self.positional;
@@ -266,6 +271,7 @@ impl SubshellState {
         w.texts(&self.options);
         w.flag(self.interactive);
         w.texts(&self.shopts);
+        w.texts(&self.disabled_builtins);
         w.text(&self.arg0);
         w.texts(&self.positional);
         w.number(self.last_status);
@@ -326,6 +332,7 @@ impl SubshellState {
         state.options = r.texts()?;
         state.interactive = r.flag()?;
         state.shopts = r.texts()?;
+        state.disabled_builtins = r.texts()?;
         state.arg0 = r.text()?;
         state.positional = r.texts()?;
         state.last_status = r.number()?;
@@ -741,6 +748,7 @@ mod tests {
             options: vec!["errexit".into(), "pipefail".into()],
             interactive: true,
             shopts: vec!["extglob".into()],
+            disabled_builtins: vec!["echo".into()],
             arg0: "script name".into(),
             positional: vec!["a".into(), "".into(), "c d".into()],
             last_status: 3,

@@ -104,6 +104,7 @@ impl Shell {
                 getopts_char: 0,
                 function_files: Default::default(),
                 shopts: crate::builtins::shopt::defaults(),
+                disabled_builtins: Vec::new(),
             },
             fds: FdTable::from_process(),
             jobs: JobTable::default(),
@@ -860,7 +861,13 @@ impl ExpandEnv for Shell {
     fn special(&self, name: char) -> Option<String> {
         match name {
             '?' => Some(self.state.last_status.to_string()),
-            '-' => Some(self.state.options.flags()),
+            '-' => {
+                let mut flags = self.state.options.flags();
+                if self.in_command_string {
+                    flags.push('c');
+                }
+                Some(flags)
+            }
             '$' => Some(self.state.shell_pid.to_string()),
             '!' => self.state.last_bg_pid.map(|p| p.to_string()),
             _ => None,
@@ -883,6 +890,10 @@ impl ExpandEnv for Shell {
 
     fn nounset(&self) -> bool {
         self.state.options.nounset
+    }
+
+    fn brace_expansion(&self) -> bool {
+        self.state.options.braceexpand
     }
 
     fn noglob(&self) -> bool {

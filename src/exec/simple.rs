@@ -37,13 +37,14 @@ pub enum Target {
 impl Shell {
     /// Decides what `name` runs, in POSIX order.
     pub fn classify(&self, name: &str) -> Target {
-        if let Some(b) = builtins::special(name) {
+        let builtin = self.enabled_builtin(name);
+        if let Some(b) = builtin.filter(|b| b.special) {
             return Target::Special(b);
         }
         if let Some(f) = self.state.functions.get(name) {
             return Target::Function(Arc::clone(f));
         }
-        if let Some(b) = builtins::regular(name) {
+        if let Some(b) = builtin {
             return Target::Builtin(b);
         }
         Target::External

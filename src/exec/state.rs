@@ -836,8 +836,11 @@ impl Vars {
     }
 }
 
-/// Shell options (`set -o …`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Shell options (`set -o …`). `braceexpand`, `hashall` and
+/// `interactive-comments` are on in a new shell, as in bash; `keyword`,
+/// `nolog`, `onecmd`, `physical` and `privileged` are accepted and listed
+/// but change nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub struct Options {
     pub allexport: bool,
@@ -865,31 +868,85 @@ pub struct Options {
     pub history: bool,
     /// `set -H`: history expansion (`!!`) of the lines typed.
     pub histexpand: bool,
+    /// `set -B`: brace expansion.
+    pub braceexpand: bool,
+    pub interactive_comments: bool,
+    pub keyword: bool,
+    pub nolog: bool,
+    pub onecmd: bool,
+    pub physical: bool,
+    pub privileged: bool,
 }
 
-/// The table of `-o` names and single-letter flags.
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            allexport: false,
+            notify: false,
+            noclobber: false,
+            errexit: false,
+            noglob: false,
+            hashall: true,
+            monitor: false,
+            noexec: false,
+            nounset: false,
+            verbose: false,
+            xtrace: false,
+            pipefail: false,
+            interactive: false,
+            ignoreeof: false,
+            posix: false,
+            vi: false,
+            emacs: false,
+            functrace: false,
+            errtrace: false,
+            history: false,
+            histexpand: false,
+            braceexpand: true,
+            interactive_comments: true,
+            keyword: false,
+            nolog: false,
+            onecmd: false,
+            physical: false,
+            privileged: false,
+        }
+    }
+}
+
+/// The table of `-o` names and single-letter flags, in the order `set -o`
+/// lists them (bash's).
 pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("allexport", Some('a')),
-    ("notify", Some('b')),
-    ("noclobber", Some('C')),
-    ("errexit", Some('e')),
-    ("noglob", Some('f')),
-    ("hashall", Some('h')),
-    ("monitor", Some('m')),
-    ("noexec", Some('n')),
-    ("nounset", Some('u')),
-    ("verbose", Some('v')),
-    ("xtrace", Some('x')),
-    ("functrace", Some('T')),
-    ("errtrace", Some('E')),
-    ("histexpand", Some('H')),
+    ("braceexpand", Some('B')),
     ("emacs", None),
+    ("errexit", Some('e')),
+    ("errtrace", Some('E')),
+    ("functrace", Some('T')),
+    ("hashall", Some('h')),
+    ("histexpand", Some('H')),
     ("history", None),
     ("ignoreeof", None),
+    ("interactive-comments", None),
+    ("keyword", Some('k')),
+    ("monitor", Some('m')),
+    ("noclobber", Some('C')),
+    ("noexec", Some('n')),
+    ("noglob", Some('f')),
+    ("nolog", None),
+    ("notify", Some('b')),
+    ("nounset", Some('u')),
+    ("onecmd", Some('t')),
+    ("physical", Some('P')),
     ("pipefail", None),
     ("posix", None),
+    ("privileged", Some('p')),
+    ("verbose", Some('v')),
     ("vi", None),
+    ("xtrace", Some('x')),
 ];
+
+/// The order of the letters in `$-` (bash's; `i` is the interactive shell).
+const FLAG_ORDER: &str = "abefhikmnptuvxBCEHPT";
 
 impl Options {
     /// The flag behind an option name.
@@ -915,6 +972,13 @@ impl Options {
             "errtrace" => &mut self.errtrace,
             "history" => &mut self.history,
             "histexpand" => &mut self.histexpand,
+            "braceexpand" => &mut self.braceexpand,
+            "interactive-comments" => &mut self.interactive_comments,
+            "keyword" => &mut self.keyword,
+            "nolog" => &mut self.nolog,
+            "onecmd" => &mut self.onecmd,
+            "physical" => &mut self.physical,
+            "privileged" => &mut self.privileged,
             _ => return None,
         })
     }
@@ -949,16 +1013,15 @@ impl Options {
         copy.by_name(name).map(|b| *b).unwrap_or(false)
     }
 
-    /// `$-`.
+    /// The letters of `$-` for these options, in bash's order.
     pub fn flags(&self) -> String {
-        let mut s: String = OPTION_NAMES
-            .iter()
-            .filter_map(|(n, l)| l.filter(|_| self.get(n)))
-            .collect();
-        if self.interactive {
-            s.push('i');
-        }
-        s
+        FLAG_ORDER
+            .chars()
+            .filter(|&letter| match Options::name_of_letter(letter) {
+                Some(name) => self.get(name),
+                None => letter == 'i' && self.interactive,
+            })
+            .collect()
     }
 }
 
@@ -1059,6 +1122,9 @@ pub struct ShellState {
     pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// `shopt` options that are on.
     pub shopts: Vec<&'static str>,
+    /// Builtins turned off by `enable -n` (a command of that name is
+    /// looked up as a function or on `PATH` instead).
+    pub disabled_builtins: Vec<String>,
 }
 
 impl ShellState {

@@ -99,6 +99,10 @@ pub trait ExpandEnv {
     }
     /// `set -u`.
     fn nounset(&self) -> bool;
+    /// `set -B` (on unless turned off): brace expansion.
+    fn brace_expansion(&self) -> bool {
+        true
+    }
     /// `set -f`.
     fn noglob(&self) -> bool;
     /// The directory stack as `dirs` lists it, `$PWD` first: `~N`.
@@ -187,8 +191,10 @@ impl std::error::Error for ExpandError {}
 /// pathname expansion, quote removal.
 pub fn expand_words(env: &mut dyn ExpandEnv, words: &[Word]) -> Result<Vec<String>, ExpandError> {
     let mut out = Vec::new();
+    let braces = env.brace_expansion();
     for word in words {
-        match brace::expand(word)? {
+        let expanded = if braces { brace::expand(word)? } else { None };
+        match expanded {
             Some(expanded) => {
                 for w in &expanded {
                     expand_word_into(env, w, &mut out)?;
