@@ -18,6 +18,9 @@ struct Invocation {
     no_rc: bool,
     /// `--noprofile`: skip the login start-up files.
     no_profile: bool,
+    /// `--import-functions`: define the functions bash exported
+    /// (`BASH_FUNC_name%%` variables); never done otherwise.
+    import_functions: bool,
     /// `--rcfile FILE`: read FILE instead of `~/.pidshrc`.
     rc_file: Option<String>,
     set_options: Vec<(String, bool)>,
@@ -41,6 +44,7 @@ Usage: pidsh [option ...] [-c command [name [arg ...]] | file [arg ...]]
   -O name         shopt -s name (and +O to unset)
   --posix         POSIX mode (also when run as sh)
   --norc          no rc file (/etc/pidshrc, ~/.pidshrc)
+  --import-functions  define the functions bash exported (BASH_FUNC_name%%)
   --noprofile     no login files
   --rcfile FILE   read FILE instead of the rc files
   --plan          show how a command would be started, run nothing
@@ -66,6 +70,7 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--login" => inv.login = true,
             "--posix" => inv.set_options.push(("posix".into(), true)),
             "--norc" => inv.no_rc = true,
+            "--import-functions" => inv.import_functions = true,
             "--noprofile" => inv.no_profile = true,
             "--rcfile" => {
                 inv.rc_file = Some(
@@ -223,6 +228,9 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     sh.error_prefix = prefix;
     sh.in_script_file = in_script_file;
     sh.in_command_string = inv.command.is_some();
+    if inv.import_functions {
+        sh.import_functions();
+    }
     for (name, on) in &inv.set_options {
         if !sh.state.options.set_named(name, *on) {
             write_text(

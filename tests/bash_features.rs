@@ -408,3 +408,71 @@ wait: usage: wait [-fn] [-p var] [id ...]
         ),
     ]);
 }
+
+/// `export -f`: functions go to children as bash passes them.
+#[test]
+fn exported_functions() {
+    check(&[(
+        "export_f_marks_functions_for_children",
+        r#"f() { echo "f $1"; }; g() { local x=1; echo g; }
+export -f f g
+env | grep -c '^BASH_FUNC_[fg]%%=() {'
+declare -fx
+export -nf g
+declare -F
+export -f nosuch; echo $?
+unset -f f
+env | grep -c BASH_FUNC
+"#,
+        r#"2
+f () 
+{ 
+    echo "f $1"
+}
+declare -fx f
+g () 
+{ 
+    local x=1;
+    echo g
+}
+declare -fx g
+declare -fx f
+declare -f g
+1
+0
+"#,
+        r#"s.sh: line 7: export: nosuch: not a function
+"#,
+        1,
+    )]);
+}
+
+/// A child pidsh defines the functions in `BASH_FUNC_name%%` variables
+/// only when asked (`--import-functions`), and only a value that is one
+/// definition of that name: text after it is never run.
+#[test]
+fn functions_are_imported_only_when_asked() {
+    let run = |flag: Option<&str>| {
+        let mut cmd = common::pidsh();
+        cmd.env("BASH_FUNC_h%%", "() { echo imported $1; }")
+            .env("BASH_FUNC_bad%%", "() { echo bad; }; echo INJECTED")
+            .args(flag)
+            .args(["-c", "h x; type bad >/dev/null 2>&1 || echo no bad"]);
+        common::feed(cmd, "")
+    };
+    let asked = run(Some("--import-functions"));
+    assert_eq!(
+        (asked.stdout.as_str(), asked.status),
+        ("imported x\nno bad\n", 0)
+    );
+    let not_asked = run(None);
+    assert_eq!(not_asked.stdout, "no bad\n");
+    assert!(not_asked.stderr.contains("h: command not found"));
+    // What `export -f` passes, a child that asks reads back.
+    let mut cmd = common::pidsh();
+    let script = "f() { echo \"f $1\"; }; export -f f; \"$PIDSH\" --import-functions -c 'f child'";
+    cmd.env("PIDSH", env!("CARGO_BIN_EXE_pidsh"))
+        .args(["-c", script]);
+    let round = common::feed(cmd, "");
+    assert_eq!((round.stdout.as_str(), round.status), ("f child\n", 0));
+}

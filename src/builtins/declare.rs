@@ -252,10 +252,47 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `declare -f` / `-F`, with or without names.
+/// `export -f name…` (`export -n -f`: `exported` false), `declare -fx
+/// name…`: marks functions to pass to children; without names, lists the
+/// exported ones.
+pub fn export_functions(sh: &mut Shell, builtin: &str, names: &[String], exported: bool) -> Status {
+    if names.is_empty() {
+        let flags = Flags {
+            functions: true,
+            export: Some(true),
+            ..Flags::default()
+        };
+        return print_functions(sh, builtin, &flags, names);
+    }
+    let mut status = 0;
+    for name in names {
+        if !sh.state.functions.contains_key(name) {
+            status = sh.builtin_error(builtin, &format!("{name}: not a function"), 1)?;
+            continue;
+        }
+        let list = &mut sh.state.exported_functions;
+        list.retain(|f| f != name);
+        if exported {
+            list.push(name.clone());
+        }
+    }
+    Ok(status)
+}
+
+/// `declare -f` / `-F`, with or without names; with `-x` and names, marks
+/// them for export.
 fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
+    if let (Some(on), false) = (flags.export, names.is_empty()) {
+        return export_functions(sh, builtin, names, on);
+    }
+    let exported_only = flags.export == Some(true);
     let mut wanted: Vec<String> = if names.is_empty() {
-        sh.state.functions.keys().cloned().collect()
+        sh.state
+            .functions
+            .keys()
+            .filter(|n| !exported_only || sh.state.exported_functions.contains(n))
+            .cloned()
+            .collect()
     } else {
         names.to_vec()
     };
@@ -269,14 +306,22 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
             status = 1;
             continue;
         };
+        let letters = if sh.state.exported_functions.contains(name) {
+            "fx"
+        } else {
+            "f"
+        };
         if flags.function_names && names.is_empty() {
-            out.push_str(&format!("declare -f {name}\n"));
+            out.push_str(&format!("declare -{letters} {name}\n"));
         } else if flags.function_names {
             out.push_str(&format!("{name}\n"));
         } else {
             out.push_str(&crate::parser::unparse::function_definition(f));
             if !out.ends_with('\n') {
                 out.push('\n');
+            }
+            if exported_only && names.is_empty() {
+                out.push_str(&format!("declare -fx {name}\n"));
             }
         }
     }

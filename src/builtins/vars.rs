@@ -36,23 +36,32 @@ fn list_attribute(
     Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
 }
 
-/// `export [-p] [-n] name[=value]…`.
+/// `export [-fnp] name[=value]…` (`-f`: the names are functions).
 pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
     let mut args = &argv[1..];
     let mut unexport = false;
-    while let Some(first) = args.first() {
-        match first.as_str() {
-            "-p" => args = &args[1..],
-            "-n" => {
-                unexport = true;
-                args = &args[1..];
-            }
-            "--" => {
-                args = &args[1..];
-                break;
-            }
-            _ => break,
+    let mut functions = false;
+    while let Some(first) = args.first().filter(|a| a.starts_with('-') && a.len() > 1) {
+        args = &args[1..];
+        if first == "--" {
+            break;
         }
+        for c in first[1..].chars() {
+            match c {
+                'p' => {}
+                'n' => unexport = true,
+                'f' => functions = true,
+                _ => {
+                    let msg = format!(
+                        "-{c}: invalid option\nexport: usage: export [-fn] [name[=value] ...] or export -p"
+                    );
+                    return sh.builtin_error("export", &msg, 2);
+                }
+            }
+        }
+    }
+    if functions {
+        return super::declare::export_functions(sh, "export", args, !unexport);
     }
     if args.is_empty() {
         return list_attribute(sh, "export", |v| v.exported);
@@ -101,6 +110,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
     for name in args {
         if functions {
             sh.functions_mut().remove(name);
+            sh.state.exported_functions.retain(|f| f != name);
             continue;
         }
         if !functions && name.contains('[') {
@@ -122,6 +132,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             && sh.state.functions.contains_key(name)
             && sh.functions_mut().remove(name).is_some()
         {
+            sh.state.exported_functions.retain(|f| f != name);
             continue;
         }
         let unset = if namerefs {

@@ -54,6 +54,8 @@ pub struct SubshellState {
     pub shopts: Vec<String>,
     /// Builtins `enable -n` turned off.
     pub disabled_builtins: Vec<String>,
+    /// Functions `export -f` marked.
+    pub exported_functions: Vec<String>,
     /// `$0`.
     pub arg0: String,
     /// `$1 …`.
@@ -138,6 +140,7 @@ impl SubshellState {
                     function_files,
                     shopts,
                     disabled_builtins,
+                    exported_functions,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -184,6 +187,7 @@ impl SubshellState {
             interactive: options.interactive,
             shopts: shopts.iter().map(|s| s.to_string()).collect(),
             disabled_builtins: disabled_builtins.clone(),
+            exported_functions: exported_functions.clone(),
             arg0: arg0.clone(),
             positional: positional.clone(),
             last_status: *last_status,
@@ -222,6 +226,7 @@ impl SubshellState {
             .filter(|name| self.shopts.iter().any(|s| s == name))
             .collect();
         sh.state.disabled_builtins = self.disabled_builtins;
+        sh.state.exported_functions = self.exported_functions;
         sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
         sh.state.arg0 = self.arg0;
         sh.state.positional = self.positional;
@@ -272,6 +277,7 @@ impl SubshellState {
         w.flag(self.interactive);
         w.texts(&self.shopts);
         w.texts(&self.disabled_builtins);
+        w.texts(&self.exported_functions);
         w.text(&self.arg0);
         w.texts(&self.positional);
         w.number(self.last_status);
@@ -333,6 +339,7 @@ impl SubshellState {
         state.interactive = r.flag()?;
         state.shopts = r.texts()?;
         state.disabled_builtins = r.texts()?;
+        state.exported_functions = r.texts()?;
         state.arg0 = r.text()?;
         state.positional = r.texts()?;
         state.last_status = r.number()?;
@@ -749,6 +756,7 @@ mod tests {
             interactive: true,
             shopts: vec!["extglob".into()],
             disabled_builtins: vec!["echo".into()],
+            exported_functions: vec!["f".into()],
             arg0: "script name".into(),
             positional: vec!["a".into(), "".into(), "c d".into()],
             last_status: 3,

@@ -105,6 +105,7 @@ impl Shell {
                 function_files: Default::default(),
                 shopts: crate::builtins::shopt::defaults(),
                 disabled_builtins: Vec::new(),
+                exported_functions: Vec::new(),
             },
             fds: FdTable::from_process(),
             jobs: JobTable::default(),

@@ -709,9 +709,70 @@ impl Shell {
             .map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
     }
 
+    /// `BASH_FUNC_name%%=() { …; }` for each function `export -f` marked,
+    /// the form bash passes functions to its children in.
+    fn exported_function_entries(&self) -> Vec<CString> {
+        self.state
+            .exported_functions
+            .iter()
+            .filter_map(|name| {
+                let f = self.state.functions.get(name)?;
+                let text = crate::parser::unparse::function_definition(f);
+                let body = &text[text.find('{')?..];
+                Some(to_cstring(&format!("BASH_FUNC_{name}%%=() {body}")))
+            })
+            .collect()
+    }
+
+    /// Defines the functions bash passed in `BASH_FUNC_name%%` variables
+    /// of the environment (`pidsh --import-functions`; never by default).
+    /// Each value must read as exactly one definition of that name:
+    /// anything after it (the "shellshock" trick) or any other text makes
+    /// the variable ignored.
+    pub fn import_functions(&mut self) {
+        for (key, value) in std::env::vars_os() {
+            let (Some(key), value) = (key.to_str(), crate::bytes::decode_os(&value)) else {
+                continue;
+            };
+            let Some(name) = key
+                .strip_prefix("BASH_FUNC_")
+                .and_then(|k| k.strip_suffix("%%"))
+            else {
+                continue;
+            };
+            if !value.starts_with("() {") || !crate::expand::is_name(name) {
+                continue;
+            }
+            let Ok(list) = crate::parser::parse_program(&format!("{name} {value}")) else {
+                continue;
+            };
+            let [item] = list.items.as_slice() else {
+                continue;
+            };
+            let single = !item.background
+                && item.and_or.rest.is_empty()
+                && !item.and_or.first.negated
+                && !item.and_or.first.timed;
+            if let ([crate::parser::ast::Command::FunctionDef(f)], true) =
+                (item.and_or.first.commands.as_slice(), single)
+                && f.name == name
+            {
+                self.functions_mut().insert(name.to_string(), Arc::clone(f));
+                self.state.exported_functions.push(name.to_string());
+            }
+        }
+    }
+
     /// The environment for a child: exported variables plus `assignments`.
     pub fn environment_with(&mut self, assignments: &[(String, String)]) -> Arc<Vec<CString>> {
         let base = self.state.vars.environment_cstrings();
+        let base = if self.state.exported_functions.is_empty() {
+            base
+        } else {
+            let mut env = (*base).clone();
+            env.extend(self.exported_function_entries());
+            Arc::new(env)
+        };
         if assignments.is_empty() {
             return base;
         }

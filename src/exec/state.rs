@@ -1125,6 +1125,9 @@ pub struct ShellState {
     /// Builtins turned off by `enable -n` (a command of that name is
     /// looked up as a function or on `PATH` instead).
     pub disabled_builtins: Vec<String>,
+    /// Functions `export -f` passes to children (as bash does, in
+    /// `BASH_FUNC_name%%` variables).
+    pub exported_functions: Vec<String>,
 }
 
 impl ShellState {
