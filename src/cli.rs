@@ -231,6 +231,12 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     if inv.import_functions {
         sh.import_functions();
     }
+    // bash turns on the options an exported `SHELLOPTS` names.
+    if let Some(list) = sh.state.vars.get("SHELLOPTS").map(str::to_string) {
+        for name in list.split(':') {
+            sh.state.options.set_named(name, true);
+        }
+    }
     for (name, on) in &inv.set_options {
         if !sh.state.options.set_named(name, *on) {
             write_text(
@@ -256,6 +262,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     if login {
         crate::builtins::shopt::set_option(&mut sh, "login_shell", true, false);
     }
+    sh.refresh_option_variables();
     next_shell_level(&mut sh);
     let stdin_is_tty = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
     let interactive = inv.interactive || (source.is_none() && stdin_is_tty && inv.plan.is_none());
@@ -293,6 +300,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
+        sh.refresh_option_variables();
         let rc = if inv.no_rc {
             None
         } else if sh.state.options.posix && inv.rc_file.is_none() {

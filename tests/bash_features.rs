@@ -476,3 +476,85 @@ fn functions_are_imported_only_when_asked() {
     let round = common::feed(cmd, "");
     assert_eq!((round.stdout.as_str(), round.status), ("f child\n", 0));
 }
+
+/// Variables bash sets: `SHELLOPTS`, `BASHOPTS`, `BASH_ARGV0`, `SECONDS`,
+/// `GROUPS`.
+#[test]
+fn shell_variables() {
+    check(&[
+        (
+            "shellopts_and_bashopts_are_readonly_lists",
+            r#"echo $SHELLOPTS
+set -u; echo $SHELLOPTS
+shopt -s extglob; case :$BASHOPTS: in *:extglob:*) echo extglob listed;; esac
+declare -p SHELLOPTS
+f() { local -; set -e; echo $SHELLOPTS; }; f; echo $SHELLOPTS
+SHELLOPTS=x
+echo status $?
+"#,
+            r#"braceexpand:hashall:interactive-comments
+braceexpand:hashall:interactive-comments:nounset
+extglob listed
+declare -r SHELLOPTS="braceexpand:hashall:interactive-comments:nounset"
+braceexpand:errexit:hashall:interactive-comments:nounset
+braceexpand:hashall:interactive-comments:nounset
+status 1
+"#,
+            r#"s.sh: line 6: SHELLOPTS: readonly variable
+"#,
+            0,
+        ),
+        (
+            "bash_argv0_sets_dollar_zero",
+            r#"BASH_ARGV0=hello; echo $0 $BASH_ARGV0
+f() { BASH_ARGV0="$1"; }; f again; echo $0
+"#,
+            r#"hello hello
+again
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "seconds_counts_from_an_assigned_value",
+            r#"SECONDS=100; echo $SECONDS
+"#,
+            r#"100
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "groups_starts_with_the_real_group",
+            r#"[[ $GROUPS == $(id -g) && ${#GROUPS[@]} -ge 1 ]] && echo ok
+"#,
+            r#"ok
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
+
+/// `$BASH_TRAPSIG` (bash 5.3) is the signal whose trap runs; `SHELL`
+/// comes from the user's passwd entry when the environment has none;
+/// an exported `SHELLOPTS` turns its options on at start.
+#[test]
+fn trap_signal_shell_and_inherited_shellopts() {
+    let r = common::run_file(
+        "trap 'echo trap $BASH_TRAPSIG' USR1; kill -USR1 $$; echo ${BASH_TRAPSIG-unset}",
+        None,
+    );
+    assert_eq!((r.stdout.as_str(), r.status), ("trap 10\nunset\n", 0));
+    let mut cmd = common::pidsh();
+    let login_shell = r#"[ "$SHELL" = "$(getent passwd "$(id -u)" | cut -d: -f7)" ] && echo same"#;
+    cmd.env_remove("SHELL").args(["-c", login_shell]);
+    assert_eq!(common::feed(cmd, "").stdout, "same\n");
+    let mut cmd = common::pidsh();
+    cmd.env("SHELLOPTS", "nounset:noglob")
+        .args(["-c", "echo $- $SHELLOPTS"]);
+    assert_eq!(
+        common::feed(cmd, "").stdout,
+        "fhuBc braceexpand:hashall:interactive-comments:noglob:nounset\n"
+    );
+}

@@ -86,6 +86,12 @@ impl Shell {
 
 /// `shopt [-s|-u] [-opq] [name…]`; with `-o`, the `set -o` options.
 pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
+    let r = shopt_inner(sh, argv);
+    sh.refresh_option_variables();
+    r
+}
+
+fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
     let mut set = None;
     let mut quiet = false;
     let mut reusable = false;

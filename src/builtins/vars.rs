@@ -182,6 +182,12 @@ pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `set [-+options] [-o name] [--] [args…]`.
 pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
+    let r = set_options_and_arguments(sh, argv);
+    sh.refresh_option_variables();
+    r
+}
+
+fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
         return print_variables(sh);
     }

@@ -724,6 +724,7 @@ impl Shell {
                 interactive: self.state.options.interactive,
                 ..*saved
             };
+            self.refresh_option_variables();
         }
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
@@ -797,7 +798,8 @@ impl Shell {
             else {
                 continue;
             };
-            self.run_trap_code(&code)?;
+            self.scoped(|c| c.trap_signal = Some(sig))
+                .run_trap_code(&code)?;
         }
         Ok(())
     }

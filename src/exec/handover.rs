@@ -398,6 +398,7 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         startup_file,
         in_debug_trap,
         in_err_trap,
+        trap_signal,
     } = ctx;
     for flag in [
         async_list,
@@ -420,6 +421,7 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
     w.optional(lookup_path.as_deref());
     w.optional(status_before_trap.map(|s| s.to_string()).as_deref());
     w.optional(startup_file.as_deref());
+    w.optional(trap_signal.map(|s| s.to_string()).as_deref());
 }
 
 fn read_context(r: &mut Reader) -> Result<ExecContext, HandoverError> {
@@ -445,6 +447,7 @@ fn read_context(r: &mut Reader) -> Result<ExecContext, HandoverError> {
     ctx.lookup_path = r.optional()?.map(Into::into);
     ctx.status_before_trap = r.optional()?.map(|s| parse_number(&s)).transpose()?;
     ctx.startup_file = r.optional()?.map(Into::into);
+    ctx.trap_signal = r.optional()?.map(|s| parse_number(&s)).transpose()?;
     Ok(ctx)
 }
 

@@ -60,6 +60,7 @@ impl Shell {
             );
         }
         let _ = vars.set("_", "");
+        set_identity_variables(&mut vars);
         if vars.get("PS1").is_none() {
             let prompt = if nix::unistd::geteuid().is_root() {
                 "# "
@@ -520,7 +521,80 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
     }
 }
 
+/// `GROUPS` (the group ids, the real one first) and, when the
+/// environment gave none, `SHELL` (the user's login shell), as bash sets
+/// them.
+fn set_identity_variables(vars: &mut Vars) {
+    let gid = nix::unistd::getgid();
+    let mut groups = vec![gid];
+    if let Ok(others) = nix::unistd::getgroups() {
+        groups.extend(others.into_iter().filter(|g| *g != gid));
+    }
+    let array = super::state::Array::Indexed(
+        groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (i, g.as_raw().to_string()))
+            .collect(),
+    );
+    let _ = vars.set_array("GROUPS", array);
+    if vars.get("SHELL").is_none()
+        && let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid())
+    {
+        let _ = vars.set("SHELL", crate::bytes::decode_os(user.shell.as_os_str()));
+    }
+}
+
 impl Shell {
+    /// `$SECONDS`: whole seconds since the shell started, counted from the
+    /// value last assigned to it.
+    pub fn seconds(&self) -> i64 {
+        let now = std::time::Instant::now();
+        match now.checked_duration_since(self.started) {
+            Some(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            None => -i64::try_from(self.started.duration_since(now).as_secs()).unwrap_or(0) - 1,
+        }
+    }
+
+    /// `SECONDS=n`: from now on `$SECONDS` counts from `n`.
+    pub fn set_seconds(&mut self, n: i64) {
+        let now = std::time::Instant::now();
+        let by = std::time::Duration::from_secs(n.unsigned_abs());
+        let started = if n >= 0 {
+            now.checked_sub(by)
+        } else {
+            now.checked_add(by)
+        };
+        self.started = started.unwrap_or(now);
+    }
+
+    /// `SHELLOPTS` and `BASHOPTS`: the `set -o` and `shopt` options that
+    /// are on, as colon lists, readonly; kept up to date by whatever
+    /// changes an option.
+    pub fn refresh_option_variables(&mut self) {
+        let set_o: Vec<&str> = super::state::OPTION_NAMES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| self.state.options.get(name))
+            .collect();
+        let shopts: Vec<&str> = crate::builtins::shopt::NAMES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| self.shopt_on(name))
+            .collect();
+        for (name, value) in [
+            ("SHELLOPTS", set_o.join(":")),
+            ("BASHOPTS", shopts.join(":")),
+        ] {
+            self.state.vars.make_readonly(name);
+            if let Some(var) = self.state.vars.var_mut(name)
+                && var.array.is_none()
+            {
+                var.value = Some(value);
+            }
+        }
+    }
+
     /// Enters a function call or `.` script (`name` `source`) whose code
     /// comes from `file`, called from the current line.
     pub fn push_call_frame(&mut self, name: &str, file: String) {
@@ -681,7 +755,11 @@ impl ExpandEnv for Shell {
         match name {
             "LINENO" => Some(self.line.to_string()),
             "RANDOM" => Some(random_15_bits().to_string()),
-            "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
+            "SECONDS" => Some(self.seconds().to_string()),
+            "BASH_ARGV0" => Some(self.state.arg0.clone()),
+            "BASH_TRAPSIG" if self.ctx.trap_signal.is_some() => {
+                self.ctx.trap_signal.map(|s| s.to_string())
+            }
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
             "BASH_SUBSHELL" => Some(self.ctx.subshell_depth.to_string()),
             "BASH_COMMAND" => Some(self.bash_command.clone()),

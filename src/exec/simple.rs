@@ -395,10 +395,17 @@ impl Shell {
             return self.assign_target(&target, value);
         }
         let value = self.apply_value_attributes(name, value)?;
+        let special = matches!(name, "SECONDS" | "BASH_ARGV0").then(|| value.clone());
         self.state
             .vars
             .set(name, value)
             .map_err(|e| ExecError::Readonly(e.0))?;
+        match (name, special) {
+            ("SECONDS", Some(v)) => self.set_seconds(v.trim().parse().unwrap_or(0)),
+            // bash: assigning `BASH_ARGV0` sets `$0`.
+            ("BASH_ARGV0", Some(v)) => self.state.arg0 = v,
+            _ => {}
+        }
         if self.state.options.allexport {
             self.state.vars.export(name);
         }
