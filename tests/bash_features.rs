@@ -558,3 +558,62 @@ fn trap_signal_shell_and_inherited_shellopts() {
         "fhuBc braceexpand:hashall:interactive-comments:noglob:nounset\n"
     );
 }
+
+/// Smaller bash behaviours the suite found: tildes in assignment-like
+/// arguments, variables that ignore assignments, `${x~}`, a readonly
+/// variable in arithmetic.
+#[test]
+fn smaller_behaviours() {
+    check(&[
+        (
+            "tilde_in_assignment_like_arguments",
+            r#"HOME=/home/me
+echo x=~/a a=b:~/c --opt=~ 1x=~ x=a~ "x"=~ x=~:~ x="~" x=~"/q"
+set -o posix
+echo x=~/a
+"#,
+            r#"x=/home/me/a a=b:/home/me/c --opt=~ 1x=~ x=a~ x=~ x=/home/me:/home/me x=~ x=~/q
+x=~/a
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "noassign_variables_ignore_assignments",
+            r#"FUNCNAME=42; echo $? "[$FUNCNAME]"
+GROUPS[0]=-1; echo $?
+[[ ${GROUPS[0]} != -1 ]] && echo unchanged
+f() { FUNCNAME=x; echo $FUNCNAME; }; f
+"#,
+            r#"0 []
+0
+unchanged
+f
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "case_toggle",
+            r#"x=acknowledgement y=AbC
+echo ${x~} ${y~~} ${y~} ${x~~[aeiou]} "${y~~}"
+"#,
+            r#"Acknowledgement aBc abC AcknOwlEdgEmEnt aBc
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "readonly_in_arithmetic_says_only_that",
+            r#"readonly xx=1
+echo $(( xx++ ))
+echo next
+"#,
+            r#"next
+"#,
+            r#"s.sh: line 2: xx: readonly variable
+"#,
+            0,
+        ),
+    ]);
+}

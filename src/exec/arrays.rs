@@ -19,6 +19,9 @@ impl Shell {
         append: bool,
         assoc: bool,
     ) -> Result<(), ExecError> {
+        if super::simple::ignores_assignment(name) {
+            return Ok(());
+        }
         let assoc = assoc || matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let mut items = Vec::with_capacity(words.len());
         for word in words {
@@ -46,6 +49,9 @@ impl Shell {
         value: String,
         append: bool,
     ) -> Result<(), ExecError> {
+        if super::simple::ignores_assignment(name) {
+            return Ok(());
+        }
         let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let key = self.array_key(assoc, index)?;
         if append && self.state.vars.append_element_in_place(name, &key, &value) {

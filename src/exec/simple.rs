@@ -158,7 +158,28 @@ impl Shell {
             .and_then(builtins::find)
             .is_some_and(|b| b.declaration);
         if !declaration {
-            return expand::expand_words(self, words);
+            // bash (not in POSIX mode) expands tildes after `=` and `:` of
+            // any argument that looks like an assignment: `make FOO=~/x`.
+            let tildes = !self.state.options.posix
+                && words
+                    .iter()
+                    .skip(1)
+                    .any(|w| looks_like_assignment(w) && w.parts.iter().any(has_literal_tilde));
+            if !tildes {
+                return expand::expand_words(self, words);
+            }
+            let words: Vec<_> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    if i > 0 && looks_like_assignment(w) {
+                        with_assignment_tildes(w)
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            return expand::expand_words(self, &words);
         }
         let mut out = Vec::with_capacity(words.len());
         for w in words {
@@ -387,6 +408,9 @@ impl Shell {
 
     /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
     pub fn assign(&mut self, name: &str, value: String) -> Result<(), ExecError> {
+        if ignores_assignment(name) {
+            return Ok(());
+        }
         if let Some(target) = self.state.vars.nameref_target(name)
             && target.contains('[')
         {
@@ -901,6 +925,16 @@ fn looks_like_assignment(word: &crate::parser::ast::Word) -> bool {
         }
         None => false,
     }
+}
+
+/// bash's "noassign" variables: assignments to them succeed and change
+/// nothing.
+pub(super) fn ignores_assignment(name: &str) -> bool {
+    matches!(name, "FUNCNAME" | "GROUPS")
+}
+
+fn has_literal_tilde(part: &crate::parser::ast::WordPart) -> bool {
+    matches!(part, crate::parser::ast::WordPart::Literal(t) if t.contains('~'))
 }
 
 /// Tilde prefixes in an assignment-like argument (`export P=~/bin:~x`):

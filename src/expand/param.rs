@@ -594,7 +594,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 }
                 'U' => map_value(value, |s| s.to_uppercase()),
                 'L' => map_value(value, |s| s.to_lowercase()),
-                'u' => map_value(value, |s| change_case(&s, true, false, None)),
+                'u' => map_value(value, |s| change_case(&s, Some(true), false, None)),
                 'E' => map_value(value, |s| {
                     let mut out = Vec::new();
                     crate::escapes::decode_escapes(&crate::bytes::encode(&s), &mut out);
@@ -802,15 +802,16 @@ fn replace(pat: &Pattern, mode: ReplaceMode, rep: &[RepPart], s: &str) -> String
     }
 }
 
-fn change_case(s: &str, upper: bool, all: bool, pat: Option<&Pattern>) -> String {
+/// Changes the case of the first character (or of all, `all`) that
+/// `pat` matches: to upper (`Some(true)`), lower, or swapped (`None`).
+fn change_case(s: &str, upper: Option<bool>, all: bool, pat: Option<&Pattern>) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         let eligible = (all || i == 0) && pat.is_none_or(|p| p.matches(&c.to_string()));
         if eligible {
-            if upper {
-                out.extend(c.to_uppercase());
-            } else {
-                out.extend(c.to_lowercase());
+            match upper.unwrap_or(c.is_lowercase()) {
+                true => out.extend(c.to_uppercase()),
+                false => out.extend(c.to_lowercase()),
             }
         } else {
             out.push(c);

@@ -220,10 +220,11 @@ pub enum ParamOp {
         /// The length expression.
         length: Option<Word>,
     },
-    /// `${x^p}`, `${x^^p}`, `${x,p}`, `${x,,p}` (bash).
+    /// `${x^p}`, `${x^^p}`, `${x,p}`, `${x,,p}`, `${x~p}`, `${x~~p}` (bash).
     Case {
-        /// `^` (true) or `,` (false).
-        upper: bool,
+        /// `^` (`Some(true)`), `,` (`Some(false)`) or `~` (`None`: the
+        /// case of each letter is swapped).
+        upper: Option<bool>,
         /// Doubled: every match, not just the first character.
         all: bool,
         /// The pattern (empty: any character).

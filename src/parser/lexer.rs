@@ -1447,12 +1447,16 @@ impl<'a> Core<'a> {
                     replacement,
                 }
             }
-            '^' | ',' => {
+            '^' | ',' | '~' => {
                 self.cur.bump();
                 let all = self.cur.eat(c);
                 let pattern = self.read_pattern_word(Stop::Brace)?;
                 ParamOp::Case {
-                    upper: c == '^',
+                    upper: match c {
+                        '^' => Some(true),
+                        ',' => Some(false),
+                        _ => None,
+                    },
                     all,
                     pattern,
                 }

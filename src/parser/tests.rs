@@ -69,7 +69,11 @@ fn param(pe: &ParamExp) -> String {
             pattern,
         } => format!(
             " case{}{} {}",
-            if *upper { "^" } else { "," },
+            match upper {
+                Some(true) => "^",
+                Some(false) => ",",
+                None => "~",
+            },
             all,
             w(pattern)
         ),

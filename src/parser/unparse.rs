@@ -474,7 +474,11 @@ fn render_param(p: &ParamExp, ctx: Ctx, next: Option<char>) -> String {
             all,
             pattern,
         } => {
-            let c = if *upper { "^" } else { "," };
+            let c = match upper {
+                Some(true) => "^",
+                Some(false) => ",",
+                None => "~",
+            };
             out.push_str(c);
             if *all {
                 out.push_str(c);
@@ -1410,7 +1414,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: true,
+                upper: Some(true),
                 all: false,
                 pattern: Word::default()
             }),
@@ -1418,7 +1422,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: true,
+                upper: Some(true),
                 all: true,
                 pattern: Word::default()
             }),
@@ -1426,7 +1430,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: false,
+                upper: Some(false),
                 all: false,
                 pattern: lit("[ab]")
             }),
@@ -1434,7 +1438,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: false,
+                upper: Some(false),
                 all: true,
                 pattern: Word::default()
             }),
