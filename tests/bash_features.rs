@@ -617,3 +617,61 @@ echo next
         ),
     ]);
 }
+
+/// Loops and `time`: a `for` over an invalid name, `break` with too many
+/// arguments, `TIMEFORMAT` and `time -p`.
+#[test]
+fn loops_and_time() {
+    check(&[
+        (
+            "for_over_an_invalid_name_fails_when_run",
+            r#"for 1 in a b; do echo $1; done; echo same line $?
+for "x" in a; do :; done
+echo status $?
+select 1 in a; do :; done; echo $?
+"#,
+            r#"same line 1
+status 1
+1
+"#,
+            r#"s.sh: line 1: `1': not a valid identifier
+s.sh: line 2: `"x"': not a valid identifier
+s.sh: line 4: `1': not a valid identifier
+"#,
+            0,
+        ),
+        (
+            "break_with_too_many_arguments_abandons_the_line",
+            r#"for i in 1 2; do echo i$i; break 1 2; echo in; done; echo not here
+echo st=$?
+"#,
+            r#"i1
+st=1
+"#,
+            r#"s.sh: line 1: break: too many arguments
+"#,
+            0,
+        ),
+        (
+            "timeformat_shapes_the_report",
+            r#"TIMEFORMAT='%%|%0R|%0lR|%0U|x'
+time true
+TIMEFORMAT=
+time true
+TIMEFORMAT='%0R %y'
+time true
+echo $?
+{ time -p true; } 2>&1 | sed 's/[0-9]/N/g'
+"#,
+            r#"0
+real N.NN
+user N.NN
+sys N.NN
+"#,
+            r#"%|0|0m0s|0|x
+s.sh: line 6: TIMEFORMAT: `y': invalid format character
+"#,
+            0,
+        ),
+    ]);
+}

@@ -2610,16 +2610,6 @@ fn known_gaps() {
                 "pidsh: line 2: syntax error: unexpected end of file\n",
                 2,
             ),
-            // bash exits with status 1 here.
-            // pidsh now: status 2, stdout "",
-            //   stderr "pidsh: line 1: `1x': not a valid identifier\n"
-            (
-                "for_invalid_name",
-                "for 1x in a; do :; done",
-                "",
-                "pidsh: line 1: `1x': not a valid identifier\n",
-                1,
-            ),
             // bash reports the error and goes on with $? = 2. pidsh leaves the
             // shell silently with $?, as dash does and the Oils suite expects.
             (

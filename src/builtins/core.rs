@@ -78,6 +78,13 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
         sh.state.last_status = 0;
         return Ok(1);
     };
+    if argv.len() > 2 + skip {
+        // bash (in both modes) leaves the loops and abandons the rest of
+        // the command line.
+        sh.report(&format!("{}: too many arguments", argv[0]));
+        sh.state.last_status = 1;
+        return Err(Err(Unwind::Discard(1)));
+    }
     match t.trim().parse::<i64>() {
         Ok(n) if n >= 1 => {
             sh.state.last_status = 0;

@@ -137,8 +137,16 @@ impl Shell {
             _ => sh.run_multi_pipeline(p),
         };
         if let Some(timer) = started {
-            let report = timer.report();
-            sh.write_stderr(&report);
+            let format = if p.time_posix {
+                Some(super::timing::POSIX_FORMAT.to_string())
+            } else {
+                sh.state.vars.get("TIMEFORMAT").map(str::to_string)
+            };
+            match timer.report(format.as_deref()) {
+                Ok(report) if !report.is_empty() => sh.write_stderr(&report),
+                Ok(_) => {}
+                Err(message) => sh.report(&message),
+            }
         }
         let status = r?;
         Ok(if p.negated {
@@ -434,12 +442,26 @@ impl Shell {
         }
     }
 
+    /// `for 1 in …`: bash reports it when the loop runs, fails it with 1
+    /// and goes on; in POSIX mode a non-interactive shell exits with 2, as
+    /// for a syntax error.
+    fn invalid_loop_variable(&mut self, var: &str) -> Status {
+        self.report(&format!("`{var}': not a valid identifier"));
+        if self.state.options.posix && !self.state.options.interactive {
+            return Err(Unwind::Exit(2));
+        }
+        Ok(1)
+    }
+
     fn run_for(
         &mut self,
         var: &str,
         words: Option<&[crate::parser::ast::Word]>,
         body: &List,
     ) -> Status {
+        if !crate::expand::is_name(var) {
+            return self.invalid_loop_variable(var);
+        }
         let items = match self.loop_items(words) {
             Ok(items) => items,
             Err(e) => return self.fail(e),
@@ -469,6 +491,9 @@ impl Shell {
         words: Option<&[crate::parser::ast::Word]>,
         body: &List,
     ) -> Status {
+        if !crate::expand::is_name(var) {
+            return self.invalid_loop_variable(var);
+        }
         let items = match self.loop_items(words) {
             Ok(items) => items,
             Err(e) => return self.fail(e),

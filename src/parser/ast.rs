@@ -57,6 +57,8 @@ pub struct Pipeline {
     pub negated: bool,
     /// Preceded by the `time` keyword (bash).
     pub timed: bool,
+    /// `time -p`: the report in POSIX's format, whatever `TIMEFORMAT` says.
+    pub time_posix: bool,
     /// At least one command.
     pub commands: Vec<Command>,
     /// `|&` after command i (bash): stderr joins stdout; same length as `commands`.

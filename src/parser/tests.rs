@@ -817,12 +817,6 @@ fn syntax_errors_read_like_bash() {
             4,
         ),
         ("{ }", "syntax error near unexpected token `}'", 1, 3),
-        (
-            "for 1 in a; do b; done",
-            "`1': not a valid identifier",
-            1,
-            5,
-        ),
         ("f() a", "syntax error near unexpected token `a'", 1, 5),
         (
             "case a in b c) ;; esac",

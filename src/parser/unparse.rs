@@ -703,7 +703,7 @@ impl Printer {
 
     fn pipeline(&mut self, p: &Pipeline) {
         if p.timed {
-            self.write("time");
+            self.write(if p.time_posix { "time -p" } else { "time" });
             if p.negated || !p.commands.is_empty() {
                 self.write(" ");
             }
@@ -1167,6 +1167,7 @@ mod tests {
         Pipeline {
             negated: false,
             timed: false,
+            time_posix: false,
             commands,
             stderr_too: vec![false; n],
             span: Span::default(),
