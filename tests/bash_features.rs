@@ -624,6 +624,19 @@ echo next
 fn loops_and_time() {
     check(&[
         (
+            "return_outside_a_function_complains_and_goes_on",
+            r#"echo a
+return 3
+echo "b $?"
+"#,
+            r#"a
+b 2
+"#,
+            r#"s.sh: line 2: return: can only `return' from a function or sourced script
+"#,
+            0,
+        ),
+        (
             "for_over_an_invalid_name_fails_when_run",
             r#"for 1 in a b; do echo $1; done; echo same line $?
 for "x" in a; do :; done

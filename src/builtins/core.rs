@@ -61,10 +61,14 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
         Err(r) => return r,
     };
     if sh.call_depth() == 0 && sh.ctx.source_depth == 0 && !sh.ctx.running_trap {
-        // Outside a function or `.` script, `return` leaves the shell with
-        // the status, as dash does and the conformance suite expects (POSIX
-        // leaves it unspecified; bash complains and goes on).
-        return Err(Unwind::Exit(status));
+        // Outside a function or `.` script (POSIX leaves it unspecified)
+        // bash complains and goes on with 2; in POSIX mode `return` leaves
+        // the shell with the status, as dash does.
+        if sh.state.options.posix {
+            return Err(Unwind::Exit(status));
+        }
+        sh.report("return: can only `return' from a function or sourced script");
+        return Ok(2);
     }
     Err(Unwind::Return(status))
 }
