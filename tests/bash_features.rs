@@ -688,3 +688,53 @@ s.sh: line 6: TIMEFORMAT: `y': invalid format character
         ),
     ]);
 }
+
+/// Namerefs and attribute listings: `declare +n`, `declare -n`/`-i`/`-a`
+/// without names, a nameref as a `for` variable.
+#[test]
+fn namerefs_and_listings() {
+    check(&[
+        (
+            "declare_plus_n_assigns_through_then_unsets_the_reference",
+            r#"bar=one; foo=bar
+typeset -n foo
+typeset -n
+typeset +n foo=other
+echo "$foo $bar"
+declare -p foo
+"#,
+            r#"declare -n foo="bar"
+bar other
+declare -- foo="bar"
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_with_attribute_lists_only_those",
+            r#"declare -i n=1; declare -a a=(1); declare -A h=([k]=v); declare -l low=X; x=1
+declare -i | grep ' n='; declare -a | grep ' a='; declare -A | grep ' h='; declare -l; declare -i | grep -c ' x='
+"#,
+            r#"declare -i n="1"
+declare -a a=([0]="1")
+declare -A h=([k]="v" )
+declare -l low="x"
+0
+"#,
+            r#""#,
+            1,
+        ),
+        (
+            "for_over_a_nameref_points_it_at_each_word",
+            r#"first=1 second=2
+typeset -n ref=first
+for ref in first second; do echo "${!ref}: $ref"; done
+"#,
+            r#"first: 1
+second: 2
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}

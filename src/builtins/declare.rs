@@ -205,12 +205,9 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
                 .set_nameref(name, value.map(str::to_string))
                 .map_err(|e| e.to_string());
         }
-        Some(false) => {
-            if let Some(v) = sh.state.vars.var_mut(name) {
-                v.nameref = false;
-            }
-        }
-        None => {}
+        // `+n`: after the value, which still goes through the reference
+        // (bash: `declare +n ref=x` assigns the target, then `ref` is plain).
+        Some(false) | None => {}
     }
     if flags.integer.is_some() || flags.case.is_some() {
         sh.state
@@ -240,6 +237,11 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
             .vars
             .set_array(name, empty)
             .map_err(|e| e.to_string())?;
+    }
+    if flags.nameref == Some(false)
+        && let Some(v) = sh.state.vars.var_mut(name)
+    {
+        v.nameref = false;
     }
     match flags.export {
         Some(true) => sh.state.vars.export(name),
@@ -340,6 +342,14 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
         .iter()
         .filter(|(_, v)| flags.export != Some(true) || v.exported)
         .filter(|(_, v)| !flags.readonly || v.readonly)
+        .filter(|(_, v)| flags.nameref != Some(true) || v.nameref)
+        .filter(|(_, v)| flags.integer != Some(true) || v.integer)
+        .filter(|(_, v)| !flags.indexed || matches!(v.array, Some(Array::Indexed(_))))
+        .filter(|(_, v)| !flags.assoc || matches!(v.array, Some(Array::Assoc(_))))
+        .filter(|(_, v)| match flags.case {
+            Some(Some(case)) => v.case == Some(case),
+            _ => true,
+        })
         .collect();
     vars.sort_by(|a, b| a.0.cmp(b.0));
     // Plain `declare` lists like `set`; with an option, as declarations.

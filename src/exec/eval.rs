@@ -471,7 +471,13 @@ impl Shell {
         for item in items {
             self.line = line;
             self.run_debug_trap()?;
-            if let Err(e) = self.state.vars.set(var, item) {
+            // A nameref loop variable is pointed at each word in turn (bash).
+            let set = if self.state.vars.var(var).is_some_and(|v| v.nameref) {
+                self.state.vars.set_nameref(var, Some(item))
+            } else {
+                self.state.vars.set(var, item)
+            };
+            if let Err(e) = set {
                 return self.fail(ExecError::Readonly(e.0));
             }
             if self.loop_body(body, &mut status)? {
