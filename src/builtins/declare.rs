@@ -183,31 +183,27 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         let inherit = flags.inherit || sh.shopt_on("localvar_inherit");
         sh.state.vars.make_local(name, inherit);
     }
-    match flags.nameref {
-        Some(true) => {
-            if let Some(target) = value {
-                if target == name {
-                    return Err(format!(
-                        "{name}: nameref variable self references not allowed"
-                    ));
-                }
-                let valid =
-                    is_name(target) || crate::exec::arrays::split_subscript(target).is_some();
-                if !valid {
-                    return Err(format!(
-                        "`{target}': invalid variable name for name reference"
-                    ));
-                }
+    // `+n` comes after the value, which still goes through the reference
+    // (bash: `declare +n ref=x` assigns the target, then `ref` is plain).
+    if flags.nameref == Some(true) {
+        if let Some(target) = value {
+            if target == name {
+                return Err(format!(
+                    "{name}: nameref variable self references not allowed"
+                ));
             }
-            return sh
-                .state
-                .vars
-                .set_nameref(name, value.map(str::to_string))
-                .map_err(|e| e.to_string());
+            let valid = is_name(target) || crate::exec::arrays::split_subscript(target).is_some();
+            if !valid {
+                return Err(format!(
+                    "`{target}': invalid variable name for name reference"
+                ));
+            }
         }
-        // `+n`: after the value, which still goes through the reference
-        // (bash: `declare +n ref=x` assigns the target, then `ref` is plain).
-        Some(false) | None => {}
+        return sh
+            .state
+            .vars
+            .set_nameref(name, value.map(str::to_string))
+            .map_err(|e| e.to_string());
     }
     if flags.integer.is_some() || flags.case.is_some() {
         sh.state
