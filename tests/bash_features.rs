@@ -299,7 +299,8 @@ again: e
 }
 
 /// Builtins and listings: `enable`, `alias -p`, `unalias -a`, `shopt` and
-/// `set -o` in bash's formats, `wait -n`, `wait -p`.
+/// `set -o` in bash's formats (`shopt`'s names padded to 20 as bash 5.3
+/// does, 5.2 used 15), `wait -n`, `wait -p`.
 #[test]
 fn builtins_and_listings() {
     check(&[
@@ -364,8 +365,8 @@ shopt -po errexit
 set +B; echo {a,b}; set -B; echo {a,b}
 echo $-
 "#,
-            r#"extglob        	off
-nullglob       	off
+            r#"extglob             	off
+nullglob            	off
 1
 shopt -u extglob
 shopt -s extglob
@@ -694,6 +695,24 @@ s.sh: line 6: TIMEFORMAT: `y': invalid format character
 #[test]
 fn namerefs_and_listings() {
     check(&[
+        (
+            "export_and_readonly_take_array_options",
+            r#"export -a r=(6); declare -p r
+readonly p=1
+readonly p=4
+export p=5
+declare p=6
+echo "[${!-unset}]" "[${!:-d}]"
+"#,
+            r#"declare -ax r=([0]="6")
+[unset] [d]
+"#,
+            r#"s.sh: line 3: p: readonly variable
+s.sh: line 4: p: readonly variable
+s.sh: line 5: declare: p: readonly variable
+"#,
+            0,
+        ),
         (
             "declare_plus_n_assigns_through_then_unsets_the_reference",
             r#"bar=one; foo=bar

@@ -125,10 +125,19 @@ pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 /// `export [-n] name[=value]…` with operands: marks (or `-n` unmarks)
-/// each for export after assigning its value.
-pub fn export_operands(sh: &mut Shell, args: &[String], unexport: bool) -> Status {
+/// each for export after assigning its value (`-a`/`-A`: arrays, which
+/// bash accepts as `readonly` does).
+pub fn export_operands(
+    sh: &mut Shell,
+    args: &[String],
+    unexport: bool,
+    indexed: bool,
+    assoc: bool,
+) -> Status {
     let flags = Flags {
         export: Some(!unexport),
+        indexed,
+        assoc,
         ..Flags::default()
     };
     declare_operands(sh, "export", &flags, args)
@@ -154,10 +163,19 @@ fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String
             continue;
         }
         if let Err(msg) = declare_one(sh, flags, arg) {
-            status = sh.builtin_error(builtin, &msg, 1)?;
+            status = declaration_error(sh, builtin, &msg)?;
         }
     }
     Ok(status)
+}
+
+/// Reports why an operand failed. bash does not name `readonly` and
+/// `export` in a message about a readonly variable (`x: readonly variable`).
+fn declaration_error(sh: &mut Shell, builtin: &str, msg: &str) -> Status {
+    if matches!(builtin, "readonly" | "export") && msg.ends_with(": readonly variable") {
+        return sh.builtin_error_unnamed(builtin, msg, 1);
+    }
+    sh.builtin_error(builtin, msg, 1)
 }
 
 /// Declares one `name[=value]` or `name+=value`: local first when asked,

@@ -218,7 +218,13 @@ impl Shell {
     /// a special builtin a non-interactive shell in POSIX mode then exits
     /// (bash goes on).
     pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
-        self.report(&format!("{name}: {message}"));
+        self.builtin_error_unnamed(name, &format!("{name}: {message}"), status)
+    }
+
+    /// As [`Shell::builtin_error`], for a message that does not start with
+    /// the builtin's name.
+    pub fn builtin_error_unnamed(&mut self, name: &str, message: &str, status: i32) -> Status {
+        self.report(message);
         let is_special = special(name).is_some();
         if is_special
             && self.state.options.posix

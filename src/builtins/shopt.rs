@@ -165,13 +165,19 @@ fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
             (true, false) => {
                 out.push_str(&format!("shopt {} {name}\n", if on { "-s" } else { "-u" }))
             }
-            (false, _) => out.push_str(&format!("{name:<15}\t{}\n", if on { "on" } else { "off" })),
+            // bash 5.3's widths: 15 for `set -o` names, 20 for `shopt`'s.
+            (false, true) => out.push_str(&format!("{name:<15}\t{}\n", on_off(on))),
+            (false, false) => out.push_str(&format!("{name:<20}\t{}\n", on_off(on))),
         }
     }
     if !sh.print("shopt", &out)? {
         return Ok(1);
     }
     Ok(status)
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
 }
 
 /// Turns one option on or off (`set -o` names with `-o`).

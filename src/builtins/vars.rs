@@ -41,6 +41,7 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
     let mut args = &argv[1..];
     let mut unexport = false;
     let mut functions = false;
+    let (mut indexed, mut assoc) = (false, false);
     while let Some(first) = args.first().filter(|a| a.starts_with('-') && a.len() > 1) {
         args = &args[1..];
         if first == "--" {
@@ -51,6 +52,8 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
                 'p' => {}
                 'n' => unexport = true,
                 'f' => functions = true,
+                'a' => indexed = true,
+                'A' => assoc = true,
                 _ => {
                     let msg = format!(
                         "-{c}: invalid option\nexport: usage: export [-fn] [name[=value] ...] or export -p"
@@ -66,7 +69,7 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
     if args.is_empty() {
         return list_attribute(sh, "export", |v| v.exported);
     }
-    super::declare::export_operands(sh, args, unexport)
+    super::declare::export_operands(sh, args, unexport, indexed, assoc)
 }
 
 /// `readonly [-p] name[=value]…`.

@@ -1324,7 +1324,16 @@ impl<'a> Core<'a> {
             self.cur = snap;
         }
         let mut indirect = false;
-        if self.cur.peek() == Some('!') && self.cur.peek2() != Some('}') {
+        // `${!-word}`, `${!:-word}`…: `$!` with an operator, not `${!x}`.
+        let bang_with_op = self.cur.peek() == Some('!')
+            && matches!(self.cur.peek2(), Some('-' | '=' | '?' | '+' | ':'))
+            && {
+                let mut ahead = self.cur.clone();
+                ahead.bump();
+                ahead.bump();
+                ahead.peek().is_some_and(|c| c != '}')
+            };
+        if self.cur.peek() == Some('!') && self.cur.peek2() != Some('}') && !bang_with_op {
             let snap = self.cur.clone();
             self.cur.bump();
             match self.read_param_name() {
