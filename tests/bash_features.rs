@@ -625,6 +625,38 @@ echo next
 fn loops_and_time() {
     check(&[
         (
+            "set_lists_values_quoted_only_where_needed",
+            r#"a='ab#cd' b='#x' c='x~' d='~x' e=$'a\tb' g='a=~' h='a:~b' i=
+set | grep -E '^[a-i]='
+"#,
+            r#"a=ab#cd
+b='#x'
+c=x~
+d='~x'
+e=$'a\tb'
+g='a=~'
+h='a:~b'
+i=
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "lastpipe_last_stage_can_leave_the_shell",
+            r#"shopt -s lastpipe
+f() { echo x | return 3; echo no; }
+f; echo $?
+for i in 1 2; do echo | break; echo no; done; echo done
+exit 142 | exit 14
+echo not reached
+"#,
+            r#"3
+done
+"#,
+            r#""#,
+            14,
+        ),
+        (
             "return_outside_a_function_complains_and_goes_on",
             r#"echo a
 return 3

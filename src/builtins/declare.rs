@@ -374,7 +374,7 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
     let out: String = vars
         .iter()
         .map(|(n, v)| match &v.value {
-            Some(value) if plain => format!("{n}={}\n", crate::parser::unparse::quote(value)),
+            Some(value) if plain => format!("{n}={}\n", crate::parser::unparse::quote_value(value)),
             None if plain => String::new(),
             _ => declaration(n, v),
         })

@@ -5,7 +5,7 @@ use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::state::OPTION_NAMES;
 use crate::expand::is_name;
-use crate::parser::unparse::quote;
+use crate::parser::unparse::{quote, quote_value};
 
 /// Splits `name=value` (value `None` when there is no `=`).
 fn list_attribute(
@@ -278,7 +278,7 @@ fn print_variables(sh: &mut Shell) -> Status {
         .iter()
         .filter_map(|(k, v)| match (&v.array, &v.value) {
             (Some(array), _) => Some((k.to_string(), super::declare::array_literal(array))),
-            (None, Some(val)) => Some((k.to_string(), quote(val))),
+            (None, Some(val)) => Some((k.to_string(), quote_value(val))),
             (None, None) => None,
         })
         .collect();

@@ -138,18 +138,38 @@ pub fn double_quote(s: &str) -> String {
     out
 }
 
+/// Whether `s` holds a character special to the shell where it stands
+/// (bash's `sh_contains_shell_metas`): blanks, quotes, operators, glob
+/// characters, `$`, `` ` ``, `!`, braces, `^`, a leading `#`, and `~` at
+/// the start or after `=` or `:`.
+fn has_shell_metas(s: &str) -> bool {
+    s.char_indices().any(|(i, c)| match c {
+        ' ' | '\t' | '\n' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!'
+        | '{' | '}' | '*' | '[' | '?' | ']' | '^' | '$' | '`' => true,
+        '~' => i == 0 || matches!(s.as_bytes()[i - 1], b'=' | b':'),
+        '#' => i == 0,
+        _ => false,
+    })
+}
+
+/// A value as `set` lists it (bash): bare unless it holds a character
+/// special to the shell, then in single quotes, or `$'…'` when it holds a
+/// control character.
+pub fn quote_value(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        ansi_c_quote(s)
+    } else if has_shell_metas(s) {
+        single_quote(s)
+    } else {
+        s.to_string()
+    }
+}
+
 /// An associative array's key as `declare -p` prints it: bare unless it
 /// holds a character special to the shell (bash's `sh_contains_shell_metas`),
 /// then double-quoted.
 pub fn assoc_key(key: &str) -> String {
-    let special = key.char_indices().any(|(i, c)| match c {
-        ' ' | '\t' | '\n' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!'
-        | '{' | '}' | '*' | '[' | '?' | ']' | '^' | '$' | '`' => true,
-        '~' => i == 0 || matches!(key.as_bytes()[i - 1], b'=' | b':'),
-        '#' => i == 0,
-        _ => false,
-    });
-    if special || key.is_empty() {
+    if has_shell_metas(key) || key.is_empty() {
         double_quote(key)
     } else {
         key.to_string()
