@@ -18,6 +18,30 @@ fn check(cases: &[Case]) {
 fn array_expansions() {
     check(&[
         (
+            "integer_and_case_attributes_shape_array_elements",
+            r#"a=; typeset -i a; a+=7; echo $a
+x=(1 2 3 4 5); typeset -i x
+x[4]+=7; echo ${x[@]}
+x=([0]=7+11); echo ${x[@]}
+x=( 1 2 [2]+=7 4 5 ); echo ${x[@]}
+x+=( [3]+=9 [5]=9 ); echo ${x[@]}
+declare -u u=(x y); u[2]=z; u+=(w); echo ${u[@]}
+declare -A h; declare -i h; h[k]=2+2; h[k]+=1; echo ${h[k]}
+s=(a b); s+=([1]+=c); echo ${s[@]}
+"#,
+            r#"7
+1 2 3 4 12
+18
+1 2 7 4 5
+1 2 7 13 5 9
+X Y Z W
+5
+a bc
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "array_transform_K_quotes_keys_and_values",
             r#"a=(x "y z" [5]='$w')
 declare -A h=([k]=v ["a b"]="c d")

@@ -400,6 +400,8 @@ impl Shell {
         let target = self.state.vars.nameref_target(name).unwrap_or(name);
         let integer = self.state.vars.var(target).is_some_and(|v| v.integer);
         match self.state.vars.get(name) {
+            // An empty value counts as 0.
+            Some(old) if integer && old.trim().is_empty() => value.to_string(),
             Some(old) if integer => format!("({old})+({value})"),
             Some(old) => format!("{old}{value}"),
             None => value.to_string(),
