@@ -681,6 +681,21 @@ done
             14,
         ),
         (
+            "command_substitution_turns_errexit_off",
+            r#"set -e
+z=$(false; echo goes on); echo "$z"
+z=$(: BASHPID; false; echo also in a process); echo "$z"
+shopt -s inherit_errexit
+z=$(false; echo not reached)
+echo not reached either
+"#,
+            r#"goes on
+also in a process
+"#,
+            r#""#,
+            1,
+        ),
+        (
             "return_outside_a_function_complains_and_goes_on",
             r#"echo a
 return 3

@@ -554,10 +554,19 @@ impl Shell {
         }
         let capture = Arc::new(Capture::default());
         let mut sub = self.subshell();
+        sub.enter_command_substitution();
         sub.fds.set(1, FdEntry::Capture(Arc::clone(&capture)));
         let status = sub.finish_subshell(|sh| sh.run_list(body));
         drop(sub);
         Ok((substitution_text(capture.finish()), status))
+    }
+
+    /// What a subshell becomes to run `$( )`: outside POSIX mode bash
+    /// turns `set -e` off in it, unless `shopt -s inherit_errexit`.
+    pub(super) fn enter_command_substitution(&mut self) {
+        if !self.state.options.posix && !self.shopt_on("inherit_errexit") {
+            self.state.options.errexit = false;
+        }
     }
 
     /// `<(list)` / `>(list)` (bash): the list runs concurrently on a thread
