@@ -18,6 +18,9 @@ struct Invocation {
     no_rc: bool,
     /// `--noprofile`: skip the login start-up files.
     no_profile: bool,
+    /// `--import-functions`: define the functions bash exported
+    /// (`BASH_FUNC_name%%` variables); never done otherwise.
+    import_functions: bool,
     /// `--rcfile FILE`: read FILE instead of `~/.pidshrc`.
     rc_file: Option<String>,
     set_options: Vec<(String, bool)>,
@@ -41,6 +44,7 @@ Usage: pidsh [option ...] [-c command [name [arg ...]] | file [arg ...]]
   -O name         shopt -s name (and +O to unset)
   --posix         POSIX mode (also when run as sh)
   --norc          no rc file (/etc/pidshrc, ~/.pidshrc)
+  --import-functions  define the functions bash exported (BASH_FUNC_name%%)
   --noprofile     no login files
   --rcfile FILE   read FILE instead of the rc files
   --plan          show how a command would be started, run nothing
@@ -66,6 +70,7 @@ fn parse_args(args: &[String]) -> Result<Invocation, String> {
             "--login" => inv.login = true,
             "--posix" => inv.set_options.push(("posix".into(), true)),
             "--norc" => inv.no_rc = true,
+            "--import-functions" => inv.import_functions = true,
             "--noprofile" => inv.no_profile = true,
             "--rcfile" => {
                 inv.rc_file = Some(
@@ -226,6 +231,15 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     sh.error_prefix = prefix;
     sh.in_script_file = in_script_file;
     sh.in_command_string = inv.command.is_some();
+    if inv.import_functions {
+        sh.import_functions();
+    }
+    // bash turns on the options an exported `SHELLOPTS` names.
+    if let Some(list) = sh.state.vars.get("SHELLOPTS").map(str::to_string) {
+        for name in list.split(':') {
+            sh.state.options.set_named(name, true);
+        }
+    }
     for (name, on) in &inv.set_options {
         if !sh.state.options.set_named(name, *on) {
             write_text(
@@ -248,6 +262,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     if login {
         crate::builtins::shopt::set_option(&mut sh, "login_shell", true, false);
     }
+    sh.refresh_option_variables();
     next_shell_level(&mut sh);
     let stdin_is_tty = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
     let interactive = inv.interactive || (source.is_none() && stdin_is_tty && inv.plan.is_none());
@@ -285,6 +300,7 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
+        sh.refresh_option_variables();
         let rc = if inv.no_rc {
             None
         } else if sh.state.options.posix && inv.rc_file.is_none() {

@@ -752,7 +752,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "59\n",
+            "60\n",
             "",
             0,
         ),
@@ -1033,14 +1033,14 @@ fn grouped_o_takes_the_next_word() {
         (
             "set_euo_pipefail",
             "set -euo pipefail; echo $-; set -o | grep pipefail; false | true; echo not-reached",
-            "eu\npipefail       \ton\n",
+            "ehuBc\npipefail       \ton\n",
             "",
             1,
         ),
         (
             "set_plus_euo",
             "set -euo pipefail; set +euo pipefail; false | true; echo $? $-",
-            "0\n",
+            "0 hBc\n",
             "",
             0,
         ),

@@ -1679,17 +1679,6 @@ fn known_gaps() {
                 "",
                 0,
             ),
-            // bash (not in POSIX mode) expands `~` after `=` in an argument that
-            // looks like an assignment.
-            // pidsh now: status 0, stdout "x=~/b\n",
-            //   stderr ""
-            (
-                "tilde_in_argument_that_looks_like_assignment",
-                "HOME=/h; echo x=~/b",
-                "x=/h/b\n",
-                "",
-                0,
-            ),
         ],
         |script| common::run_c(&format!("{FIELDS}{script}")),
     );

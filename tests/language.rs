@@ -2610,25 +2610,6 @@ fn known_gaps() {
                 "pidsh: line 2: syntax error: unexpected end of file\n",
                 2,
             ),
-            // bash exits with status 1 here.
-            // pidsh now: status 2, stdout "",
-            //   stderr "pidsh: line 1: `1x': not a valid identifier\n"
-            (
-                "for_invalid_name",
-                "for 1x in a; do :; done",
-                "",
-                "pidsh: line 1: `1x': not a valid identifier\n",
-                1,
-            ),
-            // bash reports the error and goes on with $? = 2. pidsh leaves the
-            // shell silently with $?, as dash does and the Oils suite expects.
-            (
-                "return_outside_function",
-                "return; echo $?",
-                "2\n",
-                "pidsh: line 1: return: can only `return' from a function or sourced script\n",
-                0,
-            ),
             // bash says `./nolib: ...` with no `.: ` prefix and goes on with $? = 1.
             // pidsh now: status 1, stdout "",
             //   stderr "pidsh: line 1: .: ./nolib: No such file or directory\n"
@@ -2773,20 +2754,6 @@ fn known_gaps() {
             ),
         ],
         run_c,
-    );
-    check_gaps(
-        &[
-            // bash reports the error and goes on. pidsh leaves the script
-            // with status 3, as dash does and the Oils suite expects.
-            (
-                "script_file_return_at_top_level",
-                "echo a\nreturn 3\necho b\n",
-                "a\nb\n",
-                "s.sh: line 2: return: can only `return' from a function or sourced script\n",
-                0,
-            ),
-        ],
-        |s| run_file(s, None),
     );
 }
 

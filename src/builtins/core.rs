@@ -61,10 +61,14 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
         Err(r) => return r,
     };
     if sh.call_depth() == 0 && sh.ctx.source_depth == 0 && !sh.ctx.running_trap {
-        // Outside a function or `.` script, `return` leaves the shell with
-        // the status, as dash does and the conformance suite expects (POSIX
-        // leaves it unspecified; bash complains and goes on).
-        return Err(Unwind::Exit(status));
+        // Outside a function or `.` script (POSIX leaves it unspecified)
+        // bash complains and goes on with 2; in POSIX mode `return` leaves
+        // the shell with the status, as dash does.
+        if sh.state.options.posix {
+            return Err(Unwind::Exit(status));
+        }
+        sh.report("return: can only `return' from a function or sourced script");
+        return Ok(2);
     }
     Err(Unwind::Return(status))
 }
@@ -78,6 +82,13 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
         sh.state.last_status = 0;
         return Ok(1);
     };
+    if argv.len() > 2 + skip {
+        // bash (in both modes) leaves the loops and abandons the rest of
+        // the command line.
+        sh.report(&format!("{}: too many arguments", argv[0]));
+        sh.state.last_status = 1;
+        return Err(Err(Unwind::Discard(1)));
+    }
     match t.trim().parse::<i64>() {
         Ok(n) if n >= 1 => {
             sh.state.last_status = 0;

@@ -9,8 +9,9 @@
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
-use crate::exec::state::{LetterCase, Var};
+use crate::exec::state::{Array, LetterCase, Var};
 use crate::expand::is_name;
+use crate::parser::unparse::double_quote;
 
 /// The options of one `declare` call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +36,9 @@ struct Flags {
     indexed: bool,
     /// `-A`: an associative array.
     assoc: bool,
+    /// `-I`: a local starts with the value and attributes of the variable
+    /// it shadows.
+    inherit: bool,
 }
 
 /// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
@@ -54,13 +58,14 @@ pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
     if flags.print {
         return print_named(sh, name, operands);
     }
-    let mut status = 0;
-    for arg in operands {
-        if let Err(msg) = declare_one(sh, &flags, arg) {
-            status = sh.builtin_error(name, &msg, 1)?;
-        }
+    if flags.global && sh.state.vars.any_locals() {
+        // `declare -g` works on the globals, even where locals shadow them.
+        let shown = sh.state.vars.show_globals();
+        let status = declare_operands(sh, name, &flags, operands);
+        sh.state.vars.hide_globals(shown);
+        return status;
     }
-    Ok(status)
+    declare_operands(sh, name, &flags, operands)
 }
 
 /// Splits the leading `-x`/`+x` words from the operands.
@@ -95,6 +100,7 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
                 // Traces only matter for functions under `set -o functrace`.
                 't' => {}
+                'I' => flags.inherit = on,
                 'a' => flags.indexed = on,
                 'A' => flags.assoc = on,
                 _ => {
@@ -119,10 +125,19 @@ pub fn local(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 /// `export [-n] name[=value]…` with operands: marks (or `-n` unmarks)
-/// each for export after assigning its value.
-pub fn export_operands(sh: &mut Shell, args: &[String], unexport: bool) -> Status {
+/// each for export after assigning its value (`-a`/`-A`: arrays, which
+/// bash accepts as `readonly` does).
+pub fn export_operands(
+    sh: &mut Shell,
+    args: &[String],
+    unexport: bool,
+    indexed: bool,
+    assoc: bool,
+) -> Status {
     let flags = Flags {
         export: Some(!unexport),
+        indexed,
+        assoc,
         ..Flags::default()
     };
     declare_operands(sh, "export", &flags, args)
@@ -142,11 +157,25 @@ pub fn readonly_operands(sh: &mut Shell, args: &[String], indexed: bool, assoc: 
 fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String]) -> Status {
     let mut status = 0;
     for arg in args {
+        if arg == "-" && flags.local {
+            // `local -`: the `set` options come back when the function returns.
+            sh.save_options_until_return();
+            continue;
+        }
         if let Err(msg) = declare_one(sh, flags, arg) {
-            status = sh.builtin_error(builtin, &msg, 1)?;
+            status = declaration_error(sh, builtin, &msg)?;
         }
     }
     Ok(status)
+}
+
+/// Reports why an operand failed. bash does not name `readonly` and
+/// `export` in a message about a readonly variable (`x: readonly variable`).
+fn declaration_error(sh: &mut Shell, builtin: &str, msg: &str) -> Status {
+    if matches!(builtin, "readonly" | "export") && msg.ends_with(": readonly variable") {
+        return sh.builtin_error_unnamed(builtin, msg, 1);
+    }
+    sh.builtin_error(builtin, msg, 1)
 }
 
 /// Declares one `name[=value]` or `name+=value`: local first when asked,
@@ -169,36 +198,30 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         return Err(format!("{name}: readonly variable"));
     }
     if flags.local && !readonly {
-        sh.state.vars.make_local(name);
+        let inherit = flags.inherit || sh.shopt_on("localvar_inherit");
+        sh.state.vars.make_local(name, inherit);
     }
-    match flags.nameref {
-        Some(true) => {
-            if let Some(target) = value {
-                if target == name {
-                    return Err(format!(
-                        "{name}: nameref variable self references not allowed"
-                    ));
-                }
-                let valid =
-                    is_name(target) || crate::exec::arrays::split_subscript(target).is_some();
-                if !valid {
-                    return Err(format!(
-                        "`{target}': invalid variable name for name reference"
-                    ));
-                }
+    // `+n` comes after the value, which still goes through the reference
+    // (bash: `declare +n ref=x` assigns the target, then `ref` is plain).
+    if flags.nameref == Some(true) {
+        if let Some(target) = value {
+            if target == name {
+                return Err(format!(
+                    "{name}: nameref variable self references not allowed"
+                ));
             }
-            return sh
-                .state
-                .vars
-                .set_nameref(name, value.map(str::to_string))
-                .map_err(|e| e.to_string());
-        }
-        Some(false) => {
-            if let Some(v) = sh.state.vars.var_mut(name) {
-                v.nameref = false;
+            let valid = is_name(target) || crate::exec::arrays::split_subscript(target).is_some();
+            if !valid {
+                return Err(format!(
+                    "`{target}': invalid variable name for name reference"
+                ));
             }
         }
-        None => {}
+        return sh
+            .state
+            .vars
+            .set_nameref(name, value.map(str::to_string))
+            .map_err(|e| e.to_string());
     }
     if flags.integer.is_some() || flags.case.is_some() {
         sh.state
@@ -229,6 +252,11 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
             .set_array(name, empty)
             .map_err(|e| e.to_string())?;
     }
+    if flags.nameref == Some(false)
+        && let Some(v) = sh.state.vars.var_mut(name)
+    {
+        v.nameref = false;
+    }
     match flags.export {
         Some(true) => sh.state.vars.export(name),
         Some(false) => sh.state.vars.unexport(name),
@@ -240,10 +268,47 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `declare -f` / `-F`, with or without names.
+/// `export -f name…` (`export -n -f`: `exported` false), `declare -fx
+/// name…`: marks functions to pass to children; without names, lists the
+/// exported ones.
+pub fn export_functions(sh: &mut Shell, builtin: &str, names: &[String], exported: bool) -> Status {
+    if names.is_empty() {
+        let flags = Flags {
+            functions: true,
+            export: Some(true),
+            ..Flags::default()
+        };
+        return print_functions(sh, builtin, &flags, names);
+    }
+    let mut status = 0;
+    for name in names {
+        if !sh.state.functions.contains_key(name) {
+            status = sh.builtin_error(builtin, &format!("{name}: not a function"), 1)?;
+            continue;
+        }
+        let list = &mut sh.state.exported_functions;
+        list.retain(|f| f != name);
+        if exported {
+            list.push(name.clone());
+        }
+    }
+    Ok(status)
+}
+
+/// `declare -f` / `-F`, with or without names; with `-x` and names, marks
+/// them for export.
 fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
+    if let (Some(on), false) = (flags.export, names.is_empty()) {
+        return export_functions(sh, builtin, names, on);
+    }
+    let exported_only = flags.export == Some(true);
     let mut wanted: Vec<String> = if names.is_empty() {
-        sh.state.functions.keys().cloned().collect()
+        sh.state
+            .functions
+            .keys()
+            .filter(|n| !exported_only || sh.state.exported_functions.contains(n))
+            .cloned()
+            .collect()
     } else {
         names.to_vec()
     };
@@ -257,14 +322,22 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
             status = 1;
             continue;
         };
+        let letters = if sh.state.exported_functions.contains(name) {
+            "fx"
+        } else {
+            "f"
+        };
         if flags.function_names && names.is_empty() {
-            out.push_str(&format!("declare -f {name}\n"));
+            out.push_str(&format!("declare -{letters} {name}\n"));
         } else if flags.function_names {
             out.push_str(&format!("{name}\n"));
         } else {
             out.push_str(&crate::parser::unparse::function_definition(f));
             if !out.ends_with('\n') {
                 out.push('\n');
+            }
+            if exported_only && names.is_empty() {
+                out.push_str(&format!("declare -fx {name}\n"));
             }
         }
     }
@@ -283,6 +356,14 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
         .iter()
         .filter(|(_, v)| flags.export != Some(true) || v.exported)
         .filter(|(_, v)| !flags.readonly || v.readonly)
+        .filter(|(_, v)| flags.nameref != Some(true) || v.nameref)
+        .filter(|(_, v)| flags.integer != Some(true) || v.integer)
+        .filter(|(_, v)| !flags.indexed || matches!(v.array, Some(Array::Indexed(_))))
+        .filter(|(_, v)| !flags.assoc || matches!(v.array, Some(Array::Assoc(_))))
+        .filter(|(_, v)| match flags.case {
+            Some(Some(case)) => v.case == Some(case),
+            _ => true,
+        })
         .collect();
     vars.sort_by(|a, b| a.0.cmp(b.0));
     // Plain `declare` lists like `set`; with an option, as declarations.
@@ -293,7 +374,7 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
     let out: String = vars
         .iter()
         .map(|(n, v)| match &v.value {
-            Some(value) if plain => format!("{n}={}\n", crate::parser::unparse::quote(value)),
+            Some(value) if plain => format!("{n}={}\n", crate::parser::unparse::quote_value(value)),
             None if plain => String::new(),
             _ => declaration(n, v),
         })
@@ -334,37 +415,15 @@ fn declaration(name: &str, v: &Var) -> String {
     }
 }
 
-/// An array as `declare -p` and `set` print it: `([0]="a" [1]="b")`, and
-/// for an associative array with the space bash leaves before `)`.
-pub fn array_literal(array: &crate::exec::state::Array) -> String {
-    let items: Vec<String> = array
-        .keys()
-        .into_iter()
-        .zip(array.values())
-        .map(|(k, val)| format!("[{k}]={}", double_quote(&val)))
-        .collect();
-    match array {
-        crate::exec::state::Array::Assoc(_) => format!("({} )", items.join(" ")),
-        crate::exec::state::Array::Indexed(_) => format!("({})", items.join(" ")),
-    }
-}
-
-/// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash prints them.
-fn double_quote(s: &str) -> String {
-    // Control characters are shown as $'…' escapes, as bash does.
-    if s.chars().any(|c| c.is_control()) {
-        return crate::parser::unparse::quote_ansi(s);
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\' | '$' | '`') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
+/// An array as `declare -p` and `set` print it: `([0]="a" [1]="b")`.
+pub fn array_literal(array: &Array) -> String {
+    let keys = array.keys();
+    let values = array.values();
+    let pairs = keys
+        .iter()
+        .map(String::as_str)
+        .zip(values.iter().map(String::as_str));
+    crate::parser::unparse::array_literal(pairs, matches!(array, Array::Assoc(_)))
 }
 
 /// `let expr…`: status 0 when the last value is non-zero.

@@ -322,26 +322,87 @@ pub fn bg(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `wait [pid|%job…]`.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
-    if argv.len() == 1 {
+    const USAGE: &str = "wait: usage: wait [-fn] [-p var] [id ...]";
+    let mut any = false;
+    let mut var: Option<&str> = None;
+    let mut i = 1;
+    while let Some(arg) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        i += 1;
+        if arg == "--" {
+            break;
+        }
+        for c in arg[1..].chars() {
+            match c {
+                'n' => any = true,
+                // Waiting for a job to end is what `wait` does anyway.
+                'f' => {}
+                'p' => match argv.get(i) {
+                    Some(name) => {
+                        var = Some(name);
+                        i += 1;
+                    }
+                    None => {
+                        let msg = format!("-p: option requires an argument\n{USAGE}");
+                        return sh.builtin_error("wait", &msg, 2);
+                    }
+                },
+                _ => {
+                    return sh.builtin_error("wait", &format!("-{c}: invalid option\n{USAGE}"), 2);
+                }
+            }
+        }
+    }
+    let ids = &argv[i..];
+    if let Some(name) = var {
+        if !crate::expand::is_name(name) {
+            return sh.builtin_error("wait", &format!("`{name}': not a valid identifier"), 2);
+        }
+        // bash unsets it first: it stays unset when nothing was waited for.
+        let _ = sh.state.vars.unset(name);
+    }
+    let (status, waited) = if any {
+        wait_next(sh)?
+    } else if ids.is_empty() {
         if let Err(sig) =
             signals::await_exits(&sh.jobs.live_pidfds(None, None), false, sh.owns_process)
         {
             return Ok(128 + sig);
         }
-        return Ok(sh.jobs.wait_all());
+        (sh.jobs.wait_all(), None)
+    } else {
+        wait_ids(sh, ids)?
+    };
+    if let (Some(name), Some(id)) = (var, waited)
+        && let Err(e) = sh.assign(name, id)
+    {
+        return sh.fail(e);
     }
-    if argv[1] == "-n" {
-        let live = sh.jobs.live_pidfds(None, None);
-        if !live.is_empty()
-            && let Err(sig) = signals::await_exits(&live, true, sh.owns_process)
-        {
-            return Ok(128 + sig);
-        }
-        // The next job to finish (any job: arguments narrow nothing yet).
-        return Ok(sh.jobs.wait_any().map(|(_, s)| s).unwrap_or(127));
+    Ok(status)
+}
+
+/// `wait -n`: the next job to finish (any job: ids narrow nothing yet),
+/// with the pid it reports.
+fn wait_next(sh: &mut Shell) -> Result<(i32, Option<String>), crate::exec::eval::Unwind> {
+    let live = sh.jobs.live_pidfds(None, None);
+    if !live.is_empty()
+        && let Err(sig) = signals::await_exits(&live, true, sh.owns_process)
+    {
+        return Ok((128 + sig, None));
     }
+    Ok(match sh.jobs.wait_any() {
+        Some((pid, status)) => (status, Some(pid.to_string())),
+        None => (127, None),
+    })
+}
+
+/// `wait ID…`: each pid or job in turn; the status and id of the last.
+fn wait_ids(
+    sh: &mut Shell,
+    ids: &[String],
+) -> Result<(i32, Option<String>), crate::exec::eval::Unwind> {
     let mut status = 0;
-    for arg in &argv[1..] {
+    let mut waited = None;
+    for arg in ids {
         let target = match arg.strip_prefix('%') {
             Some(_) => super::jobs::find_job(sh, arg).map(|j| (Some(j.number), None)),
             None => arg
@@ -354,18 +415,25 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
             && let Err(sig) =
                 signals::await_exits(&sh.jobs.live_pidfds(number, pid), false, sh.owns_process)
         {
-            return Ok(128 + sig);
+            return Ok((128 + sig, waited));
         }
         status = if arg.starts_with('%') {
-            let number = super::jobs::find_job(sh, arg).map(|j| j.number);
-            match number.and_then(|n| sh.jobs.wait_job(n)) {
-                Some(s) => s,
+            let job = super::jobs::find_job(sh, arg)
+                .map(|j| (j.number, j.processes.last().map(|p| p.pid.as_raw())));
+            match job.and_then(|(n, pid)| Some((sh.jobs.wait_job(n)?, pid))) {
+                Some((s, pid)) => {
+                    waited = pid.map(|p| p.to_string());
+                    s
+                }
                 None => sh.builtin_error("wait", &format!("{arg}: no such job"), 127)?,
             }
         } else {
             match arg.parse::<i32>() {
                 Ok(pid) => match sh.jobs.wait_pid(Pid::from_raw(pid)) {
-                    Some(s) => s,
+                    Some(s) => {
+                        waited = Some(pid.to_string());
+                        s
+                    }
                     // POSIX: 127 for an unknown pid; only bash says so.
                     None if sh.state.options.posix => 127,
                     None => {
@@ -379,7 +447,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
             }
         };
     }
-    Ok(status)
+    Ok((status, waited))
 }
 
 /// `disown [%job…]`: forgets jobs (the current one without arguments).

@@ -35,7 +35,7 @@ pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
     let mut status = 0;
     let path_var = sh.state.vars.get("PATH").map(str::to_string);
     for name in args {
-        if crate::builtins::find(name).is_some() || name.contains('/') {
+        if sh.enabled_builtin(name).is_some() || name.contains('/') {
             continue;
         }
         sh.state.commands.remove(name);
@@ -126,7 +126,7 @@ fn meanings(sh: &mut Shell, name: &str, flags: TypeFlags) -> Vec<Kind> {
         }
         // The order commands are looked up in: special builtins come
         // before functions, other builtins after them.
-        let builtin = crate::builtins::find(name);
+        let builtin = sh.enabled_builtin(name);
         if builtin.is_some_and(|b| b.special) {
             found.push(Kind::Builtin);
         }
@@ -297,7 +297,7 @@ fn run_command(sh: &mut Shell, args: &[String]) -> Status {
     let Some(name) = args.first() else {
         return Ok(0);
     };
-    if let Some(b) = crate::builtins::find(name) {
+    if let Some(b) = sh.enabled_builtin(name) {
         return sh.scoped(|c| c.command_prefix = true).run_builtin(b, args);
     }
     match sh.start_external(args, &[], &[]) {
@@ -313,7 +313,25 @@ fn alias_quote(value: &str) -> String {
 
 /// `alias [name[=value]…]`.
 pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
-    if argv.len() == 1 {
+    let mut args = &argv[1..];
+    let mut list_all = args.is_empty();
+    while let Some(arg) = args.first().filter(|a| a.starts_with('-') && a.len() > 1) {
+        args = &args[1..];
+        match arg.as_str() {
+            "--" => break,
+            "-p" => list_all = true,
+            _ => {
+                let msg = format!(
+                    "{}: invalid option\nalias: usage: alias [-p] [name[=value] ... ]",
+                    &arg[..2]
+                );
+                return sh.builtin_error("alias", &msg, 2);
+            }
+        }
+    }
+    let mut status = 0;
+    let mut out = String::new();
+    if list_all {
         let mut all: Vec<(String, String)> = sh
             .state
             .aliases
@@ -321,14 +339,8 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         all.sort();
-        let out: String = all.iter().map(|(k, v)| alias_line(sh, k, v)).collect();
-        return Ok(if sh.print("alias", &out)? { 0 } else { 1 });
+        out = all.iter().map(|(k, v)| alias_line(sh, k, v)).collect();
     }
-    let mut status = 0;
-    let mut out = String::new();
-    let args = argv[1..]
-        .iter()
-        .skip(usize::from(argv.get(1).is_some_and(|a| a == "--")));
     for arg in args {
         match arg.split_once('=') {
             Some((name, value)) => {
@@ -351,7 +363,11 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
 /// How `alias` lists one alias, in a form `eval` reads back: bash's
 /// `alias name='value'`, or POSIX's `name='value'` in POSIX mode.
 fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
-    let prefix = if sh.state.options.posix { "" } else { "alias " };
+    let prefix = match (sh.state.options.posix, name.starts_with('-')) {
+        (true, _) => "",
+        (false, false) => "alias ",
+        (false, true) => "alias -- ",
+    };
     format!("{prefix}{name}={}\n", alias_quote(value))
 }
 

@@ -17,7 +17,7 @@ pub fn builtin(sh: &mut Shell, argv: &[String]) -> Status {
     let Some(name) = argv.get(skip) else {
         return Ok(0);
     };
-    match super::find(name) {
+    match sh.enabled_builtin(name) {
         // Its own redirection frame: `builtin exec >f` keeps nothing, as
         // in bash (where `command exec >f` does keep it, as POSIX says).
         Some(b) => {

@@ -10,6 +10,7 @@ mod core;
 mod declare;
 mod dirs;
 mod echo;
+mod enable;
 pub mod fc;
 mod getopts;
 mod help;
@@ -184,6 +185,12 @@ pub const ALL: &[Builtin] = &[
         "echo [-neE] [arguments]",
         "Write the arguments to standard output.",
     ).no_help_option(),
+    regular_builtin(
+        "enable",
+        enable::enable,
+        "enable [-a] [-dnps] [-f filename] [name ...]",
+        "List builtins, or turn them off (-n) and on again.",
+    ),
     regular_builtin(
         "false",
         core::false_,

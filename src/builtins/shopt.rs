@@ -1,7 +1,7 @@
 //! `shopt` (bash): the shell's optional behaviours that are not `set -o`
 //! options. Those with an effect here: `nullglob`, `failglob`, `dotglob`,
 //! `extglob`, `nocaseglob`, `nocasematch`, `lastpipe`, `xpg_echo`,
-//! `shift_verbose`; the others (bash 5.2's whole list) are accepted and
+//! `shift_verbose`, `patsub_replacement`, `globstar`; the others (bash 5.2's whole list) are accepted and
 //! listed.
 
 use crate::exec::Shell;
@@ -10,6 +10,12 @@ use crate::exec::shopts::NAMES;
 
 /// `shopt [-s|-u] [-opq] [name…]`; with `-o`, the `set -o` options.
 pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
+    let r = shopt_inner(sh, argv);
+    sh.refresh_option_variables();
+    r
+}
+
+fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
     let mut set = None;
     let mut quiet = false;
     let mut reusable = false;
@@ -50,7 +56,7 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
     for name in &names {
         if !table.contains(name) {
             sh.report(&format!("shopt: {name}: invalid shell option name"));
-            status = 2;
+            status = 1;
         }
     }
     let selected: Vec<&'static str> = table
@@ -83,13 +89,19 @@ pub fn shopt(sh: &mut Shell, argv: &[String]) -> Status {
             (true, false) => {
                 out.push_str(&format!("shopt {} {name}\n", if on { "-s" } else { "-u" }))
             }
-            (false, _) => out.push_str(&format!("{name:<20}\t{}\n", if on { "on" } else { "off" })),
+            // bash 5.3's widths: 15 for `set -o` names, 20 for `shopt`'s.
+            (false, true) => out.push_str(&format!("{name:<15}\t{}\n", on_off(on))),
+            (false, false) => out.push_str(&format!("{name:<20}\t{}\n", on_off(on))),
         }
     }
     if !sh.print("shopt", &out)? {
         return Ok(1);
     }
     Ok(status)
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
 }
 
 /// Turns one option on or off (`set -o` names with `-o`).

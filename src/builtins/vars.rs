@@ -5,7 +5,7 @@ use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::state::OPTION_NAMES;
 use crate::expand::is_name;
-use crate::parser::unparse::quote;
+use crate::parser::unparse::{quote, quote_value};
 
 /// Splits `name=value` (value `None` when there is no `=`).
 fn list_attribute(
@@ -36,28 +36,40 @@ fn list_attribute(
     Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
 }
 
-/// `export [-p] [-n] name[=value]…`.
+/// `export [-fnp] name[=value]…` (`-f`: the names are functions).
 pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
     let mut args = &argv[1..];
     let mut unexport = false;
-    while let Some(first) = args.first() {
-        match first.as_str() {
-            "-p" => args = &args[1..],
-            "-n" => {
-                unexport = true;
-                args = &args[1..];
-            }
-            "--" => {
-                args = &args[1..];
-                break;
-            }
-            _ => break,
+    let mut functions = false;
+    let (mut indexed, mut assoc) = (false, false);
+    while let Some(first) = args.first().filter(|a| a.starts_with('-') && a.len() > 1) {
+        args = &args[1..];
+        if first == "--" {
+            break;
         }
+        for c in first[1..].chars() {
+            match c {
+                'p' => {}
+                'n' => unexport = true,
+                'f' => functions = true,
+                'a' => indexed = true,
+                'A' => assoc = true,
+                _ => {
+                    let msg = format!(
+                        "-{c}: invalid option\nexport: usage: export [-fn] [name[=value] ...] or export -p"
+                    );
+                    return sh.builtin_error("export", &msg, 2);
+                }
+            }
+        }
+    }
+    if functions {
+        return super::declare::export_functions(sh, "export", args, !unexport);
     }
     if args.is_empty() {
         return list_attribute(sh, "export", |v| v.exported);
     }
-    super::declare::export_operands(sh, args, unexport)
+    super::declare::export_operands(sh, args, unexport, indexed, assoc)
 }
 
 /// `readonly [-p] name[=value]…`.
@@ -101,6 +113,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
     for name in args {
         if functions {
             sh.functions_mut().remove(name);
+            sh.state.exported_functions.retain(|f| f != name);
             continue;
         }
         if !functions && name.contains('[') {
@@ -122,6 +135,7 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             && sh.state.functions.contains_key(name)
             && sh.functions_mut().remove(name).is_some()
         {
+            sh.state.exported_functions.retain(|f| f != name);
             continue;
         }
         let unset = if namerefs {
@@ -171,6 +185,12 @@ pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `set [-+options] [-o name] [--] [args…]`.
 pub fn set(sh: &mut Shell, argv: &[String]) -> Status {
+    let r = set_options_and_arguments(sh, argv);
+    sh.refresh_option_variables();
+    r
+}
+
+fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() == 1 {
         return print_variables(sh);
     }
@@ -258,7 +278,7 @@ fn print_variables(sh: &mut Shell) -> Status {
         .iter()
         .filter_map(|(k, v)| match (&v.array, &v.value) {
             (Some(array), _) => Some((k.to_string(), super::declare::array_literal(array))),
-            (None, Some(val)) => Some((k.to_string(), quote(val))),
+            (None, Some(val)) => Some((k.to_string(), quote_value(val))),
             (None, None) => None,
         })
         .collect();

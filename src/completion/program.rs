@@ -141,7 +141,7 @@ fn matching(sh: &Shell, leading_dot: bool) -> MatchOptions {
 
 fn glob(sh: &Shell, pattern: &str) -> Vec<String> {
     let prefix = sh.cwd_prefix();
-    crate::expand::glob::expand(pattern, prefix.as_deref(), matching(sh, true))
+    crate::expand::glob::expand(pattern, prefix.as_deref(), matching(sh, true), false)
 }
 
 /// The words of a `-W` list: split at `IFS` characters outside quotes,

@@ -19,22 +19,29 @@ impl Shell {
         append: bool,
         assoc: bool,
     ) -> Result<(), ExecError> {
+        if super::simple::ignores_assignment(name) {
+            return Ok(());
+        }
         let assoc = assoc || matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let mut items = Vec::with_capacity(words.len());
         for word in words {
-            if let Some((key, value)) = split_keyed(word) {
+            if let Some((key, value, add)) = split_keyed(word) {
                 let key = self.array_key(assoc, &key)?;
                 let value = expand::expand_string(self, &value)?;
-                items.push(Item::Keyed(key, value));
+                // `declare -i`, `-l`, `-u` shape each element too.
+                let value = self.apply_value_attributes(name, value)?;
+                items.push(Item::Keyed(key, value, add));
                 continue;
             }
             // Every expansion of a command's words, brace expansion first.
-            let fields = expand::expand_words(self, std::slice::from_ref(word))?;
-            items.extend(fields.into_iter().map(Item::Field));
+            for field in expand::expand_words(self, std::slice::from_ref(word))? {
+                items.push(Item::Field(self.apply_value_attributes(name, field)?));
+            }
         }
+        let integer = self.state.vars.var(name).is_some_and(|v| v.integer);
         self.state
             .vars
-            .update_array(name, append, assoc, |array| fill(array, items))
+            .update_array(name, append, assoc, |array| fill(array, items, integer))
             .map_err(|e| ExecError::Readonly(e.0))
     }
 
@@ -46,18 +53,25 @@ impl Shell {
         value: String,
         append: bool,
     ) -> Result<(), ExecError> {
+        if super::simple::ignores_assignment(name) {
+            return Ok(());
+        }
         let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let key = self.array_key(assoc, index)?;
         if append && self.state.vars.append_element_in_place(name, &key, &value) {
             return Ok(());
         }
+        let integer = self.state.vars.var(name).is_some_and(|v| v.integer);
         let old = append
             .then(|| self.state.vars.array(name).and_then(|a| a.get(&key)))
             .flatten();
         let value = match old {
-            Some(old) => format!("{old}{value}"),
-            None => value,
+            Some(old) if integer && !old.is_empty() => format!("({old})+({value})"),
+            Some(old) if !integer => format!("{old}{value}"),
+            _ => value,
         };
+        // `declare -i`, `-l`, `-u` shape the element as they do a scalar.
+        let value = self.apply_value_attributes(name, value)?;
         match self.state.vars.set_element(name, key, value) {
             Ok(true) => Ok(()),
             Ok(false) => Err(ExecError::Builtin(
@@ -170,19 +184,29 @@ impl Shell {
 
 /// One expanded word of `( … )`.
 enum Item {
-    /// `[key]=value`.
-    Keyed(ArrayKey, String),
+    /// `[key]=value`, or `[key]+=value` (`true`: appended to the element).
+    Keyed(ArrayKey, String, bool),
     /// A field: the next element, or for an associative array a key and
     /// value in turn.
     Field(String),
 }
 
-fn fill(array: &mut Array, items: Vec<Item>) {
+/// Puts the items into `array`; `integer`: the values are numbers, and
+/// `[k]+=v` adds rather than appends.
+fn fill(array: &mut Array, items: Vec<Item>, integer: bool) {
     let mut pending_key: Option<String> = None;
     for item in items {
         match (item, &mut *array, pending_key.take()) {
-            (Item::Keyed(key, value), _, pending) => {
+            (Item::Keyed(key, value, add), _, pending) => {
                 pending_key = pending;
+                let value = match array.get(&key).filter(|_| add) {
+                    Some(old) if integer => {
+                        let n = |s: &str| s.trim().parse::<i64>().unwrap_or(0);
+                        n(old).wrapping_add(n(&value)).to_string()
+                    }
+                    Some(old) => format!("{old}{value}"),
+                    None => value,
+                };
                 array.set(key, value);
             }
             (Item::Field(field), Array::Assoc(_), None) => pending_key = Some(field),
@@ -207,8 +231,9 @@ pub fn split_subscript(text: &str) -> Option<(&str, &str)> {
     expand::is_name(name).then_some((name, subscript))
 }
 
-/// `[key]=value` inside `( … )`: the key and value words.
-fn split_keyed(word: &Word) -> Option<(Word, Word)> {
+/// `[key]=value` (or `[key]+=value`: `true`) inside `( … )`: the key and
+/// value words.
+fn split_keyed(word: &Word) -> Option<(Word, Word, bool)> {
     let Some(WordPart::Literal(first)) = word.parts.first() else {
         return None;
     };
@@ -219,18 +244,19 @@ fn split_keyed(word: &Word) -> Option<(Word, Word)> {
         .peekable();
     while let Some(part) = parts.next() {
         if let WordPart::Literal(text) = &part
-            && let Some(end) = text.find("]=")
+            && let Some(end) = text.find("]=").or_else(|| text.find("]+="))
         {
+            let add = text[end..].starts_with("]+=");
             if end > 0 {
                 key.parts.push(WordPart::Literal(text[..end].to_string()));
             }
             let mut value = Word::default();
-            let rest = &text[end + 2..];
+            let rest = &text[end + if add { 3 } else { 2 }..];
             if !rest.is_empty() {
                 value.parts.push(WordPart::Literal(rest.to_string()));
             }
             value.parts.extend(parts);
-            return Some((key, value));
+            return Some((key, value, add));
         }
         key.parts.push(part);
     }

@@ -159,6 +159,13 @@ impl BuiltinTable {
 }
 
 impl Shell {
+    /// The builtin `name`, unless `enable -n` turned it off.
+    pub fn enabled_builtin(&self, name: &str) -> Option<Builtin> {
+        let b = self.builtins.find(name)?;
+        let disabled = &self.state.disabled_builtins;
+        (disabled.is_empty() || !disabled.iter().any(|d| d == name)).then_some(b)
+    }
+
     /// Runs a builtin with its arguments (name first); `NAME --help` runs
     /// `help NAME` and gives 2, as bash.
     pub fn run_builtin(&mut self, b: Builtin, argv: &[String]) -> Status {
@@ -174,7 +181,13 @@ impl Shell {
     /// a special builtin a non-interactive shell in POSIX mode then exits
     /// (bash goes on).
     pub fn builtin_error(&mut self, name: &str, message: &str, status: i32) -> Status {
-        self.report(&format!("{name}: {message}"));
+        self.builtin_error_unnamed(name, &format!("{name}: {message}"), status)
+    }
+
+    /// As [`Shell::builtin_error`], for a message that does not start with
+    /// the builtin's name.
+    pub fn builtin_error_unnamed(&mut self, name: &str, message: &str, status: i32) -> Status {
+        self.report(message);
         let is_special = self.builtins.special(name).is_some();
         if is_special
             && self.state.options.posix

@@ -137,8 +137,16 @@ impl Shell {
             _ => sh.run_multi_pipeline(p),
         };
         if let Some(timer) = started {
-            let report = timer.report();
-            sh.write_stderr(&report);
+            let format = if p.time_posix {
+                Some(super::timing::POSIX_FORMAT.to_string())
+            } else {
+                sh.state.vars.get("TIMEFORMAT").map(str::to_string)
+            };
+            match timer.report(format.as_deref()) {
+                Ok(report) if !report.is_empty() => sh.write_stderr(&report),
+                Ok(_) => {}
+                Err(message) => sh.report(&message),
+            }
         }
         let status = r?;
         Ok(if p.negated {
@@ -434,12 +442,26 @@ impl Shell {
         }
     }
 
+    /// `for 1 in …`: bash reports it when the loop runs, fails it with 1
+    /// and goes on; in POSIX mode a non-interactive shell exits with 2, as
+    /// for a syntax error.
+    fn invalid_loop_variable(&mut self, var: &str) -> Status {
+        self.report(&format!("`{var}': not a valid identifier"));
+        if self.state.options.posix && !self.state.options.interactive {
+            return Err(Unwind::Exit(2));
+        }
+        Ok(1)
+    }
+
     fn run_for(
         &mut self,
         var: &str,
         words: Option<&[crate::parser::ast::Word]>,
         body: &List,
     ) -> Status {
+        if !crate::expand::is_name(var) {
+            return self.invalid_loop_variable(var);
+        }
         let items = match self.loop_items(words) {
             Ok(items) => items,
             Err(e) => return self.fail(e),
@@ -449,7 +471,13 @@ impl Shell {
         for item in items {
             self.line = line;
             self.run_debug_trap()?;
-            if let Err(e) = self.state.vars.set(var, item) {
+            // A nameref loop variable is pointed at each word in turn (bash).
+            let set = if self.state.vars.var(var).is_some_and(|v| v.nameref) {
+                self.state.vars.set_nameref(var, Some(item))
+            } else {
+                self.state.vars.set(var, item)
+            };
+            if let Err(e) = set {
                 return self.fail(ExecError::Readonly(e.0));
             }
             if self.loop_body(body, &mut status)? {
@@ -469,6 +497,9 @@ impl Shell {
         words: Option<&[crate::parser::ast::Word]>,
         body: &List,
     ) -> Status {
+        if !crate::expand::is_name(var) {
+            return self.invalid_loop_variable(var);
+        }
         let items = match self.loop_items(words) {
             Ok(items) => items,
             Err(e) => return self.fail(e),
@@ -718,13 +749,35 @@ impl Shell {
         }
         self.state.vars.pop_frame();
         self.function_names.pop();
-        self.call_frames.pop();
+        if let Some(saved) = self.call_frames.pop().and_then(|f| f.saved_options) {
+            // `local -` in the function.
+            self.state.options = super::state::Options {
+                interactive: self.state.options.interactive,
+                ..*saved
+            };
+            self.refresh_option_variables();
+        }
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.state.positional = saved_positional;
         match r {
             Err(Unwind::Return(s)) => Ok(s),
             other => other,
+        }
+    }
+
+    /// `local -`: the `set` options as they are now come back when the
+    /// innermost function call returns (once per call: the first wins).
+    pub fn save_options_until_return(&mut self) {
+        let options = self.state.options.clone();
+        if let Some(frame) = self
+            .call_frames
+            .iter_mut()
+            .rev()
+            .find(|f| f.name != "source")
+            && frame.saved_options.is_none()
+        {
+            frame.saved_options = Some(Box::new(options));
         }
     }
 
@@ -776,7 +829,8 @@ impl Shell {
             else {
                 continue;
             };
-            self.run_trap_code(&code)?;
+            self.scoped(|c| c.trap_signal = Some(sig))
+                .run_trap_code(&code)?;
         }
         Ok(())
     }

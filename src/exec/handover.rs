@@ -52,6 +52,10 @@ pub struct SubshellState {
     pub interactive: bool,
     /// `shopt` options that are on.
     pub shopts: Vec<String>,
+    /// Builtins `enable -n` turned off.
+    pub disabled_builtins: Vec<String>,
+    /// Functions `export -f` marked.
+    pub exported_functions: Vec<String>,
     /// `$0`.
     pub arg0: String,
     /// `$1 …`.
@@ -135,6 +139,8 @@ impl SubshellState {
                     getopts_char,
                     function_files,
                     shopts,
+                    disabled_builtins,
+                    exported_functions,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -182,6 +188,8 @@ impl SubshellState {
                 .collect(),
             interactive: options.interactive,
             shopts: shopts.iter().map(|s| s.to_string()).collect(),
+            disabled_builtins: disabled_builtins.clone(),
+            exported_functions: exported_functions.clone(),
             arg0: arg0.clone(),
             positional: positional.clone(),
             last_status: *last_status,
@@ -209,9 +217,9 @@ impl SubshellState {
     /// their text may need (`extglob`).
     pub fn apply(self, sh: &mut Shell) {
         sh.state.vars = Vars::restore(self.vars, self.frames);
-        sh.state.options = Default::default();
-        for name in &self.options {
-            sh.state.options.set_named(name, true);
+        for (name, _) in OPTION_NAMES {
+            let on = self.options.iter().any(|o| o == name);
+            sh.state.options.set_named(name, on);
         }
         sh.state.options.interactive = self.interactive;
         sh.state.shopts = super::shopts::NAMES
@@ -219,6 +227,8 @@ impl SubshellState {
             .map(|(name, _)| *name)
             .filter(|name| self.shopts.iter().any(|s| s == name))
             .collect();
+        sh.state.disabled_builtins = self.disabled_builtins;
+        sh.state.exported_functions = self.exported_functions;
         sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
         sh.state.arg0 = self.arg0;
         sh.state.positional = self.positional;
@@ -268,6 +278,8 @@ impl SubshellState {
         w.texts(&self.options);
         w.flag(self.interactive);
         w.texts(&self.shopts);
+        w.texts(&self.disabled_builtins);
+        w.texts(&self.exported_functions);
         w.text(&self.arg0);
         w.texts(&self.positional);
         w.number(self.last_status);
@@ -281,9 +293,17 @@ impl SubshellState {
         w.texts(&self.function_names);
         w.count(self.call_frames.len());
         for frame in &self.call_frames {
-            w.text(&frame.name);
-            w.text(&frame.file);
-            w.number(frame.call_line);
+            // `saved_options` stays behind: the subshell never returns
+            // from the function that saved them.
+            let CallFrame {
+                name,
+                file,
+                call_line,
+                saved_options: _,
+            } = frame;
+            w.text(name);
+            w.text(file);
+            w.number(*call_line);
         }
         w.count(self.function_files.len());
         for (name, file) in &self.function_files {
@@ -320,6 +340,8 @@ impl SubshellState {
         state.options = r.texts()?;
         state.interactive = r.flag()?;
         state.shopts = r.texts()?;
+        state.disabled_builtins = r.texts()?;
+        state.exported_functions = r.texts()?;
         state.arg0 = r.text()?;
         state.positional = r.texts()?;
         state.last_status = r.number()?;
@@ -337,6 +359,7 @@ impl SubshellState {
                 name: r.text()?,
                 file: r.text()?,
                 call_line: r.number()?,
+                saved_options: None,
             });
         }
         for _ in 0..r.count()? {
@@ -377,6 +400,7 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         startup_file,
         in_debug_trap,
         in_err_trap,
+        trap_signal,
     } = ctx;
     for flag in [
         async_list,
@@ -399,6 +423,7 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
     w.optional(lookup_path.as_deref());
     w.optional(status_before_trap.map(|s| s.to_string()).as_deref());
     w.optional(startup_file.as_deref());
+    w.optional(trap_signal.map(|s| s.to_string()).as_deref());
 }
 
 fn read_context(r: &mut Reader) -> Result<ExecContext, HandoverError> {
@@ -424,6 +449,7 @@ fn read_context(r: &mut Reader) -> Result<ExecContext, HandoverError> {
     ctx.lookup_path = r.optional()?.map(Into::into);
     ctx.status_before_trap = r.optional()?.map(|s| parse_number(&s)).transpose()?;
     ctx.startup_file = r.optional()?.map(Into::into);
+    ctx.trap_signal = r.optional()?.map(|s| parse_number(&s)).transpose()?;
     Ok(ctx)
 }
 
@@ -734,6 +760,8 @@ mod tests {
             options: vec!["errexit".into(), "pipefail".into()],
             interactive: true,
             shopts: vec!["extglob".into()],
+            disabled_builtins: vec!["echo".into()],
+            exported_functions: vec!["f".into()],
             arg0: "script name".into(),
             positional: vec!["a".into(), "".into(), "c d".into()],
             last_status: 3,
@@ -749,11 +777,13 @@ mod tests {
                     name: "source".into(),
                     file: "lib.sh".into(),
                     call_line: 4,
+                    saved_options: None,
                 },
                 CallFrame {
                     name: "f".into(),
                     file: "lib.sh".into(),
                     call_line: 12,
+                    saved_options: None,
                 },
             ],
             function_files: vec![("f".into(), "lib.sh".into())],

@@ -123,7 +123,18 @@ impl Shell {
     /// `table` as its descriptors and the state of a subshell of this
     /// context handed over through a memfd.
     pub fn spawn_self(&mut self, command: &Command, table: FdTable) -> Result<Process, i32> {
-        let planned = self.plan_self(command, table)?;
+        self.spawn_self_as(command, table, |_| {})
+    }
+
+    /// [`Shell::spawn_self`] for a subshell whose copy of the state
+    /// `adjust` changes first (a command substitution's options).
+    fn spawn_self_as(
+        &mut self,
+        command: &Command,
+        table: FdTable,
+        adjust: impl FnOnce(&mut Shell),
+    ) -> Result<Process, i32> {
+        let planned = self.plan_self_as(command, table, adjust)?;
         let started = self.spawn_plan(planned.spawn, "pidsh");
         drop(planned.keep);
         match started {
@@ -136,6 +147,15 @@ impl Shell {
     /// [`Shell::spawn_self`]), with the descriptors it needs kept open
     /// until it has started; `--plan` prints the same value.
     pub fn plan_self(&mut self, command: &Command, table: FdTable) -> Result<SelfSpawn, i32> {
+        self.plan_self_as(command, table, |_| {})
+    }
+
+    fn plan_self_as(
+        &mut self,
+        command: &Command,
+        table: FdTable,
+        adjust: impl FnOnce(&mut Shell),
+    ) -> Result<SelfSpawn, i32> {
         let Some(exe) = self.self_exe.clone() else {
             self.report("cannot find the pidsh executable to run a subshell");
             return Err(1);
@@ -156,6 +176,7 @@ impl Shell {
         // Those `trap ''`s now say what its children get: an asynchronous
         // list's SIGINT and SIGQUIT among them, which it may reset.
         sub.ctx.async_list = false;
+        adjust(&mut sub);
         let data = SubshellState::of(&sub).encode(&unparse::command(command));
         drop(sub);
         let state_fd = match syscalls::content_fd(&data) {
@@ -231,7 +252,8 @@ impl Shell {
         // `spawn_self` drops its table, and with it the shell's copy of the
         // write end: the read below ends when the subshell and its
         // children close theirs.
-        let started = self.spawn_self(&brace_group(body), table);
+        let started =
+            self.spawn_self_as(&brace_group(body), table, Shell::enter_command_substitution);
         let bytes = read_to_end(read_end);
         let status = match started {
             Ok(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),

@@ -15,7 +15,7 @@ use crate::expand::ExpandError;
 use crate::jobs::{self, Process};
 use crate::parser::ast::{AndOr, Command, List, Pipeline, SimpleCommand, Word, WordPart};
 
-use super::eval::Status;
+use super::eval::{Status, Unwind};
 use super::fdtable::{Capture, FdEntry, FdTable};
 use super::simple::Target;
 use super::state::{Placement, Shell};
@@ -36,6 +36,10 @@ enum Stage {
     Process(Process),
     Thread(JoinHandle<i32>),
     Done(i32),
+    /// The last stage under `lastpipe` left this shell's code with an
+    /// unwind (`exit`, `return`, `break`): it goes on once every stage
+    /// is waited for. The status is `$?` at that point.
+    Unwound(Unwind, i32),
     /// The system refused it a pipe, process or thread: the pipeline
     /// fails with this status whatever its last stage does.
     Refused(i32),
@@ -155,8 +159,22 @@ impl Shell {
             .scoped(|c| c.lastpipe = lastpipe)
             .start_pipeline(p, ShellCode::Threads);
         let refused = refused_status(&stages);
-        let statuses: Vec<i32> = stages.into_iter().map(wait_stage).collect();
+        let mut unwound = None;
+        let statuses: Vec<i32> = stages
+            .into_iter()
+            .map(|stage| match stage {
+                Stage::Unwound(unwind, status) => {
+                    unwound = Some(unwind);
+                    status
+                }
+                stage => wait_stage(stage),
+            })
+            .collect();
         self.set_pipestatus(&statuses);
+        if let Some(unwind) = unwound {
+            // `exit` in the last stage under `lastpipe` leaves this shell.
+            return Err(unwind);
+        }
         let last = statuses.last().copied().unwrap_or(0);
         if let Some(status) = refused {
             // Part of the pipeline never ran: it failed, whatever the rest did.
@@ -257,8 +275,10 @@ impl Shell {
                 // `… | read x` sets x here. The others already run.
                 let mut here = self.with_fd_table(table);
                 here.ctx.lastpipe = false;
-                let r = here.run_command(command);
-                Stage::Done(r.unwrap_or(here.state.last_status))
+                match here.run_command(command) {
+                    Ok(status) => Stage::Done(status),
+                    Err(unwind) => Stage::Unwound(unwind, here.state.last_status),
+                }
             } else {
                 self.start_stage(command, table, code)
             };
@@ -484,7 +504,7 @@ impl Shell {
                         let _ = h.join();
                         None
                     }
-                    Stage::Done(_) | Stage::Refused(_) => None,
+                    Stage::Done(_) | Stage::Refused(_) | Stage::Unwound(..) => None,
                 })
                 .collect()
         } else {
@@ -534,10 +554,19 @@ impl Shell {
         }
         let capture = Arc::new(Capture::default());
         let mut sub = self.subshell();
+        sub.enter_command_substitution();
         sub.fds.set(1, FdEntry::Capture(Arc::clone(&capture)));
         let status = sub.finish_subshell(|sh| sh.run_list(body));
         drop(sub);
         Ok((substitution_text(capture.finish()), status))
+    }
+
+    /// What a subshell becomes to run `$( )`: outside POSIX mode bash
+    /// turns `set -e` off in it, unless `shopt -s inherit_errexit`.
+    pub(super) fn enter_command_substitution(&mut self) {
+        if !self.state.options.posix && !self.shopt_on("inherit_errexit") {
+            self.state.options.errexit = false;
+        }
     }
 
     /// `<(list)` / `>(list)` (bash): the list runs concurrently on a thread
@@ -663,7 +692,7 @@ fn wait_stage(stage: Stage) -> i32 {
     match stage {
         Stage::Process(p) => jobs::wait_process(p.pid, p.pidfd.as_ref()),
         Stage::Thread(handle) => handle.join().unwrap_or(1),
-        Stage::Done(status) | Stage::Refused(status) => status,
+        Stage::Done(status) | Stage::Refused(status) | Stage::Unwound(_, status) => status,
     }
 }
 

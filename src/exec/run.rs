@@ -64,6 +64,7 @@ impl Shell {
             );
         }
         let _ = vars.set("_", "");
+        set_identity_variables(&mut vars);
         if vars.get("PS1").is_none() {
             let prompt = if nix::unistd::geteuid().is_root() {
                 "# "
@@ -108,6 +109,8 @@ impl Shell {
                 getopts_char: 0,
                 function_files: Default::default(),
                 shopts: super::shopts::defaults(),
+                disabled_builtins: Vec::new(),
+                exported_functions: Vec::new(),
             },
             fds: FdTable::from_process(),
             builtins,
@@ -523,7 +526,80 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
     }
 }
 
+/// `GROUPS` (the group ids, the real one first) and, when the
+/// environment gave none, `SHELL` (the user's login shell), as bash sets
+/// them.
+fn set_identity_variables(vars: &mut Vars) {
+    let gid = nix::unistd::getgid();
+    let mut groups = vec![gid];
+    if let Ok(others) = nix::unistd::getgroups() {
+        groups.extend(others.into_iter().filter(|g| *g != gid));
+    }
+    let array = super::state::Array::Indexed(
+        groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (i, g.as_raw().to_string()))
+            .collect(),
+    );
+    let _ = vars.set_array("GROUPS", array);
+    if vars.get("SHELL").is_none()
+        && let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid())
+    {
+        let _ = vars.set("SHELL", crate::bytes::decode_os(user.shell.as_os_str()));
+    }
+}
+
 impl Shell {
+    /// `$SECONDS`: whole seconds since the shell started, counted from the
+    /// value last assigned to it.
+    pub fn seconds(&self) -> i64 {
+        let now = std::time::Instant::now();
+        match now.checked_duration_since(self.started) {
+            Some(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            None => -i64::try_from(self.started.duration_since(now).as_secs()).unwrap_or(0) - 1,
+        }
+    }
+
+    /// `SECONDS=n`: from now on `$SECONDS` counts from `n`.
+    pub fn set_seconds(&mut self, n: i64) {
+        let now = std::time::Instant::now();
+        let by = std::time::Duration::from_secs(n.unsigned_abs());
+        let started = if n >= 0 {
+            now.checked_sub(by)
+        } else {
+            now.checked_add(by)
+        };
+        self.started = started.unwrap_or(now);
+    }
+
+    /// `SHELLOPTS` and `BASHOPTS`: the `set -o` and `shopt` options that
+    /// are on, as colon lists, readonly; kept up to date by whatever
+    /// changes an option.
+    pub fn refresh_option_variables(&mut self) {
+        let set_o: Vec<&str> = super::state::OPTION_NAMES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| self.state.options.get(name))
+            .collect();
+        let shopts: Vec<&str> = super::shopts::NAMES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| self.shopt_on(name))
+            .collect();
+        for (name, value) in [
+            ("SHELLOPTS", set_o.join(":")),
+            ("BASHOPTS", shopts.join(":")),
+        ] {
+            self.state.vars.make_readonly(name);
+            if let Some(var) = self.state.vars.var_mut(name)
+                && var.array.is_none()
+            {
+                var.value = Some(value);
+            }
+        }
+    }
+
     /// Enters a function call or `.` script (`name` `source`) whose code
     /// comes from `file`, called from the current line.
     pub fn push_call_frame(&mut self, name: &str, file: String) {
@@ -531,6 +607,7 @@ impl Shell {
             name: name.to_string(),
             file,
             call_line: self.line,
+            saved_options: None,
         });
     }
 
@@ -683,7 +760,11 @@ impl ExpandEnv for Shell {
         match name {
             "LINENO" => Some(self.line.to_string()),
             "RANDOM" => Some(random_15_bits().to_string()),
-            "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
+            "SECONDS" => Some(self.seconds().to_string()),
+            "BASH_ARGV0" => Some(self.state.arg0.clone()),
+            "BASH_TRAPSIG" if self.ctx.trap_signal.is_some() => {
+                self.ctx.trap_signal.map(|s| s.to_string())
+            }
             "BASHPID" => Some(nix::unistd::getpid().as_raw().to_string()),
             "BASH_SUBSHELL" => Some(self.ctx.subshell_depth.to_string()),
             "BASH_COMMAND" => Some(self.bash_command.clone()),
@@ -737,6 +818,16 @@ impl ExpandEnv for Shell {
             return Some(values.len());
         }
         self.state.vars.array(name).map(super::state::Array::len)
+    }
+
+    fn array_pairs(&self, name: &str) -> Option<(Vec<(String, String)>, bool)> {
+        if let Some(values) = self.call_stack_array(name) {
+            let pairs = values.into_iter().enumerate();
+            return Some((pairs.map(|(i, v)| (i.to_string(), v)).collect(), false));
+        }
+        let array = self.state.vars.array(name)?;
+        let pairs = array.keys().into_iter().zip(array.values()).collect();
+        Some((pairs, matches!(array, super::state::Array::Assoc(_))))
     }
 
     fn is_assoc(&self, name: &str) -> bool {
@@ -828,6 +919,8 @@ impl ExpandEnv for Shell {
             extglob: self.shopt_on("extglob"),
             nocaseglob: self.shopt_on("nocaseglob"),
             nocasematch: self.shopt_on("nocasematch"),
+            patsub_replacement: self.shopt_on("patsub_replacement"),
+            globstar: self.shopt_on("globstar"),
         }
     }
 
@@ -852,7 +945,13 @@ impl ExpandEnv for Shell {
     fn special(&self, name: char) -> Option<String> {
         match name {
             '?' => Some(self.state.last_status.to_string()),
-            '-' => Some(self.state.options.flags()),
+            '-' => {
+                let mut flags = self.state.options.flags();
+                if self.in_command_string {
+                    flags.push('c');
+                }
+                Some(flags)
+            }
             '$' => Some(self.state.shell_pid.to_string()),
             '!' => self.state.last_bg_pid.map(|p| p.to_string()),
             _ => None,
@@ -877,8 +976,19 @@ impl ExpandEnv for Shell {
         self.state.options.nounset
     }
 
+    fn brace_expansion(&self) -> bool {
+        self.state.options.braceexpand
+    }
+
     fn noglob(&self) -> bool {
         self.state.options.noglob
+    }
+
+    fn directory_stack(&self) -> Vec<String> {
+        let top = self.state.vars.get("PWD").unwrap_or_default().to_string();
+        std::iter::once(top)
+            .chain(self.state.dir_stack.iter().cloned())
+            .collect()
     }
 
     fn home_of(&self, user: &str) -> Option<String> {

@@ -72,6 +72,8 @@ pub struct ExecContext {
     pub in_debug_trap: bool,
     /// The ERR trap is running (likewise).
     pub in_err_trap: bool,
+    /// The signal whose trap is running: `$BASH_TRAPSIG`.
+    pub trap_signal: Option<i32>,
 }
 
 impl ExecContext {

@@ -55,7 +55,7 @@ pub const NAMES: &[(&str, bool)] = &[
     ("nocasematch", false),
     ("noexpand_translation", false),
     ("nullglob", false),
-    ("patsub_replacement", false),
+    ("patsub_replacement", true),
     ("progcomp", true),
     ("progcomp_alias", false),
     ("promptvars", true),

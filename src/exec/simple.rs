@@ -37,13 +37,14 @@ pub enum Target {
 impl Shell {
     /// Decides what `name` runs, in POSIX order.
     pub fn classify(&self, name: &str) -> Target {
-        if let Some(b) = self.builtins.special(name) {
+        let builtin = self.enabled_builtin(name);
+        if let Some(b) = builtin.filter(|b| b.special) {
             return Target::Special(b);
         }
         if let Some(f) = self.state.functions.get(name) {
             return Target::Function(Arc::clone(f));
         }
-        if let Some(b) = self.builtins.regular(name) {
+        if let Some(b) = builtin {
             return Target::Builtin(b);
         }
         Target::External
@@ -157,7 +158,28 @@ impl Shell {
             .and_then(|name| self.builtins.find(name))
             .is_some_and(|b| b.declaration);
         if !declaration {
-            return expand::expand_words(self, words);
+            // bash (not in POSIX mode) expands tildes after `=` and `:` of
+            // any argument that looks like an assignment: `make FOO=~/x`.
+            let tildes = !self.state.options.posix
+                && words
+                    .iter()
+                    .skip(1)
+                    .any(|w| looks_like_assignment(w) && w.parts.iter().any(has_literal_tilde));
+            if !tildes {
+                return expand::expand_words(self, words);
+            }
+            let words: Vec<_> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    if i > 0 && looks_like_assignment(w) {
+                        with_assignment_tildes(w)
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            return expand::expand_words(self, &words);
         }
         let mut out = Vec::with_capacity(words.len());
         for w in words {
@@ -296,7 +318,7 @@ impl Shell {
             match self.expand_assignment(a) {
                 Ok((name, value)) => {
                     if !self.state.vars.var(&name).is_some_and(|v| v.readonly) {
-                        self.state.vars.make_local(&name);
+                        self.state.vars.make_local(&name, false);
                         let _ = self.state.vars.set(&name, value.clone());
                     }
                     out.push((name, value));
@@ -378,6 +400,8 @@ impl Shell {
         let target = self.state.vars.nameref_target(name).unwrap_or(name);
         let integer = self.state.vars.var(target).is_some_and(|v| v.integer);
         match self.state.vars.get(name) {
+            // An empty value counts as 0.
+            Some(old) if integer && old.trim().is_empty() => value.to_string(),
             Some(old) if integer => format!("({old})+({value})"),
             Some(old) => format!("{old}{value}"),
             None => value.to_string(),
@@ -386,6 +410,9 @@ impl Shell {
 
     /// Assigns a shell variable, honouring readonly, `set -a` and `PATH`.
     pub fn assign(&mut self, name: &str, value: String) -> Result<(), ExecError> {
+        if ignores_assignment(name) {
+            return Ok(());
+        }
         if let Some(target) = self.state.vars.nameref_target(name)
             && target.contains('[')
         {
@@ -394,10 +421,17 @@ impl Shell {
             return self.assign_target(&target, value);
         }
         let value = self.apply_value_attributes(name, value)?;
+        let special = matches!(name, "SECONDS" | "BASH_ARGV0").then(|| value.clone());
         self.state
             .vars
             .set(name, value)
             .map_err(|e| ExecError::Readonly(e.0))?;
+        match (name, special) {
+            ("SECONDS", Some(v)) => self.set_seconds(v.trim().parse().unwrap_or(0)),
+            // bash: assigning `BASH_ARGV0` sets `$0`.
+            ("BASH_ARGV0", Some(v)) => self.state.arg0 = v,
+            _ => {}
+        }
         if self.state.options.allexport {
             self.state.vars.export(name);
         }
@@ -457,7 +491,7 @@ impl Shell {
         }
         self.state.vars.push_frame();
         for (name, value) in values {
-            self.state.vars.make_local(&name);
+            self.state.vars.make_local(&name, false);
             let _ = self.assign(&name, value);
             self.state.vars.export(&name);
         }
@@ -708,9 +742,70 @@ impl Shell {
             .map_err(|e| ExecError::CannotExecute(name.to_string(), e.errno))
     }
 
+    /// `BASH_FUNC_name%%=() { …; }` for each function `export -f` marked,
+    /// the form bash passes functions to its children in.
+    fn exported_function_entries(&self) -> Vec<CString> {
+        self.state
+            .exported_functions
+            .iter()
+            .filter_map(|name| {
+                let f = self.state.functions.get(name)?;
+                let text = crate::parser::unparse::function_definition(f);
+                let body = &text[text.find('{')?..];
+                Some(to_cstring(&format!("BASH_FUNC_{name}%%=() {body}")))
+            })
+            .collect()
+    }
+
+    /// Defines the functions bash passed in `BASH_FUNC_name%%` variables
+    /// of the environment (`pidsh --import-functions`; never by default).
+    /// Each value must read as exactly one definition of that name:
+    /// anything after it (the "shellshock" trick) or any other text makes
+    /// the variable ignored.
+    pub fn import_functions(&mut self) {
+        for (key, value) in std::env::vars_os() {
+            let (Some(key), value) = (key.to_str(), crate::bytes::decode_os(&value)) else {
+                continue;
+            };
+            let Some(name) = key
+                .strip_prefix("BASH_FUNC_")
+                .and_then(|k| k.strip_suffix("%%"))
+            else {
+                continue;
+            };
+            if !value.starts_with("() {") || !crate::expand::is_name(name) {
+                continue;
+            }
+            let Ok(list) = crate::parser::parse_program(&format!("{name} {value}")) else {
+                continue;
+            };
+            let [item] = list.items.as_slice() else {
+                continue;
+            };
+            let single = !item.background
+                && item.and_or.rest.is_empty()
+                && !item.and_or.first.negated
+                && !item.and_or.first.timed;
+            if let ([crate::parser::ast::Command::FunctionDef(f)], true) =
+                (item.and_or.first.commands.as_slice(), single)
+                && f.name == name
+            {
+                self.functions_mut().insert(name.to_string(), Arc::clone(f));
+                self.state.exported_functions.push(name.to_string());
+            }
+        }
+    }
+
     /// The environment for a child: exported variables plus `assignments`.
     pub fn environment_with(&mut self, assignments: &[(String, String)]) -> Arc<Vec<CString>> {
         let base = self.state.vars.environment_cstrings();
+        let base = if self.state.exported_functions.is_empty() {
+            base
+        } else {
+            let mut env = (*base).clone();
+            env.extend(self.exported_function_entries());
+            Arc::new(env)
+        };
         if assignments.is_empty() {
             return base;
         }
@@ -832,6 +927,16 @@ fn looks_like_assignment(word: &crate::parser::ast::Word) -> bool {
         }
         None => false,
     }
+}
+
+/// bash's "noassign" variables: assignments to them succeed and change
+/// nothing.
+pub(super) fn ignores_assignment(name: &str) -> bool {
+    matches!(name, "FUNCNAME" | "GROUPS")
+}
+
+fn has_literal_tilde(part: &crate::parser::ast::WordPart) -> bool {
+    matches!(part, crate::parser::ast::WordPart::Literal(t) if t.contains('~'))
 }
 
 /// Tilde prefixes in an assignment-like argument (`export P=~/bin:~x`):

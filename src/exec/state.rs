@@ -741,8 +741,11 @@ impl Vars {
 
     /// `local name`: saves the current value in the innermost frame (once
     /// per frame) so that it is restored when the function returns. As in
-    /// bash, a plain `local x` leaves `x` declared but unset in the function.
-    pub fn make_local(&mut self, name: &str) {
+    /// bash, a plain `local x` leaves `x` declared but unset in the function;
+    /// with `inherit` (`local -I`, `shopt -s localvar_inherit`) it starts
+    /// with the value and attributes of the variable it shadows (but a
+    /// nameref's).
+    pub fn make_local(&mut self, name: &str, inherit: bool) {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
@@ -752,19 +755,92 @@ impl Vars {
         let old = self.map.get(name).cloned();
         self.env_cache = None;
         frame.push((name.to_string(), old.clone()));
-        let exported = old.map(|v| v.exported).unwrap_or(false);
-        Arc::make_mut(&mut self.map).insert(
-            name,
-            Var {
-                exported,
+        let var = match old {
+            Some(old) if inherit && !old.nameref => Var {
+                readonly: false,
+                ..old
+            },
+            old => Var {
+                exported: old.is_some_and(|v| v.exported),
                 ..Var::default()
             },
-        );
+        };
+        Arc::make_mut(&mut self.map).insert(name, var);
+    }
+
+    /// Makes the global variables visible in place of the `local`s that
+    /// shadow them (`declare -g` in a function), until
+    /// [`Vars::hide_globals`] is given what this returns.
+    pub fn show_globals(&mut self) -> Vec<GlobalSwap> {
+        let mut swaps: Vec<GlobalSwap> = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (frame, entries) in self.frames.iter_mut().enumerate() {
+            for (entry, (name, saved)) in entries.iter_mut().enumerate() {
+                if !seen.insert(name.clone()) {
+                    continue;
+                }
+                let map = Arc::make_mut(&mut self.map);
+                let local = match saved.take() {
+                    Some(global) => map.insert(name.as_str(), global),
+                    None => map.remove(name),
+                };
+                swaps.push(GlobalSwap {
+                    frame,
+                    entry,
+                    local,
+                });
+            }
+        }
+        if !swaps.is_empty() {
+            self.env_cache = None;
+        }
+        swaps
+    }
+
+    /// Puts back the `local`s [`Vars::show_globals`] hid, keeping what was
+    /// done to the globals meanwhile as the values they shadow.
+    pub fn hide_globals(&mut self, swaps: Vec<GlobalSwap>) {
+        if swaps.is_empty() {
+            return;
+        }
+        self.env_cache = None;
+        for swap in swaps {
+            let Some((name, saved)) = self
+                .frames
+                .get_mut(swap.frame)
+                .and_then(|f| f.get_mut(swap.entry))
+            else {
+                continue;
+            };
+            let map = Arc::make_mut(&mut self.map);
+            *saved = match swap.local {
+                Some(local) => map.insert(name.as_str(), local),
+                None => map.remove(name),
+            };
+        }
     }
 }
 
-/// Shell options (`set -o …`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A `local` hidden while `declare -g` works on the global it shadows.
+#[derive(Debug)]
+pub struct GlobalSwap {
+    frame: usize,
+    entry: usize,
+    local: Option<Var>,
+}
+
+impl Vars {
+    /// Whether any `local` shadows a variable now.
+    pub fn any_locals(&self) -> bool {
+        self.frames.iter().any(|f| !f.is_empty())
+    }
+}
+
+/// Shell options (`set -o …`). `braceexpand`, `hashall` and
+/// `interactive-comments` are on in a new shell, as in bash; `keyword`,
+/// `nolog`, `onecmd`, `physical` and `privileged` are accepted and listed
+/// but change nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub struct Options {
     pub allexport: bool,
@@ -792,31 +868,85 @@ pub struct Options {
     pub history: bool,
     /// `set -H`: history expansion (`!!`) of the lines typed.
     pub histexpand: bool,
+    /// `set -B`: brace expansion.
+    pub braceexpand: bool,
+    pub interactive_comments: bool,
+    pub keyword: bool,
+    pub nolog: bool,
+    pub onecmd: bool,
+    pub physical: bool,
+    pub privileged: bool,
 }
 
-/// The table of `-o` names and single-letter flags.
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            allexport: false,
+            notify: false,
+            noclobber: false,
+            errexit: false,
+            noglob: false,
+            hashall: true,
+            monitor: false,
+            noexec: false,
+            nounset: false,
+            verbose: false,
+            xtrace: false,
+            pipefail: false,
+            interactive: false,
+            ignoreeof: false,
+            posix: false,
+            vi: false,
+            emacs: false,
+            functrace: false,
+            errtrace: false,
+            history: false,
+            histexpand: false,
+            braceexpand: true,
+            interactive_comments: true,
+            keyword: false,
+            nolog: false,
+            onecmd: false,
+            physical: false,
+            privileged: false,
+        }
+    }
+}
+
+/// The table of `-o` names and single-letter flags, in the order `set -o`
+/// lists them (bash's).
 pub const OPTION_NAMES: &[(&str, Option<char>)] = &[
     ("allexport", Some('a')),
-    ("notify", Some('b')),
-    ("noclobber", Some('C')),
-    ("errexit", Some('e')),
-    ("noglob", Some('f')),
-    ("hashall", Some('h')),
-    ("monitor", Some('m')),
-    ("noexec", Some('n')),
-    ("nounset", Some('u')),
-    ("verbose", Some('v')),
-    ("xtrace", Some('x')),
-    ("functrace", Some('T')),
-    ("errtrace", Some('E')),
-    ("histexpand", Some('H')),
+    ("braceexpand", Some('B')),
     ("emacs", None),
+    ("errexit", Some('e')),
+    ("errtrace", Some('E')),
+    ("functrace", Some('T')),
+    ("hashall", Some('h')),
+    ("histexpand", Some('H')),
     ("history", None),
     ("ignoreeof", None),
+    ("interactive-comments", None),
+    ("keyword", Some('k')),
+    ("monitor", Some('m')),
+    ("noclobber", Some('C')),
+    ("noexec", Some('n')),
+    ("noglob", Some('f')),
+    ("nolog", None),
+    ("notify", Some('b')),
+    ("nounset", Some('u')),
+    ("onecmd", Some('t')),
+    ("physical", Some('P')),
     ("pipefail", None),
     ("posix", None),
+    ("privileged", Some('p')),
+    ("verbose", Some('v')),
     ("vi", None),
+    ("xtrace", Some('x')),
 ];
+
+/// The order of the letters in `$-` (bash's; `i` is the interactive shell).
+const FLAG_ORDER: &str = "abefhikmnptuvxBCEHPT";
 
 impl Options {
     /// The flag behind an option name.
@@ -842,6 +972,13 @@ impl Options {
             "errtrace" => &mut self.errtrace,
             "history" => &mut self.history,
             "histexpand" => &mut self.histexpand,
+            "braceexpand" => &mut self.braceexpand,
+            "interactive-comments" => &mut self.interactive_comments,
+            "keyword" => &mut self.keyword,
+            "nolog" => &mut self.nolog,
+            "onecmd" => &mut self.onecmd,
+            "physical" => &mut self.physical,
+            "privileged" => &mut self.privileged,
             _ => return None,
         })
     }
@@ -876,16 +1013,15 @@ impl Options {
         copy.by_name(name).map(|b| *b).unwrap_or(false)
     }
 
-    /// `$-`.
+    /// The letters of `$-` for these options, in bash's order.
     pub fn flags(&self) -> String {
-        let mut s: String = OPTION_NAMES
-            .iter()
-            .filter_map(|(n, l)| l.filter(|_| self.get(n)))
-            .collect();
-        if self.interactive {
-            s.push('i');
-        }
-        s
+        FLAG_ORDER
+            .chars()
+            .filter(|&letter| match Options::name_of_letter(letter) {
+                Some(name) => self.get(name),
+                None => letter == 'i' && self.interactive,
+            })
+            .collect()
     }
 }
 
@@ -930,6 +1066,10 @@ pub struct CallFrame {
     pub file: String,
     /// The line of the caller the call was made from.
     pub call_line: u32,
+    /// The `set` options from before `local -`, put back when the function
+    /// returns. Not handed over: a subshell never returns from the
+    /// functions it was started in.
+    pub saved_options: Option<Box<Options>>,
 }
 
 /// What commands leave behind and a subshell copies (the self-spawned
@@ -982,6 +1122,12 @@ pub struct ShellState {
     pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// `shopt` options that are on.
     pub shopts: Vec<&'static str>,
+    /// Builtins turned off by `enable -n` (a command of that name is
+    /// looked up as a function or on `PATH` instead).
+    pub disabled_builtins: Vec<String>,
+    /// Functions `export -f` passes to children (as bash does, in
+    /// `BASH_FUNC_name%%` variables).
+    pub exported_functions: Vec<String>,
 }
 
 impl ShellState {

@@ -59,6 +59,11 @@ pub struct ArithError {
 
 impl fmt::Display for ArithError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // An assignment the variable refused is reported as bash reports
+        // it anywhere, without the expression.
+        if self.message.ends_with(": readonly variable") {
+            return f.write_str(&self.message);
+        }
         write!(f, "{}: {}", self.expr.trim(), self.message)
     }
 }

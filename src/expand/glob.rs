@@ -12,8 +12,14 @@ use crate::bytes::{decode_os, to_path};
 /// The sorted paths matching `pattern`; empty when none match. Relative
 /// patterns are looked up under `prefix` (a context's own directory) when
 /// given, and reported without it. `options` says how components match
-/// (extglob, case, leading dots).
-pub fn expand(pattern: &str, prefix: Option<&str>, options: MatchOptions) -> Vec<String> {
+/// (extglob, case, leading dots); with `globstar`, a component `**`
+/// matches any depth of directories (see [`star_star`]).
+pub fn expand(
+    pattern: &str,
+    prefix: Option<&str>,
+    options: MatchOptions,
+    globstar: bool,
+) -> Vec<String> {
     let on_disk = |path: &str| -> PathBuf {
         match prefix {
             Some(p) if !path.starts_with('/') => to_path(&format!("{p}/{path}")).into_owned(),
@@ -32,7 +38,21 @@ pub fn expand(pattern: &str, prefix: Option<&str>, options: MatchOptions) -> Vec
         let last = i + 1 == components.len();
         let mut next = Vec::new();
         let matcher = Pattern::with_options(component, options);
-        if !matcher.is_literal() {
+        if globstar && *component == "**" {
+            let literal_base = components[..i]
+                .iter()
+                .all(|c| Pattern::with_options(c, options).is_literal());
+            for base in &paths {
+                star_star(
+                    base,
+                    last,
+                    literal_base,
+                    options.leading_dot,
+                    &on_disk,
+                    &mut next,
+                );
+            }
+        } else if !matcher.is_literal() {
             for base in &paths {
                 for name in directory_entries(&on_disk(base)) {
                     if (name == "." || name == "..") && component != &name {
@@ -63,11 +83,58 @@ pub fn expand(pattern: &str, prefix: Option<&str>, options: MatchOptions) -> Vec
     if trailing_slash {
         paths.retain(|p| on_disk(p).is_dir());
         for p in &mut paths {
-            p.push('/');
+            if !p.ends_with('/') {
+                p.push('/');
+            }
         }
     }
     paths.sort();
     paths
+}
+
+/// `**` under `shopt -s globstar`, below `base`: as the last component,
+/// every file and directory at any depth (and `base/` itself when it was
+/// named literally, as bash lists it); before another component, `base`
+/// and every directory at any depth. Names starting with `.` are skipped
+/// unless `dotglob`; symbolic links to directories are never descended
+/// into, and only the last `**` lists them (bash).
+fn star_star(
+    base: &str,
+    last: bool,
+    base_literal: bool,
+    skip_dots: bool,
+    on_disk: &dyn Fn(&str) -> PathBuf,
+    out: &mut Vec<String>,
+) {
+    if !last {
+        out.push(base.to_string());
+    } else if !base.is_empty() && !base.ends_with('/') {
+        out.push(if base_literal {
+            format!("{base}/")
+        } else {
+            base.to_string()
+        });
+    }
+    let mut pending = vec![base.to_string()];
+    while let Some(dir) = pending.pop() {
+        for name in directory_entries(&on_disk(&dir)) {
+            if name == "." || name == ".." || (skip_dots && name.starts_with('.')) {
+                continue;
+            }
+            let path = join(&dir, &name);
+            let Ok(meta) = std::fs::symlink_metadata(on_disk(&path)) else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(path.clone());
+            }
+            // Only the last `**` lists links to directories (`**/`).
+            let link_to_dir = last && meta.is_symlink() && on_disk(&path).is_dir();
+            if last || meta.is_dir() || link_to_dir {
+                out.push(path);
+            }
+        }
+    }
 }
 
 fn join(base: &str, name: &str) -> String {

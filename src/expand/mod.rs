@@ -42,6 +42,12 @@ pub trait ExpandEnv {
     fn array_len(&self, name: &str) -> Option<usize> {
         self.array_values(name).map(|v| v.len())
     }
+    /// An array's indices or keys with their values, in order, and whether
+    /// it is associative (`None`: not an array): `${a[@]@K}`, and slices
+    /// of sparse arrays, which count indices.
+    fn array_pairs(&self, _name: &str) -> Option<(Vec<(String, String)>, bool)> {
+        None
+    }
     /// Whether `name` is an associative array (its subscripts are strings).
     fn is_assoc(&self, name: &str) -> bool;
     /// `${name[i]}` of an indexed array (or of a scalar: index 0).
@@ -93,8 +99,16 @@ pub trait ExpandEnv {
     }
     /// `set -u`.
     fn nounset(&self) -> bool;
+    /// `set -B` (on unless turned off): brace expansion.
+    fn brace_expansion(&self) -> bool {
+        true
+    }
     /// `set -f`.
     fn noglob(&self) -> bool;
+    /// The directory stack as `dirs` lists it, `$PWD` first: `~N`.
+    fn directory_stack(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// A user's home directory, for `~user`.
     fn home_of(&self, user: &str) -> Option<String>;
 }
@@ -115,6 +129,11 @@ pub struct GlobOptions {
     pub nocaseglob: bool,
     /// `nocasematch`: `case`, `[[ ]]` and `${x/p/r}` match regardless of case.
     pub nocasematch: bool,
+    /// `globstar`: a path component `**` matches any depth of directories.
+    pub globstar: bool,
+    /// `patsub_replacement`: an unquoted `&` in the replacement of
+    /// `${x/p/r}` stands for the text matched.
+    pub patsub_replacement: bool,
 }
 
 impl GlobOptions {
@@ -172,8 +191,10 @@ impl std::error::Error for ExpandError {}
 /// pathname expansion, quote removal.
 pub fn expand_words(env: &mut dyn ExpandEnv, words: &[Word]) -> Result<Vec<String>, ExpandError> {
     let mut out = Vec::new();
+    let braces = env.brace_expansion();
     for word in words {
-        match brace::expand(word)? {
+        let expanded = if braces { brace::expand(word)? } else { None };
+        match expanded {
             Some(expanded) => {
                 for w in &expanded {
                     expand_word_into(env, w, &mut out)?;
@@ -355,7 +376,8 @@ fn glob_field(
         out.push(plain);
         return Ok(());
     }
-    let matches = glob::expand(&pattern, env.cwd_prefix().as_deref(), matching);
+    let prefix = env.cwd_prefix();
+    let matches = glob::expand(&pattern, prefix.as_deref(), matching, options.globstar);
     if !matches.is_empty() {
         out.extend(matches);
     } else if options.failglob {

@@ -3,6 +3,7 @@
 //! and tilde. Groups are separated where `"$@"` separates fields.
 
 use crate::parser::ast::{ParamExp, ParamOp, ReplaceMode, Word, WordPart};
+use crate::parser::unparse;
 
 use super::arith::{self, ArithVars, Subscript};
 use super::pattern::{MatchOptions, Pattern};
@@ -85,11 +86,7 @@ pub(super) fn expand_parts(
                 b.push_value(value.to_string());
             }
             WordPart::Tilde(user) => {
-                let home = if user.is_empty() {
-                    env.var("HOME")
-                } else {
-                    env.home_of(user)
-                };
+                let home = tilde_prefix(env, user);
                 match home {
                     Some(h) => b.push(Piece::quoted(h)),
                     None => b.push(Piece::literal(format!("~{user}"))),
@@ -102,6 +99,35 @@ pub(super) fn expand_parts(
         }
     }
     Ok(b.groups)
+}
+
+/// What `~PREFIX` stands for: `$HOME`, `$PWD` (`~+`), `$OLDPWD` (`~-`), an
+/// entry of the directory stack (`~N`, `~+N`, `~-N`, as `dirs` counts),
+/// or a user's home directory; `None` leaves the word as it is.
+fn tilde_prefix(env: &dyn ExpandEnv, prefix: &str) -> Option<String> {
+    match prefix {
+        "" => env.var("HOME"),
+        "+" => env.var("PWD"),
+        "-" => env.var("OLDPWD"),
+        _ => {
+            let (from_top, digits) = match prefix.as_bytes()[0] {
+                b'+' => (true, &prefix[1..]),
+                b'-' => (false, &prefix[1..]),
+                _ => (true, prefix),
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return env.home_of(prefix);
+            }
+            let stack = env.directory_stack();
+            let n: usize = digits.parse().ok()?;
+            let i = if from_top {
+                n
+            } else {
+                stack.len().checked_sub(n + 1)?
+            };
+            stack.into_iter().nth(i)
+        }
+    }
 }
 
 /// Evaluates an arithmetic word.
@@ -263,7 +289,11 @@ fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
         // `${!ref}` of a nameref is the name it refers to (bash).
         return Ok(Value::One(target));
     }
-    let mut value = lookup_name(env, name);
+    let mut value = match &p.index {
+        // `${!a[i]}`: indirect through an element.
+        Some(index) if p.indirect => lookup_subscript(env, name, index)?,
+        _ => lookup_name(env, name),
+    };
     if p.indirect
         && !matches!(
             p.op,
@@ -451,7 +481,11 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             let glob = env.glob_options();
             let options = glob.matching(glob.nocasematch);
             let pat = Pattern::with_options(&expand_pattern(env, pattern)?, options);
-            let rep = super::expand_string(env, replacement)?;
+            let rep = if glob.patsub_replacement {
+                expand_replacement(env, replacement)?
+            } else {
+                vec![RepPart::Text(super::expand_string(env, replacement)?)]
+            };
             push(env, b, map_value(value, |s| replace(&pat, *mode, &rep, &s)));
         }
         ParamOp::Substring { offset, length } => {
@@ -463,6 +497,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             let positional = p.index.is_none() && matches!(name, "@" | "*");
             let value = match value {
+                Value::Many(_, at) if !positional && let Some(pairs) = indexed_pairs(env, p) => {
+                    Value::Many(sparse_slice(pairs, off, len)?, at)
+                }
                 Value::Many(items, at) if !positional => {
                     let start = if off < 0 {
                         items.len() as i64 + off
@@ -529,6 +566,10 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         ParamOp::Transform { op } => {
             check_unset(env, p, &value)?;
             let op = *op;
+            if let Some(value) = whole_array_transform(env, p, op) {
+                push(env, b, value);
+                return Ok(());
+            }
             let transformed = match op {
                 // `K`/`k` list an array's keys too; of a scalar, as `Q`.
                 'Q' | 'K' | 'k' => map_value(value, |s| quote_always(&s)),
@@ -553,7 +594,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 }
                 'U' => map_value(value, |s| s.to_uppercase()),
                 'L' => map_value(value, |s| s.to_lowercase()),
-                'u' => map_value(value, |s| change_case(&s, true, false, None)),
+                'u' => map_value(value, |s| change_case(&s, Some(true), false, None)),
                 'E' => map_value(value, |s| {
                     let mut out = Vec::new();
                     crate::escapes::decode_escapes(&crate::bytes::encode(&s), &mut out);
@@ -574,6 +615,88 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
     Ok(())
 }
 
+/// `${a[@]@K}`, `${a[@]@k}` and `${a[@]@A}` of an array: its keys and
+/// values as one string of `key "value"` pairs, as alternating fields, or
+/// as the `declare` command that recreates it (three fields, as bash
+/// gives them). `None` for other transformations and for scalars.
+fn whole_array_transform(env: &dyn ExpandEnv, p: &ParamExp, op: char) -> Option<Value> {
+    let at = whole_array_subscript(p.index.as_ref()?)?;
+    if p.indirect || !matches!(op, 'K' | 'k' | 'A') {
+        return None;
+    }
+    let (pairs, assoc) = env.array_pairs(&p.name)?;
+    Some(match op {
+        'K' => {
+            let key = |k: &str| {
+                if assoc {
+                    unparse::assoc_key(k)
+                } else {
+                    k.to_string()
+                }
+            };
+            let items: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{} {}", key(k), unparse::double_quote(v)))
+                .collect();
+            // bash leaves a space after an associative array's last value.
+            let tail = if assoc && !items.is_empty() { " " } else { "" };
+            Value::One(format!("{}{tail}", items.join(" ")))
+        }
+        'k' => Value::Many(pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(), at),
+        _ => {
+            let letters = env.attribute_letters(&p.name);
+            let literal =
+                unparse::array_literal(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), assoc);
+            let words = vec![
+                "declare".to_string(),
+                format!("-{letters}"),
+                format!("{}={literal}", p.name),
+            ];
+            Value::Many(words, at)
+        }
+    })
+}
+
+/// The elements of `${a[@]…}` with their indices, when `a` is an indexed
+/// array: a slice of it counts indices, not positions.
+fn indexed_pairs(env: &dyn ExpandEnv, p: &ParamExp) -> Option<Vec<(i64, String)>> {
+    whole_array_subscript(p.index.as_ref()?)?;
+    match env.array_pairs(&p.name)? {
+        (pairs, false) => Some(
+            pairs
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+                .collect(),
+        ),
+        (_, true) => None,
+    }
+}
+
+/// `${a[@]:offset:length}` of an indexed array: the elements whose index
+/// is at least `offset` (a negative offset counts back from one past the
+/// last index), at most `length` of them.
+fn sparse_slice(
+    pairs: Vec<(i64, String)>,
+    offset: i64,
+    length: Option<i64>,
+) -> Result<Vec<String>, ExpandError> {
+    if let Some(l) = length.filter(|l| *l < 0) {
+        return Err(ExpandError::new(format!("{l}: substring expression < 0")));
+    }
+    let end = pairs.last().map_or(0, |(i, _)| i + 1);
+    let start = if offset < 0 { end + offset } else { offset };
+    if start < 0 {
+        return Ok(Vec::new());
+    }
+    let count = length.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    Ok(pairs
+        .into_iter()
+        .filter(|(i, _)| *i >= start)
+        .take(count)
+        .map(|(_, v)| v)
+        .collect())
+}
+
 fn slice<T: Clone>(items: &[T], start: i64, len: Option<i64>) -> Result<Vec<T>, ExpandError> {
     let start = (start.max(0) as usize).min(items.len());
     let end = match len {
@@ -590,22 +713,83 @@ fn slice<T: Clone>(items: &[T], start: i64, len: Option<i64>) -> Result<Vec<T>, 
     Ok(items[start..end].to_vec())
 }
 
-fn replace(pat: &Pattern, mode: ReplaceMode, rep: &str, s: &str) -> String {
+/// A piece of the replacement of `${x/p/r}`.
+enum RepPart {
+    Text(String),
+    /// An unquoted `&` under `shopt -s patsub_replacement`: the text matched.
+    Match,
+}
+
+/// The replacement word under `patsub_replacement` (bash 5.2's default):
+/// an unquoted `&` stands for the match; a quoted one (`\&`, `"&"`, `'&'`)
+/// is itself, and so is `\&` in the text of an unquoted expansion.
+fn expand_replacement(env: &mut dyn ExpandEnv, word: &Word) -> Result<Vec<RepPart>, ExpandError> {
+    let groups = expand_parts(env, &word.parts, false)?;
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        for piece in group {
+            if piece.quoted {
+                text.push_str(&piece.text);
+                continue;
+            }
+            let mut chars = piece.text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' if chars.peek() == Some(&'&') => {
+                        chars.next();
+                        text.push('&');
+                    }
+                    '&' => {
+                        parts.push(RepPart::Text(std::mem::take(&mut text)));
+                        parts.push(RepPart::Match);
+                    }
+                    c => text.push(c),
+                }
+            }
+        }
+    }
+    parts.push(RepPart::Text(text));
+    Ok(parts)
+}
+
+/// Appends the replacement for the match `matched`.
+fn push_replacement(out: &mut String, rep: &[RepPart], matched: &str) {
+    for part in rep {
+        match part {
+            RepPart::Text(t) => out.push_str(t),
+            RepPart::Match => out.push_str(matched),
+        }
+    }
+}
+
+fn replace(pat: &Pattern, mode: ReplaceMode, rep: &[RepPart], s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
     match mode {
         ReplaceMode::Prefix => match pat.match_prefix(s, true) {
-            Some(n) => format!("{rep}{}", &s[n..]),
+            Some(n) => {
+                push_replacement(&mut out, rep, &s[..n]);
+                out.push_str(&s[n..]);
+                out
+            }
             None => s.to_string(),
         },
         ReplaceMode::Suffix => match pat.match_suffix(s, true) {
-            Some(n) => format!("{}{rep}", &s[..n]),
+            Some(n) => {
+                out.push_str(&s[..n]);
+                push_replacement(&mut out, rep, &s[n..]);
+                out
+            }
             None => s.to_string(),
         },
         ReplaceMode::First | ReplaceMode::All => {
-            let mut out = String::with_capacity(s.len());
             let mut pos = 0;
             for (start, end) in pat.find_all(s, mode == ReplaceMode::All) {
                 out.push_str(&s[pos..start]);
-                out.push_str(rep);
+                push_replacement(&mut out, rep, &s[start..end]);
                 // After an empty match the character there stays.
                 pos = start;
                 if end > start {
@@ -618,15 +802,16 @@ fn replace(pat: &Pattern, mode: ReplaceMode, rep: &str, s: &str) -> String {
     }
 }
 
-fn change_case(s: &str, upper: bool, all: bool, pat: Option<&Pattern>) -> String {
+/// Changes the case of the first character (or of all, `all`) that
+/// `pat` matches: to upper (`Some(true)`), lower, or swapped (`None`).
+fn change_case(s: &str, upper: Option<bool>, all: bool, pat: Option<&Pattern>) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         let eligible = (all || i == 0) && pat.is_none_or(|p| p.matches(&c.to_string()));
         if eligible {
-            if upper {
-                out.extend(c.to_uppercase());
-            } else {
-                out.extend(c.to_lowercase());
+            match upper.unwrap_or(c.is_lowercase()) {
+                true => out.extend(c.to_uppercase()),
+                false => out.extend(c.to_lowercase()),
             }
         } else {
             out.push(c);
@@ -638,8 +823,11 @@ fn change_case(s: &str, upper: bool, all: bool, pat: Option<&Pattern>) -> String
 /// `${x@Q}`: quoted so that it reads back as the same word, always in
 /// quotes (bash).
 fn quote_always(s: &str) -> String {
-    let quoted = crate::parser::unparse::quote(s);
-    if quoted.starts_with('\'') || quoted.starts_with("$'") {
+    if s.chars().any(char::is_control) {
+        return unparse::ansi_c_quote(s);
+    }
+    let quoted = unparse::quote(s);
+    if quoted.starts_with('\'') {
         quoted
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))

@@ -558,14 +558,16 @@ impl JobTable {
     }
 
     /// `wait -n`: waits until any job ends (polling the members' pidfds);
-    /// its number and status. `None` when there is no job to wait for.
-    pub fn wait_any(&mut self) -> Option<(usize, i32)> {
+    /// the pid of its last process (`$!` when it started) and its status.
+    /// `None` when there is no job to wait for.
+    pub fn wait_any(&mut self) -> Option<(i32, i32)> {
         self.listing.take();
         loop {
             self.refresh();
             if let Some(pos) = self.jobs.iter().position(|j| j.status().is_some()) {
                 let job = self.remove_at(pos);
-                return job.status().map(|s| (job.number, s));
+                let pid = job.processes.last().map_or(0, |p| p.pid.as_raw());
+                return job.status().map(|s| (pid, s));
             }
             let running: Vec<&OwnedFd> = self
                 .jobs

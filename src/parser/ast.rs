@@ -57,6 +57,8 @@ pub struct Pipeline {
     pub negated: bool,
     /// Preceded by the `time` keyword (bash).
     pub timed: bool,
+    /// `time -p`: the report in POSIX's format, whatever `TIMEFORMAT` says.
+    pub time_posix: bool,
     /// At least one command.
     pub commands: Vec<Command>,
     /// `|&` after command i (bash): stderr joins stdout; same length as `commands`.
@@ -220,10 +222,11 @@ pub enum ParamOp {
         /// The length expression.
         length: Option<Word>,
     },
-    /// `${x^p}`, `${x^^p}`, `${x,p}`, `${x,,p}` (bash).
+    /// `${x^p}`, `${x^^p}`, `${x,p}`, `${x,,p}`, `${x~p}`, `${x~~p}` (bash).
     Case {
-        /// `^` (true) or `,` (false).
-        upper: bool,
+        /// `^` (`Some(true)`), `,` (`Some(false)`) or `~` (`None`: the
+        /// case of each letter is swapped).
+        upper: Option<bool>,
         /// Doubled: every match, not just the first character.
         all: bool,
         /// The pattern (empty: any character).

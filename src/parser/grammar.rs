@@ -544,6 +544,7 @@ impl<'a> Core<'a> {
         let (start, line) = (first.start, first.line);
         let mut negated = false;
         let mut timed = false;
+        let mut time_posix = false;
         loop {
             self.substitute_aliases()?;
             let tok = self.peek(LexMode::Assign)?;
@@ -555,6 +556,7 @@ impl<'a> Core<'a> {
                 timed = true;
                 if self.peek(LexMode::Normal)?.is_word("-p") {
                     self.take(LexMode::Normal)?;
+                    time_posix = true;
                 }
             } else {
                 break;
@@ -599,6 +601,7 @@ impl<'a> Core<'a> {
         Ok(Pipeline {
             negated,
             timed,
+            time_posix,
             commands,
             stderr_too,
             span: Span {
@@ -795,16 +798,10 @@ impl<'a> Core<'a> {
         }
         while self.alias_after_blank(LexMode::Normal)? {}
         let tok = self.take(LexMode::Normal)?;
+        // A word that is no name is an error when the loop runs (bash).
         let var = match tok.plain() {
             Some(n) if is_name(n) => n.to_string(),
-            _ if matches!(tok.kind, TokKind::Word(_)) => {
-                return Err(ParseError {
-                    kind: ParseErrorKind::Syntax,
-                    line: tok.line,
-                    col: tok.col,
-                    message: format!("`{}': not a valid identifier", self.tok_text(&tok)),
-                });
-            }
+            _ if matches!(tok.kind, TokKind::Word(_)) => self.tok_text(&tok),
             _ => return Err(self.unexpected(&tok)),
         };
         let mut words = None;

@@ -16,6 +16,9 @@ use super::ast::{
 use super::grammar::Core;
 use super::{ParseError, ParseErrorKind};
 
+/// The message of a malformed `${…}`.
+const BAD_SUBST: &str = "bad substitution";
+
 /// Alias text being read in front of the source.
 #[derive(Clone, Debug)]
 struct AliasFrame {
@@ -478,6 +481,22 @@ fn decode_ansi_c(raw: &str) -> String {
                             cs.next();
                         }
                         None => break,
+                    }
+                }
+                out.push((v & 0xff) as u8);
+            }
+            // `\x{HHH…}`: every hex digit up to the `}` (bash, after
+            // ksh93), the low byte of the value.
+            'x' if cs.peek() == Some(&'{') => {
+                cs.next();
+                let mut v: u32 = 0;
+                while let Some(d) = cs.peek().and_then(|c| c.to_digit(16)) {
+                    v = v.wrapping_mul(16).wrapping_add(d);
+                    cs.next();
+                }
+                for c in cs.by_ref() {
+                    if c == '}' {
+                        break;
                     }
                 }
                 out.push((v & 0xff) as u8);
@@ -1102,13 +1121,37 @@ impl<'a> Core<'a> {
                 let list = self.read_subst_list()?;
                 parts.push(WordPart::CommandSub(Arc::new(list)));
             }
+            // `$[expr]`: bash's old form of `$((expr))`.
+            Some('[') => {
+                self.cur.bump();
+                let mut inner = Vec::new();
+                self.read_parts(Ctx::pattern(Stop::Bracket), &mut inner)?;
+                if !self.cur.eat(']') {
+                    return Err(self.eof_looking_for("]"));
+                }
+                parts.push(WordPart::Arith(Word { parts: inner }));
+            }
             Some('{') => {
                 self.cur.bump();
                 if self.cur.peek() == Some('(') {
                     parts.push(WordPart::Param(Box::new(self.read_invalid_param()?)));
                     return Ok(());
                 }
-                let p = self.read_param_braced(in_dq)?;
+                // bash reports a malformed `${…}` when it is expanded, not
+                // when the script is read: keep its text for the error.
+                let snap = self.cur.clone();
+                let p = match self.read_param_braced(in_dq) {
+                    Ok(p) => p,
+                    Err(e) if e.kind == ParseErrorKind::Syntax && e.message == BAD_SUBST => {
+                        self.cur = snap;
+                        self.read_invalid_param()?
+                    }
+                    Err(e) if e.message.ends_with("`]'") => {
+                        self.cur = snap;
+                        self.read_invalid_param().map_err(|_| e)?
+                    }
+                    Err(e) => return Err(e),
+                };
                 parts.push(WordPart::Param(Box::new(p)));
             }
             Some(c) if c == '_' || c.is_ascii_alphabetic() => {
@@ -1220,7 +1263,7 @@ impl<'a> Core<'a> {
     }
 
     fn bad_subst(&mut self) -> ParseError {
-        self.err_here(ParseErrorKind::Syntax, "bad substitution")
+        self.err_here(ParseErrorKind::Syntax, BAD_SUBST)
     }
 
     fn read_param_word(&mut self, stop: Stop, in_dq: bool) -> Result<Word, ParseError> {
@@ -1281,7 +1324,16 @@ impl<'a> Core<'a> {
             self.cur = snap;
         }
         let mut indirect = false;
-        if self.cur.peek() == Some('!') && self.cur.peek2() != Some('}') {
+        // `${!-word}`, `${!:-word}`…: `$!` with an operator, not `${!x}`.
+        let bang_with_op = self.cur.peek() == Some('!')
+            && matches!(self.cur.peek2(), Some('-' | '=' | '?' | '+' | ':'))
+            && {
+                let mut ahead = self.cur.clone();
+                ahead.bump();
+                ahead.bump();
+                ahead.peek().is_some_and(|c| c != '}')
+            };
+        if self.cur.peek() == Some('!') && self.cur.peek2() != Some('}') && !bang_with_op {
             let snap = self.cur.clone();
             self.cur.bump();
             match self.read_param_name() {
@@ -1404,12 +1456,16 @@ impl<'a> Core<'a> {
                     replacement,
                 }
             }
-            '^' | ',' => {
+            '^' | ',' | '~' => {
                 self.cur.bump();
                 let all = self.cur.eat(c);
                 let pattern = self.read_pattern_word(Stop::Brace)?;
                 ParamOp::Case {
-                    upper: c == '^',
+                    upper: match c {
+                        '^' => Some(true),
+                        ',' => Some(false),
+                        _ => None,
+                    },
                     all,
                     pattern,
                 }

@@ -69,7 +69,11 @@ fn param(pe: &ParamExp) -> String {
             pattern,
         } => format!(
             " case{}{} {}",
-            if *upper { "^" } else { "," },
+            match upper {
+                Some(true) => "^",
+                Some(false) => ",",
+                None => "~",
+            },
             all,
             w(pattern)
         ),
@@ -522,6 +526,11 @@ fn parameter_expansions() {
             "[echo ${a[i]} ${a[${j}+1]} ${10}]",
         ),
         ("echo ${x@Q} ${a[@]@P}", "[echo ${x @Q} ${a[@] @P}]"),
+        // A malformed `${…}` is an error only when expanded (bash).
+        (
+            "echo ${x!} ${} ${a[1}",
+            "[echo ${ invalid x!} ${ invalid } ${ invalid a[1}]",
+        ),
         (
             "echo ${x:-\"a b\"} \"${x:-'q'}\"",
             "[echo ${x :- \"'a b'\"} \"${x :- ''q''}\"]",
@@ -808,13 +817,6 @@ fn syntax_errors_read_like_bash() {
             4,
         ),
         ("{ }", "syntax error near unexpected token `}'", 1, 3),
-        (
-            "for 1 in a; do b; done",
-            "`1': not a valid identifier",
-            1,
-            5,
-        ),
-        ("echo ${x!}", "bad substitution", 1, 9),
         ("f() a", "syntax error near unexpected token `a'", 1, 5),
         (
             "case a in b c) ;; esac",

@@ -120,6 +120,78 @@ pub fn quote(s: &str) -> String {
     }
 }
 
+/// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash's `declare -p`
+/// prints a value (one with control characters as `$'…'`).
+pub fn double_quote(s: &str) -> String {
+    if s.chars().any(|c| c.is_control()) {
+        return quote_ansi(s);
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `s` holds a character special to the shell where it stands
+/// (bash's `sh_contains_shell_metas`): blanks, quotes, operators, glob
+/// characters, `$`, `` ` ``, `!`, braces, `^`, a leading `#`, and `~` at
+/// the start or after `=` or `:`.
+fn has_shell_metas(s: &str) -> bool {
+    s.char_indices().any(|(i, c)| match c {
+        ' ' | '\t' | '\n' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!'
+        | '{' | '}' | '*' | '[' | '?' | ']' | '^' | '$' | '`' => true,
+        '~' => i == 0 || matches!(s.as_bytes()[i - 1], b'=' | b':'),
+        '#' => i == 0,
+        _ => false,
+    })
+}
+
+/// A value as `set` lists it (bash): bare unless it holds a character
+/// special to the shell, then in single quotes, or `$'…'` when it holds a
+/// control character.
+pub fn quote_value(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        ansi_c_quote(s)
+    } else if has_shell_metas(s) {
+        single_quote(s)
+    } else {
+        s.to_string()
+    }
+}
+
+/// An associative array's key as `declare -p` prints it: bare unless it
+/// holds a character special to the shell (bash's `sh_contains_shell_metas`),
+/// then double-quoted.
+pub fn assoc_key(key: &str) -> String {
+    if has_shell_metas(key) || key.is_empty() {
+        double_quote(key)
+    } else {
+        key.to_string()
+    }
+}
+
+/// An array's elements as `declare -p` prints them: `([0]="a" [1]="b")`,
+/// an associative array with the space bash leaves before `)`.
+pub fn array_literal<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, assoc: bool) -> String {
+    let items: Vec<String> = pairs
+        .map(|(k, v)| {
+            let key = if assoc { assoc_key(k) } else { k.to_string() };
+            format!("[{key}]={}", double_quote(v))
+        })
+        .collect();
+    if assoc {
+        format!("({} )", items.join(" "))
+    } else {
+        format!("({})", items.join(" "))
+    }
+}
+
 /// Quotes `s` as bash's xtrace does: bare when safe, `'…'` when that
 /// suffices, and `$'…'` (ANSI-C quoting) when `s` holds a quote, a
 /// backslash or a control character.
@@ -128,6 +200,12 @@ pub fn quote_ansi(s: &str) -> String {
     if !needs_ansi {
         return quote(s);
     }
+    ansi_c_quote(s)
+}
+
+/// `s` as `$'…'`, with bash's escapes (`ansic_quote`): `\n`, `\t`, `\E`
+/// and the like, other control bytes in octal.
+pub fn ansi_c_quote(s: &str) -> String {
     let mut out = String::from("$'");
     for c in s.chars() {
         match c {
@@ -136,6 +214,12 @@ pub fn quote_ansi(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{1b}' => out.push_str("\\E"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -410,7 +494,11 @@ fn render_param(p: &ParamExp, ctx: Ctx, next: Option<char>) -> String {
             all,
             pattern,
         } => {
-            let c = if *upper { "^" } else { "," };
+            let c = match upper {
+                Some(true) => "^",
+                Some(false) => ",",
+                None => "~",
+            };
             out.push_str(c);
             if *all {
                 out.push_str(c);
@@ -635,7 +723,7 @@ impl Printer {
 
     fn pipeline(&mut self, p: &Pipeline) {
         if p.timed {
-            self.write("time");
+            self.write(if p.time_posix { "time -p" } else { "time" });
             if p.negated || !p.commands.is_empty() {
                 self.write(" ");
             }
@@ -1099,6 +1187,7 @@ mod tests {
         Pipeline {
             negated: false,
             timed: false,
+            time_posix: false,
             commands,
             stderr_too: vec![false; n],
             span: Span::default(),
@@ -1346,7 +1435,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: true,
+                upper: Some(true),
                 all: false,
                 pattern: Word::default()
             }),
@@ -1354,7 +1443,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: true,
+                upper: Some(true),
                 all: true,
                 pattern: Word::default()
             }),
@@ -1362,7 +1451,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: false,
+                upper: Some(false),
                 all: false,
                 pattern: lit("[ab]")
             }),
@@ -1370,7 +1459,7 @@ mod tests {
         );
         assert_eq!(
             w(ParamOp::Case {
-                upper: false,
+                upper: Some(false),
                 all: true,
                 pattern: Word::default()
             }),

@@ -1,0 +1,830 @@
+//! bash features that bash's own regression suite exercises: each case
+//! runs a script file (`s.sh`) through the real binary and compares
+//! stdout, stderr and status exactly with what bash 5.2 printed for the
+//! same file.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Case;
+
+fn check(cases: &[Case]) {
+    common::check_with(cases, |script| common::run_file(script, None));
+}
+
+/// Arrays in expansions: `@K`, `@k`, `@A`, indirection through an
+/// element, slices of sparse arrays.
+#[test]
+fn array_expansions() {
+    check(&[
+        (
+            "integer_and_case_attributes_shape_array_elements",
+            r#"a=; typeset -i a; a+=7; echo $a
+x=(1 2 3 4 5); typeset -i x
+x[4]+=7; echo ${x[@]}
+x=([0]=7+11); echo ${x[@]}
+x=( 1 2 [2]+=7 4 5 ); echo ${x[@]}
+x+=( [3]+=9 [5]=9 ); echo ${x[@]}
+declare -u u=(x y); u[2]=z; u+=(w); echo ${u[@]}
+declare -A h; declare -i h; h[k]=2+2; h[k]+=1; echo ${h[k]}
+s=(a b); s+=([1]+=c); echo ${s[@]}
+"#,
+            r#"7
+1 2 3 4 12
+18
+1 2 7 4 5
+1 2 7 13 5 9
+X Y Z W
+5
+a bc
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "array_transform_K_quotes_keys_and_values",
+            r#"a=(x "y z" [5]='$w')
+declare -A h=([k]=v ["a b"]="c d")
+echo "${a[@]@K}"
+echo "${h[@]@K}|"
+"#,
+            r#"0 "x" 1 "y z" 5 "\$w"
+k "v" "a b" "c d" |
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "array_transform_k_gives_alternating_fields",
+            r#"a=(x "y z")
+printf '<%s>\n' "${a[@]@k}"
+"#,
+            r#"<0>
+<x>
+<1>
+<y z>
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "array_transform_A_is_the_declare_command",
+            r#"a=(x "y z" [5]=w)
+declare -A h=(["a b"]=1)
+declare -r r=(1)
+printf '<%s>\n' "${a[@]@A}"
+echo "${a[*]@A}"
+echo "${h[@]@A}" "${r[@]@A}"
+echo "${a[1]@A}"
+"#,
+            r#"<declare>
+<-a>
+<a=([0]="x" [1]="y z" [5]="w")>
+declare -a a=([0]="x" [1]="y z" [5]="w")
+declare -A h=(["a b"]="1" ) declare -ar r=([0]="1")
+declare -a a='y z'
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "indirect_through_an_array_element",
+            r#"b=(x y); names=(b "b[1]")
+echo ${!names[1]} ${!names[0]:-default}
+"#,
+            r#"y x
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "slice_of_a_sparse_array_counts_indices",
+            r#"a=([0]=a [5]=b [10]=c)
+echo ${a[@]:1}
+echo ${a[@]:6:1}
+echo ${a[@]: -3}
+echo ${a[@]: -6}
+echo "[${a[@]: -20}]"
+echo ${a[@]:1:-1}
+echo after
+"#,
+            r#"b c
+c
+c
+b c
+[]
+after
+"#,
+            r#"s.sh: line 7: -1: substring expression < 0
+"#,
+            0,
+        ),
+        (
+            "bad_substitution_is_reported_when_expanded",
+            r#"if false; then echo ${x y}; fi
+echo ${}; echo same line
+echo ${#x:1}
+echo next
+"#,
+            r#"next
+"#,
+            r#"s.sh: line 2: ${}: bad substitution
+s.sh: line 3: ${#x:1}: bad substitution
+"#,
+            0,
+        ),
+        (
+            "assoc_keys_quoted_in_declare_p",
+            r#"declare -A h=(["a b"]=1 ['$x']=2 [a=b]=3)
+declare -p h
+"#,
+            r#"declare -A h=([a=b]="3" ["a b"]="1" ["\$x"]="2" )
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
+
+/// Words: `$'\x{…}'`, the directory stack as `~N`, `&` in `${x/p/r}`,
+/// `**` under `globstar`.
+#[test]
+fn word_expansions() {
+    check(&[
+        (
+            "dollar_bracket_is_arithmetic",
+            r#"a=(1 2)
+echo $[ 13 * 2 ] $[1+$[2]] "$[3]" $[a[1]*2] \$[
+"#,
+            r#"26 3 3 4 $[
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "control_characters_quote_in_octal",
+            r#"x=$'a\a\b\e\x01\x7f\n\t'
+declare -p x
+echo "${x@Q}"
+y="it's"
+echo "${y@Q}"
+"#,
+            r#"declare -- x=$'a\a\b\E\001\177\n\t'
+$'a\a\b\E\001\177\n\t'
+'it'\''s'
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "ansi_c_braced_hex",
+            r#"printf '%s|' $'\x{41}' $'\x{263a}' $'\x{0041}B' $'\x{41'
+echo
+"#,
+            r#"A|:|AB|A|
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "tilde_directory_stack",
+            r#"mkdir -p a b
+pushd a >/dev/null; pushd ../b >/dev/null
+base=${PWD%/b}
+for t in ~0 ~1 ~2 ~-0 ~+1 ~+ ~- ~+0/x ~9 ~1x; do echo "${t#"$base"}"; done
+unset OLDPWD; echo ~-
+"#,
+            r#"/b
+/a
+
+
+/a
+/b
+/a
+/b/x
+~9
+~1x
+~-
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "patsub_replacement_ampersand_is_the_match",
+            r#"x=abcb r='[&]'
+echo ${x//b/<&>} ${x//b/\&} "${x//b/<&>}" ${x//b/"&"} ${x//b/'&'}
+echo ${x//b/$r} ${x//b/"$r"} ${x//b/\\&} ${x/#a/&&} ${x//?/(&)}
+shopt -u patsub_replacement
+echo ${x//b/<&>}
+"#,
+            r#"a<b>c<b> a&c& a<b>c<b> a&c& a&c&
+a[b]c[b] a[&]c[&] a\bc\b aabcb (a)(b)(c)(b)
+a<&>c<&>
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "globstar_matches_across_directories",
+            r#"mkdir -p d/e/f .h/i d/.j
+touch d/x d/e/y d/e/f/z top .dot d/.j/k
+ln -s d lnk
+shopt -s globstar
+echo **
+echo d/**
+echo **/
+echo **/z d/**/y
+echo **/e/**
+echo *** a**
+shopt -s dotglob
+echo **/k
+shopt -u globstar
+echo **/z
+"#,
+            r#"d d/e d/e/f d/e/f/z d/e/y d/x lnk s.sh top
+d/ d/e d/e/f d/e/f/z d/e/y d/x
+d/ d/e/ d/e/f/ lnk/
+d/e/f/z d/e/y
+d/e d/e/f d/e/f/z d/e/y
+d lnk s.sh top a**
+d/.j/k
+**/z
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
+
+/// `declare -g` under a local, `local -I` and `localvar_inherit`,
+/// `local -`.
+#[test]
+fn declarations_in_functions() {
+    check(&[
+        (
+            "declare_g_assigns_the_global_under_a_local",
+            r#"x=global
+f() { local x=local; declare -g x=changed y=new; echo "in: $x $y"; g; }
+g() { local x=inner; declare -g x=deeper; echo "g: $x"; }
+f
+echo "out: $x $y"
+h() { declare -ga arr=(1 2); declare -g -i n=3+4; }
+h; declare -p arr n
+"#,
+            r#"in: local new
+g: inner
+out: deeper new
+declare -a arr=([0]="1" [1]="2")
+declare -i n="7"
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "local_I_inherits_value_and_attributes",
+            r#"declare -i n=5
+export e=exported
+f() { local -I n e; declare -p n e; n+=1; echo $n; local -I u; declare -p u; }
+f; echo $n
+shopt -s localvar_inherit
+g() { local n; echo "g: $n"; }
+g
+"#,
+            r#"declare -i n="5"
+declare -x e="exported"
+6
+declare -- u
+5
+g: 5
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "local_dash_restores_set_options",
+            r#"opts() { echo "$1: ${-//[^efu]/}"; }
+f() { local -; set -u -o noglob; opts in; }
+set -e
+opts before
+f
+opts after
+g() { local -; set +e; }
+g; opts again
+"#,
+            r#"before: e
+in: efu
+after: e
+again: e
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
+
+/// Builtins and listings: `enable`, `alias -p`, `unalias -a`, `shopt` and
+/// `set -o` in bash's formats (`shopt`'s names padded to 20 as bash 5.3
+/// does, 5.2 used 15), `wait -n`, `wait -p`.
+#[test]
+fn builtins_and_listings() {
+    check(&[
+        (
+            "enable_lists_and_turns_builtins_off",
+            r#"enable | head -3
+enable -s | head -3
+enable -n echo test
+enable -n
+type echo | sed 's,is /.*,is a file,'
+builtin echo hi
+enable foo; echo $?
+enable echo; enable -n
+enable -x; echo $?
+enable -n :; : 2>/dev/null; echo $?
+"#,
+            r#"enable .
+enable :
+enable [
+enable .
+enable :
+enable break
+enable -n echo
+enable -n test
+echo is a file
+1
+enable -n test
+2
+127
+"#,
+            r#"s.sh: line 6: builtin: echo: not a shell builtin
+s.sh: line 7: enable: foo: not a shell builtin
+s.sh: line 9: enable: -x: invalid option
+enable: usage: enable [-a] [-dnps] [-f filename] [name ...]
+"#,
+            0,
+        ),
+        (
+            "alias_p_and_unalias_a",
+            r#"alias a=b c="d e" -- -x=y
+alias -p
+unalias -a; alias -p; echo $?
+"#,
+            r#"alias -- -x='y'
+alias a='b'
+alias c='d e'
+0
+"#,
+            r#"s.sh: line 1: alias: --: not found
+"#,
+            0,
+        ),
+        (
+            "shopt_and_set_listings",
+            r#"shopt extglob nullglob; echo $?
+shopt -p extglob
+shopt -s extglob; shopt -p extglob
+shopt -q nosuch; echo $?
+set +o | head -4
+set -o | sed -n '2p;11p'
+shopt -po errexit
+set +B; echo {a,b}; set -B; echo {a,b}
+echo $-
+"#,
+            r#"extglob             	off
+nullglob            	off
+1
+shopt -u extglob
+shopt -s extglob
+1
+set +o allexport
+set -o braceexpand
+set +o emacs
+set +o errexit
+braceexpand    	on
+interactive-comments	on
+set +o errexit
+{a,b}
+a b
+hB
+"#,
+            r#"s.sh: line 4: shopt: nosuch: invalid shell option name
+"#,
+            0,
+        ),
+        (
+            "wait_n_and_wait_p",
+            r#"(exit 4) & pid=$!
+wait -n -p v; echo "$? ${v/$pid/PID}"
+(exit 5) & pid=$!
+wait -p w $pid; echo "$? ${w/$pid/PID}"
+v=x; wait -p v; echo "$? [${v-unset}]"
+wait -n; echo $?
+wait -p; echo $?
+"#,
+            r#"4 PID
+5 PID
+0 [unset]
+127
+2
+"#,
+            r#"s.sh: line 7: wait: -p: option requires an argument
+wait: usage: wait [-fn] [-p var] [id ...]
+"#,
+            0,
+        ),
+    ]);
+}
+
+/// `export -f`: functions go to children as bash passes them.
+#[test]
+fn exported_functions() {
+    check(&[(
+        "export_f_marks_functions_for_children",
+        r#"f() { echo "f $1"; }; g() { local x=1; echo g; }
+export -f f g
+env | grep -c '^BASH_FUNC_[fg]%%=() {'
+declare -fx
+export -nf g
+declare -F
+export -f nosuch; echo $?
+unset -f f
+env | grep -c BASH_FUNC
+"#,
+        r#"2
+f () 
+{ 
+    echo "f $1"
+}
+declare -fx f
+g () 
+{ 
+    local x=1;
+    echo g
+}
+declare -fx g
+declare -fx f
+declare -f g
+1
+0
+"#,
+        r#"s.sh: line 7: export: nosuch: not a function
+"#,
+        1,
+    )]);
+}
+
+/// A child pidsh defines the functions in `BASH_FUNC_name%%` variables
+/// only when asked (`--import-functions`), and only a value that is one
+/// definition of that name: text after it is never run.
+#[test]
+fn functions_are_imported_only_when_asked() {
+    let run = |flag: Option<&str>| {
+        let mut cmd = common::pidsh();
+        cmd.env("BASH_FUNC_h%%", "() { echo imported $1; }")
+            .env("BASH_FUNC_bad%%", "() { echo bad; }; echo INJECTED")
+            .args(flag)
+            .args(["-c", "h x; type bad >/dev/null 2>&1 || echo no bad"]);
+        common::feed(cmd, "")
+    };
+    let asked = run(Some("--import-functions"));
+    assert_eq!(
+        (asked.stdout.as_str(), asked.status),
+        ("imported x\nno bad\n", 0)
+    );
+    let not_asked = run(None);
+    assert_eq!(not_asked.stdout, "no bad\n");
+    assert!(not_asked.stderr.contains("h: command not found"));
+    // What `export -f` passes, a child that asks reads back.
+    let mut cmd = common::pidsh();
+    let script = "f() { echo \"f $1\"; }; export -f f; \"$PIDSH\" --import-functions -c 'f child'";
+    cmd.env("PIDSH", env!("CARGO_BIN_EXE_pidsh"))
+        .args(["-c", script]);
+    let round = common::feed(cmd, "");
+    assert_eq!((round.stdout.as_str(), round.status), ("f child\n", 0));
+}
+
+/// Variables bash sets: `SHELLOPTS`, `BASHOPTS`, `BASH_ARGV0`, `SECONDS`,
+/// `GROUPS`.
+#[test]
+fn shell_variables() {
+    check(&[
+        (
+            "shellopts_and_bashopts_are_readonly_lists",
+            r#"echo $SHELLOPTS
+set -u; echo $SHELLOPTS
+shopt -s extglob; case :$BASHOPTS: in *:extglob:*) echo extglob listed;; esac
+declare -p SHELLOPTS
+f() { local -; set -e; echo $SHELLOPTS; }; f; echo $SHELLOPTS
+SHELLOPTS=x
+echo status $?
+"#,
+            r#"braceexpand:hashall:interactive-comments
+braceexpand:hashall:interactive-comments:nounset
+extglob listed
+declare -r SHELLOPTS="braceexpand:hashall:interactive-comments:nounset"
+braceexpand:errexit:hashall:interactive-comments:nounset
+braceexpand:hashall:interactive-comments:nounset
+status 1
+"#,
+            r#"s.sh: line 6: SHELLOPTS: readonly variable
+"#,
+            0,
+        ),
+        (
+            "bash_argv0_sets_dollar_zero",
+            r#"BASH_ARGV0=hello; echo $0 $BASH_ARGV0
+f() { BASH_ARGV0="$1"; }; f again; echo $0
+"#,
+            r#"hello hello
+again
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "seconds_counts_from_an_assigned_value",
+            r#"SECONDS=100; echo $SECONDS
+"#,
+            r#"100
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "groups_starts_with_the_real_group",
+            r#"[[ $GROUPS == $(id -g) && ${#GROUPS[@]} -ge 1 ]] && echo ok
+"#,
+            r#"ok
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
+
+/// `$BASH_TRAPSIG` (bash 5.3) is the signal whose trap runs; `SHELL`
+/// comes from the user's passwd entry when the environment has none;
+/// an exported `SHELLOPTS` turns its options on at start.
+#[test]
+fn trap_signal_shell_and_inherited_shellopts() {
+    let r = common::run_file(
+        "trap 'echo trap $BASH_TRAPSIG' USR1; kill -USR1 $$; echo ${BASH_TRAPSIG-unset}",
+        None,
+    );
+    assert_eq!((r.stdout.as_str(), r.status), ("trap 10\nunset\n", 0));
+    let mut cmd = common::pidsh();
+    let login_shell = r#"[ "$SHELL" = "$(getent passwd "$(id -u)" | cut -d: -f7)" ] && echo same"#;
+    cmd.env_remove("SHELL").args(["-c", login_shell]);
+    assert_eq!(common::feed(cmd, "").stdout, "same\n");
+    let mut cmd = common::pidsh();
+    cmd.env("SHELLOPTS", "nounset:noglob")
+        .args(["-c", "echo $- $SHELLOPTS"]);
+    assert_eq!(
+        common::feed(cmd, "").stdout,
+        "fhuBc braceexpand:hashall:interactive-comments:noglob:nounset\n"
+    );
+}
+
+/// Smaller bash behaviours the suite found: tildes in assignment-like
+/// arguments, variables that ignore assignments, `${x~}`, a readonly
+/// variable in arithmetic.
+#[test]
+fn smaller_behaviours() {
+    check(&[
+        (
+            "tilde_in_assignment_like_arguments",
+            r#"HOME=/home/me
+echo x=~/a a=b:~/c --opt=~ 1x=~ x=a~ "x"=~ x=~:~ x="~" x=~"/q"
+set -o posix
+echo x=~/a
+"#,
+            r#"x=/home/me/a a=b:/home/me/c --opt=~ 1x=~ x=a~ x=~ x=/home/me:/home/me x=~ x=~/q
+x=~/a
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "noassign_variables_ignore_assignments",
+            r#"FUNCNAME=42; echo $? "[$FUNCNAME]"
+GROUPS[0]=-1; echo $?
+[[ ${GROUPS[0]} != -1 ]] && echo unchanged
+f() { FUNCNAME=x; echo $FUNCNAME; }; f
+"#,
+            r#"0 []
+0
+unchanged
+f
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "case_toggle",
+            r#"x=acknowledgement y=AbC
+echo ${x~} ${y~~} ${y~} ${x~~[aeiou]} "${y~~}"
+"#,
+            r#"Acknowledgement aBc abC AcknOwlEdgEmEnt aBc
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "readonly_in_arithmetic_says_only_that",
+            r#"readonly xx=1
+echo $(( xx++ ))
+echo next
+"#,
+            r#"next
+"#,
+            r#"s.sh: line 2: xx: readonly variable
+"#,
+            0,
+        ),
+    ]);
+}
+
+/// Loops and `time`: a `for` over an invalid name, `break` with too many
+/// arguments, `TIMEFORMAT` and `time -p`.
+#[test]
+fn loops_and_time() {
+    check(&[
+        (
+            "set_lists_values_quoted_only_where_needed",
+            r#"a='ab#cd' b='#x' c='x~' d='~x' e=$'a\tb' g='a=~' h='a:~b' i=
+set | grep -E '^[a-i]='
+"#,
+            r#"a=ab#cd
+b='#x'
+c=x~
+d='~x'
+e=$'a\tb'
+g='a=~'
+h='a:~b'
+i=
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "lastpipe_last_stage_can_leave_the_shell",
+            r#"shopt -s lastpipe
+f() { echo x | return 3; echo no; }
+f; echo $?
+for i in 1 2; do echo | break; echo no; done; echo done
+exit 142 | exit 14
+echo not reached
+"#,
+            r#"3
+done
+"#,
+            r#""#,
+            14,
+        ),
+        (
+            "command_substitution_turns_errexit_off",
+            r#"set -e
+z=$(false; echo goes on); echo "$z"
+z=$(: BASHPID; false; echo also in a process); echo "$z"
+shopt -s inherit_errexit
+z=$(false; echo not reached)
+echo not reached either
+"#,
+            r#"goes on
+also in a process
+"#,
+            r#""#,
+            1,
+        ),
+        (
+            "return_outside_a_function_complains_and_goes_on",
+            r#"echo a
+return 3
+echo "b $?"
+"#,
+            r#"a
+b 2
+"#,
+            r#"s.sh: line 2: return: can only `return' from a function or sourced script
+"#,
+            0,
+        ),
+        (
+            "for_over_an_invalid_name_fails_when_run",
+            r#"for 1 in a b; do echo $1; done; echo same line $?
+for "x" in a; do :; done
+echo status $?
+select 1 in a; do :; done; echo $?
+"#,
+            r#"same line 1
+status 1
+1
+"#,
+            r#"s.sh: line 1: `1': not a valid identifier
+s.sh: line 2: `"x"': not a valid identifier
+s.sh: line 4: `1': not a valid identifier
+"#,
+            0,
+        ),
+        (
+            "break_with_too_many_arguments_abandons_the_line",
+            r#"for i in 1 2; do echo i$i; break 1 2; echo in; done; echo not here
+echo st=$?
+"#,
+            r#"i1
+st=1
+"#,
+            r#"s.sh: line 1: break: too many arguments
+"#,
+            0,
+        ),
+        (
+            "timeformat_shapes_the_report",
+            r#"TIMEFORMAT='%%|%0R|%0lR|%0U|x'
+time true
+TIMEFORMAT=
+time true
+TIMEFORMAT='%0R %y'
+time true
+echo $?
+{ time -p true; } 2>&1 | sed 's/[0-9]/N/g'
+"#,
+            r#"0
+real N.NN
+user N.NN
+sys N.NN
+"#,
+            r#"%|0|0m0s|0|x
+s.sh: line 6: TIMEFORMAT: `y': invalid format character
+"#,
+            0,
+        ),
+    ]);
+}
+
+/// Namerefs and attribute listings: `declare +n`, `declare -n`/`-i`/`-a`
+/// without names, a nameref as a `for` variable.
+#[test]
+fn namerefs_and_listings() {
+    check(&[
+        (
+            "export_and_readonly_take_array_options",
+            r#"export -a r=(6); declare -p r
+readonly p=1
+readonly p=4
+export p=5
+declare p=6
+echo "[${!-unset}]" "[${!:-d}]"
+"#,
+            r#"declare -ax r=([0]="6")
+[unset] [d]
+"#,
+            r#"s.sh: line 3: p: readonly variable
+s.sh: line 4: p: readonly variable
+s.sh: line 5: declare: p: readonly variable
+"#,
+            0,
+        ),
+        (
+            "declare_plus_n_assigns_through_then_unsets_the_reference",
+            r#"bar=one; foo=bar
+typeset -n foo
+typeset -n
+typeset +n foo=other
+echo "$foo $bar"
+declare -p foo
+"#,
+            r#"declare -n foo="bar"
+bar other
+declare -- foo="bar"
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_with_attribute_lists_only_those",
+            r#"declare -i n=1; declare -a a=(1); declare -A h=([k]=v); declare -l low=X; x=1
+declare -i | grep ' n='; declare -a | grep ' a='; declare -A | grep ' h='; declare -l; declare -i | grep -c ' x='
+"#,
+            r#"declare -i n="1"
+declare -a a=([0]="1")
+declare -A h=([k]="v" )
+declare -l low="x"
+0
+"#,
+            r#""#,
+            1,
+        ),
+        (
+            "for_over_a_nameref_points_it_at_each_word",
+            r#"first=1 second=2
+typeset -n ref=first
+for ref in first second; do echo "${!ref}: $ref"; done
+"#,
+            r#"first: 1
+second: 2
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}
