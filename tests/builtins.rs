@@ -949,11 +949,49 @@ fn history_builtin() {
         (
             "errors",
             "history -z; echo $?; history -d 9; echo $?; history x; echo $?; unset HISTFILE; history -a; echo $?",
-            "2\n1\n2\n1\n",
+            "2\n1\n1\n1\n",
             "pidsh: line 1: history: -z: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 1: history: 9: history position out of range\npidsh: line 1: history: x: numeric argument required\npidsh: line 1: history: HISTFILE is not set\n",
             0,
         ),
+        (
+            "usage_errors_as_bash",
+            "history -5; echo st=$?\nhistory -a -r; echo st=$?\nhistory 3 extra; echo not-reached\necho st=$?",
+            "st=2\nst=1\nst=1\n",
+            "pidsh: line 1: history: -5: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 2: history: cannot use more than one of -anrw\npidsh: line 3: history: too many arguments\n",
+            0,
+        ),
+        (
+            "bundled_options",
+            "history -s a; history -s b; history -d1; history; history -cs c; history; history -dc; echo st=$?",
+            "    1  b\n    1  c\nst=1\n",
+            "pidsh: line 1: history: c: history position out of range\n",
+            0,
+        ),
     ]);
+}
+
+/// `set -o history` outside an interactive shell: each command read is
+/// recorded before it runs (the line that turned it on is not), comment
+/// lines are entries, `HISTSIZE` cuts the list at once and numbers go on
+/// as bash numbers them. Checked against bash.
+#[test]
+fn history_in_a_script() {
+    let script = "set -o history; echo on\necho a\n# note\nhistory\nhistory -c\n\
+                  echo b; echo c\nf() { history 1; }; f\nHISTSIZE=2\necho d\nhistory\n";
+    let expected = "on\na\n    1  echo a\n    2  # note\n    3  history\nb\nc\n\
+                    \x20   2  f() { history 1; }; f\nd\n    3  echo d\n    4  history\n";
+    for run in [common::run_file(script, None), common::run_c(script)] {
+        assert_eq!((run.stdout.as_str(), run.status), (expected, 0), "{run:?}");
+    }
+}
+
+/// Assigning `HISTFILESIZE` cuts the history file at once, as bash does.
+#[test]
+fn histfilesize_cuts_the_file_when_assigned() {
+    let run = common::run_c(
+        "printf 'cmd %s\\n' 1 2 3 4 5 > h; HISTFILE=h; HISTFILESIZE=2; cat h; HISTFILESIZE=x; wc -l < h",
+    );
+    assert_eq!(run.stdout, "cmd 4\ncmd 5\n2\n", "{run:?}");
 }
 
 #[test]

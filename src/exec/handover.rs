@@ -86,6 +86,8 @@ pub struct SubshellState {
     pub line: u32,
     /// `getopts`' position within a bundled argument.
     pub getopts_char: usize,
+    /// The prompt's `\#`.
+    pub command_number: u64,
     /// Where the subshell's code sits (conditions, loops, traps, `.`
     /// files, `eval`s around it): the part of the execution context that
     /// outlives a process boundary (`write_context`).
@@ -135,6 +137,7 @@ impl SubshellState {
                     getopts_char,
                     function_files,
                     shopts,
+                    command_number,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -196,6 +199,7 @@ impl SubshellState {
             in_command_string: *in_command_string,
             line: *line,
             getopts_char: *getopts_char,
+            command_number: *command_number,
             ctx: ctx.clone(),
             error_prefix: error_prefix.clone(),
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -230,6 +234,7 @@ impl SubshellState {
         sh.in_script_file = self.in_script_file;
         sh.in_command_string = self.in_command_string;
         sh.state.getopts_char = self.getopts_char;
+        sh.state.command_number = self.command_number;
         sh.ctx = self.ctx;
         sh.error_prefix = self.error_prefix;
         if let Some(started) =
@@ -292,6 +297,7 @@ impl SubshellState {
         w.flag(self.in_command_string);
         w.number(self.line);
         w.count(self.getopts_char);
+        w.number(self.command_number);
         write_context(&mut w, &self.ctx);
         w.text(&self.error_prefix);
         w.number(self.elapsed_ms);
@@ -344,6 +350,7 @@ impl SubshellState {
         state.in_command_string = r.flag()?;
         state.line = r.number()?;
         state.getopts_char = r.count()?;
+        state.command_number = r.number()?;
         state.ctx = read_context(&mut r)?;
         state.error_prefix = r.text()?;
         state.elapsed_ms = r.number()?;
@@ -362,6 +369,8 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         lastpipe: _,
         // Counts the parent's commands, whose process substitutions it closes.
         command_depth: _,
+        // A subshell reads no input of its own.
+        input: _,
         async_list,
         loop_depth,
         source_depth,
@@ -759,6 +768,7 @@ mod tests {
             in_command_string: true,
             line: 17,
             getopts_char: 2,
+            command_number: 9,
             ctx: ExecContext {
                 async_list: true,
                 loop_depth: 1,

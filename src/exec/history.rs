@@ -69,12 +69,33 @@ pub struct History {
     /// Changes with every change to the list (the line editor's copy
     /// follows it).
     pub generation: u64,
+    /// Entries dropped off the front by `HISTSIZE` since the list was last
+    /// cleared: numbers go on from where they were, as bash numbers them.
+    dropped: usize,
 }
 
 impl History {
     /// The entries, oldest first.
     pub fn entries(&self) -> &[String] {
         &self.entries
+    }
+
+    /// The number `history` shows for the entry at `index` (0-based).
+    pub fn number(&self, index: usize) -> usize {
+        self.dropped + index + 1
+    }
+
+    /// The index of the entry numbered `number`, if there is one.
+    pub fn index_of(&self, number: usize) -> Option<usize> {
+        number
+            .checked_sub(self.dropped + 1)
+            .filter(|&i| i < self.entries.len())
+    }
+
+    /// The number the next entry will get (bash's `history_base +
+    /// history_length`).
+    pub fn next_number(&self) -> usize {
+        self.number(self.entries.len())
     }
 
     /// Adds an entry; keeps at most `limit` (the newest).
@@ -129,7 +150,20 @@ impl History {
             let excess = self.entries.len() - limit;
             self.entries.drain(..excess);
             self.generation += 1;
+            self.dropped += excess;
             self.saved = self.saved.saturating_sub(excess);
+        }
+    }
+
+    /// `HISTSIZE` assigned: keeps only the newest `limit` entries, and
+    /// numbers them as bash does: readline's `stifle_history` sets the
+    /// first number to how many it dropped, so the first kept entry gets
+    /// the number of the last one dropped.
+    pub fn stifle(&mut self, limit: usize) {
+        if self.entries.len() > limit {
+            let excess = self.entries.len() - limit;
+            self.truncate_to(limit);
+            self.dropped = excess - 1;
         }
     }
 
@@ -137,6 +171,7 @@ impl History {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.generation += 1;
+        self.dropped = 0;
         self.saved = 0;
         self.cleared = true;
     }
@@ -222,6 +257,21 @@ mod tests {
         assert!(h.delete(0));
         assert!(!h.delete(5));
         assert_eq!(h.entries(), ["c"]);
+    }
+
+    #[test]
+    fn numbers_go_on_past_dropped_entries_until_cleared() {
+        let mut h = History::default();
+        for line in ["a", "b", "c"] {
+            h.push(line, Some(2));
+        }
+        assert_eq!((h.number(0), h.next_number()), (2, 4));
+        assert_eq!(
+            (h.index_of(3), h.index_of(1), h.index_of(4)),
+            (Some(1), None, None)
+        );
+        h.clear();
+        assert_eq!(h.next_number(), 1);
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub mod lower;
 mod peek;
 mod pipeline;
 pub mod plan;
-mod prompt;
+pub mod prompt;
 pub mod redirect;
 mod run;
 pub mod scope;

@@ -982,6 +982,11 @@ pub struct ShellState {
     pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// `shopt` options that are on.
     pub shopts: Vec<&'static str>,
+    /// The prompt's `\#`: how many commands the shell has read from its
+    /// input (a script, standard input, the terminal) and run, from 1 once
+    /// it reads any (0 for `-c` text, as in bash). Functions, `.`, `eval`,
+    /// traps and subshells run commands without reading any.
+    pub command_number: u64,
 }
 
 impl ShellState {

@@ -24,6 +24,7 @@ use std::io::Write;
 
 use crate::exec::Shell;
 use crate::exec::eval::Unwind;
+use crate::exec::scope::Input;
 use crate::sys::fd as syscalls;
 
 /// Runs a start-up file if there is one; `Some(status)` when it ran
@@ -96,8 +97,9 @@ impl Startup {
 }
 
 /// Variables only an interactive shell sets: `HISTFILE` (under the XDG
-/// state directory) unless the user set one, and a coloured `PS1` unless
-/// one was inherited (or the shell runs in POSIX mode).
+/// state directory) unless the user set one, and a `PS1` unless one was
+/// inherited (or the shell runs in POSIX mode): coloured at a terminal,
+/// bash's plain `\s-\v\$ ` without one.
 pub fn set_defaults(sh: &mut Shell) {
     // `set -b` is on by default: job completion is reported at once.
     sh.state.options.notify = true;
@@ -119,8 +121,14 @@ pub fn set_defaults(sh: &mut Shell) {
     // Colours only for a person at a terminal (not `pidsh -i < file`).
     let on_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
         && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
-    if on_terminal && std::env::var_os("PS1").is_none() && !sh.state.options.posix {
-        let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
+    if std::env::var_os("PS1").is_none() && !sh.state.options.posix {
+        // Without a terminal, bash's own default: `pidsh-0.1$ `.
+        let default = if on_terminal {
+            prompt::DEFAULT_PS1
+        } else {
+            prompt::PLAIN_PS1
+        };
+        let _ = sh.assign("PS1", default.to_string());
     }
 }
 
@@ -187,6 +195,8 @@ pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
         return status;
     }
     history::load(sh);
+    // `\#` numbers the commands read from here on.
+    sh.state.command_number = 1;
     if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
         return run_plain(sh);
     }
@@ -219,6 +229,12 @@ fn run_prompt_command(sh: &mut Shell) -> Option<i32> {
     }
     sh.state.last_status = status;
     None
+}
+
+/// Runs a command line read at the prompt: its commands are the shell's
+/// input (`\#` counts them).
+fn run_typed(sh: &mut Shell, code: &str) -> crate::exec::eval::Status {
+    sh.scoped(|c| c.input = Input::Prompt).run_source_text(code)
 }
 
 /// The read–run loop without a line editor, for `pidsh -i` on a pipe or
@@ -259,7 +275,7 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             continue;
         };
         history::remember(sh, &code);
-        if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
+        if let Err(Unwind::Exit(status)) = run_typed(sh, &code) {
             sh.run_exit_trap();
             return status;
         }
@@ -416,7 +432,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
                     continue;
                 };
                 history::remember(sh, &line);
-                let status = sh.run_source_text(&format!("{line}\n"));
+                let status = run_typed(sh, &format!("{line}\n"));
                 terminal.after_command();
                 // Written at once, so that a closed terminal loses nothing.
                 history::append_new(sh);
