@@ -21,6 +21,7 @@ pub mod isolate;
 mod jobcontrol;
 pub mod lookup;
 pub mod lower;
+mod not_found;
 mod peek;
 mod pipeline;
 pub mod plan;

@@ -584,6 +584,11 @@ impl Shell {
                 r
             });
         match started {
+            Err(ExecError::CommandNotFound(_))
+                if let Some(handled) = self.start_not_found_handler(words, assignments, &steps) =>
+            {
+                handled
+            }
             Err(
                 e @ (ExecError::CommandNotFound(_)
                 | ExecError::NoSuchFile(_)
