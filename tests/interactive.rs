@@ -286,6 +286,38 @@ fn set_o_vi_switches_to_vi_keys() {
     term.wait_for("the edited line's output", |s| s.has_line("vi-mode"));
 }
 
+/// Ctrl-_ undoes the last edit, as in readline.
+#[test]
+fn ctrl_underscore_undoes() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("echo un do");
+    term.wait_for_input_line("echo un do");
+    // Ctrl-W deletes the word before the cursor; Ctrl-_ brings it back.
+    term.keys("\x17");
+    term.wait_for_input_line("echo un ");
+    term.keys("\x1f");
+    term.wait_for_input_line("echo un do");
+    term.keys("\r");
+    term.wait_for("the restored line's output", |s| s.has_line("un do"));
+}
+
+/// Text, Escape and Enter arriving together (a paste, a slow link) are
+/// read as the keys they are: the line runs as typed.
+#[test]
+fn vi_text_escape_and_enter_in_one_burst() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("set -o vi\r");
+    term.wait_for_prompts(2);
+    term.keys("echo hello world\x1b\r");
+    term.wait_for("the line's output", |s| s.has_line("hello world"));
+    // Escape then a motion in one burst: `0` goes to the start, `x`
+    // deletes there.
+    term.keys("Xecho again\x1b0x\r");
+    term.wait_for("the edited line's output", |s| s.has_line("again"));
+}
+
 #[test]
 fn plain_reader_without_a_terminal() {
     let home = TempHome::new();

@@ -4,12 +4,13 @@
 //! the highlighter and the validator that asks the parser whether the
 //! command is complete.
 
+use crossterm::event::{Event, KeyEvent};
 use nu_ansi_term::Style;
 use reedline::{
     ColumnarMenu, CursorConfig, DefaultHinter, EditCommand, EditMode, Emacs, KeyCode, KeyModifiers,
-    Keybindings, MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator,
-    Vi, default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
-    default_vi_visual_keybindings,
+    Keybindings, MenuBuilder, PromptEditMode, PromptViMode, Reedline, ReedlineEvent, ReedlineMenu,
+    ReedlineRawEvent, ValidationResult, Validator, Vi, default_emacs_keybindings,
+    default_vi_insert_keybindings, default_vi_normal_keybindings, default_vi_visual_keybindings,
 };
 
 use super::complete::ShellCompleter;
@@ -64,6 +65,19 @@ fn add_last_word_key(keys: &mut Keybindings, last_word: &str) {
     }
 }
 
+/// Ctrl-_ undoes, as in readline (reedline has only Ctrl-Z). The
+/// terminal sends it as byte 0x1f, which reads as Ctrl-7; terminals that
+/// report keys in full send Ctrl-_ or Ctrl-/.
+fn add_undo_keys(keys: &mut Keybindings) {
+    for c in ['7', '_', '/'] {
+        keys.add_binding(
+            KeyModifiers::CONTROL,
+            KeyCode::Char(c),
+            ReedlineEvent::Edit(vec![EditCommand::Undo]),
+        );
+    }
+}
+
 /// Alt-E, Alt-V and Ctrl-X open the line in an external editor
 /// ([`super::edit_buffer`]).
 fn add_editor_keys(keys: &mut Keybindings) {
@@ -73,22 +87,74 @@ fn add_editor_keys(keys: &mut Keybindings) {
     keys.add_binding(KeyModifiers::CONTROL, KeyCode::Char('x'), request());
 }
 
+/// vi keys where Escape and the key after it may arrive in one read (a
+/// paste, a slow link, a fast typist): the terminal's bytes then parse as
+/// one Alt chord. reedline splits `Alt-<char>` back into Escape and the
+/// character; this does the same for the other keys (Enter, Tab,
+/// Backspace, arrows), as readline reads `ESC` then the key.
+struct ViKeys(Vi);
+
+impl EditMode for ViKeys {
+    fn parse_event(&mut self, event: ReedlineRawEvent) -> ReedlineEvent {
+        let raw = Event::from(event);
+        let key = match &raw {
+            Event::Key(key) => Some(*key),
+            _ => None,
+        };
+        let inserting = self.0.edit_mode() == PromptEditMode::Vi(PromptViMode::Insert);
+        let split = key.filter(|k| {
+            inserting && k.modifiers == KeyModifiers::ALT && !matches!(k.code, KeyCode::Char(_))
+        });
+        let Some(key) = split else {
+            return match ReedlineRawEvent::try_from(raw) {
+                Ok(event) => self.0.parse_event(event),
+                Err(()) => ReedlineEvent::None,
+            };
+        };
+        let mut events = Vec::new();
+        for code in [KeyCode::Esc, key.code] {
+            let plain = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+            if let Ok(event) = ReedlineRawEvent::try_from(plain) {
+                events.push(self.0.parse_event(event));
+            }
+        }
+        ReedlineEvent::Multiple(events)
+    }
+
+    fn edit_mode(&self) -> PromptEditMode {
+        self.0.edit_mode()
+    }
+}
+
 /// The key bindings: vi (insert, normal, visual) or emacs, with Tab
-/// completion in both and Alt-. inserting `last_word`.
+/// completion in both. In emacs mode Alt-. inserts `last_word`; in vi
+/// insert mode Escape followed by a key is that key in normal mode, as in
+/// readline, so only Alt-V (edit the line, as `v` does in bash) is bound
+/// to an Alt chord there.
 pub fn edit_mode(vi: bool, last_word: &str) -> Box<dyn EditMode> {
     if vi {
         let mut insert = default_vi_insert_keybindings();
         add_completion_keys(&mut insert);
-        add_last_word_key(&mut insert, last_word);
-        add_editor_keys(&mut insert);
-        Box::new(Vi::new(
+        add_undo_keys(&mut insert);
+        insert.add_binding(
+            KeyModifiers::ALT,
+            KeyCode::Char('v'),
+            ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()),
+        );
+        insert.add_binding(
+            KeyModifiers::CONTROL,
+            KeyCode::Char('x'),
+            ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()),
+        );
+        Box::new(ViKeys(Vi::new(
             insert,
             default_vi_normal_keybindings(),
             default_vi_visual_keybindings(),
-        ))
+        )))
     } else {
         let mut keys = default_emacs_keybindings();
         add_completion_keys(&mut keys);
+        add_undo_keys(&mut keys);
         add_last_word_key(&mut keys, last_word);
         add_editor_keys(&mut keys);
         Box::new(Emacs::new(keys))
