@@ -286,6 +286,62 @@ fn set_o_vi_switches_to_vi_keys() {
     term.wait_for("the edited line's output", |s| s.has_line("vi-mode"));
 }
 
+/// The timeouts of the shell's threads waiting in `epoll_wait` or
+/// `epoll_pwait` (from `/proc/PID/task/*/syscall`: number, then arguments;
+/// the timeout is the fourth).
+fn epoll_timeouts(pid: i32) -> Vec<i64> {
+    #[cfg(target_arch = "x86_64")]
+    const EPOLL_WAITS: [&str; 2] = ["232", "281"];
+    #[cfg(not(target_arch = "x86_64"))]
+    const EPOLL_WAITS: [&str; 1] = ["22"];
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("syscall")).ok())
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if !EPOLL_WAITS.contains(fields.first()?) {
+                return None;
+            }
+            let raw = u64::from_str_radix(fields.get(4)?.trim_start_matches("0x"), 16).ok()?;
+            // An `int`: -1 is no timeout.
+            Some(i64::from(raw as u32 as i32))
+        })
+        .collect()
+}
+
+/// An idle prompt sleeps until a key or a job's end, with no timer: the
+/// line editor waits without a short timeout. A job that ends while the
+/// user types is still announced at once, the typed text kept.
+#[test]
+fn idle_prompt_has_no_timer_and_job_notices_still_arrive() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    let mut timeouts = Vec::new();
+    for _ in 0..200 {
+        timeouts = epoll_timeouts(term.pid());
+        if !timeouts.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !timeouts.is_empty() && timeouts.iter().all(|t| !(0..60_000).contains(t)),
+        "the editor waits with a timeout: {timeouts:?} ms"
+    );
+    term.keys("sleep 0.2 &\r");
+    term.wait_for_prompts(2);
+    term.keys("echo typed");
+    let screen = term.wait_for("the Done notice, no key pressed", |s| {
+        s.has_line_with(&["[1]", "Done", "sleep 0.2"])
+    });
+    assert_eq!(
+        screen.cursor_line().trim_end(),
+        format!("{PROMPT}echo typed"),
+        "{}",
+        screen.text()
+    );
+}
+
 /// Ctrl-_ undoes the last edit, as in readline.
 #[test]
 fn ctrl_underscore_undoes() {

@@ -17,6 +17,7 @@ mod lscolors;
 mod prompt;
 mod scan;
 mod snapshot;
+mod wake;
 
 use nix::sys::termios::{LocalFlags, SetArg, Termios, tcgetattr, tcsetattr};
 use reedline::Signal;
@@ -365,8 +366,11 @@ fn run_editor(sh: &mut Shell) -> i32 {
     // edited (`set +b` defers them to the next prompt).
     let printer = reedline::ExternalPrinter::<String>::default();
     let sender = printer.sender();
+    let wake = wake::EditorWake::default();
+    let waker = wake.clone();
     if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(move |line| {
         let _ = sender.try_send(line);
+        waker.notify();
     })) {
         sh.jobs.set_watcher(watcher);
         line_editor = line_editor.with_external_printer(printer);
@@ -396,6 +400,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
             mirrored = Some(sh.history.generation);
         }
         let prompt = prompt::ShellPrompt::new(sh);
+        line_editor = line_editor.with_poll_interval(wake.poll_interval(sh));
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();
