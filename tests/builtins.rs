@@ -752,7 +752,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "59\n",
+            "60\n",
             "",
             0,
         ),
@@ -965,6 +965,45 @@ fn history_builtin() {
             "history -s a; history -s b; history -d1; history; history -cs c; history; history -dc; echo st=$?",
             "    1  b\n    1  c\nst=1\n",
             "pidsh: line 1: history: c: history position out of range\n",
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn bind_sets_readline_variables_and_refuses_key_bindings() {
+    // Checked against bash, but for key bindings, which pidsh refuses.
+    check(&[
+        (
+            "variables_listed_and_set",
+            "bind 'set editing-mode vi' 'set bell-style none' 'set Mark-Directories 0' 2>/dev/null\n\
+             bind -v 2>/dev/null | grep -E 'editing|keymap|bell-style|mark-dir'; bind -V 2>/dev/null | head -1; bind -v 2>/dev/null | wc -l",
+            "set mark-directories off\nset bell-style none\nset editing-mode vi\nset keymap vi-insert\n\
+             bind-tty-special-chars is set to `on'\n46\n",
+            "",
+            0,
+        ),
+        (
+            "readline_warnings_do_not_fail",
+            "bind 'set foo bar'; echo st=$?",
+            "st=0\n",
+            "pidsh: line 1: bind: warning: line editing not enabled\nreadline: foo: unknown variable name\n",
+            0,
+        ),
+        (
+            "usage_errors",
+            "bind -z; echo st=$?; bind -m nokeymap; echo st=$?; bind -f; echo st=$?",
+            "st=2\nst=1\nst=2\n",
+            "pidsh: line 1: bind: warning: line editing not enabled\npidsh: line 1: bind: -z: invalid option\nbind: usage: bind [-lpsvPSVX] [-m keymap] [-f filename] [-q name] [-u name] [-r keyseq] [-x keyseq:shell-command] [keyseq:readline-function or readline-command]\npidsh: line 1: bind: warning: line editing not enabled\npidsh: line 1: bind: `nokeymap': invalid keymap name\n\
+             pidsh: line 1: bind: warning: line editing not enabled\npidsh: line 1: bind: -f: option requires an argument\nbind: usage: bind [-lpsvPSVX] [-m keymap] [-f filename] [-q name] [-u name] [-r keyseq] [-x keyseq:shell-command] [keyseq:readline-function or readline-command]\n",
+            0,
+        ),
+        (
+            "files_read_and_key_bindings_refused",
+            "printf 'set completion-ignore-case on\\n\"\\\\C-t\": transpose-chars\\n' > rc; bind -f rc 2>/dev/null; echo st=$?\n\
+             bind -v 2>/dev/null | grep ignore-case; bind -f nofile 2>/dev/null; echo st=$?; bind -x '\"\\C-t\": date' 2>/dev/null; echo st=$?",
+            "st=1\nset completion-ignore-case on\nst=1\nst=1\n",
+            "",
             0,
         ),
     ]);

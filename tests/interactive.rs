@@ -342,6 +342,37 @@ fn idle_prompt_has_no_timer_and_job_notices_still_arrive() {
     );
 }
 
+/// `~/.inputrc`'s `set editing-mode vi` is honoured at start (its key
+/// bindings skipped quietly), and `bind 'set editing-mode emacs'` at the
+/// prompt switches back, as in bash.
+#[test]
+fn inputrc_editing_mode_and_bind() {
+    let home = TempHome::new();
+    std::fs::write(
+        home.0.join(".inputrc"),
+        "\"\\e[A\": history-search-backward\n$if mode=emacs\nset bell-style none\n$endif\nset editing-mode vi\n",
+    )
+    .unwrap();
+    let term = Term::start(&home);
+    term.keys("echo vi-rc");
+    term.wait_for_input_line("echo vi-rc");
+    term.keys("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    term.keys("x\r");
+    term.wait_for("the vi-edited line's output", |s| s.has_line("vi-r"));
+    term.keys("bind 'set editing-mode emacs'; set -o | grep '^vi'\r");
+    term.wait_for("vi off", |s| {
+        s.rows
+            .iter()
+            .any(|r| r.starts_with("vi ") && r.ends_with("off"))
+    });
+    assert!(
+        !term.snapshot().text().contains("bind:"),
+        "{}",
+        term.snapshot().text()
+    );
+}
+
 /// Ctrl-_ undoes the last edit, as in readline.
 #[test]
 fn ctrl_underscore_undoes() {

@@ -22,6 +22,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "Define or list aliases.",
     ),
     ("bg", "bg [job]", "Resume a stopped job in the background."),
+    (
+        "bind",
+        "bind [-vV] [-f filename] [-m keymap] [set variable value]",
+        "Set or list readline variables (set editing-mode vi|emacs).",
+    ),
     ("break", "break [n]", "Leave the n innermost loops."),
     (
         "builtin",

@@ -3,6 +3,7 @@
 //! Special builtins (POSIX 2.14) are looked up before functions and keep
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
+mod bind;
 mod caller;
 mod cd;
 mod complete;
@@ -138,6 +139,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin("compopt", complete::compopt),
     regular_builtin("alias", lookup::alias),
     regular_builtin("bg", jobs::bg).waits_or_runs(),
+    regular_builtin("bind", bind::bind),
     regular_builtin("builtin", misc::builtin).waits_or_runs(),
     regular_builtin("cd", cd::cd),
     regular_builtin("command", lookup::command).waits_or_runs(),

@@ -167,6 +167,8 @@ impl SubshellState {
             started,
             redirections_kept: _,
             completion: _,
+            // Settings of the line editor, which a subshell does not run.
+            readline: _,
         } = sh;
         let (vars, frames) = vars.snapshot();
         let mut functions: Vec<_> = functions.values().collect();

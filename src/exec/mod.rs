@@ -16,6 +16,7 @@ pub mod fdtable;
 pub(crate) mod handover;
 pub mod histexpand;
 pub mod history;
+pub mod inputrc;
 mod io;
 pub mod isolate;
 mod jobcontrol;

@@ -119,6 +119,7 @@ impl Shell {
             ignored_by_parent_traps: Vec::new(),
             self_exe,
             completion: Default::default(),
+            readline: Default::default(),
             cmdsub_status: None,
             function_names: Vec::new(),
             call_frames: Vec::new(),

@@ -1076,6 +1076,8 @@ pub struct Shell {
     pub history: super::history::History,
     /// Programmable completion: what `complete` recorded.
     pub completion: crate::completion::State,
+    /// Readline's variables as `bind` and inputrc files set them.
+    pub readline: super::inputrc::Settings,
     /// `exit` already warned once about stopped jobs.
     pub stopped_jobs_warned: bool,
     /// When the shell started (`$SECONDS`).

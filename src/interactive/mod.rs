@@ -192,13 +192,18 @@ pub fn read_startup_files(sh: &mut Shell, startup: &Startup) -> Option<i32> {
 
 /// The interactive loop; returns the exit status.
 pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
+    let on_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
+    if on_terminal {
+        // As readline, before the rc files (whose `set -o vi` wins).
+        sh.read_inputrc_at_start();
+    }
     if let Some(status) = read_startup_files(sh, startup) {
         return status;
     }
     history::load(sh);
     // `\#` numbers the commands read from here on.
     sh.state.command_number = 1;
-    if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+    if !on_terminal {
         return run_plain(sh);
     }
     let status = run_editor(sh);
