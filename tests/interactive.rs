@@ -373,6 +373,36 @@ fn inputrc_editing_mode_and_bind() {
     );
 }
 
+/// Ctrl-R, part of an earlier command, Enter: the command found runs at
+/// once, as in bash.
+#[test]
+fn ctrl_r_then_enter_runs_the_found_command() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("echo found-it\r");
+    term.wait_for_prompts(2);
+    term.keys("echo other\r");
+    term.wait_for_prompts(3);
+    term.keys("\x12");
+    term.wait_for("the search prompt", |s| {
+        s.cursor_line().contains("reverse-i-search")
+    });
+    term.keys("und-i");
+    term.wait_for("the match", |s| s.cursor_line().contains("echo found-it"));
+    term.keys("\r");
+    let screen = term.wait_for_prompts(4);
+    assert_eq!(
+        screen
+            .rows
+            .iter()
+            .filter(|r| r.as_str() == "found-it")
+            .count(),
+        2,
+        "{}",
+        screen.text()
+    );
+}
+
 /// Ctrl-_ undoes the last edit, as in readline.
 #[test]
 fn ctrl_underscore_undoes() {

@@ -1,21 +1,22 @@
 //! Assembles the line editor: key bindings (emacs, or vi after `set -o
-//! vi`), the completion menu on Tab, Alt-. for the last word, the hinter (history: see
-//! [`super::history`]),
-//! the highlighter and the validator that asks the parser whether the
-//! command is complete.
+//! vi`; what keys do beyond reedline's tables is in [`super::keys`]), the
+//! completion menu on Tab, Alt-. for the last word, the hinter (history:
+//! see [`super::history`]), the highlighter and the validator that asks
+//! the parser whether the command is complete.
 
-use crossterm::event::{Event, KeyEvent};
 use nu_ansi_term::Style;
 use reedline::{
     ColumnarMenu, CursorConfig, DefaultHinter, EditCommand, EditMode, Emacs, KeyCode, KeyModifiers,
-    Keybindings, MenuBuilder, PromptEditMode, PromptViMode, Reedline, ReedlineEvent, ReedlineMenu,
-    ReedlineRawEvent, ValidationResult, Validator, Vi, default_emacs_keybindings,
-    default_vi_insert_keybindings, default_vi_normal_keybindings, default_vi_visual_keybindings,
+    Keybindings, MenuBuilder, Reedline, ReedlineEvent, ReedlineMenu, ValidationResult, Validator,
+    Vi, default_emacs_keybindings, default_vi_insert_keybindings, default_vi_normal_keybindings,
+    default_vi_visual_keybindings,
 };
 
 use super::complete::ShellCompleter;
 use super::highlight::ShellHighlighter;
+use super::keys::ShellKeys;
 use super::snapshot::Shared;
+use super::wake::EditorWake;
 use crate::exec::Shell;
 
 const COMPLETION_MENU: &str = "completion_menu";
@@ -87,51 +88,12 @@ fn add_editor_keys(keys: &mut Keybindings) {
     keys.add_binding(KeyModifiers::CONTROL, KeyCode::Char('x'), request());
 }
 
-/// vi keys where Escape and the key after it may arrive in one read (a
-/// paste, a slow link, a fast typist): the terminal's bytes then parse as
-/// one Alt chord. reedline splits `Alt-<char>` back into Escape and the
-/// character; this does the same for the other keys (Enter, Tab,
-/// Backspace, arrows), as readline reads `ESC` then the key.
-struct ViKeys(Vi);
-
-impl EditMode for ViKeys {
-    fn parse_event(&mut self, event: ReedlineRawEvent) -> ReedlineEvent {
-        let raw = Event::from(event);
-        let key = match &raw {
-            Event::Key(key) => Some(*key),
-            _ => None,
-        };
-        let inserting = self.0.edit_mode() == PromptEditMode::Vi(PromptViMode::Insert);
-        let split = key.filter(|k| {
-            inserting && k.modifiers == KeyModifiers::ALT && !matches!(k.code, KeyCode::Char(_))
-        });
-        let Some(key) = split else {
-            return match ReedlineRawEvent::try_from(raw) {
-                Ok(event) => self.0.parse_event(event),
-                Err(()) => ReedlineEvent::None,
-            };
-        };
-        let mut events = Vec::new();
-        for code in [KeyCode::Esc, key.code] {
-            let plain = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
-            if let Ok(event) = ReedlineRawEvent::try_from(plain) {
-                events.push(self.0.parse_event(event));
-            }
-        }
-        ReedlineEvent::Multiple(events)
-    }
-
-    fn edit_mode(&self) -> PromptEditMode {
-        self.0.edit_mode()
-    }
-}
-
 /// The key bindings: vi (insert, normal, visual) or emacs, with Tab
 /// completion in both. In emacs mode Alt-. inserts `last_word`; in vi
 /// insert mode Escape followed by a key is that key in normal mode, as in
 /// readline, so only Alt-V (edit the line, as `v` does in bash) is bound
 /// to an Alt chord there.
-pub fn edit_mode(vi: bool, last_word: &str) -> Box<dyn EditMode> {
+pub fn edit_mode(vi: bool, last_word: &str, wake: &EditorWake) -> Box<dyn EditMode> {
     if vi {
         let mut insert = default_vi_insert_keybindings();
         add_completion_keys(&mut insert);
@@ -146,18 +108,23 @@ pub fn edit_mode(vi: bool, last_word: &str) -> Box<dyn EditMode> {
             KeyCode::Char('x'),
             ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()),
         );
-        Box::new(ViKeys(Vi::new(
+        let vi = Vi::new(
             insert,
             default_vi_normal_keybindings(),
             default_vi_visual_keybindings(),
-        )))
+        );
+        Box::new(ShellKeys::new(Box::new(vi), true, wake.clone()))
     } else {
         let mut keys = default_emacs_keybindings();
         add_completion_keys(&mut keys);
         add_undo_keys(&mut keys);
         add_last_word_key(&mut keys, last_word);
         add_editor_keys(&mut keys);
-        Box::new(Emacs::new(keys))
+        Box::new(ShellKeys::new(
+            Box::new(Emacs::new(keys)),
+            false,
+            wake.clone(),
+        ))
     }
 }
 
@@ -183,7 +150,7 @@ fn vi_cursors() -> CursorConfig {
 }
 
 /// A line editor for `sh`, its helpers reading `shared`.
-pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
+pub fn build(sh: &Shell, shared: &Shared, wake: &EditorWake) -> Reedline {
     let menu = ColumnarMenu::default()
         .with_name(COMPLETION_MENU)
         .with_marker("");
@@ -197,7 +164,7 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
             DefaultHinter::default().with_style(Style::new().dimmed()),
         ))
         .with_validator(Box::new(ShellValidator))
-        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh)))
+        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh), wake))
         .with_cursor_config(vi_cursors())
         .use_bracketed_paste(true)
 }

@@ -13,6 +13,7 @@ mod edit_buffer;
 mod editor;
 mod highlight;
 mod history;
+mod keys;
 mod lscolors;
 mod prompt;
 mod scan;
@@ -364,14 +365,14 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut word = editor::last_word(sh);
-    let mut line_editor = editor::build(sh, &shared);
+    let wake = wake::EditorWake::default();
+    let mut line_editor = editor::build(sh, &shared, &wake);
     // The editor's copy of the history follows the shell's list.
     let mut mirrored = None;
     // Finished background jobs are announced at once, above the line being
     // edited (`set +b` defers them to the next prompt).
     let printer = reedline::ExternalPrinter::<String>::default();
     let sender = printer.sender();
-    let wake = wake::EditorWake::default();
     let waker = wake.clone();
     if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(move |line| {
         let _ = sender.try_send(line);
@@ -398,14 +399,14 @@ fn run_editor(sh: &mut Shell) -> i32 {
         if want_vi != vi || want_word != word {
             vi = want_vi;
             word = want_word;
-            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word));
+            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word, &wake));
         }
         if mirrored != Some(sh.history.generation) {
             line_editor = history::mirror(line_editor, sh);
             mirrored = Some(sh.history.generation);
         }
         let prompt = prompt::ShellPrompt::new(sh);
-        line_editor = line_editor.with_poll_interval(wake.poll_interval(sh));
+        line_editor = line_editor.with_poll_interval(wake.new_line(sh));
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();
