@@ -170,6 +170,25 @@ fn prompt_counts_commands_history_and_jobs() {
     assert_eq!(run.stdout, expected, "{run:?}");
 }
 
+/// A command typed over several lines is one history entry, joined as
+/// bash's `cmdhist` joins it, in the list and in the file. Checked
+/// against bash.
+#[test]
+fn multi_line_commands_are_one_history_entry() {
+    let home = TempHome::new();
+    let input = "if true\nthen echo c\nfi\nf() {\n echo x\n}\nhistory\n";
+    let run = run_in(&home, &["--norc", "-i"], &[("HISTFILE", "h")], input);
+    let entries = "if true; then echo c; fi\nf() {  echo x; }\nhistory\n";
+    let listed: String = entries
+        .lines()
+        .enumerate()
+        .map(|(i, e)| format!("{:5}  {e}\n", i + 1))
+        .collect();
+    assert_eq!(run.stdout, format!("c\n{listed}"), "{run:?}");
+    let file = std::fs::read_to_string(home.0.join("h")).unwrap();
+    assert_eq!(file, entries);
+}
+
 /// An interactive shell without a terminal and without an inherited
 /// `PS1` prompts with bash's plain default, `\s-\v\$ `.
 #[test]

@@ -111,10 +111,11 @@ impl History {
         }
     }
 
-    /// Adds a command line the shell read, unless `rules` leave it out;
-    /// whether it was added.
+    /// Adds a command the shell read (its lines made [`one_entry`]), unless
+    /// `rules` leave it out; whether it was added.
     pub fn add(&mut self, line: &str, rules: &Rules, limit: Option<usize>) -> bool {
-        let line = line.strip_suffix('\n').unwrap_or(line);
+        let joined = one_entry(line);
+        let line = joined.as_str();
         let previous = self.entries.last().map(String::as_str);
         let ignored = (rules.ignore_space && line.starts_with([' ', '\t']))
             || (rules.ignore_dups && previous == Some(line))
@@ -190,6 +191,158 @@ impl History {
     }
 }
 
+/// A command read over several lines as one history entry, as bash's
+/// `cmdhist` stores it: lines joined with `; `, or with a space after a
+/// word or operator a command may follow without one (`then`, `do`, `{`,
+/// `|`, `&&` …) or inside a compound assignment, or with a newline where
+/// a newline means something (in quotes, `$( )`, after a comment, in and
+/// after a here-document). Backslash-newline joins lines as it does for
+/// the parser.
+pub fn one_entry(text: &str) -> String {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut scan = LineScan::default();
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split('\n').peekable();
+    let mut first = true;
+    while let Some(line) = lines.next() {
+        if !first {
+            out.push_str(scan.delimiter());
+        }
+        first = false;
+        let mut line = line.to_string();
+        // A backslash ending the line (outside single quotes) joins it to
+        // the next one.
+        while scan.continues(&line) && lines.peek().is_some() {
+            line.pop();
+            line.push_str(lines.next().unwrap_or_default());
+        }
+        scan.read(&line);
+        out.push_str(&line);
+    }
+    out
+}
+
+/// What the lines of a command read so far leave open, for
+/// [`one_entry`].
+#[derive(Default)]
+struct LineScan {
+    single: bool,
+    double: bool,
+    backtick: bool,
+    /// Open `$(` (and the parentheses inside them).
+    substitution: usize,
+    /// Open `name=(`.
+    assignment: usize,
+    /// A here-document was seen: the rest keeps its newlines.
+    here_doc: bool,
+    /// The last line ended in a comment.
+    comment: bool,
+    /// The last line was blank.
+    blank: bool,
+    /// The last word of the last line.
+    last_word: String,
+}
+
+/// Words and operators after which bash joins the next line with a space
+/// (its `no_semi_successors`).
+const NO_SEMICOLON_AFTER: &[&str] = &[
+    "{", "(", ")", ";", "&", "|", "&&", "||", ";;", ";&", ";;&", "case", "do", "else", "if", "in",
+    "then", "until", "while",
+];
+
+impl LineScan {
+    fn delimiter(&self) -> &'static str {
+        if self.here_doc
+            || self.single
+            || self.double
+            || self.backtick
+            || self.substitution > 0
+            || self.comment
+        {
+            "\n"
+        } else if self.blank
+            || self.assignment > 0
+            || NO_SEMICOLON_AFTER.contains(&self.last_word.as_str())
+            || self.last_word.ends_with(['|', '&', ';', '('])
+            || self.last_word.ends_with("()")
+        {
+            " "
+        } else {
+            "; "
+        }
+    }
+
+    /// Whether `line` ends in a backslash that escapes its newline.
+    fn continues(&self, line: &str) -> bool {
+        let backslashes = line.len() - line.trim_end_matches('\\').len();
+        backslashes % 2 == 1 && !self.single && !self.here_doc
+    }
+
+    fn read(&mut self, line: &str) {
+        self.comment = false;
+        self.blank = line.trim().is_empty();
+        let mut chars = line.chars().peekable();
+        let mut previous = ' ';
+        let mut word = String::new();
+        while let Some(c) = chars.next() {
+            if self.single {
+                self.single = c != '\'';
+            } else if c == '\\' {
+                chars.next();
+            } else if self.double {
+                self.double = c != '"';
+                if c == '$' && chars.peek() == Some(&'(') {
+                    chars.next();
+                    self.substitution += 1;
+                }
+            } else if c == '#' && previous.is_whitespace() && !self.backtick {
+                self.comment = true;
+                break;
+            } else {
+                self.code_char(c, previous, &word, chars.peek().copied());
+                if c == '<' && chars.peek() == Some(&'<') {
+                    chars.next();
+                    // `<<<` is a here-string.
+                    if chars.peek() == Some(&'<') {
+                        chars.next();
+                    } else {
+                        self.here_doc = true;
+                    }
+                }
+            }
+            if c.is_whitespace() {
+                if !word.is_empty() {
+                    self.last_word = std::mem::take(&mut word);
+                }
+            } else {
+                word.push(c);
+            }
+            previous = c;
+        }
+        if !word.is_empty() {
+            self.last_word = word;
+        }
+    }
+
+    /// A character outside quotes.
+    fn code_char(&mut self, c: char, previous: char, word: &str, next: Option<char>) {
+        match c {
+            '\'' => self.single = true,
+            '"' => self.double = true,
+            '`' => self.backtick = !self.backtick,
+            '(' if previous == '$' || self.substitution > 0 => self.substitution += 1,
+            '(' if previous == '=' && word.len() > 1 => self.assignment += 1,
+            ')' if self.substitution > 0 => self.substitution -= 1,
+            ')' if self.assignment > 0 => self.assignment -= 1,
+            '$' if next == Some('(') => {}
+            _ => {}
+        }
+    }
+}
+
 /// Creates the history file's directory (mode 0700) if it is missing.
 fn make_parent(path: &Path) {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -257,6 +410,41 @@ mod tests {
         assert!(h.delete(0));
         assert!(!h.delete(5));
         assert_eq!(h.entries(), ["c"]);
+    }
+
+    /// Each as bash 5.2 stores it with `cmdhist` on.
+    #[test]
+    fn multi_line_commands_are_one_entry() {
+        for (text, entry) in [
+            ("if true\nthen echo c\nfi\n", "if true; then echo c; fi"),
+            (
+                "f() {\n  echo a\n  echo b\n}",
+                "f() {   echo a;   echo b; }",
+            ),
+            (
+                "for i in 1 2\ndo\n  echo $i\ndone",
+                "for i in 1 2; do   echo $i; done",
+            ),
+            ("echo a &&\necho b", "echo a && echo b"),
+            ("echo \"x\ny\"", "echo \"x\ny\""),
+            ("cat <<EOF\nhere\nEOF", "cat <<EOF\nhere\nEOF"),
+            ("case a in\na) echo A;;\nesac", "case a in a) echo A;; esac"),
+            ("echo a |\ncat", "echo a | cat"),
+            ("{ echo g\n}", "{ echo g; }"),
+            ("echo a \\\nb", "echo a b"),
+            ("x=(1\n2)", "x=(1 2)"),
+            (
+                "if true # c\nthen echo x\nfi",
+                "if true # c\nthen echo x; fi",
+            ),
+            ("if true\n\nthen echo y\nfi", "if true;  then echo y; fi"),
+            ("f()\n{ echo z; }", "f() { echo z; }"),
+            ("x=$(echo a\necho b)", "x=$(echo a\necho b)"),
+            ("echo \"a\nb\" && echo c", "echo \"a\nb\" && echo c"),
+            ("cat <<<x\necho y", "cat <<<x; echo y"),
+        ] {
+            assert_eq!(one_entry(text), entry, "{text:?}");
+        }
     }
 
     #[test]
