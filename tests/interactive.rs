@@ -374,7 +374,7 @@ fn inputrc_editing_mode_and_bind() {
 }
 
 /// Ctrl-R, part of an earlier command, Enter: the command found runs at
-/// once, as in bash.
+/// once, as in bash; Escape and Ctrl-G end a search as in readline.
 #[test]
 fn ctrl_r_then_enter_runs_the_found_command() {
     let home = TempHome::new();
@@ -401,6 +401,20 @@ fn ctrl_r_then_enter_runs_the_found_command() {
         "{}",
         screen.text()
     );
+    // Escape ends the search keeping the line found; Ctrl-G abandons it
+    // for the line as it was (readline).
+    term.keys("\x12oth");
+    term.wait_for("the second match", |s| {
+        s.cursor_line().contains("echo other")
+    });
+    term.keys("\x1b");
+    term.wait_for_input_line("echo other");
+    term.keys("\x15mine\x12und-i");
+    term.wait_for("the third match", |s| {
+        s.cursor_line().contains("echo found-it")
+    });
+    term.keys("\x07");
+    term.wait_for_input_line("mine");
 }
 
 /// Ctrl-_ undoes the last edit, as in readline.

@@ -1,5 +1,5 @@
 //! What keys mean beyond reedline's tables: vi's Escape arriving together
-//! with the next key, and Enter in a Ctrl-R search.
+//! with the next key, and Enter, Escape and Ctrl-G in a Ctrl-R search.
 
 use crossterm::event::{Event, KeyEvent};
 use reedline::{
@@ -79,6 +79,24 @@ impl ShellKeys {
     }
 }
 
+impl ShellKeys {
+    /// Escape and Ctrl-G in a Ctrl-R search mean what they mean to
+    /// readline: Escape ends the search keeping the line found (reedline
+    /// would drop it), Ctrl-G abandons it for the line as it was.
+    fn search_key(&self, key: KeyEvent) -> Option<ReedlineEvent> {
+        if !self.wake.searching() {
+            return None;
+        }
+        let event = match (key.modifiers, key.code) {
+            (KeyModifiers::NONE, KeyCode::Esc) => ReedlineEvent::Enter,
+            (KeyModifiers::CONTROL, KeyCode::Char('g')) => ReedlineEvent::Esc,
+            _ => return None,
+        };
+        self.wake.set_searching(false);
+        Some(event)
+    }
+}
+
 /// Whether `event` opens a history search.
 fn opens_search(event: &ReedlineEvent) -> bool {
     match event {
@@ -100,6 +118,11 @@ impl EditMode for ShellKeys {
                 ReedlineEvent::Resize(columns, rows),
                 ReedlineEvent::Submit,
             ]);
+        }
+        if let Event::Key(key) = raw
+            && let Some(event) = self.search_key(key)
+        {
+            return event;
         }
         let split = match raw {
             Event::Key(key) => self.split_escape(key),
