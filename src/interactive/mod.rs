@@ -406,7 +406,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
             mirrored = Some(sh.history.generation);
         }
         let prompt = prompt::ShellPrompt::new(sh);
-        line_editor = line_editor.with_poll_interval(wake.new_line(sh));
+        line_editor = line_editor.with_poll_interval(wake.new_line(sh, first_line));
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();

@@ -59,11 +59,14 @@ impl EditorWake {
     }
 
     /// Before each line: no search open, nothing to submit, and how long
-    /// the editor may wait for a key, as the traps now allow.
-    pub fn new_line(&self, sh: &Shell) -> Duration {
+    /// the editor may wait for a key: for ever while SIGWINCH reaches
+    /// crossterm's handler — not trapped, and the handler in place (it is
+    /// installed by the first read; `trap - WINCH` removes it for good).
+    pub fn new_line(&self, sh: &Shell, first: bool) -> Duration {
         self.0.searching.store(false, Ordering::SeqCst);
         self.0.submit.store(false, Ordering::SeqCst);
-        let free = !sh.state.traps.contains_key(&libc::SIGWINCH);
+        let handled = first || crate::sys::signal_caught(nix::sys::signal::Signal::SIGWINCH);
+        let free = handled && !sh.state.traps.contains_key(&libc::SIGWINCH);
         self.0.free.store(free, Ordering::SeqCst);
         if free { UNTIMED } else { TIMED }
     }
