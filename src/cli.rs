@@ -285,6 +285,10 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
+        if inv.command.is_some() {
+            // As bash: `-c` text is recorded only after `set -o history`.
+            sh.state.options.history = false;
+        }
         let rc = if inv.no_rc {
             None
         } else if sh.state.options.posix && inv.rc_file.is_none() {

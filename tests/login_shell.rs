@@ -189,6 +189,19 @@ fn multi_line_commands_are_one_history_entry() {
     assert_eq!(file, entries);
 }
 
+/// `pidsh -i -c` records its text in the history only after `set -o
+/// history`, as bash does.
+#[test]
+fn interactive_command_text_is_recorded_after_set_o_history() {
+    let home = TempHome::new();
+    let text = "echo b\nhistory\nset -o history\necho c\nhistory";
+    let run = run_in(&home, &["--norc", "-i", "-c", text], &[], "");
+    assert_eq!(
+        run.stdout, "b\nc\n    1  echo c\n    2  history\n",
+        "{run:?}"
+    );
+}
+
 /// An interactive shell without a terminal and without an inherited
 /// `PS1` prompts with bash's plain default, `\s-\v\$ `.
 #[test]
