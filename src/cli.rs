@@ -300,6 +300,10 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             }
         }
         crate::interactive::set_defaults(&mut sh);
+        if inv.command.is_some() {
+            // As bash: `-c` text is recorded only after `set -o history`.
+            sh.state.options.history = false;
+        }
         sh.refresh_option_variables();
         let rc = if inv.no_rc {
             None

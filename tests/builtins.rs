@@ -752,7 +752,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "60\n",
+            "61\n",
             "",
             0,
         ),
@@ -949,11 +949,88 @@ fn history_builtin() {
         (
             "errors",
             "history -z; echo $?; history -d 9; echo $?; history x; echo $?; unset HISTFILE; history -a; echo $?",
-            "2\n1\n2\n1\n",
+            "2\n1\n1\n1\n",
             "pidsh: line 1: history: -z: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 1: history: 9: history position out of range\npidsh: line 1: history: x: numeric argument required\npidsh: line 1: history: HISTFILE is not set\n",
             0,
         ),
+        (
+            "usage_errors_as_bash",
+            "history -5; echo st=$?\nhistory -a -r; echo st=$?\nhistory 3 extra; echo not-reached\necho st=$?",
+            "st=2\nst=1\nst=1\n",
+            "pidsh: line 1: history: -5: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 2: history: cannot use more than one of -anrw\npidsh: line 3: history: too many arguments\n",
+            0,
+        ),
+        (
+            "bundled_options",
+            "history -s a; history -s b; history -d1; history; history -cs c; history; history -dc; echo st=$?",
+            "    1  b\n    1  c\nst=1\n",
+            "pidsh: line 1: history: c: history position out of range\n",
+            0,
+        ),
     ]);
+}
+
+#[test]
+fn bind_sets_readline_variables_and_refuses_key_bindings() {
+    // Checked against bash, but for key bindings, which pidsh refuses.
+    check(&[
+        (
+            "variables_listed_and_set",
+            "bind 'set editing-mode vi' 'set bell-style none' 'set Mark-Directories 0' 2>/dev/null\n\
+             bind -v 2>/dev/null | grep -E 'editing|keymap|bell-style|mark-dir'; bind -V 2>/dev/null | head -1; bind -v 2>/dev/null | wc -l",
+            "set mark-directories off\nset bell-style none\nset editing-mode vi\nset keymap vi-insert\n\
+             bind-tty-special-chars is set to `on'\n46\n",
+            "",
+            0,
+        ),
+        (
+            "readline_warnings_do_not_fail",
+            "bind 'set foo bar'; echo st=$?",
+            "st=0\n",
+            "pidsh: line 1: bind: warning: line editing not enabled\nreadline: foo: unknown variable name\n",
+            0,
+        ),
+        (
+            "usage_errors",
+            "bind -z; echo st=$?; bind -m nokeymap; echo st=$?; bind -f; echo st=$?",
+            "st=2\nst=1\nst=2\n",
+            "pidsh: line 1: bind: warning: line editing not enabled\npidsh: line 1: bind: -z: invalid option\nbind: usage: bind [-lpsvPSVX] [-m keymap] [-f filename] [-q name] [-u name] [-r keyseq] [-x keyseq:shell-command] [keyseq:readline-function or readline-command]\npidsh: line 1: bind: warning: line editing not enabled\npidsh: line 1: bind: `nokeymap': invalid keymap name\n\
+             pidsh: line 1: bind: warning: line editing not enabled\npidsh: line 1: bind: -f: option requires an argument\nbind: usage: bind [-lpsvPSVX] [-m keymap] [-f filename] [-q name] [-u name] [-r keyseq] [-x keyseq:shell-command] [keyseq:readline-function or readline-command]\n",
+            0,
+        ),
+        (
+            "files_read_and_key_bindings_refused",
+            "printf 'set completion-ignore-case on\\n\"\\\\C-t\": transpose-chars\\n' > rc; bind -f rc 2>/dev/null; echo st=$?\n\
+             bind -v 2>/dev/null | grep ignore-case; bind -f nofile 2>/dev/null; echo st=$?; bind -x '\"\\C-t\": date' 2>/dev/null; echo st=$?",
+            "st=1\nset completion-ignore-case on\nst=1\nst=1\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+/// `set -o history` outside an interactive shell: each command read is
+/// recorded before it runs (the line that turned it on is not), comment
+/// lines are entries, `HISTSIZE` cuts the list at once and numbers go on
+/// as bash numbers them. Checked against bash.
+#[test]
+fn history_in_a_script() {
+    let script = "set -o history; echo on\necho a\n# note\nhistory\nhistory -c\n\
+                  echo b; echo c\nf() { history 1; }; f\nHISTSIZE=2\necho d\nhistory\n";
+    let expected = "on\na\n    1  echo a\n    2  # note\n    3  history\nb\nc\n\
+                    \x20   2  f() { history 1; }; f\nd\n    3  echo d\n    4  history\n";
+    for run in [common::run_file(script, None), common::run_c(script)] {
+        assert_eq!((run.stdout.as_str(), run.status), (expected, 0), "{run:?}");
+    }
+}
+
+/// Assigning `HISTFILESIZE` cuts the history file at once, as bash does.
+#[test]
+fn histfilesize_cuts_the_file_when_assigned() {
+    let run = common::run_c(
+        "printf 'cmd %s\\n' 1 2 3 4 5 > h; HISTFILE=h; HISTFILESIZE=2; cat h; HISTFILESIZE=x; wc -l < h",
+    );
+    assert_eq!(run.stdout, "cmd 4\ncmd 5\n2\n", "{run:?}");
 }
 
 #[test]

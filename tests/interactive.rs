@@ -286,6 +286,166 @@ fn set_o_vi_switches_to_vi_keys() {
     term.wait_for("the edited line's output", |s| s.has_line("vi-mode"));
 }
 
+/// The timeouts of the shell's threads waiting in `epoll_wait` or
+/// `epoll_pwait` (from `/proc/PID/task/*/syscall`: number, then arguments;
+/// the timeout is the fourth).
+fn epoll_timeouts(pid: i32) -> Vec<i64> {
+    #[cfg(target_arch = "x86_64")]
+    const EPOLL_WAITS: [&str; 2] = ["232", "281"];
+    #[cfg(not(target_arch = "x86_64"))]
+    const EPOLL_WAITS: [&str; 1] = ["22"];
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("syscall")).ok())
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if !EPOLL_WAITS.contains(fields.first()?) {
+                return None;
+            }
+            let raw = u64::from_str_radix(fields.get(4)?.trim_start_matches("0x"), 16).ok()?;
+            // An `int`: -1 is no timeout.
+            Some(i64::from(raw as u32 as i32))
+        })
+        .collect()
+}
+
+/// An idle prompt sleeps until a key or a job's end, with no timer: the
+/// line editor waits without a short timeout. A job that ends while the
+/// user types is still announced at once, the typed text kept.
+#[test]
+fn idle_prompt_has_no_timer_and_job_notices_still_arrive() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    let mut timeouts = Vec::new();
+    for _ in 0..200 {
+        timeouts = epoll_timeouts(term.pid());
+        if !timeouts.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !timeouts.is_empty() && timeouts.iter().all(|t| !(0..60_000).contains(t)),
+        "the editor waits with a timeout: {timeouts:?} ms"
+    );
+    term.keys("sleep 0.2 &\r");
+    term.wait_for_prompts(2);
+    term.keys("echo typed");
+    // The notice and the line redrawn under it arrive as separate writes:
+    // wait for the screen to show both.
+    let typed_line = format!("{PROMPT}echo typed");
+    term.wait_for("the Done notice, then the line, no key pressed", |s| {
+        s.has_line_with(&["[1]", "Done", "sleep 0.2"]) && s.cursor_line().trim_end() == typed_line
+    });
+}
+
+/// `~/.inputrc`'s `set editing-mode vi` is honoured at start (its key
+/// bindings skipped quietly), and `bind 'set editing-mode emacs'` at the
+/// prompt switches back, as in bash.
+#[test]
+fn inputrc_editing_mode_and_bind() {
+    let home = TempHome::new();
+    std::fs::write(
+        home.0.join(".inputrc"),
+        "\"\\e[A\": history-search-backward\n$if mode=emacs\nset bell-style none\n$endif\nset editing-mode vi\n",
+    )
+    .unwrap();
+    let term = Term::start(&home);
+    term.keys("echo vi-rc");
+    term.wait_for_input_line("echo vi-rc");
+    term.keys("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    term.keys("x\r");
+    term.wait_for("the vi-edited line's output", |s| s.has_line("vi-r"));
+    term.keys("bind 'set editing-mode emacs'; set -o | grep '^vi'\r");
+    term.wait_for("vi off", |s| {
+        s.rows
+            .iter()
+            .any(|r| r.starts_with("vi ") && r.ends_with("off"))
+    });
+    assert!(
+        !term.snapshot().text().contains("bind:"),
+        "{}",
+        term.snapshot().text()
+    );
+}
+
+/// Ctrl-R, part of an earlier command, Enter: the command found runs at
+/// once, as in bash; Escape and Ctrl-G end a search as in readline.
+#[test]
+fn ctrl_r_then_enter_runs_the_found_command() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("echo found-it\r");
+    term.wait_for_prompts(2);
+    term.keys("echo other\r");
+    term.wait_for_prompts(3);
+    term.keys("\x12");
+    term.wait_for("the search prompt", |s| {
+        s.cursor_line().contains("reverse-i-search")
+    });
+    term.keys("und-i");
+    term.wait_for("the match", |s| s.cursor_line().contains("echo found-it"));
+    term.keys("\r");
+    let screen = term.wait_for_prompts(4);
+    assert_eq!(
+        screen
+            .rows
+            .iter()
+            .filter(|r| r.as_str() == "found-it")
+            .count(),
+        2,
+        "{}",
+        screen.text()
+    );
+    // Escape ends the search keeping the line found; Ctrl-G abandons it
+    // for the line as it was (readline).
+    term.keys("\x12oth");
+    term.wait_for("the second match", |s| {
+        s.cursor_line().contains("echo other")
+    });
+    term.keys("\x1b");
+    term.wait_for_input_line("echo other");
+    term.keys("\x15mine\x12und-i");
+    term.wait_for("the third match", |s| {
+        s.cursor_line().contains("echo found-it")
+    });
+    term.keys("\x07");
+    term.wait_for_input_line("mine");
+}
+
+/// Ctrl-_ undoes the last edit, as in readline.
+#[test]
+fn ctrl_underscore_undoes() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("echo un do");
+    term.wait_for_input_line("echo un do");
+    // Ctrl-W deletes the word before the cursor; Ctrl-_ brings it back.
+    term.keys("\x17");
+    term.wait_for_input_line("echo un ");
+    term.keys("\x1f");
+    term.wait_for_input_line("echo un do");
+    term.keys("\r");
+    term.wait_for("the restored line's output", |s| s.has_line("un do"));
+}
+
+/// Text, Escape and Enter arriving together (a paste, a slow link) are
+/// read as the keys they are: the line runs as typed.
+#[test]
+fn vi_text_escape_and_enter_in_one_burst() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.keys("set -o vi\r");
+    term.wait_for_prompts(2);
+    term.keys("echo hello world\x1b\r");
+    term.wait_for("the line's output", |s| s.has_line("hello world"));
+    // Escape then a motion in one burst: `0` goes to the start, `x`
+    // deletes there.
+    term.keys("Xecho again\x1b0x\r");
+    term.wait_for("the edited line's output", |s| s.has_line("again"));
+}
+
 #[test]
 fn plain_reader_without_a_terminal() {
     let home = TempHome::new();

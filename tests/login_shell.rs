@@ -148,6 +148,73 @@ fn fc_lists_ranges_and_runs_commands_again() {
     );
 }
 
+/// `\#` counts the commands read from the script, not those functions,
+/// `eval` and subshells run (0 for `-c` text); `\!` is the history number
+/// of the command running, 1 while history is off; `\j` the jobs still
+/// running. Checked against bash, line for line.
+#[test]
+fn prompt_counts_commands_history_and_jobs() {
+    let home = TempHome::new();
+    let script = "PS1='\\# \\! \\j'; echo \"${PS1@P}\"\n\
+                  f() { echo \"${PS1@P}\"; }; f; f\n\
+                  eval 'echo \"${PS1@P}\"'; (echo \"${PS1@P}\")\n\
+                  set -o history\necho \"${PS1@P}\"\necho \"${PS1@P}\"\n\
+                  sleep 10 & echo \"${PS1@P}\"; echo \"$(echo \"${PS1@P}\")\"; kill %1\n\
+                  wait; echo \"${PS1@P}\"\n";
+    std::fs::write(home.0.join("p.sh"), script).unwrap();
+    let run = run_in(&home, &["p.sh"], &[], "");
+    let expected = "1 1 0\n2 1 0\n2 1 0\n3 1 0\n3 1 0\n5 1 0\n6 2 0\n7 3 1\n7 3 1\n8 4 0\n";
+    assert_eq!(run.stdout, expected, "{run:?}");
+    let run = run_in(&home, &["-c", script], &[], "");
+    let expected = "0 1 0\n0 1 0\n0 1 0\n0 1 0\n0 1 0\n0 1 0\n0 2 0\n0 3 1\n0 3 1\n0 4 0\n";
+    assert_eq!(run.stdout, expected, "{run:?}");
+}
+
+/// A command typed over several lines is one history entry, joined as
+/// bash's `cmdhist` joins it, in the list and in the file. Checked
+/// against bash.
+#[test]
+fn multi_line_commands_are_one_history_entry() {
+    let home = TempHome::new();
+    let input = "if true\nthen echo c\nfi\nf() {\n echo x\n}\nhistory\n";
+    let run = run_in(&home, &["--norc", "-i"], &[("HISTFILE", "h")], input);
+    let entries = "if true; then echo c; fi\nf() {  echo x; }\nhistory\n";
+    let listed: String = entries
+        .lines()
+        .enumerate()
+        .map(|(i, e)| format!("{:5}  {e}\n", i + 1))
+        .collect();
+    assert_eq!(run.stdout, format!("c\n{listed}"), "{run:?}");
+    let file = std::fs::read_to_string(home.0.join("h")).unwrap();
+    assert_eq!(file, entries);
+}
+
+/// `pidsh -i -c` records its text in the history only after `set -o
+/// history`, as bash does.
+#[test]
+fn interactive_command_text_is_recorded_after_set_o_history() {
+    let home = TempHome::new();
+    let text = "echo b\nhistory\nset -o history\necho c\nhistory";
+    let run = run_in(&home, &["--norc", "-i", "-c", text], &[], "");
+    assert_eq!(
+        run.stdout, "b\nc\n    1  echo c\n    2  history\n",
+        "{run:?}"
+    );
+}
+
+/// An interactive shell without a terminal and without an inherited
+/// `PS1` prompts with bash's plain default, `\s-\v\$ `.
+#[test]
+fn plain_default_prompt_without_a_terminal() {
+    let home = TempHome::new();
+    let run = run_in(&home, &["--norc", "-i", "-c", "echo \"$PS1\""], &[], "");
+    assert_eq!(run.stdout, "\\s-\\v\\$ \n", "{run:?}");
+    let run = run_in(&home, &["--norc", "-i"], &[], "echo hi\n");
+    let version: Vec<&str> = env!("CARGO_PKG_VERSION").split('.').collect();
+    let prompt = format!("pidsh-{}.{}", version[0], version[1]);
+    assert!(run.stderr.starts_with(&prompt), "{run:?}");
+}
+
 #[test]
 fn prompt_escapes_are_quoted_against_expansion() {
     let home = TempHome::new();

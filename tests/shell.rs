@@ -629,3 +629,34 @@ fn interactive_shell_without_a_terminal_reads_and_appends_histfile() {
     );
     assert_eq!(saved, "echo 1\necho 2\nhistory\necho 3\n");
 }
+
+#[test]
+fn command_not_found_handle_runs_for_a_missing_command() {
+    // Each expected output checked against bash, but for a command missing
+    // inside the handler: bash calls the handler again, without end.
+    check(&[
+        (
+            "called_with_the_words_its_status_is_the_commands",
+            "command_not_found_handle() { x=1; echo \"nf: $# $*\"; return 5; }\n\
+             foo a 'b c'; echo st=$? x=$x; foo | cat; echo \"[$(foo q)]\"; f() { nocmd; }; f; echo st=$?",
+            "nf: 3 foo a b c\nst=5 x=\nnf: 1 foo\n[nf: 2 foo q]\nnf: 1 nocmd\nst=5\n",
+            "",
+            0,
+        ),
+        (
+            "its_exit_ends_only_it_and_redirections_apply",
+            "command_not_found_handle() { echo \"in $1\"; cd /; exit 3; }\n\
+             foo > out; echo st=$?; cat out; [ \"$PWD\" != / ] && echo stayed",
+            "st=3\nin foo\nstayed\n",
+            "",
+            0,
+        ),
+        (
+            "not_for_a_path_nor_inside_itself",
+            "command_not_found_handle() { echo \"in $1\"; nocmd; }\n/no/such; echo st=$?; foo; echo st=$?",
+            "st=127\nin foo\nst=127\n",
+            "pidsh: line 2: /no/such: No such file or directory\npidsh: line 1: nocmd: command not found\n",
+            0,
+        ),
+    ]);
+}

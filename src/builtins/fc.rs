@@ -82,28 +82,31 @@ pub fn fc(sh: &mut Shell, argv: &[String]) -> Status {
 /// The entries `fc` may name: all but its own.
 fn earlier(sh: &Shell) -> &[String] {
     let entries = sh.history.entries();
-    if sh.state.options.interactive && sh.state.options.history && !entries.is_empty() {
+    // The line that ran `fc` is the newest entry when lines are recorded.
+    if sh.state.options.history && !entries.is_empty() {
         &entries[..entries.len() - 1]
     } else {
         entries
     }
 }
 
-/// The 0-based index `spec` names among `entries`, clamped into range
-/// for numbers; `None` for a word no command starts with.
-fn find(entries: &[String], spec: &str) -> Option<usize> {
+/// The 0-based index `spec` names among `entries` (the first numbered
+/// `first`), clamped into range for numbers; `None` for a word no command
+/// starts with.
+fn find(entries: &[String], first: usize, spec: &str) -> Option<usize> {
     let len = entries.len() as i64;
     match spec.parse::<i64>() {
         // `fc`'s own entry is number len + 1, so -1 is the one before it.
         Ok(n) if n < 0 => Some((len + n).clamp(0, len - 1) as usize),
         Ok(0) => Some((len - 1) as usize),
-        Ok(n) => Some((n - 1).clamp(0, len - 1) as usize),
+        Ok(n) => Some((n - first as i64).clamp(0, len - 1) as usize),
         Err(_) => entries.iter().rposition(|e| e.starts_with(spec)),
     }
 }
 
 /// `fc -l [-nr] [first [last]]`: by default the last 16 commands.
 fn list(sh: &mut Shell, req: &Request) -> Status {
+    let base = sh.history.number(0);
     let entries = earlier(sh);
     if entries.is_empty() {
         return Ok(0);
@@ -111,7 +114,7 @@ fn list(sh: &mut Shell, req: &Request) -> Status {
     // Operands after the second are ignored, as in bash.
     let first = req.operands.first().map_or("-16", String::as_str);
     let last = req.operands.get(1).map_or("-1", String::as_str);
-    let (Some(from), Some(to)) = (find(entries, first), find(entries, last)) else {
+    let (Some(from), Some(to)) = (find(entries, base, first), find(entries, base, last)) else {
         return sh.builtin_error("fc", "history specification out of range", 1);
     };
     // Newest first for `-r` or a range given backwards (`-r` does not
@@ -125,7 +128,7 @@ fn list(sh: &mut Shell, req: &Request) -> Status {
         .iter()
         .map(|&i| {
             let number = if req.numbers {
-                (i + 1).to_string()
+                (i + base).to_string()
             } else {
                 String::new()
             };
@@ -139,9 +142,13 @@ fn list(sh: &mut Shell, req: &Request) -> Status {
 fn again(sh: &mut Shell, req: &Request) -> Status {
     let (changes, rest): (Vec<&String>, Vec<&String>) =
         req.operands.iter().partition(|o| o.contains('='));
+    let base = sh.history.number(0);
     let entries = earlier(sh);
     let spec = rest.first().map_or("-1", |s| s.as_str());
-    let Some(index) = (!entries.is_empty()).then(|| find(entries, spec)).flatten() else {
+    let Some(index) = (!entries.is_empty())
+        .then(|| find(entries, base, spec))
+        .flatten()
+    else {
         return sh.builtin_error("fc", "no command found", 1);
     };
     let mut command = entries[index].clone();
@@ -169,13 +176,14 @@ fn run_again(sh: &mut Shell, command: &str) -> Status {
 /// `fc [-e editor] [first [last]]`: the commands go to a file, the editor
 /// (`FCEDIT`, `EDITOR`, `vi`) edits it, and what it holds then is run.
 fn edit(sh: &mut Shell, req: &Request) -> Status {
+    let base = sh.history.number(0);
     let entries = earlier(sh);
     let spec_first = req.operands.first().map_or("-1", String::as_str);
     let spec_last = req.operands.get(1).map_or(spec_first, String::as_str);
     let range = if entries.is_empty() {
         None
     } else {
-        find(entries, spec_first).zip(find(entries, spec_last))
+        find(entries, base, spec_first).zip(find(entries, base, spec_last))
     };
     let Some((from, to)) = range else {
         return sh.builtin_error("fc", "history specification out of range", 1);

@@ -2,97 +2,136 @@
 //! and move them to and from the history file (`HISTFILE`), as bash does.
 
 use crate::exec::Shell;
-use crate::exec::eval::Status;
+use crate::exec::eval::{Status, Unwind};
 use crate::exec::histexpand::Expanded;
-use crate::exec::history::{Rules, append_lines, truncate_file, write_lines};
+use crate::exec::history::{append_lines, file_limit, size_limit, truncate_file, write_lines};
 
 const USAGE: &str = "history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]";
 
-/// `HISTSIZE`, when it is a number.
-pub fn size_limit(sh: &Shell) -> Option<usize> {
-    sh.state
-        .vars
-        .get("HISTSIZE")
-        .and_then(|n| n.trim().parse().ok())
+/// What `history`'s options ask for (bash's `acd:npsrw`).
+#[derive(Default)]
+struct Flags {
+    clear: bool,
+    delete: Option<String>,
+    /// `-a`, `-n`, `-r` or `-w`: at most one.
+    file_ops: Vec<char>,
+    push: bool,
+    print: bool,
 }
 
-/// `HISTFILESIZE`, when it is a number: the history file keeps that many
-/// lines.
-pub fn file_limit(sh: &Shell) -> Option<usize> {
-    sh.state
-        .vars
-        .get("HISTFILESIZE")
-        .and_then(|n| n.trim().parse().ok())
+/// Splits the options from the operands, as bash's option parser does
+/// (`-ca`, `-d5`, `--`); a usage error's message.
+fn parse(args: &[String]) -> Result<(Flags, &[String]), String> {
+    let mut flags = Flags::default();
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if arg == "--" {
+            i += 1;
+            break;
+        }
+        let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            break;
+        };
+        i += 1;
+        for (at, letter) in letters.char_indices() {
+            match letter {
+                'c' => flags.clear = true,
+                'p' => flags.print = true,
+                's' => flags.push = true,
+                'a' | 'n' | 'r' | 'w' => flags.file_ops.push(letter),
+                'd' => {
+                    let attached = &letters[at + 1..];
+                    let value = if attached.is_empty() {
+                        i += 1;
+                        args.get(i - 1)
+                            .cloned()
+                            .ok_or("-d: option requires an argument")?
+                    } else {
+                        attached.to_string()
+                    };
+                    flags.delete = Some(value);
+                    break;
+                }
+                _ => return Err(format!("-{letter}: invalid option")),
+            }
+        }
+    }
+    Ok((flags, &args[i..]))
 }
 
-/// What `HISTCONTROL` and `HISTIGNORE` say now.
-pub fn rules(sh: &Shell) -> Rules {
-    Rules::new(
-        sh.state.vars.get("HISTCONTROL"),
-        sh.state.vars.get("HISTIGNORE"),
-    )
-}
-
-/// `history [n]`, `-c`, `-d offset`, `-s args`, `-a|-n|-r|-w [file]`.
+/// `history [n]`, `-c`, `-d offset`, `-s args`, `-p args`, `-a|-n|-r|-w
+/// [file]`, as bash reads them.
 pub fn history(sh: &mut Shell, argv: &[String]) -> Status {
     if let Some(limit) = size_limit(sh) {
         sh.history.truncate_to(limit);
     }
-    let args = &argv[1..];
-    let Some(first) = args.first().map(String::as_str) else {
-        return list(sh, None);
+    let (flags, operands) = match parse(&argv[1..]) {
+        Ok(parsed) => parsed,
+        Err(message) => return sh.builtin_error("history", &format!("{message}\n{USAGE}"), 2),
     };
-    match first {
-        "-c" => {
-            sh.history.clear();
-            Ok(0)
+    let mut file_ops = flags.file_ops.clone();
+    file_ops.dedup();
+    if file_ops.len() > 1 {
+        return sh.builtin_error("history", "cannot use more than one of -anrw", 1);
+    }
+    if flags.clear {
+        sh.history.clear();
+        if operands.is_empty() {
+            return Ok(0);
         }
-        "-d" => delete(sh, args.get(1).map(String::as_str)),
-        "-s" => {
-            let line = args[1..].join(" ");
+    }
+    if flags.push {
+        if !operands.is_empty() {
             let limit = size_limit(sh);
-            sh.history.push(&line, limit);
-            Ok(0)
+            sh.history.push(&operands.join(" "), limit);
         }
-        "-a" | "-n" | "-r" | "-w" => file_operation(sh, first, args.get(1).map(String::as_str)),
-        "-p" => {
-            // Each argument after history expansion, one per line.
-            let mut out = String::new();
-            for arg in &args[1..] {
-                match crate::exec::histexpand::expand(arg, sh.history.entries()) {
-                    Ok(Expanded::Line { text, .. }) => out.push_str(&text),
-                    Ok(Expanded::Same) => out.push_str(arg),
-                    Err(message) => return sh.builtin_error("history", &message, 1),
-                }
-                out.push('\n');
-            }
-            Ok(if sh.print("history", &out)? { 0 } else { 1 })
-        }
-        "--" => list_last(sh, args.get(1).map(String::as_str), args.get(2)),
-        _ if first.starts_with('-') && first.len() > 1 && first.parse::<i64>().is_err() => {
-            sh.builtin_error("history", &format!("{first}: invalid option\n{USAGE}"), 2)
-        }
-        _ => list_last(sh, Some(first), args.get(1)),
+        return Ok(0);
+    }
+    if flags.print {
+        return print_expanded(sh, operands);
+    }
+    if let Some(offset) = &flags.delete {
+        return delete(sh, offset);
+    }
+    match file_ops.first() {
+        Some(&op) => file_operation(sh, op, operands.first().map(String::as_str)),
+        None if flags.clear => Ok(0),
+        None => list_last(sh, operands),
     }
 }
 
-fn list_last(sh: &mut Shell, count: Option<&str>, extra: Option<&String>) -> Status {
-    if extra.is_some() {
-        return sh.builtin_error("history", "too many arguments", 2);
+/// `history -p`: each argument after history expansion, one per line.
+fn print_expanded(sh: &mut Shell, args: &[String]) -> Status {
+    let mut out = String::new();
+    for arg in args {
+        match crate::exec::histexpand::expand(arg, sh.history.entries()) {
+            Ok(Expanded::Line { text, .. }) => out.push_str(&text),
+            Ok(Expanded::Same) => out.push_str(arg),
+            Err(message) => return sh.builtin_error("history", &message, 1),
+        }
+        out.push('\n');
     }
-    let Some(count) = count else {
+    Ok(if sh.print("history", &out)? { 0 } else { 1 })
+}
+
+/// `history [n]`: a count that is not a number fails with 1; a second
+/// operand abandons the rest of the command line, as in bash.
+fn list_last(sh: &mut Shell, operands: &[String]) -> Status {
+    let Some(count) = operands.first() else {
         return list(sh, None);
     };
-    match count.parse::<usize>() {
-        Ok(n) => list(sh, Some(n)),
-        Err(_) => {
-            let msg = format!("{count}: numeric argument required");
-            sh.builtin_error("history", &msg, 2)
-        }
+    let Ok(n) = count.parse::<i64>() else {
+        let msg = format!("{count}: numeric argument required");
+        return sh.builtin_error("history", &msg, 1);
+    };
+    if operands.len() > 1 {
+        sh.builtin_error("history", "too many arguments", 1)?;
+        return Err(Unwind::Discard(1));
     }
+    list(sh, Some(n.unsigned_abs() as usize))
 }
 
-/// Prints the entries (the last `last` of them) numbered from 1.
+/// Prints the entries (the last `last` of them) with their numbers.
 fn list(sh: &mut Shell, last: Option<usize>) -> Status {
     let entries = sh.history.entries();
     let skip = last.map_or(0, |n| entries.len().saturating_sub(n));
@@ -100,27 +139,21 @@ fn list(sh: &mut Shell, last: Option<usize>) -> Status {
         .iter()
         .enumerate()
         .skip(skip)
-        .map(|(i, line)| format!("{:5}  {line}\n", i + 1))
+        .map(|(i, line)| format!("{:5}  {line}\n", sh.history.number(i)))
         .collect();
     Ok(if sh.print("history", &out)? { 0 } else { 1 })
 }
 
-/// `history -d offset`: 1-based; negative counts back from the end.
-fn delete(sh: &mut Shell, offset: Option<&str>) -> Status {
-    let Some(offset) = offset else {
-        return sh.builtin_error(
-            "history",
-            &format!("-d: option requires an argument\n{USAGE}"),
-            2,
-        );
-    };
+/// `history -d offset`: an entry's number; a negative one counts back
+/// from the end.
+fn delete(sh: &mut Shell, offset: &str) -> Status {
     let len = sh.history.entries().len() as i64;
     let index = match offset.parse::<i64>() {
-        Ok(n) if n > 0 => n - 1,
-        Ok(n) if n < 0 => len + n,
-        _ => -1,
+        Ok(n) if n > 0 => usize::try_from(n).ok().and_then(|n| sh.history.index_of(n)),
+        Ok(n) if n < 0 && len + n >= 0 => usize::try_from(len + n).ok(),
+        _ => None,
     };
-    if index < 0 || !sh.history.delete(index as usize) {
+    if !index.is_some_and(|i| sh.history.delete(i)) {
         let msg = format!("{offset}: history position out of range");
         return sh.builtin_error("history", &msg, 1);
     }
@@ -129,7 +162,7 @@ fn delete(sh: &mut Shell, offset: Option<&str>) -> Status {
 
 /// `-a` appends new entries to the file, `-w` writes them all, `-r` reads
 /// the whole file, `-n` the lines not read yet.
-fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
+fn file_operation(sh: &mut Shell, op: char, file: Option<&str>) -> Status {
     let path = match file
         .map(str::to_string)
         .or_else(|| sh.state.vars.get("HISTFILE").map(str::to_string))
@@ -145,10 +178,10 @@ fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
         }
     };
     let result = match op {
-        "-a" | "-w" => {
-            let from = if op == "-a" { sh.history.saved } else { 0 };
+        'a' | 'w' => {
+            let from = if op == 'a' { sh.history.saved } else { 0 };
             let lines = &sh.history.entries()[from.min(sh.history.entries().len())..];
-            let written = if op == "-a" {
+            let written = if op == 'a' {
                 append_lines(&on_disk, lines)
             } else {
                 write_lines(&on_disk, lines)
@@ -161,7 +194,7 @@ fn file_operation(sh: &mut Shell, op: &str, file: Option<&str>) -> Status {
         }
         _ => std::fs::read(&on_disk).map(|bytes| {
             let text = crate::bytes::decode_vec(bytes);
-            let skip = if op == "-n" { sh.history.lines_read } else { 0 };
+            let skip = if op == 'n' { sh.history.lines_read } else { 0 };
             let limit = size_limit(sh);
             let mut read = 0;
             for line in text.lines() {

@@ -3,6 +3,7 @@
 //! Special builtins (POSIX 2.14) are looked up before functions and keep
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
+mod bind;
 mod caller;
 mod cd;
 mod complete;
@@ -155,6 +156,12 @@ pub const ALL: &[Builtin] = &[
         "bg [job]",
         "Resume a stopped job in the background.",
     ).waits_or_runs(),
+    regular_builtin(
+        "bind",
+        bind::bind,
+        "bind [-vV] [-f filename] [-m keymap] [set variable value]",
+        "Set or list readline variables (set editing-mode vi|emacs).",
+    ),
     regular_builtin(
         "builtin",
         misc::builtin,

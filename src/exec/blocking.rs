@@ -140,6 +140,15 @@ fn exec_command(
     let argv0 = words.first().map_or(program, String::as_str);
     let mut argv = vec!["exec", "-a", argv0, "--", program];
     argv.extend(words.iter().skip(1).map(String::as_str));
+    literal_command(&argv, assignments, steps)
+}
+
+/// `NAME=VALUE… ARGV… REDIRECTIONS`, every part a quoted literal.
+pub(super) fn literal_command(
+    argv: &[&str],
+    assignments: &[(String, String)],
+    steps: &[Resolved],
+) -> Command {
     Command::Simple(SimpleCommand {
         assignments: assignments
             .iter()
@@ -150,7 +159,7 @@ fn exec_command(
                 value: AssignValue::Scalar(literal(value)),
             })
             .collect(),
-        words: argv.into_iter().map(literal).collect(),
+        words: argv.iter().copied().map(literal).collect(),
         redirects: steps.iter().map(as_redirect).collect(),
         span: Span {
             start: 0,

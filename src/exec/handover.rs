@@ -90,6 +90,8 @@ pub struct SubshellState {
     pub line: u32,
     /// `getopts`' position within a bundled argument.
     pub getopts_char: usize,
+    /// The prompt's `\#`.
+    pub command_number: u64,
     /// Where the subshell's code sits (conditions, loops, traps, `.`
     /// files, `eval`s around it): the part of the execution context that
     /// outlives a process boundary (`write_context`).
@@ -141,6 +143,7 @@ impl SubshellState {
                     shopts,
                     disabled_builtins,
                     exported_functions,
+                    command_number,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -172,6 +175,8 @@ impl SubshellState {
             started,
             redirections_kept: _,
             completion: _,
+            // Settings of the line editor, which a subshell does not run.
+            readline: _,
         } = sh;
         let (vars, frames) = vars.snapshot();
         let mut functions: Vec<_> = functions.values().collect();
@@ -206,6 +211,7 @@ impl SubshellState {
             in_command_string: *in_command_string,
             line: *line,
             getopts_char: *getopts_char,
+            command_number: *command_number,
             ctx: ctx.clone(),
             error_prefix: error_prefix.clone(),
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -242,6 +248,7 @@ impl SubshellState {
         sh.in_script_file = self.in_script_file;
         sh.in_command_string = self.in_command_string;
         sh.state.getopts_char = self.getopts_char;
+        sh.state.command_number = self.command_number;
         sh.ctx = self.ctx;
         sh.error_prefix = self.error_prefix;
         if let Some(started) =
@@ -314,6 +321,7 @@ impl SubshellState {
         w.flag(self.in_command_string);
         w.number(self.line);
         w.count(self.getopts_char);
+        w.number(self.command_number);
         write_context(&mut w, &self.ctx);
         w.text(&self.error_prefix);
         w.number(self.elapsed_ms);
@@ -369,6 +377,7 @@ impl SubshellState {
         state.in_command_string = r.flag()?;
         state.line = r.number()?;
         state.getopts_char = r.count()?;
+        state.command_number = r.number()?;
         state.ctx = read_context(&mut r)?;
         state.error_prefix = r.text()?;
         state.elapsed_ms = r.number()?;
@@ -387,6 +396,8 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         lastpipe: _,
         // Counts the parent's commands, whose process substitutions it closes.
         command_depth: _,
+        // A subshell reads no input of its own.
+        input: _,
         async_list,
         loop_depth,
         source_depth,
@@ -791,6 +802,7 @@ mod tests {
             in_command_string: true,
             line: 17,
             getopts_char: 2,
+            command_number: 9,
             ctx: ExecContext {
                 async_list: true,
                 loop_depth: 1,

@@ -16,6 +16,8 @@ use std::path::Path;
 
 use crate::expand::pattern::{Pattern, escape};
 
+use super::Shell;
+
 /// What `HISTCONTROL` and `HISTIGNORE` ask to leave out.
 #[derive(Debug, Default)]
 pub struct Rules {
@@ -69,12 +71,58 @@ pub struct History {
     /// Changes with every change to the list (the line editor's copy
     /// follows it).
     pub generation: u64,
+    /// Entries dropped off the front by `HISTSIZE` since the list was last
+    /// cleared: numbers go on from where they were, as bash numbers them.
+    dropped: usize,
+}
+
+/// `HISTSIZE`, when it is a number.
+pub fn size_limit(sh: &Shell) -> Option<usize> {
+    sh.state
+        .vars
+        .get("HISTSIZE")
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// `HISTFILESIZE`, when it is a number: the history file keeps that many
+/// lines.
+pub fn file_limit(sh: &Shell) -> Option<usize> {
+    sh.state
+        .vars
+        .get("HISTFILESIZE")
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// What `HISTCONTROL` and `HISTIGNORE` say now.
+pub fn rules(sh: &Shell) -> Rules {
+    Rules::new(
+        sh.state.vars.get("HISTCONTROL"),
+        sh.state.vars.get("HISTIGNORE"),
+    )
 }
 
 impl History {
     /// The entries, oldest first.
     pub fn entries(&self) -> &[String] {
         &self.entries
+    }
+
+    /// The number `history` shows for the entry at `index` (0-based).
+    pub fn number(&self, index: usize) -> usize {
+        self.dropped + index + 1
+    }
+
+    /// The index of the entry numbered `number`, if there is one.
+    pub fn index_of(&self, number: usize) -> Option<usize> {
+        number
+            .checked_sub(self.dropped + 1)
+            .filter(|&i| i < self.entries.len())
+    }
+
+    /// The number the next entry will get (bash's `history_base +
+    /// history_length`).
+    pub fn next_number(&self) -> usize {
+        self.number(self.entries.len())
     }
 
     /// Adds an entry; keeps at most `limit` (the newest).
@@ -90,10 +138,11 @@ impl History {
         }
     }
 
-    /// Adds a command line the shell read, unless `rules` leave it out;
-    /// whether it was added.
+    /// Adds a command the shell read (its lines made [`one_entry`]), unless
+    /// `rules` leave it out; whether it was added.
     pub fn add(&mut self, line: &str, rules: &Rules, limit: Option<usize>) -> bool {
-        let line = line.strip_suffix('\n').unwrap_or(line);
+        let joined = one_entry(line);
+        let line = joined.as_str();
         let previous = self.entries.last().map(String::as_str);
         let ignored = (rules.ignore_space && line.starts_with([' ', '\t']))
             || (rules.ignore_dups && previous == Some(line))
@@ -129,7 +178,20 @@ impl History {
             let excess = self.entries.len() - limit;
             self.entries.drain(..excess);
             self.generation += 1;
+            self.dropped += excess;
             self.saved = self.saved.saturating_sub(excess);
+        }
+    }
+
+    /// `HISTSIZE` assigned: keeps only the newest `limit` entries, and
+    /// numbers them as bash does: readline's `stifle_history` sets the
+    /// first number to how many it dropped, so the first kept entry gets
+    /// the number of the last one dropped.
+    pub fn stifle(&mut self, limit: usize) {
+        if self.entries.len() > limit {
+            let excess = self.entries.len() - limit;
+            self.truncate_to(limit);
+            self.dropped = excess - 1;
         }
     }
 
@@ -137,6 +199,7 @@ impl History {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.generation += 1;
+        self.dropped = 0;
         self.saved = 0;
         self.cleared = true;
     }
@@ -152,6 +215,158 @@ impl History {
             self.saved -= 1;
         }
         true
+    }
+}
+
+/// A command read over several lines as one history entry, as bash's
+/// `cmdhist` stores it: lines joined with `; `, or with a space after a
+/// word or operator a command may follow without one (`then`, `do`, `{`,
+/// `|`, `&&` …) or inside a compound assignment, or with a newline where
+/// a newline means something (in quotes, `$( )`, after a comment, in and
+/// after a here-document). Backslash-newline joins lines as it does for
+/// the parser.
+pub fn one_entry(text: &str) -> String {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut scan = LineScan::default();
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split('\n').peekable();
+    let mut first = true;
+    while let Some(line) = lines.next() {
+        if !first {
+            out.push_str(scan.delimiter());
+        }
+        first = false;
+        let mut line = line.to_string();
+        // A backslash ending the line (outside single quotes) joins it to
+        // the next one.
+        while scan.continues(&line) && lines.peek().is_some() {
+            line.pop();
+            line.push_str(lines.next().unwrap_or_default());
+        }
+        scan.read(&line);
+        out.push_str(&line);
+    }
+    out
+}
+
+/// What the lines of a command read so far leave open, for
+/// [`one_entry`].
+#[derive(Default)]
+struct LineScan {
+    single: bool,
+    double: bool,
+    backtick: bool,
+    /// Open `$(` (and the parentheses inside them).
+    substitution: usize,
+    /// Open `name=(`.
+    assignment: usize,
+    /// A here-document was seen: the rest keeps its newlines.
+    here_doc: bool,
+    /// The last line ended in a comment.
+    comment: bool,
+    /// The last line was blank.
+    blank: bool,
+    /// The last word of the last line.
+    last_word: String,
+}
+
+/// Words and operators after which bash joins the next line with a space
+/// (its `no_semi_successors`).
+const NO_SEMICOLON_AFTER: &[&str] = &[
+    "{", "(", ")", ";", "&", "|", "&&", "||", ";;", ";&", ";;&", "case", "do", "else", "if", "in",
+    "then", "until", "while",
+];
+
+impl LineScan {
+    fn delimiter(&self) -> &'static str {
+        if self.here_doc
+            || self.single
+            || self.double
+            || self.backtick
+            || self.substitution > 0
+            || self.comment
+        {
+            "\n"
+        } else if self.blank
+            || self.assignment > 0
+            || NO_SEMICOLON_AFTER.contains(&self.last_word.as_str())
+            || self.last_word.ends_with(['|', '&', ';', '('])
+            || self.last_word.ends_with("()")
+        {
+            " "
+        } else {
+            "; "
+        }
+    }
+
+    /// Whether `line` ends in a backslash that escapes its newline.
+    fn continues(&self, line: &str) -> bool {
+        let backslashes = line.len() - line.trim_end_matches('\\').len();
+        backslashes % 2 == 1 && !self.single && !self.here_doc
+    }
+
+    fn read(&mut self, line: &str) {
+        self.comment = false;
+        self.blank = line.trim().is_empty();
+        let mut chars = line.chars().peekable();
+        let mut previous = ' ';
+        let mut word = String::new();
+        while let Some(c) = chars.next() {
+            if self.single {
+                self.single = c != '\'';
+            } else if c == '\\' {
+                chars.next();
+            } else if self.double {
+                self.double = c != '"';
+                if c == '$' && chars.peek() == Some(&'(') {
+                    chars.next();
+                    self.substitution += 1;
+                }
+            } else if c == '#' && previous.is_whitespace() && !self.backtick {
+                self.comment = true;
+                break;
+            } else {
+                self.code_char(c, previous, &word, chars.peek().copied());
+                if c == '<' && chars.peek() == Some(&'<') {
+                    chars.next();
+                    // `<<<` is a here-string.
+                    if chars.peek() == Some(&'<') {
+                        chars.next();
+                    } else {
+                        self.here_doc = true;
+                    }
+                }
+            }
+            if c.is_whitespace() {
+                if !word.is_empty() {
+                    self.last_word = std::mem::take(&mut word);
+                }
+            } else {
+                word.push(c);
+            }
+            previous = c;
+        }
+        if !word.is_empty() {
+            self.last_word = word;
+        }
+    }
+
+    /// A character outside quotes.
+    fn code_char(&mut self, c: char, previous: char, word: &str, next: Option<char>) {
+        match c {
+            '\'' => self.single = true,
+            '"' => self.double = true,
+            '`' => self.backtick = !self.backtick,
+            '(' if previous == '$' || self.substitution > 0 => self.substitution += 1,
+            '(' if previous == '=' && word.len() > 1 => self.assignment += 1,
+            ')' if self.substitution > 0 => self.substitution -= 1,
+            ')' if self.assignment > 0 => self.assignment -= 1,
+            '$' if next == Some('(') => {}
+            _ => {}
+        }
     }
 }
 
@@ -222,6 +437,56 @@ mod tests {
         assert!(h.delete(0));
         assert!(!h.delete(5));
         assert_eq!(h.entries(), ["c"]);
+    }
+
+    /// Each as bash 5.2 stores it with `cmdhist` on.
+    #[test]
+    fn multi_line_commands_are_one_entry() {
+        for (text, entry) in [
+            ("if true\nthen echo c\nfi\n", "if true; then echo c; fi"),
+            (
+                "f() {\n  echo a\n  echo b\n}",
+                "f() {   echo a;   echo b; }",
+            ),
+            (
+                "for i in 1 2\ndo\n  echo $i\ndone",
+                "for i in 1 2; do   echo $i; done",
+            ),
+            ("echo a &&\necho b", "echo a && echo b"),
+            ("echo \"x\ny\"", "echo \"x\ny\""),
+            ("cat <<EOF\nhere\nEOF", "cat <<EOF\nhere\nEOF"),
+            ("case a in\na) echo A;;\nesac", "case a in a) echo A;; esac"),
+            ("echo a |\ncat", "echo a | cat"),
+            ("{ echo g\n}", "{ echo g; }"),
+            ("echo a \\\nb", "echo a b"),
+            ("x=(1\n2)", "x=(1 2)"),
+            (
+                "if true # c\nthen echo x\nfi",
+                "if true # c\nthen echo x; fi",
+            ),
+            ("if true\n\nthen echo y\nfi", "if true;  then echo y; fi"),
+            ("f()\n{ echo z; }", "f() { echo z; }"),
+            ("x=$(echo a\necho b)", "x=$(echo a\necho b)"),
+            ("echo \"a\nb\" && echo c", "echo \"a\nb\" && echo c"),
+            ("cat <<<x\necho y", "cat <<<x; echo y"),
+        ] {
+            assert_eq!(one_entry(text), entry, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_go_on_past_dropped_entries_until_cleared() {
+        let mut h = History::default();
+        for line in ["a", "b", "c"] {
+            h.push(line, Some(2));
+        }
+        assert_eq!((h.number(0), h.next_number()), (2, 4));
+        assert_eq!(
+            (h.index_of(3), h.index_of(1), h.index_of(4)),
+            (Some(1), None, None)
+        );
+        h.clear();
+        assert_eq!(h.next_number(), 1);
     }
 
     #[test]

@@ -5,12 +5,28 @@
 use super::state::Shell;
 use crate::expand;
 
+/// What a prompt string is rendered for: `\!` differs (bash's
+/// `prompt_history_number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptUse {
+    /// `PS1` or `PS2` before a line is read: `\!` is the number the line
+    /// will get.
+    Reading,
+    /// `${x@P}`, `PS4`: the command running was recorded already, so `\!`
+    /// is its number.
+    Running,
+}
+
 impl Shell {
     /// A prompt string as the shell shows it: escapes, then expansions.
     /// Expansion cannot change `$?`: the prompt shows the status, it does
     /// not produce one.
-    pub fn render_prompt(&mut self, template: &str) -> String {
-        let prompt = prompt_escapes(self, template);
+    pub fn render_prompt(&mut self, template: &str, usage: PromptUse) -> String {
+        if template.contains("\\j") {
+            // `\j` counts the jobs still running or stopped.
+            self.jobs.refresh();
+        }
+        let prompt = prompt_escapes(self, template, usage);
         if !prompt.contains(['$', '`', '\\']) {
             return prompt;
         }
@@ -49,7 +65,7 @@ impl Shell {
 /// without its escape sequences). The result is then subject to parameter
 /// expansion, so the text an escape stands for is quoted against it (a
 /// directory named `$x` stays as it is), and `\$` gives `\$`, as in bash.
-fn prompt_escapes(sh: &Shell, ps: &str) -> String {
+fn prompt_escapes(sh: &Shell, ps: &str, usage: PromptUse) -> String {
     let mut out = String::new();
     let mut chars = ps.chars().peekable();
     while let Some(c) = chars.next() {
@@ -90,7 +106,7 @@ fn prompt_escapes(sh: &Shell, ps: &str) -> String {
                 // One byte: `\555` wraps around, as in bash.
                 out.push_str(&crate::bytes::decode(&[(code & 0xff) as u8]));
             }
-            _ => match text_escape(sh, escape) {
+            _ => match text_escape(sh, escape, usage) {
                 Some(text) => out.push_str(&quoted(&text)),
                 None => {
                     out.push('\\');
@@ -103,7 +119,7 @@ fn prompt_escapes(sh: &Shell, ps: &str) -> String {
 }
 
 /// The text of an escape that stands for a value.
-fn text_escape(sh: &Shell, escape: char) -> Option<String> {
+fn text_escape(sh: &Shell, escape: char, usage: PromptUse) -> Option<String> {
     Some(match escape {
         'u' => user_name(),
         'h' => host_name()
@@ -118,7 +134,7 @@ fn text_escape(sh: &Shell, escape: char) -> Option<String> {
             let last = cwd.rsplit('/').next().filter(|s| !s.is_empty());
             if cwd == "~" { "~" } else { last.unwrap_or("/") }.to_string()
         }
-        'j' => sh.jobs.jobs().len().to_string(),
+        'j' => sh.jobs.live_count().to_string(),
         'l' => terminal_name(),
         's' => sh
             .state
@@ -139,9 +155,23 @@ fn text_escape(sh: &Shell, escape: char) -> Option<String> {
         '@' => clock("%I:%M %p"),
         'A' => clock("%H:%M"),
         'd' => clock("%a %b %d"),
-        '!' => (sh.history.entries().len() + 1).to_string(),
+        '!' => history_number(sh, usage).to_string(),
+        '#' => sh.state.command_number.to_string(),
         _ => return None,
     })
+}
+
+/// `\!`: the history number of the line being read or run; 1 while
+/// history is off, as in bash.
+fn history_number(sh: &Shell, usage: PromptUse) -> usize {
+    if !sh.state.options.history {
+        return 1;
+    }
+    let next = sh.history.next_number();
+    match usage {
+        PromptUse::Reading => next,
+        PromptUse::Running => next.saturating_sub(1).max(1),
+    }
 }
 
 /// `text` with `$`, `` ` `` and `\` quoted against the expansion that
@@ -216,19 +246,25 @@ mod tests {
     #[test]
     fn octal_and_escape_codes() {
         let sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
-        assert_eq!(prompt_escapes(&sh, r"\033[1m\e[0m\\"), "\x1b[1m\x1b[0m\\");
+        assert_eq!(
+            prompt_escapes(&sh, r"\033[1m\e[0m\\", PromptUse::Running),
+            "\x1b[1m\x1b[0m\\"
+        );
     }
 
     #[test]
     fn brackets_are_dropped() {
         let sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
-        assert_eq!(prompt_escapes(&sh, r"\[x\]y"), "xy");
+        assert_eq!(prompt_escapes(&sh, r"\[x\]y", PromptUse::Running), "xy");
     }
 
     #[test]
     fn values_are_quoted_and_octal_wraps() {
         let mut sh = Shell::new("pidsh".into(), Vec::new(), crate::builtins::table());
         let _ = sh.assign("PWD", "/tmp/$x".to_string());
-        assert_eq!(prompt_escapes(&sh, r"\w\555"), r"/tmp/\$xm");
+        assert_eq!(
+            prompt_escapes(&sh, r"\w\555", PromptUse::Running),
+            r"/tmp/\$xm"
+        );
     }
 }

@@ -12,6 +12,7 @@ use crate::parser::{FirstCommand, Parser};
 use super::eval::{Status, Unwind};
 use super::fdtable::FdTable;
 use super::lookup::CommandCache;
+use super::scope::Input;
 use super::state::{Options, Shell, ShellState, Var, Vars};
 
 impl Shell {
@@ -111,6 +112,7 @@ impl Shell {
                 shopts: super::shopts::defaults(),
                 disabled_builtins: Vec::new(),
                 exported_functions: Vec::new(),
+                command_number: 0,
             },
             fds: FdTable::from_process(),
             builtins,
@@ -125,6 +127,7 @@ impl Shell {
             ignored_by_parent_traps: Vec::new(),
             self_exe,
             completion: Default::default(),
+            readline: Default::default(),
             cmdsub_status: None,
             function_names: Vec::new(),
             call_frames: Vec::new(),
@@ -173,11 +176,13 @@ impl Shell {
                 Ok(None) => return Ok(status),
                 Ok(Some(list)) => {
                     self.echo_verbose(source, start, parser.offset());
+                    self.record_input(source.get(start..parser.offset()));
                     if self.state.options.noexec && !self.state.options.interactive {
                         continue;
                     }
                     status = Some(self.run_top_command(&list)?);
                     self.collect_jobs();
+                    self.count_input_command();
                 }
                 Err(e) => {
                     let s = self.syntax_error(&e, source, first_line)?;
@@ -187,6 +192,48 @@ impl Shell {
                     status = Some(s);
                 }
             }
+        }
+    }
+
+    /// Whether a command run now is one the shell read as its input: at
+    /// the top level, outside functions, `.`, `eval`, traps and subshells.
+    fn at_input_level(&self) -> bool {
+        self.call_depth() == 0
+            && self.ctx.source_depth == 0
+            && self.ctx.eval_depth == 0
+            && self.ctx.subshell_depth == 0
+            && !self.ctx.running_trap
+    }
+
+    /// `set -o history` in a script or `-c` text: the command just read
+    /// (its text; the comment lines before it each on their own) is
+    /// recorded before it runs, as bash records the lines it reads.
+    fn record_input(&mut self, text: Option<&str>) {
+        if !(self.ctx.input.records() && self.state.options.history && self.at_input_level()) {
+            return;
+        }
+        let Some(text) = text else {
+            return;
+        };
+        let rules = super::history::rules(self);
+        let limit = super::history::size_limit(self);
+        let mut rest = text;
+        // Comment lines before the command are entries of their own.
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if !(trimmed.is_empty() || trimmed.starts_with('#')) {
+                break;
+            }
+            self.history.add(line.trim_end_matches('\n'), &rules, limit);
+            rest = &rest[line.len()..];
+        }
+        self.history.add(rest.trim_end_matches('\n'), &rules, limit);
+    }
+
+    /// After a command read from the shell's input ran: `\#` goes up.
+    fn count_input_command(&mut self) {
+        if self.ctx.input.counts() && self.at_input_level() {
+            self.state.command_number += 1;
         }
     }
 
@@ -319,11 +366,13 @@ impl Shell {
             return Ok(None);
         };
         self.echo_verbose(source, 0, source.len());
+        self.record_input(Some(source));
         if self.state.options.noexec && !self.state.options.interactive {
             return Ok(None);
         }
         let status = self.run_top_command(&list)?;
         self.collect_jobs();
+        self.count_input_command();
         Ok(Some(status))
     }
 
@@ -399,9 +448,12 @@ impl Shell {
     /// so a command that reads standard input reads the rest of the script;
     /// the shell then goes on from wherever that command left the offset.
     pub fn run_stdin(&mut self) -> i32 {
-        let outcome = self
-            .run_stdin_commands()
-            .and_then(|s| self.run_pending_traps().map(|()| s));
+        self.state.command_number = 1;
+        let outcome = {
+            let mut sh = self.scoped(|c| c.input = Input::Script);
+            sh.run_stdin_commands()
+                .and_then(|s| sh.run_pending_traps().map(|()| s))
+        };
         self.finish_top_level(outcome)
     }
 
@@ -433,18 +485,21 @@ impl Shell {
                     }
                 };
                 self.echo_verbose(&text, start, parser.offset());
+                self.record_input(text.get(start..parser.offset()));
                 if self.state.options.noexec {
                     continue;
                 }
                 let Some(start) = base else {
                     status = self.run_top_command(&list)?;
                     self.collect_jobs();
+                    self.count_input_command();
                     continue;
                 };
                 let expected = start + parser.offset() as i64;
                 let _ = lseek(&stdin, expected, Whence::SeekSet);
                 status = self.run_top_command(&list)?;
                 self.collect_jobs();
+                self.count_input_command();
                 let now = lseek(&stdin, 0, Whence::SeekCur).unwrap_or(expected);
                 if now != expected {
                     base = Some(now);
@@ -459,9 +514,17 @@ impl Shell {
     /// Runs a whole script (or `-c` text) as the top level: unwinds end
     /// here, the EXIT trap runs, and the exit status comes back.
     pub fn run_main(&mut self, source: &str) -> i32 {
-        let outcome = self
-            .run_source_text(source)
-            .and_then(|s| self.run_pending_traps().map(|()| s));
+        let input = if self.in_command_string {
+            Input::CommandString
+        } else {
+            self.state.command_number = 1;
+            Input::Script
+        };
+        let outcome = {
+            let mut sh = self.scoped(|c| c.input = input);
+            sh.run_source_text(source)
+                .and_then(|s| sh.run_pending_traps().map(|()| s))
+        };
         self.finish_top_level(outcome)
     }
 
@@ -868,7 +931,7 @@ impl ExpandEnv for Shell {
     }
 
     fn render_prompt(&mut self, text: &str) -> String {
-        Shell::render_prompt(self, text)
+        Shell::render_prompt(self, text, super::prompt::PromptUse::Running)
     }
 
     fn attribute_letters(&self, name: &str) -> String {

@@ -74,6 +74,39 @@ pub struct ExecContext {
     pub in_err_trap: bool,
     /// The signal whose trap is running: `$BASH_TRAPSIG`.
     pub trap_signal: Option<i32>,
+    /// The commands being run are the shell's input, and from where: what
+    /// `\#` counts and `set -o history` records.
+    pub input: Input,
+}
+
+/// Where the commands at the top level come from, when they are the
+/// shell's input rather than code it runs for itself (start-up files,
+/// `PROMPT_COMMAND`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Input {
+    /// Code the shell runs for itself.
+    #[default]
+    Own,
+    /// A script file or standard input: each command is counted (`\#`)
+    /// and, under `set -o history`, recorded as it is read.
+    Script,
+    /// `-c` text: recorded, not counted (bash).
+    CommandString,
+    /// A line typed at the prompt: counted; the read–run loop records
+    /// the line itself, after history expansion.
+    Prompt,
+}
+
+impl Input {
+    /// Whether `\#` counts its commands.
+    pub fn counts(self) -> bool {
+        matches!(self, Input::Script | Input::Prompt)
+    }
+
+    /// Whether its commands are added to the history as they are read.
+    pub fn records(self) -> bool {
+        matches!(self, Input::Script | Input::CommandString)
+    }
 }
 
 impl ExecContext {

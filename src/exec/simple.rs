@@ -442,7 +442,34 @@ impl Shell {
             // As bash: setting OPTIND starts `getopts` on a new argument.
             self.state.getopts_char = 0;
         }
+        if name == "HISTSIZE" || name == "HISTFILESIZE" {
+            self.history_limit_changed(name);
+        }
         Ok(())
+    }
+
+    /// As bash: assigning `HISTSIZE` cuts the list at once, and assigning
+    /// `HISTFILESIZE` cuts the history file (`HISTFILE`) at once.
+    fn history_limit_changed(&mut self, name: &str) {
+        let Some(limit) = self
+            .state
+            .vars
+            .get(name)
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        else {
+            return;
+        };
+        if name == "HISTSIZE" {
+            self.history.stifle(limit);
+            return;
+        }
+        let Some(file) = self.state.vars.get("HISTFILE").filter(|f| !f.is_empty()) else {
+            return;
+        };
+        if let Ok(path) = self.resolve_path(file) {
+            // Quietly, as bash: a missing file is nothing to cut.
+            let _ = super::history::truncate_file(&path, limit);
+        }
     }
 
     /// A value as the variable's attributes make it: `declare -i`
@@ -591,6 +618,11 @@ impl Shell {
                 r
             });
         match started {
+            Err(ExecError::CommandNotFound(_))
+                if let Some(handled) = self.start_not_found_handler(words, assignments, &steps) =>
+            {
+                handled
+            }
             Err(
                 e @ (ExecError::CommandNotFound(_)
                 | ExecError::NoSuchFile(_)

@@ -1128,6 +1128,11 @@ pub struct ShellState {
     /// Functions `export -f` passes to children (as bash does, in
     /// `BASH_FUNC_name%%` variables).
     pub exported_functions: Vec<String>,
+    /// The prompt's `\#`: how many commands the shell has read from its
+    /// input (a script, standard input, the terminal) and run, from 1 once
+    /// it reads any (0 for `-c` text, as in bash). Functions, `.`, `eval`,
+    /// traps and subshells run commands without reading any.
+    pub command_number: u64,
 }
 
 impl ShellState {
@@ -1219,6 +1224,8 @@ pub struct Shell {
     pub history: super::history::History,
     /// Programmable completion: what `complete` recorded.
     pub completion: crate::completion::State,
+    /// Readline's variables as `bind` and inputrc files set them.
+    pub readline: super::inputrc::Settings,
     /// `exit` already warned once about stopped jobs.
     pub stopped_jobs_warned: bool,
     /// When the shell started (`$SECONDS`).

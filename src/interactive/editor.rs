@@ -1,8 +1,8 @@
 //! Assembles the line editor: key bindings (emacs, or vi after `set -o
-//! vi`), the completion menu on Tab, Alt-. for the last word, the hinter (history: see
-//! [`super::history`]),
-//! the highlighter and the validator that asks the parser whether the
-//! command is complete.
+//! vi`; what keys do beyond reedline's tables is in [`super::keys`]), the
+//! completion menu on Tab, Alt-. for the last word, the hinter (history:
+//! see [`super::history`]), the highlighter and the validator that asks
+//! the parser whether the command is complete.
 
 use nu_ansi_term::Style;
 use reedline::{
@@ -14,7 +14,9 @@ use reedline::{
 
 use super::complete::ShellCompleter;
 use super::highlight::ShellHighlighter;
+use super::keys::ShellKeys;
 use super::snapshot::Shared;
+use super::wake::EditorWake;
 use crate::exec::Shell;
 
 const COMPLETION_MENU: &str = "completion_menu";
@@ -64,6 +66,19 @@ fn add_last_word_key(keys: &mut Keybindings, last_word: &str) {
     }
 }
 
+/// Ctrl-_ undoes, as in readline (reedline has only Ctrl-Z). The
+/// terminal sends it as byte 0x1f, which reads as Ctrl-7; terminals that
+/// report keys in full send Ctrl-_ or Ctrl-/.
+fn add_undo_keys(keys: &mut Keybindings) {
+    for c in ['7', '_', '/'] {
+        keys.add_binding(
+            KeyModifiers::CONTROL,
+            KeyCode::Char(c),
+            ReedlineEvent::Edit(vec![EditCommand::Undo]),
+        );
+    }
+}
+
 /// Alt-E, Alt-V and Ctrl-X open the line in an external editor
 /// ([`super::edit_buffer`]).
 fn add_editor_keys(keys: &mut Keybindings) {
@@ -74,24 +89,42 @@ fn add_editor_keys(keys: &mut Keybindings) {
 }
 
 /// The key bindings: vi (insert, normal, visual) or emacs, with Tab
-/// completion in both and Alt-. inserting `last_word`.
-pub fn edit_mode(vi: bool, last_word: &str) -> Box<dyn EditMode> {
+/// completion in both. In emacs mode Alt-. inserts `last_word`; in vi
+/// insert mode Escape followed by a key is that key in normal mode, as in
+/// readline, so only Alt-V (edit the line, as `v` does in bash) is bound
+/// to an Alt chord there.
+pub fn edit_mode(vi: bool, last_word: &str, wake: &EditorWake) -> Box<dyn EditMode> {
     if vi {
         let mut insert = default_vi_insert_keybindings();
         add_completion_keys(&mut insert);
-        add_last_word_key(&mut insert, last_word);
-        add_editor_keys(&mut insert);
-        Box::new(Vi::new(
+        add_undo_keys(&mut insert);
+        insert.add_binding(
+            KeyModifiers::ALT,
+            KeyCode::Char('v'),
+            ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()),
+        );
+        insert.add_binding(
+            KeyModifiers::CONTROL,
+            KeyCode::Char('x'),
+            ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()),
+        );
+        let vi = Vi::new(
             insert,
             default_vi_normal_keybindings(),
             default_vi_visual_keybindings(),
-        ))
+        );
+        Box::new(ShellKeys::new(Box::new(vi), true, wake.clone()))
     } else {
         let mut keys = default_emacs_keybindings();
         add_completion_keys(&mut keys);
+        add_undo_keys(&mut keys);
         add_last_word_key(&mut keys, last_word);
         add_editor_keys(&mut keys);
-        Box::new(Emacs::new(keys))
+        Box::new(ShellKeys::new(
+            Box::new(Emacs::new(keys)),
+            false,
+            wake.clone(),
+        ))
     }
 }
 
@@ -117,7 +150,7 @@ fn vi_cursors() -> CursorConfig {
 }
 
 /// A line editor for `sh`, its helpers reading `shared`.
-pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
+pub fn build(sh: &Shell, shared: &Shared, wake: &EditorWake) -> Reedline {
     let menu = ColumnarMenu::default()
         .with_name(COMPLETION_MENU)
         .with_marker("");
@@ -131,7 +164,7 @@ pub fn build(sh: &Shell, shared: &Shared) -> Reedline {
             DefaultHinter::default().with_style(Style::new().dimmed()),
         ))
         .with_validator(Box::new(ShellValidator))
-        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh)))
+        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh), wake))
         .with_cursor_config(vi_cursors())
         .use_bracketed_paste(true)
 }

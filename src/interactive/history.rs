@@ -13,10 +13,10 @@
 
 use reedline::{FileBackedHistory, HistoryItem, Reedline};
 
-use crate::builtins::history::{file_limit, rules, size_limit};
 use crate::exec::Shell;
 use crate::exec::histexpand::Expanded;
 use crate::exec::history::{append_lines, read_lines, truncate_file, write_lines};
+use crate::exec::history::{file_limit, rules, size_limit};
 
 /// Where the history file is, if `HISTFILE` names one.
 fn histfile(sh: &Shell) -> Option<std::path::PathBuf> {

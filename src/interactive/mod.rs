@@ -13,10 +13,12 @@ mod edit_buffer;
 mod editor;
 mod highlight;
 mod history;
+mod keys;
 mod lscolors;
 mod prompt;
 mod scan;
 mod snapshot;
+mod wake;
 
 use nix::sys::termios::{LocalFlags, SetArg, Termios, tcgetattr, tcsetattr};
 use reedline::Signal;
@@ -24,6 +26,7 @@ use std::io::Write;
 
 use crate::exec::Shell;
 use crate::exec::eval::Unwind;
+use crate::exec::scope::Input;
 use crate::sys::fd as syscalls;
 
 /// Runs a start-up file if there is one; `Some(status)` when it ran
@@ -96,8 +99,9 @@ impl Startup {
 }
 
 /// Variables only an interactive shell sets: `HISTFILE` (under the XDG
-/// state directory) unless the user set one, and a coloured `PS1` unless
-/// one was inherited (or the shell runs in POSIX mode).
+/// state directory) unless the user set one, and a `PS1` unless one was
+/// inherited (or the shell runs in POSIX mode): coloured at a terminal,
+/// bash's plain `\s-\v\$ ` without one.
 pub fn set_defaults(sh: &mut Shell) {
     // `set -b` is on by default: job completion is reported at once.
     sh.state.options.notify = true;
@@ -119,8 +123,14 @@ pub fn set_defaults(sh: &mut Shell) {
     // Colours only for a person at a terminal (not `pidsh -i < file`).
     let on_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
         && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
-    if on_terminal && std::env::var_os("PS1").is_none() && !sh.state.options.posix {
-        let _ = sh.assign("PS1", prompt::DEFAULT_PS1.to_string());
+    if std::env::var_os("PS1").is_none() && !sh.state.options.posix {
+        // Without a terminal, bash's own default: `pidsh-0.1$ `.
+        let default = if on_terminal {
+            prompt::DEFAULT_PS1
+        } else {
+            prompt::PLAIN_PS1
+        };
+        let _ = sh.assign("PS1", default.to_string());
     }
 }
 
@@ -183,11 +193,18 @@ pub fn read_startup_files(sh: &mut Shell, startup: &Startup) -> Option<i32> {
 
 /// The interactive loop; returns the exit status.
 pub fn run(sh: &mut Shell, startup: &Startup) -> i32 {
+    let on_terminal = nix::unistd::isatty(std::io::stdin()).unwrap_or(false);
+    if on_terminal {
+        // As readline, before the rc files (whose `set -o vi` wins).
+        sh.read_inputrc_at_start();
+    }
     if let Some(status) = read_startup_files(sh, startup) {
         return status;
     }
     history::load(sh);
-    if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+    // `\#` numbers the commands read from here on.
+    sh.state.command_number = 1;
+    if !on_terminal {
         return run_plain(sh);
     }
     let status = run_editor(sh);
@@ -219,6 +236,12 @@ fn run_prompt_command(sh: &mut Shell) -> Option<i32> {
     }
     sh.state.last_status = status;
     None
+}
+
+/// Runs a command line read at the prompt: its commands are the shell's
+/// input (`\#` counts them).
+fn run_typed(sh: &mut Shell, code: &str) -> crate::exec::eval::Status {
+    sh.scoped(|c| c.input = Input::Prompt).run_source_text(code)
 }
 
 /// The read–run loop without a line editor, for `pidsh -i` on a pipe or
@@ -259,7 +282,7 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             continue;
         };
         history::remember(sh, &code);
-        if let Err(Unwind::Exit(status)) = sh.run_source_text(&code) {
+        if let Err(Unwind::Exit(status)) = run_typed(sh, &code) {
             sh.run_exit_trap();
             return status;
         }
@@ -342,15 +365,18 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut word = editor::last_word(sh);
-    let mut line_editor = editor::build(sh, &shared);
+    let wake = wake::EditorWake::default();
+    let mut line_editor = editor::build(sh, &shared, &wake);
     // The editor's copy of the history follows the shell's list.
     let mut mirrored = None;
     // Finished background jobs are announced at once, above the line being
     // edited (`set +b` defers them to the next prompt).
     let printer = reedline::ExternalPrinter::<String>::default();
     let sender = printer.sender();
+    let waker = wake.clone();
     if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(move |line| {
         let _ = sender.try_send(line);
+        waker.notify();
     })) {
         sh.jobs.set_watcher(watcher);
         line_editor = line_editor.with_external_printer(printer);
@@ -373,13 +399,14 @@ fn run_editor(sh: &mut Shell) -> i32 {
         if want_vi != vi || want_word != word {
             vi = want_vi;
             word = want_word;
-            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word));
+            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word, &wake));
         }
         if mirrored != Some(sh.history.generation) {
             line_editor = history::mirror(line_editor, sh);
             mirrored = Some(sh.history.generation);
         }
         let prompt = prompt::ShellPrompt::new(sh);
+        line_editor = line_editor.with_poll_interval(wake.new_line(sh, first_line));
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();
@@ -416,7 +443,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
                     continue;
                 };
                 history::remember(sh, &line);
-                let status = sh.run_source_text(&format!("{line}\n"));
+                let status = run_typed(sh, &format!("{line}\n"));
                 terminal.after_command();
                 // Written at once, so that a closed terminal loses nothing.
                 history::append_new(sh);

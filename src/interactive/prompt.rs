@@ -6,16 +6,21 @@ use std::borrow::Cow;
 use reedline::{Color, Prompt, PromptEditMode, PromptHistorySearch, PromptHistorySearchStatus};
 
 use crate::exec::Shell;
+use crate::exec::prompt::PromptUse;
 
 /// The prompt of an interactive shell whose user set none: `user@host:cwd$ `
 /// in green and blue (bash's Debian default, coloured).
 pub const DEFAULT_PS1: &str = r"\[\e[1;32m\]\u@\h\[\e[0m\]:\[\e[1;34m\]\w\[\e[0m\]\$ ";
 
+/// The prompt of an interactive shell without a terminal whose user set
+/// none: bash's default (`pidsh-0.1$ `).
+pub const PLAIN_PS1: &str = r"\s-\v\$ ";
+
 /// The value of the prompt variable `name` (`fallback` when unset),
 /// rendered (see [`Shell::render_prompt`]).
 pub fn render(sh: &mut Shell, name: &str, fallback: &str) -> String {
     let template = sh.state.vars.get(name).unwrap_or(fallback).to_string();
-    sh.render_prompt(&template)
+    sh.render_prompt(&template, PromptUse::Reading)
 }
 
 /// The prompts for one `read_line`, rendered before it starts (the line

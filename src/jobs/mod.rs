@@ -214,6 +214,8 @@ pub struct JobLine {
     pub state: String,
     /// Stopped rather than running or done (no ` &` after the text).
     pub stopped: bool,
+    /// Its status once it has ended.
+    pub ended: Option<i32>,
     /// `+` current, `-` previous, or a space.
     pub mark: char,
 }
@@ -382,9 +384,21 @@ impl JobTable {
                 text: job.text.clone(),
                 state: job.state_text(),
                 stopped: job.stopped,
+                ended: job.status(),
                 mark: mark(i),
             })
             .collect()
+    }
+
+    /// How many jobs are running or stopped (the prompt's `\j`): this
+    /// table's, or else those of the shell this subshell was copied from.
+    pub fn live_count(&self) -> usize {
+        match &self.inherited {
+            Some(lines) if self.jobs.is_empty() => {
+                lines.iter().filter(|l| l.ended.is_none()).count()
+            }
+            _ => self.jobs.iter().filter(|j| j.status().is_none()).count(),
+        }
     }
 
     /// A `( … )` subshell shows no jobs of its shell (bash).

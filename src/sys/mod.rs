@@ -99,16 +99,28 @@ pub fn std_fds_closed_at_start() -> impl Iterator<Item = RawFd> {
     (0..3).filter(move |fd| closed & (1 << fd) != 0)
 }
 
-fn note_sigpipe_at_start() {
+/// The handler address of `sig`'s disposition (`SIG_DFL`, `SIG_IGN` or
+/// a function), read without changing it.
+fn disposition(sig: libc::c_int) -> Option<libc::sighandler_t> {
     let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
     // SAFETY: a null new action makes sigaction only read the current one
     // into `old`, a live and zeroed struct of the right type.
-    let ret = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), old.as_mut_ptr()) };
-    if ret == 0 {
-        // SAFETY: sigaction succeeded and filled `old` (it was zeroed
-        // before, so every byte is initialised either way).
-        let old = unsafe { old.assume_init() };
-        SIGPIPE_IGNORED_AT_START.store(old.sa_sigaction == libc::SIG_IGN, Ordering::SeqCst);
+    let ret = unsafe { libc::sigaction(sig, std::ptr::null(), old.as_mut_ptr()) };
+    // SAFETY: sigaction succeeded and filled `old` (it was zeroed before,
+    // so every byte is initialised either way).
+    (ret == 0).then(|| unsafe { old.assume_init() }.sa_sigaction)
+}
+
+/// Whether a handler function is installed for `sig` (neither the
+/// default nor ignored).
+pub fn signal_caught(sig: Signal) -> bool {
+    disposition(sig as libc::c_int)
+        .is_some_and(|handler| handler != libc::SIG_DFL && handler != libc::SIG_IGN)
+}
+
+fn note_sigpipe_at_start() {
+    if let Some(handler) = disposition(libc::SIGPIPE) {
+        SIGPIPE_IGNORED_AT_START.store(handler == libc::SIG_IGN, Ordering::SeqCst);
     }
 }
 

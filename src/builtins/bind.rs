@@ -1,0 +1,152 @@
+//! `bind`: readline's settings (`exec/inputrc.rs`). pidsh honours `set
+//! editing-mode vi|emacs`, keeps the other variables for `bind -v`, and
+//! refuses what its line editor cannot do: key bindings and the options
+//! that list or change them.
+
+use crate::exec::Shell;
+use crate::exec::eval::Status;
+use crate::exec::inputrc::{KEYMAPS, Refused};
+
+const USAGE: &str = "bind: usage: bind [-lpsvPSVX] [-m keymap] [-f filename] [-q name] [-u name] [-r keyseq] [-x keyseq:shell-command] [keyseq:readline-function or readline-command]";
+
+/// What the options ask for.
+#[derive(Default)]
+struct Request {
+    list_variables: bool,
+    describe_variables: bool,
+    files: Vec<String>,
+    keymap: Option<String>,
+    /// An option for key bindings, which cannot be honoured.
+    unsupported: Option<char>,
+}
+
+/// bash's options: `lpsvPSVX` and `m: f: q: u: r: x:`.
+fn parse(args: &[String]) -> Result<(Request, &[String]), String> {
+    let mut request = Request::default();
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if arg == "--" {
+            i += 1;
+            break;
+        }
+        let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            break;
+        };
+        i += 1;
+        for (at, letter) in letters.char_indices() {
+            match letter {
+                'v' => request.list_variables = true,
+                'V' => request.describe_variables = true,
+                'l' | 'p' | 'P' | 's' | 'S' | 'X' => {
+                    request.unsupported.get_or_insert(letter);
+                }
+                'm' | 'f' | 'q' | 'u' | 'r' | 'x' => {
+                    let attached = &letters[at + letter.len_utf8()..];
+                    let value = if attached.is_empty() {
+                        i += 1;
+                        args.get(i - 1)
+                            .cloned()
+                            .ok_or(format!("-{letter}: option requires an argument"))?
+                    } else {
+                        attached.to_string()
+                    };
+                    match letter {
+                        'm' => request.keymap = Some(value),
+                        'f' => request.files.push(value),
+                        _ => {
+                            request.unsupported.get_or_insert(letter);
+                        }
+                    }
+                    break;
+                }
+                _ => return Err(format!("-{letter}: invalid option")),
+            }
+        }
+    }
+    Ok((request, &args[i..]))
+}
+
+/// `bind`.
+pub fn bind(sh: &mut Shell, argv: &[String]) -> Status {
+    if !sh.state.options.interactive {
+        sh.report("bind: warning: line editing not enabled");
+    }
+    let (request, operands) = match parse(&argv[1..]) {
+        Ok(parsed) => parsed,
+        Err(message) => return sh.builtin_error("bind", &format!("{message}\n{USAGE}"), 2),
+    };
+    if let Some(keymap) = &request.keymap
+        && !KEYMAPS.contains(&keymap.as_str())
+    {
+        return sh.builtin_error("bind", &format!("`{keymap}': invalid keymap name"), 1);
+    }
+    if let Some(letter) = request.unsupported {
+        let message = format!(
+            "-{letter}: not supported: pidsh's line editor has its own key bindings, which bind cannot list or change"
+        );
+        return sh.builtin_error("bind", &message, 1);
+    }
+    let mut status = 0;
+    for file in &request.files {
+        status = status.max(read_file(sh, file)?);
+    }
+    if request.list_variables || request.describe_variables {
+        let out: String = sh
+            .readline
+            .listing(sh.state.options.interactive.then_some(sh.state.options.vi))
+            .into_iter()
+            .map(|(name, value)| {
+                if request.list_variables {
+                    format!("set {name} {value}\n")
+                } else {
+                    format!("{name} is set to `{value}'\n")
+                }
+            })
+            .collect();
+        if !sh.print("bind", &out)? {
+            status = 1;
+        }
+    }
+    for line in operands {
+        let effect = sh.readline.line(line);
+        if let Some(binding) = sh.apply_effect(effect) {
+            status = sh.builtin_error("bind", &cannot_bind(&binding), 1)?;
+        }
+    }
+    Ok(status)
+}
+
+/// `bind -f FILE`: every line, as an inputrc.
+fn read_file(sh: &mut Shell, file: &str) -> Status {
+    let text = match sh.resolve_path(file).map(|p| std::fs::read(&*p)) {
+        Ok(Ok(bytes)) => crate::bytes::decode_vec(bytes),
+        Ok(Err(e)) => {
+            let reason = crate::exec::error::describe_io(&e);
+            return sh.builtin_error("bind", &format!("{file}: cannot read: {reason}"), 1);
+        }
+        Err(e) => {
+            let reason = crate::exec::error::describe(e);
+            return sh.builtin_error("bind", &format!("{file}: cannot read: {reason}"), 1);
+        }
+    };
+    let mut status = 0;
+    for refused in sh.apply_inputrc(&text) {
+        let message = match refused {
+            Refused::Binding(line) => cannot_bind(&line),
+            Refused::Unreadable(path, e) => format!(
+                "{}: cannot read: {}",
+                path.display(),
+                crate::exec::error::describe_io(&e)
+            ),
+        };
+        status = sh.builtin_error("bind", &message, 1)?;
+    }
+    Ok(status)
+}
+
+/// Why a key binding is refused.
+fn cannot_bind(line: &str) -> String {
+    format!(
+        "{line}: cannot bind keys: pidsh's line editor has its own key bindings (only `set' lines are read)"
+    )
+}

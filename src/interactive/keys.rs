@@ -1,0 +1,139 @@
+//! What keys mean beyond reedline's tables: vi's Escape arriving together
+//! with the next key, and Enter, Escape and Ctrl-G in a Ctrl-R search.
+
+use crossterm::event::{Event, KeyEvent};
+use reedline::{
+    EditMode, KeyCode, KeyModifiers, PromptEditMode, PromptViMode, ReedlineEvent, ReedlineRawEvent,
+};
+
+use super::wake::EditorWake;
+
+/// The edit mode the line editor runs: reedline's emacs or vi keys, and
+/// what this module adds to them.
+pub struct ShellKeys {
+    inner: Box<dyn EditMode>,
+    vi: bool,
+    wake: EditorWake,
+}
+
+impl ShellKeys {
+    /// Wraps `inner` (vi keys when `vi`).
+    pub fn new(inner: Box<dyn EditMode>, vi: bool, wake: EditorWake) -> ShellKeys {
+        ShellKeys { inner, vi, wake }
+    }
+
+    fn parse(&mut self, raw: Event) -> ReedlineEvent {
+        match ReedlineRawEvent::try_from(raw) {
+            Ok(event) => self.inner.parse_event(event),
+            Err(()) => ReedlineEvent::None,
+        }
+    }
+
+    /// vi insert mode, where Escape and the key after it may arrive in one
+    /// read (a paste, a slow link, a fast typist): the terminal's bytes
+    /// then parse as one Alt chord. reedline splits `Alt-<char>` back into
+    /// Escape and the character; this does the same for the other keys
+    /// (Enter, Tab, Backspace, arrows), as readline reads `ESC` then the
+    /// key.
+    fn split_escape(&mut self, key: KeyEvent) -> Option<ReedlineEvent> {
+        let inserting = self.inner.edit_mode() == PromptEditMode::Vi(PromptViMode::Insert);
+        if !(self.vi && inserting)
+            || key.modifiers != KeyModifiers::ALT
+            || matches!(key.code, KeyCode::Char(_))
+        {
+            return None;
+        }
+        let events = [KeyCode::Esc, key.code]
+            .into_iter()
+            .map(|code| self.parse(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))))
+            .collect();
+        Some(ReedlineEvent::Multiple(events))
+    }
+
+    /// Follows Ctrl-R searches: Enter there only puts the line found in
+    /// the buffer, so a wake-up is asked for that submits it
+    /// ([`EditorWake::submit_soon`]).
+    fn follow_search(&self, event: &ReedlineEvent) {
+        if !self.wake.searching() {
+            if opens_search(event) {
+                self.wake.set_searching(true);
+            }
+            return;
+        }
+        match event {
+            ReedlineEvent::Enter
+            | ReedlineEvent::Submit
+            | ReedlineEvent::SubmitOrNewline
+            | ReedlineEvent::HistoryHintComplete => {
+                self.wake.set_searching(false);
+                self.wake.submit_soon();
+            }
+            // Whatever else may close it: at worst Enter then only
+            // accepts the line, as reedline does.
+            ReedlineEvent::Esc
+            | ReedlineEvent::CtrlC
+            | ReedlineEvent::CtrlD
+            | ReedlineEvent::ExecuteHostCommand(_) => self.wake.set_searching(false),
+            _ => {}
+        }
+    }
+}
+
+impl ShellKeys {
+    /// Escape and Ctrl-G in a Ctrl-R search mean what they mean to
+    /// readline: Escape ends the search keeping the line found (reedline
+    /// would drop it), Ctrl-G abandons it for the line as it was.
+    fn search_key(&self, key: KeyEvent) -> Option<ReedlineEvent> {
+        if !self.wake.searching() {
+            return None;
+        }
+        let event = match (key.modifiers, key.code) {
+            (KeyModifiers::NONE, KeyCode::Esc) => ReedlineEvent::Enter,
+            (KeyModifiers::CONTROL, KeyCode::Char('g')) => ReedlineEvent::Esc,
+            _ => return None,
+        };
+        self.wake.set_searching(false);
+        Some(event)
+    }
+}
+
+/// Whether `event` opens a history search.
+fn opens_search(event: &ReedlineEvent) -> bool {
+    match event {
+        ReedlineEvent::SearchHistory => true,
+        ReedlineEvent::Multiple(events) | ReedlineEvent::UntilFound(events) => {
+            events.iter().any(opens_search)
+        }
+        _ => false,
+    }
+}
+
+impl EditMode for ShellKeys {
+    fn parse_event(&mut self, event: ReedlineRawEvent) -> ReedlineEvent {
+        let raw = Event::from(event);
+        if let Event::Resize(columns, rows) = raw
+            && self.wake.take_submit()
+        {
+            return ReedlineEvent::Multiple(vec![
+                ReedlineEvent::Resize(columns, rows),
+                ReedlineEvent::Submit,
+            ]);
+        }
+        if let Event::Key(key) = raw
+            && let Some(event) = self.search_key(key)
+        {
+            return event;
+        }
+        let split = match raw {
+            Event::Key(key) => self.split_escape(key),
+            _ => None,
+        };
+        let event = split.unwrap_or_else(|| self.parse(raw));
+        self.follow_search(&event);
+        event
+    }
+
+    fn edit_mode(&self) -> PromptEditMode {
+        self.inner.edit_mode()
+    }
+}
