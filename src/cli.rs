@@ -54,9 +54,10 @@ Usage: pidsh [option ...] [-c command [name [arg ...]] | file [arg ...]]
 
 Start-up files, in order: login shells read /etc/profile and ~/.profile;
 interactive shells /etc/pidshrc and ~/.pidshrc (in POSIX mode the file
-$ENV names). History is kept in $HISTFILE (by default
-$XDG_STATE_HOME/pidsh/history, or ~/.local/state/pidsh/history).
-A shell started as -pidsh is a login shell.
+$ENV names). At a terminal, `set editing-mode vi` in $INPUTRC or
+~/.inputrc (else /etc/inputrc) is read first. History is kept in
+$HISTFILE (by default $XDG_STATE_HOME/pidsh/history, or
+~/.local/state/pidsh/history). A shell started as -pidsh is a login shell.
 ";
 
 fn parse_args(args: &[String]) -> Result<Invocation, String> {

@@ -569,6 +569,28 @@ fn alt_e_edits_the_line_in_the_editor_and_puts_it_back() {
     term.wait_for("the edited line run", |s| s.has_line("edited"));
 }
 
+/// `v` in vi normal mode edits the line in `$VISUAL` too (bash's
+/// `edit-and-execute-command` there).
+#[test]
+fn vi_v_edits_the_line_in_the_editor() {
+    let home = TempHome::new();
+    let editor = home.0.join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nsed -i \"s/draft/edi''ted/\" \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.to_string_lossy().into_owned();
+    let term = Term::start_command(&home, &[], &[("PS1", PROMPT), ("VISUAL", &editor)]);
+    term.keys("set -o vi\r");
+    term.wait_for_prompts(2);
+    term.keys("echo draft");
+    term.wait_for_input_line("echo draft");
+    term.keys("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    term.keys("v");
+    term.wait_for_input_line("echo edi''ted");
+    term.keys("\r");
+    term.wait_for("the edited line run", |s| s.has_line("edited"));
+}
+
 #[test]
 fn vi_mode_shows_in_the_cursor_and_commands_get_the_terminals_own() {
     let home = TempHome::new();

@@ -324,12 +324,14 @@ impl LineScan {
                 if c == '$' && chars.peek() == Some(&'(') {
                     chars.next();
                     self.substitution += 1;
+                } else if c == ')' && self.substitution > 0 {
+                    self.substitution -= 1;
                 }
             } else if c == '#' && previous.is_whitespace() && !self.backtick {
                 self.comment = true;
                 break;
             } else {
-                self.code_char(c, previous, &word, chars.peek().copied());
+                self.code_char(c, previous, &word);
                 if c == '<' && chars.peek() == Some(&'<') {
                     chars.next();
                     // `<<<` is a here-string.
@@ -355,7 +357,7 @@ impl LineScan {
     }
 
     /// A character outside quotes.
-    fn code_char(&mut self, c: char, previous: char, word: &str, next: Option<char>) {
+    fn code_char(&mut self, c: char, previous: char, word: &str) {
         match c {
             '\'' => self.single = true,
             '"' => self.double = true,
@@ -364,7 +366,6 @@ impl LineScan {
             '(' if previous == '=' && word.len() > 1 => self.assignment += 1,
             ')' if self.substitution > 0 => self.substitution -= 1,
             ')' if self.assignment > 0 => self.assignment -= 1,
-            '$' if next == Some('(') => {}
             _ => {}
         }
     }
@@ -469,6 +470,10 @@ mod tests {
             ("x=$(echo a\necho b)", "x=$(echo a\necho b)"),
             ("echo \"a\nb\" && echo c", "echo \"a\nb\" && echo c"),
             ("cat <<<x\necho y", "cat <<<x; echo y"),
+            (
+                "if true\nthen echo \"$(date)\"\nfi",
+                "if true; then echo \"$(date)\"; fi",
+            ),
         ] {
             assert_eq!(one_entry(text), entry, "{text:?}");
         }

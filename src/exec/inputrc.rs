@@ -161,9 +161,9 @@ impl Settings {
         booleans.chain(strings).collect()
     }
 
-    /// Reads the lines of an inputrc text (`file` names it for
-    /// `$include`s relative to it), following its conditionals for the
-    /// editing mode `vi` and terminal `term`; the effects, in order.
+    /// Reads the lines of an inputrc text, following its conditionals for
+    /// the editing mode `vi` and terminal `term`; the effects, in order
+    /// (an `$include` is an effect: the caller reads the file).
     pub fn read(&mut self, text: &str, vi: bool, term: &str) -> Vec<Effect> {
         let mut conditions = Conditions::default();
         let mut vi = vi;

@@ -1,6 +1,6 @@
 //! Editing the command line in an external editor (Alt-E, Alt-V and
-//! Ctrl-X: bash's `edit-and-execute-command` is Ctrl-X Ctrl-E, fish's
-//! Alt-E/Alt-V). The line is written to a private file, `$VISUAL` (else
+//! Ctrl-X, `v` in vi normal mode: bash's `edit-and-execute-command` is
+//! Ctrl-X Ctrl-E and vi's `v`, fish's Alt-E/Alt-V). The line is written to a private file, `$VISUAL` (else
 //! `$EDITOR`, else `vi`) runs on it as a foreground command of the shell —
 //! with job control, the terminal and default signals, like any other —
 //! and what it saved comes back into the line, to be read and run with

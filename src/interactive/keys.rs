@@ -1,5 +1,6 @@
 //! What keys mean beyond reedline's tables: vi's Escape arriving together
-//! with the next key, and Enter, Escape and Ctrl-G in a Ctrl-R search.
+//! with the next key, `v` in vi normal mode, and Enter, Escape and Ctrl-G
+//! in a Ctrl-R search.
 
 use crossterm::event::{Event, KeyEvent};
 use reedline::{
@@ -97,6 +98,16 @@ impl ShellKeys {
     }
 }
 
+impl ShellKeys {
+    /// `v` in vi normal mode edits the line in `$VISUAL`, as in bash
+    /// (reedline would start a visual selection).
+    fn vi_edit_key(&self, key: KeyEvent) -> Option<ReedlineEvent> {
+        let normal = self.inner.edit_mode() == PromptEditMode::Vi(PromptViMode::Normal);
+        (self.vi && normal && key.modifiers == KeyModifiers::NONE && key.code == KeyCode::Char('v'))
+            .then(|| ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()))
+    }
+}
+
 /// Whether `event` opens a history search.
 fn opens_search(event: &ReedlineEvent) -> bool {
     match event {
@@ -120,7 +131,7 @@ impl EditMode for ShellKeys {
             ]);
         }
         if let Event::Key(key) = raw
-            && let Some(event) = self.search_key(key)
+            && let Some(event) = self.search_key(key).or_else(|| self.vi_edit_key(key))
         {
             return event;
         }
