@@ -752,7 +752,7 @@ fn let_declare_and_small_builtins() {
         (
             "help_lists_every_builtin_with_a_summary",
             "help | grep -c '^[^ ]* *[A-Z].*\\.$'",
-            "61\n",
+            "62\n",
             "",
             0,
         ),

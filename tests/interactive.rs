@@ -614,3 +614,30 @@ fn vi_mode_shows_in_the_cursor_and_commands_get_the_terminals_own() {
         "no reset before the command: {styles:?}"
     );
 }
+
+/// Abbreviations as fish: a command name typed at the prompt becomes its
+/// expansion on Space or Enter, an argument of the same name stays.
+#[test]
+fn abbreviations_expand_on_space_and_enter() {
+    let home = TempHome::new();
+    std::fs::write(home.0.join(".pidshrc"), "abbr -a gco echo git checkout\n").unwrap();
+    let term = Term::start(&home);
+    term.keys("gco");
+    term.wait_for_input_line("gco");
+    term.keys(" ");
+    term.wait_for_input_line("echo git checkout ");
+    term.keys("main\r");
+    term.wait_for("the expanded command's output", |s| {
+        s.has_line("git checkout main")
+    });
+    term.wait_for_prompts(2);
+    term.keys("gco");
+    term.wait_for_input_line("gco");
+    term.keys("\r");
+    term.wait_for("Enter expands too", |s| s.has_line("git checkout"));
+    term.wait_for_prompts(3);
+    term.keys("echo gco");
+    term.wait_for_input_line("echo gco");
+    term.keys(" x\r");
+    term.wait_for("an argument is left alone", |s| s.has_line("gco x"));
+}

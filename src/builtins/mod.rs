@@ -3,6 +3,7 @@
 //! Special builtins (POSIX 2.14) are looked up before functions and keep
 //! their prefix assignments; an error in one ends a non-interactive shell.
 
+mod abbr;
 mod bind;
 mod caller;
 mod cd;
@@ -143,6 +144,12 @@ pub const ALL: &[Builtin] = &[
         complete::compopt,
         "compopt [-o|+o option] [-DEI] [name ...]",
         "Change or show the options of a completion.",
+    ),
+    regular_builtin(
+        "abbr",
+        abbr::abbr,
+        "abbr [-a] name expansion ... | abbr -e name ... | abbr -r old new | abbr -q name ... | abbr -l | abbr [-s]",
+        "Define, list or erase abbreviations the line editor expands (as fish).",
     ),
     regular_builtin(
         "alias",

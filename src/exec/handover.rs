@@ -141,6 +141,8 @@ impl SubshellState {
                     getopts_char,
                     function_files,
                     shopts,
+                    // Only the line editor expands them; a subshell has none.
+                    abbreviations: _,
                     disabled_builtins,
                     exported_functions,
                     command_number,

@@ -111,6 +111,7 @@ impl Shell {
                 function_files: Default::default(),
                 shopts: super::shopts::defaults(),
                 disabled_builtins: Vec::new(),
+                abbreviations: Default::default(),
                 exported_functions: Vec::new(),
                 command_number: 0,
             },

@@ -1122,6 +1122,9 @@ pub struct ShellState {
     pub function_files: Arc<rustc_hash::FxHashMap<String, String>>,
     /// `shopt` options that are on.
     pub shopts: Vec<&'static str>,
+    /// `abbr`'s abbreviations: a command name typed at the prompt and
+    /// the text the line editor puts in its place.
+    pub abbreviations: Arc<std::collections::BTreeMap<String, String>>,
     /// Builtins turned off by `enable -n` (a command of that name is
     /// looked up as a function or on `PATH` instead).
     pub disabled_builtins: Vec<String>,

@@ -93,7 +93,12 @@ fn add_editor_keys(keys: &mut Keybindings) {
 /// insert mode Escape followed by a key is that key in normal mode, as in
 /// readline, so only Alt-V (edit the line, as `v` does in bash) is bound
 /// to an Alt chord there.
-pub fn edit_mode(vi: bool, last_word: &str, wake: &EditorWake) -> Box<dyn EditMode> {
+pub fn edit_mode(
+    vi: bool,
+    last_word: &str,
+    wake: &EditorWake,
+    shared: &Shared,
+) -> Box<dyn EditMode> {
     if vi {
         let mut insert = default_vi_insert_keybindings();
         add_completion_keys(&mut insert);
@@ -113,7 +118,12 @@ pub fn edit_mode(vi: bool, last_word: &str, wake: &EditorWake) -> Box<dyn EditMo
             default_vi_normal_keybindings(),
             default_vi_visual_keybindings(),
         );
-        Box::new(ShellKeys::new(Box::new(vi), true, wake.clone()))
+        Box::new(ShellKeys::new(
+            Box::new(vi),
+            true,
+            wake.clone(),
+            shared.clone(),
+        ))
     } else {
         let mut keys = default_emacs_keybindings();
         add_completion_keys(&mut keys);
@@ -124,6 +134,7 @@ pub fn edit_mode(vi: bool, last_word: &str, wake: &EditorWake) -> Box<dyn EditMo
             Box::new(Emacs::new(keys)),
             false,
             wake.clone(),
+            shared.clone(),
         ))
     }
 }
@@ -164,7 +175,7 @@ pub fn build(sh: &Shell, shared: &Shared, wake: &EditorWake) -> Reedline {
             DefaultHinter::default().with_style(Style::new().dimmed()),
         ))
         .with_validator(Box::new(ShellValidator))
-        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh), wake))
+        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh), wake, shared))
         .with_cursor_config(vi_cursors())
         .use_bracketed_paste(true)
 }

@@ -97,7 +97,8 @@ fn offset_of(text: &str, line: u32, col: u32) -> usize {
 }
 
 impl Highlighter for ShellHighlighter {
-    fn highlight(&self, line: &str, _cursor: usize) -> StyledText {
+    fn highlight(&self, line: &str, cursor: usize) -> StyledText {
+        self.shared.note_painted(line, cursor);
         let scan = scan(line);
         let mut styles: Vec<Style> = scan.classes.iter().map(|&c| style_of(c)).collect();
         for word in scan.words.iter().filter(|w| w.command) {

@@ -1,12 +1,13 @@
 //! What keys mean beyond reedline's tables: vi's Escape arriving together
-//! with the next key, `v` in vi normal mode, and Enter, Escape and Ctrl-G
-//! in a Ctrl-R search.
+//! with the next key, `v` in vi normal mode, Enter, Escape and Ctrl-G in a
+//! Ctrl-R search, and Space or Enter after an abbreviation.
 
 use crossterm::event::{Event, KeyEvent};
 use reedline::{
     EditMode, KeyCode, KeyModifiers, PromptEditMode, PromptViMode, ReedlineEvent, ReedlineRawEvent,
 };
 
+use super::snapshot::Shared;
 use super::wake::EditorWake;
 
 /// The edit mode the line editor runs: reedline's emacs or vi keys, and
@@ -15,12 +16,19 @@ pub struct ShellKeys {
     inner: Box<dyn EditMode>,
     vi: bool,
     wake: EditorWake,
+    shared: Shared,
 }
 
 impl ShellKeys {
-    /// Wraps `inner` (vi keys when `vi`).
-    pub fn new(inner: Box<dyn EditMode>, vi: bool, wake: EditorWake) -> ShellKeys {
-        ShellKeys { inner, vi, wake }
+    /// Wraps `inner` (vi keys when `vi`); `shared` has the abbreviations
+    /// and the line as last painted.
+    pub fn new(inner: Box<dyn EditMode>, vi: bool, wake: EditorWake, shared: Shared) -> ShellKeys {
+        ShellKeys {
+            inner,
+            vi,
+            wake,
+            shared,
+        }
     }
 
     fn parse(&mut self, raw: Event) -> ReedlineEvent {
@@ -108,6 +116,34 @@ impl ShellKeys {
     }
 }
 
+impl ShellKeys {
+    /// Space or Enter right after an abbreviation typed as a command name
+    /// puts its expansion in its place first (as fish), then does what
+    /// the key does. Known only when the key is the first read since the
+    /// line was painted; keys read together just do what they do.
+    fn expand_abbreviation(&mut self, raw: &Event) -> Option<ReedlineEvent> {
+        let painted = self.shared.painted_line();
+        let Event::Key(key) = raw else {
+            return None;
+        };
+        let trigger = key.modifiers == KeyModifiers::NONE
+            && matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter);
+        let inserting =
+            !self.vi || self.inner.edit_mode() == PromptEditMode::Vi(PromptViMode::Insert);
+        if !trigger || !inserting || self.wake.searching() {
+            return None;
+        }
+        let (line, cursor) = painted?;
+        let table = self.shared.lock().abbreviations.clone();
+        let edits = super::abbrev::expansion_edits(&line, cursor, &table)?;
+        let then = self.parse(raw.clone());
+        Some(ReedlineEvent::Multiple(vec![
+            ReedlineEvent::Edit(edits),
+            then,
+        ]))
+    }
+}
+
 /// Whether `event` opens a history search.
 fn opens_search(event: &ReedlineEvent) -> bool {
     match event {
@@ -129,6 +165,9 @@ impl EditMode for ShellKeys {
                 ReedlineEvent::Resize(columns, rows),
                 ReedlineEvent::Submit,
             ]);
+        }
+        if let Some(event) = self.expand_abbreviation(&raw) {
+            return event;
         }
         if let Event::Key(key) = raw
             && let Some(event) = self.search_key(key).or_else(|| self.vi_edit_key(key))

@@ -7,6 +7,7 @@
 //! line, and share the tokenizer in [`scan`]. Without a terminal (`pidsh -i
 //! < file`) a plain line reader stands in for the editor.
 
+mod abbrev;
 mod complete;
 mod context;
 mod edit_buffer;
@@ -399,7 +400,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
         if want_vi != vi || want_word != word {
             vi = want_vi;
             word = want_word;
-            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word, &wake));
+            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word, &wake, &shared));
         }
         if mirrored != Some(sh.history.generation) {
             line_editor = history::mirror(line_editor, sh);

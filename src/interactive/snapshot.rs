@@ -6,7 +6,7 @@
 //! loop; so they read this snapshot instead of the shell, and never hold a
 //! reference into it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::exec::Shell;
@@ -30,6 +30,18 @@ pub struct Snapshot {
     pub generation: u64,
     /// The jobs: number and command text.
     pub jobs: Vec<(usize, String)>,
+    /// `abbr`'s abbreviations.
+    pub abbreviations: Arc<BTreeMap<String, String>>,
+}
+
+/// The line as the editor last painted it, for keys that act on its text
+/// ([`Shared::painted_line`]).
+#[derive(Debug, Default)]
+struct PaintedLine {
+    text: String,
+    cursor: usize,
+    /// No key has been read since it was painted.
+    current: bool,
 }
 
 /// The snapshot shared between the loop (writer) and the editor's helpers.
@@ -39,6 +51,8 @@ pub struct Shared {
     /// A copy of the shell that completion functions run in (see
     /// [`Shared::completion_shell`]).
     shell: Arc<Mutex<CompletionShell>>,
+    /// What the highlighter was last asked to paint.
+    painted: Arc<Mutex<PaintedLine>>,
 }
 
 /// The copy of the shell that completion runs in while the editor owns
@@ -90,6 +104,7 @@ impl Shared {
         let mut snap = self.lock();
         snap.functions = sh.state.functions.keys().cloned().collect();
         snap.aliases = sh.state.aliases.keys().cloned().collect();
+        snap.abbreviations = sh.state.abbreviations.clone();
         snap.variables = sh
             .state
             .vars
@@ -112,6 +127,24 @@ impl Shared {
             .into_iter()
             .map(|l| (l.number, l.text))
             .collect();
+    }
+
+    /// Notes the line being painted (the highlighter sees every paint).
+    pub fn note_painted(&self, text: &str, cursor: usize) {
+        let mut painted = self.painted.lock().unwrap_or_else(PoisonError::into_inner);
+        painted.text.clear();
+        painted.text.push_str(text);
+        painted.cursor = cursor;
+        painted.current = true;
+    }
+
+    /// For the key being read: the line and cursor as the screen shows
+    /// them, when no key was read since they were painted (keys arriving
+    /// together are read before the next paint, so the text is then
+    /// unknown). Reading it marks it stale for the next key.
+    pub fn painted_line(&self) -> Option<(String, usize)> {
+        let mut painted = self.painted.lock().unwrap_or_else(PoisonError::into_inner);
+        std::mem::take(&mut painted.current).then(|| (painted.text.clone(), painted.cursor))
     }
 
     /// Read access (a panic elsewhere cannot poison the editor for good).
