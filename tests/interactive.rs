@@ -641,3 +641,37 @@ fn abbreviations_expand_on_space_and_enter() {
     term.keys(" x\r");
     term.wait_for("an argument is left alone", |s| s.has_line("gco x"));
 }
+
+/// Key bindings as bash's: a macro from `~/.inputrc`, a readline function
+/// and `bind -x` code that reads and rewrites the line through
+/// `READLINE_LINE` and `READLINE_POINT`.
+#[test]
+fn bind_keys_to_macros_functions_and_shell_code() {
+    let home = TempHome::new();
+    std::fs::write(
+        home.0.join(".inputrc"),
+        "\"\\C-t\": \"echo from-macro\"\nControl-y: beginning-of-line\n",
+    )
+    .unwrap();
+    let term = Term::start(&home);
+    term.keys("\x14");
+    term.wait_for_input_line("echo from-macro");
+    term.keys("\r");
+    term.wait_for("the macro's command ran", |s| s.has_line("from-macro"));
+    term.wait_for_prompts(2);
+    term.keys("bind -x '\"\\C-g\": READLINE_LINE=\"echo [$READLINE_LINE]\"; READLINE_POINT=0'\r");
+    term.wait_for_prompts(3);
+    term.keys("abc");
+    term.wait_for_input_line("abc");
+    term.keys("\x07");
+    term.wait_for_input_line("echo [abc]");
+    // The cursor is where the code put it: at the start.
+    term.keys("#");
+    term.wait_for_input_line("#echo [abc]");
+    term.keys("\x19x");
+    term.wait_for_input_line("x#echo [abc]");
+    term.keys("\x05\x15");
+    term.wait_for_input_line("");
+    term.keys("bind '\"\\C-x\\C-e\": kill-line'; echo status=$?\r");
+    term.wait_for("a sequence of keys is refused", |s| s.has_line("status=1"));
+}

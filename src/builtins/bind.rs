@@ -1,11 +1,14 @@
-//! `bind`: readline's settings (`exec/inputrc.rs`). pidsh honours `set
-//! editing-mode vi|emacs`, keeps the other variables for `bind -v`, and
-//! refuses what its line editor cannot do: key bindings and the options
-//! that list or change them.
+//! `bind`: readline's settings (`exec/inputrc.rs`) and key bindings
+//! (`exec/keybind.rs`). pidsh honours `set editing-mode vi|emacs`, keeps
+//! the other variables for `bind -v`, binds single keys to readline
+//! functions, macros and shell code (`-x`, `-r` to unbind), and refuses
+//! what its line editor cannot do: sequences of several keys and the
+//! options that list bindings or keymaps.
 
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::inputrc::{KEYMAPS, Refused};
+use crate::exec::keybind::{Action, FUNCTIONS, parse_binding};
 
 const USAGE: &str = "bind: usage: bind [-lpsvPSVX] [-m keymap] [-f filename] [-q name] [-u name] [-r keyseq] [-x keyseq:shell-command] [keyseq:readline-function or readline-command]";
 
@@ -16,6 +19,10 @@ struct Request {
     describe_variables: bool,
     files: Vec<String>,
     keymap: Option<String>,
+    /// `-x KEYSEQ:COMMAND`.
+    commands: Vec<String>,
+    /// `-r KEYSEQ`.
+    removals: Vec<String>,
     /// An option for key bindings, which cannot be honoured.
     unsupported: Option<char>,
 }
@@ -53,6 +60,8 @@ fn parse(args: &[String]) -> Result<(Request, &[String]), String> {
                     match letter {
                         'm' => request.keymap = Some(value),
                         'f' => request.files.push(value),
+                        'x' => request.commands.push(value),
+                        'r' => request.removals.push(value),
                         _ => {
                             request.unsupported.get_or_insert(letter);
                         }
@@ -82,7 +91,7 @@ pub fn bind(sh: &mut Shell, argv: &[String]) -> Status {
     }
     if let Some(letter) = request.unsupported {
         let message = format!(
-            "-{letter}: not supported: pidsh's line editor has its own key bindings, which bind cannot list or change"
+            "-{letter}: not supported: pidsh's line editor cannot list its key bindings or keymaps"
         );
         return sh.builtin_error("bind", &message, 1);
     }
@@ -108,9 +117,26 @@ pub fn bind(sh: &mut Shell, argv: &[String]) -> Status {
         }
     }
     for line in operands {
+        warn_of_unknown_function(sh, line);
         let effect = sh.readline.line(line);
-        if let Some(binding) = sh.apply_effect(effect) {
-            status = sh.builtin_error("bind", &cannot_bind(&binding), 1)?;
+        if let Some(refusal) = sh.apply_effect(effect) {
+            status = sh.builtin_error("bind", &cannot_bind(&refusal), 1)?;
+        }
+    }
+    for line in &request.commands {
+        match parse_binding(line, true) {
+            Ok(binding) => sh.readline.bind(binding),
+            Err(reason) => {
+                status = sh.builtin_error("bind", &cannot_bind(&format!("{line}: {reason}")), 1)?;
+            }
+        }
+    }
+    for keyseq in &request.removals {
+        match parse_binding(&format!("\"{keyseq}\": x"), false) {
+            Ok(binding) => sh.readline.unbind(binding.key),
+            Err(reason) => {
+                status = sh.builtin_error("bind", &format!("{keyseq}: {reason}"), 1)?;
+            }
         }
     }
     Ok(status)
@@ -132,7 +158,7 @@ fn read_file(sh: &mut Shell, file: &str) -> Status {
     let mut status = 0;
     for refused in sh.apply_inputrc(&text) {
         let message = match refused {
-            Refused::Binding(line) => cannot_bind(&line),
+            Refused::Binding(refusal) => cannot_bind(&refusal),
             Refused::Unreadable(path, e) => format!(
                 "{}: cannot read: {}",
                 path.display(),
@@ -144,9 +170,18 @@ fn read_file(sh: &mut Shell, file: &str) -> Status {
     Ok(status)
 }
 
-/// Why a key binding is refused.
-fn cannot_bind(line: &str) -> String {
-    format!(
-        "{line}: cannot bind keys: pidsh's line editor has its own key bindings (only `set' lines are read)"
-    )
+/// Readline's warning for a key bound to a function it does not know
+/// (the binding is kept and does nothing; the status stays 0, as bash).
+fn warn_of_unknown_function(sh: &mut Shell, line: &str) {
+    if let Ok(binding) = parse_binding(line, false)
+        && let Action::Function(name) = &binding.action
+        && !FUNCTIONS.contains(&name.as_str())
+    {
+        sh.write_stderr(&format!("readline: {name}: unknown function name\n"));
+    }
+}
+
+/// A key binding refused: the line and why.
+fn cannot_bind(refusal: &str) -> String {
+    format!("cannot bind {refusal}")
 }

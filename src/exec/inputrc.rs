@@ -3,8 +3,10 @@
 //! pidsh's line editor is not readline, so of an inputrc it honours what
 //! it can: `set editing-mode vi|emacs` (the same switch as `set -o vi`),
 //! and the other variables, which are kept with bash's defaults and listed
-//! by `bind -v` but change nothing. Key bindings (`"\C-t": …`) cannot be
-//! honoured: `bind` refuses them, and a file read at start-up skips them.
+//! by `bind -v` but change nothing. Key bindings of single keys
+//! (`"\C-t": kill-line`, macros, `bind -x`) are kept for the line editor
+//! (`keybind.rs`); what it cannot bind `bind` refuses, and a file read at
+//! start-up skips.
 //! `$if`/`$else`/`$endif` (on `mode=`, `term=` and the application name)
 //! and `$include` are followed as readline follows them.
 
@@ -81,6 +83,8 @@ pub const KEYMAPS: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     changed: Vec<(&'static str, String)>,
+    /// The keys bound (one binding per key, the newest).
+    pub bindings: Vec<super::keybind::KeyBinding>,
 }
 
 /// What one line of an inputrc (or one `bind` argument) asks for.
@@ -90,7 +94,7 @@ pub enum Effect {
     None,
     /// `set editing-mode vi` (true) or `emacs` (false).
     EditingMode(bool),
-    /// A key binding, which pidsh cannot honour: the line.
+    /// A key binding: the line.
     Binding(String),
     /// Readline's own complaint (`readline: foo: unknown variable name`),
     /// which does not fail the command.
@@ -100,6 +104,18 @@ pub enum Effect {
 }
 
 impl Settings {
+    /// Binds a key, in place of what it was bound to (a function the line
+    /// editor does not know leaves the key doing nothing, as readline).
+    pub fn bind(&mut self, binding: super::keybind::KeyBinding) {
+        self.bindings.retain(|b| b.key != binding.key);
+        self.bindings.push(binding);
+    }
+
+    /// `bind -r`: the key does what it does by default again.
+    pub fn unbind(&mut self, key: super::keybind::Key) {
+        self.bindings.retain(|b| b.key != key);
+    }
+
     /// `set NAME VALUE`.
     fn set(&mut self, name: &str, value: &str) -> Effect {
         if let Some((known, _)) = BOOLEANS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
@@ -305,7 +321,8 @@ impl super::Shell {
         }
     }
 
-    /// Does what one line asks; the line back when it is a key binding.
+    /// Does what one line asks; why not, for a key binding that cannot
+    /// be honoured.
     pub fn apply_effect(&mut self, effect: Effect) -> Option<String> {
         match effect {
             Effect::EditingMode(vi) if self.state.options.interactive => {
@@ -313,7 +330,10 @@ impl super::Shell {
                 self.state.options.emacs = !vi;
             }
             Effect::Warning(message) => self.write_stderr(&format!("{message}\n")),
-            Effect::Binding(line) => return Some(line),
+            Effect::Binding(line) => match super::keybind::parse_binding(&line, false) {
+                Ok(binding) => self.readline.bind(binding),
+                Err(reason) => return Some(format!("{line}: {reason}")),
+            },
             Effect::None | Effect::EditingMode(_) | Effect::Include(_) => {}
         }
         None
@@ -340,7 +360,7 @@ impl super::Shell {
 /// What an inputrc asked for that could not be done.
 #[derive(Debug)]
 pub enum Refused {
-    /// A key binding (the line).
+    /// A key binding that cannot be honoured: the line and why.
     Binding(String),
     /// An `$include`d file that cannot be read.
     Unreadable(PathBuf, std::io::Error),

@@ -21,6 +21,7 @@ pub mod inputrc;
 mod io;
 pub mod isolate;
 mod jobcontrol;
+pub mod keybind;
 pub mod lookup;
 pub mod lower;
 mod not_found;

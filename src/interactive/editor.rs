@@ -18,8 +18,9 @@ use super::keys::ShellKeys;
 use super::snapshot::Shared;
 use super::wake::EditorWake;
 use crate::exec::Shell;
+use crate::exec::keybind::KeyBinding;
 
-const COMPLETION_MENU: &str = "completion_menu";
+pub const COMPLETION_MENU: &str = "completion_menu";
 
 /// Enter runs the command only when the parser has all of it (`if true;
 /// then` goes on to a `PS2` line).
@@ -89,7 +90,8 @@ fn add_editor_keys(keys: &mut Keybindings) {
 }
 
 /// The key bindings: vi (insert, normal, visual) or emacs, with Tab
-/// completion in both. In emacs mode Alt-. inserts `last_word`; in vi
+/// completion in both, and the `user`'s from `bind` and the inputrc over
+/// them (in vi mode, the insert keymap's, as bash's `bind` changes). In emacs mode Alt-. inserts `last_word`; in vi
 /// insert mode Escape followed by a key is that key in normal mode, as in
 /// readline, so only Alt-V (edit the line, as `v` does in bash) is bound
 /// to an Alt chord there.
@@ -98,6 +100,7 @@ pub fn edit_mode(
     last_word: &str,
     wake: &EditorWake,
     shared: &Shared,
+    user: &[KeyBinding],
 ) -> Box<dyn EditMode> {
     if vi {
         let mut insert = default_vi_insert_keybindings();
@@ -113,6 +116,7 @@ pub fn edit_mode(
             KeyCode::Char('x'),
             ReedlineEvent::ExecuteHostCommand(super::edit_buffer::REQUEST.to_string()),
         );
+        super::bindings::add(&mut insert, user);
         let vi = Vi::new(
             insert,
             default_vi_normal_keybindings(),
@@ -130,6 +134,7 @@ pub fn edit_mode(
         add_undo_keys(&mut keys);
         add_last_word_key(&mut keys, last_word);
         add_editor_keys(&mut keys);
+        super::bindings::add(&mut keys, user);
         Box::new(ShellKeys::new(
             Box::new(Emacs::new(keys)),
             false,
@@ -175,7 +180,13 @@ pub fn build(sh: &Shell, shared: &Shared, wake: &EditorWake) -> Reedline {
             DefaultHinter::default().with_style(Style::new().dimmed()),
         ))
         .with_validator(Box::new(ShellValidator))
-        .with_edit_mode(edit_mode(sh.state.options.vi, &last_word(sh), wake, shared))
+        .with_edit_mode(edit_mode(
+            sh.state.options.vi,
+            &last_word(sh),
+            wake,
+            shared,
+            &sh.readline.bindings,
+        ))
         .with_cursor_config(vi_cursors())
         .use_bracketed_paste(true)
 }

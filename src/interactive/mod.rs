@@ -8,6 +8,7 @@
 //! < file`) a plain line reader stands in for the editor.
 
 mod abbrev;
+mod bindings;
 mod complete;
 mod context;
 mod edit_buffer;
@@ -366,6 +367,7 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let shared = snapshot::Shared::default();
     let mut vi = wants_vi(sh, false);
     let mut word = editor::last_word(sh);
+    let mut bound = sh.readline.bindings.clone();
     let wake = wake::EditorWake::default();
     let mut line_editor = editor::build(sh, &shared, &wake);
     // The editor's copy of the history follows the shell's list.
@@ -397,10 +399,12 @@ fn run_editor(sh: &mut Shell) -> i32 {
         shared.refresh(sh);
         let want_vi = wants_vi(sh, vi);
         let want_word = editor::last_word(sh);
-        if want_vi != vi || want_word != word {
+        if want_vi != vi || want_word != word || sh.readline.bindings != bound {
             vi = want_vi;
             word = want_word;
-            line_editor = line_editor.with_edit_mode(editor::edit_mode(vi, &word, &wake, &shared));
+            bound = sh.readline.bindings.clone();
+            let keys = editor::edit_mode(vi, &word, &wake, &shared, &bound);
+            line_editor = line_editor.with_edit_mode(keys);
         }
         if mirrored != Some(sh.history.generation) {
             line_editor = history::mirror(line_editor, sh);
@@ -474,6 +478,12 @@ fn run_editor(sh: &mut Shell) -> i32 {
             Signal::HostCommand(request) if request == edit_buffer::REQUEST => {
                 edit_buffer::edit(sh, &mut line_editor);
                 terminal.after_command();
+            }
+            Signal::HostCommand(request) => {
+                if let Some(code) = request.strip_prefix(bindings::COMMAND_REQUEST) {
+                    bindings::run_command(sh, &mut line_editor, code);
+                    terminal.after_command();
+                }
             }
             _ => {}
         }
