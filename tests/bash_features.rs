@@ -696,6 +696,26 @@ also in a process
             1,
         ),
         (
+            "function_listing_names_the_duplicated_descriptor",
+            r#"f() { echo a >&2; echo c 2>&1; cat <&3; exec 4>&-; echo >&-; cat <&-; echo >&$x; }
+type f
+"#,
+            r#"f is a function
+f () 
+{ 
+    echo a 1>&2;
+    echo c 2>&1;
+    cat 0<&3;
+    exec 4>&-;
+    echo 1>&-;
+    cat 0>&-;
+    echo >&$x
+}
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "return_outside_a_function_complains_and_goes_on",
             r#"echo a
 return 3

@@ -534,6 +534,29 @@ fn looks_like_assignment(s: &str) -> bool {
 // Here-documents
 // ---------------------------------------------------------------------------
 
+/// The literal target of `>&W` / `<&W`, if the word is plain text.
+fn dup_target(r: &Redirect) -> Option<&str> {
+    match &r.target {
+        RedirTarget::Word(w) => w.as_plain_literal(),
+        RedirTarget::HereDoc(_) => None,
+    }
+}
+
+/// The descriptor bash prints before a duplication written without one:
+/// `1` for `>&N`, `0` for `<&N`, when N is a number or `-` (a word that
+/// expands stays as written: `>&$x` may mean `&>`).
+fn implied_dup_fd(r: &Redirect) -> Option<&'static str> {
+    let target = dup_target(r)?;
+    if target != "-" && !target.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match r.op {
+        RedirOp::DupOutput => Some("1"),
+        RedirOp::DupInput => Some("0"),
+        _ => None,
+    }
+}
+
 /// The body text of a here-document as it must appear in the source.
 fn heredoc_text(h: &HereDoc) -> String {
     if h.expand {
@@ -830,6 +853,15 @@ impl Printer {
             text.push('}');
         } else if let Some(fd) = r.fd {
             text.push_str(&fd.to_string());
+        } else if let Some(fd) = implied_dup_fd(r) {
+            // bash names the descriptor a duplication applies to:
+            // `>&2` prints as `1>&2`, `<&3` as `0<&3`, `<&-` as `0>&-`.
+            text.push_str(fd);
+            if fd == "0" && dup_target(r) == Some("-") {
+                text.push_str(">&");
+                text.push('-');
+                return self.write(&text);
+            }
         }
         let (op, spaced) = match r.op {
             RedirOp::Input => ("<", true),
