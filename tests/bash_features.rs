@@ -328,6 +328,20 @@ again: e
 #[test]
 fn builtins_and_listings() {
     check(&[
+        // bash 5.3's list and widths (bash 5.2 pads to 15 and lacks
+        // array_expand_once and bash_source_fullpath).
+        (
+            "shopt_s_and_u_without_names_list",
+            r#"shopt -s | head -3
+shopt -p -u | head -3
+shopt -s extglob; shopt -ps | grep -c extglob
+shopt -o -p xyz1; echo $?
+"#,
+            "checkwinsize        \ton\ncmdhist             \ton\ncomplete_fullquote  \ton\n\
+         shopt -u array_expand_once\nshopt -u assoc_expand_once\nshopt -u autocd\n1\n1\n",
+            "s.sh: line 4: shopt: xyz1: invalid option name\n",
+            0,
+        ),
         (
             "enable_lists_and_turns_builtins_off",
             r#"enable | head -3
