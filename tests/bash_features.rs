@@ -710,6 +710,27 @@ also in a process
             1,
         ),
         (
+            "here_documents_print_back_as_written",
+            r#"f() {
+  cat <<-"Q"
+	${HOME} $x
+	Q
+}
+type f
+"#,
+            r#"f is a function
+f () 
+{ 
+    cat <<-'Q'
+${HOME} $x
+Q
+
+}
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "function_listing_names_the_duplicated_descriptor",
             r#"f() { echo a >&2; echo c 2>&1; cat <&3; exec 4>&-; echo >&-; cat <&-; echo >&$x; }
 type f

@@ -1663,8 +1663,11 @@ impl<'a> Core<'a> {
             return Ok(HereDoc {
                 body: vec![WordPart::Quoted(body)],
                 expand: false,
+                delimiter: Some(h.delim.clone()),
+                raw: None,
             });
         }
+        let raw = body.clone();
         let mut sub = Core::new(&body, 0, first_line, self.aliases);
         sub.extglob = self.extglob;
         sub.depth = self.depth + 1;
@@ -1680,6 +1683,8 @@ impl<'a> Core<'a> {
         Ok(HereDoc {
             body: parts,
             expand: true,
+            delimiter: Some(h.delim.clone()),
+            raw: Some(raw),
         })
     }
 }

@@ -647,8 +647,13 @@ impl Printer {
     /// Ends the line; pending here-document bodies follow it.
     fn newline(&mut self) {
         self.out.push('\n');
+        let bodies = !self.pending.is_empty();
         for body in self.pending.drain(..) {
             self.out.push_str(&body);
+        }
+        if bodies && self.multiline {
+            // bash leaves an empty line after the delimiter in a listing.
+            self.out.push('\n');
         }
         self.at_line_start = true;
     }
@@ -887,11 +892,23 @@ impl Printer {
                 text.push_str(&t);
             }
             RedirTarget::HereDoc(h) => {
-                let mut body = heredoc_text(h);
+                // As the script wrote it where that is known (bash).
+                let mut body = match (&h.raw, h.expand) {
+                    (Some(raw), true) => raw.clone(),
+                    _ => heredoc_text(h),
+                };
                 if !body.is_empty() && !body.ends_with('\n') {
                     body.push('\n');
                 }
-                let delim = heredoc_delimiter(&body);
+                let delim = match &h.delimiter {
+                    Some(d)
+                        if !d.is_empty()
+                            && !body.lines().any(|l| l.trim_start_matches('\t') == d) =>
+                    {
+                        d.clone()
+                    }
+                    _ => heredoc_delimiter(&body),
+                };
                 if h.expand {
                     text.push_str(&delim);
                 } else {
@@ -1272,7 +1289,12 @@ mod tests {
             fd: None,
             fd_var: None,
             op: RedirOp::HereDoc { strip_tabs },
-            target: RedirTarget::HereDoc(HereDoc { body, expand }),
+            target: RedirTarget::HereDoc(HereDoc {
+                body,
+                expand,
+                delimiter: None,
+                raw: None,
+            }),
         }
     }
 
@@ -2124,7 +2146,8 @@ f ()
         );
         assert_eq!(
             function_definition(&f),
-            "f () \n{ \n    cat <<'EOF'\nbody\nEOF\n    echo\n}"
+            // bash leaves an empty line after the delimiter.
+            "f () \n{ \n    cat <<'EOF'\nbody\nEOF\n\n    echo\n}"
         );
     }
 }
