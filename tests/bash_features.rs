@@ -120,6 +120,18 @@ after
             0,
         ),
         (
+            "whole_array_slice_of_a_scalar_and_star_in_patterns",
+            r#"f=abcd; echo ${f[@]:0:1} ${f[@]:1:2} "${f[*]:1}"
+IFS=?; set a c; foo=abcd
+echo ${foo#"$*"} "${foo#$*}" "${foo#'a?c'}" "${foo#a?c}"
+"#,
+            r#"a bc bcd
+abcd d abcd d
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "bad_substitution_is_reported_when_expanded",
             r#"if false; then echo ${x y}; fi
 echo ${}; echo same line
