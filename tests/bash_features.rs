@@ -895,3 +895,47 @@ second: 2
         ),
     ]);
 }
+
+/// `.` of a missing file, `enable -d`.
+#[test]
+fn dot_and_enable_errors() {
+    check(&[
+        (
+            "dot_of_a_missing_file_names_the_file",
+            r#". ./nolib; echo $?
+. nolib-anywhere; echo $?
+"#,
+            r#"1
+1
+"#,
+            r#"s.sh: line 1: ./nolib: No such file or directory
+s.sh: line 2: nolib-anywhere: No such file or directory
+"#,
+            0,
+        ),
+        (
+            "enable_d_and_the_environment_underscore",
+            r#"enable -d test; echo $?
+enable -d nosuch; echo $?
+"#,
+            r#"1
+1
+"#,
+            r#"s.sh: line 1: enable: test: not dynamically loaded
+s.sh: line 2: enable: nosuch: not a shell builtin
+"#,
+            0,
+        ),
+    ]);
+}
+
+/// The `_` of the environment is not passed on as `$_` (the last
+/// argument) changes: `export FOO=BAR; printenv` shows no `_=FOO=BAR`.
+#[test]
+fn underscore_is_not_exported() {
+    let mut cmd = common::pidsh();
+    cmd.env("_", "/usr/bin/pidsh")
+        .args(["-c", "export FOO=BAR; env | grep -c '^_='"]);
+    let r = common::feed(cmd, "");
+    assert_eq!(r.stdout, "0\n");
+}
