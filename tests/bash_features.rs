@@ -237,6 +237,22 @@ a<&>c<&>
             0,
         ),
         (
+            "globstar_repeated_and_at_the_top",
+            r#"mkdir -p foo/a bar/foo/e a/a/a
+touch top.o foo/x.o
+shopt -s globstar
+echo **/*.o
+echo **/foo*
+echo a/** / a/**/** / **/**/a
+"#,
+            r#"foo/x.o top.o
+bar/foo foo
+a/ a/a a/a/a / a a/a a/a/a / a a/a a/a/a foo/a
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "globstar_matches_across_directories",
             r#"mkdir -p d/e/f .h/i d/.j
 touch d/x d/e/y d/e/f/z top .dot d/.j/k
