@@ -42,6 +42,19 @@ a bc
             0,
         ),
         (
+            "compound_assignment_keys_may_hold_blanks",
+            r#"declare -A wheat; wheat=([six]=6 [foo bar]="qux qix" ); declare -p wheat
+a=([1]=x [2 + 1]=y); declare -p a
+k=K; declare -A h=([$k v]=1 ["q r"]=2 [s]+=3); declare -p h
+"#,
+            r#"declare -A wheat=([six]="6" ["foo bar"]="qux qix" )
+declare -a a=([1]="x" [3]="y")
+declare -A h=(["K v"]="1" [s]="3" ["q r"]="2" )
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "array_transform_K_quotes_keys_and_values",
             r#"a=(x "y z" [5]='$w')
 declare -A h=([k]=v ["a b"]="c d")
