@@ -42,6 +42,19 @@ a bc
             0,
         ),
         (
+            "compound_assignment_keys_may_hold_blanks",
+            r#"declare -A wheat; wheat=([six]=6 [foo bar]="qux qix" ); declare -p wheat
+a=([1]=x [2 + 1]=y); declare -p a
+k=K; declare -A h=([$k v]=1 ["q r"]=2 [s]+=3); declare -p h
+"#,
+            r#"declare -A wheat=([six]="6" ["foo bar"]="qux qix" )
+declare -a a=([1]="x" [3]="y")
+declare -A h=(["K v"]="1" [s]="3" ["q r"]="2" )
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "array_transform_K_quotes_keys_and_values",
             r#"a=(x "y z" [5]='$w')
 declare -A h=([k]=v ["a b"]="c d")
@@ -117,6 +130,18 @@ after
 "#,
             r#"s.sh: line 7: -1: substring expression < 0
 "#,
+            0,
+        ),
+        (
+            "whole_array_slice_of_a_scalar_and_star_in_patterns",
+            r#"f=abcd; echo ${f[@]:0:1} ${f[@]:1:2} "${f[*]:1}"
+IFS=?; set a c; foo=abcd
+echo ${foo#"$*"} "${foo#$*}" "${foo#'a?c'}" "${foo#a?c}"
+"#,
+            r#"a bc bcd
+abcd d abcd d
+"#,
+            r#""#,
             0,
         ),
         (
@@ -225,6 +250,22 @@ a<&>c<&>
             0,
         ),
         (
+            "globstar_repeated_and_at_the_top",
+            r#"mkdir -p foo/a bar/foo/e a/a/a
+touch top.o foo/x.o
+shopt -s globstar
+echo **/*.o
+echo **/foo*
+echo a/** / a/**/** / **/**/a
+"#,
+            r#"foo/x.o top.o
+bar/foo foo
+a/ a/a a/a/a / a a/a a/a/a / a a/a a/a/a foo/a
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "globstar_matches_across_directories",
             r#"mkdir -p d/e/f .h/i d/.j
 touch d/x d/e/y d/e/f/z top .dot d/.j/k
@@ -328,6 +369,20 @@ again: e
 #[test]
 fn builtins_and_listings() {
     check(&[
+        // bash 5.3's list and widths (bash 5.2 pads to 15 and lacks
+        // array_expand_once and bash_source_fullpath).
+        (
+            "shopt_s_and_u_without_names_list",
+            r#"shopt -s | head -3
+shopt -p -u | head -3
+shopt -s extglob; shopt -ps | grep -c extglob
+shopt -o -p xyz1; echo $?
+"#,
+            "checkwinsize        \ton\ncmdhist             \ton\ncomplete_fullquote  \ton\n\
+         shopt -u array_expand_once\nshopt -u assoc_expand_once\nshopt -u autocd\n1\n1\n",
+            "s.sh: line 4: shopt: xyz1: invalid option name\n",
+            0,
+        ),
         (
             "enable_lists_and_turns_builtins_off",
             r#"enable | head -3
@@ -696,6 +751,47 @@ also in a process
             1,
         ),
         (
+            "here_documents_print_back_as_written",
+            r#"f() {
+  cat <<-"Q"
+	${HOME} $x
+	Q
+}
+type f
+"#,
+            r#"f is a function
+f () 
+{ 
+    cat <<-'Q'
+${HOME} $x
+Q
+
+}
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "function_listing_names_the_duplicated_descriptor",
+            r#"f() { echo a >&2; echo c 2>&1; cat <&3; exec 4>&-; echo >&-; cat <&-; echo >&$x; }
+type f
+"#,
+            r#"f is a function
+f () 
+{ 
+    echo a 1>&2;
+    echo c 2>&1;
+    cat 0<&3;
+    exec 4>&-;
+    echo 1>&-;
+    cat 0>&-;
+    echo >&$x
+}
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "return_outside_a_function_complains_and_goes_on",
             r#"echo a
 return 3
@@ -827,4 +923,48 @@ second: 2
             0,
         ),
     ]);
+}
+
+/// `.` of a missing file, `enable -d`.
+#[test]
+fn dot_and_enable_errors() {
+    check(&[
+        (
+            "dot_of_a_missing_file_names_the_file",
+            r#". ./nolib; echo $?
+. nolib-anywhere; echo $?
+"#,
+            r#"1
+1
+"#,
+            r#"s.sh: line 1: ./nolib: No such file or directory
+s.sh: line 2: nolib-anywhere: No such file or directory
+"#,
+            0,
+        ),
+        (
+            "enable_d_and_the_environment_underscore",
+            r#"enable -d test; echo $?
+enable -d nosuch; echo $?
+"#,
+            r#"1
+1
+"#,
+            r#"s.sh: line 1: enable: test: not dynamically loaded
+s.sh: line 2: enable: nosuch: not a shell builtin
+"#,
+            0,
+        ),
+    ]);
+}
+
+/// The `_` of the environment is not passed on as `$_` (the last
+/// argument) changes: `export FOO=BAR; printenv` shows no `_=FOO=BAR`.
+#[test]
+fn underscore_is_not_exported() {
+    let mut cmd = common::pidsh();
+    cmd.env("_", "/usr/bin/pidsh")
+        .args(["-c", "export FOO=BAR; env | grep -c '^_='"]);
+    let r = common::feed(cmd, "");
+    assert_eq!(r.stdout, "0\n");
 }

@@ -2610,16 +2610,6 @@ fn known_gaps() {
                 "pidsh: line 2: syntax error: unexpected end of file\n",
                 2,
             ),
-            // bash says `./nolib: ...` with no `.: ` prefix and goes on with $? = 1.
-            // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: .: ./nolib: No such file or directory\n"
-            (
-                "dot_missing_file",
-                ". ./nolib; echo $?",
-                "1\n",
-                "pidsh: line 1: ./nolib: No such file or directory\n",
-                0,
-            ),
             // bash warns and ends the body with a newline.
             // pidsh now: status 0, stdout "abc",
             //   stderr ""

@@ -175,7 +175,7 @@ fn posix_errors_end_a_noninteractive_shell() {
             Posix,
             ". ./missing; echo not reached",
             "",
-            "pidsh: line 1: .: ./missing: No such file or directory\n",
+            "pidsh: line 1: ./missing: No such file or directory\n",
             2,
         ),
         (
@@ -183,7 +183,7 @@ fn posix_errors_end_a_noninteractive_shell() {
             Bash,
             ". ./missing; echo reached $?",
             "reached 1\n",
-            "pidsh: line 1: .: ./missing: No such file or directory\n",
+            "pidsh: line 1: ./missing: No such file or directory\n",
             0,
         ),
         (
@@ -228,7 +228,7 @@ fn command_takes_away_special_builtin_errors() {
         (
             "command . ./missing; echo survived $?",
             "survived 1\n",
-            "pidsh: line 1: .: ./missing: No such file or directory\n",
+            "pidsh: line 1: ./missing: No such file or directory\n",
             "dot of a missing file",
         ),
     ];

@@ -185,9 +185,15 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     let text = match path.map(|p| p.map_err(std::io::Error::from).and_then(read)) {
         Some(Ok(bytes)) => crate::bytes::decode_vec(bytes),
         Some(Err(e)) => {
-            let msg = format!("{name}: {}", crate::exec::error::describe_io(&e));
-            // Not fatal to bash (status 1); fatal in POSIX mode.
-            sh.report(&format!("{}: {msg}", argv[0]));
+            // bash names the file, not the builtin. Not fatal to bash
+            // (status 1); fatal in POSIX mode.
+            sh.report(&format!("{name}: {}", crate::exec::error::describe_io(&e)));
+            return sh.posix_fatal(1);
+        }
+        // Outside POSIX mode bash tries the current directory last, and
+        // says what opening the name there said.
+        None if !sh.state.options.posix => {
+            sh.report(&format!("{name}: No such file or directory"));
             return sh.posix_fatal(1);
         }
         None => {

@@ -38,8 +38,13 @@ pub fn enable(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let mut status = 0;
     for name in names {
-        if crate::builtins::find(name).is_none() || flags.delete {
+        if crate::builtins::find(name).is_none() {
             status = sh.builtin_error("enable", &format!("{name}: not a shell builtin"), 1)?;
+            continue;
+        }
+        if flags.delete {
+            let msg = format!("{name}: not dynamically loaded");
+            status = sh.builtin_error("enable", &msg, 1)?;
             continue;
         }
         let disabled = &mut sh.state.disabled_builtins;

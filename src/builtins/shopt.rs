@@ -55,7 +55,12 @@ fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
     let mut status = 0;
     for name in &names {
         if !table.contains(name) {
-            sh.report(&format!("shopt: {name}: invalid shell option name"));
+            let kind = if set_options {
+                "option"
+            } else {
+                "shell option"
+            };
+            sh.report(&format!("shopt: {name}: invalid {kind} name"));
             status = 1;
         }
     }
@@ -64,25 +69,53 @@ fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
         .copied()
         .filter(|n| names.is_empty() || names.contains(n))
         .collect();
+    if let (Some(on), true) = (set, names.is_empty()) {
+        // `shopt -s` / `-u` without names lists the options on / off.
+        let listed: Vec<&'static str> = selected
+            .into_iter()
+            .filter(|name| is_on(sh, name, set_options) == on)
+            .collect();
+        return list(sh, &listed, reusable, set_options, quiet).map(|ok| if ok { 0 } else { 1 });
+    }
     if let Some(on) = set {
         for name in selected {
             set_option(sh, name, on, set_options);
         }
         return Ok(status);
     }
+    let any_off = selected.iter().any(|name| !is_on(sh, name, set_options));
+    if any_off && !names.is_empty() && status == 0 {
+        status = 1;
+    }
+    if !list(sh, &selected, reusable, set_options, quiet)? {
+        return Ok(1);
+    }
+    Ok(status)
+}
+
+fn is_on(sh: &Shell, name: &str, set_options: bool) -> bool {
+    if set_options {
+        sh.state.options.get(name)
+    } else {
+        sh.shopt_on(name)
+    }
+}
+
+/// Lists `names` with their state (`reusable`: as commands); whether the
+/// output could be written.
+fn list(
+    sh: &mut Shell,
+    names: &[&str],
+    reusable: bool,
+    set_options: bool,
+    quiet: bool,
+) -> Result<bool, crate::exec::eval::Unwind> {
+    if quiet {
+        return Ok(true);
+    }
     let mut out = String::new();
-    for name in selected {
-        let on = if set_options {
-            sh.state.options.get(name)
-        } else {
-            sh.shopt_on(name)
-        };
-        if !on && !names.is_empty() && status == 0 {
-            status = 1;
-        }
-        if quiet {
-            continue;
-        }
+    for name in names {
+        let on = is_on(sh, name, set_options);
         let sign = if on { '-' } else { '+' };
         match (reusable, set_options) {
             (true, true) => out.push_str(&format!("set {sign}o {name}\n")),
@@ -94,10 +127,7 @@ fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
             (false, false) => out.push_str(&format!("{name:<20}\t{}\n", on_off(on))),
         }
     }
-    if !sh.print("shopt", &out)? {
-        return Ok(1);
-    }
-    Ok(status)
+    sh.print("shopt", &out)
 }
 
 fn on_off(on: bool) -> &'static str {

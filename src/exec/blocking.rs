@@ -190,6 +190,8 @@ fn as_redirect(step: &Resolved) -> Redirect {
             let doc = HereDoc {
                 body: vec![WordPart::Quoted(crate::bytes::decode(data))],
                 expand: false,
+                delimiter: None,
+                raw: None,
             };
             return Redirect {
                 fd: u32::try_from(*fd).ok(),

@@ -65,6 +65,9 @@ impl Shell {
             );
         }
         let _ = vars.set("_", "");
+        // `$_` is the shell's own (the last argument): the `_` the
+        // environment gave is not passed on as if it were still true.
+        vars.unexport("_");
         set_identity_variables(&mut vars);
         if vars.get("PS1").is_none() {
             let prompt = if nix::unistd::geteuid().is_root() {

@@ -7,8 +7,10 @@ use super::Shell;
 
 /// Every name `shopt` knows, with its default.
 pub const NAMES: &[(&str, bool)] = &[
-    ("autocd", false),
+    ("array_expand_once", false),
     ("assoc_expand_once", false),
+    ("autocd", false),
+    ("bash_source_fullpath", false),
     ("cdable_vars", false),
     ("cdspell", false),
     ("checkhash", false),

@@ -27,7 +27,14 @@ pub fn expand(
         }
     };
     let absolute = pattern.starts_with('/');
-    let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    let mut components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    // A last `**` that stood for several lists its base without the `/`
+    // (bash: `a/**` gives `a/`, `a/**/**` gives `a`).
+    let repeated_last = globstar && components.ends_with(&["**", "**"]);
+    if globstar {
+        // `**/**` is `**`: each path once.
+        components.dedup_by(|a, b| *a == "**" && *b == "**");
+    }
     let trailing_slash = pattern.ends_with('/') && !components.is_empty();
     let mut paths: Vec<String> = vec![if absolute {
         "/".to_string()
@@ -39,9 +46,10 @@ pub fn expand(
         let mut next = Vec::new();
         let matcher = Pattern::with_options(component, options);
         if globstar && *component == "**" {
-            let literal_base = components[..i]
-                .iter()
-                .all(|c| Pattern::with_options(c, options).is_literal());
+            let literal_base = !(last && repeated_last)
+                && components[..i]
+                    .iter()
+                    .all(|c| Pattern::with_options(c, options).is_literal());
             for base in &paths {
                 star_star(
                     base,
@@ -73,7 +81,8 @@ pub fn expand(
             }
         }
         if !last {
-            next.retain(|p| on_disk(p).is_dir());
+            // The empty base (`**/x` at the top) is the current directory.
+            next.retain(|p| p.is_empty() || on_disk(p).is_dir());
         }
         paths = next;
         if paths.is_empty() {

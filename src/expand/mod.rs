@@ -296,7 +296,12 @@ pub fn expand_pattern(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, Ex
     let mut out = String::new();
     for (i, group) in groups.iter().enumerate() {
         if i > 0 {
-            out.push(' ');
+            // `$*` joins with IFS's first character, unquoted: a pattern
+            // character there matches (bash).
+            match group.first() {
+                Some(p) if p.star => out.push_str(&param::star_separator(env)),
+                _ => out.push(' '),
+            }
         }
         for piece in group {
             if piece.quoted {

@@ -496,6 +496,15 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 None => None,
             };
             let positional = p.index.is_none() && matches!(name, "@" | "*");
+            // `${f[@]:0:1}` of a scalar slices its value, as `${f:0:1}`.
+            let scalar = p.index.as_ref().and_then(whole_array_subscript).is_some()
+                && env.array_len(name).is_none();
+            let value = match value {
+                Value::Many(mut items, _) if scalar && items.len() == 1 => {
+                    Value::One(items.remove(0))
+                }
+                value => value,
+            };
             let value = match value {
                 Value::Many(_, at) if !positional && let Some(pairs) = indexed_pairs(env, p) => {
                     Value::Many(sparse_slice(pairs, off, len)?, at)

@@ -332,6 +332,12 @@ pub struct HereDoc {
     pub body: Vec<WordPart>,
     /// The delimiter was unquoted: the body undergoes expansion.
     pub expand: bool,
+    /// The delimiter as the script wrote it, quotes removed (`None`: one
+    /// the shell made up), which `type` and `declare -f` print back.
+    pub delimiter: Option<String>,
+    /// An expanding body as the script wrote it (`${x}` stays `${x}`),
+    /// printed back as it is.
+    pub raw: Option<String>,
 }
 
 /// Compound commands.

@@ -439,6 +439,8 @@ impl<'a> Core<'a> {
                     HereDoc {
                         body,
                         expand: !h.quoted,
+                        delimiter: Some(h.delim.clone()),
+                        raw: None,
                     },
                 );
             }
@@ -1226,6 +1228,8 @@ impl<'a> Core<'a> {
                     target: RedirTarget::HereDoc(HereDoc {
                         body: vec![WordPart::Literal(format!("{HEREDOC_MARK}{id}"))],
                         expand: !quoted,
+                        delimiter: None,
+                        raw: None,
                     }),
                 });
             }

@@ -800,6 +800,10 @@ impl<'a> Core<'a> {
             self.cur.bump();
             let mut words = Vec::new();
             loop {
+                if let Some(w) = self.keyed_element()? {
+                    words.push(w);
+                    continue;
+                }
                 let tok = self.lex_token(LexMode::Normal)?;
                 match tok.kind {
                     TokKind::Newline => {}
@@ -835,6 +839,38 @@ impl<'a> Core<'a> {
             append,
             value,
         })))
+    }
+
+    /// `[key]=value` (or `[key]+=value`) inside `name=( … )`, where the key
+    /// may hold blanks (`[foo bar]=x`, bash); `None`, having read nothing,
+    /// for any other element.
+    fn keyed_element(&mut self) -> Result<Option<Word>, ParseError> {
+        while matches!(self.cur.peek(), Some(' ' | '\t')) {
+            self.cur.bump();
+        }
+        if self.cur.peek() != Some('[') {
+            return Ok(None);
+        }
+        let snap = self.cur.clone();
+        self.cur.bump();
+        let mut parts = vec![WordPart::Literal("[".to_string())];
+        let key = Ctx {
+            stop: Stop::Bracket,
+            tilde: false,
+            procsub: false,
+            ..Ctx::WORD
+        };
+        let closed = self.read_parts(key, &mut parts).is_ok() && self.cur.eat(']');
+        let assigns = closed
+            && (self.cur.peek() == Some('=')
+                || (self.cur.peek() == Some('+') && self.cur.peek2() == Some('=')));
+        if !assigns {
+            self.cur = snap;
+            return Ok(None);
+        }
+        push_char(&mut parts, false, ']');
+        self.read_parts(Ctx::WORD, &mut parts)?;
+        Ok(Some(Word { parts }))
     }
 
     /// `(…)` verbatim, balancing parentheses outside quotes.
@@ -1663,8 +1699,11 @@ impl<'a> Core<'a> {
             return Ok(HereDoc {
                 body: vec![WordPart::Quoted(body)],
                 expand: false,
+                delimiter: Some(h.delim.clone()),
+                raw: None,
             });
         }
+        let raw = body.clone();
         let mut sub = Core::new(&body, 0, first_line, self.aliases);
         sub.extglob = self.extglob;
         sub.depth = self.depth + 1;
@@ -1680,6 +1719,8 @@ impl<'a> Core<'a> {
         Ok(HereDoc {
             body: parts,
             expand: true,
+            delimiter: Some(h.delim.clone()),
+            raw: Some(raw),
         })
     }
 }

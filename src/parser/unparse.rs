@@ -534,6 +534,29 @@ fn looks_like_assignment(s: &str) -> bool {
 // Here-documents
 // ---------------------------------------------------------------------------
 
+/// The literal target of `>&W` / `<&W`, if the word is plain text.
+fn dup_target(r: &Redirect) -> Option<&str> {
+    match &r.target {
+        RedirTarget::Word(w) => w.as_plain_literal(),
+        RedirTarget::HereDoc(_) => None,
+    }
+}
+
+/// The descriptor bash prints before a duplication written without one:
+/// `1` for `>&N`, `0` for `<&N`, when N is a number or `-` (a word that
+/// expands stays as written: `>&$x` may mean `&>`).
+fn implied_dup_fd(r: &Redirect) -> Option<&'static str> {
+    let target = dup_target(r)?;
+    if target != "-" && !target.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match r.op {
+        RedirOp::DupOutput => Some("1"),
+        RedirOp::DupInput => Some("0"),
+        _ => None,
+    }
+}
+
 /// The body text of a here-document as it must appear in the source.
 fn heredoc_text(h: &HereDoc) -> String {
     if h.expand {
@@ -624,8 +647,13 @@ impl Printer {
     /// Ends the line; pending here-document bodies follow it.
     fn newline(&mut self) {
         self.out.push('\n');
+        let bodies = !self.pending.is_empty();
         for body in self.pending.drain(..) {
             self.out.push_str(&body);
+        }
+        if bodies && self.multiline {
+            // bash leaves an empty line after the delimiter in a listing.
+            self.out.push('\n');
         }
         self.at_line_start = true;
     }
@@ -830,6 +858,15 @@ impl Printer {
             text.push('}');
         } else if let Some(fd) = r.fd {
             text.push_str(&fd.to_string());
+        } else if let Some(fd) = implied_dup_fd(r) {
+            // bash names the descriptor a duplication applies to:
+            // `>&2` prints as `1>&2`, `<&3` as `0<&3`, `<&-` as `0>&-`.
+            text.push_str(fd);
+            if fd == "0" && dup_target(r) == Some("-") {
+                text.push_str(">&");
+                text.push('-');
+                return self.write(&text);
+            }
         }
         let (op, spaced) = match r.op {
             RedirOp::Input => ("<", true),
@@ -855,11 +892,23 @@ impl Printer {
                 text.push_str(&t);
             }
             RedirTarget::HereDoc(h) => {
-                let mut body = heredoc_text(h);
+                // As the script wrote it where that is known (bash).
+                let mut body = match (&h.raw, h.expand) {
+                    (Some(raw), true) => raw.clone(),
+                    _ => heredoc_text(h),
+                };
                 if !body.is_empty() && !body.ends_with('\n') {
                     body.push('\n');
                 }
-                let delim = heredoc_delimiter(&body);
+                let delim = match &h.delimiter {
+                    Some(d)
+                        if !d.is_empty()
+                            && !body.lines().any(|l| l.trim_start_matches('\t') == d) =>
+                    {
+                        d.clone()
+                    }
+                    _ => heredoc_delimiter(&body),
+                };
                 if h.expand {
                     text.push_str(&delim);
                 } else {
@@ -1240,7 +1289,12 @@ mod tests {
             fd: None,
             fd_var: None,
             op: RedirOp::HereDoc { strip_tabs },
-            target: RedirTarget::HereDoc(HereDoc { body, expand }),
+            target: RedirTarget::HereDoc(HereDoc {
+                body,
+                expand,
+                delimiter: None,
+                raw: None,
+            }),
         }
     }
 
@@ -2092,7 +2146,8 @@ f ()
         );
         assert_eq!(
             function_definition(&f),
-            "f () \n{ \n    cat <<'EOF'\nbody\nEOF\n    echo\n}"
+            // bash leaves an empty line after the delimiter.
+            "f () \n{ \n    cat <<'EOF'\nbody\nEOF\n\n    echo\n}"
         );
     }
 }
