@@ -170,7 +170,7 @@ impl Shell {
     /// `help NAME` and gives 2, as bash.
     pub fn run_builtin(&mut self, b: Builtin, argv: &[String]) -> Status {
         let wants_help = b.help_option && argv.get(1).is_some_and(|a| a == "--help");
-        if let Some(help) = self.builtins.find("help").filter(|_| wants_help) {
+        if wants_help && let Some(help) = self.builtins.find("help") {
             let topic = ["help".to_string(), b.name.to_string()];
             return (help.run)(self, &topic).map(|_| 2);
         }

@@ -104,7 +104,7 @@ impl Shell {
     fn run_pipeline_checked(&mut self, p: &Pipeline, not_last: bool) -> Status {
         self.errexit_exempt = false;
         let status = self
-            .scoped(|c| c.errexit_suppressed += u32::from(not_last))
+            .scoped_if(not_last, |c| c.errexit_suppressed += 1)
             .run_pipeline(p)?;
         self.state.last_status = status;
         if p.negated {
@@ -125,7 +125,7 @@ impl Shell {
             self.line = p.span.line;
         }
         let started = p.timed.then(super::timing::Timer::start);
-        let mut sh = self.scoped(|c| c.errexit_suppressed += u32::from(p.negated));
+        let mut sh = self.scoped_if(p.negated, |c| c.errexit_suppressed += 1);
         let r = match p.commands.as_slice() {
             [single] => {
                 let r = sh.run_command(single);
@@ -383,9 +383,10 @@ impl Shell {
         })
     }
 
-    /// Runs a loop body once; `Some(status)` when the loop must stop.
+    /// Runs a loop body once, in the loop's scope (`loop_depth` counts
+    /// it); `true` when the loop must stop.
     fn loop_body(&mut self, body: &List, status: &mut i32) -> Result<bool, Unwind> {
-        let r = self.scoped(|c| c.loop_depth += 1).run_list(body);
+        let r = self.run_list(body);
         match r {
             Ok(s) => {
                 *status = s;
@@ -408,9 +409,10 @@ impl Shell {
     }
 
     fn run_loop(&mut self, until: bool, condition: &List, body: &List) -> Status {
+        let mut sh = self.scoped(|c| c.loop_depth += 1);
         let mut status = 0;
         loop {
-            let c = self.scoped(|c| c.loop_depth += 1).run_condition(condition);
+            let c = sh.run_condition(condition);
             let c = match c {
                 Ok(c) => c,
                 Err(Unwind::Break(n)) if n > 1 => return Err(Unwind::Break(n - 1)),
@@ -422,10 +424,10 @@ impl Shell {
             if (c == 0) == until {
                 break;
             }
-            if self.loop_body(body, &mut status)? {
+            if sh.loop_body(body, &mut status)? {
                 break;
             }
-            self.check_interrupt()?;
+            sh.check_interrupt()?;
         }
         Ok(status)
     }
@@ -466,24 +468,25 @@ impl Shell {
             Ok(items) => items,
             Err(e) => return self.fail(e),
         };
+        let mut sh = self.scoped(|c| c.loop_depth += 1);
         let mut status = 0;
-        let line = self.line;
+        let line = sh.line;
         for item in items {
-            self.line = line;
-            self.run_debug_trap()?;
+            sh.line = line;
+            sh.run_debug_trap()?;
             // A nameref loop variable is pointed at each word in turn (bash).
-            let set = if self.state.vars.var(var).is_some_and(|v| v.nameref) {
-                self.state.vars.set_nameref(var, Some(item))
+            let set = if sh.state.vars.var(var).is_some_and(|v| v.nameref) {
+                sh.state.vars.set_nameref(var, Some(item))
             } else {
-                self.state.vars.set(var, item)
+                sh.state.vars.set(var, item)
             };
             if let Err(e) = set {
-                return self.fail(ExecError::Readonly(e.0));
+                return sh.fail(ExecError::Readonly(e.0));
             }
-            if self.loop_body(body, &mut status)? {
+            if sh.loop_body(body, &mut status)? {
                 break;
             }
-            self.check_interrupt()?;
+            sh.check_interrupt()?;
         }
         Ok(status)
     }
@@ -514,24 +517,25 @@ impl Shell {
             .get("COLUMNS")
             .and_then(|c| c.parse().ok())
             .unwrap_or(80);
+        let mut sh = self.scoped(|c| c.loop_depth += 1);
         let mut status = 0;
         let mut show_menu = true;
         loop {
             if std::mem::take(&mut show_menu) {
-                self.write_stderr(&select_menu(&items, columns));
+                sh.write_stderr(&select_menu(&items, columns));
             }
-            let prompt = self.state.vars.get("PS3").unwrap_or("#? ").to_string();
-            self.write_stderr(&prompt);
-            let read = self.builtins.find("read").map(|b| b.run);
+            let prompt = sh.state.vars.get("PS3").unwrap_or("#? ").to_string();
+            sh.write_stderr(&prompt);
+            let read = sh.builtins.find("read").map(|b| b.run);
             let got_line = match read {
-                Some(read) => read(self, &["read".to_string()])? == 0,
+                Some(read) => read(&mut sh, &["read".to_string()])? == 0,
                 None => false,
             };
             if !got_line {
-                let _ = self.print("select", "\n");
+                let _ = sh.print("select", "\n");
                 return Ok(1);
             }
-            let reply = self.state.vars.get("REPLY").unwrap_or_default().to_string();
+            let reply = sh.state.vars.get("REPLY").unwrap_or_default().to_string();
             if reply.is_empty() {
                 show_menu = true;
                 continue;
@@ -544,13 +548,13 @@ impl Shell {
                 .and_then(|i| items.get(i))
                 .cloned()
                 .unwrap_or_default();
-            if let Err(e) = self.state.vars.set(var, chosen) {
-                return self.fail(ExecError::Readonly(e.0));
+            if let Err(e) = sh.state.vars.set(var, chosen) {
+                return sh.fail(ExecError::Readonly(e.0));
             }
-            if self.loop_body(body, &mut status)? {
+            if sh.loop_body(body, &mut status)? {
                 break;
             }
-            self.check_interrupt()?;
+            sh.check_interrupt()?;
         }
         Ok(status)
     }
@@ -567,27 +571,28 @@ impl Shell {
         if let Err(outcome) = self.eval_arith_word(init, |_, _| ()) {
             return outcome;
         }
+        let mut sh = self.scoped(|c| c.loop_depth += 1);
         let mut status = 0;
         loop {
-            self.line = line;
-            self.run_debug_trap()?;
+            sh.line = line;
+            sh.run_debug_trap()?;
             let go = if condition.parts.is_empty() {
                 true
             } else {
-                match self.eval_arith_word(condition, |_, _| ()) {
+                match sh.eval_arith_word(condition, |_, _| ()) {
                     Ok(v) => v != 0,
                     Err(outcome) => return outcome,
                 }
             };
-            if !go || self.loop_body(body, &mut status)? {
+            if !go || sh.loop_body(body, &mut status)? {
                 break;
             }
-            self.line = line;
-            self.run_debug_trap()?;
-            if let Err(outcome) = self.eval_arith_word(step, |_, _| ()) {
+            sh.line = line;
+            sh.run_debug_trap()?;
+            if let Err(outcome) = sh.eval_arith_word(step, |_, _| ()) {
                 return outcome;
             }
-            self.check_interrupt()?;
+            sh.check_interrupt()?;
         }
         Ok(status)
     }

@@ -396,8 +396,6 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         placement: _,
         // Only while a pipeline starts.
         lastpipe: _,
-        // Counts the parent's commands, whose process substitutions it closes.
-        command_depth: _,
         // A subshell reads no input of its own.
         input: _,
         async_list,

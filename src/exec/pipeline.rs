@@ -597,7 +597,7 @@ impl Shell {
         };
         let number = ours.as_raw_fd();
         let mut sub = self.subshell();
-        for (n, _) in &self.procsub_fds {
+        for n in &self.procsub_fds {
             sub.fds.close(*n);
         }
         sub.fds.set_owned(if input { 1 } else { 0 }, theirs);
@@ -609,20 +609,18 @@ impl Shell {
             ExpandError::new(format!("process substitution: cannot start a thread: {e}"))
         })?;
         self.fds.set_owned(number, ours);
-        self.procsub_fds.push((number, self.ctx.command_depth));
+        self.procsub_fds.push(number);
         Ok(format!("/dev/fd/{number}"))
     }
 
-    /// Closes the shell's ends of the process substitutions made at this
-    /// nesting level or deeper (the command that used them has ended).
-    pub fn close_process_substitutions(&mut self) {
-        let depth = self.ctx.command_depth;
-        let (done, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.procsub_fds)
-            .into_iter()
-            .partition(|(_, d)| *d >= depth);
-        self.procsub_fds = keep;
-        for (n, _) in done {
-            self.fds.close(n);
+    /// Closes the shell's ends of the process substitutions made since
+    /// `mark` (a length of `procsub_fds`: the command that used them has
+    /// ended).
+    pub fn close_process_substitutions(&mut self, mark: usize) {
+        if self.procsub_fds.len() > mark {
+            for n in self.procsub_fds.split_off(mark) {
+                self.fds.close(n);
+            }
         }
     }
 

@@ -44,9 +44,6 @@ pub struct ExecContext {
     pub source_depth: u32,
     /// Nesting of `eval` (a syntax error there does not end the shell).
     pub eval_depth: u32,
-    /// Nesting of simple commands and redirected compound commands: the
-    /// process substitutions a command made are closed when it ends.
-    pub command_depth: u32,
     /// Nesting of subshell environments (`exit` ends only the innermost;
     /// `$BASH_SUBSHELL`).
     pub subshell_depth: u32,
@@ -129,7 +126,8 @@ impl ExecContext {
 /// shell, so the code inside runs on it as usual.
 pub struct Scope<'a> {
     shell: &'a mut Shell,
-    outer_context: ExecContext,
+    /// The context to put back (`None`: nothing was changed).
+    outer_context: Option<ExecContext>,
     outer_fds: Option<FdTable>,
 }
 
@@ -137,8 +135,18 @@ impl Shell {
     /// Runs what follows with the context changed by `change`, until the
     /// returned scope is dropped.
     pub fn scoped(&mut self, change: impl FnOnce(&mut ExecContext)) -> Scope<'_> {
-        let outer_context = self.ctx.clone();
-        change(&mut self.ctx);
+        self.scoped_if(true, change)
+    }
+
+    /// As [`Shell::scoped`] when `when`; otherwise a scope that changes
+    /// nothing and costs nothing (the common case of conditions that rarely
+    /// hold, on paths every command takes).
+    pub fn scoped_if(&mut self, when: bool, change: impl FnOnce(&mut ExecContext)) -> Scope<'_> {
+        let outer_context = when.then(|| {
+            let outer = self.ctx.clone();
+            change(&mut self.ctx);
+            outer
+        });
         Scope {
             shell: self,
             outer_context,
@@ -150,7 +158,7 @@ impl Shell {
     /// scope is dropped (the shell's own table comes back then).
     pub fn with_fd_table(&mut self, table: FdTable) -> Scope<'_> {
         let outer_fds = std::mem::replace(&mut self.fds, table);
-        let outer_context = self.ctx.clone();
+        let outer_context = Some(self.ctx.clone());
         Scope {
             shell: self,
             outer_context,
@@ -175,7 +183,9 @@ impl DerefMut for Scope<'_> {
 
 impl Drop for Scope<'_> {
     fn drop(&mut self) {
-        std::mem::swap(&mut self.shell.ctx, &mut self.outer_context);
+        if let Some(outer) = self.outer_context.take() {
+            self.shell.ctx = outer;
+        }
         if let Some(fds) = self.outer_fds.take() {
             self.shell.fds = fds;
         }

@@ -55,14 +55,13 @@ impl Shell {
         self.as_one_command(|sh| sh.run_simple_at_depth(sc))
     }
 
-    /// Runs `body` as one command, a level deeper than this one: the
-    /// process substitutions it makes are closed when it ends.
+    /// Runs `body` as one command: the process substitutions it makes
+    /// (and those of commands nested in it, which close their own first)
+    /// are closed when it ends.
     pub(super) fn as_one_command(&mut self, body: impl FnOnce(&mut Shell) -> Status) -> Status {
-        let mut sh = self.scoped(|c| c.command_depth += 1);
-        let r = body(&mut sh);
-        if !sh.procsub_fds.is_empty() {
-            sh.close_process_substitutions();
-        }
+        let mark = self.procsub_fds.len();
+        let r = body(self);
+        self.close_process_substitutions(mark);
         r
     }
 

@@ -1179,9 +1179,9 @@ pub struct Shell {
     /// made that command's redirections the shell's own (then they are not
     /// undone when it ends).
     pub redirections_kept: Vec<bool>,
-    /// Open ends of process substitutions: (table number, nesting level of
-    /// the command that made them); closed when that command ends.
-    pub procsub_fds: Vec<(i32, u32)>,
+    /// Open ends of process substitutions (table numbers), newest last;
+    /// the command that made one closes it when it ends.
+    pub procsub_fds: Vec<i32>,
     /// `$BASH_COMMAND`: the simple command being run, recorded while a
     /// DEBUG or ERR trap is set (the traps that read it).
     pub bash_command: String,
