@@ -55,6 +55,25 @@ declare -A h=(["K v"]="1" [s]="3" ["q r"]="2" )
             0,
         ),
         (
+            "arrays_declared_without_a_value_show_none",
+            r#"declare -a x; declare -A y; declare -p x y
+x=(); y[k]=v; unset y[k]; declare -p x y
+declare -ai n; declare -p n
+f() { local -a l; declare -p l; }; f
+(declare -p x)
+"#,
+            r#"declare -a x
+declare -A y
+declare -a x=()
+declare -A y=()
+declare -ai n
+declare -a l
+declare -a x=()
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "array_transform_K_quotes_keys_and_values",
             r#"a=(x "y z" [5]='$w')
 declare -A h=([k]=v ["a b"]="c d")

@@ -251,6 +251,9 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
             .vars
             .set_array(name, empty)
             .map_err(|e| e.to_string())?;
+        if let Some(v) = sh.state.vars.var_mut(name) {
+            v.unassigned = true;
+        }
     }
     if flags.nameref == Some(false)
         && let Some(v) = sh.state.vars.var_mut(name)
@@ -407,6 +410,9 @@ fn declaration(name: &str, v: &Var) -> String {
         format!("-{letters}")
     };
     if let Some(array) = &v.array {
+        if v.unassigned && array.is_empty() {
+            return format!("declare {attrs} {name}\n");
+        }
         return format!("declare {attrs} {name}={}\n", array_literal(array));
     }
     match &v.value {

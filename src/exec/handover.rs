@@ -498,6 +498,9 @@ fn write_var(w: &mut Writer, var: &Var) {
         // Set, as opposed to declared only (`local x`, `export x`).
         attributes.push('=');
     }
+    if var.unassigned {
+        attributes.push('~');
+    }
     w.text(&attributes);
     w.text(var.value.as_deref().unwrap_or_default());
     match &var.array {
@@ -548,6 +551,7 @@ fn read_var(r: &mut Reader) -> Result<Var, HandoverError> {
         array,
         nameref: has('n'),
         integer: has('i'),
+        unassigned: has('~'),
         case: if has('l') {
             Some(LetterCase::Lower)
         } else if has('u') {
