@@ -900,6 +900,21 @@ s.sh: line 5: declare: p: readonly variable
             0,
         ),
         (
+            "declare_with_a_subscript_assigns_the_element",
+            r#"declare -A fluff; fluff[bar]=newval; declare fluff[qux]=assigned; declare -p fluff
+declare a[1]=x; declare a[1]+=z; declare -p a
+declare -a b[200]; declare -p b
+f() { local c[2]=y; declare -p c; }; f
+"#,
+            r#"declare -A fluff=([qux]="assigned" [bar]="newval" )
+declare -a a=([1]="xz")
+declare -a b
+declare -a c=([2]="y")
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "declare_plus_n_assigns_through_then_unsets_the_reference",
             r#"bar=one; foo=bar
 typeset -n foo

@@ -169,6 +169,33 @@ fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String
     Ok(status)
 }
 
+/// `declare a[i]=v` assigns the element (`a[i]+=v` appends);
+/// `declare -a a[n]` declares the array, as bash does.
+fn declare_element(
+    sh: &mut Shell,
+    flags: &Flags,
+    array: &str,
+    element: &str,
+    value: Option<&str>,
+    append: bool,
+) -> Result<(), String> {
+    let array_flags = Flags {
+        indexed: !flags.assoc,
+        ..flags.clone()
+    };
+    declare_one(sh, &array_flags, array)?;
+    let Some(value) = value else {
+        return Ok(());
+    };
+    let value = if append {
+        let old = sh.element_of(element).unwrap_or_default();
+        format!("{old}{value}")
+    } else {
+        value.to_string()
+    };
+    sh.assign_target(element, value).map_err(|e| e.to_string())
+}
+
 /// Reports why an operand failed. bash does not name `readonly` and
 /// `export` in a message about a readonly variable (`x: readonly variable`).
 fn declaration_error(sh: &mut Shell, builtin: &str, msg: &str) -> Status {
@@ -190,6 +217,11 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         Some(n) if value.is_some() => (n, true),
         _ => (name, false),
     };
+    if let Some((array, _)) = crate::exec::arrays::split_subscript(name)
+        && flags.nameref.is_none()
+    {
+        return declare_element(sh, flags, array, name, value, append);
+    }
     if !is_name(name) {
         return Err(format!("`{arg}': not a valid identifier"));
     }
