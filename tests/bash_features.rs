@@ -915,6 +915,40 @@ declare -a c=([2]="y")
             0,
         ),
         (
+            "export_and_readonly_list_as_declarations",
+            r#"readonly r=1; declare -a arr=(1); readonly arr
+readonly | grep -E ' (r|arr)='
+readonly -a | grep ' arr='
+export X='x y'; export | grep ' X='
+set -o posix
+readonly -a | grep ' arr='
+"#,
+            r#"declare -ar arr=([0]="1")
+declare -r r="1"
+declare -ar arr=([0]="1")
+declare -x X="x y"
+readonly -a arr=([0]="1")
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "unset_whole_indexed_array_subscript_empties_it",
+            r#"a=(1 2); unset a[@]; declare -p a
+b=(1 2); unset "b[*]"; declare -p b
+declare -A h=([x]=1); unset h[@]; declare -p h
+s=x; unset s[@]; echo $?
+"#,
+            r#"declare -a a=()
+declare -a b=()
+declare -A h=([x]="1" )
+1
+"#,
+            r#"s.sh: line 4: unset: s: not an array variable
+"#,
+            0,
+        ),
+        (
             "declare_plus_n_assigns_through_then_unsets_the_reference",
             r#"bar=one; foo=bar
 typeset -n foo

@@ -434,7 +434,7 @@ fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
 }
 
 /// One `declare -p` line: `declare -rx name="value"`.
-fn declaration(name: &str, v: &Var) -> String {
+pub fn declaration(name: &str, v: &Var) -> String {
     let letters = v.attribute_letters();
     let attrs = if letters.is_empty() {
         "--".to_string()
