@@ -993,10 +993,23 @@ second: 2
     ]);
 }
 
-/// `.` of a missing file, `enable -d`.
+/// `.` of a missing file, `enable -d`, usage lines.
 #[test]
 fn dot_and_enable_errors() {
     check(&[
+        (
+            "usage_lines_stand_alone",
+            r#"getopts; echo $?
+unalias; echo $?
+"#,
+            r#"2
+2
+"#,
+            r#"getopts: usage: getopts optstring name [arg ...]
+unalias: usage: unalias [-a] name [name ...]
+"#,
+            0,
+        ),
         (
             "dot_of_a_missing_file_names_the_file",
             r#". ./nolib; echo $?
@@ -1035,4 +1048,16 @@ fn underscore_is_not_exported() {
         .args(["-c", "export FOO=BAR; env | grep -c '^_='"]);
     let r = common::feed(cmd, "");
     assert_eq!(r.stdout, "0\n");
+}
+
+/// `pidsh -c CMD NAME`: NAME is `$0` and starts the messages, as in bash.
+#[test]
+fn command_string_name_starts_messages() {
+    let mut cmd = common::pidsh();
+    cmd.args(["-c", "nosuch; echo $0", "myname"]);
+    let r = common::feed(cmd, "");
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str()),
+        ("myname\n", "myname: line 1: nosuch: command not found\n")
+    );
 }

@@ -375,7 +375,7 @@ fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
 pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
     let names: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
     if names.is_empty() {
-        return sh.builtin_error("unalias", "usage: unalias [-a] name [name ...]", 2);
+        return sh.builtin_usage("unalias", "unalias [-a] name [name ...]");
     }
     if argv.iter().any(|a| a == "-a") {
         std::sync::Arc::make_mut(&mut sh.state.aliases).clear();
