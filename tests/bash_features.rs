@@ -437,6 +437,22 @@ enable: usage: enable [-a] [-dnps] [-f filename] [name ...]
             0,
         ),
         (
+            "invalid_alias_names_are_refused",
+            r#"alias '\$'=xx; echo $?
+alias 'a b'=c a/b=c ok=1; echo $?
+alias
+"#,
+            r#"1
+1
+alias ok='1'
+"#,
+            r#"s.sh: line 1: alias: `\$': invalid alias name
+s.sh: line 2: alias: `a b': invalid alias name
+s.sh: line 2: alias: `a/b': invalid alias name
+"#,
+            0,
+        ),
+        (
             "alias_p_and_unalias_a",
             r#"alias a=b c="d e" -- -x=y
 alias -p

@@ -343,6 +343,9 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     }
     for arg in args {
         match arg.split_once('=') {
+            Some((name, _)) if !legal_alias_name(name) => {
+                status = sh.builtin_error("alias", &format!("`{name}': invalid alias name"), 1)?;
+            }
             Some((name, value)) => {
                 std::sync::Arc::make_mut(&mut sh.state.aliases)
                     .insert(name.to_string(), value.to_string());
@@ -358,6 +361,15 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     }
     // A failed write is a failure (POSIX, dash; bash says 0).
     Ok(if sh.print("alias", &out)? { status } else { 1 })
+}
+
+/// Whether `name` can be an alias (bash's `legal_alias_name`): no blanks,
+/// operators, quotes, `$`, `` ` ``, `\\` or `/`.
+fn legal_alias_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || "|&;()<>'\"$`\\/".contains(c))
 }
 
 /// How `alias` lists one alias, in a form `eval` reads back: bash's
