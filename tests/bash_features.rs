@@ -317,7 +317,7 @@ d/.j/k
 }
 
 /// `declare -g` under a local, `local -I` and `localvar_inherit`,
-/// `local -`.
+/// `local -`, `declare -ft`.
 #[test]
 fn declarations_in_functions() {
     check(&[
@@ -356,6 +356,31 @@ declare -x e="exported"
 declare -- u
 5
 g: 5
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_ft_gives_a_function_the_debug_trap",
+            r#"trap 'echo "${FUNCNAME:-main} debug"' DEBUG
+f() {
+	echo f body
+}
+f
+declare -ft f
+f
+trap - DEBUG
+declare -ft nosuch; echo $?
+"#,
+            r#"main debug
+f body
+main debug
+main debug
+f debug
+f debug
+f body
+main debug
+1
 "#,
             r#""#,
             0,

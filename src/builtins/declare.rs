@@ -39,6 +39,8 @@ struct Flags {
     /// `-I`: a local starts with the value and attributes of the variable
     /// it shadows.
     inherit: bool,
+    /// `-t` / `+t`: the trace attribute (of functions, with `-f`).
+    trace: Option<bool>,
 }
 
 /// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
@@ -98,8 +100,7 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'x' => flags.export = Some(on),
                 'r' if on => flags.readonly = true,
                 'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
-                // Traces only matter for functions under `set -o functrace`.
-                't' => {}
+                't' => flags.trace = Some(on),
                 'I' => flags.inherit = on,
                 'a' => flags.indexed = on,
                 'A' => flags.assoc = on,
@@ -330,9 +331,31 @@ pub fn export_functions(sh: &mut Shell, builtin: &str, names: &[String], exporte
     Ok(status)
 }
 
+/// `declare -ft name…` (`+ft`: `traced` false): the functions see the
+/// caller's DEBUG and RETURN traps.
+fn trace_functions(sh: &mut Shell, names: &[String], traced: bool) -> Status {
+    let mut status = 0;
+    for name in names {
+        if !sh.state.functions.contains_key(name) {
+            // bash fails quietly.
+            status = 1;
+            continue;
+        }
+        let list = &mut sh.state.traced_functions;
+        list.retain(|f| f != name);
+        if traced {
+            list.push(name.clone());
+        }
+    }
+    Ok(status)
+}
+
 /// `declare -f` / `-F`, with or without names; with `-x` and names, marks
 /// them for export.
 fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
+    if let (Some(on), false) = (flags.trace, names.is_empty()) {
+        return trace_functions(sh, names, on);
+    }
     if let (Some(on), false) = (flags.export, names.is_empty()) {
         return export_functions(sh, builtin, names, on);
     }

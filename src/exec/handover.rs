@@ -56,6 +56,8 @@ pub struct SubshellState {
     pub disabled_builtins: Vec<String>,
     /// Functions `export -f` marked.
     pub exported_functions: Vec<String>,
+    /// Functions `declare -ft` marked.
+    pub traced_functions: Vec<String>,
     /// `$0`.
     pub arg0: String,
     /// `$1 …`.
@@ -141,6 +143,7 @@ impl SubshellState {
                     shopts,
                     disabled_builtins,
                     exported_functions,
+                    traced_functions,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -188,6 +191,7 @@ impl SubshellState {
             shopts: shopts.iter().map(|s| s.to_string()).collect(),
             disabled_builtins: disabled_builtins.clone(),
             exported_functions: exported_functions.clone(),
+            traced_functions: traced_functions.clone(),
             arg0: arg0.clone(),
             positional: positional.clone(),
             last_status: *last_status,
@@ -227,6 +231,7 @@ impl SubshellState {
             .collect();
         sh.state.disabled_builtins = self.disabled_builtins;
         sh.state.exported_functions = self.exported_functions;
+        sh.state.traced_functions = self.traced_functions;
         sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
         sh.state.arg0 = self.arg0;
         sh.state.positional = self.positional;
@@ -278,6 +283,7 @@ impl SubshellState {
         w.texts(&self.shopts);
         w.texts(&self.disabled_builtins);
         w.texts(&self.exported_functions);
+        w.texts(&self.traced_functions);
         w.text(&self.arg0);
         w.texts(&self.positional);
         w.number(self.last_status);
@@ -340,6 +346,7 @@ impl SubshellState {
         state.shopts = r.texts()?;
         state.disabled_builtins = r.texts()?;
         state.exported_functions = r.texts()?;
+        state.traced_functions = r.texts()?;
         state.arg0 = r.text()?;
         state.positional = r.texts()?;
         state.last_status = r.number()?;
@@ -764,6 +771,7 @@ mod tests {
             shopts: vec!["extglob".into()],
             disabled_builtins: vec!["echo".into()],
             exported_functions: vec!["f".into()],
+            traced_functions: vec!["f".into()],
             arg0: "script name".into(),
             positional: vec!["a".into(), "".into(), "c d".into()],
             last_status: 3,

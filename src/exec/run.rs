@@ -110,6 +110,7 @@ impl Shell {
                 shopts: crate::builtins::shopt::defaults(),
                 disabled_builtins: Vec::new(),
                 exported_functions: Vec::new(),
+                traced_functions: Vec::new(),
             },
             fds: FdTable::from_process(),
             jobs: JobTable::default(),

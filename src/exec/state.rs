@@ -1135,6 +1135,9 @@ pub struct ShellState {
     /// Functions `export -f` passes to children (as bash does, in
     /// `BASH_FUNC_name%%` variables).
     pub exported_functions: Vec<String>,
+    /// Functions with the trace attribute (`declare -ft`): they see the
+    /// caller's DEBUG and RETURN traps, as under `set -T`.
+    pub traced_functions: Vec<String>,
 }
 
 impl ShellState {
