@@ -200,12 +200,15 @@ pub fn main() -> i32 {
 fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
     let mut operands = inv.operands.clone();
     let (source, arg0, prefix) = if let Some(cmd) = inv.command.clone() {
-        let arg0 = if operands.is_empty() {
-            given
+        // `pidsh -c CMD NAME`: NAME is `$0` and, as in bash, what messages
+        // start with.
+        let (arg0, prefix) = if operands.is_empty() {
+            (given, shell_name.clone())
         } else {
-            operands.remove(0)
+            let name = operands.remove(0);
+            (name.clone(), name)
         };
-        (Some(cmd), arg0, shell_name.clone())
+        (Some(cmd), arg0, prefix)
     } else if !inv.read_stdin && !operands.is_empty() {
         let file = operands.remove(0);
         match std::fs::read(crate::bytes::to_path(&file)) {

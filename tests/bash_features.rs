@@ -55,6 +55,25 @@ declare -A h=(["K v"]="1" [s]="3" ["q r"]="2" )
             0,
         ),
         (
+            "arrays_declared_without_a_value_show_none",
+            r#"declare -a x; declare -A y; declare -p x y
+x=(); y[k]=v; unset y[k]; declare -p x y
+declare -ai n; declare -p n
+f() { local -a l; declare -p l; }; f
+(declare -p x)
+"#,
+            r#"declare -a x
+declare -A y
+declare -a x=()
+declare -A y=()
+declare -ai n
+declare -a l
+declare -a x=()
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "array_transform_K_quotes_keys_and_values",
             r#"a=(x "y z" [5]='$w')
 declare -A h=([k]=v ["a b"]="c d")
@@ -298,7 +317,7 @@ d/.j/k
 }
 
 /// `declare -g` under a local, `local -I` and `localvar_inherit`,
-/// `local -`.
+/// `local -`, `declare -ft`.
 #[test]
 fn declarations_in_functions() {
     check(&[
@@ -337,6 +356,31 @@ declare -x e="exported"
 declare -- u
 5
 g: 5
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_ft_gives_a_function_the_debug_trap",
+            r#"trap 'echo "${FUNCNAME:-main} debug"' DEBUG
+f() {
+	echo f body
+}
+f
+declare -ft f
+f
+trap - DEBUG
+declare -ft nosuch; echo $?
+"#,
+            r#"main debug
+f body
+main debug
+main debug
+f debug
+f debug
+f body
+main debug
+1
 "#,
             r#""#,
             0,
@@ -414,6 +458,22 @@ enable -n test
 s.sh: line 7: enable: foo: not a shell builtin
 s.sh: line 9: enable: -x: invalid option
 enable: usage: enable [-a] [-dnps] [-f filename] [name ...]
+"#,
+            0,
+        ),
+        (
+            "invalid_alias_names_are_refused",
+            r#"alias '\$'=xx; echo $?
+alias 'a b'=c a/b=c ok=1; echo $?
+alias
+"#,
+            r#"1
+1
+alias ok='1'
+"#,
+            r#"s.sh: line 1: alias: `\$': invalid alias name
+s.sh: line 2: alias: `a b': invalid alias name
+s.sh: line 2: alias: `a/b': invalid alias name
 "#,
             0,
         ),
@@ -881,6 +941,55 @@ s.sh: line 5: declare: p: readonly variable
             0,
         ),
         (
+            "declare_with_a_subscript_assigns_the_element",
+            r#"declare -A fluff; fluff[bar]=newval; declare fluff[qux]=assigned; declare -p fluff
+declare a[1]=x; declare a[1]+=z; declare -p a
+declare -a b[200]; declare -p b
+f() { local c[2]=y; declare -p c; }; f
+"#,
+            r#"declare -A fluff=([qux]="assigned" [bar]="newval" )
+declare -a a=([1]="xz")
+declare -a b
+declare -a c=([2]="y")
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "export_and_readonly_list_as_declarations",
+            r#"readonly r=1; declare -a arr=(1); readonly arr
+readonly | grep -E ' (r|arr)='
+readonly -a | grep ' arr='
+export X='x y'; export | grep ' X='
+set -o posix
+readonly -a | grep ' arr='
+"#,
+            r#"declare -ar arr=([0]="1")
+declare -r r="1"
+declare -ar arr=([0]="1")
+declare -x X="x y"
+readonly -a arr=([0]="1")
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "unset_whole_indexed_array_subscript_empties_it",
+            r#"a=(1 2); unset a[@]; declare -p a
+b=(1 2); unset "b[*]"; declare -p b
+declare -A h=([x]=1); unset h[@]; declare -p h
+s=x; unset s[@]; echo $?
+"#,
+            r#"declare -a a=()
+declare -a b=()
+declare -A h=([x]="1" )
+1
+"#,
+            r#"s.sh: line 4: unset: s: not an array variable
+"#,
+            0,
+        ),
+        (
             "declare_plus_n_assigns_through_then_unsets_the_reference",
             r#"bar=one; foo=bar
 typeset -n foo
@@ -925,10 +1034,23 @@ second: 2
     ]);
 }
 
-/// `.` of a missing file, `enable -d`.
+/// `.` of a missing file, `enable -d`, usage lines.
 #[test]
 fn dot_and_enable_errors() {
     check(&[
+        (
+            "usage_lines_stand_alone",
+            r#"getopts; echo $?
+unalias; echo $?
+"#,
+            r#"2
+2
+"#,
+            r#"getopts: usage: getopts optstring name [arg ...]
+unalias: usage: unalias [-a] name [name ...]
+"#,
+            0,
+        ),
         (
             "dot_of_a_missing_file_names_the_file",
             r#". ./nolib; echo $?
@@ -967,4 +1089,16 @@ fn underscore_is_not_exported() {
         .args(["-c", "export FOO=BAR; env | grep -c '^_='"]);
     let r = common::feed(cmd, "");
     assert_eq!(r.stdout, "0\n");
+}
+
+/// `pidsh -c CMD NAME`: NAME is `$0` and starts the messages, as in bash.
+#[test]
+fn command_string_name_starts_messages() {
+    let mut cmd = common::pidsh();
+    cmd.args(["-c", "nosuch; echo $0", "myname"]);
+    let r = common::feed(cmd, "");
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str()),
+        ("myname\n", "myname: line 1: nosuch: command not found\n")
+    );
 }

@@ -39,6 +39,8 @@ struct Flags {
     /// `-I`: a local starts with the value and attributes of the variable
     /// it shadows.
     inherit: bool,
+    /// `-t` / `+t`: the trace attribute (of functions, with `-f`).
+    trace: Option<bool>,
 }
 
 /// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
@@ -98,8 +100,7 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'x' => flags.export = Some(on),
                 'r' if on => flags.readonly = true,
                 'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
-                // Traces only matter for functions under `set -o functrace`.
-                't' => {}
+                't' => flags.trace = Some(on),
                 'I' => flags.inherit = on,
                 'a' => flags.indexed = on,
                 'A' => flags.assoc = on,
@@ -169,6 +170,33 @@ fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String
     Ok(status)
 }
 
+/// `declare a[i]=v` assigns the element (`a[i]+=v` appends);
+/// `declare -a a[n]` declares the array, as bash does.
+fn declare_element(
+    sh: &mut Shell,
+    flags: &Flags,
+    array: &str,
+    element: &str,
+    value: Option<&str>,
+    append: bool,
+) -> Result<(), String> {
+    let array_flags = Flags {
+        indexed: !flags.assoc,
+        ..flags.clone()
+    };
+    declare_one(sh, &array_flags, array)?;
+    let Some(value) = value else {
+        return Ok(());
+    };
+    let value = if append {
+        let old = sh.element_of(element).unwrap_or_default();
+        format!("{old}{value}")
+    } else {
+        value.to_string()
+    };
+    sh.assign_target(element, value).map_err(|e| e.to_string())
+}
+
 /// Reports why an operand failed. bash does not name `readonly` and
 /// `export` in a message about a readonly variable (`x: readonly variable`).
 fn declaration_error(sh: &mut Shell, builtin: &str, msg: &str) -> Status {
@@ -190,6 +218,11 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         Some(n) if value.is_some() => (n, true),
         _ => (name, false),
     };
+    if let Some((array, _)) = crate::exec::arrays::split_subscript(name)
+        && flags.nameref.is_none()
+    {
+        return declare_element(sh, flags, array, name, value, append);
+    }
     if !is_name(name) {
         return Err(format!("`{arg}': not a valid identifier"));
     }
@@ -251,6 +284,9 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
             .vars
             .set_array(name, empty)
             .map_err(|e| e.to_string())?;
+        if let Some(v) = sh.state.vars.var_mut(name) {
+            v.unassigned = true;
+        }
     }
     if flags.nameref == Some(false)
         && let Some(v) = sh.state.vars.var_mut(name)
@@ -295,9 +331,31 @@ pub fn export_functions(sh: &mut Shell, builtin: &str, names: &[String], exporte
     Ok(status)
 }
 
+/// `declare -ft name…` (`+ft`: `traced` false): the functions see the
+/// caller's DEBUG and RETURN traps.
+fn trace_functions(sh: &mut Shell, names: &[String], traced: bool) -> Status {
+    let mut status = 0;
+    for name in names {
+        if !sh.state.functions.contains_key(name) {
+            // bash fails quietly.
+            status = 1;
+            continue;
+        }
+        let list = &mut sh.state.traced_functions;
+        list.retain(|f| f != name);
+        if traced {
+            list.push(name.clone());
+        }
+    }
+    Ok(status)
+}
+
 /// `declare -f` / `-F`, with or without names; with `-x` and names, marks
 /// them for export.
 fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
+    if let (Some(on), false) = (flags.trace, names.is_empty()) {
+        return trace_functions(sh, names, on);
+    }
     if let (Some(on), false) = (flags.export, names.is_empty()) {
         return export_functions(sh, builtin, names, on);
     }
@@ -399,7 +457,7 @@ fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
 }
 
 /// One `declare -p` line: `declare -rx name="value"`.
-fn declaration(name: &str, v: &Var) -> String {
+pub fn declaration(name: &str, v: &Var) -> String {
     let letters = v.attribute_letters();
     let attrs = if letters.is_empty() {
         "--".to_string()
@@ -407,6 +465,9 @@ fn declaration(name: &str, v: &Var) -> String {
         format!("-{letters}")
     };
     if let Some(array) = &v.array {
+        if v.unassigned && array.is_empty() {
+            return format!("declare {attrs} {name}\n");
+        }
         return format!("declare {attrs} {name}={}\n", array_literal(array));
     }
     match &v.value {

@@ -30,7 +30,7 @@ struct Cursor {
 /// `getopts optstring name [arg…]`.
 pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() < 3 {
-        return sh.builtin_error("getopts", "usage: getopts optstring name [arg ...]", 2);
+        return sh.builtin_usage("getopts", "getopts optstring name [arg ...]");
     }
     let (optstring, name) = (&argv[1], &argv[2]);
     let args: Vec<String> = if argv.len() > 3 {

@@ -343,6 +343,9 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     }
     for arg in args {
         match arg.split_once('=') {
+            Some((name, _)) if !legal_alias_name(name) => {
+                status = sh.builtin_error("alias", &format!("`{name}': invalid alias name"), 1)?;
+            }
             Some((name, value)) => {
                 std::sync::Arc::make_mut(&mut sh.state.aliases)
                     .insert(name.to_string(), value.to_string());
@@ -360,6 +363,15 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Status {
     Ok(if sh.print("alias", &out)? { status } else { 1 })
 }
 
+/// Whether `name` can be an alias (bash's `legal_alias_name`): no blanks,
+/// operators, quotes, `$`, `` ` ``, `\\` or `/`.
+fn legal_alias_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || "|&;()<>'\"$`\\/".contains(c))
+}
+
 /// How `alias` lists one alias, in a form `eval` reads back: bash's
 /// `alias name='value'`, or POSIX's `name='value'` in POSIX mode.
 fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
@@ -375,7 +387,7 @@ fn alias_line(sh: &Shell, name: &str, value: &str) -> String {
 pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
     let names: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
     if names.is_empty() {
-        return sh.builtin_error("unalias", "usage: unalias [-a] name [name ...]", 2);
+        return sh.builtin_usage("unalias", "unalias [-a] name [name ...]");
     }
     if argv.iter().any(|a| a == "-a") {
         std::sync::Arc::make_mut(&mut sh.state.aliases).clear();

@@ -105,7 +105,8 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
         }
         let values = crate::exec::state::Array::Indexed(fields.into_iter().enumerate().collect());
         if let Err(e) = sh.state.vars.set_array(array, values) {
-            return sh.builtin_error("read", &e.to_string(), 1);
+            // bash: `x: readonly variable`, without `read: `.
+            return sh.builtin_error_unnamed("read", &e.to_string(), 1);
         }
         return Ok(status);
     }
@@ -121,7 +122,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
     };
     for (name, value) in names.iter().zip(values) {
         if let Err(e) = sh.assign(name, value) {
-            return sh.builtin_error("read", &e.to_string(), 1);
+            return sh.builtin_error_unnamed("read", &e.to_string(), 1);
         }
     }
     Ok(status)

@@ -7,30 +7,41 @@ use crate::exec::state::OPTION_NAMES;
 use crate::expand::is_name;
 use crate::parser::unparse::{quote, quote_value};
 
-/// Splits `name=value` (value `None` when there is no `=`).
+/// `export` / `readonly` without names: the variables with that attribute
+/// (`arrays`: only arrays), as bash lists them — `declare -x name="v"`,
+/// or in POSIX mode `export name='v'` (arrays `readonly -a name=(…)`).
 fn list_attribute(
     sh: &mut Shell,
     builtin: &str,
     pick: fn(&crate::exec::state::Var) -> bool,
+    arrays: bool,
 ) -> Status {
-    let mut names: Vec<(String, Option<String>)> = sh
+    let mut vars: Vec<(&str, &crate::exec::state::Var)> = sh
         .state
         .vars
         .iter()
-        .filter(|(_, v)| pick(v))
-        .map(|(k, v)| (k.to_string(), v.value.clone()))
+        .filter(|(_, v)| pick(v) && (!arrays || v.array.is_some()))
         .collect();
-    names.sort();
+    vars.sort_by(|a, b| a.0.cmp(b.0));
+    let posix = sh.state.options.posix;
     let mut out = String::new();
-    let word = if builtin == "export" {
-        "export"
-    } else {
-        "readonly"
-    };
-    for (name, value) in names {
-        match value {
-            Some(v) => out.push_str(&format!("{word} {name}={}\n", quote(&v))),
-            None => out.push_str(&format!("{word} {name}\n")),
+    for (name, var) in vars {
+        if !posix {
+            out.push_str(&super::declare::declaration(name, var));
+            continue;
+        }
+        match (&var.array, &var.value) {
+            (Some(array), _) => {
+                let letter = if matches!(array, crate::exec::state::Array::Assoc(_)) {
+                    'A'
+                } else {
+                    'a'
+                };
+                let literal = super::declare::array_literal(array);
+                out.push_str(&format!("{builtin} -{letter} {name}={literal}\n"));
+            }
+            (None, Some(v)) => out.push_str(&format!("{builtin} {name}={}\n", quote(v))),
+            (None, None) => out.push_str(&format!("{builtin} {name}\n")),
         }
     }
     Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
@@ -67,7 +78,7 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
         return super::declare::export_functions(sh, "export", args, !unexport);
     }
     if args.is_empty() {
-        return list_attribute(sh, "export", |v| v.exported);
+        return list_attribute(sh, "export", |v| v.exported, indexed || assoc);
     }
     super::declare::export_operands(sh, args, unexport, indexed, assoc)
 }
@@ -85,7 +96,7 @@ pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
     let assoc = opts.iter().any(|(c, _)| *c == 'A');
     let args = &argv[1 + first..];
     if args.is_empty() {
-        return list_attribute(sh, "readonly", |v| v.readonly);
+        return list_attribute(sh, "readonly", |v| v.readonly, indexed || assoc);
     }
     super::declare::readonly_operands(sh, args, indexed, assoc)
 }

@@ -165,6 +165,22 @@ impl Shell {
             return Ok(false);
         };
         let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
+        if !assoc && matches!(subscript, "@" | "*") {
+            // `unset a[@]` empties an indexed array and keeps it (bash);
+            // of an associative array it names the key `@`.
+            if self.state.vars.array(name).is_none() {
+                if self.state.vars.get(name).is_some() {
+                    let msg = format!("{name}: not an array variable");
+                    return Err(ExecError::Builtin(msg, 1));
+                }
+                return Ok(true);
+            }
+            self.state
+                .vars
+                .update_array(name, false, false, |_| {})
+                .map_err(|e| ExecError::Readonly(e.0))?;
+            return Ok(true);
+        }
         // The quoted subscript of `unset 'a[${#a[@]}-1]'` is expanded here,
         // as bash does.
         let subscript = if subscript.contains(['$', '`']) {

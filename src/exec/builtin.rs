@@ -184,6 +184,13 @@ impl Shell {
         self.builtin_error_unnamed(name, &format!("{name}: {message}"), status)
     }
 
+    /// A builtin called without what it needs: `NAME: usage: …` on a line
+    /// of its own, without the script and line bash leaves out there too.
+    pub fn builtin_usage(&mut self, name: &str, usage: &str) -> Status {
+        self.write_stderr(&format!("{name}: usage: {usage}\n"));
+        Ok(2)
+    }
+
     /// As [`Shell::builtin_error`], for a message that does not start with
     /// the builtin's name.
     pub fn builtin_error_unnamed(&mut self, name: &str, message: &str, status: i32) -> Status {

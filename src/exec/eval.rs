@@ -731,7 +731,8 @@ impl Shell {
         self.push_call_frame(&f.name, file);
         self.function_names.push(f.name.clone());
         self.state.vars.push_frame();
-        let hidden = self.hide_uninherited_traps();
+        let traced = self.state.traced_functions.contains(&f.name);
+        let hidden = self.hide_uninherited_traps(traced);
         // bash runs DEBUG once more on entering a function that sees it.
         let mut r = self
             .run_debug_trap()
@@ -889,13 +890,14 @@ impl Shell {
     /// On entering a function: takes away the ERR trap (unless `set -E`)
     /// and the DEBUG and RETURN traps (unless `set -T`), as bash does; the
     /// function may set its own, which then stay.
-    fn hide_uninherited_traps(&mut self) -> Vec<(i32, super::state::TrapAction)> {
+    fn hide_uninherited_traps(&mut self, traced: bool) -> Vec<(i32, super::state::TrapAction)> {
         use super::state::{DEBUG_TRAP, ERR_TRAP, RETURN_TRAP};
         let mut hidden = Vec::new();
+        let functrace = self.state.options.functrace || traced;
         for (key, inherited) in [
             (ERR_TRAP, self.state.options.errtrace),
-            (DEBUG_TRAP, self.state.options.functrace),
-            (RETURN_TRAP, self.state.options.functrace),
+            (DEBUG_TRAP, functrace),
+            (RETURN_TRAP, functrace),
         ] {
             if !inherited && let Some(action) = self.state.traps.remove(&key) {
                 hidden.push((key, action));

@@ -56,6 +56,8 @@ pub struct SubshellState {
     pub disabled_builtins: Vec<String>,
     /// Functions `export -f` marked.
     pub exported_functions: Vec<String>,
+    /// Functions `declare -ft` marked.
+    pub traced_functions: Vec<String>,
     /// `$0`.
     pub arg0: String,
     /// `$1 …`.
@@ -146,6 +148,7 @@ impl SubshellState {
                     disabled_builtins,
                     exported_functions,
                     command_number,
+                    traced_functions,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -197,6 +200,7 @@ impl SubshellState {
             shopts: shopts.iter().map(|s| s.to_string()).collect(),
             disabled_builtins: disabled_builtins.clone(),
             exported_functions: exported_functions.clone(),
+            traced_functions: traced_functions.clone(),
             arg0: arg0.clone(),
             positional: positional.clone(),
             last_status: *last_status,
@@ -237,6 +241,7 @@ impl SubshellState {
             .collect();
         sh.state.disabled_builtins = self.disabled_builtins;
         sh.state.exported_functions = self.exported_functions;
+        sh.state.traced_functions = self.traced_functions;
         sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
         sh.state.arg0 = self.arg0;
         sh.state.positional = self.positional;
@@ -289,6 +294,7 @@ impl SubshellState {
         w.texts(&self.shopts);
         w.texts(&self.disabled_builtins);
         w.texts(&self.exported_functions);
+        w.texts(&self.traced_functions);
         w.text(&self.arg0);
         w.texts(&self.positional);
         w.number(self.last_status);
@@ -352,6 +358,7 @@ impl SubshellState {
         state.shopts = r.texts()?;
         state.disabled_builtins = r.texts()?;
         state.exported_functions = r.texts()?;
+        state.traced_functions = r.texts()?;
         state.arg0 = r.text()?;
         state.positional = r.texts()?;
         state.last_status = r.number()?;
@@ -511,6 +518,9 @@ fn write_var(w: &mut Writer, var: &Var) {
         // Set, as opposed to declared only (`local x`, `export x`).
         attributes.push('=');
     }
+    if var.unassigned {
+        attributes.push('~');
+    }
     w.text(&attributes);
     w.text(var.value.as_deref().unwrap_or_default());
     match &var.array {
@@ -561,6 +571,7 @@ fn read_var(r: &mut Reader) -> Result<Var, HandoverError> {
         array,
         nameref: has('n'),
         integer: has('i'),
+        unassigned: has('~'),
         case: if has('l') {
             Some(LetterCase::Lower)
         } else if has('u') {
@@ -773,6 +784,7 @@ mod tests {
             shopts: vec!["extglob".into()],
             disabled_builtins: vec!["echo".into()],
             exported_functions: vec!["f".into()],
+            traced_functions: vec!["f".into()],
             arg0: "script name".into(),
             positional: vec!["a".into(), "".into(), "c d".into()],
             last_status: 3,

@@ -117,6 +117,7 @@ impl Shell {
                 abbreviations: Default::default(),
                 exported_functions: Vec::new(),
                 command_number: 0,
+                traced_functions: Vec::new(),
             },
             fds: FdTable::from_process(),
             builtins,

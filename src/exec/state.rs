@@ -38,6 +38,9 @@ pub struct Var {
     pub integer: bool,
     /// `declare -l` / `-u`: assigned values change case.
     pub case: Option<LetterCase>,
+    /// An array declared (`declare -a x`) but never assigned: `declare -p`
+    /// shows no `=()` (bash).
+    pub unassigned: bool,
 }
 
 impl Var {
@@ -394,6 +397,7 @@ impl Vars {
         }
         var.value = None;
         var.array = Some(array);
+        var.unassigned = false;
         if var.exported {
             self.env_cache = None;
         }
@@ -418,6 +422,7 @@ impl Vars {
             return Err(ReadonlyError(name.to_string()));
         }
         let assoc = assoc || matches!(var.array, Some(Array::Assoc(_)));
+        var.unassigned = false;
         if !append {
             var.array = None;
         }
@@ -502,6 +507,7 @@ impl Vars {
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
+        var.unassigned = false;
         let array = var.array.get_or_insert_with(|| {
             let mut m = std::collections::BTreeMap::new();
             if let Some(old) = var.value.take() {
@@ -557,6 +563,7 @@ impl Vars {
         match Arc::make_mut(&mut self.map).get_mut(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(v) if v.array.is_some() => {
+                v.unassigned = false;
                 if let Some(array) = v.array.as_mut() {
                     array.set(ArrayKey::Index(0), value.into());
                 }
@@ -1136,6 +1143,9 @@ pub struct ShellState {
     /// it reads any (0 for `-c` text, as in bash). Functions, `.`, `eval`,
     /// traps and subshells run commands without reading any.
     pub command_number: u64,
+    /// Functions with the trace attribute (`declare -ft`): they see the
+    /// caller's DEBUG and RETURN traps, as under `set -T`.
+    pub traced_functions: Vec<String>,
 }
 
 impl ShellState {

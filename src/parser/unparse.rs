@@ -177,7 +177,7 @@ pub fn assoc_key(key: &str) -> String {
 }
 
 /// An array's elements as `declare -p` prints them: `([0]="a" [1]="b")`,
-/// an associative array with the space bash leaves before `)`.
+/// a non-empty associative array with the space bash leaves before `)`.
 pub fn array_literal<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, assoc: bool) -> String {
     let items: Vec<String> = pairs
         .map(|(k, v)| {
@@ -185,7 +185,7 @@ pub fn array_literal<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, assoc:
             format!("[{key}]={}", double_quote(v))
         })
         .collect();
-    if assoc {
+    if assoc && !items.is_empty() {
         format!("({} )", items.join(" "))
     } else {
         format!("({})", items.join(" "))
