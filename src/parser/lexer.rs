@@ -1222,8 +1222,22 @@ impl<'a> Core<'a> {
     }
 
     /// After `((` or `$((`: the text up to the matching `))`. `None` when an
-    /// unbalanced single `)` shows it was a subshell after all.
+    /// unbalanced single `)` shows it was a subshell after all, which is
+    /// noted, so that reading the subshell (whose commands may hold such a
+    /// text again) does not try it a second time.
     pub(crate) fn read_arith_body(&mut self) -> Result<Option<Word>, ParseError> {
+        let at = self.source_offset();
+        if at.is_some_and(|at| self.known_no_arith(at)) {
+            return Ok(None);
+        }
+        let (r, reach) = self.reaching(Self::read_arith_body_once);
+        if let (Ok(None), Some(at)) = (&r, at) {
+            self.note_no_arith(at, reach);
+        }
+        r
+    }
+
+    fn read_arith_body_once(&mut self) -> Result<Option<Word>, ParseError> {
         let mut parts = Vec::new();
         self.read_parts(Ctx::pattern(Stop::Arith), &mut parts)?;
         if !self.cur.eat(')') {

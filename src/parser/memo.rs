@@ -8,7 +8,8 @@
 //! another mode. Each costs little by itself, but a `$( )` holds whole
 //! commands, which may be tentative in their turn: reading every level of
 //! a nest twice costs 2^depth. So a command substitution (or a backquoted
-//! one) read once at an offset is handed back when it is read again, and a
+//! one) read once at an offset is handed back when it is read again, a
+//! text after `((` found to be no arithmetic is not tried again, and a
 //! subscript scan notes, for every `[` it passes, whether that `[` opens an
 //! assignment subscript, so that no text is scanned as a subscript twice
 //! (a `[` that no `]` closes would otherwise send a scan to the end of the
@@ -67,6 +68,9 @@ struct BracketScan {
 pub(crate) struct Memo<'a> {
     readings: FxHashMap<(usize, Nested), Reading<'a>>,
     scans: Vec<BracketScan>,
+    /// Offsets after `((` whose text a single `)` closes, with how deep
+    /// reading it went.
+    no_arith: FxHashMap<usize, usize>,
 }
 
 /// The cursor and the here-documents waiting for their bodies, to go back
@@ -113,7 +117,7 @@ impl<'a> Core<'a> {
         kind: Nested,
         read: impl FnOnce(&mut Self) -> Result<Arc<List>, ParseError>,
     ) -> Result<Arc<List>, ParseError> {
-        let key = (!self.cur.in_alias_text()).then_some((self.cur.pos, kind));
+        let key = self.source_offset().map(|at| (at, kind));
         if let Some(r) = key.and_then(|k| self.memo.readings.get(&k))
             && self.reusable(r)
         {
@@ -122,10 +126,7 @@ impl<'a> Core<'a> {
             return r.result.clone();
         }
         let pending = self.pending.len();
-        let outer_peak = std::mem::replace(&mut self.peak, self.depth);
-        let result = read(self);
-        let reach = self.peak.saturating_sub(self.depth);
-        self.peak = self.peak.max(outer_peak);
+        let (result, reach) = self.reaching(read);
         if let Some(key) = key {
             let reading = Reading {
                 result: result.clone(),
@@ -139,6 +140,34 @@ impl<'a> Core<'a> {
         result
     }
 
+    /// `read`'s result and how much deeper than now it went.
+    pub(crate) fn reaching<T>(&mut self, read: impl FnOnce(&mut Self) -> T) -> (T, usize) {
+        let outer_peak = std::mem::replace(&mut self.peak, self.depth);
+        let result = read(self);
+        let reach = self.peak.saturating_sub(self.depth);
+        self.peak = self.peak.max(outer_peak);
+        (result, reach)
+    }
+
+    /// The offset of the cursor, when it reads the source (not an alias).
+    pub(crate) fn source_offset(&mut self) -> Option<usize> {
+        (!self.cur.in_alias_text()).then_some(self.cur.pos)
+    }
+
+    /// Whether the text after `((` here was found to be no arithmetic,
+    /// and reading it now would find the same (the nesting limit is as
+    /// far away as it was).
+    pub(crate) fn known_no_arith(&self, at: usize) -> bool {
+        self.memo
+            .no_arith
+            .get(&at)
+            .is_some_and(|&reach| self.depth + reach <= self.max_depth)
+    }
+
+    pub(crate) fn note_no_arith(&mut self, at: usize, reach: usize) {
+        self.memo.no_arith.insert(at, reach);
+    }
+
     fn reusable(&self, r: &Reading<'_>) -> bool {
         let hit_limit = matches!(&r.result, Err(e) if is_depth_error(e));
         r.depth == self.depth || (!hit_limit && self.depth + r.reach <= self.max_depth)
@@ -147,11 +176,8 @@ impl<'a> Core<'a> {
     /// What an earlier scan found about the `[` next, if it came from the
     /// source and a scan passed it.
     pub(crate) fn known_subscript(&mut self) -> (Option<usize>, Option<bool>) {
-        if self.cur.in_alias_text() {
-            return (None, None);
-        }
-        let at = self.cur.pos;
-        (Some(at), self.subscripts.get(&at).copied())
+        let at = self.source_offset();
+        (at, at.and_then(|at| self.subscripts.get(&at).copied()))
     }
 
     /// Starts noting the `[`s that the `read_parts` about to run passes
