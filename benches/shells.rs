@@ -28,6 +28,10 @@
 //!   `scaling` alone rewrites its own section of the docs.
 //! - `PIDSH_BENCH_SCALING_RUNS`: timed rounds per size in the scaling
 //!   section (default 1).
+//! - `PIDSH_BENCH_SCALING_ROWS`: comma-separated pieces of row names; the
+//!   scaling section runs only the rows whose name holds one (such a run
+//!   only prints), e.g. `PIDSH_BENCH_ONLY=scaling
+//!   PIDSH_BENCH_SCALING_ROWS=nested cargo bench --bench shells`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -1121,7 +1125,8 @@ fn main() {
     println!("\nbench took {:.0} s", elapsed.as_secs_f64());
 
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let scaling_alone = only.as_deref().is_some_and(|o| o.trim() == "scaling");
+    let scaling_alone = only.as_deref().is_some_and(|o| o.trim() == "scaling")
+        && std::env::var_os(scaling::ROWS_VAR).is_none();
     if scaling_alone
         && std::env::var_os("PIDSH_BENCH_NO_DOCS").is_none()
         && let Some((section, svg)) = &scaling_doc

@@ -5,7 +5,8 @@
 //!
 //! A run of this section alone (`PIDSH_BENCH_ONLY=scaling`) rewrites only
 //! its part of `docs/benchmarks.md` (between two markers) and its plot,
-//! `docs/scaling.svg`; `PIDSH_BENCH_NO_DOCS` keeps both as they are.
+//! `docs/scaling.svg`; `PIDSH_BENCH_NO_DOCS` keeps both as they are, and
+//! so does a run of some rows only (`PIDSH_BENCH_SCALING_ROWS`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -203,6 +204,18 @@ fn families() -> Vec<Family> {
             },
         },
         Family {
+            // Each level used to read the one inside it twice (as the
+            // lookahead, then as an argument): 2^N.
+            name: "`echo $(echo $(… x))` nested N deep",
+            n: 8,
+            unit: "levels",
+            posix: true,
+            make: |dir, n| {
+                let text = format!("echo {}x{}\n", "$(echo ".repeat(n), ")".repeat(n));
+                (script(dir, "nest.sh", &text), Input::Null, "x\n".into())
+            },
+        },
+        Family {
             name: "here-document of N MiB",
             n: 1,
             unit: "MiB",
@@ -254,6 +267,26 @@ fn families() -> Vec<Family> {
     ]
 }
 
+/// The environment variable naming the rows to run (see [`chosen`]).
+pub const ROWS_VAR: &str = "PIDSH_BENCH_SCALING_ROWS";
+
+/// The families whose name holds one of the comma-separated pieces of
+/// [`ROWS_VAR`]; all of them when it is unset.
+fn chosen(families: Vec<Family>) -> Vec<Family> {
+    let Ok(pieces) = std::env::var(ROWS_VAR) else {
+        return families;
+    };
+    families
+        .into_iter()
+        .filter(|f| {
+            pieces
+                .split(',')
+                .map(str::trim)
+                .any(|p| !p.is_empty() && f.name.contains(p))
+        })
+        .collect()
+}
+
 /// Times per shell at N, 4N, 16N (or why a shell has none).
 pub struct Row {
     name: String,
@@ -267,7 +300,7 @@ pub struct Row {
 /// warm-up at each size.
 pub fn run(dog: &Watchdog, shells: &[Shell], dir: &Path, runs: usize) -> Vec<Row> {
     let mut rows = Vec::new();
-    for family in families() {
+    for family in chosen(families()) {
         println!(
             "\nscaling: {} (N = {} {})",
             family.name, family.n, family.unit

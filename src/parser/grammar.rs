@@ -3,7 +3,7 @@
 //! `[[ … ]]`, redirections, alias substitution in command position, and the
 //! pass that puts here-document bodies into their redirections.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use super::ast::{
 use super::lexer::{
     Ctx, Cursor, HEREDOC_MARK, LexMode, Op, PendingHereDoc, Stop, Tok, TokKind, is_name,
 };
+use super::memo::{Memo, Nested, Subscripts};
 use super::{Aliases, ParseError, ParseErrorKind};
 
 /// Deepest nesting accepted (compound commands, substitutions, quotes),
@@ -61,9 +62,11 @@ pub(crate) fn with_deep_fallback<T: Send>(
 pub(crate) struct Core<'a> {
     pub(crate) cur: Cursor<'a>,
     pub(crate) aliases: &'a Aliases,
-    /// The lookahead token, the mode it was lexed in and the cursor before it.
-    peeked: Option<(Tok, LexMode, Cursor<'a>)>,
+    /// The lookahead token.
+    peeked: Option<Lookahead<'a>>,
     pub(crate) depth: usize,
+    /// The deepest `depth` reached (see [`Memo`]).
+    pub(crate) peak: usize,
     /// Nesting limit for this parse.
     pub(crate) max_depth: usize,
     /// Here-documents whose operator has been read but not their body.
@@ -88,11 +91,25 @@ pub(crate) struct Core<'a> {
     /// Reading the right side of `[[ x == p ]]`, where extglob words are
     /// read whatever the option.
     pub(crate) cond_pattern: bool,
-    /// Offsets of `name[` whose `[` was found to open no assignment
-    /// subscript. A subscript may hold `$( … )`, whose commands may start
-    /// with `name[` again; without this, each level would be read twice
-    /// (as a subscript, then as a word) and nesting would cost 2^depth.
-    pub(crate) not_subscripts: HashSet<usize>,
+    /// Which `[`s of the source open assignment subscripts, as far as
+    /// scans have found.
+    pub(crate) subscripts: Subscripts,
+    /// What was read already, to be given again.
+    pub(crate) memo: Memo<'a>,
+}
+
+/// The lookahead token and what reading it again in another mode needs.
+struct Lookahead<'a> {
+    tok: Tok,
+    mode: LexMode,
+    /// The cursor before the token and the blanks before it.
+    before: Cursor<'a>,
+    /// How many here-documents were waiting before it.
+    pending: usize,
+    /// For a word that is no assignment: the cursor at its start and after
+    /// it. Such a word reads the same in every mode; another mode can only
+    /// make it an assignment.
+    word: Option<(Cursor<'a>, Cursor<'a>)>,
 }
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -111,6 +128,7 @@ impl<'a> Core<'a> {
             aliases,
             peeked: None,
             depth: 0,
+            peak: 0,
             max_depth: SHALLOW_DEPTH,
             pending: Vec::new(),
             bodies: HashMap::new(),
@@ -121,12 +139,14 @@ impl<'a> Core<'a> {
             alias_recheck: false,
             extglob: true,
             cond_pattern: false,
-            not_subscripts: HashSet::new(),
+            subscripts: Subscripts::default(),
+            memo: Memo::default(),
         }
     }
 
     pub(crate) fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
+        self.peak = self.peak.max(self.depth);
         if self.depth > self.max_depth {
             self.depth -= 1;
             return Err(self.err_here(ParseErrorKind::Syntax, DEPTH_MESSAGE));
@@ -141,7 +161,7 @@ impl<'a> Core<'a> {
     /// Position just past what has been consumed (the lookahead is put back).
     pub(crate) fn resume_point(&self) -> (usize, u32) {
         match &self.peeked {
-            Some((_, _, before)) => (before.pos, before.line),
+            Some(p) => (p.before.pos, p.before.line),
             None => (self.cur.pos, self.cur.line),
         }
     }
@@ -149,12 +169,12 @@ impl<'a> Core<'a> {
     // ---- tokens ----
 
     fn peek(&mut self, mode: LexMode) -> Result<&Tok, ParseError> {
-        let relex = match &self.peeked {
+        let stale = match &self.peeked {
             None => true,
-            Some((tok, m, _)) => {
-                *m != mode
+            Some(p) => {
+                p.mode != mode
                     && matches!(
-                        tok.kind,
+                        p.tok.kind,
                         TokKind::Word(_)
                             | TokKind::Assign(_)
                             | TokKind::IoNumber(_)
@@ -162,24 +182,73 @@ impl<'a> Core<'a> {
                     )
             }
         };
-        if relex {
-            if let Some((_, _, before)) = self.peeked.take() {
-                self.cur = before;
-            }
-            let before = self.cur.clone();
-            let tok = self.lex_token(mode)?;
-            self.peeked = Some((tok, mode, before));
+        if stale {
+            let next = match self.peeked.take() {
+                Some(old) => self.relex(old, mode)?,
+                None => self.lex_lookahead(mode)?,
+            };
+            self.peeked = Some(next);
         }
         match &self.peeked {
-            Some((tok, _, _)) => Ok(tok),
+            Some(p) => Ok(&p.tok),
             None => Err(internal_error()),
+        }
+    }
+
+    fn lex_lookahead(&mut self, mode: LexMode) -> Result<Lookahead<'a>, ParseError> {
+        let before = self.cur.clone();
+        let pending = self.pending.len();
+        let (tok, word_at) = self.lex_token_at(mode)?;
+        let word = word_at.map(|at| (at, self.cur.clone()));
+        Ok(Lookahead {
+            tok,
+            mode,
+            before,
+            pending,
+            word,
+        })
+    }
+
+    /// The lookahead read in another mode. A word that is no assignment is
+    /// only tried as one; anything else is read again from the start.
+    fn relex(&mut self, old: Lookahead<'a>, mode: LexMode) -> Result<Lookahead<'a>, ParseError> {
+        let Some((at, after)) = &old.word else {
+            self.cur = old.before;
+            self.pending.truncate(old.pending);
+            return self.lex_lookahead(mode);
+        };
+        if mode == LexMode::Normal {
+            self.cur = after.clone();
+            return Ok(Lookahead { mode, ..old });
+        }
+        // Here-documents begun inside the word wait once.
+        let inside = self.pending.split_off(old.pending.min(self.pending.len()));
+        self.cur = at.clone();
+        match self.try_assignment(mode)? {
+            Some(kind) => Ok(Lookahead {
+                tok: Tok {
+                    kind,
+                    end: self.cur.pos,
+                    ..old.tok
+                },
+                mode,
+                before: old.before,
+                pending: old.pending,
+                word: None,
+            }),
+            None => {
+                self.cur = after.clone();
+                self.pending.truncate(old.pending);
+                self.pending.extend(inside);
+                Ok(Lookahead { mode, ..old })
+            }
         }
     }
 
     fn take(&mut self, mode: LexMode) -> Result<Tok, ParseError> {
         self.peek(mode)?;
         match self.peeked.take() {
-            Some((tok, _, _)) => {
+            Some(Lookahead { tok, .. }) => {
                 if !matches!(tok.kind, TokKind::Newline | TokKind::Eof) {
                     self.last_end = tok.end;
                 }
@@ -499,8 +568,15 @@ impl<'a> Core<'a> {
         Ok(l)
     }
 
-    /// After `$(` or `<(`: a list and the closing `)`.
-    pub(crate) fn read_subst_list(&mut self) -> Result<List, ParseError> {
+    /// After `$(` or `<(`: a list and the closing `)`, read once (see
+    /// [`Memo`]).
+    pub(crate) fn read_subst_list(&mut self) -> Result<Arc<List>, ParseError> {
+        self.read_nested(Nested::Subst, |core| {
+            core.read_subst_list_once().map(Arc::new)
+        })
+    }
+
+    fn read_subst_list_once(&mut self) -> Result<List, ParseError> {
         // The word being lexed sits inside a token the caller has not
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
@@ -516,6 +592,9 @@ impl<'a> Core<'a> {
             Ok(l)
         });
         self.leave();
+        // A list that ended in an error may leave its lookahead behind;
+        // it belongs to the list, not to the word around it.
+        self.peeked = None;
         let inner_pending = std::mem::replace(&mut self.pending, outer_pending);
         self.pending.extend(inner_pending);
         self.alias_next = saved_alias_next;
@@ -694,13 +773,13 @@ impl<'a> Core<'a> {
     fn parse_paren_command(&mut self) -> Result<CompoundCommand, ParseError> {
         self.take(LexMode::Assign)?;
         if self.cur.peek() == Some('(') {
-            let snap = self.cur.clone();
+            let snap = self.snapshot();
             self.cur.bump();
             if let Some(w) = self.read_arith_body()? {
                 self.last_end = self.cur.pos;
                 return Ok(CompoundCommand::Arith(w));
             }
-            self.cur = snap;
+            self.rewind(snap);
         }
         let body = self.parse_nonempty_list()?;
         self.expect_op(Op::RParen)?;

@@ -11,9 +11,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::ast::{
-    AssignValue, Assignment, HereDoc, ParamExp, ParamOp, ReplaceMode, Word, WordPart,
+    AssignValue, Assignment, HereDoc, List, ParamExp, ParamOp, ReplaceMode, Word, WordPart,
 };
 use super::grammar::Core;
+use super::memo::{Nested, assigns_next, is_depth_error};
 use super::{ParseError, ParseErrorKind};
 
 /// The message of a malformed `${…}`.
@@ -37,7 +38,10 @@ pub(crate) struct Cursor<'a> {
     src: &'a str,
     pub(crate) pos: usize,
     pub(crate) line: u32,
-    line_start: usize,
+    /// Characters between the start of the line and `pos`, kept as the
+    /// cursor moves: counting them when asked would cost the length of
+    /// the line for every token, quadratic on a long line.
+    col: usize,
     frames: Vec<AliasFrame>,
     /// A line continuation or a lone backslash ran into the end of input:
     /// an interactive reader needs another line.
@@ -47,15 +51,13 @@ pub(crate) struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     pub(crate) fn new(src: &'a str, pos: usize, line: u32) -> Self {
         let pos = pos.min(src.len());
-        let line_start = src
-            .get(..pos)
-            .and_then(|s| s.rfind('\n'))
-            .map_or(0, |i| i + 1);
+        let before = src.get(..pos).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Cursor {
             src,
             pos,
             line,
-            line_start,
+            col: before.get(line_start..).map_or(0, |s| s.chars().count()),
             frames: Vec::new(),
             backslash_at_eof: false,
         }
@@ -67,11 +69,7 @@ impl<'a> Cursor<'a> {
 
     /// 1-based column (in characters) of the current source position.
     pub(crate) fn col(&self) -> u32 {
-        let n = self
-            .src
-            .get(self.line_start..self.pos)
-            .map_or(0, |s| s.chars().count());
-        u32::try_from(n + 1).unwrap_or(u32::MAX)
+        u32::try_from(self.col + 1).unwrap_or(u32::MAX)
     }
 
     pub(crate) fn raw_peek(&mut self) -> Option<char> {
@@ -102,7 +100,9 @@ impl<'a> Cursor<'a> {
             self.pos += c.len_utf8();
             if c == '\n' {
                 self.line = self.line.saturating_add(1);
-                self.line_start = self.pos;
+                self.col = 0;
+            } else {
+                self.col += 1;
             }
         }
         Some(c)
@@ -582,6 +582,15 @@ impl<'a> Core<'a> {
 
     /// Lexes one token.
     pub(crate) fn lex_token(&mut self, mode: LexMode) -> Result<Tok, ParseError> {
+        self.lex_token_at(mode).map(|(tok, _)| tok)
+    }
+
+    /// Lexes one token; for a word that is no assignment, also the cursor
+    /// at its start (such a word reads the same in every mode).
+    pub(crate) fn lex_token_at(
+        &mut self,
+        mode: LexMode,
+    ) -> Result<(Tok, Option<Cursor<'a>>), ParseError> {
         loop {
             match self.cur.peek() {
                 Some(' ' | '\t' | '\r') => {
@@ -602,6 +611,7 @@ impl<'a> Core<'a> {
         let start = self.cur.pos;
         let line = self.cur.line;
         let col = self.cur.col();
+        let mut word_at = None;
         let kind = match self.cur.peek() {
             None => TokKind::Eof,
             Some('\n') => {
@@ -655,7 +665,9 @@ impl<'a> Core<'a> {
                 self.cur.bump();
                 TokKind::Op(Op::RParen)
             }
-            Some('<' | '>') if self.cur.peek2() == Some('(') => self.lex_word(mode)?,
+            Some('<' | '>') if self.cur.peek2() == Some('(') => {
+                self.lex_word(mode, &mut word_at)?
+            }
             Some('<') => {
                 self.cur.bump();
                 if self.cur.eat('<') {
@@ -686,14 +698,14 @@ impl<'a> Core<'a> {
                     TokKind::Op(Op::Great)
                 }
             }
-            Some(_) => self.lex_word(mode)?,
+            Some(_) => self.lex_word(mode, &mut word_at)?,
         };
         let end = if matches!(kind, TokKind::Newline) {
             start
         } else {
             self.cur.pos
         };
-        Ok(Tok {
+        let tok = Tok {
             kind,
             start,
             end,
@@ -701,15 +713,25 @@ impl<'a> Core<'a> {
             col,
             guard,
             alias_depth,
-        })
+        };
+        Ok((tok, word_at))
     }
 
-    fn lex_word(&mut self, mode: LexMode) -> Result<TokKind, ParseError> {
+    /// A word, an assignment (not in [`LexMode::Normal`]), an IO number or
+    /// an IO variable. `word_at` gets the cursor at the start of anything
+    /// but an assignment.
+    fn lex_word(
+        &mut self,
+        mode: LexMode,
+        word_at: &mut Option<Cursor<'a>>,
+    ) -> Result<TokKind, ParseError> {
+        let at = self.cur.clone();
         if mode != LexMode::Normal
             && let Some(k) = self.try_assignment(mode)?
         {
             return Ok(k);
         }
+        *word_at = Some(at);
         let mut parts = Vec::new();
         self.read_parts(Ctx::WORD, &mut parts)?;
         if parts.is_empty() {
@@ -737,8 +759,8 @@ impl<'a> Core<'a> {
     }
 
     /// `name=…`, `name+=…`, `name[i]=…`, `name=(…)` at an assignment position.
-    fn try_assignment(&mut self, mode: LexMode) -> Result<Option<TokKind>, ParseError> {
-        let snap = self.cur.clone();
+    pub(crate) fn try_assignment(&mut self, mode: LexMode) -> Result<Option<TokKind>, ParseError> {
+        let snap = self.snapshot();
         let mut name = String::new();
         while let Some(c) = self.cur.peek() {
             if is_name_char(c) && !(name.is_empty() && c.is_ascii_digit()) {
@@ -749,39 +771,28 @@ impl<'a> Core<'a> {
             }
         }
         if name.is_empty() {
-            self.cur = snap;
+            self.rewind(snap);
             return Ok(None);
         }
         let mut index = None;
         if mode == LexMode::Assign && self.cur.peek() == Some('[') {
-            // Offsets are of the source itself only outside alias text.
-            let at = (!self.cur.in_alias_text()).then_some(self.cur.pos);
-            if at.is_some_and(|at| self.not_subscripts.contains(&at)) {
-                self.cur = snap;
+            index = self.read_assignment_subscript()?;
+            if index.is_none() {
+                self.rewind(snap);
                 return Ok(None);
             }
-            self.cur.bump();
-            let mut p = Vec::new();
-            let ok =
-                self.read_parts(Ctx::pattern(Stop::Bracket), &mut p).is_ok() && self.cur.eat(']');
-            if !ok {
-                self.cur = snap;
-                self.not_subscripts.extend(at);
-                return Ok(None);
-            }
-            index = Some(Word { parts: p });
         }
         let append = self.cur.peek() == Some('+') && self.cur.peek2() == Some('=');
         if append {
             self.cur.bump();
         }
         if !self.cur.eat('=') {
-            self.cur = snap;
+            self.rewind(snap);
             return Ok(None);
         }
         if mode == LexMode::Decl {
             if self.cur.peek() != Some('(') {
-                self.cur = snap;
+                self.rewind(snap);
                 return Ok(None);
             }
             // `declare a=(x y)`: the builtin parses the compound value itself
@@ -871,6 +882,36 @@ impl<'a> Core<'a> {
         push_char(&mut parts, false, ']');
         self.read_parts(Ctx::WORD, &mut parts)?;
         Ok(Some(Word { parts }))
+    }
+
+    /// With `[` next after a name at an assignment position: the subscript
+    /// when `]` closes it and `=` or `+=` follows, `None` when the word is
+    /// no assignment. A `[` that an earlier scan passed is known to be no
+    /// subscript without reading it again (see [`super::memo`]).
+    fn read_assignment_subscript(&mut self) -> Result<Option<Word>, ParseError> {
+        let (at, known) = self.known_subscript();
+        if known == Some(false) {
+            return Ok(None);
+        }
+        self.cur.bump();
+        let mut parts = Vec::new();
+        self.begin_bracket_scan();
+        let read = self.read_parts(Ctx::pattern(Stop::Bracket), &mut parts);
+        let hit_limit = matches!(&read, Err(e) if is_depth_error(e));
+        self.end_bracket_scan(read.is_err(), hit_limit);
+        if let Err(e) = read {
+            // The limit is no property of the text: the caller parses
+            // again with a higher one.
+            if hit_limit {
+                return Err(e);
+            }
+            self.subscripts.extend(at.map(|at| (at, false)));
+            return Ok(None);
+        }
+        self.cur.eat(']');
+        let assigns = assigns_next(&self.cur);
+        self.subscripts.extend(at.map(|at| (at, assigns)));
+        Ok(assigns.then_some(Word { parts }))
     }
 
     /// `(…)` verbatim, balancing parentheses outside quotes.
@@ -967,7 +1008,7 @@ impl<'a> Core<'a> {
                 self.cur.bump();
                 self.cur.bump();
                 let list = self.read_subst_list()?;
-                parts.push(WordPart::ProcessSub(Arc::new(list), c == '<'));
+                parts.push(WordPart::ProcessSub(list, c == '<'));
                 tilde_ok = false;
                 continue;
             }
@@ -1030,6 +1071,9 @@ impl<'a> Core<'a> {
                     push_char(parts, false, ')');
                 }
                 _ => {
+                    if ctx.stop == Stop::Bracket && c == '[' {
+                        self.note_bracket_open(depth);
+                    }
                     self.cur.bump();
                     // A plain `{` inside `${…}` does not nest (bash, dash):
                     // `${x%%[<{(]*}` ends at its first `}`.
@@ -1043,6 +1087,9 @@ impl<'a> Core<'a> {
                             depth = depth.saturating_sub(1)
                         }
                         _ => {}
+                    }
+                    if ctx.stop == Stop::Bracket && c == ']' {
+                        self.note_bracket_close(depth);
                     }
                     push_char(parts, ctx.text_quoted, c);
                     if c == ':' && ctx.assign {
@@ -1146,16 +1193,16 @@ impl<'a> Core<'a> {
             Some('(') => {
                 self.cur.bump();
                 if self.cur.peek() == Some('(') {
-                    let snap = self.cur.clone();
+                    let snap = self.snapshot();
                     self.cur.bump();
                     if let Some(w) = self.read_arith_body()? {
                         parts.push(WordPart::Arith(w));
                         return Ok(());
                     }
-                    self.cur = snap;
+                    self.rewind(snap);
                 }
                 let list = self.read_subst_list()?;
-                parts.push(WordPart::CommandSub(Arc::new(list)));
+                parts.push(WordPart::CommandSub(list));
             }
             // `$[expr]`: bash's old form of `$((expr))`.
             Some('[') => {
@@ -1175,15 +1222,15 @@ impl<'a> Core<'a> {
                 }
                 // bash reports a malformed `${…}` when it is expanded, not
                 // when the script is read: keep its text for the error.
-                let snap = self.cur.clone();
+                let snap = self.snapshot();
                 let p = match self.read_param_braced(in_dq) {
                     Ok(p) => p,
                     Err(e) if e.kind == ParseErrorKind::Syntax && e.message == BAD_SUBST => {
-                        self.cur = snap;
+                        self.rewind(snap);
                         self.read_invalid_param()?
                     }
                     Err(e) if e.message.ends_with("`]'") => {
-                        self.cur = snap;
+                        self.rewind(snap);
                         self.read_invalid_param().map_err(|_| e)?
                     }
                     Err(e) => return Err(e),
@@ -1211,8 +1258,22 @@ impl<'a> Core<'a> {
     }
 
     /// After `((` or `$((`: the text up to the matching `))`. `None` when an
-    /// unbalanced single `)` shows it was a subshell after all.
+    /// unbalanced single `)` shows it was a subshell after all, which is
+    /// noted, so that reading the subshell (whose commands may hold such a
+    /// text again) does not try it a second time.
     pub(crate) fn read_arith_body(&mut self) -> Result<Option<Word>, ParseError> {
+        let at = self.source_offset();
+        if at.is_some_and(|at| self.known_no_arith(at)) {
+            return Ok(None);
+        }
+        let (r, reach) = self.reaching(Self::read_arith_body_once);
+        if let (Ok(None), Some(at)) = (&r, at) {
+            self.note_no_arith(at, reach);
+        }
+        r
+    }
+
+    fn read_arith_body_once(&mut self) -> Result<Option<Word>, ParseError> {
         let mut parts = Vec::new();
         self.read_parts(Ctx::pattern(Stop::Arith), &mut parts)?;
         if !self.cur.eat(')') {
@@ -1344,7 +1405,7 @@ impl<'a> Core<'a> {
     fn read_param_braced_inner(&mut self, in_dq: bool) -> Result<ParamExp, ParseError> {
         // `${#x}`: length, unless `#` itself is the parameter (`${#}`, `${#:-w}`).
         if self.cur.peek() == Some('#') && self.cur.peek2() != Some('}') {
-            let snap = self.cur.clone();
+            let snap = self.snapshot();
             self.cur.bump();
             if let Some(name) = self.read_param_name() {
                 let index = self.read_subscript(&name)?;
@@ -1357,7 +1418,7 @@ impl<'a> Core<'a> {
                     });
                 }
             }
-            self.cur = snap;
+            self.rewind(snap);
         }
         let mut indirect = false;
         // `${!-word}`, `${!:-word}`…: `$!` with an operator, not `${!x}`.
@@ -1518,6 +1579,13 @@ impl<'a> Core<'a> {
 
     /// `` `…` ``: undo the backslash escapes, then parse the text.
     fn read_backquote(&mut self, in_dq: bool) -> Result<WordPart, ParseError> {
+        let list = self.read_nested(Nested::Backquote { in_dq }, |core| {
+            core.read_backquote_once(in_dq)
+        })?;
+        Ok(WordPart::CommandSub(list))
+    }
+
+    fn read_backquote_once(&mut self, in_dq: bool) -> Result<Arc<List>, ParseError> {
         self.cur.bump();
         let line = self.cur.line;
         let mut text = String::new();
@@ -1546,13 +1614,12 @@ impl<'a> Core<'a> {
         sub.extglob = self.extglob;
         sub.depth = self.depth + 1;
         sub.max_depth = self.max_depth;
-        match sub.parse_program() {
-            Ok(list) => Ok(WordPart::CommandSub(Arc::new(list))),
-            Err(mut e) => {
-                e.kind = ParseErrorKind::Syntax;
-                Err(e)
-            }
-        }
+        let r = sub.parse_program();
+        self.peak = self.peak.max(sub.peak);
+        r.map(Arc::new).map_err(|mut e| {
+            e.kind = ParseErrorKind::Syntax;
+            e
+        })
     }
 
     /// The delimiter word after `<<`: quote removal only, and whether any
@@ -1712,6 +1779,7 @@ impl<'a> Core<'a> {
         let r = sub
             .read_parts(Ctx::HEREDOC, &mut parts)
             .map(|()| sub.fill_parts(&mut parts));
+        self.peak = self.peak.max(sub.peak);
         if let Err(mut e) = r {
             e.kind = ParseErrorKind::Syntax;
             return Err(e);
@@ -1744,6 +1812,7 @@ fn word_op(c: char, colon: bool, word: Word) -> ParamOp {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -1762,6 +1831,22 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(decode_ansi_c(raw), want, "{raw}");
         }
+    }
+
+    /// Each token's column was counted from the start of its line: a
+    /// line of a million words took minutes to read.
+    #[test]
+    fn columns_cost_nothing_on_a_long_line() {
+        let n = 1_200_000;
+        let src = "a ".repeat(n);
+        let aliases = super::super::Aliases::default();
+        let mut core = Core::new(&src, 0, 1, &aliases);
+        let mut last = 0;
+        for _ in 0..n {
+            last = core.lex_token(LexMode::Normal).unwrap().col;
+        }
+        assert_eq!(last as usize, 2 * n - 1);
+        assert_eq!(core.lex_token(LexMode::Normal).unwrap().kind, TokKind::Eof);
     }
 
     #[test]

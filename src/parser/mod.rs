@@ -9,14 +9,17 @@
 pub mod ast;
 mod grammar;
 mod lexer;
+mod memo;
 #[cfg(test)]
 mod tests;
 pub mod unparse;
 
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 use ast::List;
 use grammar::Core;
+use memo::Subscripts;
 
 /// Alias name → replacement text, as the parser consults it.
 pub type Aliases = rustc_hash::FxHashMap<String, String>;
@@ -64,6 +67,10 @@ pub struct Parser<'a> {
     pos: usize,
     line: u32,
     extglob: bool,
+    /// What scans found about the `[`s of the text, kept from one command
+    /// to the next while no alias can change how the text reads: a scan
+    /// for a `]` may run through the commands that follow.
+    subscripts: Subscripts,
 }
 
 impl<'a> Parser<'a> {
@@ -74,6 +81,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             line: first_line,
             extglob: true,
+            subscripts: Subscripts::default(),
         }
     }
 
@@ -81,6 +89,9 @@ impl<'a> Parser<'a> {
     /// (`@(a|b)` and friends in words; on unless told otherwise). The
     /// right side of `[[ x == p ]]` reads them either way.
     pub fn set_extglob(&mut self, on: bool) {
+        if on != self.extglob {
+            self.subscripts.clear();
+        }
         self.extglob = on;
     }
 
@@ -96,17 +107,27 @@ impl<'a> Parser<'a> {
     pub fn next_command(&mut self, aliases: &Aliases) -> Result<Option<List>, ParseError> {
         let (source, start, first_line) = (self.source, self.pos, self.line);
         let extglob = self.extglob;
+        if !aliases.is_empty() {
+            self.subscripts.clear();
+        }
+        let known = Mutex::new(std::mem::take(&mut self.subscripts));
         let (r, (stop, line, _)) = grammar::with_deep_fallback(|max_depth| {
             let mut core = Core::new(source, start, first_line, aliases);
             core.max_depth = max_depth;
             core.extglob = extglob;
+            let mut known = known.lock().unwrap_or_else(PoisonError::into_inner);
+            core.subscripts = std::mem::take(&mut *known);
             let r = core.next_command();
+            *known = std::mem::take(&mut core.subscripts);
             let (pos, line) = match r {
                 Ok(_) => core.resume_point(),
                 Err(_) => (core.cur.pos, core.cur.line),
             };
             (r, (pos, line, false))
         });
+        if aliases.is_empty() {
+            self.subscripts = known.into_inner().unwrap_or_else(PoisonError::into_inner);
+        }
         match &r {
             Ok(_) => (self.pos, self.line) = (stop, line),
             Err(e) if e.kind == ParseErrorKind::Incomplete => {

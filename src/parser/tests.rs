@@ -1032,3 +1032,82 @@ fn nested_unclosed_subscripts_are_read_once() {
     let got = list(&parse("a[1 + 2]=x o[ $(b[1]=y) ]=z"));
     assert_eq!(got, "[a[1 + 2]=x o[ $([b[1]=y]) ]=z]");
 }
+
+/// A word read twice — a lookahead read again in another mode, a
+/// subscript read again as a word, `$((` read again as `$(` — read the
+/// substitutions inside it twice, so each level of a nest doubled the
+/// work: 40 levels would take years. A substitution is read once.
+#[test]
+fn nested_substitutions_are_read_once_however_often_their_word_is() {
+    let n = 40;
+    for (open, close) in [
+        ("echo $(", ")"),
+        ("time $(", ")"),
+        ("case x in $(", ") ) ;; esac"),
+        ("case x in a=$(", ") ) ;; esac"),
+        ("[[ $(", ") ]]"),
+        ("a[$(", ")]"),
+        ("o[ $( <<EOF o[ $(", "))"),
+        ("echo $((echo ", ") )"),
+        ("echo <(echo ", ")"),
+    ] {
+        let src = format!("{}x{}\nEOF\n", open.repeat(n), close.repeat(n));
+        assert!(parse_program(&src).is_ok(), "{open}x{close}");
+    }
+    check(&[
+        ("echo $(echo $(x))", "[echo $([echo $([x])])]"),
+        ("[[ $([[ $(x) ]]) ]]", "[[ $([[ $([x]) ]]) ]]"),
+        ("a[$(a[$(x)])]", "[a[$([a[$([x])]])]]"),
+        ("a[$(b[$(x)]=1)]=2", "[a[$([b[$([x])]=1])]=2]"),
+        (
+            "echo $((echo $((echo x) )) )",
+            "[echo $(([echo $(([echo x]))]))]",
+        ),
+    ]);
+}
+
+/// A here-document begun in a `$( )` whose word was read twice waited
+/// for two bodies: the second swallowed the lines after the first.
+#[test]
+fn a_here_document_in_a_word_read_again_waits_once() {
+    let body = |d: &str| format!("[cat HereDoc {{ strip_tabs: false }}['{d}\n']]");
+    check(&[
+        (
+            "echo $(cat <<E) $(cat <<F)\nbody\nE\nx\nF\necho after\n",
+            &format!("[echo $({}) $({})]; [echo after]", body("body"), body("x")),
+        ),
+        (
+            "o[ $(cat <<E) ]\nbody\nE\necho after\n",
+            &format!("[o[ $({}) ]]; [echo after]", body("body")),
+        ),
+        (
+            "case $(cat <<E) in $(cat <<F)) :;; esac\nbody\nE\nx\nF\necho after\n",
+            &format!(
+                "case $({}) in $({})) [:] Break; esac; [echo after]",
+                body("body"),
+                body("x")
+            ),
+        ),
+    ]);
+}
+
+/// A `[` that nothing closes sent the scan for its `]` to the end of the
+/// text from every line starting with `name[`, and a line whose `]` came
+/// at the very end scanned all the lines after it: 40000 such lines took
+/// minutes. What one scan passed is not scanned again.
+#[test]
+fn subscripts_are_scanned_once_across_lines() {
+    let n = 40_000;
+    let unclosed = "o[ x\n".repeat(n);
+    let closed_at_end = "a[ x\n".repeat(n) + &"]\n".repeat(n);
+    for src in [&unclosed, &closed_at_end] {
+        parse(src);
+        // One command at a time, as a script is run.
+        let mut p = Parser::new(src, 1);
+        while p.next_command(&Aliases::default()).unwrap().is_some() {}
+    }
+    check(&[
+        ("o[ x\no[ y]=1\n", "[o[ x]; [o[ y]=1]"),
+        ("o[ x\na[ [ y ]=1 ]\n", "[o[ x]; [a[ [ y ]=1 ]]"),
+    ]);
+}
