@@ -269,6 +269,33 @@ a<&>c<&>
             0,
         ),
         (
+            "bracket_collating_symbols_and_ascii_class",
+            r#"for c in a - p ' ' 4 c $'\t' b; do
+  case $c in [[.a.]]) echo "$c: [.a.]";; esac
+  case $c in [[.hyphen.]-9]) echo "$c: hyphen range";; esac
+  case $c in [[.a.]-[.z.]]) echo "$c: a-z";; esac
+  case $c in [[.space.]]) echo "$c: space";; esac
+  case $c in [[.a.]-[.zz.]p]) echo "$c: bad range";; esac
+  case $c in [[.space.][.tab.][.newline.]]) echo "$c: blank";; esac
+  case $c in [[:ascii:]]) ;; *) echo "$c: not ascii";; esac
+done
+"#,
+            r#"a: [.a.]
+a: a-z
+-: hyphen range
+p: a-z
+p: bad range
+ : space
+ : blank
+4: hyphen range
+c: a-z
+	: blank
+b: a-z
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "globstar_repeated_and_at_the_top",
             r#"mkdir -p foo/a bar/foo/e a/a/a
 touch top.o foo/x.o
