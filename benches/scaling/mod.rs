@@ -131,6 +131,20 @@ fn families() -> Vec<Family> {
             },
         },
         Family {
+            name: "N alias definitions, one per line",
+            n: 2000,
+            unit: "aliases",
+            posix: true,
+            make: |dir, n| {
+                let text: String = (0..n).map(|i| format!("alias a{i}=echo\n")).collect();
+                (
+                    script(dir, "aliases.sh", &(text + "echo done\n")),
+                    Input::Null,
+                    "done\n".into(),
+                )
+            },
+        },
+        Family {
             name: "N × `x=$(echo hi)`",
             n: 1000,
             unit: "substitutions",

@@ -174,10 +174,13 @@ impl Shell {
         let mut parser = Parser::new(source, first_line);
         let mut status = None;
         loop {
-            let aliases = self.state.aliases.clone();
             let start = parser.offset();
             parser.set_extglob(self.shopt_on("extglob"));
-            match parser.next_command(&aliases) {
+            // The parser borrows the aliases only while it reads (no copy
+            // of the map kept while the command runs: defining an alias
+            // would then copy it all, quadratic over a script of aliases).
+            let parsed = parser.next_command(&self.state.aliases);
+            match parsed {
                 Ok(None) => return Ok(status),
                 Ok(Some(list)) => {
                     self.echo_verbose(source, start, parser.offset());
@@ -327,18 +330,18 @@ impl Shell {
             let decoded = crate::bytes::decode_vec(text);
             // Parsed as it will run (aliases, extglob), so that a complete
             // command is not parsed a second time.
-            let aliases = self.state.aliases.clone();
             let extglob = self.shopt_on("extglob");
-            let (list, end) =
-                match crate::parser::first_command(&decoded, first_line, &aliases, extglob) {
-                    FirstCommand::Incomplete => {
-                        peek.widen_stdin();
-                        unfinished.extend(super::peek::take_stdin(lines));
-                        continue;
-                    }
-                    FirstCommand::Complete(list, end) => (Some(list), end),
-                    FirstCommand::Error(end) => (None, end),
-                };
+            let first =
+                crate::parser::first_command(&decoded, first_line, &self.state.aliases, extglob);
+            let (list, end) = match first {
+                FirstCommand::Incomplete => {
+                    peek.widen_stdin();
+                    unfinished.extend(super::peek::take_stdin(lines));
+                    continue;
+                }
+                FirstCommand::Complete(list, end) => (Some(list), end),
+                FirstCommand::Error(end) => (None, end),
+            };
             // The command ends after a newline: find the same newline in
             // the bytes (decoding keeps newlines as they are).
             let newlines = decoded[..end].matches('\n').count();
@@ -475,10 +478,10 @@ impl Shell {
         'reread: loop {
             let mut parser = Parser::new(&text, first_line);
             loop {
-                let aliases = self.state.aliases.clone();
                 let start = parser.offset();
                 parser.set_extglob(self.shopt_on("extglob"));
-                let list = match parser.next_command(&aliases) {
+                let parsed = parser.next_command(&self.state.aliases);
+                let list = match parsed {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,
                     Err(e) => {
