@@ -5,6 +5,7 @@
 //! what its line editor cannot do: sequences of several keys and the
 //! options that list bindings or keymaps.
 
+use super::options;
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::inputrc::{KEYMAPS, Refused};
@@ -29,50 +30,22 @@ struct Request {
 
 /// bash's options: `lpsvPSVX` and `m: f: q: u: r: x:`.
 fn parse(args: &[String]) -> Result<(Request, &[String]), String> {
+    let (opts, first) = options::parse(args, "lpsvPSVXm:f:q:u:r:x:").map_err(|e| e.to_string())?;
     let mut request = Request::default();
-    let mut i = 0;
-    while let Some(arg) = args.get(i) {
-        if arg == "--" {
-            i += 1;
-            break;
-        }
-        let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) else {
-            break;
-        };
-        i += 1;
-        for (at, letter) in letters.char_indices() {
-            match letter {
-                'v' => request.list_variables = true,
-                'V' => request.describe_variables = true,
-                'l' | 'p' | 'P' | 's' | 'S' | 'X' => {
-                    request.unsupported.get_or_insert(letter);
-                }
-                'm' | 'f' | 'q' | 'u' | 'r' | 'x' => {
-                    let attached = &letters[at + letter.len_utf8()..];
-                    let value = if attached.is_empty() {
-                        i += 1;
-                        args.get(i - 1)
-                            .cloned()
-                            .ok_or(format!("-{letter}: option requires an argument"))?
-                    } else {
-                        attached.to_string()
-                    };
-                    match letter {
-                        'm' => request.keymap = Some(value),
-                        'f' => request.files.push(value),
-                        'x' => request.commands.push(value),
-                        'r' => request.removals.push(value),
-                        _ => {
-                            request.unsupported.get_or_insert(letter);
-                        }
-                    }
-                    break;
-                }
-                _ => return Err(format!("-{letter}: invalid option")),
+    for (letter, value) in opts {
+        match (letter, value) {
+            ('v', _) => request.list_variables = true,
+            ('V', _) => request.describe_variables = true,
+            ('m', Some(value)) => request.keymap = Some(value),
+            ('f', Some(value)) => request.files.push(value),
+            ('x', Some(value)) => request.commands.push(value),
+            ('r', Some(value)) => request.removals.push(value),
+            _ => {
+                request.unsupported.get_or_insert(letter);
             }
         }
     }
-    Ok((request, &args[i..]))
+    Ok((request, &args[first..]))
 }
 
 /// `bind`.

@@ -3,6 +3,7 @@
 //! program on `PATH` runs instead. Loading builtins from shared objects
 //! (`-f`, `-d`) is not supported.
 
+use super::options;
 use crate::exec::Shell;
 use crate::exec::eval::Status;
 
@@ -57,40 +58,19 @@ pub fn enable(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 fn parse(args: &[String]) -> Result<(Flags, &[String]), String> {
+    let (opts, first) = options::parse(args, "anspdf:").map_err(|e| e.to_string())?;
     let mut flags = Flags::default();
-    let mut i = 0;
-    while let Some(arg) = args.get(i) {
-        if arg == "--" {
-            i += 1;
-            break;
+    for (letter, value) in opts {
+        match letter {
+            'a' => flags.all = true,
+            'n' => flags.disable = true,
+            's' => flags.special = true,
+            'd' => flags.delete = true,
+            'f' => flags.file = value,
+            _ => {}
         }
-        if !arg.starts_with('-') || arg.len() < 2 {
-            break;
-        }
-        for (at, c) in arg.char_indices().skip(1) {
-            match c {
-                'a' => flags.all = true,
-                'n' => flags.disable = true,
-                's' => flags.special = true,
-                'p' => {}
-                'd' => flags.delete = true,
-                'f' => {
-                    let rest = &arg[at + 1..];
-                    let file = if rest.is_empty() {
-                        i += 1;
-                        args.get(i).cloned()
-                    } else {
-                        Some(rest.to_string())
-                    };
-                    flags.file = Some(file.ok_or("-f: option requires an argument")?);
-                    break;
-                }
-                _ => return Err(format!("-{c}: invalid option")),
-            }
-        }
-        i += 1;
     }
-    Ok((flags, &args[i..]))
+    Ok((flags, &args[first..]))
 }
 
 /// `enable NAME` per builtin that is on (`-n`: `enable -n NAME` per one

@@ -1,6 +1,7 @@
 //! `history`: list, clear, delete and add entries of the command history,
 //! and move them to and from the history file (`HISTFILE`), as bash does.
 
+use super::options;
 use crate::exec::Shell;
 use crate::exec::eval::{Status, Unwind};
 use crate::exec::histexpand::Expanded;
@@ -22,41 +23,18 @@ struct Flags {
 /// Splits the options from the operands, as bash's option parser does
 /// (`-ca`, `-d5`, `--`); a usage error's message.
 fn parse(args: &[String]) -> Result<(Flags, &[String]), String> {
+    let (opts, first) = options::parse(args, "cpsanrwd:").map_err(|e| e.to_string())?;
     let mut flags = Flags::default();
-    let mut i = 0;
-    while let Some(arg) = args.get(i) {
-        if arg == "--" {
-            i += 1;
-            break;
-        }
-        let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) else {
-            break;
-        };
-        i += 1;
-        for (at, letter) in letters.char_indices() {
-            match letter {
-                'c' => flags.clear = true,
-                'p' => flags.print = true,
-                's' => flags.push = true,
-                'a' | 'n' | 'r' | 'w' => flags.file_ops.push(letter),
-                'd' => {
-                    let attached = &letters[at + 1..];
-                    let value = if attached.is_empty() {
-                        i += 1;
-                        args.get(i - 1)
-                            .cloned()
-                            .ok_or("-d: option requires an argument")?
-                    } else {
-                        attached.to_string()
-                    };
-                    flags.delete = Some(value);
-                    break;
-                }
-                _ => return Err(format!("-{letter}: invalid option")),
-            }
+    for (letter, value) in opts {
+        match letter {
+            'c' => flags.clear = true,
+            'p' => flags.print = true,
+            's' => flags.push = true,
+            'd' => flags.delete = value,
+            _ => flags.file_ops.push(letter),
         }
     }
-    Ok((flags, &args[i..]))
+    Ok((flags, &args[first..]))
 }
 
 /// `history [n]`, `-c`, `-d offset`, `-s args`, `-p args`, `-a|-n|-r|-w

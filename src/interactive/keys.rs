@@ -122,18 +122,12 @@ impl ShellKeys {
     /// the key does. Known only when the key is the first read since the
     /// line was painted; keys read together just do what they do.
     fn expand_abbreviation(&mut self, raw: &Event) -> Option<ReedlineEvent> {
-        let painted = self.shared.painted_line();
-        let Event::Key(key) = raw else {
-            return None;
-        };
-        let trigger = key.modifiers == KeyModifiers::NONE
-            && matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter);
+        let trigger = matches!(raw, Event::Key(key) if key.modifiers == KeyModifiers::NONE
+            && matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter));
         let inserting =
             !self.vi || self.inner.edit_mode() == PromptEditMode::Vi(PromptViMode::Insert);
-        if !trigger || !inserting || self.wake.searching() {
-            return None;
-        }
-        let (line, cursor) = painted?;
+        let wanted = trigger && inserting && !self.wake.searching();
+        let (line, cursor) = self.shared.painted_line(wanted)?;
         let table = self.shared.lock().abbreviations.clone();
         let edits = super::abbrev::expansion_edits(&line, cursor, &table)?;
         let then = self.parse(raw.clone());

@@ -138,13 +138,14 @@ impl Shared {
         painted.current = true;
     }
 
-    /// For the key being read: the line and cursor as the screen shows
-    /// them, when no key was read since they were painted (keys arriving
-    /// together are read before the next paint, so the text is then
-    /// unknown). Reading it marks it stale for the next key.
-    pub fn painted_line(&self) -> Option<(String, usize)> {
+    /// For the key being read (every key calls it): the line and cursor as
+    /// the screen shows them when `wanted` and no key was read since they
+    /// were painted (keys arriving together are read before the next
+    /// paint, so the text is then unknown). It is stale from then on.
+    pub fn painted_line(&self, wanted: bool) -> Option<(String, usize)> {
         let mut painted = self.painted.lock().unwrap_or_else(PoisonError::into_inner);
-        std::mem::take(&mut painted.current).then(|| (painted.text.clone(), painted.cursor))
+        let current = std::mem::take(&mut painted.current);
+        (wanted && current).then(|| (painted.text.clone(), painted.cursor))
     }
 
     /// Read access (a panic elsewhere cannot poison the editor for good).
