@@ -93,6 +93,9 @@ pub(crate) struct Core<'a> {
     /// with `name[` again; without this, each level would be read twice
     /// (as a subscript, then as a word) and nesting would cost 2^depth.
     pub(crate) not_subscripts: HashSet<usize>,
+    /// Inside `${ list; }`: a word starting with `}` is that `}` alone,
+    /// the rest belongs to the word around (`AA${ echo x; }BB`).
+    pub(crate) funsub_depth: usize,
 }
 
 const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -121,6 +124,7 @@ impl<'a> Core<'a> {
             alias_recheck: false,
             extglob: true,
             cond_pattern: false,
+            funsub_depth: 0,
             not_subscripts: HashSet::new(),
         }
     }
@@ -500,7 +504,28 @@ impl<'a> Core<'a> {
     }
 
     /// After `$(` or `<(`: a list and the closing `)`.
+    /// After `${ ` (or `${|`): the list up to its closing `}` (bash 5.3's
+    /// substitution in the current shell).
+    pub(crate) fn read_funsub_list(&mut self) -> Result<List, ParseError> {
+        self.funsub_depth += 1;
+        let r = self.read_nested_list(|p| p.expect_word("}").map(drop));
+        self.funsub_depth -= 1;
+        r
+    }
+
     pub(crate) fn read_subst_list(&mut self) -> Result<List, ParseError> {
+        // A `}` in `$( … )` is an ordinary word again.
+        let funsub_depth = std::mem::take(&mut self.funsub_depth);
+        let r = self.read_nested_list(|p| p.expect_op(Op::RParen));
+        self.funsub_depth = funsub_depth;
+        r
+    }
+
+    /// A list nested in a word, ended by what `close` expects.
+    fn read_nested_list(
+        &mut self,
+        close: impl FnOnce(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<List, ParseError> {
         // The word being lexed sits inside a token the caller has not
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
@@ -512,7 +537,7 @@ impl<'a> Core<'a> {
         let outer_pending = std::mem::take(&mut self.pending);
         self.enter()?;
         let r = self.parse_list().and_then(|l| {
-            self.expect_op(Op::RParen)?;
+            close(self)?;
             Ok(l)
         });
         self.leave();
@@ -1415,7 +1440,7 @@ impl<'a> Core<'a> {
             match p {
                 WordPart::DoubleQuoted(ps) => self.fill_parts(ps),
                 WordPart::Param(pe) => self.fill_param(pe),
-                WordPart::CommandSub(l) | WordPart::ProcessSub(l, _) => {
+                WordPart::CommandSub(l) | WordPart::ProcessSub(l, _) | WordPart::FunSub(l, _) => {
                     self.fill_list(Arc::make_mut(l));
                 }
                 WordPart::Arith(w) => self.fill_parts(&mut w.parts),
