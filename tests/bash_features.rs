@@ -1066,6 +1066,24 @@ second: 2
 fn dot_and_enable_errors() {
     check(&[
         (
+            "builtin_usage_errors",
+            r#"cd a b; echo $?
+unset -x; echo $?
+unalias -x; echo $?
+"#,
+            r#"1
+2
+2
+"#,
+            r#"s.sh: line 1: cd: too many arguments
+s.sh: line 2: unset: -x: invalid option
+unset: usage: unset [-f] [-v] [-n] [name ...]
+s.sh: line 3: unalias: -x: invalid option
+unalias: usage: unalias [-a] name [name ...]
+"#,
+            0,
+        ),
+        (
             "usage_lines_stand_alone",
             r#"getopts; echo $?
 unalias; echo $?

@@ -97,7 +97,10 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
             }
         }
     }
-    // Extra operands are ignored, as bash does without strict checking.
+    if args.len() > 1 && !sh.state.options.posix {
+        return sh.builtin_error("cd", "too many arguments", 1);
+    }
+    // In POSIX mode extra operands are ignored.
     args.truncate(1);
     let mut print_dir = false;
     let target = match args.first().map(|s| s.as_str()) {

@@ -393,6 +393,13 @@ pub fn unalias(sh: &mut Shell, argv: &[String]) -> Status {
         std::sync::Arc::make_mut(&mut sh.state.aliases).clear();
         return Ok(0);
     }
+    if let Some(option) = names.first().filter(|n| n.len() > 1 && n.starts_with('-')) {
+        let msg = format!(
+            "{}: invalid option\nunalias: usage: unalias [-a] name [name ...]",
+            &option[..2]
+        );
+        return sh.builtin_error("unalias", &msg, 2);
+    }
     let mut status = 0;
     for name in names {
         if std::sync::Arc::make_mut(&mut sh.state.aliases)

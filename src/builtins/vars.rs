@@ -116,6 +116,13 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
                 args = &args[1..];
                 break;
             }
+            option if option.len() > 1 && option.starts_with('-') => {
+                let msg = format!(
+                    "{}: invalid option\nunset: usage: unset [-f] [-v] [-n] [name ...]",
+                    &option[..2]
+                );
+                return sh.builtin_error("unset", &msg, 2);
+            }
             _ => break,
         }
         args = &args[1..];
