@@ -1084,6 +1084,22 @@ unalias: usage: unalias [-a] name [name ...]
             0,
         ),
         (
+            "shift_takes_dash_dash_and_set_prints_its_usage",
+            r#"set -- a b; shift -- 1; echo $#
+shift -2; echo $?
+set -q; echo $?
+"#,
+            r#"1
+1
+2
+"#,
+            r#"s.sh: line 2: shift: -2: shift count out of range
+s.sh: line 3: set: -q: invalid option
+set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]
+"#,
+            0,
+        ),
+        (
             "usage_lines_stand_alone",
             r#"getopts; echo $?
 unalias; echo $?

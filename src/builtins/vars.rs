@@ -177,6 +177,10 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `shift [n]`.
 pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
+    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let argv: Vec<String> = std::iter::once(argv[0].clone())
+        .chain(argv[1 + skip..].iter().cloned())
+        .collect();
     let n = match argv.get(1).map(|a| a.trim().parse::<i64>()) {
         None => 1,
         Some(Ok(n)) => n,
@@ -250,11 +254,11 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
                 continue;
             }
             let Some(name) = crate::exec::state::Options::name_of_letter(letter) else {
-                return sh.builtin_error(
-                    "set",
-                    &format!("{}{letter}: invalid option", &arg[..1]),
-                    2,
+                let msg = format!(
+                    "{}{letter}: invalid option\nset: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]",
+                    &arg[..1]
                 );
+                return sh.builtin_error("set", &msg, 2);
             };
             if let Err(msg) = set_named(sh, name, on) {
                 return sh.builtin_error("set", &msg, 2);
