@@ -1017,6 +1017,30 @@ declare -A h=([x]="1" )
             0,
         ),
         (
+            "namerefs_and_arrays_do_not_mix",
+            r#"typeset -n x[3]=y; echo $?
+declare -a arr; declare -n arr=foo; echo $?
+declare -an z=1; echo $?
+declare -an z=y; declare -p z
+declare -a q=y; declare -p q
+declare -A h=v; declare -p h
+s=old; declare -a s+=new; declare -p s
+"#,
+            r#"1
+1
+1
+declare -a z=([0]="y")
+declare -a q=([0]="y")
+declare -A h=([0]="v" )
+declare -a s=([0]="oldnew")
+"#,
+            r#"s.sh: line 1: typeset: x[3]: reference variable cannot be an array
+s.sh: line 2: declare: arr: reference variable cannot be an array
+s.sh: line 3: declare: `1': invalid variable name for name reference
+"#,
+            0,
+        ),
+        (
             "declare_plus_n_assigns_through_then_unsets_the_reference",
             r#"bar=one; foo=bar
 typeset -n foo

@@ -218,9 +218,10 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         Some(n) if value.is_some() => (n, true),
         _ => (name, false),
     };
-    if let Some((array, _)) = crate::exec::arrays::split_subscript(name)
-        && flags.nameref.is_none()
-    {
+    if let Some((array, _)) = crate::exec::arrays::split_subscript(name) {
+        if flags.nameref == Some(true) {
+            return Err(format!("{name}: reference variable cannot be an array"));
+        }
         return declare_element(sh, flags, array, name, value, append);
     }
     if !is_name(name) {
@@ -250,11 +251,17 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
                 ));
             }
         }
-        return sh
-            .state
-            .vars
-            .set_nameref(name, value.map(str::to_string))
-            .map_err(|e| e.to_string());
+        // `-an`: the array wins, as in bash; an array cannot become one.
+        if !(flags.indexed || flags.assoc) {
+            if sh.state.vars.var(name).is_some_and(|v| v.array.is_some()) {
+                return Err(format!("{name}: reference variable cannot be an array"));
+            }
+            return sh
+                .state
+                .vars
+                .set_nameref(name, value.map(str::to_string))
+                .map_err(|e| e.to_string());
+        }
     }
     if flags.integer.is_some() || flags.case.is_some() {
         sh.state
@@ -273,6 +280,22 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         } else {
             v.to_string()
         };
+        if (flags.indexed || flags.assoc) && sh.state.vars.array(name).is_none() {
+            // `declare -a x=v`: an array whose element 0 is v (bash).
+            let old = sh.state.vars.get(name).map(str::to_string);
+            let mut array = if flags.assoc {
+                Array::Assoc(Default::default())
+            } else {
+                Array::Indexed(Default::default())
+            };
+            if let Some(old) = old {
+                array.set(crate::exec::state::ArrayKey::Index(0), old);
+            }
+            sh.state
+                .vars
+                .set_array(name, array)
+                .map_err(|e| e.to_string())?;
+        }
         sh.assign(name, v).map_err(|e| e.to_string())?;
     } else if (flags.indexed || flags.assoc) && sh.state.vars.array(name).is_none() {
         let empty = if flags.assoc {
