@@ -1041,6 +1041,17 @@ s.sh: line 3: declare: `1': invalid variable name for name reference
             0,
         ),
         (
+            "declare_element_subscripts_lose_their_quotes",
+            r#"declare -A h; declare "h[\"a b\"]=1" "h['c']=2"; declare -p h
+declare "a[\" \"]=14"; declare -p a
+"#,
+            r#"declare -A h=([c]="2" ["a b"]="1" )
+declare -a a=([0]="14")
+"#,
+            r#""#,
+            0,
+        ),
+        (
             "declare_plus_n_assigns_through_then_unsets_the_reference",
             r#"bar=one; foo=bar
 typeset -n foo

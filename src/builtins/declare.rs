@@ -188,6 +188,8 @@ fn declare_element(
     let Some(value) = value else {
         return Ok(());
     };
+    // The subscript goes through quote removal, as bash expands it.
+    let element = &unquote_subscript(element);
     let value = if append {
         let old = sh.element_of(element).unwrap_or_default();
         format!("{old}{value}")
@@ -195,6 +197,21 @@ fn declare_element(
         value.to_string()
     };
     sh.assign_target(element, value).map_err(|e| e.to_string())
+}
+
+/// `a["k"]` → `a[k]`: the quotes of a subscript written in a `declare`
+/// argument are removed.
+fn unquote_subscript(element: &str) -> String {
+    let mut out = String::with_capacity(element.len());
+    let mut quote = None;
+    for c in element.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (_, c) => out.push(c),
+        }
+    }
+    out
 }
 
 /// Reports why an operand failed. bash does not name `readonly` and
