@@ -1198,3 +1198,26 @@ fn command_string_name_starts_messages() {
         ("myname\n", "myname: line 1: nosuch: command not found\n")
     );
 }
+
+/// `${ list; }` and `${| list; }` (bash 5.3; expectations from bash 5.3's
+/// comsub2 test, as bash 5.2 has neither): the list runs in this shell as
+/// a function body would.
+#[test]
+fn function_substitution() {
+    check(&[(
+        "function_substitution_runs_in_this_shell",
+        r#"echo ${ printf '%s\n' aa bb cc dd; }
+echo AA${ printf '%s\n' aa bb; }BB
+unset x
+echo ${ printf '%s\n' aa bb; x=42 ; return 12; echo ee ff; }
+echo outside: $x
+xx=${ local y; y=1; echo in; return 3; echo no; }; echo "$xx $? [${y-unset}]"
+echo ${| echo 67890; REPLY=12345; }
+echo ${ echo aa; },${ echo bb; }
+echo $(( ${ echo 14 + 18; }+ 10))
+"#,
+        "aa bb cc dd\nAAaa bbBB\naa bb\noutside: 42\nin 3 [unset]\n67890\n12345\naa,bb\n42\n",
+        "",
+        0,
+    )]);
+}

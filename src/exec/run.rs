@@ -622,6 +622,47 @@ fn set_identity_variables(vars: &mut Vars) {
 }
 
 impl Shell {
+    /// `${ list; }` / `${| list; }` (bash 5.3): the list runs in this shell
+    /// as a function body would — `local` makes locals, `return` ends it —
+    /// with its standard output captured (or, with `reply`, a local `REPLY`
+    /// read back); the value and the list's status.
+    fn run_function_substitution(
+        &mut self,
+        body: &List,
+        reply: bool,
+    ) -> Result<(String, i32), ExpandError> {
+        let capture = Arc::new(super::fdtable::Capture::default());
+        let mut table = self.fds.clone();
+        if !reply {
+            table.set(1, super::fdtable::FdEntry::Capture(Arc::clone(&capture)));
+        }
+        self.state.vars.push_frame();
+        if reply {
+            self.state.vars.make_local("REPLY", false);
+        }
+        let r = self
+            .with_fd_table(table)
+            .scoped(|c| c.source_depth += 1)
+            .run_list(body);
+        let value = if reply {
+            self.state.vars.get("REPLY").unwrap_or_default().to_string()
+        } else {
+            super::pipeline::substitution_text(capture.finish())
+        };
+        self.state.vars.pop_frame();
+        // An expansion cannot carry an unwind: `exit`, `break` or an error
+        // that abandons the line end the substitution only, with their
+        // status, as a subshell's would.
+        let status = match r {
+            Ok(s)
+            | Err(
+                Unwind::Return(s) | Unwind::Exit(s) | Unwind::Discard(s) | Unwind::Interrupt(s),
+            ) => s,
+            Err(Unwind::Break(_) | Unwind::Continue(_)) => self.state.last_status,
+        };
+        Ok((value, status))
+    }
+
     /// `$SECONDS`: whole seconds since the shell started, counted from the
     /// value last assigned to it.
     pub fn seconds(&self) -> i64 {
@@ -1034,6 +1075,13 @@ impl ExpandEnv for Shell {
             return self.read_file_substitution(redirect);
         }
         let (text, status) = self.capture_output(body)?;
+        self.state.last_status = status;
+        self.cmdsub_status = Some(status);
+        Ok(text)
+    }
+
+    fn function_substitution(&mut self, body: &List, reply: bool) -> Result<String, ExpandError> {
+        let (text, status) = self.run_function_substitution(body, reply)?;
         self.state.last_status = status;
         self.cmdsub_status = Some(status);
         Ok(text)

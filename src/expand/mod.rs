@@ -89,6 +89,12 @@ pub trait ExpandEnv {
     fn special(&self, name: char) -> Option<String>;
     /// Runs `$(…)`: its standard output, trailing newlines removed.
     fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError>;
+    /// Runs `${ list; }` in this shell: its standard output, trailing
+    /// newlines removed; with `reply`, what it left in `REPLY`.
+    fn function_substitution(&mut self, body: &List, reply: bool) -> Result<String, ExpandError> {
+        let _ = (body, reply);
+        Err(ExpandError::new("${ list; } is not supported here"))
+    }
     /// Starts `<(…)` (`input`) or `>(…)` concurrently; the `/dev/fd/N` path
     /// the command sees.
     fn process_substitution(&mut self, body: &List, input: bool) -> Result<String, ExpandError> {

@@ -81,6 +81,10 @@ pub(super) fn expand_parts(
                 let text = env.command_substitution(list)?;
                 b.push_value(text);
             }
+            WordPart::FunSub(list, reply) => {
+                let text = env.function_substitution(list, *reply)?;
+                b.push_value(text);
+            }
             WordPart::Arith(expr) => {
                 let value = eval_arith(env, expr)?;
                 b.push_value(value.to_string());

@@ -135,6 +135,10 @@ pub enum WordPart {
     Param(Box<ParamExp>),
     /// `$(…)` or `` `…` ``, parsed.
     CommandSub(Arc<List>),
+    /// `${ list; }` (bash 5.3): the list runs in this shell, as a function
+    /// body (`local`, `return`), and its output is the value; with `reply`
+    /// (`${| list; }`) the value is what it left in `REPLY`.
+    FunSub(Arc<List>, bool),
     /// `$((…))`: the expression text, itself expanded (parameters, command
     /// substitutions, quote removal) before it is evaluated.
     Arith(Word),
@@ -483,7 +487,7 @@ impl Word {
 
 fn parts_run_commands(parts: &[WordPart]) -> bool {
     parts.iter().any(|p| match p {
-        WordPart::CommandSub(_) | WordPart::ProcessSub(..) => true,
+        WordPart::CommandSub(_) | WordPart::ProcessSub(..) | WordPart::FunSub(..) => true,
         WordPart::DoubleQuoted(inner) => parts_run_commands(inner),
         WordPart::Arith(w) => w.has_command_substitution(),
         WordPart::Param(pe) => {

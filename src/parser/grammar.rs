@@ -96,6 +96,9 @@ pub(crate) struct Core<'a> {
     pub(crate) subscripts: Subscripts,
     /// What was read already, to be given again.
     pub(crate) memo: Memo<'a>,
+    /// Inside `${ list; }`: a word starting with `}` is that `}` alone,
+    /// the rest belongs to the word around (`AA${ echo x; }BB`).
+    pub(crate) funsub_depth: usize,
 }
 
 /// The lookahead token and what reading it again in another mode needs.
@@ -141,6 +144,7 @@ impl<'a> Core<'a> {
             cond_pattern: false,
             subscripts: Subscripts::default(),
             memo: Memo::default(),
+            funsub_depth: 0,
         }
     }
 
@@ -571,12 +575,33 @@ impl<'a> Core<'a> {
     /// After `$(` or `<(`: a list and the closing `)`, read once (see
     /// [`Memo`]).
     pub(crate) fn read_subst_list(&mut self) -> Result<Arc<List>, ParseError> {
-        self.read_nested(Nested::Subst, |core| {
-            core.read_subst_list_once().map(Arc::new)
-        })
+        // A `}` in `$( … )` is an ordinary word again.
+        let funsub_depth = std::mem::take(&mut self.funsub_depth);
+        let r = self.read_nested(Nested::Subst, |core| {
+            core.read_nested_list(|p| p.expect_op(Op::RParen))
+                .map(Arc::new)
+        });
+        self.funsub_depth = funsub_depth;
+        r
     }
 
-    fn read_subst_list_once(&mut self) -> Result<List, ParseError> {
+    /// After `${ ` (or `${|`): the list up to its closing `}` (bash 5.3's
+    /// substitution in the current shell), read once.
+    pub(crate) fn read_funsub_list(&mut self) -> Result<Arc<List>, ParseError> {
+        self.funsub_depth += 1;
+        let r = self.read_nested(Nested::FunSub, |core| {
+            core.read_nested_list(|p| p.expect_word("}").map(drop))
+                .map(Arc::new)
+        });
+        self.funsub_depth -= 1;
+        r
+    }
+
+    /// A list nested in a word, ended by what `close` expects.
+    fn read_nested_list(
+        &mut self,
+        close: impl FnOnce(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<List, ParseError> {
         // The word being lexed sits inside a token the caller has not
         // produced yet, so there is no lookahead to save.
         let saved_alias_next = self.alias_next.take();
@@ -588,7 +613,7 @@ impl<'a> Core<'a> {
         let outer_pending = std::mem::take(&mut self.pending);
         self.enter()?;
         let r = self.parse_list().and_then(|l| {
-            self.expect_op(Op::RParen)?;
+            close(self)?;
             Ok(l)
         });
         self.leave();
@@ -1494,7 +1519,7 @@ impl<'a> Core<'a> {
             match p {
                 WordPart::DoubleQuoted(ps) => self.fill_parts(ps),
                 WordPart::Param(pe) => self.fill_param(pe),
-                WordPart::CommandSub(l) | WordPart::ProcessSub(l, _) => {
+                WordPart::CommandSub(l) | WordPart::ProcessSub(l, _) | WordPart::FunSub(l, _) => {
                     self.fill_list(Arc::make_mut(l));
                 }
                 WordPart::Arith(w) => self.fill_parts(&mut w.parts),

@@ -733,6 +733,10 @@ impl<'a> Core<'a> {
         }
         *word_at = Some(at);
         let mut parts = Vec::new();
+        if self.funsub_depth > 0 && self.cur.peek() == Some('}') {
+            self.cur.bump();
+            return Ok(TokKind::Word(Word::literal("}")));
+        }
         self.read_parts(Ctx::WORD, &mut parts)?;
         if parts.is_empty() {
             // Cannot happen for the characters that reach here; consume one
@@ -1216,6 +1220,12 @@ impl<'a> Core<'a> {
             }
             Some('{') => {
                 self.cur.bump();
+                if matches!(self.cur.peek(), Some(' ' | '\t' | '\n' | '|')) {
+                    let reply = self.cur.eat('|');
+                    let list = self.read_funsub_list()?;
+                    parts.push(WordPart::FunSub(list, reply));
+                    return Ok(());
+                }
                 if self.cur.peek() == Some('(') {
                     parts.push(WordPart::Param(Box::new(self.read_invalid_param()?)));
                     return Ok(());

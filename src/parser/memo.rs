@@ -31,6 +31,8 @@ pub(crate) enum Nested {
     Subst,
     /// `` `…` ``, from its opening backquote; inside double quotes or not.
     Backquote { in_dq: bool },
+    /// The body of `${ list; }` or `${| list; }`, after the blank or `|`.
+    FunSub,
 }
 
 /// A command substitution as it was read, to be given again.

@@ -20,6 +20,11 @@ fn parts(ps: &[WordPart]) -> String {
             WordPart::DoubleQuoted(inner) => s.push_str(&format!("\"{}\"", parts(inner))),
             WordPart::Param(pe) => s.push_str(&param(pe)),
             WordPart::CommandSub(l) => s.push_str(&format!("$({})", list(l))),
+            WordPart::FunSub(l, reply) => s.push_str(&format!(
+                "${{{} {}}}",
+                if *reply { "|" } else { "" },
+                list(l)
+            )),
             WordPart::Arith(x) => s.push_str(&format!("$(({}))", w(x))),
             WordPart::Tilde(u) => s.push_str(&format!("~<{u}>")),
             WordPart::ProcessSub(l, inp) => {
@@ -526,6 +531,7 @@ fn parameter_expansions() {
             "[echo ${a[i]} ${a[${j}+1]} ${10}]",
         ),
         ("echo ${x@Q} ${a[@]@P}", "[echo ${x @Q} ${a[@] @P}]"),
+        ("echo A${ b; }C ${| d; }", "[echo A${ [b]}C ${| [d]}]"),
         // A malformed `${…}` is an error only when expanded (bash).
         (
             "echo ${x!} ${} ${a[1}",

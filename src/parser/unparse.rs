@@ -334,6 +334,10 @@ fn render_part(part: &WordPart, ctx: Ctx, next: Option<char>) -> String {
         },
         WordPart::Param(p) => render_param(p, ctx, next),
         WordPart::CommandSub(l) => format!("$({})", sub_list(l)),
+        WordPart::FunSub(l, reply) => {
+            let open = if *reply { "${|" } else { "${" };
+            format!("{open} {}; }}", list(l))
+        }
         WordPart::Arith(w) => {
             let inner_ctx = if ctx == Ctx::Unquoted {
                 Ctx::Unquoted
