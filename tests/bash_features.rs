@@ -1221,3 +1221,70 @@ echo $(( ${ echo 14 + 18; }+ 10))
         0,
     )]);
 }
+
+/// `coproc`: a background command joined to the shell by two pipes; the
+/// shell's ends at bash's numbers, given back when the command has ended.
+#[test]
+fn coprocesses() {
+    check(&[
+        (
+            "a_named_coprocess_echoes_through_its_pipes",
+            r#"coproc REFLECT { cat - ; }
+case $REFLECT_PID in [0-9]*) echo pid ;; esac
+echo ${REFLECT[@]}
+echo flop >&${REFLECT[1]}
+read line <&${REFLECT[0]}
+echo $line
+exec {w}>&${REFLECT[1]}-
+echo ${REFLECT[@]}
+exec {w}>&-
+wait $REFLECT_PID; echo status $?
+declare -p REFLECT 2>&1 | sed 's/^[^:]*: line [0-9]*: //'
+"#,
+            "pid\n63 60\nflop\n63 -1\nstatus 0\ndeclare: REFLECT: not found\n",
+            "",
+            0,
+        ),
+        (
+            "a_simple_command_is_named_coproc_and_ends_are_reused",
+            r#"coproc { echo a b c; }
+read x <&${COPROC[0]}; echo $x
+wait $COPROC_PID
+coproc sed -u s/o/O/
+echo ${COPROC[@]}
+echo foo >&${COPROC[1]}; read <&${COPROC[0]}; echo $REPLY
+"#,
+            "a b c\n63 60\nfOo\n",
+            "",
+            0,
+        ),
+        (
+            "programs_started_by_exec_do_not_inherit_the_ends",
+            r#"coproc cat
+ls /proc/self/fd | grep -cx -e 63 -e 60
+echo done >&${COPROC[1]}; read <&${COPROC[0]}; echo $REPLY
+f() { coproc X { echo in; }; }; type f
+"#,
+            "0\ndone\nf is a function\nf () \n{ \n    coproc X { \n        echo in\n    }\n}\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+/// `{var}>&-` closes the descriptor whose number `var` holds.
+#[test]
+fn variable_descriptors_close_by_their_value() {
+    check(&[(
+        "closing_through_the_variable",
+        r#"exec {w}>out; n=$w; exec {w}>&-; [ "$w" = "$n" ] && [ $n -ge 10 ] && echo kept
+ls -l /proc/$$/fd | grep -c /out
+exec 7>out; exec {v}>&7-; exec {v}>&-
+ls -l /proc/$$/fd | grep -c /out
+unset q; exec {q}>&-; echo $?
+"#,
+        "kept\n0\n0\n1\n",
+        "s.sh: line 5: q: ambiguous redirect\n",
+        0,
+    )]);
+}

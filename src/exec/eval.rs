@@ -172,6 +172,7 @@ impl Shell {
                 }
                 Ok(0)
             }
+            Command::Coproc(c) => self.run_coproc(c),
         }
     }
 

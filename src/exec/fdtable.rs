@@ -5,7 +5,7 @@
 //! external command it is lowered to `dup2` ops ([`super::lower`]).
 
 use crate::sys::fd::parse_fd_name;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
@@ -113,6 +113,12 @@ pub struct FdTable {
     /// Descriptors the process inherited (open without close-on-exec in
     /// the shell process); a child must not see one the table dropped.
     inherited: Vec<RawFd>,
+    /// Numbers a program started by exec does not receive, as if their
+    /// descriptors were close-on-exec in a shell that forks (a coprocess's
+    /// ends: `cat` must not hold the write end of its own input). Shell
+    /// code, self-spawned subshells included, sees them; a redirection
+    /// that names one passes it on.
+    private: BTreeSet<RawFd>,
 }
 
 impl FdTable {
@@ -155,12 +161,31 @@ impl FdTable {
 
     /// Points `fd` at an entry.
     pub fn set(&mut self, fd: RawFd, entry: FdEntry) {
+        self.forget_private(fd);
         self.map.insert(fd, entry);
     }
 
     /// Points `fd` at a descriptor the shell just opened.
     pub fn set_owned(&mut self, fd: RawFd, owned: OwnedFd) {
-        self.map.insert(fd, FdEntry::Owned(Arc::new(owned)));
+        self.set(fd, FdEntry::Owned(Arc::new(owned)));
+    }
+
+    /// Points `fd` at a descriptor programs started by exec do not get
+    /// (see `private`).
+    pub fn set_private(&mut self, fd: RawFd, owned: Arc<OwnedFd>) {
+        self.map.insert(fd, FdEntry::Owned(owned));
+        self.private.insert(fd);
+    }
+
+    fn forget_private(&mut self, fd: RawFd) {
+        if !self.private.is_empty() {
+            self.private.remove(&fd);
+        }
+    }
+
+    /// Whether a program started by exec receives `fd`.
+    pub fn passed_on_exec(&self, fd: RawFd) -> bool {
+        self.private.is_empty() || !self.private.contains(&fd)
     }
 
     /// Before the descriptor limit drops to `limit`: every shell fd at or
@@ -188,6 +213,7 @@ impl FdTable {
 
     /// `n>&-`.
     pub fn close(&mut self, fd: RawFd) {
+        self.forget_private(fd);
         self.map.remove(&fd);
     }
 
@@ -199,6 +225,9 @@ impl FdTable {
             match saved.get(fd) {
                 Some(entry) => self.set(fd, entry.clone()),
                 None => self.close(fd),
+            }
+            if !saved.passed_on_exec(fd) {
+                self.private.insert(fd);
             }
         }
     }
@@ -234,6 +263,23 @@ impl FdTable {
             self.entry_by_name(path)?
                 .and_then(|(entry, rest)| proc_path(entry, rest)),
         )
+    }
+
+    /// The highest number at most `at_most` (and at least 10, the
+    /// numbers below being the user's) that the table does not use, else
+    /// the lowest free one above.
+    pub fn highest_free_at_most(&self, at_most: RawFd) -> RawFd {
+        self.nth_free_below(at_most + 1, 1)
+    }
+
+    /// The `n`th highest free number below `below` and not below 10, else
+    /// the lowest free one above `below`.
+    pub fn nth_free_below(&self, below: RawFd, n: usize) -> RawFd {
+        (10..below)
+            .rev()
+            .filter(|fd| !self.map.contains_key(fd))
+            .nth(n.saturating_sub(1))
+            .unwrap_or_else(|| self.lowest_free(below.max(10)))
     }
 
     /// The lowest fd number ≥ `from` that the table does not use.

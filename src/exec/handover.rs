@@ -176,6 +176,7 @@ impl SubshellState {
             in_command_string,
             terminal: _,
             procsub_fds: _,
+            coprocs: _,
             stopped_jobs_warned: _,
             started,
             redirections_kept: _,

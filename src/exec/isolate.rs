@@ -201,7 +201,7 @@ impl Shell {
         let mut ops = self.context_ops();
         ops.extend(self.placement_ops());
         let mut keep = Vec::new();
-        if let Err(e) = super::lower::lower_table(&table, &mut ops, &mut keep) {
+        if let Err(e) = super::lower::lower_table(&table, false, &mut ops, &mut keep) {
             return Err(self.fail(e).unwrap_or(1));
         }
         ops.extend(signal_ops);
@@ -311,6 +311,7 @@ impl<'s> Reading<'s> {
                 self.compound(cc) || redirects.iter().any(|r| self.redirect(r))
             }
             Command::FunctionDef(f) => self.command(&f.body),
+            Command::Coproc(c) => self.command(&c.body),
         }
     }
 

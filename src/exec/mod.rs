@@ -11,6 +11,7 @@ mod blocking;
 pub mod builtin;
 mod cond;
 mod context;
+pub mod coproc;
 pub mod error;
 pub mod eval;
 pub mod fdtable;

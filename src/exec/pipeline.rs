@@ -462,6 +462,14 @@ impl Shell {
     /// own processes, shell code in a self-spawned pidsh.
     pub fn run_background(&mut self, ao: &AndOr) -> Status {
         let table = self.background_table();
+        self.start_async(ao, table);
+        Ok(0)
+    }
+
+    /// Starts an and-or list in the background with `table` as its
+    /// descriptors and adds it to the jobs; the pid of its last process
+    /// (also `$!`), if one started.
+    pub(super) fn start_async(&mut self, ao: &AndOr, table: FdTable) -> Option<i32> {
         let text = crate::parser::unparse::and_or(ao);
         let controlled = self.job_control_active();
         // Without job control the list's processes start with SIGINT and
@@ -475,19 +483,14 @@ impl Shell {
                 c.async_list |= uncontrolled;
             })
             .start_background(ao, table);
-        if let Some(last) = processes.last() {
-            self.state.last_bg_pid = Some(last.pid.as_raw());
+        let last = processes.last()?.pid.as_raw();
+        self.state.last_bg_pid = Some(last);
+        let pgid = controlled.then(|| processes[0].pid);
+        let number = self.jobs.add_job(processes, text, pgid, false);
+        if self.state.options.interactive {
+            self.write_stderr(&format!("[{number}] {last}\n"));
         }
-        if !processes.is_empty() {
-            let pgid = controlled.then(|| processes[0].pid);
-            let number = self.jobs.add_job(processes, text, pgid, false);
-            if self.state.options.interactive
-                && let Some(pid) = self.state.last_bg_pid
-            {
-                self.write_stderr(&format!("[{number}] {pid}\n"));
-            }
-        }
-        Ok(0)
+        Some(last)
     }
 
     /// Starts the processes of a background and-or list with `table` as

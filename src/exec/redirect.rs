@@ -88,8 +88,21 @@ fn default_fd(op: RedirOp) -> RawFd {
     }
 }
 
+/// `n>&-` or `n<&-`.
+fn closes(r: &Redirect) -> bool {
+    matches!(r.op, RedirOp::DupInput | RedirOp::DupOutput)
+        && matches!(&r.target, RedirTarget::Word(w) if w.as_plain_literal() == Some("-"))
+}
+
 fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<(), ExecError> {
     let fd = match (&r.fd_var, r.fd) {
+        (Some(var), _) if closes(r) => {
+            // `{var}>&-` closes the descriptor numbered by `var` (bash).
+            let number = sh.state.vars.get(var).and_then(|v| v.parse::<RawFd>().ok());
+            let fd = number.ok_or_else(|| ExecError::AmbiguousRedirect(var.clone()))?;
+            out.push(Resolved::Close { fd });
+            return Ok(());
+        }
         (Some(var), _) => {
             let fd = sh.fds.lowest_free(10);
             sh.state

@@ -142,6 +142,7 @@ impl Shell {
             terminal: None,
             stopped_jobs_warned: false,
             procsub_fds: Vec::new(),
+            coprocs: Vec::new(),
             started: std::time::Instant::now(),
             errexit_exempt: false,
         }
@@ -779,6 +780,7 @@ impl Shell {
         } else {
             self.jobs.settle();
         }
+        self.retire_coprocesses();
     }
 
     fn read_file_substitution(

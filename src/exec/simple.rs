@@ -658,7 +658,7 @@ impl Shell {
         let mut ops = self.context_ops();
         ops.extend(self.placement_ops());
         let mut keep = Vec::new();
-        super::lower::lower_table(&self.fds, &mut ops, &mut keep)?;
+        super::lower::lower_table(&self.fds, true, &mut ops, &mut keep)?;
         redirect::lower_to_ops(steps, &self.fds, &mut ops, &mut keep)?;
         ops.extend(self.signal_ops());
         for op in ops {

@@ -1192,6 +1192,8 @@ pub struct Shell {
     /// Open ends of process substitutions (table numbers), newest last;
     /// the command that made one closes it when it ends.
     pub procsub_fds: Vec<i32>,
+    /// Coprocesses started and not yet retired (`exec/coproc.rs`).
+    pub coprocs: Vec<super::coproc::Coprocess>,
     /// `$BASH_COMMAND`: the simple command being run, recorded while a
     /// DEBUG or ERR trap is set (the traps that read it).
     pub bash_command: String,

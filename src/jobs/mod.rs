@@ -333,6 +333,16 @@ impl JobTable {
         }
     }
 
+    /// Whether the process `pid` has been collected: no job holds it
+    /// running (its status is known, or it was waited for and forgotten).
+    pub fn has_ended(&self, pid: i32) -> bool {
+        !self.jobs.iter().any(|j| {
+            j.processes
+                .iter()
+                .any(|p| p.pid.as_raw() == pid && p.status.is_none())
+        })
+    }
+
     /// The job with this number.
     pub fn get_mut(&mut self, number: usize) -> Option<&mut Job> {
         self.listing.take();

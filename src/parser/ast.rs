@@ -76,6 +76,21 @@ pub enum Command {
     Compound(CompoundCommand, Vec<Redirect>),
     /// `name() compound [redirections]` or `function name …`.
     FunctionDef(Arc<FunctionDef>),
+    /// `coproc [NAME] command` (bash).
+    Coproc(Arc<Coproc>),
+}
+
+/// `coproc NAME compound-command` or `coproc simple-command`: the command
+/// runs in the background with its standard input and output on pipes
+/// whose other ends the shell keeps in `NAME[1]` and `NAME[0]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coproc {
+    /// The array that receives the descriptors (`COPROC` when not given).
+    pub name: String,
+    /// Whether the name was written (only before a compound command).
+    pub named: bool,
+    /// The command.
+    pub body: Command,
 }
 
 /// `A=1 B=2 cmd arg1 arg2 >out`

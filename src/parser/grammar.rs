@@ -8,9 +8,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::ast::{
-    AndOr, AndOrOp, CaseArm, CaseTerminator, Command, CompoundCommand, CondExpr, FunctionDef,
-    HereDoc, List, ListItem, ParamExp, ParamOp, Pipeline, RedirOp, RedirTarget, Redirect,
-    SimpleCommand, Span, Word, WordPart,
+    AndOr, AndOrOp, CaseArm, CaseTerminator, Command, CompoundCommand, CondExpr, Coproc,
+    FunctionDef, HereDoc, List, ListItem, ParamExp, ParamOp, Pipeline, RedirOp, RedirTarget,
+    Redirect, SimpleCommand, Span, Word, WordPart,
 };
 use super::lexer::{
     Ctx, Cursor, HEREDOC_MARK, LexMode, Op, PendingHereDoc, Stop, Tok, TokKind, is_name,
@@ -119,10 +119,17 @@ const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done",
 
 /// Words reserved at the start of a command, which are never alias
 /// candidates there (POSIX 2.3.1).
-const RESERVED_AT_START: [&str; 19] = [
-    "!", "{", "}", "[[", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
-    "if", "select", "then", "time", "until", "while",
+const RESERVED_AT_START: [&str; 20] = [
+    "!", "{", "}", "[[", "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
+    "function", "if", "select", "then", "time", "until", "while",
 ];
+
+/// Words that start a compound command.
+const COMPOUND_STARTS: [&str; 8] = ["{", "if", "while", "until", "for", "select", "case", "[["];
+
+fn is_compound_start(word: &str) -> bool {
+    COMPOUND_STARTS.contains(&word)
+}
 
 impl<'a> Core<'a> {
     pub(crate) fn new(src: &'a str, pos: usize, line: u32, aliases: &'a Aliases) -> Self {
@@ -769,6 +776,7 @@ impl<'a> Core<'a> {
                     "case" => self.parse_case()?,
                     "[[" => self.parse_cond()?,
                     "function" => return self.parse_function_keyword(),
+                    "coproc" => return self.parse_coproc(),
                     w if RESERVED_CLOSERS.contains(&w) => {
                         let tok = tok.clone();
                         return Err(self.unexpected(&tok));
@@ -1247,13 +1255,7 @@ impl<'a> Core<'a> {
         }
         self.skip_newlines()?;
         let tok = self.peek(LexMode::Assign)?;
-        let compound = tok.is_op(Op::LParen)
-            || tok.plain().is_some_and(|p| {
-                matches!(
-                    p,
-                    "{" | "if" | "while" | "until" | "for" | "select" | "case" | "[["
-                )
-            });
+        let compound = tok.is_op(Op::LParen) || tok.plain().is_some_and(is_compound_start);
         if !compound {
             let tok = tok.clone();
             return Err(self.unexpected(&tok));
@@ -1271,6 +1273,51 @@ impl<'a> Core<'a> {
             body: Arc::new(body),
             source,
         })))
+    }
+
+    /// `coproc NAME compound-command`, `coproc compound-command` or
+    /// `coproc simple-command` (bash): a word followed by a compound
+    /// command is the name, as bash reads it.
+    fn parse_coproc(&mut self) -> Result<Command, ParseError> {
+        self.take(LexMode::Assign)?;
+        let word = self.peek(LexMode::Assign)?.plain().map(str::to_string);
+        let name = word.filter(|w| is_name(w) && !is_compound_start(w) && self.compound_follows());
+        if name.is_some() {
+            self.take(LexMode::Assign)?;
+        }
+        let body = self.parse_command()?;
+        if matches!(body, Command::FunctionDef(_) | Command::Coproc(_)) {
+            return Err(self.err_here(
+                ParseErrorKind::Syntax,
+                "syntax error: coproc needs a command",
+            ));
+        }
+        Ok(Command::Coproc(Arc::new(Coproc {
+            named: name.is_some(),
+            name: name.unwrap_or_else(|| "COPROC".to_string()),
+            body,
+        })))
+    }
+
+    /// Whether the text after the lookahead word starts a compound command
+    /// on the same line.
+    fn compound_follows(&self) -> bool {
+        let mut cur = self.cur.clone();
+        while matches!(cur.peek(), Some(' ' | '\t')) {
+            cur.bump();
+        }
+        if cur.peek() == Some('(') {
+            return true;
+        }
+        let mut word = String::new();
+        while let Some(c) = cur.peek() {
+            if c.is_whitespace() || matches!(c, ';' | '&' | '|' | '<' | '>' | '(' | ')') {
+                break;
+            }
+            word.push(c);
+            cur.bump();
+        }
+        is_compound_start(&word)
     }
 
     fn parse_redirect(&mut self) -> Result<Redirect, ParseError> {
@@ -1419,6 +1466,7 @@ impl<'a> Core<'a> {
                 let f = Arc::make_mut(f);
                 self.fill_command(Arc::make_mut(&mut f.body));
             }
+            Command::Coproc(c) => self.fill_command(&mut Arc::make_mut(c).body),
         }
     }
 

@@ -156,6 +156,7 @@ fn command(c: &Command) -> String {
             s
         }
         Command::FunctionDef(f) => format!("fn {} {}", f.name, command(&f.body)),
+        Command::Coproc(c) => format!("coproc {} {}", c.name, command(&c.body)),
     }
 }
 

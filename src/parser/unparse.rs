@@ -249,10 +249,10 @@ fn single_quote(s: &str) -> String {
 }
 
 /// Words that are reserved at the start of a command (the parser's set:
-/// `in`, `coproc` and `]]` are ordinary command names there).
+/// `in` and `]]` are ordinary command names there).
 const RESERVED: &[&str] = &[
-    "!", "{", "}", "[[", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function",
-    "if", "select", "then", "time", "until", "while",
+    "!", "{", "}", "[[", "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
+    "function", "if", "select", "then", "time", "until", "while",
 ];
 
 // ---------------------------------------------------------------------------
@@ -789,6 +789,14 @@ impl Printer {
                 } else {
                     self.function_compact(f);
                 }
+            }
+            Command::Coproc(c) => {
+                self.write("coproc ");
+                if c.named {
+                    self.write(&c.name);
+                    self.write(" ");
+                }
+                self.command(&c.body);
             }
         }
     }
