@@ -2292,6 +2292,28 @@ fn errexit() {
 #[test]
 fn errors() {
     check(&[
+        // bash 5.3's wording: the expression once, then the error token.
+        (
+            "arithmetic_missing_operand",
+            "echo $((1+)); echo no",
+            "",
+            "pidsh: line 1: 1+: arithmetic syntax error: operand expected (error token is \"+\")\n",
+            1,
+        ),
+        (
+            "arithmetic_bad_octal",
+            "echo $((08)); echo no",
+            "",
+            "pidsh: line 1: 08: value too great for base (error token is \"08\")\n",
+            1,
+        ),
+        (
+            "arithmetic_bad_token",
+            "echo $((1 @ 2)); echo no",
+            "",
+            "pidsh: line 1: 1 @ 2: arithmetic syntax error: invalid arithmetic operator (error token is \"@ 2\")\n",
+            1,
+        ),
         // bash prints nothing, sets $? = 1 and goes on.
         (
             "shift_too_far",
@@ -2701,36 +2723,6 @@ fn known_gaps() {
                 "",
                 "pidsh: line 1: x: parameter null or not set\n",
                 127,
-            ),
-            // bash names the token where the error is.
-            // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: 1+: syntax error: operand expected (error token is \"\")\n"
-            (
-                "arithmetic_missing_operand",
-                "echo $((1+)); echo no",
-                "",
-                "pidsh: line 1: 1+: syntax error: operand expected (error token is \"+\")\n",
-                1,
-            ),
-            // the expression is named once.
-            // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: 08: 08: value too great for base (error token is \"08\")\n"
-            (
-                "arithmetic_bad_octal",
-                "echo $((08)); echo no",
-                "",
-                "pidsh: line 1: 08: value too great for base (error token is \"08\")\n",
-                1,
-            ),
-            // message wording
-            // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: 1 @ 2: syntax error: operand expected (error token is \"@ 2\")\n"
-            (
-                "arithmetic_bad_token",
-                "echo $((1 @ 2)); echo no",
-                "",
-                "pidsh: line 1: 1 @ 2: syntax error: invalid arithmetic operator (error token is \"@ 2\")\n",
-                1,
             ),
             // message wording
             // pidsh now: status 2, stdout "",

@@ -48,12 +48,12 @@ enum Place {
     Element(Rc<str>, Subscript),
 }
 
-/// An arithmetic error, worded like bash.
+/// An arithmetic error, worded like bash 5.3.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArithError {
     /// The expression text.
     pub expr: String,
-    /// What went wrong.
+    /// What went wrong, with the error token.
     pub message: String,
 }
 
@@ -64,7 +64,8 @@ impl fmt::Display for ArithError {
         if self.message.ends_with(": readonly variable") {
             return f.write_str(&self.message);
         }
-        write!(f, "{}: {}", self.expr.trim(), self.message)
+        // bash 5.3 keeps the blanks after the expression.
+        write!(f, "{}: {}", self.expr.trim_start(), self.message)
     }
 }
 
@@ -87,12 +88,21 @@ fn evaluate_at_depth(
         message,
     };
     if depth > MAX_DEPTH {
-        return Err(err("expression recursion level exceeded".into()));
+        let trimmed = expr.trim();
+        return Err(err(format!(
+            "expression recursion level exceeded (error token is \"{trimmed}\")"
+        )));
     }
-    let tokens = tokens_of(expr).map_err(err)?;
+    // A constant's error shows the expression without blanks around.
+    let tokens = tokens_of(expr).map_err(|message| ArithError {
+        expr: expr.trim().to_string(),
+        message,
+    })?;
     let mut p = Eval {
+        text: expr,
         tokens,
         pos: 0,
+        last_at: 0,
         vars,
         depth,
         skip,
@@ -100,12 +110,14 @@ fn evaluate_at_depth(
     if p.tokens.is_empty() {
         return Ok(0);
     }
-    let v = p.comma().map_err(err)?;
-    if p.pos < p.tokens.len() {
-        let tok = p.tokens[p.pos].text();
-        return Err(err(format!(
-            "syntax error: invalid arithmetic operator (error token is \"{tok}\")"
-        )));
+    let v = p.comma()?;
+    if let Some(tok) = p.current() {
+        let what = match tok {
+            Tok::Op(op) if is_assignment(op) => "attempted assignment to non-variable",
+            Tok::Bad => "arithmetic syntax error: invalid arithmetic operator",
+            _ => "arithmetic syntax error in expression",
+        };
+        return Err(p.error(what));
     }
     Ok(v)
 }
@@ -117,17 +129,15 @@ enum Tok {
     /// `name[subscript]`, the subscript as written.
     Element(Rc<str>, String),
     Op(&'static str),
+    /// A character no token starts with; the rest of the text.
+    Bad,
 }
 
-impl Tok {
-    fn text(&self) -> String {
-        match self {
-            Tok::Num(n) => n.to_string(),
-            Tok::Name(s) => s.to_string(),
-            Tok::Element(name, sub) => format!("{name}[{sub}]"),
-            Tok::Op(o) => o.to_string(),
-        }
-    }
+/// A token and the offset in the text where it starts.
+#[derive(Debug, Clone, PartialEq)]
+struct Token {
+    tok: Tok,
+    at: usize,
 }
 
 const OPS: &[&str] = &[
@@ -136,17 +146,24 @@ const OPS: &[&str] = &[
     "^", "?", ":", "(", ")", ",",
 ];
 
+fn is_assignment(op: &str) -> bool {
+    matches!(
+        op,
+        "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
+    )
+}
+
 /// The tokens of an expression, from a small per-thread cache: a loop
 /// evaluates the same few texts over and over (`i < n`, `i + 1`).
-fn tokens_of(text: &str) -> Result<Rc<[Tok]>, String> {
+fn tokens_of(text: &str) -> Result<Rc<[Token]>, String> {
     const CACHE_LIMIT: usize = 256;
     thread_local! {
-        static CACHE: RefCell<FxHashMap<String, Rc<[Tok]>>> = RefCell::default();
+        static CACHE: RefCell<FxHashMap<String, Rc<[Token]>>> = RefCell::default();
     }
     if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
         return Ok(hit);
     }
-    let tokens: Rc<[Tok]> = tokenize(text)?.into();
+    let tokens: Rc<[Token]> = tokenize(text)?.into();
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.len() >= CACHE_LIMIT {
@@ -157,16 +174,17 @@ fn tokens_of(text: &str) -> Result<Rc<[Tok]>, String> {
     Ok(tokens)
 }
 
-fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
+fn tokenize(text: &str) -> Result<Vec<Token>, String> {
     let bytes = text.as_bytes();
     let mut toks = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
-        if matches!(c, b' ' | b'\t' | b'\n') {
+        let at = i;
+        let tok = if matches!(c, b' ' | b'\t' | b'\n') {
             i += 1;
+            continue;
         } else if c.is_ascii_digit() {
-            let start = i;
             while i < bytes.len()
                 && (bytes[i].is_ascii_alphanumeric()
                     || bytes[i] == b'#'
@@ -175,34 +193,30 @@ fn tokenize(text: &str) -> Result<Vec<Tok>, String> {
             {
                 i += 1;
             }
-            toks.push(Tok::Num(parse_number(&text[start..i])?));
+            Tok::Num(parse_number(&text[at..i])?)
         } else if c.is_ascii_alphabetic() || c == b'_' {
-            let start = i;
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
             }
-            let name = text[start..i].to_string();
+            let name = text[at..i].to_string();
             if bytes.get(i) == Some(&b'[') {
                 let end = closing_bracket(text, i).ok_or_else(|| {
-                    format!(
-                        "bad array subscript (error token is \"{}\")",
-                        &text[start..=i]
-                    )
+                    format!("bad array subscript (error token is \"{}\")", &text[at..=i])
                 })?;
-                toks.push(Tok::Element(name.into(), text[i + 1..end].to_string()));
+                let subscript = text[i + 1..end].to_string();
                 i = end + 1;
+                Tok::Element(name.into(), subscript)
             } else {
-                toks.push(Tok::Name(name.into()));
+                Tok::Name(name.into())
             }
         } else if let Some(op) = OPS.iter().find(|op| text[i..].starts_with(**op)) {
-            toks.push(Tok::Op(op));
             i += op.len();
+            Tok::Op(op)
         } else {
-            let rest = &text[i..];
-            return Err(format!(
-                "syntax error: operand expected (error token is \"{rest}\")"
-            ));
-        }
+            i = bytes.len();
+            Tok::Bad
+        };
+        toks.push(Token { tok, at });
     }
     Ok(toks)
 }
@@ -225,15 +239,21 @@ fn closing_bracket(text: &str, open: usize) -> Option<usize> {
     None
 }
 
-/// Parses an integer constant: decimal, `0x` hex, `0` octal, `base#digits`.
+/// Parses an integer constant: decimal, `0x` hex, `0` octal, `base#digits`;
+/// the error in bash's words.
 pub fn parse_number(s: &str) -> Result<i64, String> {
-    let bad = || format!("{s}: value too great for base (error token is \"{s}\")");
+    let error = |what: &str| format!("{what} (error token is \"{s}\")");
+    let bad = || error("value too great for base");
     if let Some((base, digits)) = s.split_once('#') {
-        let base: u32 = base.parse().map_err(|_| bad())?;
-        if !(2..=64).contains(&base) {
-            return Err(format!(
-                "{s}: invalid arithmetic base (error token is \"{s}\")"
-            ));
+        let base: u32 = base.parse().map_err(|_| error("invalid number"))?;
+        if base > 64 {
+            return Err(error("invalid arithmetic base"));
+        }
+        if base < 2 || digits.contains('#') {
+            return Err(error("invalid number"));
+        }
+        if digits.is_empty() {
+            return Err(error("invalid integer constant"));
         }
         return parse_in_base(digits, base).ok_or_else(bad);
     }
@@ -270,8 +290,11 @@ fn parse_in_base(digits: &str, base: u32) -> Option<i64> {
 }
 
 struct Eval<'a> {
-    tokens: Rc<[Tok]>,
+    text: &'a str,
+    tokens: Rc<[Token]>,
     pos: usize,
+    /// Where the token read last starts: the error token at the end.
+    last_at: usize,
     vars: &'a mut dyn ArithVars,
     depth: u32,
     /// Positive while evaluating a branch whose value is discarded (`0 && x=1`):
@@ -279,22 +302,85 @@ struct Eval<'a> {
     skip: u32,
 }
 
-type R = Result<i64, String>;
+type R = Result<i64, ArithError>;
 
 impl Eval<'_> {
+    /// The token at `pos`.
+    fn current(&self) -> Option<Tok> {
+        self.tokens.get(self.pos).map(|t| t.tok.clone())
+    }
+
+    /// Where the token at `pos` starts.
+    fn current_at(&self) -> Option<usize> {
+        self.tokens.get(self.pos).map(|t| t.at)
+    }
+
+    /// The operator at `index`, taken whole.
+    fn op_at(&self, index: usize) -> Option<&'static str> {
+        match self.tokens.get(index)?.tok {
+            Tok::Op(op) => Some(op),
+            _ => None,
+        }
+    }
+
     fn peek_op(&self) -> Option<&'static str> {
-        match self.tokens.get(self.pos) {
+        match self.current() {
             Some(Tok::Op(o)) => Some(o),
             _ => None,
         }
     }
 
+    /// Moves past the token at `pos`.
+    fn advance(&mut self) {
+        if let Some(at) = self.current_at() {
+            self.last_at = at;
+        }
+        self.pos += 1;
+    }
+
+    /// Reads the first character of the `++` or `--` at `pos` alone and
+    /// the text after it afresh, as bash does where the pair cannot be an
+    /// increment (`++7` is `+(+7)`; `4+++a` is `4 + ++a`).
+    fn split(&mut self) -> Result<(), ArithError> {
+        let Some(at) = self.current_at() else {
+            return Ok(());
+        };
+        self.last_at = at;
+        let rest = tokenize(&self.text[at + 1..]).map_err(|m| self.error_text(m))?;
+        let shifted = rest.into_iter().map(|t| Token {
+            tok: t.tok,
+            at: t.at + at + 1,
+        });
+        let tokens: Vec<Token> = self.tokens[..self.pos]
+            .iter()
+            .cloned()
+            .chain(shifted)
+            .collect();
+        self.tokens = tokens.into();
+        Ok(())
+    }
+
     fn eat(&mut self, op: &str) -> bool {
         if self.peek_op() == Some(op) {
-            self.pos += 1;
+            self.advance();
             true
         } else {
             false
+        }
+    }
+
+    /// An error at the current token (at the end: the last one read),
+    /// which bash shows with the rest of the text.
+    fn error(&self, what: &str) -> ArithError {
+        let at = self.current_at().unwrap_or(self.last_at);
+        let rest = self.text.get(at..).unwrap_or_default();
+        self.error_text(format!("{what} (error token is \"{rest}\")"))
+    }
+
+    fn error_text(&self, message: String) -> ArithError {
+        ArithError {
+            expr: self.text.to_string(),
+            message,
         }
     }
 
@@ -307,21 +393,19 @@ impl Eval<'_> {
     }
 
     fn assign(&mut self) -> R {
-        if let Some(&Tok::Op(op)) = self.tokens.get(self.pos + 1)
-            && matches!(
-                op,
-                "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
-            )
-            && let Some(tok) = self.tokens.get(self.pos).cloned()
-            && let Some(place) = self.place(&tok)?
+        if let Some(op) = self.op_at(self.pos + 1)
+            && is_assignment(op)
+            && let Some(token) = self.tokens.get(self.pos).cloned()
+            && let Some(place) = self.place(&token.tok)?
         {
-            self.pos += 2;
+            self.advance();
+            self.advance();
             let rhs = self.assign()?;
             let value = if op == "=" {
                 rhs
             } else {
                 let cur = self.load(&place)?;
-                binary(&op[..op.len() - 1], cur, rhs)?
+                self.binary(&op[..op.len() - 1], cur, rhs)?
             };
             self.store(&place, value)?;
             return Ok(value);
@@ -334,32 +418,28 @@ impl Eval<'_> {
         if !self.eat("?") {
             return Ok(cond);
         }
-        if cond != 0 {
-            let a = self.assign()?;
-            self.expect(":")?;
-            self.skip += 1;
-            let b = self.ternary();
-            self.skip -= 1;
-            b?;
-            Ok(a)
-        } else {
-            self.skip += 1;
-            let a = self.assign();
-            self.skip -= 1;
-            a?;
-            self.expect(":")?;
-            self.ternary()
+        self.expect_expression()?;
+        self.skip += (cond == 0) as u32;
+        let a = self.assign();
+        self.skip -= (cond == 0) as u32;
+        let a = a?;
+        if !self.eat(":") {
+            return Err(self.error("`:' expected for conditional expression"));
         }
+        self.expect_expression()?;
+        self.skip += (cond != 0) as u32;
+        let b = self.ternary();
+        self.skip -= (cond != 0) as u32;
+        let b = b?;
+        Ok(if cond != 0 { a } else { b })
     }
 
-    fn expect(&mut self, op: &str) -> Result<(), String> {
-        if self.eat(op) {
-            Ok(())
-        } else {
-            let found = self.tokens.get(self.pos).map(Tok::text).unwrap_or_default();
-            Err(format!(
-                "syntax error: `{op}' expected (error token is \"{found}\")"
-            ))
+    /// A branch of `?:` must not be empty.
+    fn expect_expression(&self) -> Result<(), ArithError> {
+        match self.peek_op() {
+            Some(":") => Err(self.error("expression expected")),
+            _ if self.current().is_none() => Err(self.error("expression expected")),
+            _ => Ok(()),
         }
     }
 
@@ -368,14 +448,22 @@ impl Eval<'_> {
     fn binary_level(&mut self, min_level: usize) -> R {
         let mut lhs = self.power()?;
         loop {
-            let Some((op, level)) = self
-                .peek_op()
-                .and_then(|op| binary_precedence(op).map(|l| (op, l)))
-                .filter(|(_, l)| *l >= min_level)
-            else {
+            // After an operand, `++` is `+` and a unary `+` (`4++` is
+            // `4 + +…`).
+            let (op, whole) = match self.peek_op() {
+                Some("++") => ("+", false),
+                Some("--") => ("-", false),
+                Some(op) => (op, true),
+                None => return Ok(lhs),
+            };
+            let Some(level) = binary_precedence(op).filter(|l| *l >= min_level) else {
                 return Ok(lhs);
             };
-            self.pos += 1;
+            if whole {
+                self.advance();
+            } else {
+                self.split()?;
+            }
             let short = (op == "&&" && lhs == 0) || (op == "||" && lhs != 0);
             if short {
                 self.skip += 1;
@@ -389,7 +477,7 @@ impl Eval<'_> {
                 "&&" => (lhs != 0 && rhs != 0) as i64,
                 "||" => (lhs != 0 || rhs != 0) as i64,
                 _ if self.skip > 0 && matches!(op, "/" | "%") && rhs == 0 => 0,
-                _ => binary(op, lhs, rhs)?,
+                _ => self.binary(op, lhs, rhs)?,
             };
         }
     }
@@ -399,7 +487,7 @@ impl Eval<'_> {
         if self.eat("**") {
             let exp = self.power()?;
             if exp < 0 {
-                return Err("exponent less than 0".into());
+                return Err(self.error("exponent less than 0"));
             }
             return Ok(base.wrapping_pow(exp.min(u32::MAX as i64) as u32));
         }
@@ -407,86 +495,78 @@ impl Eval<'_> {
     }
 
     fn unary(&mut self) -> R {
-        if let Some(op) = self.peek_op() {
-            match op {
-                "+" | "-" | "!" | "~" => {
-                    self.pos += 1;
-                    let v = self.unary()?;
-                    return Ok(match op {
-                        "+" => v,
-                        "-" => v.wrapping_neg(),
-                        "!" => (v == 0) as i64,
-                        _ => !v,
-                    });
-                }
-                "++" | "--" => {
-                    self.pos += 1;
-                    let tok = self.tokens.get(self.pos).cloned();
-                    let Some(place) = tok.map(|t| self.place(&t)).transpose()?.flatten() else {
-                        return Err("syntax error: operand expected".into());
-                    };
-                    self.pos += 1;
-                    let v = self.load(&place)?;
-                    let nv = if op == "++" {
-                        v.wrapping_add(1)
-                    } else {
-                        v.wrapping_sub(1)
-                    };
-                    self.store(&place, nv)?;
-                    return Ok(nv);
-                }
-                _ => {}
+        let Some(op) = self.peek_op() else {
+            return self.postfix();
+        };
+        match op {
+            "+" | "-" | "!" | "~" => {
+                self.advance();
+                let v = self.unary()?;
+                Ok(match op {
+                    "+" => v,
+                    "-" => v.wrapping_neg(),
+                    "!" => (v == 0) as i64,
+                    _ => !v,
+                })
             }
+            "++" | "--" => {
+                let target = self.tokens.get(self.pos + 1).map(|t| t.tok.clone());
+                let Some(place) = target.map(|t| self.place(&t)).transpose()?.flatten() else {
+                    // Not before a variable: two signs (`++7` is 7).
+                    self.split()?;
+                    let v = self.unary()?;
+                    return Ok(if op == "--" { v.wrapping_neg() } else { v });
+                };
+                self.advance();
+                self.advance();
+                let v = self.load(&place)?;
+                let nv = step(op, v);
+                self.store(&place, nv)?;
+                if let Some(after @ ("++" | "--")) = self.peek_op() {
+                    return Err(self.error(&format!("{after}: assignment requires lvalue")));
+                }
+                Ok(nv)
+            }
+            _ => self.postfix(),
         }
-        self.postfix()
     }
 
     fn postfix(&mut self) -> R {
-        match self.tokens.get(self.pos).cloned() {
-            Some(Tok::Num(n)) => {
-                self.pos += 1;
+        let Some(tok) = self.current() else {
+            return Err(self.error("arithmetic syntax error: operand expected"));
+        };
+        match tok {
+            Tok::Num(n) => {
+                self.advance();
                 Ok(n)
             }
-            Some(tok @ (Tok::Name(_) | Tok::Element(..))) => {
-                let place = self.place(&tok)?.ok_or("syntax error: operand expected")?;
-                self.pos += 1;
+            Tok::Name(_) | Tok::Element(..) => {
+                let place = self
+                    .place(&tok)?
+                    .ok_or_else(|| self.error("arithmetic syntax error: operand expected"))?;
+                self.advance();
                 let v = self.load(&place)?;
-                if let Some(op) = self.peek_op().filter(|o| *o == "++" || *o == "--") {
-                    self.pos += 1;
-                    let nv = if op == "++" {
-                        v.wrapping_add(1)
-                    } else {
-                        v.wrapping_sub(1)
-                    };
-                    self.store(&place, nv)?;
+                if let Some(op @ ("++" | "--")) = self.peek_op() {
+                    self.advance();
+                    self.store(&place, step(op, v))?;
                 }
                 Ok(v)
             }
-            Some(Tok::Op("(")) => {
-                self.pos += 1;
+            Tok::Op("(") => {
+                self.advance();
                 let v = self.comma()?;
-                self.expect(")")?;
+                if !self.eat(")") {
+                    return Err(self.error("missing `)'"));
+                }
                 Ok(v)
             }
-            Some(tok) => Err(format!(
-                "syntax error: operand expected (error token is \"{}\")",
-                self.rest_from(tok)
-            )),
-            None => Err("syntax error: operand expected (error token is \"\")".into()),
+            _ => Err(self.error("arithmetic syntax error: operand expected")),
         }
-    }
-
-    fn rest_from(&self, first: Tok) -> String {
-        let mut s = first.text();
-        for t in &self.tokens[self.pos + 1..] {
-            s.push_str(&t.text());
-        }
-        s
     }
 
     /// The place a name or element token stands for (evaluating an
     /// indexed array's subscript); `None` for other tokens.
-    fn place(&mut self, tok: &Tok) -> Result<Option<Place>, String> {
+    fn place(&mut self, tok: &Tok) -> Result<Option<Place>, ArithError> {
         Ok(match tok {
             Tok::Name(name) => Some(Place::Var(name.clone())),
             Tok::Element(name, text) => {
@@ -514,22 +594,23 @@ impl Eval<'_> {
             Place::Element(name, subscript) => self.vars.get_element(name, subscript),
         }
         .unwrap_or_default();
-        let text = text.trim_matches([' ', '\t', '\n']);
-        if text.is_empty() {
+        let trimmed = text.trim_matches([' ', '\t', '\n']);
+        if trimmed.is_empty() {
             return Ok(0);
         }
-        if let Ok(n) = parse_number(text) {
+        if let Ok(n) = parse_number(trimmed) {
             return Ok(n);
         }
-        self.nested(text)
+        self.nested(&text)
     }
 
-    /// Evaluates a value or subscript as an expression of its own.
+    /// Evaluates a value or subscript as an expression of its own (its
+    /// errors name it, not the text around).
     fn nested(&mut self, text: &str) -> R {
-        evaluate_at_depth(text, self.vars, self.depth + 1, self.skip).map_err(|e| e.message)
+        evaluate_at_depth(text, self.vars, self.depth + 1, self.skip)
     }
 
-    fn store(&mut self, place: &Place, value: i64) -> Result<(), String> {
+    fn store(&mut self, place: &Place, value: i64) -> Result<(), ArithError> {
         if self.skip > 0 {
             return Ok(());
         }
@@ -537,6 +618,20 @@ impl Eval<'_> {
             Place::Var(name) => self.vars.set(name, value),
             Place::Element(name, subscript) => self.vars.set_element(name, subscript, value),
         }
+        .map_err(|message| self.error_text(message))
+    }
+
+    fn binary(&self, op: &str, a: i64, b: i64) -> R {
+        binary(op, a, b).ok_or_else(|| self.error("division by 0"))
+    }
+}
+
+/// `++` or `--` applied to a value.
+fn step(op: &str, v: i64) -> i64 {
+    if op == "++" {
+        v.wrapping_add(1)
+    } else {
+        v.wrapping_sub(1)
     }
 }
 
@@ -558,12 +653,13 @@ fn binary_precedence(op: &str) -> Option<usize> {
     })
 }
 
-fn binary(op: &str, a: i64, b: i64) -> R {
-    Ok(match op {
+/// A binary operator's value; `None` for a division by zero.
+fn binary(op: &str, a: i64, b: i64) -> Option<i64> {
+    Some(match op {
         "+" => a.wrapping_add(b),
         "-" => a.wrapping_sub(b),
         "*" => a.wrapping_mul(b),
-        "/" | "%" if b == 0 => return Err("division by 0 (error token is \"0\")".into()),
+        "/" | "%" if b == 0 => return None,
         "/" => a.wrapping_div(b),
         "%" => a.wrapping_rem(b),
         "<<" => a.wrapping_shl(b as u32),
@@ -577,7 +673,8 @@ fn binary(op: &str, a: i64, b: i64) -> R {
         ">" => (a > b) as i64,
         "<=" => (a <= b) as i64,
         ">=" => (a >= b) as i64,
-        _ => return Err(format!("syntax error: invalid operator {op}")),
+        // Only the operators above reach here.
+        _ => 0,
     })
 }
 
@@ -675,7 +772,7 @@ mod tests {
         );
         assert_eq!(
             eval("a[ [1] ]"),
-            Err("syntax error: operand expected (error token is \"[1] \")".into())
+            Err("arithmetic syntax error: operand expected (error token is \"[1] \")".into())
         );
     }
 

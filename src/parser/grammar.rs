@@ -875,7 +875,7 @@ impl<'a> Core<'a> {
             let mut three = Vec::new();
             for stop in [Stop::ArithSemi, Stop::ArithSemi, Stop::Arith] {
                 let mut parts = Vec::new();
-                self.read_parts(Ctx::pattern(stop), &mut parts)?;
+                self.read_parts(Ctx::arith(stop), &mut parts)?;
                 let want = if stop == Stop::Arith { ')' } else { ';' };
                 if self.cur.peek().is_none() {
                     return Err(self.err_here(

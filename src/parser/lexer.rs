@@ -400,6 +400,13 @@ impl Ctx {
             procsub: false,
         }
     }
+    /// Arithmetic text with a given end: as a pattern, but a single quote
+    /// is an ordinary character (bash: `$(( 'x' ))` is an error).
+    pub(crate) const fn arith(stop: Stop) -> Ctx {
+        let mut ctx = Ctx::pattern(stop);
+        ctx.squote = false;
+        ctx
+    }
     /// The word of `${x:-word}` and friends; `in_dq` when the `${` is itself
     /// inside double quotes or a here-document.
     const fn param_word(stop: Stop, in_dq: bool) -> Ctx {
@@ -995,6 +1002,8 @@ impl<'a> Core<'a> {
 
     fn read_parts_inner(&mut self, ctx: Ctx, parts: &mut Vec<WordPart>) -> Result<(), ParseError> {
         let mut depth = 0usize;
+        // `?`s of an offset's `?:` whose `:` has not come (`${s:1 ? 4 : 2}`).
+        let mut open_ternaries = 0usize;
         let mut tilde_ok = ctx.tilde && parts.is_empty();
         loop {
             let Some(c) = self.cur.peek() else {
@@ -1015,6 +1024,18 @@ impl<'a> Core<'a> {
                 parts.push(WordPart::ProcessSub(list, c == '<'));
                 tilde_ok = false;
                 continue;
+            }
+            if ctx.stop == Stop::BraceColon && depth == 0 {
+                match c {
+                    '?' => open_ternaries += 1,
+                    ':' if open_ternaries > 0 => {
+                        open_ternaries -= 1;
+                        self.cur.bump();
+                        push_char(parts, ctx.text_quoted, ':');
+                        continue;
+                    }
+                    _ => {}
+                }
             }
             if Self::is_stop(ctx.stop, c, depth) {
                 return Ok(());
@@ -1285,7 +1306,7 @@ impl<'a> Core<'a> {
 
     fn read_arith_body_once(&mut self) -> Result<Option<Word>, ParseError> {
         let mut parts = Vec::new();
-        self.read_parts(Ctx::pattern(Stop::Arith), &mut parts)?;
+        self.read_parts(Ctx::arith(Stop::Arith), &mut parts)?;
         if !self.cur.eat(')') {
             return Err(self.eof_looking_for(")"));
         }
