@@ -58,6 +58,7 @@ pub fn declare(sh: &mut Shell, argv: &[String]) -> Status {
         return print_all(sh, name, &flags);
     }
     if flags.print {
+        // bash 5.2 shows what the name means here, even with `-g`.
         return print_named(sh, name, operands);
     }
     if flags.global && sh.state.vars.any_locals() {
@@ -189,7 +190,7 @@ fn declare_element(
         return Ok(());
     };
     // The subscript goes through quote removal, as bash expands it.
-    let element = &unquote_subscript(element);
+    let element = &crate::expand::unquote_subscript(element);
     let value = if append {
         let old = sh.element_of(element).unwrap_or_default();
         format!("{old}{value}")
@@ -197,21 +198,6 @@ fn declare_element(
         value.to_string()
     };
     sh.assign_target(element, value).map_err(|e| e.to_string())
-}
-
-/// `a["k"]` → `a[k]`: the quotes of a subscript written in a `declare`
-/// argument are removed.
-fn unquote_subscript(element: &str) -> String {
-    let mut out = String::with_capacity(element.len());
-    let mut quote = None;
-    for c in element.chars() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (_, c) => out.push(c),
-        }
-    }
-    out
 }
 
 /// Reports why an operand failed. bash does not name `readonly` and
@@ -327,6 +313,8 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         if let Some(v) = sh.state.vars.var_mut(name) {
             v.unassigned = true;
         }
+    } else if value.is_none() && sh.state.vars.var(name).is_none() {
+        sh.state.vars.declare(name);
     }
     if flags.nameref == Some(false)
         && let Some(v) = sh.state.vars.var_mut(name)
@@ -427,6 +415,13 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
         };
         if flags.function_names && names.is_empty() {
             out.push_str(&format!("declare -{letters} {name}\n"));
+        } else if flags.function_names && sh.shopt_on("extdebug") {
+            // bash: where it was defined.
+            let file = match sh.state.function_files.get(name) {
+                Some(file) if !file.is_empty() => file.clone(),
+                _ => "main".to_string(),
+            };
+            out.push_str(&format!("{name} {} {file}\n", f.line));
         } else if flags.function_names {
             out.push_str(&format!("{name}\n"));
         } else {

@@ -26,7 +26,7 @@ fn is_binary_op(op: &str) -> bool {
 }
 
 struct Parser<'a> {
-    sh: &'a Shell,
+    sh: &'a mut Shell,
     args: &'a [String],
     pos: usize,
 }
@@ -97,7 +97,7 @@ impl Parser<'_> {
 }
 
 /// Evaluates `test` arguments by the POSIX argument-count rules.
-pub fn evaluate(sh: &Shell, args: &[String]) -> Result<bool, TestError> {
+pub fn evaluate(sh: &mut Shell, args: &[String]) -> Result<bool, TestError> {
     let a = |i: usize| args[i].as_str();
     match args.len() {
         0 => Ok(false),

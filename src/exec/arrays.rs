@@ -156,6 +156,39 @@ impl Shell {
         }
     }
 
+    /// `-v name` or `-v 'name[subscript]'`: whether the variable or the
+    /// element is set. An indexed subscript is arithmetic, and a negative
+    /// one counts from the end (bash).
+    pub fn is_set(&mut self, target: &str) -> bool {
+        let Some((name, subscript)) = split_subscript(target) else {
+            return self.state.vars.get(target).is_some();
+        };
+        let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
+        if !assoc && matches!(subscript, "@" | "*") {
+            return self.state.vars.array(name).is_some_and(|a| a.len() > 0)
+                || self.state.vars.get(name).is_some();
+        }
+        let key = match self.array_key(assoc, &Word::literal(subscript)) {
+            Ok(ArrayKey::Index(i)) if i < 0 => {
+                let array = self.state.vars.array(name);
+                if array.is_none_or(|a| a.resolve_index(i).is_none()) {
+                    self.report(&format!("{name}: bad array subscript"));
+                    return false;
+                }
+                ArrayKey::Index(i)
+            }
+            Ok(key) => key,
+            Err(e) => {
+                self.report(&e.to_string());
+                return false;
+            }
+        };
+        match self.state.vars.array(name) {
+            Some(array) => array.get(&key).is_some(),
+            None => key == ArrayKey::Index(0) && self.state.vars.get(name).is_some(),
+        }
+    }
+
     /// `unset 'name[key]'`; false when `arg` has no subscript.
     pub fn unset_element(&mut self, arg: &str) -> Result<bool, ExecError> {
         let Some((name, rest)) = arg.split_once('[') else {

@@ -95,7 +95,9 @@ fn regex_matches(sh: &mut Shell, text: &str, regex: &Word) -> Result<bool, ExecE
 /// one fails the command with 1 (`[[: 1/0: division by 0 …`), in both
 /// modes, as in bash: it is not an expansion.
 fn arith_operand(sh: &mut Shell, text: &str) -> Result<String, ExecError> {
-    if text.trim().parse::<i64>().is_ok() {
+    // Fast path: a decimal number (`017` is octal, so arithmetic).
+    let digits = text.trim().trim_start_matches(['-', '+']);
+    if (digits == "0" || !digits.starts_with('0')) && text.trim().parse::<i64>().is_ok() {
         return Ok(text.to_string());
     }
     expand::arith_text(sh, text)

@@ -577,14 +577,12 @@ impl Shell {
         loop {
             sh.line = line;
             sh.run_debug_trap()?;
-            let go = if condition.parts.is_empty() {
-                true
-            } else {
-                match sh.eval_arith_word(condition, |_, _| ()) {
+            // An empty condition (`for (( ; ; ))`) is true.
+            let go = condition.is_blank()
+                || match sh.eval_arith_word(condition, |_, _| ()) {
                     Ok(v) => v != 0,
                     Err(outcome) => return outcome,
-                }
-            };
+                };
             if !go || sh.loop_body(body, &mut status)? {
                 break;
             }

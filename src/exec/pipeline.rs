@@ -148,9 +148,29 @@ impl<'p> StageTables<'p> {
 }
 
 impl Shell {
+    /// bash runs the DEBUG trap in the shell before it starts each stage
+    /// that is a simple command (the stages themselves, subshells, do not
+    /// inherit it); under `lastpipe` the last stage runs it itself.
+    fn debug_trap_for_stages(&mut self, p: &Pipeline) -> Result<(), Unwind> {
+        if !self.state.traps.contains_key(&super::state::DEBUG_TRAP) {
+            return Ok(());
+        }
+        let in_shell = usize::from(self.shopt_on("lastpipe") && !self.job_control_active());
+        let started = &p.commands[..p.commands.len() - in_shell];
+        for command in started {
+            if let Command::Simple(sc) = command {
+                self.line = sc.span.line;
+                self.bash_command = crate::parser::unparse::simple_command(sc);
+                self.run_debug_trap()?;
+            }
+        }
+        Ok(())
+    }
+
     /// Runs `a | b | …` in the foreground; the status is the last stage's
     /// (or, with `pipefail`, the last non-zero one).
     pub fn run_multi_pipeline(&mut self, p: &Pipeline) -> Status {
+        self.debug_trap_for_stages(p)?;
         if self.job_control_active() {
             return Ok(self.run_controlled_pipeline(p));
         }

@@ -12,7 +12,11 @@ use super::Shell;
 
 /// Evaluates a unary file or string operator (`-f`, `-z`, …); `None` when
 /// `op` is not one.
-pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
+pub fn unary(sh: &mut Shell, op: &str, arg: &str) -> Option<bool> {
+    if op == "-v" {
+        return Some(sh.is_set(arg));
+    }
+    let sh = &*sh;
     // File operands resolve in the context: its own directory, its own
     // descriptors for `/dev/fd/N` and the like.
     let file = || sh.resolve_path(arg).map_err(std::io::Error::from);
@@ -47,8 +51,6 @@ pub fn unary(sh: &Shell, op: &str, arg: &str) -> Option<bool> {
             .ok()
             .and_then(|fd| sh.raw_fd(fd))
             .is_some_and(crate::sys::fd::isatty),
-        "-v" if arg.contains('[') => sh.element_of(arg).is_some(),
-        "-v" => sh.state.vars.get(arg).is_some(),
         "-o" => sh.state.options.get(arg),
         _ => return None,
     })

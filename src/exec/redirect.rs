@@ -148,14 +148,14 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         });
         return Ok(());
     }
-    let mut fields = Vec::new();
-    if sh.state.options.posix && !sh.state.options.interactive {
+    let fields = if sh.state.options.posix && !sh.state.options.interactive {
         // POSIX 2.7: neither field splitting nor pathname expansion (dash,
         // bash's POSIX mode).
-        fields.push(expand::expand_string(sh, word)?);
+        vec![expand::expand_string(sh, word)?]
     } else {
-        expand::expand_word_into(sh, word, &mut fields)?;
-    }
+        // bash: brace expansion too (`> a-{1,2}` is ambiguous).
+        expand::expand_words(sh, std::slice::from_ref(word))?
+    };
     let target = match fields.as_slice() {
         [one] => one.clone(),
         _ => {

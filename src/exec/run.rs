@@ -249,9 +249,16 @@ impl Shell {
     /// Runs one command of a script, `-c` text, `eval` or `.` text: an
     /// error bash survives abandons only this command (`Unwind::Discard`).
     /// In a subshell it ends the subshell instead, as in bash, whose
-    /// subshell is a process that goes back to its own top level.
+    /// subshell is a process that goes back to its own top level. Under
+    /// `set -e` bash ends the shell instead, wherever the error was (even
+    /// in an `if` condition).
     fn run_top_command(&mut self, list: &List) -> Status {
         match self.run_list(list) {
+            Err(Unwind::Discard(s))
+                if self.state.options.errexit && !self.state.options.interactive =>
+            {
+                Err(Unwind::Exit(s))
+            }
             Err(Unwind::Discard(s)) if self.ctx.subshell_depth == 0 => {
                 self.state.last_status = s;
                 Ok(s)

@@ -133,7 +133,9 @@ impl Array {
         self.len() == 0
     }
 
-    fn resolve_index(&self, index: i64) -> Option<usize> {
+    /// The position a subscript names: a negative one counts from the end;
+    /// `None` when it falls before the start (or the array is associative).
+    pub fn resolve_index(&self, index: i64) -> Option<usize> {
         let Array::Indexed(m) = self else {
             return None;
         };
@@ -386,6 +388,13 @@ impl Vars {
         if let Some(case) = case {
             var.case = case;
         }
+    }
+
+    /// `declare name`: the variable exists, without a value, so that
+    /// `declare -p` shows it (it stays unset for expansions and `-v`).
+    pub fn declare(&mut self, name: &str) {
+        let name = self.target_name(name);
+        Arc::make_mut(&mut self.map).entry_or_default(name);
     }
 
     /// Makes `name` an array with these contents (keeping attributes).

@@ -571,7 +571,7 @@ impl Eval<'_> {
             Tok::Name(name) => Some(Place::Var(name.clone())),
             Tok::Element(name, text) => {
                 let subscript = if self.vars.is_assoc(name) {
-                    Subscript::Key(text.clone())
+                    Subscript::Key(super::unquote_subscript(text))
                 } else {
                     Subscript::Index(self.nested(text)?)
                 };

@@ -398,3 +398,19 @@ fn glob_field(
     }
     Ok(())
 }
+
+/// `a["k"]` → `a[k]`: the quotes of a subscript written in a `declare`
+/// argument, or of an associative array's key in arithmetic
+/// (`(( x = A['k'] ))`), are removed.
+pub fn unquote_subscript(element: &str) -> String {
+    let mut out = String::with_capacity(element.len());
+    let mut quote = None;
+    for c in element.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}

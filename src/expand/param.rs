@@ -484,7 +484,14 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             // bash's `nocasematch` covers `${x/p/r}` but not `${x#p}`.
             let glob = env.glob_options();
             let options = glob.matching(glob.nocasematch);
-            let pat = Pattern::with_options(&expand_pattern(env, pattern)?, options);
+            let pat_text = expand_pattern(env, pattern)?;
+            if pat_text.is_empty() && matches!(mode, ReplaceMode::First | ReplaceMode::All) {
+                // An empty pattern matches nothing (bash), though anchored
+                // (`${x/#/p}`) it inserts.
+                push(env, b, value);
+                return Ok(());
+            }
+            let pat = Pattern::with_options(&pat_text, options);
             let rep = if glob.patsub_replacement {
                 expand_replacement(env, replacement)?
             } else {
@@ -583,6 +590,13 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 push(env, b, value);
                 return Ok(());
             }
+            // `${!r@a}`: the attributes of the variable `r` names (of
+            // its array for `r='a[0]'`).
+            let subject = match p.indirect.then(|| env.var(name)).flatten() {
+                Some(target) => target.split('[').next().unwrap_or_default().to_string(),
+                None => name.to_string(),
+            };
+            let name = subject.as_str();
             let transformed = match op {
                 // `K`/`k` list an array's keys too; of a scalar, as `Q`.
                 'Q' | 'K' | 'k' => map_value(value, |s| quote_always(&s)),

@@ -457,6 +457,8 @@ pub struct FunctionDef {
     /// The source text of the whole definition, for `type`, `declare -f`
     /// and handing functions to a self-spawned shell.
     pub source: String,
+    /// The line the definition starts on (`declare -F` under `extdebug`).
+    pub line: u32,
 }
 
 /// An expression inside `[[ … ]]`.
@@ -489,6 +491,14 @@ impl Word {
     /// process substitution), anywhere inside it.
     pub fn has_command_substitution(&self) -> bool {
         parts_run_commands(&self.parts)
+    }
+
+    /// Whether the word is nothing but unquoted blanks (or nothing).
+    pub fn is_blank(&self) -> bool {
+        self.parts.iter().all(|p| match p {
+            WordPart::Literal(s) => s.trim().is_empty(),
+            _ => false,
+        })
     }
 
     /// The text of the word if it has no expansions and no quoting at all.

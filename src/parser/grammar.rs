@@ -1204,7 +1204,7 @@ impl<'a> Core<'a> {
                         && let Some(name) = w.as_plain_literal()
                     {
                         let name = name.to_string();
-                        return self.parse_function_rest(name, tok.start, false);
+                        return self.parse_function_rest(name, (tok.start, tok.line), false);
                     }
                     cmd.words.push(w);
                 }
@@ -1237,7 +1237,7 @@ impl<'a> Core<'a> {
             _ => return Err(self.unexpected(&tok)),
         };
         let paren = self.peek(LexMode::Normal)?.is_op(Op::LParen);
-        self.parse_function_rest(name, kw.start, paren)
+        self.parse_function_rest(name, (kw.start, kw.line), paren)
     }
 
     /// After the name (and the `(` is next when `paren`): `( )`, newlines,
@@ -1245,7 +1245,7 @@ impl<'a> Core<'a> {
     fn parse_function_rest(
         &mut self,
         name: String,
-        start: usize,
+        (start, line): (usize, u32),
         paren: bool,
     ) -> Result<Command, ParseError> {
         let needs_parens = self.peek(LexMode::Normal)?.is_op(Op::LParen);
@@ -1272,6 +1272,7 @@ impl<'a> Core<'a> {
             name,
             body: Arc::new(body),
             source,
+            line,
         })))
     }
 

@@ -1514,12 +1514,6 @@ impl<'a> Core<'a> {
         indirect: bool,
         in_dq: bool,
     ) -> Result<ParamExp, ParseError> {
-        let mk = |op| ParamExp {
-            name,
-            index,
-            indirect,
-            op,
-        };
         let Some(c) = self.cur.peek() else {
             return Err(self.eof_looking_for("}"));
         };
@@ -1532,6 +1526,11 @@ impl<'a> Core<'a> {
                         self.cur.bump();
                         let word = self.read_param_word(Stop::Brace, in_dq)?;
                         word_op(o, true, word)
+                    }
+                    Some('}') => {
+                        // `${x:}`: no offset is a bad substitution (bash),
+                        // reported when it is expanded.
+                        return Ok(no_offset(name, index, indirect));
                     }
                     _ => {
                         let offset = self.read_pattern_word(Stop::BraceColon)?;
@@ -1570,7 +1569,13 @@ impl<'a> Core<'a> {
                 } else {
                     ReplaceMode::First
                 };
-                let pattern = self.read_strip_pattern_word(Stop::BraceSlash)?;
+                // bash: a `/` right after `//` belongs to the pattern
+                // (`${x////c}` replaces each `/`).
+                let leading_slash = mode == ReplaceMode::All && self.cur.eat('/');
+                let mut pattern = self.read_strip_pattern_word(Stop::BraceSlash)?;
+                if leading_slash {
+                    pattern.parts.insert(0, WordPart::Literal("/".into()));
+                }
                 // As for the pattern, quotes in the replacement are quotes
                 // even inside "…" (bash 5.2).
                 let replacement = if self.cur.eat('/') {
@@ -1605,7 +1610,12 @@ impl<'a> Core<'a> {
             }
             _ => return Err(self.bad_subst()),
         };
-        Ok(mk(op))
+        Ok(ParamExp {
+            name,
+            index,
+            indirect,
+            op,
+        })
     }
 
     /// `` `…` ``: undo the backslash escapes, then parse the text.
@@ -1831,6 +1841,21 @@ fn plain_param(name: String) -> WordPart {
         indirect: false,
         op: ParamOp::Plain,
     }))
+}
+
+/// `${x:}`, kept as an invalid expansion whose text names it.
+fn no_offset(name: String, index: Option<Word>, indirect: bool) -> ParamExp {
+    let index = index.as_ref().map(crate::parser::unparse::word);
+    let index = index.map(|i| format!("[{i}]")).unwrap_or_default();
+    let bang = if indirect { "!" } else { "" };
+    ParamExp {
+        name: String::new(),
+        index: None,
+        indirect: false,
+        op: ParamOp::Invalid {
+            text: format!("{bang}{name}{index}:"),
+        },
+    }
 }
 
 fn word_op(c: char, colon: bool, word: Word) -> ParamOp {

@@ -1284,6 +1284,7 @@ mod tests {
             name: name.to_string(),
             body: Arc::new(body),
             source: String::new(),
+            line: 1,
         }
     }
 

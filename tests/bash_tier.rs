@@ -1,0 +1,209 @@
+//! bash behaviours the Oils spec suite's bash tier checks and bash 5.2
+//! passes: each case runs a script file (`s.sh`) through the real binary
+//! and compares stdout, stderr and status exactly with what bash printed
+//! for the same file.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Case;
+
+fn check(cases: &[Case]) {
+    common::check_with(cases, |script| common::run_file(script, None));
+}
+
+/// Expansions, arithmetic, tests and declarations.
+#[test]
+fn expansions_tests_and_declarations() {
+    check(&[
+        (
+            "assoc_keys_in_arithmetic_lose_quotes",
+            r#"declare -A A=([spam]=42)
+(( x = A['spam'] )); echo $x
+echo $(( A["spam"] + 1 ))
+"#,
+            r#"42
+43
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "debug_trap_runs_for_each_pipeline_stage",
+            r#"trap 'echo "  [$LINENO] $BASH_COMMAND"' DEBUG
+false | false | false
+echo x |
+  cat
+{ echo a; echo b; } | wc -l
+trap - DEBUG
+"#,
+            r#"  [2] false
+  [2] false
+  [2] false
+  [3] echo x
+  [4] cat
+x
+  [5] wc -l
+2
+  [6] trap - DEBUG
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_F_under_extdebug_says_where",
+            r#"shopt -s extdebug
+add () { :; }
+
+function g {
+  :
+}
+declare -F add g
+"#,
+            r#"add 2 s.sh
+g 4 s.sh
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_without_value_exists",
+            r#"declare x
+declare -p x
+echo "${x-unset}"
+[[ -v x ]]; echo $?
+function f { local x; declare -p x; }
+x=1
+f
+"#,
+            r#"declare -- x
+unset
+1
+declare -- x
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "empty_arith_for_condition",
+            r#"for (( i=0 ; ; i++ )); do echo $i; [[ $i -ge 2 ]] && break; done
+for (( ; ; )); do echo one; break; done
+"#,
+            r#"0
+1
+2
+one
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "indirect_attribute_transform",
+            r#"a=(1 2 3); declare -A d=([0]=x); declare -i n=1
+for r in a 'a[0]' d 'd[0]' n; do echo "${!r@a}"; done
+"#,
+            r#"a
+a
+A
+A
+i
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "octal_operands_of_dbracket_eq",
+            r#"[[ 15 -eq 017 ]] && echo octal
+[[ -0123 -eq -83 ]] && echo negative
+x=0x0f; [[ $x -eq 15 ]] && echo hex
+[[ 010 -lt 9 ]] && echo lt
+"#,
+            r#"octal
+negative
+hex
+lt
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "patsub_slash_and_empty_patterns",
+            r#"x='/_/'; echo ${x////c} ${x//'/'/c}
+x='slash / brace } hi'; echo ${x///}
+x=-foo-; echo ${x//$foo$bar/bar} ${x/$foo/b} ${x/#$foo/b} ${x/%/b}
+y=a/b; echo ${y///X} ${y////X} ${y/#//X}
+"#,
+            r#"c_c c_c
+slash brace } hi
+-foo- -foo- b-foo- -foo-b
+a/b aXb /Xa/b
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "redirection_words_are_brace_expanded",
+            r#"echo hi > a-{one,two}; echo status=$?
+echo hi > b{1,}; echo status=$?
+echo hi > c{1,2}d; echo status=$?
+"#,
+            r#"status=1
+status=1
+status=1
+"#,
+            r#"s.sh: line 1: a-{one,two}: ambiguous redirect
+s.sh: line 2: b{1,}: ambiguous redirect
+s.sh: line 3: c{1,2}d: ambiguous redirect
+"#,
+            0,
+        ),
+        (
+            "set_e_ends_the_shell_after_an_error_bash_survives",
+            r#"set -e
+shopt -s failglob
+if echo *.ZZ; then :; fi
+echo not reached
+"#,
+            r#""#,
+            r#"s.sh: line 3: no match: *.ZZ
+"#,
+            1,
+        ),
+        (
+            "substring_without_offset_is_bad",
+            r#"s=123; a=(1 2)
+echo ${s:}
+echo "${a[@]:}"
+echo ${s: }
+"#,
+            r#"123
+"#,
+            r#"s.sh: line 2: ${s:}: bad substitution
+s.sh: line 3: ${a[@]:}: bad substitution
+"#,
+            0,
+        ),
+        (
+            "v_with_arithmetic_subscripts",
+            r#"a=(1 2 3 ''); i=1
+test -v 'a[1+1]'; echo $?
+test -v 'a[4+1]'; echo $?
+[[ -v a[i+2] ]]; echo $?
+[[ -v a[-1] ]]; echo $?
+[[ -v a[-5] ]]; echo $?
+declare -A m=([k]=v); [[ -v m[k] ]]; echo $?; [[ -v m[j] ]]; echo $?
+"#,
+            r#"0
+1
+0
+0
+1
+0
+1
+"#,
+            r#"s.sh: line 6: a: bad array subscript
+"#,
+            0,
+        ),
+    ]);
+}
