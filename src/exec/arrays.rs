@@ -165,7 +165,7 @@ impl Shell {
         };
         let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         if !assoc && matches!(subscript, "@" | "*") {
-            return self.state.vars.array(name).is_some_and(|a| a.len() > 0)
+            return self.state.vars.array(name).is_some_and(|a| !a.is_empty())
                 || self.state.vars.get(name).is_some();
         }
         let key = match self.array_key(assoc, &Word::literal(subscript)) {
