@@ -17,6 +17,13 @@ fn check(cases: &[Case]) {
 fn expansions_tests_and_declarations() {
     check(&[
         (
+            "brace_ranges_ignore_the_step_sign",
+            "echo {1..8..0}\necho {5..1..2}\necho {a..k..-2}\necho {1..3..-1}\necho {Y..b..2}\n",
+            "1 2 3 4 5 6 7 8\n5 3 1\na c e g i k\n1 2 3\nY [ ] _ a\n",
+            "",
+            0,
+        ),
+        (
             "assoc_keys_in_arithmetic_lose_quotes",
             r#"declare -A A=([spam]=42)
 (( x = A['spam'] )); echo $x

@@ -221,13 +221,9 @@ fn sequence(body: &[Tok]) -> Option<Vec<Vec<Tok>>> {
             })
             .collect()
     } else {
+        // Letters of both cases make a range over what lies between
+        // them in ASCII (`{Z..a}`), as in bash.
         let (a, b) = (single_letter(from)?, single_letter(to)?);
-        if a.is_ascii_lowercase() != b.is_ascii_lowercase()
-            && a.is_ascii_alphabetic()
-            && b.is_ascii_alphabetic()
-        {
-            return None;
-        }
         numbers(a as i64, b as i64, step)?
             .into_iter()
             .filter_map(|n| char::from_u32(n as u32).map(String::from))
@@ -247,21 +243,12 @@ fn single_letter(s: &str) -> Option<char> {
     (chars.next().is_none() && c.is_ascii_alphabetic()).then_some(c)
 }
 
-/// The numbers from `a` to `b` by `step` (its sign must point from a to
-/// b; 0 is invalid; the default is ±1).
+/// The numbers from `a` to `b` by `step`: as in bash, the step's sign is
+/// ignored (the direction is from a to b) and 0 counts as 1.
 fn numbers(a: i64, b: i64, step: Option<i64>) -> Option<Vec<i64>> {
-    let step = match step {
-        None => {
-            if a <= b {
-                1
-            } else {
-                -1
-            }
-        }
-        Some(0) => return None,
-        Some(s) if a != b && (s > 0) != (a < b) => return None,
-        Some(s) => s,
-    };
+    let size = step.map_or(1, i64::unsigned_abs).max(1);
+    let size = i64::try_from(size).ok()?;
+    let step = if a <= b { size } else { -size };
     let count = ((b - a) / step).unsigned_abs() as usize + 1;
     if count as u128 > MAX_WORDS {
         return None;
@@ -310,7 +297,9 @@ mod tests {
             ("{a,{b,c}}", &["a", "b", "c"]),
             ("{a}", &["{a}"]),
             ("{}", &["{}"]),
-            ("{1..3..0}", &["{1..3..0}"]),
+            ("{1..3..0}", &["1", "2", "3"]),
+            ("{1..8..-3}", &["1", "4", "7"]),
+            ("{5..1..2}", &["5", "3", "1"]),
             ("x{,y}", &["x", "xy"]),
         ];
         for (src, want) in cases {
