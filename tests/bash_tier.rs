@@ -214,3 +214,62 @@ declare -A m=([k]=v); [[ -v m[k] ]]; echo $?; [[ -v m[j] ]]; echo $?
         ),
     ]);
 }
+
+/// The arrays bash computes when they are read: `BASH_ARGV`, `BASH_ARGC`
+/// (under `extdebug`), `DIRSTACK`, `FUNCNAME`; and arrays made from
+/// scalars.
+#[test]
+fn computed_arrays() {
+    check(&[
+        (
+            "bash_argv_and_argc_under_extdebug",
+            r#"f() { echo "[${BASH_ARGV[*]}] [${BASH_ARGC[*]}]"; g x; }
+g() { echo "[${BASH_ARGV[*]}] [${BASH_ARGC[*]}] ${#BASH_ARGV[@]}"; }
+f a b
+shopt -s extdebug
+f a b
+echo "[${BASH_ARGV[*]}] [${BASH_ARGC[*]}]"
+"#,
+            r#"[] []
+[] [] 0
+[b a] [2 0]
+[x b a] [1 2 0] 3
+[] [0]
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "declare_a_keeps_the_scalar_as_element_0",
+            r#"a=abcde; declare -a a; echo ${a[0]} ${#a[@]}
+h=x; declare -A h; declare -p h
+declare -a e; declare -p e
+"#,
+            r#"abcde 1
+declare -A h=([0]="x" )
+declare -a e
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "dirstack_and_call_stack_arrays",
+            r#"cd /
+pushd /tmp >/dev/null
+echo "${DIRSTACK[@]}" ${#DIRSTACK[@]}
+f() { declare -p FUNCNAME; }
+f
+declare -p FUNCNAME
+declare -a | grep -e FUNCNAME -e BASH_LINENO
+"#,
+            r#"/tmp / 2
+declare -a FUNCNAME=([0]="f" [1]="main")
+declare -a FUNCNAME
+declare -a BASH_LINENO=([0]="0")
+declare -a FUNCNAME
+"#,
+            r#""#,
+            0,
+        ),
+    ]);
+}

@@ -203,7 +203,13 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
     };
     let saved_positional =
         (argv.len() > 2).then(|| std::mem::replace(&mut sh.state.positional, argv[2..].to_vec()));
-    sh.push_call_frame("source", name.clone());
+    let args = argv.get(2..).unwrap_or_default();
+    let caller_args = match &saved_positional {
+        _ if !sh.shopt_on("extdebug") => Vec::new(),
+        Some(saved) => saved.clone(),
+        None => sh.state.positional.clone(),
+    };
+    sh.push_call_frame("source", name.clone(), args, &caller_args);
     let line = sh.line;
     let r = sh.scoped(|c| c.source_depth += 1).run_source_text(&text);
     sh.line = line;

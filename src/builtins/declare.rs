@@ -200,6 +200,24 @@ fn declare_element(
     sh.assign_target(element, value).map_err(|e| e.to_string())
 }
 
+/// Makes `name` an array; a value it had becomes element 0 (key `0` of
+/// an associative array), as in bash.
+fn scalar_to_array(sh: &mut Shell, name: &str, assoc: bool) -> Result<(), String> {
+    let old = sh.state.vars.get(name).map(str::to_string);
+    let mut array = if assoc {
+        Array::Assoc(Default::default())
+    } else {
+        Array::Indexed(Default::default())
+    };
+    if let Some(old) = old {
+        array.set(crate::exec::state::ArrayKey::Index(0), old);
+    }
+    sh.state
+        .vars
+        .set_array(name, array)
+        .map_err(|e| e.to_string())
+}
+
 /// Reports why an operand failed. bash does not name `readonly` and
 /// `export` in a message about a readonly variable (`x: readonly variable`).
 fn declaration_error(sh: &mut Shell, builtin: &str, msg: &str) -> Status {
@@ -285,32 +303,13 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         };
         if (flags.indexed || flags.assoc) && sh.state.vars.array(name).is_none() {
             // `declare -a x=v`: an array whose element 0 is v (bash).
-            let old = sh.state.vars.get(name).map(str::to_string);
-            let mut array = if flags.assoc {
-                Array::Assoc(Default::default())
-            } else {
-                Array::Indexed(Default::default())
-            };
-            if let Some(old) = old {
-                array.set(crate::exec::state::ArrayKey::Index(0), old);
-            }
-            sh.state
-                .vars
-                .set_array(name, array)
-                .map_err(|e| e.to_string())?;
+            scalar_to_array(sh, name, flags.assoc)?;
         }
         sh.assign(name, v).map_err(|e| e.to_string())?;
     } else if (flags.indexed || flags.assoc) && sh.state.vars.array(name).is_none() {
-        let empty = if flags.assoc {
-            crate::exec::state::Array::Assoc(Default::default())
-        } else {
-            crate::exec::state::Array::Indexed(Default::default())
-        };
-        sh.state
-            .vars
-            .set_array(name, empty)
-            .map_err(|e| e.to_string())?;
-        if let Some(v) = sh.state.vars.var_mut(name) {
+        let had_value = sh.state.vars.get(name).is_some();
+        scalar_to_array(sh, name, flags.assoc)?;
+        if let (false, Some(v)) = (had_value, sh.state.vars.var_mut(name)) {
             v.unassigned = true;
         }
     } else if value.is_none() && sh.state.vars.var(name).is_none() {
@@ -443,10 +442,13 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
 /// `declare` / `declare -p` / `declare -x` without names: every variable
 /// (with those attributes), sorted.
 fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
+    let dynamic = dynamic_arrays(sh);
+    let dynamic = dynamic.iter().map(|(n, v)| (n.as_str(), v));
     let mut vars: Vec<(&str, &Var)> = sh
         .state
         .vars
         .iter()
+        .chain(dynamic)
         .filter(|(_, v)| flags.export != Some(true) || v.exported)
         .filter(|(_, v)| !flags.readonly || v.readonly)
         .filter(|(_, v)| flags.nameref != Some(true) || v.nameref)
@@ -468,19 +470,52 @@ fn print_all(sh: &mut Shell, builtin: &str, flags: &Flags) -> Status {
         .iter()
         .map(|(n, v)| match &v.value {
             Some(value) if plain => format!("{n}={}\n", crate::parser::unparse::quote_value(value)),
-            None if plain => String::new(),
+            None if plain => match &v.array {
+                Some(array) if !v.unassigned => format!("{n}={}\n", array_literal(array)),
+                _ => String::new(),
+            },
             _ => declaration(n, v),
         })
         .collect();
     Ok(if sh.print(builtin, &out)? { 0 } else { 1 })
 }
 
+/// The arrays bash computes when they are read (the call stack, the
+/// directory stack), as `declare` lists them; not those a script set.
+fn dynamic_arrays(sh: &Shell) -> Vec<(String, Var)> {
+    let names = [
+        "BASH_ARGC",
+        "BASH_ARGV",
+        "BASH_LINENO",
+        "BASH_SOURCE",
+        "DIRSTACK",
+        "FUNCNAME",
+    ];
+    names
+        .into_iter()
+        .filter(|name| sh.state.vars.var(name).is_none())
+        .map(|name| {
+            let values = sh.dynamic_array(name);
+            let var = Var {
+                unassigned: values.is_none() && name == "FUNCNAME",
+                array: Some(Array::Indexed(
+                    values.unwrap_or_default().into_iter().enumerate().collect(),
+                )),
+                ..Var::default()
+            };
+            (name.to_string(), var)
+        })
+        .collect()
+}
+
 /// `declare -p name…`.
 fn print_named(sh: &mut Shell, builtin: &str, names: &[String]) -> Status {
     let mut out = String::new();
     let mut status = 0;
+    let dynamic = dynamic_arrays(sh);
     for name in names {
-        match sh.state.vars.var(name) {
+        let computed = dynamic.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+        match sh.state.vars.var(name).or(computed) {
             Some(v) => out.push_str(&declaration(name, v)),
             None => status = sh.builtin_error(builtin, &format!("{name}: not found"), 1)?,
         }

@@ -727,7 +727,9 @@ impl Shell {
             .get(&f.name)
             .cloned()
             .unwrap_or_default();
-        self.push_call_frame(&f.name, file);
+        let args = std::mem::take(&mut self.state.positional);
+        self.push_call_frame(&f.name, file, &args, &saved_positional);
+        self.state.positional = args;
         self.function_names.push(f.name.clone());
         self.state.vars.push_frame();
         let traced = self.state.traced_functions.contains(&f.name);

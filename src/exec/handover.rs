@@ -315,8 +315,12 @@ impl SubshellState {
                 name,
                 file,
                 call_line,
+                args,
+                caller_args,
                 saved_options: _,
             } = frame;
+            w.texts(args);
+            w.texts(caller_args);
             w.text(name);
             w.text(file);
             w.number(*call_line);
@@ -373,7 +377,10 @@ impl SubshellState {
         state.dir_stack = r.texts()?;
         state.function_names = r.texts()?;
         for _ in 0..r.count()? {
+            let (args, caller_args) = (r.texts()?, r.texts()?);
             state.call_frames.push(CallFrame {
+                args,
+                caller_args,
                 name: r.text()?,
                 file: r.text()?,
                 call_line: r.number()?,
@@ -801,12 +808,16 @@ mod tests {
                     name: "source".into(),
                     file: "lib.sh".into(),
                     call_line: 4,
+                    args: vec!["a".into(), "b c".into()],
+                    caller_args: vec!["x".into()],
                     saved_options: None,
                 },
                 CallFrame {
                     name: "f".into(),
                     file: "lib.sh".into(),
                     call_line: 12,
+                    args: Vec::new(),
+                    caller_args: Vec::new(),
                     saved_options: None,
                 },
             ],

@@ -722,10 +722,24 @@ impl Shell {
 
     /// Enters a function call or `.` script (`name` `source`) whose code
     /// comes from `file`, called from the current line.
-    pub fn push_call_frame(&mut self, name: &str, file: String) {
+    /// `args` and `caller_args` are kept only under `extdebug`.
+    pub fn push_call_frame(
+        &mut self,
+        name: &str,
+        file: String,
+        args: &[String],
+        caller_args: &[String],
+    ) {
+        let kept = |args: &[String]| match self.shopt_on("extdebug") {
+            true => args.to_vec(),
+            false => Vec::new(),
+        };
+        let (args, caller_args) = (kept(args), kept(caller_args));
         self.call_frames.push(super::state::CallFrame {
             name: name.to_string(),
             file,
+            args,
+            caller_args,
             call_line: self.line,
             saved_options: None,
         });
@@ -747,6 +761,9 @@ impl Shell {
     /// these outside any function or `.` script (except `BASH_SOURCE` in
     /// a script file).
     pub fn call_stack_array(&self, name: &str) -> Option<Vec<String>> {
+        if matches!(name, "BASH_ARGV" | "BASH_ARGC") {
+            return Some(self.argument_stack(name == "BASH_ARGC"));
+        }
         let in_file = self.in_script_file;
         if self.call_frames.is_empty() {
             return match name {
@@ -777,6 +794,41 @@ impl Shell {
             });
         }
         Some(values)
+    }
+
+    /// The value of an array bash computes when it is read: the call
+    /// stack's (see [`Shell::call_stack_array`]) and `DIRSTACK` (the
+    /// current directory, then the stack).
+    pub fn dynamic_array(&self, name: &str) -> Option<Vec<String>> {
+        if name == "DIRSTACK" {
+            let cwd = self.state.vars.get("PWD").unwrap_or_default().to_string();
+            return Some(
+                std::iter::once(cwd)
+                    .chain(self.state.dir_stack.iter().cloned())
+                    .collect(),
+            );
+        }
+        self.call_stack_array(name)
+    }
+
+    /// `BASH_ARGV` (every frame's arguments, innermost first, each
+    /// frame's last first, ending with the shell's own) or `BASH_ARGC`
+    /// (how many each frame has): kept only under `extdebug`, as bash.
+    fn argument_stack(&self, counts: bool) -> Vec<String> {
+        if !self.shopt_on("extdebug") {
+            return Vec::new();
+        }
+        let bottom = match self.call_frames.first() {
+            Some(frame) => &frame.caller_args,
+            None => &self.state.positional,
+        };
+        let frames = self.call_frames.iter().rev().map(|f| &f.args);
+        let all = frames.chain(std::iter::once(bottom));
+        if counts {
+            all.map(|args| args.len().to_string()).collect()
+        } else {
+            all.flat_map(|args| args.iter().rev().cloned()).collect()
+        }
     }
 
     /// Between commands: an interactive shell reaps finished jobs (and
@@ -900,10 +952,12 @@ impl ExpandEnv for Shell {
                 })
             }
             "SRANDOM" => Some(random_32_bits().to_string()),
-            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" => match self.call_stack_array(name) {
-                Some(values) => values.into_iter().next(),
-                None => self.state.vars.get(name).map(str::to_string),
-            },
+            "FUNCNAME" | "BASH_SOURCE" | "BASH_LINENO" | "BASH_ARGV" | "BASH_ARGC" | "DIRSTACK" => {
+                match self.dynamic_array(name) {
+                    Some(values) => values.into_iter().next(),
+                    None => self.state.vars.get(name).map(str::to_string),
+                }
+            }
             _ => match self.state.vars.nameref_target(name) {
                 // A nameref to an element (`declare -n r='a[1]'`).
                 Some(target) if target.contains('[') => self.element_of(target),
@@ -921,28 +975,28 @@ impl ExpandEnv for Shell {
     }
 
     fn array_values(&self, name: &str) -> Option<Vec<String>> {
-        if let Some(values) = self.call_stack_array(name) {
+        if let Some(values) = self.dynamic_array(name) {
             return Some(values);
         }
         self.state.vars.array(name).map(super::state::Array::values)
     }
 
     fn array_keys(&self, name: &str) -> Option<Vec<String>> {
-        if let Some(values) = self.call_stack_array(name) {
+        if let Some(values) = self.dynamic_array(name) {
             return Some((0..values.len()).map(|i| i.to_string()).collect());
         }
         self.state.vars.array(name).map(super::state::Array::keys)
     }
 
     fn array_len(&self, name: &str) -> Option<usize> {
-        if let Some(values) = self.call_stack_array(name) {
+        if let Some(values) = self.dynamic_array(name) {
             return Some(values.len());
         }
         self.state.vars.array(name).map(super::state::Array::len)
     }
 
     fn array_pairs(&self, name: &str) -> Option<(Vec<(String, String)>, bool)> {
-        if let Some(values) = self.call_stack_array(name) {
+        if let Some(values) = self.dynamic_array(name) {
             let pairs = values.into_iter().enumerate();
             return Some((pairs.map(|(i, v)| (i.to_string(), v)).collect(), false));
         }
@@ -959,7 +1013,7 @@ impl ExpandEnv for Shell {
     }
 
     fn element_by_index(&self, name: &str, index: i64) -> Option<String> {
-        if let Some(names) = self.call_stack_array(name) {
+        if let Some(names) = self.dynamic_array(name) {
             let i = if index < 0 {
                 names.len() as i64 + index
             } else {

@@ -1082,6 +1082,12 @@ pub struct CallFrame {
     pub file: String,
     /// The line of the caller the call was made from.
     pub call_line: u32,
+    /// Under `extdebug`: the frame's arguments, and the positional
+    /// parameters of its caller (`BASH_ARGV`, `BASH_ARGC`); empty
+    /// otherwise, so that calls copy nothing.
+    pub args: Vec<String>,
+    /// See `args`.
+    pub caller_args: Vec<String>,
     /// The `set` options from before `local -`, put back when the function
     /// returns. Not handed over: a subshell never returns from the
     /// functions it was started in.
