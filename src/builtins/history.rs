@@ -82,10 +82,13 @@ pub fn history(sh: &mut Shell, argv: &[String]) -> Status {
 fn print_expanded(sh: &mut Shell, args: &[String]) -> Status {
     let mut out = String::new();
     for arg in args {
-        match crate::exec::histexpand::expand(arg, sh.history.entries()) {
+        match crate::exec::history::expand(sh, arg, None) {
             Ok(Expanded::Line { text, .. }) => out.push_str(&text),
             Ok(Expanded::Same) => out.push_str(arg),
-            Err(message) => return sh.builtin_error("history", &message, 1),
+            Err(_) => {
+                let message = format!("{arg}: history expansion failed");
+                return sh.builtin_error("history", &message, 1);
+            }
         }
         out.push('\n');
     }

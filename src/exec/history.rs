@@ -16,6 +16,8 @@ use std::path::Path;
 
 use crate::expand::pattern::{Pattern, escape};
 
+use super::histexpand::{Chars, Events, Expanded, Memory};
+
 use super::Shell;
 
 /// What `HISTCONTROL` and `HISTIGNORE` ask to leave out.
@@ -74,6 +76,66 @@ pub struct History {
     /// Entries dropped off the front by `HISTSIZE` since the list was last
     /// cleared: numbers go on from where they were, as bash numbers them.
     dropped: usize,
+    /// Whether the last line offered was added (bash's
+    /// `hist_last_line_added`): `fc` then skips its own entry.
+    pub last_added: bool,
+    /// What history expansion remembers between lines.
+    pub expansion: Memory,
+}
+
+/// `set -o history` turned on: as in bash, when no line was added to the
+/// history yet, `HISTSIZE` gets its default (500) and `HISTFILESIZE`
+/// `HISTSIZE`'s value if they are unset, and the history file is read.
+pub fn switched_on(sh: &mut Shell) {
+    if sh.history.added > 0 {
+        return;
+    }
+    if sh.state.vars.get("HISTSIZE").is_none() {
+        let _ = sh.state.vars.set("HISTSIZE", "500");
+    }
+    if sh.state.vars.get("HISTFILESIZE").is_none() {
+        let size = sh
+            .state
+            .vars
+            .get("HISTSIZE")
+            .unwrap_or_default()
+            .to_string();
+        let _ = sh.state.vars.set("HISTFILESIZE", size);
+    }
+    let Some(name) = sh.state.vars.get("HISTFILE").filter(|f| !f.is_empty()) else {
+        return;
+    };
+    let Ok(path) = sh.resolve_path(name).map(|p| p.into_owned()) else {
+        return;
+    };
+    if let Ok(lines) = read_lines(&path) {
+        let limit = size_limit(sh);
+        for line in &lines {
+            sh.history.push(line, limit);
+        }
+        sh.history.lines_read = lines.len();
+    }
+}
+
+/// Expands the history references in `line` as `histchars` and
+/// `extglob` say; `open_quote` is the quote earlier lines of the command
+/// left open. `Ok(Expanded::Same)` when `histchars` turns expansion off.
+pub fn expand(sh: &mut Shell, line: &str, open_quote: Option<char>) -> Result<Expanded, String> {
+    let Some(chars) = Chars::from_var(sh.state.vars.get("histchars")) else {
+        return Ok(Expanded::Same);
+    };
+    let extglob = sh.shopt_on("extglob");
+    let posix = sh.state.options.posix;
+    let history = &mut sh.history;
+    let events = Events {
+        entries: &history.entries,
+        first_number: history.dropped + 1,
+        chars,
+        extglob,
+        open_quote,
+        posix,
+    };
+    super::histexpand::expand(line, &events, &mut history.expansion)
 }
 
 /// `HISTSIZE`, when it is a number.
@@ -150,9 +212,11 @@ impl History {
                 let pattern = p.replace('&', &escape(previous.unwrap_or("")));
                 Pattern::new(&pattern).matches(line)
             });
+        self.last_added = false;
         if ignored || line.trim().is_empty() || limit == Some(0) {
             return false;
         }
+        self.last_added = true;
         if rules.erase_dups {
             while let Some(i) = self.entries.iter().position(|e| e == line) {
                 self.delete(i);
@@ -255,7 +319,7 @@ pub fn one_entry(text: &str) -> String {
 /// What the lines of a command read so far leave open, for
 /// [`one_entry`].
 #[derive(Default)]
-struct LineScan {
+pub(crate) struct LineScan {
     single: bool,
     double: bool,
     backtick: bool,
@@ -281,6 +345,23 @@ const NO_SEMICOLON_AFTER: &[&str] = &[
 ];
 
 impl LineScan {
+    /// The quote the lines read so far leave open, if any.
+    pub(crate) fn open_quote(&self) -> Option<char> {
+        if self.single {
+            Some('\'')
+        } else if self.double {
+            Some('"')
+        } else {
+            None
+        }
+    }
+
+    /// Whether the lines read so far end inside a command or process
+    /// substitution.
+    pub(crate) fn in_substitution(&self) -> bool {
+        self.substitution > 0 || self.backtick
+    }
+
     fn delimiter(&self) -> &'static str {
         if self.here_doc
             || self.single
@@ -308,7 +389,8 @@ impl LineScan {
         backslashes % 2 == 1 && !self.single && !self.here_doc
     }
 
-    fn read(&mut self, line: &str) {
+    /// Takes in one more line (without its newline).
+    pub(crate) fn read(&mut self, line: &str) {
         self.comment = false;
         self.blank = line.trim().is_empty();
         let mut chars = line.chars().peekable();
@@ -362,7 +444,9 @@ impl LineScan {
             '\'' => self.single = true,
             '"' => self.double = true,
             '`' => self.backtick = !self.backtick,
-            '(' if previous == '$' || self.substitution > 0 => self.substitution += 1,
+            '(' if matches!(previous, '$' | '<' | '>') || self.substitution > 0 => {
+                self.substitution += 1
+            }
             '(' if previous == '=' && word.len() > 1 => self.assignment += 1,
             ')' if self.substitution > 0 => self.substitution -= 1,
             ')' if self.assignment > 0 => self.assignment -= 1,

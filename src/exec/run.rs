@@ -172,10 +172,27 @@ impl Shell {
     /// Runs the commands of `source`; the last one's status, or `None`
     /// when there was none.
     fn run_commands_in(&mut self, source: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
+        self.run_commands_from(source, first_line, false)
+    }
+
+    /// As [`Shell::run_commands_in`]; `by_lines` when `source` is a
+    /// command the shell put together line by line (see
+    /// [`Shell::run_lines_expanding`]).
+    fn run_commands_from(
+        &mut self,
+        source: &str,
+        first_line: u32,
+        by_lines: bool,
+    ) -> Result<Option<i32>, Unwind> {
         let mut parser = Parser::new(source, first_line);
         let mut status = None;
         loop {
             let start = parser.offset();
+            if !by_lines && self.expands_history() {
+                let line = first_line + source[..start].matches('\n').count() as u32;
+                let rest = self.run_lines_expanding(&source[start..], line)?;
+                return Ok(rest.or(status));
+            }
             parser.set_extglob(self.shopt_on("extglob"));
             // The parser borrows the aliases only while it reads (no copy
             // of the map kept while the command runs: defining an alias
@@ -200,6 +217,89 @@ impl Shell {
                     }
                     status = Some(s);
                 }
+            }
+        }
+    }
+
+    /// Whether the lines the shell reads now are history-expanded before
+    /// they are parsed: `set -H` and `set -o history` in a script, as in
+    /// bash.
+    fn expands_history(&self) -> bool {
+        self.state.options.histexpand
+            && self.state.options.history
+            && self.ctx.input == super::scope::Input::Script
+            && self.at_input_level()
+    }
+
+    /// The rest of a script once history expansion is on: each line is
+    /// expanded (and the result shown) before it joins the command being
+    /// read, and each command runs as soon as it is complete, so that the
+    /// history the next line refers to is up to date. Lines inside a
+    /// command substitution are left alone, as bash leaves them; a line
+    /// whose expansion fails is dropped, and `:p` shows a line and records
+    /// it without running it. Each line is looked at once: the cost stays
+    /// linear in the length of the script.
+    fn run_lines_expanding(&mut self, rest: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
+        let mut status = None;
+        let mut buffer = String::new();
+        let mut scan = super::history::LineScan::default();
+        let mut buffer_line = first_line;
+        let mut line_no = first_line;
+        for raw in rest.split_inclusive('\n') {
+            let line = raw.strip_suffix('\n').unwrap_or(raw);
+            let text = if self.expands_history() && !scan.in_substitution() {
+                self.line = line_no;
+                self.expand_input_line(line, scan.open_quote())
+            } else {
+                Some(line.to_string())
+            };
+            line_no += 1;
+            let Some(text) = text else {
+                if buffer.is_empty() {
+                    buffer_line = line_no;
+                }
+                continue;
+            };
+            scan.read(&text);
+            buffer.push_str(&text);
+            buffer.push('\n');
+            if crate::parser::is_incomplete(&buffer) {
+                continue;
+            }
+            let code = std::mem::take(&mut buffer);
+            scan = super::history::LineScan::default();
+            if let Some(s) = self.run_commands_from(&code, buffer_line, true)? {
+                status = Some(s);
+            }
+            buffer_line = line_no;
+        }
+        if !buffer.is_empty()
+            && let Some(s) = self.run_commands_from(&buffer, buffer_line, true)?
+        {
+            status = Some(s);
+        }
+        Ok(status)
+    }
+
+    /// One line of input after history expansion; `None` when it is not
+    /// to be run (the expansion failed, or `:p`).
+    fn expand_input_line(&mut self, line: &str, open_quote: Option<char>) -> Option<String> {
+        use super::histexpand::Expanded;
+        match super::history::expand(self, line, open_quote) {
+            Ok(Expanded::Same) => Some(line.to_string()),
+            Ok(Expanded::Line { text, print_only }) => {
+                self.write_stderr(&format!("{text}\n"));
+                if print_only {
+                    let rules = super::history::rules(self);
+                    let limit = super::history::size_limit(self);
+                    self.history.add(&text, &rules, limit);
+                    return None;
+                }
+                Some(text)
+            }
+            Err(message) => {
+                self.report(&message);
+                None
             }
         }
     }

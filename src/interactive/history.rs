@@ -52,7 +52,7 @@ pub fn expand(sh: &mut Shell, line: &str) -> Option<String> {
     if !sh.state.options.histexpand || !line.contains(['!', '^']) {
         return Some(line.to_string());
     }
-    match crate::exec::histexpand::expand(line, sh.history.entries()) {
+    match crate::exec::history::expand(sh, line, None) {
         Ok(Expanded::Same) => Some(line.to_string()),
         Ok(Expanded::Line { text, print_only }) => {
             sh.write_stderr(&format!("{}\n", text.trim_end_matches('\n')));
