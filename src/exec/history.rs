@@ -114,6 +114,7 @@ pub fn switched_on(sh: &mut Shell) {
             sh.history.push(line, limit);
         }
         sh.history.lines_read = lines.len();
+        sh.history.saved = sh.history.entries().len();
     }
 }
 

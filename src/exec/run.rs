@@ -199,7 +199,13 @@ impl Shell {
             // would then copy it all, quadratic over a script of aliases).
             let parsed = parser.next_command(&self.state.aliases);
             match parsed {
-                Ok(None) => return Ok(status),
+                Ok(None) => {
+                    // Comment lines read one by one are history entries.
+                    if by_lines {
+                        self.record_input(source.get(start..));
+                    }
+                    return Ok(status);
+                }
                 Ok(Some(list)) => {
                     self.echo_verbose(source, start, parser.offset());
                     self.record_input(source.get(start..parser.offset()));
