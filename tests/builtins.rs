@@ -964,7 +964,7 @@ fn history_builtin() {
             "bundled_options",
             "history -s a; history -s b; history -d1; history; history -cs c; history; history -dc; echo st=$?",
             "    1  b\n    1  c\nst=1\n",
-            "pidsh: line 1: history: c: history position out of range\n",
+            "pidsh: line 1: history: c: invalid number\n",
             0,
         ),
     ]);

@@ -61,6 +61,9 @@ impl Rules {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     entries: Vec<String>,
+    /// When each entry was added (seconds since the epoch), or the time
+    /// the history file gave it.
+    times: Vec<i64>,
     /// `history -c` ran since the line editor last looked.
     pub cleared: bool,
     /// Entries already in the history file (`history -a` appends the rest).
@@ -79,6 +82,8 @@ pub struct History {
     /// Whether the last line offered was added (bash's
     /// `hist_last_line_added`): `fc` then skips its own entry.
     pub last_added: bool,
+    /// `history -s` already replaced the last line added.
+    pub pushed: bool,
     /// What history expansion remembers between lines.
     pub expansion: Memory,
 }
@@ -108,12 +113,8 @@ pub fn switched_on(sh: &mut Shell) {
     let Ok(path) = sh.resolve_path(name).map(|p| p.into_owned()) else {
         return;
     };
-    if let Ok(lines) = read_lines(&path) {
-        let limit = size_limit(sh);
-        for line in &lines {
-            sh.history.push(line, limit);
-        }
-        sh.history.lines_read = lines.len();
+    if let Ok(lines) = read_file(sh, &path, 0) {
+        sh.history.lines_read = lines;
         sh.history.saved = sh.history.entries().len();
     }
 }
@@ -188,6 +189,11 @@ impl History {
         self.number(self.entries.len())
     }
 
+    /// When the entry at `index` was added.
+    pub fn time(&self, index: usize) -> i64 {
+        self.times.get(index).copied().unwrap_or_default()
+    }
+
     /// Adds an entry; keeps at most `limit` (the newest).
     pub fn push(&mut self, line: &str, limit: Option<usize>) {
         let line = line.strip_suffix('\n').unwrap_or(line);
@@ -195,6 +201,7 @@ impl History {
             return;
         }
         self.entries.push(line.to_string());
+        self.times.push(now());
         self.generation += 1;
         if let Some(limit) = limit {
             self.truncate_to(limit);
@@ -218,6 +225,7 @@ impl History {
             return false;
         }
         self.last_added = true;
+        self.pushed = false;
         if rules.erase_dups {
             while let Some(i) = self.entries.iter().position(|e| e == line) {
                 self.delete(i);
@@ -242,6 +250,7 @@ impl History {
         if self.entries.len() > limit {
             let excess = self.entries.len() - limit;
             self.entries.drain(..excess);
+            self.times.drain(..excess.min(self.times.len()));
             self.generation += 1;
             self.dropped += excess;
             self.saved = self.saved.saturating_sub(excess);
@@ -263,6 +272,7 @@ impl History {
     /// `history -c`.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.times.clear();
         self.generation += 1;
         self.dropped = 0;
         self.saved = 0;
@@ -275,12 +285,97 @@ impl History {
             return false;
         }
         self.entries.remove(index);
+        if index < self.times.len() {
+            self.times.remove(index);
+        }
         self.generation += 1;
         if index < self.saved {
             self.saved -= 1;
         }
         true
     }
+}
+
+impl History {
+    /// Adds the entries of a history file's text, as readline reads it: a
+    /// line `#` and digits is the time of the entry after it; with
+    /// `multiline` (the file starts with a time and `HISTTIMEFORMAT` is
+    /// set) a line with no time before it continues the entry before, and
+    /// blank lines right after a time are dropped. Blank lines are
+    /// otherwise skipped.
+    pub fn read_text(&mut self, lines: &[&str], multiline: bool, limit: Option<usize>) {
+        let mut time: Option<i64> = None;
+        for line in lines {
+            if let Some(t) = timestamp(line) {
+                time = Some(t);
+                continue;
+            }
+            if time.is_none() && multiline && !self.entries.is_empty() {
+                if let Some(last) = self.entries.last_mut() {
+                    last.push('\n');
+                    last.push_str(line);
+                    self.generation += 1;
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            self.push(line, limit);
+            if let (Some(t), Some(slot)) = (time.take(), self.times.last_mut()) {
+                *slot = t;
+            }
+        }
+    }
+
+    /// The entries from `from` on as the history file holds them, each
+    /// after its time when `stamps` (`HISTTIMEFORMAT` is set).
+    pub fn file_text(&self, from: usize, stamps: bool) -> String {
+        let mut out = String::new();
+        for (i, line) in self.entries.iter().enumerate().skip(from) {
+            if stamps {
+                out.push_str(&format!("#{}\n", self.time(i)));
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The time a history file's line `#1234` gives.
+fn timestamp(line: &str) -> Option<i64> {
+    let digits = line.strip_prefix('#')?;
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    digits[..len].parse().ok()
+}
+
+/// Now, in seconds since the epoch.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Reads the history file at `path` into the list: its lines after the
+/// first `skip` (`history -n`); how many lines it has.
+pub fn read_file(sh: &mut Shell, path: &Path, skip: usize) -> std::io::Result<usize> {
+    let text = crate::bytes::decode_vec(std::fs::read(path)?);
+    let lines: Vec<&str> = text.lines().collect();
+    let multiline = lines.first().is_some_and(|l| timestamp(l).is_some())
+        && sh.state.vars.get("HISTTIMEFORMAT").is_some();
+    let limit = size_limit(sh);
+    sh.history
+        .read_text(&lines[skip.min(lines.len())..], multiline, limit);
+    Ok(lines.len())
+}
+
+/// Whether entries are written with their times (`HISTTIMEFORMAT` set).
+pub fn stamps(sh: &Shell) -> bool {
+    sh.state.vars.get("HISTTIMEFORMAT").is_some()
 }
 
 /// A command read over several lines as one history entry, as bash's
@@ -466,20 +561,20 @@ fn make_parent(path: &Path) {
     }
 }
 
-/// Appends `lines` to the history file, creating it (mode 0600, in a
+/// Appends `text` to the history file, creating it (mode 0600, in a
 /// directory of mode 0700) if needed.
-pub fn append_lines(path: &Path, lines: &[String]) -> std::io::Result<()> {
+pub fn append_text(path: &Path, text: &str) -> std::io::Result<()> {
     make_parent(path);
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
         .open(path)?;
-    file.write_all(&crate::bytes::encode(&join_lines(lines)))
+    file.write_all(&crate::bytes::encode(text))
 }
 
-/// Replaces the history file's contents with `lines`, keeping its mode.
-pub fn write_lines(path: &Path, lines: &[String]) -> std::io::Result<()> {
+/// Replaces the history file's contents with `text`, keeping its mode.
+pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
     make_parent(path);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -487,7 +582,7 @@ pub fn write_lines(path: &Path, lines: &[String]) -> std::io::Result<()> {
         .create(true)
         .mode(0o600)
         .open(path)?;
-    file.write_all(&crate::bytes::encode(&join_lines(lines)))
+    file.write_all(&crate::bytes::encode(text))
 }
 
 /// The lines of the history file.
@@ -496,17 +591,27 @@ pub fn read_lines(path: &Path) -> std::io::Result<Vec<String>> {
     Ok(text.lines().map(str::to_string).collect())
 }
 
-/// Keeps only the last `limit` lines of the history file (`HISTFILESIZE`).
+/// Keeps only the last `limit` entries of the history file
+/// (`HISTFILESIZE`): lines, a time line going with the line after it.
 pub fn truncate_file(path: &Path, limit: usize) -> std::io::Result<()> {
     let lines = read_lines(path)?;
-    if lines.len() > limit {
-        write_lines(path, &lines[lines.len() - limit..])?;
+    let mut kept = 0;
+    let mut cut = lines.len();
+    while cut > 0 {
+        let line = &lines[cut - 1];
+        if timestamp(line).is_none() {
+            if kept == limit {
+                break;
+            }
+            kept += 1;
+        }
+        cut -= 1;
+    }
+    if cut > 0 {
+        let text: String = lines[cut..].iter().map(|l| format!("{l}\n")).collect();
+        write_text(path, &text)?;
     }
     Ok(())
-}
-
-fn join_lines(lines: &[String]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 #[cfg(test)]

@@ -209,7 +209,7 @@ impl Shell {
                 Ok(Some(list)) => {
                     self.echo_verbose(source, start, parser.offset());
                     self.record_input(source.get(start..parser.offset()));
-                    if self.state.options.noexec && !self.state.options.interactive {
+                    if self.state.options.noexec {
                         continue;
                     }
                     status = Some(self.run_top_command(&list)?);
@@ -259,13 +259,14 @@ impl Shell {
             } else {
                 Some(line.to_string())
             };
-            line_no += 1;
+            // A line not run is not counted, as in bash.
             let Some(text) = text else {
                 if buffer.is_empty() {
                     buffer_line = line_no;
                 }
                 continue;
             };
+            line_no += 1;
             scan.read(&text);
             buffer.push_str(&text);
             buffer.push('\n');
@@ -482,7 +483,7 @@ impl Shell {
         };
         self.echo_verbose(source, 0, source.len());
         self.record_input(Some(source));
-        if self.state.options.noexec && !self.state.options.interactive {
+        if self.state.options.noexec {
             return Ok(None);
         }
         let status = self.run_top_command(&list)?;

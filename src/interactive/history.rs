@@ -15,7 +15,7 @@ use reedline::{FileBackedHistory, HistoryItem, Reedline};
 
 use crate::exec::Shell;
 use crate::exec::histexpand::Expanded;
-use crate::exec::history::{append_lines, read_lines, truncate_file, write_lines};
+use crate::exec::history::{append_text, read_file, stamps, truncate_file, write_text};
 use crate::exec::history::{file_limit, rules, size_limit};
 
 /// Where the history file is, if `HISTFILE` names one.
@@ -33,14 +33,10 @@ pub fn load(sh: &mut Shell) {
     if let Some(limit) = file_limit(sh) {
         let _ = truncate_file(&path, limit);
     }
-    let Ok(lines) = read_lines(&path) else {
+    let Ok(lines) = read_file(sh, &path, 0) else {
         return;
     };
-    let limit = size_limit(sh);
-    for line in &lines {
-        sh.history.push(line, limit);
-    }
-    sh.history.lines_read = lines.len();
+    sh.history.lines_read = lines;
     sh.history.saved = sh.history.entries().len();
     sh.history.added = 0;
 }
@@ -87,11 +83,11 @@ pub fn append_new(sh: &mut Shell) {
         return;
     };
     let entries = sh.history.entries();
-    let new = &entries[sh.history.saved.min(entries.len())..];
-    if new.is_empty() {
+    let from = sh.history.saved.min(entries.len());
+    if from == entries.len() {
         return;
     }
-    let _ = append_lines(&path, new);
+    let _ = append_text(&path, &sh.history.file_text(from, stamps(sh)));
     sh.history.saved = sh.history.entries().len();
     if let Some(limit) = file_limit(sh) {
         let _ = truncate_file(&path, limit);
@@ -109,7 +105,7 @@ pub fn save_at_exit(sh: &mut Shell) {
     if sh.shopt_on("histappend") || sh.history.added < entries.len() {
         append_new(sh);
     } else {
-        let _ = write_lines(&path, entries);
+        let _ = write_text(&path, &sh.history.file_text(0, stamps(sh)));
         sh.history.saved = entries.len();
     }
     if let Some(limit) = file_limit(sh) {

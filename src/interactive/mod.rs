@@ -274,6 +274,11 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             sh.run_exit_trap();
             return sh.state.last_status;
         };
+        // bash's line editor shows what it read from a pipe or file after
+        // the prompt, as a terminal would have echoed it.
+        if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+            sh.write_stderr(&format!("{line}\n"));
+        }
         buffer.push_str(&line);
         buffer.push('\n');
         if crate::parser::is_incomplete(&buffer) {
