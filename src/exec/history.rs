@@ -452,10 +452,10 @@ impl LineScan {
         }
     }
 
-    /// Whether the lines read so far end inside a command or process
-    /// substitution.
-    pub(crate) fn in_substitution(&self) -> bool {
-        self.substitution > 0 || self.backtick
+    /// Whether the lines read so far started a here-document (the lines
+    /// after are taken to be its body).
+    pub(crate) fn in_here_doc(&self) -> bool {
+        self.here_doc
     }
 
     fn delimiter(&self) -> &'static str {
@@ -540,9 +540,7 @@ impl LineScan {
             '\'' => self.single = true,
             '"' => self.double = true,
             '`' => self.backtick = !self.backtick,
-            '(' if matches!(previous, '$' | '<' | '>') || self.substitution > 0 => {
-                self.substitution += 1
-            }
+            '(' if previous == '$' || self.substitution > 0 => self.substitution += 1,
             '(' if previous == '=' && word.len() > 1 => self.assignment += 1,
             ')' if self.substitution > 0 => self.substitution -= 1,
             ')' if self.assignment > 0 => self.assignment -= 1,

@@ -240,8 +240,8 @@ impl Shell {
     /// The rest of a script once history expansion is on: each line is
     /// expanded (and the result shown) before it joins the command being
     /// read, and each command runs as soon as it is complete, so that the
-    /// history the next line refers to is up to date. Lines inside a
-    /// command substitution are left alone, as bash leaves them; a line
+    /// history the next line refers to is up to date. Here-document
+    /// bodies are left alone, as bash leaves them; a line
     /// whose expansion fails is dropped, and `:p` shows a line and records
     /// it without running it. Each line is looked at once: the cost stays
     /// linear in the length of the script.
@@ -253,7 +253,7 @@ impl Shell {
         let mut line_no = first_line;
         for raw in rest.split_inclusive('\n') {
             let line = raw.strip_suffix('\n').unwrap_or(raw);
-            let text = if self.expands_history() && !scan.in_substitution() {
+            let text = if self.expands_history() && !scan.in_here_doc() {
                 self.line = line_no;
                 self.expand_input_line(line, scan.open_quote())
             } else {
