@@ -196,7 +196,11 @@ impl History {
 
     /// Adds an entry; keeps at most `limit` (the newest).
     pub fn push(&mut self, line: &str, limit: Option<usize>) {
-        let line = line.strip_suffix('\n').unwrap_or(line);
+        self.push_entry(line.strip_suffix('\n').unwrap_or(line), limit);
+    }
+
+    /// Adds `line` as it is; keeps at most `limit` entries.
+    fn push_entry(&mut self, line: &str, limit: Option<usize>) {
         if line.trim().is_empty() {
             return;
         }
@@ -231,7 +235,7 @@ impl History {
                 self.delete(i);
             }
         }
-        self.push(line, limit);
+        self.push_entry(line, limit);
         self.added += 1;
         true
     }
@@ -408,6 +412,10 @@ pub fn one_entry(text: &str) -> String {
         }
         scan.read(&line);
         out.push_str(&line);
+    }
+    // A here-document's lines keep their newlines, the last one too.
+    if scan.here_doc {
+        out.push('\n');
     }
     out
 }
@@ -643,7 +651,7 @@ mod tests {
             ),
             ("echo a &&\necho b", "echo a && echo b"),
             ("echo \"x\ny\"", "echo \"x\ny\""),
-            ("cat <<EOF\nhere\nEOF", "cat <<EOF\nhere\nEOF"),
+            ("cat <<EOF\nhere\nEOF", "cat <<EOF\nhere\nEOF\n"),
             ("case a in\na) echo A;;\nesac", "case a in a) echo A;; esac"),
             ("echo a |\ncat", "echo a | cat"),
             ("{ echo g\n}", "{ echo g; }"),
