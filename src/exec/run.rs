@@ -238,54 +238,73 @@ impl Shell {
     }
 
     /// The rest of a script once history expansion is on: each line is
-    /// expanded (and the result shown) before it joins the command being
-    /// read, and each command runs as soon as it is complete, so that the
-    /// history the next line refers to is up to date. Here-document
-    /// bodies are left alone, as bash leaves them; a line
-    /// whose expansion fails is dropped, and `:p` shows a line and records
-    /// it without running it. Each line is looked at once: the cost stays
-    /// linear in the length of the script.
+    /// expanded (and the result shown) before it is parsed, and each
+    /// command runs as soon as it is complete, so that the history the
+    /// next line refers to is up to date. Here-document bodies are left
+    /// alone, as bash leaves them; a line whose expansion fails is
+    /// dropped, and `:p` shows a line and records it without running it.
+    ///
+    /// The lines of one command are found by parsing the text as written
+    /// (one command at a time, never the rest of the script), and are
+    /// expanded together: the history cannot change in between. Only when
+    /// an expansion changed a line is the result parsed again to see
+    /// whether it is still complete, so the cost stays linear in the
+    /// length of the script.
     fn run_lines_expanding(&mut self, rest: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
         let mut status = None;
-        let mut buffer = String::new();
-        let mut scan = super::history::LineScan::default();
-        let mut buffer_line = first_line;
+        let mut pending = Pending::default();
+        let mut pos = 0;
         let mut line_no = first_line;
-        for raw in rest.split_inclusive('\n') {
-            let line = raw.strip_suffix('\n').unwrap_or(raw);
-            let text = if self.expands_history() && !scan.in_here_doc() {
-                self.line = line_no;
-                self.expand_input_line(line, scan.open_quote())
-            } else {
-                Some(line.to_string())
-            };
-            // A line not run is not counted, as in bash.
-            let Some(text) = text else {
-                if buffer.is_empty() {
-                    buffer_line = line_no;
+        while pos < rest.len() {
+            let end = pos + self.written_command_len(&rest[pos..], line_no);
+            if pending.text.is_empty() {
+                pending.first_line = line_no;
+            }
+            for raw in rest[pos..end].split_inclusive('\n') {
+                let line = raw.strip_suffix('\n').unwrap_or(raw);
+                let text = if self.expands_history() && !pending.scan.in_here_doc() {
+                    self.line = line_no;
+                    self.expand_input_line(line, pending.scan.open_quote())
+                } else {
+                    Some(line.to_string())
+                };
+                pending.changed |= text.as_deref() != Some(line);
+                // A line not run is not counted, as in bash.
+                let Some(text) = text else {
+                    continue;
+                };
+                line_no += 1;
+                pending.scan.read(&text);
+                pending.text.push_str(&text);
+                pending.text.push('\n');
+            }
+            pos = end;
+            let complete = !pending.changed || !crate::parser::is_incomplete(&pending.text);
+            if complete || pos >= rest.len() {
+                let Pending {
+                    text, first_line, ..
+                } = std::mem::take(&mut pending);
+                if let Some(s) = self.run_commands_from(&text, first_line, true)? {
+                    status = Some(s);
                 }
-                continue;
-            };
-            line_no += 1;
-            scan.read(&text);
-            buffer.push_str(&text);
-            buffer.push('\n');
-            if crate::parser::is_incomplete(&buffer) {
-                continue;
             }
-            let code = std::mem::take(&mut buffer);
-            scan = super::history::LineScan::default();
-            if let Some(s) = self.run_commands_from(&code, buffer_line, true)? {
-                status = Some(s);
-            }
-            buffer_line = line_no;
-        }
-        if !buffer.is_empty()
-            && let Some(s) = self.run_commands_from(&buffer, buffer_line, true)?
-        {
-            status = Some(s);
         }
         Ok(status)
+    }
+
+    /// How long the first command of `text` (whole lines) is as written:
+    /// through the end of its last line, and at least one line.
+    fn written_command_len(&self, text: &str, line: u32) -> usize {
+        let extglob = self.shopt_on("extglob");
+        let end = match crate::parser::first_command(text, line, &self.state.aliases, extglob) {
+            FirstCommand::Complete(_, end) | FirstCommand::Error(end) => end,
+            FirstCommand::Incomplete => text.len(),
+        };
+        let end = end.clamp(1, text.len());
+        if text[..end].ends_with('\n') {
+            return end;
+        }
+        text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
     }
 
     /// One line of input after history expansion; `None` when it is not
@@ -1225,4 +1244,17 @@ impl ExpandEnv for Shell {
             .flatten()
             .map(|u| crate::bytes::decode_os(u.dir.as_os_str()))
     }
+}
+
+/// Lines read for a command that is not complete yet.
+#[derive(Default)]
+struct Pending {
+    /// The lines, expanded.
+    text: String,
+    /// The number of the first one.
+    first_line: u32,
+    /// Quotes and here-documents the lines leave open.
+    scan: super::history::LineScan,
+    /// An expansion changed or dropped a line.
+    changed: bool,
 }
