@@ -188,6 +188,13 @@ fn read_options() {
             0,
         ),
         (
+            "print_shows_what_expands",
+            "set -o history; history -s x; history -p a '!nope' b '!x:s/x/y/'; echo st=$?",
+            "a\nb\ny\nst=1\n",
+            "pidsh: line 1: history: !nope: history expansion failed\n",
+            0,
+        ),
+        (
             "bundled_options",
             "echo hi | { read -rn1 x; echo \"[$x]\"; }",
             "[h]\n",

@@ -216,6 +216,11 @@ fn again(sh: &mut Shell, req: &Request) -> Status {
 /// Records `command` in place of the `fc` command (under the usual rules)
 /// and runs it.
 fn run_again(sh: &mut Shell, command: &str) -> Status {
+    // A command that runs `fc` again would nest without end (bash's
+    // stack overflows): stop before the stack is used up.
+    if crate::exec::threads::stack_nearly_full() {
+        return sh.builtin_error("fc", "maximum nesting level exceeded", 1);
+    }
     if sh.state.options.history {
         let entries = sh.history.entries().len();
         if sh.history.last_added && entries > 0 {

@@ -96,18 +96,25 @@ fn push(sh: &mut Shell, line: &str) {
 /// `history -p`: each argument after history expansion, one per line.
 fn print_expanded(sh: &mut Shell, args: &[String]) -> Status {
     let mut out = String::new();
+    let mut status = 0;
     for arg in args {
         match crate::exec::history::expand(sh, arg, None) {
             Ok(Expanded::Line { text, .. }) => out.push_str(&text),
             Ok(Expanded::Same) => out.push_str(arg),
             Err(_) => {
+                // The others are still shown, as in bash.
                 let message = format!("{arg}: history expansion failed");
-                return sh.builtin_error("history", &message, 1);
+                status = sh.builtin_error("history", &message, 1)?;
+                continue;
             }
         }
         out.push('\n');
     }
-    Ok(if sh.print("history", &out)? { 0 } else { 1 })
+    Ok(if sh.print("history", &out)? {
+        status
+    } else {
+        1
+    })
 }
 
 /// `history [n]`: a count that is not a number fails with 1; a second

@@ -48,10 +48,11 @@ impl Chars {
         let mut chars = value.chars();
         let expansion = chars.next()?;
         let subst = chars.next();
+        // Characters left out keep their defaults.
         Some(Chars {
             expansion,
             subst: subst.or(Some('^')),
-            comment: subst.and_then(|_| chars.next()),
+            comment: chars.next().or(Some('#')),
         })
     }
 }
