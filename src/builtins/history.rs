@@ -95,6 +95,13 @@ fn push(sh: &mut Shell, line: &str) {
 
 /// `history -p`: each argument after history expansion, one per line.
 fn print_expanded(sh: &mut Shell, args: &[String]) -> Status {
+    // The line that ran `history -p` leaves the history first, so that
+    // `!!` is the command before it (bash removes it).
+    let count = sh.history.entries().len();
+    if sh.state.options.history && !sh.history.pushed && sh.history.last_added && count > 0 {
+        sh.history.delete(count - 1);
+        sh.history.last_added = false;
+    }
     let mut out = String::new();
     let mut status = 0;
     for arg in args {
