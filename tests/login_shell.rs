@@ -414,3 +414,23 @@ fn history_keys_in_piped_input() {
     assert_eq!(run.stdout, "", "{run:?}");
     assert!(run.stderr.ends_with("$ echo hi\n$ exit\n"), "{run:?}");
 }
+
+/// An interactive shell expands each line of a typed command on its own
+/// and shows the lines that changed; `:p` records without running; a
+/// failed expansion drops the command. Checked against bash.
+#[test]
+fn interactive_history_expansion_line_by_line() {
+    let home = TempHome::new();
+    let input = "echo a b\necho !!:2 !$\n!!:p\nhistory\n^b^c\necho \"x\n!!\"\n";
+    let run = run_in(&home, &["--norc", "-i"], &[("HISTFILE", "")], input);
+    let expected =
+        "a b\nb b\n    1  echo a b\n    2  echo b b\n    3  echo b b\n    4  history\nx\nhistory\n";
+    assert_eq!(run.stdout, expected, "{run:?}");
+    for shown in [
+        "echo b b\n",
+        "pidsh: :s^b^c: substitution failed\n",
+        "\nhistory\"\n",
+    ] {
+        assert!(run.stderr.contains(shown), "{shown:?} in {run:?}");
+    }
+}
