@@ -292,22 +292,7 @@ impl Expansion<'_, '_> {
         let mut print_only = false;
         while i < s.len() {
             let c = s[i];
-            if c == bang {
-                let cc = s.get(i + 1).copied();
-                let stop =
-                    cc.is_none_or(|cc| NO_EXPAND.contains(cc)) || (dquote && cc == Some('"'));
-                let quoted = !stop && {
-                    let mut candidate: Vec<char> = out.chars().collect();
-                    let at = candidate.len();
-                    candidate.push(c);
-                    candidate.extend(cc);
-                    inhibited(&candidate, at, self.events)
-                };
-                if stop || quoted {
-                    out.push(c);
-                    i += 1;
-                    continue;
-                }
+            if c == bang && self.expands_at(i, dquote, &out) {
                 let quote = if dquote { Some('"') } else { None };
                 let (text, end, print) = self.reference(i, quote, &out)?;
                 out.push_str(&text);
@@ -347,6 +332,20 @@ impl Expansion<'_, '_> {
         } else {
             Expanded::Same
         })
+    }
+
+    /// Whether the `!` at `i` starts an expansion, judged on what the
+    /// line has become so far (`out`), as readline judges it.
+    fn expands_at(&self, i: usize, dquote: bool, out: &str) -> bool {
+        let cc = self.s.get(i + 1).copied();
+        if cc.is_none_or(|cc| NO_EXPAND.contains(cc)) || (dquote && cc == Some('"')) {
+            return false;
+        }
+        let mut candidate: Vec<char> = out.chars().collect();
+        let at = candidate.len();
+        candidate.push(self.s[i]);
+        candidate.extend(cc);
+        !inhibited(&candidate, at, self.events)
     }
 
     /// The reference starting at the `!` at `start`: its text, the index
@@ -426,6 +425,14 @@ impl Expansion<'_, '_> {
             }
             return self.numbered(n);
         }
+        self.search(i, quote)
+    }
+
+    /// `!str` (the newest entry starting with `str`) or `!?str?` (the
+    /// newest containing it, remembered for `%` and an empty `!??`) after
+    /// the `!` (`*i` at the text); `*i` ends after it.
+    fn search(&mut self, i: &mut usize, quote: Option<char>) -> Option<String> {
+        let s = self.s;
         let substring = s.get(*i) == Some(&'?');
         if substring {
             *i += 1;
@@ -455,21 +462,20 @@ impl Expansion<'_, '_> {
             needle = self.memory.search.clone()?;
         }
         let entries = self.events.entries;
-        if substring {
-            let (line, at) = entries
-                .iter()
-                .rev()
-                .find_map(|e| e.rfind(&needle).map(|at| (e, at)))?;
-            self.memory.search_match = word_at(line, at);
-            self.memory.search = Some(needle);
-            Some(line.clone())
-        } else {
-            entries
+        if !substring {
+            return entries
                 .iter()
                 .rev()
                 .find(|e| e.starts_with(&needle))
-                .cloned()
+                .cloned();
         }
+        let (line, at) = entries
+            .iter()
+            .rev()
+            .find_map(|e| e.rfind(&needle).map(|at| (e, at)))?;
+        self.memory.search_match = word_at(line, at);
+        self.memory.search = Some(needle);
+        Some(line.clone())
     }
 
     /// The word designator at `*i`, if any (readline's
@@ -505,32 +511,7 @@ impl Expansion<'_, '_> {
             Some(c) if c.is_ascii_digit() && colon => number(s, &mut j),
             _ => return Designated::None,
         };
-        let last = match s.get(j) {
-            Some('^') => {
-                j += 1;
-                1
-            }
-            Some('*') => {
-                j += 1;
-                LAST
-            }
-            Some('-') => {
-                j += 1;
-                match s.get(j) {
-                    Some(c) if c.is_ascii_digit() => number(s, &mut j),
-                    Some('$') => {
-                        j += 1;
-                        LAST
-                    }
-                    Some('^') => {
-                        j += 1;
-                        1
-                    }
-                    _ => -1,
-                }
-            }
-            _ => first,
-        };
+        let last = range_end(s, &mut j, first);
         *i = j;
         if (last >= first || last < 0)
             && let Some(w) = words(event, first, last)
@@ -562,44 +543,9 @@ impl Expansion<'_, '_> {
             match c {
                 Some('q' | 'x') => quoting = c,
                 Some('p') => print = true,
-                Some('t') => {
-                    if let Some(slash) = text.iter().rposition(|&c| c == '/') {
-                        text.drain(..=slash);
-                    }
-                }
-                Some('h') => {
-                    if let Some(slash) = text.iter().rposition(|&c| c == '/') {
-                        text.truncate(slash);
-                    }
-                }
-                Some('r') => {
-                    if let Some(dot) = text.iter().rposition(|&c| c == '.') {
-                        text.truncate(dot);
-                    }
-                }
-                Some('e') => {
-                    if let Some(dot) = text.iter().rposition(|&c| c == '.') {
-                        text.drain(..dot);
-                    }
-                }
+                Some(c @ ('t' | 'h' | 'r' | 'e')) => path_modifier(text, c),
                 Some(c @ ('s' | '&')) => {
-                    if c == 's' {
-                        let Some(&delimiter) = s.get(*i + 2) else {
-                            *i += 2;
-                            continue;
-                        };
-                        *i += 3;
-                        self.read_substitution(i, delimiter);
-                    } else {
-                        *i += 2;
-                    }
-                    let Some(lhs) = self.memory.lhs.clone().filter(|l| !l.is_empty()) else {
-                        return Err(self.error(start, *i, "no previous substitution"));
-                    };
-                    let rhs = self.memory.rhs.clone();
-                    if !substitute(text, &lhs, &rhs, global) {
-                        return Err(self.error(start, *i, "substitution failed"));
-                    }
+                    self.substitution(text, i, c == 's', global, start)?;
                     continue;
                 }
                 _ => {
@@ -609,6 +555,37 @@ impl Expansion<'_, '_> {
             *i += 2;
         }
         Ok((quoting, print))
+    }
+
+    /// `:s/old/new/` (`read`: a new one) or `:&` (the last one) at `*i`,
+    /// on `text`; `*i` ends after it. `start` is where the modifiers
+    /// started, for the message.
+    fn substitution(
+        &mut self,
+        text: &mut Vec<char>,
+        i: &mut usize,
+        read: bool,
+        global: bool,
+        start: usize,
+    ) -> Result<(), String> {
+        if !read {
+            *i += 2;
+        } else if let Some(&delimiter) = self.s.get(*i + 2) {
+            *i += 3;
+            self.read_substitution(i, delimiter);
+        } else {
+            // No delimiter: nothing to do.
+            *i += 2;
+            return Ok(());
+        }
+        let Some(lhs) = self.memory.lhs.clone().filter(|l| !l.is_empty()) else {
+            return Err(self.error(start, *i, "no previous substitution"));
+        };
+        let rhs = self.memory.rhs.clone();
+        if !substitute(text, &lhs, &rhs, global) {
+            return Err(self.error(start, *i, "substitution failed"));
+        }
+        Ok(())
     }
 
     /// `old/new/` after `:s/`: remembered for `:&`; an empty `old` keeps
@@ -657,6 +634,38 @@ enum Designated {
     Bad,
 }
 
+/// The end of a word range whose start is `first`, from `*j`: `^`, `*`
+/// (the last word), `-n`, `-$`, `-^`, `-` alone (all but the last word,
+/// as -1), or nothing (just `first`).
+fn range_end(s: &[char], j: &mut usize, first: i64) -> i64 {
+    match s.get(*j) {
+        Some('^') => {
+            *j += 1;
+            1
+        }
+        Some('*') => {
+            *j += 1;
+            LAST
+        }
+        Some('-') => {
+            *j += 1;
+            match s.get(*j) {
+                Some(c) if c.is_ascii_digit() => number(s, j),
+                Some('$') => {
+                    *j += 1;
+                    LAST
+                }
+                Some('^') => {
+                    *j += 1;
+                    1
+                }
+                _ => -1,
+            }
+        }
+        _ => first,
+    }
+}
+
 /// The decimal number at `*j`.
 fn number(s: &[char], j: &mut usize) -> i64 {
     let mut n: i64 = 0;
@@ -665,6 +674,24 @@ fn number(s: &[char], j: &mut usize) -> i64 {
         *j += 1;
     }
     n
+}
+
+/// `:t` (the last part of a path), `:h` (all but it), `:r` (all but a
+/// suffix), `:e` (the suffix).
+fn path_modifier(text: &mut Vec<char>, modifier: char) {
+    let mark = if matches!(modifier, 't' | 'h') {
+        '/'
+    } else {
+        '.'
+    };
+    let Some(at) = text.iter().rposition(|&c| c == mark) else {
+        return;
+    };
+    match modifier {
+        't' => drop(text.drain(..=at)),
+        'e' => drop(text.drain(..at)),
+        _ => text.truncate(at),
+    }
 }
 
 /// The text up to the next unescaped `delimiter` (a backslash before it
