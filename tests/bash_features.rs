@@ -1335,6 +1335,13 @@ echo echo_x_y 'one' 'x' 'y'
             0,
         ),
         (
+            "ignorespace_is_for_a_space_not_a_tab",
+            "HISTCONTROL=ignorespace\nset -o history\n\techo tab\n echo space\nhistory\n",
+            "tab\nspace\n    1  \techo tab\n    2  history\n",
+            "",
+            0,
+        ),
+        (
             "history_p_leaves_its_own_line_out",
             "set -o history\necho a\nhistory -p \"!!\" \"!-1:0\"\nhistory\n",
             "a\necho a\necho\n    1  echo a\n    2  history\n",

@@ -23,7 +23,7 @@ use super::Shell;
 /// What `HISTCONTROL` and `HISTIGNORE` ask to leave out.
 #[derive(Debug, Default)]
 pub struct Rules {
-    /// `ignorespace`: lines starting with a blank.
+    /// `ignorespace`: lines starting with a space (not a tab, as in bash).
     pub ignore_space: bool,
     /// `ignoredups`: a line equal to the one before.
     pub ignore_dups: bool,
@@ -218,7 +218,7 @@ impl History {
         let joined = one_entry(line);
         let line = joined.as_str();
         let previous = self.entries.last().map(String::as_str);
-        let ignored = (rules.ignore_space && line.starts_with([' ', '\t']))
+        let ignored = (rules.ignore_space && line.starts_with(' '))
             || (rules.ignore_dups && previous == Some(line))
             || rules.ignore.iter().any(|p| {
                 let pattern = p.replace('&', &escape(previous.unwrap_or("")));
