@@ -1342,6 +1342,13 @@ echo echo_x_y 'one' 'x' 'y'
             0,
         ),
         (
+            "ansi_c_quotes_close_where_the_shell_closes_them",
+            "set -o history\nset -H\necho a\nif true; then echo $'it\\'s'\necho !!\nfi\nhistory\n",
+            "a\nit's\necho a\n    1  set -H\n    2  echo a\n    3  if true; then echo $'it\\'s'; echo echo a; fi\n    4  history\n",
+            "echo echo a\n",
+            0,
+        ),
+        (
             "history_p_leaves_its_own_line_out",
             "set -o history\necho a\nhistory -p \"!!\" \"!-1:0\"\nhistory\n",
             "a\necho a\necho\n    1  echo a\n    2  history\n",

@@ -425,6 +425,8 @@ pub fn one_entry(text: &str) -> String {
 #[derive(Default)]
 pub(crate) struct LineScan {
     single: bool,
+    /// The open single quote is a `$'...'`.
+    ansi_c: bool,
     double: bool,
     backtick: bool,
     /// Open `$(` (and the parentheses inside them).
@@ -502,6 +504,10 @@ impl LineScan {
         let mut word = String::new();
         while let Some(c) = chars.next() {
             if self.single {
+                // In `$'...'` a backslash escapes the next character.
+                if self.ansi_c && c == '\\' {
+                    chars.next();
+                }
                 self.single = c != '\'';
             } else if c == '\\' {
                 chars.next();
@@ -545,7 +551,10 @@ impl LineScan {
     /// A character outside quotes.
     fn code_char(&mut self, c: char, previous: char, word: &str) {
         match c {
-            '\'' => self.single = true,
+            '\'' => {
+                self.single = true;
+                self.ansi_c = previous == '$';
+            }
             '"' => self.double = true,
             '`' => self.backtick = !self.backtick,
             '(' if previous == '$' || self.substitution > 0 => self.substitution += 1,
@@ -664,6 +673,7 @@ mod tests {
             ("if true\n\nthen echo y\nfi", "if true;  then echo y; fi"),
             ("f()\n{ echo z; }", "f() { echo z; }"),
             ("x=$(echo a\necho b)", "x=$(echo a\necho b)"),
+            ("echo $'it\\'s'\necho b", "echo $'it\\'s'; echo b"),
             ("echo \"a\nb\" && echo c", "echo \"a\nb\" && echo c"),
             ("cat <<<x\necho y", "cat <<<x; echo y"),
             (
