@@ -300,11 +300,12 @@ impl Shell {
             FirstCommand::Complete(_, end) | FirstCommand::Error(end) => end,
             FirstCommand::Incomplete => text.len(),
         };
-        let end = end.clamp(1, text.len());
-        if text[..end].ends_with('\n') {
+        let end = end.min(text.len());
+        if end > 0 && text.get(..end).is_some_and(|t| t.ends_with('\n')) {
             return end;
         }
-        text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+        let from = if text.is_char_boundary(end) { end } else { 0 };
+        text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
     }
 
     /// One line of input after history expansion; `None` when it is not
