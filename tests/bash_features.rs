@@ -1288,3 +1288,179 @@ unset q; exec {q}>&-; echo $?
         0,
     )]);
 }
+
+/// History in scripts (`set -o history`): expansion with `set -H` line by
+/// line, `fc`, `history -d/-s/-r/-w` and `HISTTIMEFORMAT`.
+#[test]
+fn history_in_scripts() {
+    check(&[
+        (
+            "expansion_events_words_and_modifiers",
+            r#"set -o history
+set -H
+echo a b.c d
+echo !$:r !^ !!:0
+!?b.c?:%:e
+^d^e
+echo '!!' \!x "!" [!a] ${!p} $!
+echo !nope
+echo one two; echo !:2:p
+echo x y
+echo !!:gs/ /_/ !-2:1:q !!:1-$:x
+history
+"#,
+            r#"a b.c d
+d a echo
+x y
+echo_x_y one x y
+    1  set -H
+    2  echo a b.c d
+    3  echo d a echo
+    4  .c
+    5  echo '!!' \!x "!" [!a] ${!p} $!
+    6  echo one two; echo \!x
+    7  echo x y
+    8  echo echo_x_y 'one' 'x' 'y'
+    9  history
+"#,
+            r#"echo d a echo
+.c
+s.sh: line 5: .c: command not found
+s.sh: line 6: :s^d^e: substitution failed
+s.sh: line 6: p: invalid indirect expansion
+s.sh: line 7: !nope: event not found
+echo one two; echo \!x
+echo echo_x_y 'one' 'x' 'y'
+"#,
+            0,
+        ),
+        (
+            "ignorespace_is_for_a_space_not_a_tab",
+            "HISTCONTROL=ignorespace\nset -o history\n\techo tab\n echo space\nhistory\n",
+            "tab\nspace\n    1  \techo tab\n    2  history\n",
+            "",
+            0,
+        ),
+        (
+            "ansi_c_quotes_close_where_the_shell_closes_them",
+            "set -o history\nset -H\necho a\nif true; then echo $'it\\'s'\necho !!\nfi\nhistory\n",
+            "a\nit's\necho a\n    1  set -H\n    2  echo a\n    3  if true; then echo $'it\\'s'; echo echo a; fi\n    4  history\n",
+            "echo echo a\n",
+            0,
+        ),
+        (
+            "history_p_leaves_its_own_line_out",
+            "set -o history\necho a\nhistory -p \"!!\" \"!-1:0\"\nhistory\n",
+            "a\necho a\necho\n    1  echo a\n    2  history\n",
+            "",
+            0,
+        ),
+        (
+            "fc_and_history_edit_the_list",
+            r#"set -o history
+echo aa ab
+fc -s a=x
+fc -s
+fc -l
+fc -s nope
+history -s c; history -s d
+history -d 2-3
+history
+history -d 1-99; history -d -99--1
+"#,
+            r#"aa ab
+xx xb
+xx xb
+1	 echo aa ab
+2	 echo xx xb
+3	 echo xx xb
+    1  echo aa ab
+    2  fc -l
+    3  fc -s nope
+    4  c
+    5  d
+    6  history -d 2-3
+    7  history
+"#,
+            r#"echo xx xb
+echo xx xb
+s.sh: line 6: fc: no command found
+s.sh: line 10: history: 99: history position out of range
+s.sh: line 10: history: -99: history position out of range
+"#,
+            1,
+        ),
+        (
+            "history_files_with_times",
+            r#"printf '#100\nfirst\n#200\n\nsecond\nmore\n' > hf
+HISTTIMEFORMAT='%s '
+history -r hf
+history
+history -w out; cat out
+"#,
+            r#"    1  100 first
+    2  200 second
+more
+#100
+first
+#200
+second
+more
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "set_o_history_reads_histfile",
+            r#"printf 'one\ntwo\n' > hf
+HISTFILE=hf
+unset HISTSIZE HISTFILESIZE
+set -o history
+echo $HISTSIZE $HISTFILESIZE
+history
+set -H
+for f in a b; do
+  echo !!
+done
+HISTIGNORE='fc*'
+fc -l -2
+"#,
+            r#"500 500
+    1  one
+    2  two
+    3  echo $HISTSIZE $HISTFILESIZE
+    4  history
+set -H
+set -H
+6	 for f in a b; do   echo set -H; done
+7	 HISTIGNORE='fc*'
+"#,
+            r#"  echo set -H
+"#,
+            0,
+        ),
+        (
+            "here_documents_are_not_expanded",
+            r#"set -o history
+set -H
+echo a
+cat <<EOF
+x !!
+EOF
+echo b
+x=$(
+echo !!
+)
+echo "$x"
+"#,
+            r#"a
+x !!
+b
+echo b
+"#,
+            r#"echo echo b
+"#,
+            0,
+        ),
+    ]);
+}

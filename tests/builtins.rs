@@ -188,6 +188,13 @@ fn read_options() {
             0,
         ),
         (
+            "print_shows_what_expands",
+            "set -o history; history -s x; history -p a '!nope' b '!x:s/x/y/'; echo st=$?",
+            "a\nb\ny\nst=1\n",
+            "pidsh: line 1: history: !nope: history expansion failed\n",
+            0,
+        ),
+        (
             "bundled_options",
             "echo hi | { read -rn1 x; echo \"[$x]\"; }",
             "[h]\n",
@@ -964,7 +971,7 @@ fn history_builtin() {
             "bundled_options",
             "history -s a; history -s b; history -d1; history; history -cs c; history; history -dc; echo st=$?",
             "    1  b\n    1  c\nst=1\n",
-            "pidsh: line 1: history: c: history position out of range\n",
+            "pidsh: line 1: history: c: invalid number\n",
             0,
         ),
     ]);

@@ -395,3 +395,42 @@ fn history_expansion_at_the_prompt_shows_and_stores_the_line() {
     let run = run_in(&home, &["-c", script], &[], "");
     assert_eq!(run.stdout, "a\n!!\necho x y\ny\n");
 }
+
+/// An interactive shell reading a pipe obeys the line editor's history
+/// keys as bash does: Ctrl-P steps back, Ctrl-R searches, Ctrl-O runs a
+/// line and offers the entry after it; `-n` runs nothing and each line
+/// read is shown after the prompt. Checked against bash.
+#[test]
+fn history_keys_in_piped_input() {
+    let home = TempHome::new();
+    let input = "echo 0\necho \"(left\nmid\nright)\"\necho A\necho B\n\x10\x10\x10\x0f\x0f\n";
+    let run = run_in(&home, &["--norc", "-i"], &[("HISTFILE", "")], input);
+    let block = "(left\nmid\nright)\nA\nB\n";
+    assert_eq!(run.stdout, format!("0\n{block}{block}"), "{run:?}");
+    let input = "echo one\necho two\n\x12one\n";
+    let run = run_in(&home, &["--norc", "-i"], &[("HISTFILE", "")], input);
+    assert_eq!(run.stdout, "one\ntwo\none\n", "{run:?}");
+    let run = run_in(&home, &["--norc", "-in"], &[("PS1", "$ ")], "echo hi\n");
+    assert_eq!(run.stdout, "", "{run:?}");
+    assert!(run.stderr.ends_with("$ echo hi\n$ exit\n"), "{run:?}");
+}
+
+/// An interactive shell expands each line of a typed command on its own
+/// and shows the lines that changed; `:p` records without running; a
+/// failed expansion drops the command. Checked against bash.
+#[test]
+fn interactive_history_expansion_line_by_line() {
+    let home = TempHome::new();
+    let input = "echo a b\necho !!:2 !$\n!!:p\nhistory\n^b^c\necho \"x\n!!\"\n";
+    let run = run_in(&home, &["--norc", "-i"], &[("HISTFILE", "")], input);
+    let expected =
+        "a b\nb b\n    1  echo a b\n    2  echo b b\n    3  echo b b\n    4  history\nx\nhistory\n";
+    assert_eq!(run.stdout, expected, "{run:?}");
+    for shown in [
+        "echo b b\n",
+        "pidsh: :s^b^c: substitution failed\n",
+        "\nhistory\"\n",
+    ] {
+        assert!(run.stderr.contains(shown), "{shown:?} in {run:?}");
+    }
+}

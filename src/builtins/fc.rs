@@ -79,43 +79,86 @@ pub fn fc(sh: &mut Shell, argv: &[String]) -> Status {
     edit(sh, &req)
 }
 
-/// The entries `fc` may name: all but its own.
+/// The entries `fc` may name: all but its own, when it was added (bash
+/// looks at whether the line that ran `fc` went into the history).
 fn earlier(sh: &Shell) -> &[String] {
     let entries = sh.history.entries();
-    // The line that ran `fc` is the newest entry when lines are recorded.
-    if sh.state.options.history && !entries.is_empty() {
+    if sh.state.options.history && sh.history.last_added && !entries.is_empty() {
         &entries[..entries.len() - 1]
     } else {
         entries
     }
 }
 
-/// The 0-based index `spec` names among `entries` (the first numbered
-/// `first`), clamped into range for numbers; `None` for a word no command
-/// starts with.
-fn find(entries: &[String], first: usize, spec: &str) -> Option<usize> {
-    let len = entries.len() as i64;
-    match spec.parse::<i64>() {
-        // `fc`'s own entry is number len + 1, so -1 is the one before it.
-        Ok(n) if n < 0 => Some((len + n).clamp(0, len - 1) as usize),
-        Ok(0) => Some((len - 1) as usize),
-        Ok(n) => Some((n - first as i64).clamp(0, len - 1) as usize),
-        Err(_) => entries.iter().rposition(|e| e.starts_with(spec)),
+/// Where a spec is used: it changes how numbers out of range are taken.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    /// The first of a listed range.
+    FirstListed,
+    /// Any other.
+    Other,
+}
+
+/// The 0-based index `spec` names (bash's `fc_gethnum`): a negative
+/// number counts back from the newest entry `fc` may name (`last`), `0`
+/// is that entry and `-0` the newest of all (`real_last`); a positive
+/// number is an entry's number, taken into range (one past the end
+/// starts a listed range at the oldest entry, as in bash 5.3); a word
+/// names the newest command starting with it. `None` for a word no
+/// command starts with.
+fn find(sh: &Shell, last: usize, spec: &str, role: Role) -> Option<usize> {
+    let entries = sh.history.entries();
+    let real_last = entries.len().saturating_sub(1);
+    let (negative, digits) = match spec.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, spec),
+    };
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    if len == 0 {
+        return entries[..=last].iter().rposition(|e| e.starts_with(spec));
     }
+    let n: i64 = digits[..len].parse().unwrap_or(i64::MAX);
+    let last = last as i64;
+    let index = match (negative, n) {
+        (true, 0) => real_last as i64,
+        (false, 0) => last,
+        (true, n) => (last + 1 - n).max(0),
+        (false, n) => {
+            let index = n.saturating_sub(sh.history.number(0) as i64);
+            if index > last {
+                if role == Role::FirstListed { 0 } else { last }
+            } else {
+                index.max(0)
+            }
+        }
+    };
+    usize::try_from(index).ok()
 }
 
 /// `fc -l [-nr] [first [last]]`: by default the last 16 commands.
 fn list(sh: &mut Shell, req: &Request) -> Status {
     let base = sh.history.number(0);
-    let entries = earlier(sh);
-    if entries.is_empty() {
-        return Ok(0);
-    }
-    // Operands after the second are ignored, as in bash.
-    let first = req.operands.first().map_or("-16", String::as_str);
-    let last = req.operands.get(1).map_or("-1", String::as_str);
-    let (Some(from), Some(to)) = (find(entries, base, first), find(entries, base, last)) else {
+    let usable = earlier(sh).len();
+    if usable == 0 {
         return sh.builtin_error("fc", "history specification out of range", 1);
+    }
+    let last = usable - 1;
+    let real_last = sh.history.entries().len() - 1;
+    // Operands after the second are ignored, as in bash.
+    let (from, to) = match req.operands.first() {
+        None => (Some(last.saturating_sub(15)), Some(last)),
+        Some(first) => {
+            let from = find(sh, last, first, Role::FirstListed);
+            let to = match req.operands.get(1) {
+                Some(spec) => find(sh, last, spec, Role::Other),
+                None if from == Some(real_last) => Some(real_last),
+                None => Some(last),
+            };
+            (from, to)
+        }
+    };
+    let (Some(from), Some(to)) = (from, to) else {
+        return sh.builtin_error("fc", "no command found", 1);
     };
     // Newest first for `-r` or a range given backwards (`-r` does not
     // undo it, as in bash).
@@ -124,6 +167,7 @@ fn list(sh: &mut Shell, req: &Request) -> Status {
     if req.reverse || from > to {
         picked.reverse();
     }
+    let entries = sh.history.entries();
     let out: String = picked
         .iter()
         .map(|&i| {
@@ -140,18 +184,24 @@ fn list(sh: &mut Shell, req: &Request) -> Status {
 
 /// `fc -s [old=new] [first]`: the command, changed, shown and run again.
 fn again(sh: &mut Shell, req: &Request) -> Status {
-    let (changes, rest): (Vec<&String>, Vec<&String>) =
-        req.operands.iter().partition(|o| o.contains('='));
-    let base = sh.history.number(0);
-    let entries = earlier(sh);
-    let spec = rest.first().map_or("-1", |s| s.as_str());
-    let Some(index) = (!entries.is_empty())
-        .then(|| find(entries, base, spec))
-        .flatten()
-    else {
+    let split = req
+        .operands
+        .iter()
+        .position(|o| !o.contains('='))
+        .unwrap_or(req.operands.len());
+    let (changes, rest) = req.operands.split_at(split);
+    let usable = earlier(sh).len();
+    let own = usable < sh.history.entries().len();
+    let spec = rest.first().map_or("-1", String::as_str);
+    let found = usable
+        .checked_sub(1)
+        .and_then(|last| find(sh, last, spec, Role::Other))
+        // `-0` names `fc`'s own line.
+        .filter(|&i| !(own && i == usable));
+    let Some(index) = found else {
         return sh.builtin_error("fc", "no command found", 1);
     };
-    let mut command = entries[index].clone();
+    let mut command = sh.history.entries()[index].clone();
     for change in changes {
         if let Some((old, new)) = change.split_once('=')
             && !old.is_empty()
@@ -159,15 +209,26 @@ fn again(sh: &mut Shell, req: &Request) -> Status {
             command = command.replace(old, new);
         }
     }
+    sh.write_stderr(&format!("{command}\n"));
     run_again(sh, &command)
 }
 
-/// Shows `command` on standard error, records it in place of the `fc`
-/// command, and runs it.
+/// Records `command` in place of the `fc` command (under the usual rules)
+/// and runs it.
 fn run_again(sh: &mut Shell, command: &str) -> Status {
-    sh.write_stderr(&format!("{command}\n"));
-    if sh.state.options.interactive && sh.state.options.history {
-        sh.history.replace_last(command);
+    // A command that runs `fc` again would nest without end (bash's
+    // stack overflows): stop before the stack is used up.
+    if crate::exec::threads::stack_nearly_full() {
+        return sh.builtin_error("fc", "maximum nesting level exceeded", 1);
+    }
+    if sh.state.options.history {
+        let entries = sh.history.entries().len();
+        if sh.history.last_added && entries > 0 {
+            sh.history.delete(entries - 1);
+        }
+        let rules = crate::exec::history::rules(sh);
+        let limit = crate::exec::history::size_limit(sh);
+        sh.history.add(command, &rules, limit);
     }
     let code = format!("{command}\n");
     sh.scoped(|c| c.eval_depth += 1).run_source_text(&code)
@@ -176,18 +237,24 @@ fn run_again(sh: &mut Shell, command: &str) -> Status {
 /// `fc [-e editor] [first [last]]`: the commands go to a file, the editor
 /// (`FCEDIT`, `EDITOR`, `vi`) edits it, and what it holds then is run.
 fn edit(sh: &mut Shell, req: &Request) -> Status {
-    let base = sh.history.number(0);
-    let entries = earlier(sh);
-    let spec_first = req.operands.first().map_or("-1", String::as_str);
-    let spec_last = req.operands.get(1).map_or(spec_first, String::as_str);
-    let range = if entries.is_empty() {
-        None
-    } else {
-        find(entries, base, spec_first).zip(find(entries, base, spec_last))
-    };
+    let usable = earlier(sh).len();
+    let real_last = sh.history.entries().len().saturating_sub(1);
+    let own = usable < sh.history.entries().len();
+    let range = usable.checked_sub(1).and_then(|last| {
+        let first = req.operands.first().map_or("-1", String::as_str);
+        let from = find(sh, last, first, Role::Other)?;
+        let to = match req.operands.get(1) {
+            Some(spec) => find(sh, last, spec, Role::Other)?,
+            None => from,
+        };
+        Some((from, to))
+    });
+    // `fc -0` names `fc`'s own line.
+    let range = range.filter(|&(from, to)| !(own && (from == real_last || to == real_last)));
     let Some((from, to)) = range else {
         return sh.builtin_error("fc", "history specification out of range", 1);
     };
+    let entries = sh.history.entries();
     let (lo, hi) = (from.min(to), from.max(to));
     let mut picked: Vec<&String> = entries[lo..=hi].iter().collect();
     if req.reverse || from > to {
@@ -213,7 +280,9 @@ fn edit(sh: &mut Shell, req: &Request) -> Status {
     let _ = std::fs::remove_file(&path);
     match (status, edited) {
         (Ok(0), Ok(edited)) if !edited.trim().is_empty() => {
-            run_again(sh, edited.trim_end_matches('\n'))
+            let command = edited.trim_end_matches('\n');
+            sh.write_stderr(&format!("{command}\n"));
+            run_again(sh, command)
         }
         (Ok(0), _) => Ok(0),
         (Ok(n), _) => Ok(n),

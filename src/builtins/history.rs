@@ -5,7 +5,9 @@ use super::options;
 use crate::exec::Shell;
 use crate::exec::eval::{Status, Unwind};
 use crate::exec::histexpand::Expanded;
-use crate::exec::history::{append_lines, file_limit, size_limit, truncate_file, write_lines};
+use crate::exec::history::{
+    append_text, file_limit, read_file, size_limit, stamps, truncate_file, write_text,
+};
 
 const USAGE: &str = "history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]";
 
@@ -60,8 +62,7 @@ pub fn history(sh: &mut Shell, argv: &[String]) -> Status {
     }
     if flags.push {
         if !operands.is_empty() {
-            let limit = size_limit(sh);
-            sh.history.push(&operands.join(" "), limit);
+            push(sh, &operands.join(" "));
         }
         return Ok(0);
     }
@@ -78,18 +79,49 @@ pub fn history(sh: &mut Shell, argv: &[String]) -> Status {
     }
 }
 
+/// `history -s`: the arguments as one entry, in place of the line that
+/// ran `history` (when it was added, and only for the first `-s` of that
+/// line), under `HISTCONTROL` and `HISTIGNORE`, as in bash.
+fn push(sh: &mut Shell, line: &str) {
+    let count = sh.history.entries().len();
+    if sh.state.options.history && !sh.history.pushed && sh.history.last_added && count > 0 {
+        sh.history.delete(count - 1);
+    }
+    let rules = crate::exec::history::rules(sh);
+    let limit = size_limit(sh);
+    sh.history.add(line, &rules, limit);
+    sh.history.pushed = true;
+}
+
 /// `history -p`: each argument after history expansion, one per line.
 fn print_expanded(sh: &mut Shell, args: &[String]) -> Status {
+    // The line that ran `history -p` leaves the history first, so that
+    // `!!` is the command before it (bash removes it).
+    let count = sh.history.entries().len();
+    if sh.state.options.history && !sh.history.pushed && sh.history.last_added && count > 0 {
+        sh.history.delete(count - 1);
+        sh.history.last_added = false;
+    }
     let mut out = String::new();
+    let mut status = 0;
     for arg in args {
-        match crate::exec::histexpand::expand(arg, sh.history.entries()) {
+        match crate::exec::history::expand(sh, arg, None) {
             Ok(Expanded::Line { text, .. }) => out.push_str(&text),
             Ok(Expanded::Same) => out.push_str(arg),
-            Err(message) => return sh.builtin_error("history", &message, 1),
+            Err(_) => {
+                // The others are still shown, as in bash.
+                let message = format!("{arg}: history expansion failed");
+                status = sh.builtin_error("history", &message, 1)?;
+                continue;
+            }
         }
         out.push('\n');
     }
-    Ok(if sh.print("history", &out)? { 0 } else { 1 })
+    Ok(if sh.print("history", &out)? {
+        status
+    } else {
+        1
+    })
 }
 
 /// `history [n]`: a count that is not a number fails with 1; a second
@@ -113,29 +145,71 @@ fn list_last(sh: &mut Shell, operands: &[String]) -> Status {
 fn list(sh: &mut Shell, last: Option<usize>) -> Status {
     let entries = sh.history.entries();
     let skip = last.map_or(0, |n| entries.len().saturating_sub(n));
+    // `HISTTIMEFORMAT` shows each entry's time, through strftime(3).
+    let format = sh.state.vars.get("HISTTIMEFORMAT").map(str::as_bytes);
     let out: String = entries
         .iter()
         .enumerate()
         .skip(skip)
-        .map(|(i, line)| format!("{:5}  {line}\n", sh.history.number(i)))
+        .map(|(i, line)| {
+            let time = format.map_or(String::new(), |f| {
+                let t = crate::builtins::printf::strftime_local(f, sh.history.time(i));
+                crate::bytes::decode_vec(t)
+            });
+            format!("{:5}  {time}{line}\n", sh.history.number(i))
+        })
         .collect();
     Ok(if sh.print("history", &out)? { 0 } else { 1 })
 }
 
-/// `history -d offset`: an entry's number; a negative one counts back
-/// from the end.
+/// `history -d offset` or `-d start-end`: entries by number; a negative
+/// number counts back from the end (`-1` is the newest).
 fn delete(sh: &mut Shell, offset: &str) -> Status {
-    let len = sh.history.entries().len() as i64;
-    let index = match offset.parse::<i64>() {
-        Ok(n) if n > 0 => usize::try_from(n).ok().and_then(|n| sh.history.index_of(n)),
-        Ok(n) if n < 0 && len + n >= 0 => usize::try_from(len + n).ok(),
-        _ => None,
+    let split = offset
+        .get(1..)
+        .and_then(|rest| rest.find('-'))
+        .map(|i| i + 1);
+    let Some(split) = split else {
+        let Ok(n) = offset.parse::<i64>() else {
+            let msg = format!("{offset}: invalid number");
+            return sh.builtin_error("history", &msg, 1);
+        };
+        if !position(sh, n).is_some_and(|i| sh.history.delete(i)) {
+            return out_of_range(sh, offset);
+        }
+        return Ok(0);
     };
-    if !index.is_some_and(|i| sh.history.delete(i)) {
-        let msg = format!("{offset}: history position out of range");
-        return sh.builtin_error("history", &msg, 1);
+    let (first, last) = (&offset[..split], &offset[split + 1..]);
+    let (Ok(a), Ok(b)) = (first.parse::<i64>(), last.parse::<i64>()) else {
+        return out_of_range(sh, offset);
+    };
+    let Some(from) = position(sh, a) else {
+        return out_of_range(sh, first);
+    };
+    let Some(to) = position(sh, b) else {
+        return out_of_range(sh, last);
+    };
+    if from > to {
+        return out_of_range(sh, first);
+    }
+    for _ in from..=to {
+        sh.history.delete(from);
     }
     Ok(0)
+}
+
+/// The index of the entry `n` names for `history -d`.
+fn position(sh: &Shell, n: i64) -> Option<usize> {
+    let len = sh.history.entries().len() as i64;
+    match n {
+        n if n < 0 => usize::try_from(len + n).ok(),
+        n => usize::try_from(n).ok().and_then(|n| sh.history.index_of(n)),
+    }
+}
+
+fn out_of_range(sh: &mut Shell, what: &str) -> Status {
+    let msg = format!("{what}: history position out of range");
+    sh.builtin_error("history", &msg, 1)
 }
 
 /// `-a` appends new entries to the file, `-w` writes them all, `-r` reads
@@ -158,11 +232,12 @@ fn file_operation(sh: &mut Shell, op: char, file: Option<&str>) -> Status {
     let result = match op {
         'a' | 'w' => {
             let from = if op == 'a' { sh.history.saved } else { 0 };
-            let lines = &sh.history.entries()[from.min(sh.history.entries().len())..];
+            let from = from.min(sh.history.entries().len());
+            let text = sh.history.file_text(from, stamps(sh));
             let written = if op == 'a' {
-                append_lines(&on_disk, lines)
+                append_text(&on_disk, &text)
             } else {
-                write_lines(&on_disk, lines)
+                write_text(&on_disk, &text)
             };
             let written = match file_limit(sh) {
                 Some(limit) => written.and_then(|()| truncate_file(&on_disk, limit)),
@@ -170,19 +245,10 @@ fn file_operation(sh: &mut Shell, op: char, file: Option<&str>) -> Status {
             };
             written.map(|()| sh.history.saved = sh.history.entries().len())
         }
-        _ => std::fs::read(&on_disk).map(|bytes| {
-            let text = crate::bytes::decode_vec(bytes);
+        _ => {
             let skip = if op == 'n' { sh.history.lines_read } else { 0 };
-            let limit = size_limit(sh);
-            let mut read = 0;
-            for line in text.lines() {
-                read += 1;
-                if read > skip {
-                    sh.history.push(line, limit);
-                }
-            }
-            sh.history.lines_read = read;
-        }),
+            read_file(sh, &on_disk, skip).map(|lines| sh.history.lines_read = lines)
+        }
     };
     match result {
         Ok(()) => Ok(0),

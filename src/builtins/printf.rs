@@ -464,7 +464,7 @@ fn c_format(out: &mut Vec<u8>, spec: &Spec, arg: CArg) {
 }
 
 /// `strftime(3)` in local time; the format is truncated at its first NUL.
-fn strftime_local(fmt: &[u8], secs: i64) -> Vec<u8> {
+pub(crate) fn strftime_local(fmt: &[u8], secs: i64) -> Vec<u8> {
     let fmt: Vec<u8> = fmt.iter().copied().take_while(|b| *b != 0).collect();
     let Ok(cfmt) = std::ffi::CString::new(fmt) else {
         return Vec::new();

@@ -138,6 +138,9 @@ fn on_off(on: bool) -> &'static str {
 pub fn set_option(sh: &mut Shell, name: &'static str, on: bool, set_options: bool) {
     if set_options {
         sh.state.options.set_named(name, on);
+        if name == "history" && on {
+            crate::exec::history::switched_on(sh);
+        }
         return;
     }
     sh.state.shopts.retain(|n| *n != name);

@@ -273,7 +273,14 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
 }
 
 fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
+    // `set -n` is ignored by an interactive shell (`pidsh -in` is not).
+    if name == "noexec" && on && sh.state.options.interactive {
+        return Ok(());
+    }
     if sh.state.options.set_named(name, on) {
+        if name == "history" && on {
+            crate::exec::history::switched_on(sh);
+        }
         Ok(())
     } else {
         Err(format!("{name}: invalid option name"))

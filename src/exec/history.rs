@@ -16,12 +16,14 @@ use std::path::Path;
 
 use crate::expand::pattern::{Pattern, escape};
 
+use super::histexpand::{Chars, Events, Expanded, Memory};
+
 use super::Shell;
 
 /// What `HISTCONTROL` and `HISTIGNORE` ask to leave out.
 #[derive(Debug, Default)]
 pub struct Rules {
-    /// `ignorespace`: lines starting with a blank.
+    /// `ignorespace`: lines starting with a space (not a tab, as in bash).
     pub ignore_space: bool,
     /// `ignoredups`: a line equal to the one before.
     pub ignore_dups: bool,
@@ -59,6 +61,9 @@ impl Rules {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     entries: Vec<String>,
+    /// When each entry was added (seconds since the epoch), or the time
+    /// the history file gave it.
+    times: Vec<i64>,
     /// `history -c` ran since the line editor last looked.
     pub cleared: bool,
     /// Entries already in the history file (`history -a` appends the rest).
@@ -74,6 +79,65 @@ pub struct History {
     /// Entries dropped off the front by `HISTSIZE` since the list was last
     /// cleared: numbers go on from where they were, as bash numbers them.
     dropped: usize,
+    /// Whether the last line offered was added (bash's
+    /// `hist_last_line_added`): `fc` then skips its own entry.
+    pub last_added: bool,
+    /// `history -s` already replaced the last line added.
+    pub pushed: bool,
+    /// What history expansion remembers between lines.
+    pub expansion: Memory,
+}
+
+/// `set -o history` turned on: as in bash, when no line was added to the
+/// history yet, `HISTSIZE` gets its default (500) and `HISTFILESIZE`
+/// `HISTSIZE`'s value if they are unset, and the history file is read.
+pub fn switched_on(sh: &mut Shell) {
+    if sh.history.added > 0 {
+        return;
+    }
+    if sh.state.vars.get("HISTSIZE").is_none() {
+        let _ = sh.state.vars.set("HISTSIZE", "500");
+    }
+    if sh.state.vars.get("HISTFILESIZE").is_none() {
+        let size = sh
+            .state
+            .vars
+            .get("HISTSIZE")
+            .unwrap_or_default()
+            .to_string();
+        let _ = sh.state.vars.set("HISTFILESIZE", size);
+    }
+    let Some(name) = sh.state.vars.get("HISTFILE").filter(|f| !f.is_empty()) else {
+        return;
+    };
+    let Ok(path) = sh.resolve_path(name).map(|p| p.into_owned()) else {
+        return;
+    };
+    if let Ok(lines) = read_file(sh, &path, 0) {
+        sh.history.lines_read = lines;
+        sh.history.saved = sh.history.entries().len();
+    }
+}
+
+/// Expands the history references in `line` as `histchars` and
+/// `extglob` say; `open_quote` is the quote earlier lines of the command
+/// left open. `Ok(Expanded::Same)` when `histchars` turns expansion off.
+pub fn expand(sh: &mut Shell, line: &str, open_quote: Option<char>) -> Result<Expanded, String> {
+    let Some(chars) = Chars::from_var(sh.state.vars.get("histchars")) else {
+        return Ok(Expanded::Same);
+    };
+    let extglob = sh.shopt_on("extglob");
+    let posix = sh.state.options.posix;
+    let history = &mut sh.history;
+    let events = Events {
+        entries: &history.entries,
+        first_number: history.dropped + 1,
+        chars,
+        extglob,
+        open_quote,
+        posix,
+    };
+    super::histexpand::expand(line, &events, &mut history.expansion)
 }
 
 /// `HISTSIZE`, when it is a number.
@@ -125,13 +189,23 @@ impl History {
         self.number(self.entries.len())
     }
 
+    /// When the entry at `index` was added.
+    pub fn time(&self, index: usize) -> i64 {
+        self.times.get(index).copied().unwrap_or_default()
+    }
+
     /// Adds an entry; keeps at most `limit` (the newest).
     pub fn push(&mut self, line: &str, limit: Option<usize>) {
-        let line = line.strip_suffix('\n').unwrap_or(line);
+        self.push_entry(line.strip_suffix('\n').unwrap_or(line), limit);
+    }
+
+    /// Adds `line` as it is; keeps at most `limit` entries.
+    fn push_entry(&mut self, line: &str, limit: Option<usize>) {
         if line.trim().is_empty() {
             return;
         }
         self.entries.push(line.to_string());
+        self.times.push(now());
         self.generation += 1;
         if let Some(limit) = limit {
             self.truncate_to(limit);
@@ -144,21 +218,24 @@ impl History {
         let joined = one_entry(line);
         let line = joined.as_str();
         let previous = self.entries.last().map(String::as_str);
-        let ignored = (rules.ignore_space && line.starts_with([' ', '\t']))
+        let ignored = (rules.ignore_space && line.starts_with(' '))
             || (rules.ignore_dups && previous == Some(line))
             || rules.ignore.iter().any(|p| {
                 let pattern = p.replace('&', &escape(previous.unwrap_or("")));
                 Pattern::new(&pattern).matches(line)
             });
+        self.last_added = false;
         if ignored || line.trim().is_empty() || limit == Some(0) {
             return false;
         }
+        self.last_added = true;
+        self.pushed = false;
         if rules.erase_dups {
             while let Some(i) = self.entries.iter().position(|e| e == line) {
                 self.delete(i);
             }
         }
-        self.push(line, limit);
+        self.push_entry(line, limit);
         self.added += 1;
         true
     }
@@ -177,6 +254,7 @@ impl History {
         if self.entries.len() > limit {
             let excess = self.entries.len() - limit;
             self.entries.drain(..excess);
+            self.times.drain(..excess.min(self.times.len()));
             self.generation += 1;
             self.dropped += excess;
             self.saved = self.saved.saturating_sub(excess);
@@ -198,6 +276,7 @@ impl History {
     /// `history -c`.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.times.clear();
         self.generation += 1;
         self.dropped = 0;
         self.saved = 0;
@@ -210,12 +289,97 @@ impl History {
             return false;
         }
         self.entries.remove(index);
+        if index < self.times.len() {
+            self.times.remove(index);
+        }
         self.generation += 1;
         if index < self.saved {
             self.saved -= 1;
         }
         true
     }
+}
+
+impl History {
+    /// Adds the entries of a history file's text, as readline reads it: a
+    /// line `#` and digits is the time of the entry after it; with
+    /// `multiline` (the file starts with a time and `HISTTIMEFORMAT` is
+    /// set) a line with no time before it continues the entry before, and
+    /// blank lines right after a time are dropped. Blank lines are
+    /// otherwise skipped.
+    pub fn read_text(&mut self, lines: &[&str], multiline: bool, limit: Option<usize>) {
+        let mut time: Option<i64> = None;
+        for line in lines {
+            if let Some(t) = timestamp(line) {
+                time = Some(t);
+                continue;
+            }
+            if time.is_none() && multiline && !self.entries.is_empty() {
+                if let Some(last) = self.entries.last_mut() {
+                    last.push('\n');
+                    last.push_str(line);
+                    self.generation += 1;
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            self.push(line, limit);
+            if let (Some(t), Some(slot)) = (time.take(), self.times.last_mut()) {
+                *slot = t;
+            }
+        }
+    }
+
+    /// The entries from `from` on as the history file holds them, each
+    /// after its time when `stamps` (`HISTTIMEFORMAT` is set).
+    pub fn file_text(&self, from: usize, stamps: bool) -> String {
+        let mut out = String::new();
+        for (i, line) in self.entries.iter().enumerate().skip(from) {
+            if stamps {
+                out.push_str(&format!("#{}\n", self.time(i)));
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The time a history file's line `#1234` gives.
+fn timestamp(line: &str) -> Option<i64> {
+    let digits = line.strip_prefix('#')?;
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+    digits[..len].parse().ok()
+}
+
+/// Now, in seconds since the epoch.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Reads the history file at `path` into the list: its lines after the
+/// first `skip` (`history -n`); how many lines it has.
+pub fn read_file(sh: &mut Shell, path: &Path, skip: usize) -> std::io::Result<usize> {
+    let text = crate::bytes::decode_vec(std::fs::read(path)?);
+    let lines: Vec<&str> = text.lines().collect();
+    let multiline = lines.first().is_some_and(|l| timestamp(l).is_some())
+        && sh.state.vars.get("HISTTIMEFORMAT").is_some();
+    let limit = size_limit(sh);
+    sh.history
+        .read_text(&lines[skip.min(lines.len())..], multiline, limit);
+    Ok(lines.len())
+}
+
+/// Whether entries are written with their times (`HISTTIMEFORMAT` set).
+pub fn stamps(sh: &Shell) -> bool {
+    sh.state.vars.get("HISTTIMEFORMAT").is_some()
 }
 
 /// A command read over several lines as one history entry, as bash's
@@ -249,14 +413,20 @@ pub fn one_entry(text: &str) -> String {
         scan.read(&line);
         out.push_str(&line);
     }
+    // A here-document's lines keep their newlines, the last one too.
+    if scan.here_doc {
+        out.push('\n');
+    }
     out
 }
 
 /// What the lines of a command read so far leave open, for
 /// [`one_entry`].
 #[derive(Default)]
-struct LineScan {
+pub(crate) struct LineScan {
     single: bool,
+    /// The open single quote is a `$'...'`.
+    ansi_c: bool,
     double: bool,
     backtick: bool,
     /// Open `$(` (and the parentheses inside them).
@@ -281,6 +451,23 @@ const NO_SEMICOLON_AFTER: &[&str] = &[
 ];
 
 impl LineScan {
+    /// The quote the lines read so far leave open, if any.
+    pub(crate) fn open_quote(&self) -> Option<char> {
+        if self.single {
+            Some('\'')
+        } else if self.double {
+            Some('"')
+        } else {
+            None
+        }
+    }
+
+    /// Whether the lines read so far started a here-document (the lines
+    /// after are taken to be its body).
+    pub(crate) fn in_here_doc(&self) -> bool {
+        self.here_doc
+    }
+
     fn delimiter(&self) -> &'static str {
         if self.here_doc
             || self.single
@@ -308,7 +495,8 @@ impl LineScan {
         backslashes % 2 == 1 && !self.single && !self.here_doc
     }
 
-    fn read(&mut self, line: &str) {
+    /// Takes in one more line (without its newline).
+    pub(crate) fn read(&mut self, line: &str) {
         self.comment = false;
         self.blank = line.trim().is_empty();
         let mut chars = line.chars().peekable();
@@ -316,6 +504,10 @@ impl LineScan {
         let mut word = String::new();
         while let Some(c) = chars.next() {
             if self.single {
+                // In `$'...'` a backslash escapes the next character.
+                if self.ansi_c && c == '\\' {
+                    chars.next();
+                }
                 self.single = c != '\'';
             } else if c == '\\' {
                 chars.next();
@@ -359,7 +551,10 @@ impl LineScan {
     /// A character outside quotes.
     fn code_char(&mut self, c: char, previous: char, word: &str) {
         match c {
-            '\'' => self.single = true,
+            '\'' => {
+                self.single = true;
+                self.ansi_c = previous == '$';
+            }
             '"' => self.double = true,
             '`' => self.backtick = !self.backtick,
             '(' if previous == '$' || self.substitution > 0 => self.substitution += 1,
@@ -381,20 +576,20 @@ fn make_parent(path: &Path) {
     }
 }
 
-/// Appends `lines` to the history file, creating it (mode 0600, in a
+/// Appends `text` to the history file, creating it (mode 0600, in a
 /// directory of mode 0700) if needed.
-pub fn append_lines(path: &Path, lines: &[String]) -> std::io::Result<()> {
+pub fn append_text(path: &Path, text: &str) -> std::io::Result<()> {
     make_parent(path);
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
         .open(path)?;
-    file.write_all(&crate::bytes::encode(&join_lines(lines)))
+    file.write_all(&crate::bytes::encode(text))
 }
 
-/// Replaces the history file's contents with `lines`, keeping its mode.
-pub fn write_lines(path: &Path, lines: &[String]) -> std::io::Result<()> {
+/// Replaces the history file's contents with `text`, keeping its mode.
+pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
     make_parent(path);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -402,7 +597,7 @@ pub fn write_lines(path: &Path, lines: &[String]) -> std::io::Result<()> {
         .create(true)
         .mode(0o600)
         .open(path)?;
-    file.write_all(&crate::bytes::encode(&join_lines(lines)))
+    file.write_all(&crate::bytes::encode(text))
 }
 
 /// The lines of the history file.
@@ -411,17 +606,27 @@ pub fn read_lines(path: &Path) -> std::io::Result<Vec<String>> {
     Ok(text.lines().map(str::to_string).collect())
 }
 
-/// Keeps only the last `limit` lines of the history file (`HISTFILESIZE`).
+/// Keeps only the last `limit` entries of the history file
+/// (`HISTFILESIZE`): lines, a time line going with the line after it.
 pub fn truncate_file(path: &Path, limit: usize) -> std::io::Result<()> {
     let lines = read_lines(path)?;
-    if lines.len() > limit {
-        write_lines(path, &lines[lines.len() - limit..])?;
+    let mut kept = 0;
+    let mut cut = lines.len();
+    while cut > 0 {
+        let line = &lines[cut - 1];
+        if timestamp(line).is_none() {
+            if kept == limit {
+                break;
+            }
+            kept += 1;
+        }
+        cut -= 1;
+    }
+    if cut > 0 {
+        let text: String = lines[cut..].iter().map(|l| format!("{l}\n")).collect();
+        write_text(path, &text)?;
     }
     Ok(())
-}
-
-fn join_lines(lines: &[String]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 #[cfg(test)]
@@ -455,7 +660,7 @@ mod tests {
             ),
             ("echo a &&\necho b", "echo a && echo b"),
             ("echo \"x\ny\"", "echo \"x\ny\""),
-            ("cat <<EOF\nhere\nEOF", "cat <<EOF\nhere\nEOF"),
+            ("cat <<EOF\nhere\nEOF", "cat <<EOF\nhere\nEOF\n"),
             ("case a in\na) echo A;;\nesac", "case a in a) echo A;; esac"),
             ("echo a |\ncat", "echo a | cat"),
             ("{ echo g\n}", "{ echo g; }"),
@@ -468,6 +673,7 @@ mod tests {
             ("if true\n\nthen echo y\nfi", "if true;  then echo y; fi"),
             ("f()\n{ echo z; }", "f() { echo z; }"),
             ("x=$(echo a\necho b)", "x=$(echo a\necho b)"),
+            ("echo $'it\\'s'\necho b", "echo $'it\\'s'; echo b"),
             ("echo \"a\nb\" && echo c", "echo \"a\nb\" && echo c"),
             ("cat <<<x\necho y", "cat <<<x; echo y"),
             (

@@ -172,21 +172,44 @@ impl Shell {
     /// Runs the commands of `source`; the last one's status, or `None`
     /// when there was none.
     fn run_commands_in(&mut self, source: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
+        self.run_commands_from(source, first_line, false)
+    }
+
+    /// As [`Shell::run_commands_in`]; `by_lines` when `source` is a
+    /// command the shell put together line by line (see
+    /// [`Shell::run_lines_expanding`]).
+    fn run_commands_from(
+        &mut self,
+        source: &str,
+        first_line: u32,
+        by_lines: bool,
+    ) -> Result<Option<i32>, Unwind> {
         let mut parser = Parser::new(source, first_line);
         let mut status = None;
         loop {
             let start = parser.offset();
+            if !by_lines && self.expands_history() {
+                let line = first_line + source[..start].matches('\n').count() as u32;
+                let rest = self.run_lines_expanding(&source[start..], line)?;
+                return Ok(rest.or(status));
+            }
             parser.set_extglob(self.shopt_on("extglob"));
             // The parser borrows the aliases only while it reads (no copy
             // of the map kept while the command runs: defining an alias
             // would then copy it all, quadratic over a script of aliases).
             let parsed = parser.next_command(&self.state.aliases);
             match parsed {
-                Ok(None) => return Ok(status),
+                Ok(None) => {
+                    // Comment lines read one by one are history entries.
+                    if by_lines {
+                        self.record_input(source.get(start..));
+                    }
+                    return Ok(status);
+                }
                 Ok(Some(list)) => {
                     self.echo_verbose(source, start, parser.offset());
                     self.record_input(source.get(start..parser.offset()));
-                    if self.state.options.noexec && !self.state.options.interactive {
+                    if self.state.options.noexec {
                         continue;
                     }
                     status = Some(self.run_top_command(&list)?);
@@ -200,6 +223,110 @@ impl Shell {
                     }
                     status = Some(s);
                 }
+            }
+        }
+    }
+
+    /// Whether the lines the shell reads now are history-expanded before
+    /// they are parsed: `set -H` and `set -o history` in a script, as in
+    /// bash.
+    fn expands_history(&self) -> bool {
+        self.state.options.histexpand
+            && self.state.options.history
+            && self.ctx.input == super::scope::Input::Script
+            && self.at_input_level()
+    }
+
+    /// The rest of a script once history expansion is on: each line is
+    /// expanded (and the result shown) before it is parsed, and each
+    /// command runs as soon as it is complete, so that the history the
+    /// next line refers to is up to date. Here-document bodies are left
+    /// alone, as bash leaves them; a line whose expansion fails is
+    /// dropped, and `:p` shows a line and records it without running it.
+    ///
+    /// The lines of one command are found by parsing the text as written
+    /// (one command at a time, never the rest of the script), and are
+    /// expanded together: the history cannot change in between. Only when
+    /// an expansion changed a line is the result parsed again to see
+    /// whether it is still complete, so the cost stays linear in the
+    /// length of the script.
+    fn run_lines_expanding(&mut self, rest: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
+        let mut status = None;
+        let mut pending = Pending::default();
+        let mut pos = 0;
+        let mut line_no = first_line;
+        while pos < rest.len() {
+            let end = pos + self.written_command_len(&rest[pos..], line_no);
+            if pending.text.is_empty() {
+                pending.first_line = line_no;
+            }
+            for raw in rest[pos..end].split_inclusive('\n') {
+                let line = raw.strip_suffix('\n').unwrap_or(raw);
+                let text = if self.expands_history() && !pending.scan.in_here_doc() {
+                    self.line = line_no;
+                    self.expand_input_line(line, pending.scan.open_quote())
+                } else {
+                    Some(line.to_string())
+                };
+                pending.changed |= text.as_deref() != Some(line);
+                // A line not run is not counted, as in bash.
+                let Some(text) = text else {
+                    continue;
+                };
+                line_no += 1;
+                pending.scan.read(&text);
+                pending.text.push_str(&text);
+                pending.text.push('\n');
+            }
+            pos = end;
+            let complete = !pending.changed || !crate::parser::is_incomplete(&pending.text);
+            if complete || pos >= rest.len() {
+                let Pending {
+                    text, first_line, ..
+                } = std::mem::take(&mut pending);
+                if let Some(s) = self.run_commands_from(&text, first_line, true)? {
+                    status = Some(s);
+                }
+            }
+        }
+        Ok(status)
+    }
+
+    /// How long the first command of `text` (whole lines) is as written:
+    /// through the end of its last line, and at least one line.
+    fn written_command_len(&self, text: &str, line: u32) -> usize {
+        let extglob = self.shopt_on("extglob");
+        let end = match crate::parser::first_command(text, line, &self.state.aliases, extglob) {
+            FirstCommand::Complete(_, end) | FirstCommand::Error(end) => end,
+            FirstCommand::Incomplete => text.len(),
+        };
+        let end = end.min(text.len());
+        if end > 0 && text.get(..end).is_some_and(|t| t.ends_with('\n')) {
+            return end;
+        }
+        let from = if text.is_char_boundary(end) { end } else { 0 };
+        text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
+    }
+
+    /// One line of input after history expansion; `None` when it is not
+    /// to be run (the expansion failed, or `:p`).
+    fn expand_input_line(&mut self, line: &str, open_quote: Option<char>) -> Option<String> {
+        use super::histexpand::Expanded;
+        match super::history::expand(self, line, open_quote) {
+            Ok(Expanded::Same) => Some(line.to_string()),
+            Ok(Expanded::Line { text, print_only }) => {
+                self.write_stderr(&format!("{text}\n"));
+                if print_only {
+                    let rules = super::history::rules(self);
+                    let limit = super::history::size_limit(self);
+                    self.history.add(&text, &rules, limit);
+                    return None;
+                }
+                Some(text)
+            }
+            Err(message) => {
+                self.report(&message);
+                None
             }
         }
     }
@@ -383,7 +510,7 @@ impl Shell {
         };
         self.echo_verbose(source, 0, source.len());
         self.record_input(Some(source));
-        if self.state.options.noexec && !self.state.options.interactive {
+        if self.state.options.noexec {
             return Ok(None);
         }
         let status = self.run_top_command(&list)?;
@@ -1179,4 +1306,17 @@ impl ExpandEnv for Shell {
             .flatten()
             .map(|u| crate::bytes::decode_os(u.dir.as_os_str()))
     }
+}
+
+/// Lines read for a command that is not complete yet.
+#[derive(Default)]
+struct Pending {
+    /// The lines, expanded.
+    text: String,
+    /// The number of the first one.
+    first_line: u32,
+    /// Quotes and here-documents the lines leave open.
+    scan: super::history::LineScan,
+    /// An expansion changed or dropped a line.
+    changed: bool,
 }

@@ -146,10 +146,11 @@ pub fn edit_mode(
 
 /// The last word of the newest history entry (`!$`), or nothing.
 pub fn last_word(sh: &Shell) -> String {
-    match crate::exec::histexpand::expand("!$", sh.history.entries()) {
-        Ok(crate::exec::histexpand::Expanded::Line { text, .. }) => text,
-        _ => String::new(),
-    }
+    sh.history
+        .entries()
+        .last()
+        .and_then(|line| crate::exec::histexpand::tokenize(line).pop())
+        .unwrap_or_default()
 }
 
 /// In vi mode the cursor shows the mode, as in fish and vim: a bar while

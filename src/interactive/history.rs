@@ -15,7 +15,8 @@ use reedline::{FileBackedHistory, HistoryItem, Reedline};
 
 use crate::exec::Shell;
 use crate::exec::histexpand::Expanded;
-use crate::exec::history::{append_lines, read_lines, truncate_file, write_lines};
+use crate::exec::history::LineScan;
+use crate::exec::history::{append_text, read_file, stamps, truncate_file, write_text};
 use crate::exec::history::{file_limit, rules, size_limit};
 
 /// Where the history file is, if `HISTFILE` names one.
@@ -33,40 +34,58 @@ pub fn load(sh: &mut Shell) {
     if let Some(limit) = file_limit(sh) {
         let _ = truncate_file(&path, limit);
     }
-    let Ok(lines) = read_lines(&path) else {
+    let Ok(lines) = read_file(sh, &path, 0) else {
         return;
     };
-    let limit = size_limit(sh);
-    for line in &lines {
-        sh.history.push(line, limit);
-    }
-    sh.history.lines_read = lines.len();
+    sh.history.lines_read = lines;
     sh.history.saved = sh.history.entries().len();
     sh.history.added = 0;
 }
 
-/// A typed line after history expansion (`set -H`): the expanded line is
-/// shown, as in bash. `None` when there is nothing to run: an expansion
-/// failed (reported), or `:p` asked only to show it (and record it).
-pub fn expand(sh: &mut Shell, line: &str) -> Option<String> {
-    if !sh.state.options.histexpand || !line.contains(['!', '^']) {
-        return Some(line.to_string());
+/// A typed command after history expansion (`set -H`, with `set -o
+/// history`): each of its lines is expanded (here-document bodies
+/// excepted) and, when it changed, shown, as in bash. `None` when there
+/// is nothing to run: an expansion failed (reported), or `:p` asked only
+/// to show it (and record it).
+pub fn expand(sh: &mut Shell, code: &str) -> Option<String> {
+    if !(sh.state.options.histexpand && sh.state.options.history) {
+        return Some(code.to_string());
     }
-    match crate::exec::histexpand::expand(line, sh.history.entries()) {
-        Ok(Expanded::Same) => Some(line.to_string()),
-        Ok(Expanded::Line { text, print_only }) => {
-            sh.write_stderr(&format!("{}\n", text.trim_end_matches('\n')));
-            if print_only {
-                remember(sh, &text);
-                return None;
+    let mut scan = LineScan::default();
+    let mut out = String::with_capacity(code.len());
+    let mut print_only = false;
+    for raw in code.split_inclusive('\n') {
+        let line = raw.strip_suffix('\n').unwrap_or(raw);
+        let text = if scan.in_here_doc() {
+            line.to_string()
+        } else {
+            match crate::exec::history::expand(sh, line, scan.open_quote()) {
+                Ok(Expanded::Same) => line.to_string(),
+                Ok(Expanded::Line {
+                    text,
+                    print_only: p,
+                }) => {
+                    sh.write_stderr(&format!("{text}\n"));
+                    print_only |= p;
+                    text
+                }
+                Err(message) => {
+                    sh.report(&message);
+                    return None;
+                }
             }
-            Some(text)
-        }
-        Err(message) => {
-            sh.report(&message);
-            None
+        };
+        scan.read(&text);
+        out.push_str(&text);
+        if raw.ends_with('\n') {
+            out.push('\n');
         }
     }
+    if print_only {
+        remember(sh, &out);
+        return None;
+    }
+    Some(out)
 }
 
 /// Records a command line the user entered, if `set -o history` is on and
@@ -87,11 +106,11 @@ pub fn append_new(sh: &mut Shell) {
         return;
     };
     let entries = sh.history.entries();
-    let new = &entries[sh.history.saved.min(entries.len())..];
-    if new.is_empty() {
+    let from = sh.history.saved.min(entries.len());
+    if from == entries.len() {
         return;
     }
-    let _ = append_lines(&path, new);
+    let _ = append_text(&path, &sh.history.file_text(from, stamps(sh)));
     sh.history.saved = sh.history.entries().len();
     if let Some(limit) = file_limit(sh) {
         let _ = truncate_file(&path, limit);
@@ -109,7 +128,7 @@ pub fn save_at_exit(sh: &mut Shell) {
     if sh.shopt_on("histappend") || sh.history.added < entries.len() {
         append_new(sh);
     } else {
-        let _ = write_lines(&path, entries);
+        let _ = write_text(&path, &sh.history.file_text(0, stamps(sh)));
         sh.history.saved = entries.len();
     }
     if let Some(limit) = file_limit(sh) {

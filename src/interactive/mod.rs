@@ -17,6 +17,7 @@ mod highlight;
 mod history;
 mod keys;
 mod lscolors;
+mod piped;
 mod prompt;
 mod scan;
 mod snapshot;
@@ -256,6 +257,7 @@ fn run_plain(sh: &mut Shell) -> i32 {
 
 fn run_plain_loop(sh: &mut Shell) -> i32 {
     let mut buffer = String::new();
+    let mut keys = piped::Keys::default();
     loop {
         sh.jobs.reap();
         if buffer.is_empty()
@@ -269,11 +271,16 @@ fn run_plain_loop(sh: &mut Shell) -> i32 {
             prompt::render(sh, "PS2", "> ")
         };
         sh.write_stderr(&prompt);
-        let Some(line) = read_plain_line() else {
+        let Some(line) = keys.next_line(sh, read_plain_line) else {
             sh.write_stderr("exit\n");
             sh.run_exit_trap();
             return sh.state.last_status;
         };
+        // bash's line editor shows what it read from a pipe or file after
+        // the prompt, as a terminal would have echoed it.
+        if !nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+            sh.write_stderr(&format!("{line}\n"));
+        }
         buffer.push_str(&line);
         buffer.push('\n');
         if crate::parser::is_incomplete(&buffer) {
