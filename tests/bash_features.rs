@@ -1288,3 +1288,65 @@ unset q; exec {q}>&-; echo $?
         0,
     )]);
 }
+
+/// `declare -c` capitalizes assigned values; `let` skips a leading `--`;
+/// `$BASH_COMMAND` without traps; a failing DEBUG trap skips the command
+/// under `extdebug`.
+#[test]
+fn capitalize_let_dashes_and_debug_skips() {
+    check(&[
+        (
+            "declare_c_capitalizes",
+            r#"declare -c x="hELLO wORLD"; echo $x; declare -p x
+declare -cu y=abc; declare -p y
+declare -l z; declare -c z; z=ABC; declare -p z
+declare -cxr w=a; declare -p w
+declare -c a=(hELLO wORLD); declare -p a
+"#,
+            r#"Hello world
+declare -c x="Hello world"
+declare -- y="abc"
+declare -c z="Abc"
+declare -rxc w="A"
+declare -ac a=([0]="Hello" [1]="World")
+"#,
+            "",
+            0,
+        ),
+        (
+            "let_skips_one_leading_double_dash",
+            "let -- 2+3; echo $?\nlet -- -- 1; echo $?\nlet --; echo $?\nlet -1; echo $?\n",
+            "0\n1\n1\n0\n",
+            "s.sh: line 2: let: --: arithmetic syntax error: operand expected (error token is \"-\")\n\
+             s.sh: line 3: let: expression expected\n",
+            0,
+        ),
+        (
+            "bash_command_without_traps",
+            "echo $BASH_COMMAND\nx=$(echo \"$BASH_COMMAND\"); echo \"$x\"\n",
+            "echo $BASH_COMMAND\necho \"$BASH_COMMAND\"\n",
+            "",
+            0,
+        ),
+        (
+            "extdebug_debug_trap_failure_skips_the_command",
+            r#"shopt -s extdebug
+t() { [[ $skip == 1 ]] && { skip=0; return 1; }; return 0; }
+trap t DEBUG
+v=1; skip=1
+v=2
+echo v=$v
+trap - DEBUG
+r() { [[ $BASH_COMMAND == "echo after" ]] && return 2; return 0; }
+g() { echo in g; echo after; echo more; }
+trap r DEBUG
+g; echo "g=$?"
+trap - DEBUG
+echo $-; shopt -u extdebug; echo $-
+"#,
+            "v=1\nin g\ng=2\nhBET\nhB\n",
+            "",
+            0,
+        ),
+    ]);
+}

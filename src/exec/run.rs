@@ -137,6 +137,7 @@ impl Shell {
             function_names: Vec::new(),
             call_frames: Vec::new(),
             bash_command: String::new(),
+            bash_command_read: false,
             in_script_file: false,
             in_command_string: false,
             terminal: None,
@@ -172,6 +173,7 @@ impl Shell {
     /// Runs the commands of `source`; the last one's status, or `None`
     /// when there was none.
     fn run_commands_in(&mut self, source: &str, first_line: u32) -> Result<Option<i32>, Unwind> {
+        self.note_source(source);
         let mut parser = Parser::new(source, first_line);
         let mut status = None;
         loop {
@@ -356,6 +358,7 @@ impl Shell {
             let taken = end_byte.saturating_sub(unfinished.len());
             unfinished.extend(super::peek::take_stdin(taken));
             let code = crate::bytes::decode_vec(std::mem::take(&mut unfinished));
+            self.note_source(&code);
             let ran = match list {
                 Some(list) => self.run_parsed(&code, list)?,
                 // A syntax error: parsed again to be reported.
@@ -466,6 +469,14 @@ impl Shell {
         self.finish_top_level(outcome)
     }
 
+    /// Notes what `source`, about to be parsed, may read that costs to
+    /// keep up to date (`$BASH_COMMAND`).
+    fn note_source(&mut self, source: &str) {
+        if !self.bash_command_read && source.contains("BASH_COMMAND") {
+            self.bash_command_read = true;
+        }
+    }
+
     fn run_stdin_commands(&mut self) -> Status {
         use nix::unistd::{Whence, lseek};
         let stdin = std::io::stdin();
@@ -477,6 +488,7 @@ impl Shell {
         let mut first_line = 1;
         let mut status = 0;
         'reread: loop {
+            self.note_source(&text);
             let mut parser = Parser::new(&text, first_line);
             loop {
                 let start = parser.offset();

@@ -70,13 +70,17 @@ impl Shell {
         self.cmdsub_status = None;
         let in_trap = self.ctx.running_trap || self.ctx.in_debug_trap || self.ctx.in_err_trap;
         if !in_trap
-            && (self.state.traps.contains_key(&super::state::DEBUG_TRAP)
+            && (self.bash_command_read
+                || self.state.traps.contains_key(&super::state::DEBUG_TRAP)
                 || self.state.traps.contains_key(&super::state::ERR_TRAP))
         {
-            // `$BASH_COMMAND`, kept only while a trap may read it.
+            // `$BASH_COMMAND`, kept only while something may read it: a
+            // trap, or code that names it (printing every command costs).
             self.bash_command = crate::parser::unparse::simple_command(sc);
         }
-        self.run_debug_trap()?;
+        if self.debug_trap_skips()? {
+            return Ok(0);
+        }
         let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,
             Err(e) => return self.fail(e.into()),
@@ -492,8 +496,7 @@ impl Shell {
             value
         };
         Ok(match case {
-            Some(super::state::LetterCase::Lower) => value.to_lowercase(),
-            Some(super::state::LetterCase::Upper) => value.to_uppercase(),
+            Some(case) => case.apply(&value),
             None => value,
         })
     }
