@@ -1350,3 +1350,44 @@ echo $-; shopt -u extdebug; echo $-
         ),
     ]);
 }
+
+/// getopts: `OPTERR`, no options of its own, a readonly `OPTARG` or name
+/// as bash handles them; `$'\x{HH'` without its brace (bash 5.3).
+#[test]
+fn getopts_errors_and_readonly_optarg() {
+    check(&[(
+        "opterr_options_and_readonly_names",
+        r#"OPTERR=0; getopts ab x -c; echo "$x"
+f() { local OPTERR=1; OPTIND=1; getopts ab x -d; }; f
+OPTIND=1; getopts ab x -e; echo $?
+OPTERR=abc; OPTIND=1; getopts ab x -c
+OPTERR=; OPTIND=1; getopts ab x -c
+getopts -a opts name; echo $?
+getopts -- ab y -b; echo $y
+set -- -a bb; OPTIND=1
+readonly OPTARG
+getopts :x x; echo "OPTARG = $OPTARG x = $x"
+getopts x x; echo "${OPTARG-unset} x = $x"
+readonly V
+getopts x V; echo $?
+printf '%s|' $'\x{41X' $'\x{41}X' $'\x{}X' $'a\x{4142' | od -An -c
+"#,
+        r#"?
+0
+2
+?
+OPTARG =  x = ?
+unset x = ?
+1
+   A   X   |   A   X   |   |   a   B   |
+"#,
+        r#"s.sh: illegal option -- d
+s.sh: illegal option -- c
+s.sh: line 6: getopts: -a: invalid option
+getopts: usage: getopts optstring name [arg ...]
+s.sh: line 10: OPTARG: readonly variable
+s.sh: line 13: V: readonly variable
+"#,
+        0,
+    )]);
+}

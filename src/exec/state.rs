@@ -618,6 +618,19 @@ impl Vars {
         self.unset_exactly(name)
     }
 
+    /// Removes the variable `name` itself (not a nameref's target), even
+    /// a readonly one, as bash's getopts removes `OPTARG`.
+    pub fn remove_exactly(&mut self, name: &str) {
+        if let Some(var) = self.map.get(name)
+            && var.readonly
+        {
+            let mut var = var.clone();
+            var.readonly = false;
+            Arc::make_mut(&mut self.map).insert(name, var);
+        }
+        let _ = self.unset_exactly(name);
+    }
+
     fn unset_exactly(&mut self, name: &str) -> Result<(), ReadonlyError> {
         if self.map.get(name).is_some_and(|v| v.readonly) {
             return Err(ReadonlyError(name.to_string()));

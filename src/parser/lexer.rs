@@ -492,8 +492,9 @@ fn decode_ansi_c(raw: &str) -> String {
                 }
                 out.push((v & 0xff) as u8);
             }
-            // `\x{HHH…}`: every hex digit up to the `}` (bash, after
-            // ksh93), the low byte of the value.
+            // `\x{HHH…}`: every hex digit (bash, after ksh93), the low
+            // byte of the value; a `}` right after them is taken, and
+            // what else follows is kept (bash 5.3: `\x{41X` is `AX`).
             'x' if cs.peek() == Some(&'{') => {
                 cs.next();
                 let mut v: u32 = 0;
@@ -501,10 +502,8 @@ fn decode_ansi_c(raw: &str) -> String {
                     v = v.wrapping_mul(16).wrapping_add(d);
                     cs.next();
                 }
-                for c in cs.by_ref() {
-                    if c == '}' {
-                        break;
-                    }
+                if cs.peek() == Some(&'}') {
+                    cs.next();
                 }
                 out.push((v & 0xff) as u8);
             }
