@@ -1391,3 +1391,34 @@ s.sh: line 13: V: readonly variable
         0,
     )]);
 }
+
+/// The word of a double-quoted `${…}`: `$'…'` decodes (`extquote`), and
+/// inside inner double quotes a backslash escapes any character; `\c\\`.
+#[test]
+fn quoting_inside_double_quoted_parameter_words() {
+    check(&[(
+        "ansi_c_and_inner_quotes",
+        r#"x=; y=$'a\tb'; s='&v'
+printf '<%s>\n' "${x:-$'\t'}" "${y#a$'\t'}" "${x:-'a'}" "${x:-"$'q'"}"
+printf '<%s>\n' "${s:+-D="\'$s\'"}" "${s:+"\p"}" "${s:+\p}" "${s:+"\\"}" ${s:+"\p"}
+cat <<E
+${x:-$'\t'}|${s:+"\p"}|${s:+\p}
+E
+echo $'\c[\c\\\c]' | od -An -c
+"#,
+        r#"<	>
+<b>
+<'a'>
+<$'q'>
+<-D='&v'>
+<p>
+<\p>
+<\>
+<\p>
+$'\t'|p|\p
+ 033 034 035  \n
+"#,
+        "",
+        0,
+    )]);
+}

@@ -99,6 +99,9 @@ pub(crate) struct Core<'a> {
     /// Inside `${ list; }`: a word starting with `}` is that `}` alone,
     /// the rest belongs to the word around (`AA${ echo x; }BB`).
     pub(crate) funsub_depth: usize,
+    /// Reading the body of a here-document, where `$'…'` is never
+    /// decoded (not even in a `${…}` word).
+    pub(crate) heredoc_body: bool,
 }
 
 /// The lookahead token and what reading it again in another mode needs.
@@ -147,6 +150,7 @@ impl<'a> Core<'a> {
             last_end: pos,
             alias_next: None,
             alias_recheck: false,
+            heredoc_body: false,
             extglob: true,
             cond_pattern: false,
             subscripts: Subscripts::default(),

@@ -536,6 +536,10 @@ fn decode_ansi_c(raw: &str) -> String {
             }
             'c' => match cs.next() {
                 Some(x) => {
+                    // `\c\\` is control-backslash, both backslashes taken.
+                    if x == '\\' && cs.peek() == Some(&'\\') {
+                        cs.next();
+                    }
                     let b = if x == '?' {
                         0x7f
                     } else {
@@ -1061,7 +1065,15 @@ impl<'a> Core<'a> {
                 }
                 '"' if ctx.dquote => {
                     self.cur.bump();
-                    let inner = self.read_dquoted()?;
+                    // In the word of a double-quoted `${…}`, a backslash
+                    // inside inner quotes escapes any character (bash:
+                    // `"${x:+"\p"}"` is `p`).
+                    let esc = if ctx.text_quoted && ctx.stop == Stop::Brace {
+                        Esc::Any
+                    } else {
+                        Esc::Dq
+                    };
+                    let inner = self.read_dquoted_with(esc)?;
                     parts.push(WordPart::DoubleQuoted(inner));
                 }
                 '$' => self.read_dollar(ctx, parts)?,
@@ -1149,8 +1161,13 @@ impl<'a> Core<'a> {
     }
 
     fn read_dquoted(&mut self) -> Result<Vec<WordPart>, ParseError> {
+        self.read_dquoted_with(Esc::Dq)
+    }
+
+    /// `"…"` after its opening quote, with backslashes behaving as `esc`.
+    fn read_dquoted_with(&mut self, esc: Esc) -> Result<Vec<WordPart>, ParseError> {
         let mut inner = Vec::new();
-        self.read_parts(Ctx::DQ, &mut inner)?;
+        self.read_parts(Ctx { esc, ..Ctx::DQ }, &mut inner)?;
         if !self.cur.eat('"') {
             return Err(self.eof_looking_for("\""));
         }
@@ -1186,8 +1203,12 @@ impl<'a> Core<'a> {
     fn read_dollar(&mut self, ctx: Ctx, parts: &mut Vec<WordPart>) -> Result<(), ParseError> {
         self.cur.bump(); // `$`
         let in_dq = ctx.text_quoted || ctx.stop == Stop::DQuote;
+        // `"${x:-$'\t'}"`: `$'…'` decodes in the word of a double-quoted
+        // `${…}` (bash's `extquote`, on by default; not switched off here).
+        let ansi_c =
+            ctx.squote || (ctx.text_quoted && ctx.stop == Stop::Brace && !self.heredoc_body);
         match self.cur.peek() {
-            Some('\'') if ctx.squote => {
+            Some('\'') if ansi_c => {
                 self.cur.bump();
                 let mut raw = String::new();
                 loop {
@@ -1803,6 +1824,7 @@ impl<'a> Core<'a> {
         let raw = body.clone();
         let mut sub = Core::new(&body, 0, first_line, self.aliases);
         sub.extglob = self.extglob;
+        sub.heredoc_body = true;
         sub.depth = self.depth + 1;
         sub.max_depth = self.max_depth;
         let mut parts = Vec::new();
