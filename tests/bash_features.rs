@@ -1422,3 +1422,33 @@ $'\t'|p|\p
         0,
     )]);
 }
+
+/// Syntax errors inside `$( … )` say what was being looked for (bash
+/// 5.3), unless the token is the `)`; `in` where a command starts is an
+/// error (bash, dash).
+#[test]
+fn syntax_errors_in_command_substitutions_and_in() {
+    check(&[(
+        "looking_for_paren_and_reserved_in",
+        r#"eval ': $(echo ; done)'
+eval ': $( if x; then echo foo )'
+eval 'true | in'
+eval 'case x in esac|in) echo foo;; esac'
+for in in in; do echo $in; done
+echo end
+"#,
+        r#"in
+end
+"#,
+        r#"s.sh: eval: line 1: syntax error near unexpected token `done' while looking for matching `)'
+s.sh: eval: line 1: `: $(echo ; done)'
+s.sh: eval: line 2: syntax error near unexpected token `)'
+s.sh: eval: line 2: `: $( if x; then echo foo )'
+s.sh: eval: line 3: syntax error near unexpected token `in'
+s.sh: eval: line 3: `true | in'
+s.sh: eval: line 4: syntax error near unexpected token `in'
+s.sh: eval: line 4: `case x in esac|in) echo foo;; esac'
+"#,
+        0,
+    )]);
+}

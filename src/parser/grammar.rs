@@ -122,10 +122,25 @@ const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done",
 
 /// Words reserved at the start of a command, which are never alias
 /// candidates there (POSIX 2.3.1).
-const RESERVED_AT_START: [&str; 20] = [
+const RESERVED_AT_START: [&str; 21] = [
     "!", "{", "}", "[[", "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
-    "function", "if", "select", "then", "time", "until", "while",
+    "function", "if", "in", "select", "then", "time", "until", "while",
 ];
+
+/// A syntax error inside `$( … )` names what was being looked for, unless
+/// the unexpected token is the `)` itself (bash 5.3).
+fn looking_for_paren(mut e: ParseError) -> ParseError {
+    const NEAR: &str = "syntax error near unexpected token `";
+    let names_paren = e.message == format!("{NEAR})'");
+    if e.kind == ParseErrorKind::Syntax
+        && e.message.starts_with(NEAR)
+        && !names_paren
+        && !e.message.contains(" while looking for matching")
+    {
+        e.message.push_str(" while looking for matching `)'");
+    }
+    e
+}
 
 /// Words that start a compound command.
 const COMPOUND_STARTS: [&str; 8] = ["{", "if", "while", "until", "for", "select", "case", "[["];
@@ -591,6 +606,7 @@ impl<'a> Core<'a> {
         let r = self.read_nested(Nested::Subst, |core| {
             core.read_nested_list(|p| p.expect_op(Op::RParen))
                 .map(Arc::new)
+                .map_err(looking_for_paren)
         });
         self.funsub_depth = funsub_depth;
         r
@@ -781,7 +797,9 @@ impl<'a> Core<'a> {
                     "[[" => self.parse_cond()?,
                     "function" => return self.parse_function_keyword(),
                     "coproc" => return self.parse_coproc(),
-                    w if RESERVED_CLOSERS.contains(&w) => {
+                    // `in` is reserved where a command starts, and starts
+                    // nothing (bash, dash: `true | in` is an error).
+                    w if w == "in" || RESERVED_CLOSERS.contains(&w) => {
                         let tok = tok.clone();
                         return Err(self.unexpected(&tok));
                     }
