@@ -1452,3 +1452,38 @@ s.sh: eval: line 4: `case x in esac|in) echo foo;; esac'
         0,
     )]);
 }
+
+/// `${#%}`, `${#:}`, `${#=}`, `${#+}`, `${#/}` are bad substitutions; an
+/// arithmetic error in `${x:off:len}` names the parameter.
+#[test]
+fn length_operator_forms_and_substring_errors() {
+    check(&[(
+        "bad_dollar_hash_operators_and_named_substring_errors",
+        r#"set -- a b c
+echo ${#:}
+echo ${#/}
+echo ${#%}
+echo ${#=}
+echo ${#+}
+echo ${#%%} ${#:-x} ${##} ${#-2}
+x=abc; a=(1 2)
+echo ${x:1:%}
+echo ${a[@]:%}
+echo ${x:1/0}
+echo end
+"#,
+        r#"3 3 1 3
+end
+"#,
+        r#"s.sh: line 2: ${#:}: bad substitution
+s.sh: line 3: ${#/}: bad substitution
+s.sh: line 4: ${#%}: bad substitution
+s.sh: line 5: ${#=}: bad substitution
+s.sh: line 6: ${#+}: bad substitution
+s.sh: line 9: x: %: arithmetic syntax error: operand expected (error token is "%")
+s.sh: line 10: a[@]: %: arithmetic syntax error: operand expected (error token is "%")
+s.sh: line 11: x: 1/0: division by 0 (error token is "0")
+"#,
+        0,
+    )]);
+}

@@ -494,9 +494,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         }
         ParamOp::Substring { offset, length } => {
             check_unset(env, p, &value)?;
-            let off = eval_arith(env, offset)?;
+            let off = eval_arith(env, offset).map_err(|e| naming_parameter(p, e))?;
             let len = match length {
-                Some(l) => Some(eval_arith(env, l)?),
+                Some(l) => Some(eval_arith(env, l).map_err(|e| naming_parameter(p, e))?),
                 None => None,
             };
             let positional = p.index.is_none() && matches!(name, "@" | "*");
@@ -853,6 +853,20 @@ fn map_value(value: Value, mut f: impl FnMut(String) -> String) -> Value {
         Value::One(s) => Value::One(f(s)),
         Value::Many(v, at) => Value::Many(v.into_iter().map(f).collect(), at),
     }
+}
+
+/// An arithmetic error in `${x:off:len}` names the parameter first, as
+/// bash does (`x: %: arithmetic syntax error…`, `a[@]: …`).
+fn naming_parameter(p: &ParamExp, mut e: ExpandError) -> ExpandError {
+    if !e.fatal {
+        let index = p
+            .index
+            .as_ref()
+            .map(|w| format!("[{}]", crate::parser::unparse::word(w)))
+            .unwrap_or_default();
+        e.message = format!("{}{index}: {}", p.name, e.message);
+    }
+    e
 }
 
 fn check_unset(env: &dyn ExpandEnv, p: &ParamExp, value: &Value) -> Result<(), ExpandError> {

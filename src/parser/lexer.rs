@@ -1455,6 +1455,18 @@ impl<'a> Core<'a> {
 
     fn read_param_braced_inner(&mut self, in_dq: bool) -> Result<ParamExp, ParseError> {
         // `${#x}`: length, unless `#` itself is the parameter (`${#}`, `${#:-w}`).
+        // `${#%}`, `${#:}`, `${#=}`, `${#+}`, `${#/}`: `$#` with an
+        // operator and nothing after it (bash: bad substitution).
+        if self.cur.peek() == Some('#')
+            && matches!(self.cur.peek2(), Some('%' | ':' | '=' | '+' | '/'))
+        {
+            let mut ahead = self.cur.clone();
+            ahead.bump();
+            ahead.bump();
+            if ahead.peek() == Some('}') {
+                return Err(self.bad_subst());
+            }
+        }
         if self.cur.peek() == Some('#') && self.cur.peek2() != Some('}') {
             let snap = self.snapshot();
             self.cur.bump();
