@@ -1487,3 +1487,50 @@ s.sh: line 11: x: 1/0: division by 0 (error token is "0")
         0,
     )]);
 }
+
+/// `"$x$@"` with no positional parameters and `x` empty is no word;
+/// `$RANDOM` is bash's generator (seeded by assignment, reseeded in
+/// subshells); `${a:=v}` gives the value as stored; bytes that are not
+/// UTF-8 quote as octal; an arithmetic error in `a=( … )` leaves the
+/// elements before it.
+#[test]
+fn vanishing_at_random_assign_default_and_array_errors() {
+    check(&[(
+        "bash_expansion_details",
+        r##"recho() { printf '<%s>' "$@"; echo "#$#"; }
+set --; xxx=
+recho "$xxx$@"; recho "${xxx}$@"; recho "$xxx""$@"; recho "$xxx$@"x; recho "$xxx$*"
+y=("$xxx$@"); echo ${#y[@]}
+RANDOM=42; echo $RANDOM
+RANDOM=1; echo $RANDOM $RANDOM $RANDOM
+RANDOM=7; : $(echo $RANDOM); echo $RANDOM
+unset a; declare -i a; echo ${a:=4+3}; declare -u A; A=; echo ${A:=foo}
+x=$'a\242b'; declare -p x; printf '%q\n' "$x"; echo "${x@Q}"
+declare -A h=([$'x\001y']=1); declare -p h
+b=( x [1+]=foo y ); declare -p b
+unset a; declare -i a; a=( 1 2+ 3 )
+declare -p a
+"##,
+        r#"<>#0
+<>#0
+<>#1
+<x>#1
+<>#1
+0
+17772
+16807 10791 19566
+19344
+7
+FOO
+declare -- x=$'a\242b'
+$'a\242b'
+$'a\242b'
+declare -A h=([$'x\001y']="1" )
+declare -ai a=([0]="1")
+"#,
+        r#"s.sh: line 11: 1+: arithmetic syntax error: operand expected (error token is "+")
+s.sh: line 12: 2+: arithmetic syntax error: operand expected (error token is "+")
+"#,
+        0,
+    )]);
+}

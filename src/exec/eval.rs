@@ -669,6 +669,8 @@ impl Shell {
         sub.owns_process = false;
         sub.ctx = self.ctx.for_subshell();
         sub.state.enter_subshell();
+        // bash reseeds `$RANDOM` in a subshell.
+        sub.random.set(super::random::Random::from_clock());
         sub
     }
 

@@ -424,13 +424,16 @@ impl Shell {
             return self.assign_target(&target, value);
         }
         let value = self.apply_value_attributes(name, value)?;
-        let special = matches!(name, "SECONDS" | "BASH_ARGV0").then(|| value.clone());
+        let special = matches!(name, "SECONDS" | "BASH_ARGV0" | "RANDOM").then(|| value.clone());
         self.state
             .vars
             .set(name, value)
             .map_err(|e| ExecError::Readonly(e.0))?;
         match (name, special) {
             ("SECONDS", Some(v)) => self.set_seconds(v.trim().parse().unwrap_or(0)),
+            ("RANDOM", Some(v)) => self
+                .random
+                .set(super::random::Random::seeded(super::random::seed_of(&v))),
             // bash: assigning `BASH_ARGV0` sets `$0`.
             ("BASH_ARGV0", Some(v)) => self.state.arg0 = v,
             _ => {}

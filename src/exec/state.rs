@@ -1236,6 +1236,8 @@ pub struct Shell {
     pub bash_command: String,
     /// Some code the shell parsed mentions `BASH_COMMAND`.
     pub bash_command_read: bool,
+    /// The `$RANDOM` generator (each subshell reseeds its copy).
+    pub random: std::cell::Cell<super::random::Random>,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).

@@ -16,6 +16,8 @@ pub(super) type Groups = Vec<Vec<Piece>>;
 struct Builder {
     groups: Groups,
     quoted: bool,
+    /// A quoted `"$@"` (or `"${a[@]}"`) gave no fields.
+    vanished_at: bool,
 }
 
 impl Builder {
@@ -23,6 +25,7 @@ impl Builder {
         Builder {
             groups: vec![Vec::new()],
             quoted,
+            vanished_at: false,
         }
     }
 
@@ -63,6 +66,29 @@ pub(super) fn expand_parts(
     parts: &[WordPart],
     quoted: bool,
 ) -> Result<Groups, ExpandError> {
+    Ok(expand_parts_noting_at(env, parts, quoted)?.groups)
+}
+
+/// `"…"`: its pieces, or none at all when a `"$@"` in it gave no fields
+/// and the rest is empty too (bash: `"$x$@"` with no positional
+/// parameters and `x` empty is no word).
+fn expand_double_quoted(
+    env: &mut dyn ExpandEnv,
+    inner: &[WordPart],
+) -> Result<Groups, ExpandError> {
+    let b = expand_parts_noting_at(env, inner, true)?;
+    let empty = || b.groups.iter().flatten().all(|p| p.text.is_empty());
+    if b.vanished_at && b.groups.len() == 1 && empty() {
+        return Ok(vec![Vec::new()]);
+    }
+    Ok(b.groups)
+}
+
+fn expand_parts_noting_at(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    quoted: bool,
+) -> Result<Builder, ExpandError> {
     let mut b = Builder::new(quoted);
     for part in parts {
         match part {
@@ -73,7 +99,7 @@ pub(super) fn expand_parts(
                 if inner.is_empty() {
                     b.push(Piece::quoted(""));
                 } else {
-                    b.append(expand_parts(env, inner, true)?);
+                    b.append(expand_double_quoted(env, inner)?);
                 }
             }
             WordPart::Param(p) => expand_param(env, p, &mut b)?,
@@ -102,7 +128,7 @@ pub(super) fn expand_parts(
             }
         }
     }
-    Ok(b.groups)
+    Ok(b)
 }
 
 /// What `~PREFIX` stands for: `$HOME`, `$PWD` (`~+`), `$OLDPWD` (`~-`), an
@@ -434,7 +460,12 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 }
                 let text = super::expand_string(env, word)?;
                 env.set_var(name, text.clone()).map_err(ExpandError::new)?;
-                b.push_value(text);
+                // The value as stored: `declare -i`, `-u`… shaped it.
+                let stored = match p.index {
+                    None => env.var(name).unwrap_or(text),
+                    Some(_) => text,
+                };
+                b.push_value(stored);
             }
         }
         ParamOp::Error { colon, word } => {
@@ -836,7 +867,7 @@ fn change_case(s: &str, upper: Option<bool>, all: bool, pat: Option<&Pattern>) -
 /// `${x@Q}`: quoted so that it reads back as the same word, always in
 /// quotes (bash).
 fn quote_always(s: &str) -> String {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(unparse::unprintable) {
         return unparse::ansi_c_quote(s);
     }
     let quoted = unparse::quote(s);
@@ -886,6 +917,9 @@ fn push(env: &dyn ExpandEnv, b: &mut Builder, value: Value) {
         }
         Value::One(s) => b.push_value(s),
         Value::Many(items, at) => {
+            if b.quoted && at && items.is_empty() {
+                b.vanished_at = true;
+            }
             if b.quoted && !at {
                 b.push(Piece::quoted(join_star(env, &items)));
                 return;

@@ -123,7 +123,7 @@ pub fn quote(s: &str) -> String {
 /// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash's `declare -p`
 /// prints a value (one with control characters as `$'…'`).
 pub fn double_quote(s: &str) -> String {
-    if s.chars().any(|c| c.is_control()) {
+    if s.chars().any(unprintable) {
         return quote_ansi(s);
     }
     let mut out = String::with_capacity(s.len() + 2);
@@ -156,7 +156,7 @@ fn has_shell_metas(s: &str) -> bool {
 /// special to the shell, then in single quotes, or `$'…'` when it holds a
 /// control character.
 pub fn quote_value(s: &str) -> String {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(unprintable) {
         ansi_c_quote(s)
     } else if has_shell_metas(s) {
         single_quote(s)
@@ -169,7 +169,9 @@ pub fn quote_value(s: &str) -> String {
 /// holds a character special to the shell (bash's `sh_contains_shell_metas`),
 /// then double-quoted.
 pub fn assoc_key(key: &str) -> String {
-    if has_shell_metas(key) || key.is_empty() {
+    if key.chars().any(unprintable) {
+        ansi_c_quote(key)
+    } else if has_shell_metas(key) || key.is_empty() {
         double_quote(key)
     } else {
         key.to_string()
@@ -196,11 +198,17 @@ pub fn array_literal<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, assoc:
 /// suffices, and `$'…'` (ANSI-C quoting) when `s` holds a quote, a
 /// backslash or a control character.
 pub fn quote_ansi(s: &str) -> String {
-    let needs_ansi = s.chars().any(|c| c == '\'' || c == '\\' || c.is_control());
+    let needs_ansi = s.chars().any(|c| c == '\'' || c == '\\' || unprintable(c));
     if !needs_ansi {
         return quote(s);
     }
     ansi_c_quote(s)
+}
+
+/// A character that quoting writes as an escape: a control character, or
+/// a byte that is not part of valid UTF-8.
+pub fn unprintable(c: char) -> bool {
+    c.is_control() || crate::bytes::raw_byte(c).is_some()
 }
 
 /// `s` as `$'…'`, with bash's escapes (`ansic_quote`): `\n`, `\t`, `\E`
@@ -220,6 +228,7 @@ pub fn ansi_c_quote(s: &str) -> String {
             '\u{b}' => out.push_str("\\v"),
             '\u{1b}' => out.push_str("\\E"),
             c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+            c if let Some(b) = crate::bytes::raw_byte(c) => out.push_str(&format!("\\{b:03o}")),
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
