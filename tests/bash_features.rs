@@ -1534,3 +1534,62 @@ s.sh: line 12: 2+: arithmetic syntax error: operand expected (error token is "+"
         0,
     )]);
 }
+
+/// Function listings as bash prints them: what follows `&` stays on its
+/// line, and `elif` is an `if` inside the `else` of the one before.
+#[test]
+fn listing_background_items_and_elif() {
+    check(&[(
+        "ampersand_and_nested_else_if",
+        r#"f() { a &
+b &
+}
+g() { if a; then b; elif c; then d; elif e; then f; fi; }
+h() { if a; then b; elif c; then d; else z; fi > x; }
+k() { x & y; z; }
+type f g h k
+"#,
+        r#"f is a function
+f () 
+{ 
+    a & b &
+}
+g is a function
+g () 
+{ 
+    if a; then
+        b;
+    else
+        if c; then
+            d;
+        else
+            if e; then
+                f;
+            fi;
+        fi;
+    fi
+}
+h is a function
+h () 
+{ 
+    if a; then
+        b;
+    else
+        if c; then
+            d;
+        else
+            z;
+        fi;
+    fi > x
+}
+k is a function
+k () 
+{ 
+    x & y;
+    z
+}
+"#,
+        "",
+        0,
+    )]);
+}

@@ -685,6 +685,34 @@ impl Printer {
         }
     }
 
+    /// `if … elif …` in bash's listing, which has no `elif`: each `elif`
+    /// is an `if` in the `else` of the one before, closed by `fi;`.
+    fn if_as_nested_else(&mut self, branches: &[(List, List)], else_branch: Option<&List>) {
+        for (i, (cond, body)) in branches.iter().enumerate() {
+            if i > 0 {
+                self.close("else");
+                self.indent += 1;
+                self.newline();
+            }
+            self.write("if ");
+            self.list_inline(cond, true);
+            self.close("then");
+            self.body(body, true);
+        }
+        if let Some(e) = else_branch {
+            self.close("else");
+            self.body(e, true);
+        }
+        for i in (0..branches.len()).rev() {
+            self.close("fi");
+            if i > 0 {
+                self.write(";");
+                self.indent -= 1;
+                self.newline();
+            }
+        }
+    }
+
     /// A list on the current line. With `required`, an empty list prints
     /// as `:` so that the grammar is satisfied.
     fn list_inline(&mut self, l: &List, required: bool) {
@@ -729,7 +757,12 @@ impl Printer {
                 self.write(";");
             }
             if !last {
-                self.newline();
+                // bash keeps what follows `&` on its line.
+                if item.background && self.pending.is_empty() {
+                    self.write(" ");
+                } else {
+                    self.newline();
+                }
             }
         }
         self.last_bg = false;
@@ -966,6 +999,12 @@ impl Printer {
                 } else {
                     self.write(" )");
                 }
+            }
+            CompoundCommand::If {
+                branches,
+                else_branch,
+            } if self.multiline && branches.len() > 1 => {
+                self.if_as_nested_else(branches, else_branch.as_ref());
             }
             CompoundCommand::If {
                 branches,
@@ -2129,10 +2168,12 @@ f ()
     echo hi;
     if true; then
         a;
-    elif false; then
-        b;
     else
-        c;
+        if false; then
+            b;
+        else
+            c;
+        fi;
     fi;
     for i in a b;
     do
