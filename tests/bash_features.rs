@@ -1593,3 +1593,35 @@ k ()
         0,
     )]);
 }
+
+/// End of input inside a compound command names it and its line (bash
+/// 5.3), on the line after an unended last line; `export -f` refuses
+/// names holding `=` or `/`.
+#[test]
+fn end_of_input_in_compound_commands_and_unexportable_names() {
+    check(&[(
+        "eof_from_command_and_cannot_export",
+        r#"eval 'if true; then echo'
+eval 'f() {'
+eval '( '
+eval 'for i in 1; do if :; then'
+eval 'echo |'
+function foo=bar { :; }
+export -f 'foo=bar'; echo $?
+function /bin/x { :; }
+export -f /bin/x; echo $?
+"#,
+        r#"1
+1
+"#,
+        r#"s.sh: eval: line 2: syntax error: unexpected end of file from `if' command on line 1
+s.sh: eval: line 3: syntax error: unexpected end of file from `{' command on line 2
+s.sh: eval: line 4: syntax error: unexpected end of file from `(' command on line 3
+s.sh: eval: line 5: syntax error: unexpected end of file from `if' command on line 4
+s.sh: eval: line 6: syntax error: unexpected end of file
+s.sh: line 7: export: foo=bar: cannot export
+s.sh: line 9: export: /bin/x: cannot export
+"#,
+        0,
+    )]);
+}

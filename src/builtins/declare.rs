@@ -375,6 +375,12 @@ pub fn export_functions(sh: &mut Shell, builtin: &str, names: &[String], exporte
             status = sh.builtin_error(builtin, &format!("{name}: not a function"), 1)?;
             continue;
         }
+        // bash: an environment name cannot hold `=`, and a name with `/`
+        // would never be looked up as a function in the child.
+        if exported && name.contains(['=', '/']) {
+            status = sh.builtin_error(builtin, &format!("{name}: cannot export"), 1)?;
+            continue;
+        }
         let list = &mut sh.state.exported_functions;
         list.retain(|f| f != name);
         if exported {
