@@ -1625,3 +1625,36 @@ s.sh: line 9: export: /bin/x: cannot export
         0,
     )]);
 }
+
+/// Unquoted `$@` in the word of `${x-word}` is one value joined by
+/// spaces unless IFS is null; `${!?}` is `$!` with `?` (bash 5.3).
+#[test]
+fn dollar_at_in_default_words_and_bang_question() {
+    check(&[(
+        "joined_at_and_bang_error",
+        r#"recho() { printf '<%s>' "$@"; echo; }
+IFS=:; set -- " a" "b c"
+recho ${var-"$@"}
+recho ${var-$@}
+recho ${var-x$@y}
+recho ${var:+$@}; x=1; recho ${x:+$@}
+recho ${var-$*}
+a=(" p" "q r"); recho ${var-${a[@]}}
+IFS=; recho ${var-$@}
+unset IFS
+echo ${!?}
+"#,
+        r#"< a><b c>
+< a b c>
+<x a b cy>
+<>
+< a b c>
+< a><b c>
+< p q r>
+< a><b c>
+"#,
+        r#"s.sh: line 11: !: parameter not set
+"#,
+        1,
+    )]);
+}

@@ -2696,9 +2696,9 @@ fn known_gaps() {
                 "pidsh: line 1: x: msg\n",
                 127,
             ),
-            // without `:` bash says "parameter not set"; bash -c exits with 127.
+            // bash -c exits with 127 here.
             // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: x: parameter null or not set\n"
+            //   stderr "pidsh: line 1: x: parameter not set\n"
             (
                 "unset_parameter_default_message",
                 "echo ${x?}; echo no",

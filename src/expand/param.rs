@@ -18,6 +18,9 @@ struct Builder {
     quoted: bool,
     /// A quoted `"$@"` (or `"${a[@]}"`) gave no fields.
     vanished_at: bool,
+    /// Unquoted `$@` gives one value, its fields joined by spaces (in
+    /// the word of `${x-word}` when IFS is not null, as bash does).
+    join_at: bool,
 }
 
 impl Builder {
@@ -26,6 +29,7 @@ impl Builder {
             groups: vec![Vec::new()],
             quoted,
             vanished_at: false,
+            join_at: false,
         }
     }
 
@@ -89,7 +93,28 @@ fn expand_parts_noting_at(
     parts: &[WordPart],
     quoted: bool,
 ) -> Result<Builder, ExpandError> {
+    expand_into(env, parts, Builder::new(quoted))
+}
+
+/// The word of `${x-word}` / `${x+word}`: unquoted, its `$@` is one
+/// value joined by spaces unless IFS is null (bash: with `IFS=:`,
+/// `${x-$@}` is one field).
+fn expand_param_word(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    quoted: bool,
+) -> Result<Groups, ExpandError> {
     let mut b = Builder::new(quoted);
+    b.join_at = !quoted && env.var("IFS").is_none_or(|ifs| !ifs.is_empty());
+    Ok(expand_into(env, parts, b)?.groups)
+}
+
+fn expand_into(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    mut b: Builder,
+) -> Result<Builder, ExpandError> {
+    let quoted = b.quoted;
     for part in parts {
         match part {
             WordPart::Literal(s) if quoted => b.push(Piece::quoted(s.clone())),
@@ -426,7 +451,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             let use_word = matches!(p.op, ParamOp::Default { .. }) != present;
             if use_word {
-                let mut groups = expand_parts(env, &word.parts, b.quoted)?;
+                let mut groups = expand_param_word(env, &word.parts, b.quoted)?;
                 if !b.quoted {
                     // Unquoted, the word's own unquoted text is split too:
                     // ${x:-a "b c"} gives two fields.
@@ -478,7 +503,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 push(env, b, value);
             } else {
                 let msg = super::expand_string(env, word)?;
-                let msg = if msg.is_empty() {
+                let msg = if msg.is_empty() && !*colon {
+                    "parameter not set".to_string()
+                } else if msg.is_empty() {
                     "parameter null or not set".to_string()
                 } else {
                     msg
@@ -922,6 +949,10 @@ fn push(env: &dyn ExpandEnv, b: &mut Builder, value: Value) {
             }
             if b.quoted && !at {
                 b.push(Piece::quoted(join_star(env, &items)));
+                return;
+            }
+            if b.join_at && at {
+                b.push_value(items.join(" "));
                 return;
             }
             for (i, item) in items.into_iter().enumerate() {

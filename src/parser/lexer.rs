@@ -1485,13 +1485,14 @@ impl<'a> Core<'a> {
         }
         let mut indirect = false;
         // `${!-word}`, `${!:-word}`…: `$!` with an operator, not `${!x}`.
+        // `${!?}` too (bash 5.3): `$!` or an error, not `$?` indirect.
         let bang_with_op = self.cur.peek() == Some('!')
             && matches!(self.cur.peek2(), Some('-' | '=' | '?' | '+' | ':'))
             && {
                 let mut ahead = self.cur.clone();
                 ahead.bump();
-                ahead.bump();
-                ahead.peek().is_some_and(|c| c != '}')
+                let op = ahead.bump();
+                op == Some('?') || ahead.peek().is_some_and(|c| c != '}')
             };
         if self.cur.peek() == Some('!') && self.cur.peek2() != Some('}') && !bang_with_op {
             let snap = self.cur.clone();
