@@ -1658,3 +1658,26 @@ echo ${!?}
         1,
     )]);
 }
+
+/// A here-string writes bytes that are not UTF-8 as themselves; mapfile
+/// values end at a NUL, as shell values do.
+#[test]
+fn here_string_bytes_and_mapfile_nul_records() {
+    check(&[(
+        "raw_bytes_and_nul_delimited_records",
+        r#"s=$'a\xffb\xffc\xff'
+mapfile -t -d $'\xff' array <<<"$s"
+declare -p array
+cat <<<"$s" | od -An -c
+printf 'abc\0def\0' | { mapfile -C echo -c 1 -d '' A; echo "${A[@]}"; }
+"#,
+        r#"declare -a array=([0]="a" [1]="b" [2]="c" [3]=$'\n')
+   a 377   b 377   c 377  \n
+0 abc
+1 def
+abc def
+"#,
+        "",
+        0,
+    )]);
+}
