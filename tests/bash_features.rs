@@ -1681,3 +1681,35 @@ abc def
         0,
     )]);
 }
+
+/// `command -V` shows a function's definition; special builtins say so
+/// in POSIX mode; an unset `PATH` searches the current directory (bash,
+/// dash).
+#[test]
+fn describing_commands_and_unset_path() {
+    check(&[(
+        "command_v_special_builtins_and_unset_path",
+        r#"f() { echo x; }
+command -V f
+type break
+set -o posix; type break; command -V break; set +o posix
+mkdir -p d && cd d && touch e && chmod +x e
+unset PATH
+case $(type -p e) in */e) echo found;; esac
+e; echo $?
+"#,
+        r#"f is a function
+f () 
+{ 
+    echo x
+}
+break is a shell builtin
+break is a special shell builtin
+break is a special shell builtin
+found
+0
+"#,
+        "",
+        0,
+    )]);
+}
