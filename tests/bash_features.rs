@@ -1464,3 +1464,428 @@ echo b
         ),
     ]);
 }
+
+/// `declare -c` capitalizes assigned values; `let` skips a leading `--`;
+/// `$BASH_COMMAND` without traps; a failing DEBUG trap skips the command
+/// under `extdebug`.
+#[test]
+fn capitalize_let_dashes_and_debug_skips() {
+    check(&[
+        (
+            "declare_c_capitalizes",
+            r#"declare -c x="hELLO wORLD"; echo $x; declare -p x
+declare -cu y=abc; declare -p y
+declare -l z; declare -c z; z=ABC; declare -p z
+declare -cxr w=a; declare -p w
+declare -c a=(hELLO wORLD); declare -p a
+"#,
+            r#"Hello world
+declare -c x="Hello world"
+declare -- y="abc"
+declare -c z="Abc"
+declare -rxc w="A"
+declare -ac a=([0]="Hello" [1]="World")
+"#,
+            "",
+            0,
+        ),
+        (
+            "let_skips_one_leading_double_dash",
+            "let -- 2+3; echo $?\nlet -- -- 1; echo $?\nlet --; echo $?\nlet -1; echo $?\n",
+            "0\n1\n1\n0\n",
+            "s.sh: line 2: let: --: arithmetic syntax error: operand expected (error token is \"-\")\n\
+             s.sh: line 3: let: expression expected\n",
+            0,
+        ),
+        (
+            "bash_command_without_traps",
+            "echo $BASH_COMMAND\nx=$(echo \"$BASH_COMMAND\"); echo \"$x\"\n",
+            "echo $BASH_COMMAND\necho \"$BASH_COMMAND\"\n",
+            "",
+            0,
+        ),
+        (
+            "extdebug_debug_trap_failure_skips_the_command",
+            r#"shopt -s extdebug
+t() { [[ $skip == 1 ]] && { skip=0; return 1; }; return 0; }
+trap t DEBUG
+v=1; skip=1
+v=2
+echo v=$v
+trap - DEBUG
+r() { [[ $BASH_COMMAND == "echo after" ]] && return 2; return 0; }
+g() { echo in g; echo after; echo more; }
+trap r DEBUG
+g; echo "g=$?"
+trap - DEBUG
+echo $-; shopt -u extdebug; echo $-
+"#,
+            "v=1\nin g\ng=2\nhBET\nhB\n",
+            "",
+            0,
+        ),
+    ]);
+}
+
+/// getopts: `OPTERR`, no options of its own, a readonly `OPTARG` or name
+/// as bash handles them; `$'\x{HH'` without its brace (bash 5.3).
+#[test]
+fn getopts_errors_and_readonly_optarg() {
+    check(&[(
+        "opterr_options_and_readonly_names",
+        r#"OPTERR=0; getopts ab x -c; echo "$x"
+f() { local OPTERR=1; OPTIND=1; getopts ab x -d; }; f
+OPTIND=1; getopts ab x -e; echo $?
+OPTERR=abc; OPTIND=1; getopts ab x -c
+OPTERR=; OPTIND=1; getopts ab x -c
+getopts -a opts name; echo $?
+getopts -- ab y -b; echo $y
+set -- -a bb; OPTIND=1
+readonly OPTARG
+getopts :x x; echo "OPTARG = $OPTARG x = $x"
+getopts x x; echo "${OPTARG-unset} x = $x"
+readonly V
+getopts x V; echo $?
+printf '%s|' $'\x{41X' $'\x{41}X' $'\x{}X' $'a\x{4142' | od -An -c
+"#,
+        r#"?
+0
+2
+?
+OPTARG =  x = ?
+unset x = ?
+1
+   A   X   |   A   X   |   |   a   B   |
+"#,
+        r#"s.sh: illegal option -- d
+s.sh: illegal option -- c
+s.sh: line 6: getopts: -a: invalid option
+getopts: usage: getopts optstring name [arg ...]
+s.sh: line 10: OPTARG: readonly variable
+s.sh: line 13: V: readonly variable
+"#,
+        0,
+    )]);
+}
+
+/// The word of a double-quoted `${…}`: `$'…'` decodes (`extquote`), and
+/// inside inner double quotes a backslash escapes any character; `\c\\`.
+#[test]
+fn quoting_inside_double_quoted_parameter_words() {
+    check(&[(
+        "ansi_c_and_inner_quotes",
+        r#"x=; y=$'a\tb'; s='&v'
+printf '<%s>\n' "${x:-$'\t'}" "${y#a$'\t'}" "${x:-'a'}" "${x:-"$'q'"}"
+printf '<%s>\n' "${s:+-D="\'$s\'"}" "${s:+"\p"}" "${s:+\p}" "${s:+"\\"}" ${s:+"\p"}
+cat <<E
+${x:-$'\t'}|${s:+"\p"}|${s:+\p}
+E
+echo $'\c[\c\\\c]' | od -An -c
+"#,
+        r#"<	>
+<b>
+<'a'>
+<$'q'>
+<-D='&v'>
+<p>
+<\p>
+<\>
+<\p>
+$'\t'|p|\p
+ 033 034 035  \n
+"#,
+        "",
+        0,
+    )]);
+}
+
+/// Syntax errors inside `$( … )` say what was being looked for (bash
+/// 5.3), unless the token is the `)`; `in` where a command starts is an
+/// error (bash, dash).
+#[test]
+fn syntax_errors_in_command_substitutions_and_in() {
+    check(&[(
+        "looking_for_paren_and_reserved_in",
+        r#"eval ': $(echo ; done)'
+eval ': $( if x; then echo foo )'
+eval 'true | in'
+eval 'case x in esac|in) echo foo;; esac'
+for in in in; do echo $in; done
+echo end
+"#,
+        r#"in
+end
+"#,
+        r#"s.sh: eval: line 1: syntax error near unexpected token `done' while looking for matching `)'
+s.sh: eval: line 1: `: $(echo ; done)'
+s.sh: eval: line 2: syntax error near unexpected token `)'
+s.sh: eval: line 2: `: $( if x; then echo foo )'
+s.sh: eval: line 3: syntax error near unexpected token `in'
+s.sh: eval: line 3: `true | in'
+s.sh: eval: line 4: syntax error near unexpected token `in'
+s.sh: eval: line 4: `case x in esac|in) echo foo;; esac'
+"#,
+        0,
+    )]);
+}
+
+/// `${#%}`, `${#:}`, `${#=}`, `${#+}`, `${#/}` are bad substitutions; an
+/// arithmetic error in `${x:off:len}` names the parameter.
+#[test]
+fn length_operator_forms_and_substring_errors() {
+    check(&[(
+        "bad_dollar_hash_operators_and_named_substring_errors",
+        r#"set -- a b c
+echo ${#:}
+echo ${#/}
+echo ${#%}
+echo ${#=}
+echo ${#+}
+echo ${#%%} ${#:-x} ${##} ${#-2}
+x=abc; a=(1 2)
+echo ${x:1:%}
+echo ${a[@]:%}
+echo ${x:1/0}
+echo end
+"#,
+        r#"3 3 1 3
+end
+"#,
+        r#"s.sh: line 2: ${#:}: bad substitution
+s.sh: line 3: ${#/}: bad substitution
+s.sh: line 4: ${#%}: bad substitution
+s.sh: line 5: ${#=}: bad substitution
+s.sh: line 6: ${#+}: bad substitution
+s.sh: line 9: x: %: arithmetic syntax error: operand expected (error token is "%")
+s.sh: line 10: a[@]: %: arithmetic syntax error: operand expected (error token is "%")
+s.sh: line 11: x: 1/0: division by 0 (error token is "0")
+"#,
+        0,
+    )]);
+}
+
+/// `"$x$@"` with no positional parameters and `x` empty is no word;
+/// `$RANDOM` is bash's generator (seeded by assignment, reseeded in
+/// subshells); `${a:=v}` gives the value as stored; bytes that are not
+/// UTF-8 quote as octal; an arithmetic error in `a=( … )` leaves the
+/// elements before it.
+#[test]
+fn vanishing_at_random_assign_default_and_array_errors() {
+    check(&[(
+        "bash_expansion_details",
+        r##"recho() { printf '<%s>' "$@"; echo "#$#"; }
+set --; xxx=
+recho "$xxx$@"; recho "${xxx}$@"; recho "$xxx""$@"; recho "$xxx$@"x; recho "$xxx$*"
+y=("$xxx$@"); echo ${#y[@]}
+RANDOM=42; echo $RANDOM
+RANDOM=1; echo $RANDOM $RANDOM $RANDOM
+RANDOM=7; : $(echo $RANDOM); echo $RANDOM
+unset a; declare -i a; echo ${a:=4+3}; declare -u A; A=; echo ${A:=foo}
+x=$'a\242b'; declare -p x; printf '%q\n' "$x"; echo "${x@Q}"
+declare -A h=([$'x\001y']=1); declare -p h
+b=( x [1+]=foo y ); declare -p b
+unset a; declare -i a; a=( 1 2+ 3 )
+declare -p a
+"##,
+        r#"<>#0
+<>#0
+<>#1
+<x>#1
+<>#1
+0
+17772
+16807 10791 19566
+19344
+7
+FOO
+declare -- x=$'a\242b'
+$'a\242b'
+$'a\242b'
+declare -A h=([$'x\001y']="1" )
+declare -ai a=([0]="1")
+"#,
+        r#"s.sh: line 11: 1+: arithmetic syntax error: operand expected (error token is "+")
+s.sh: line 12: 2+: arithmetic syntax error: operand expected (error token is "+")
+"#,
+        0,
+    )]);
+}
+
+/// Function listings as bash prints them: what follows `&` stays on its
+/// line, and `elif` is an `if` inside the `else` of the one before.
+#[test]
+fn listing_background_items_and_elif() {
+    check(&[(
+        "ampersand_and_nested_else_if",
+        r#"f() { a &
+b &
+}
+g() { if a; then b; elif c; then d; elif e; then f; fi; }
+h() { if a; then b; elif c; then d; else z; fi > x; }
+k() { x & y; z; }
+type f g h k
+"#,
+        r#"f is a function
+f () 
+{ 
+    a & b &
+}
+g is a function
+g () 
+{ 
+    if a; then
+        b;
+    else
+        if c; then
+            d;
+        else
+            if e; then
+                f;
+            fi;
+        fi;
+    fi
+}
+h is a function
+h () 
+{ 
+    if a; then
+        b;
+    else
+        if c; then
+            d;
+        else
+            z;
+        fi;
+    fi > x
+}
+k is a function
+k () 
+{ 
+    x & y;
+    z
+}
+"#,
+        "",
+        0,
+    )]);
+}
+
+/// End of input inside a compound command names it and its line (bash
+/// 5.3), on the line after an unended last line; `export -f` refuses
+/// names holding `=` or `/`.
+#[test]
+fn end_of_input_in_compound_commands_and_unexportable_names() {
+    check(&[(
+        "eof_from_command_and_cannot_export",
+        r#"eval 'if true; then echo'
+eval 'f() {'
+eval '( '
+eval 'for i in 1; do if :; then'
+eval 'echo |'
+function foo=bar { :; }
+export -f 'foo=bar'; echo $?
+function /bin/x { :; }
+export -f /bin/x; echo $?
+"#,
+        r#"1
+1
+"#,
+        r#"s.sh: eval: line 2: syntax error: unexpected end of file from `if' command on line 1
+s.sh: eval: line 3: syntax error: unexpected end of file from `{' command on line 2
+s.sh: eval: line 4: syntax error: unexpected end of file from `(' command on line 3
+s.sh: eval: line 5: syntax error: unexpected end of file from `if' command on line 4
+s.sh: eval: line 6: syntax error: unexpected end of file
+s.sh: line 7: export: foo=bar: cannot export
+s.sh: line 9: export: /bin/x: cannot export
+"#,
+        0,
+    )]);
+}
+
+/// Unquoted `$@` in the word of `${x-word}` is one value joined by
+/// spaces unless IFS is null; `${!?}` is `$!` with `?` (bash 5.3).
+#[test]
+fn dollar_at_in_default_words_and_bang_question() {
+    check(&[(
+        "joined_at_and_bang_error",
+        r#"recho() { printf '<%s>' "$@"; echo; }
+IFS=:; set -- " a" "b c"
+recho ${var-"$@"}
+recho ${var-$@}
+recho ${var-x$@y}
+recho ${var:+$@}; x=1; recho ${x:+$@}
+recho ${var-$*}
+a=(" p" "q r"); recho ${var-${a[@]}}
+IFS=; recho ${var-$@}
+unset IFS
+echo ${!?}
+"#,
+        r#"< a><b c>
+< a b c>
+<x a b cy>
+<>
+< a b c>
+< a><b c>
+< p q r>
+< a><b c>
+"#,
+        r#"s.sh: line 11: !: parameter not set
+"#,
+        1,
+    )]);
+}
+
+/// A here-string writes bytes that are not UTF-8 as themselves; mapfile
+/// values end at a NUL, as shell values do.
+#[test]
+fn here_string_bytes_and_mapfile_nul_records() {
+    check(&[(
+        "raw_bytes_and_nul_delimited_records",
+        r#"s=$'a\xffb\xffc\xff'
+mapfile -t -d $'\xff' array <<<"$s"
+declare -p array
+cat <<<"$s" | od -An -c
+printf 'abc\0def\0' | { mapfile -C echo -c 1 -d '' A; echo "${A[@]}"; }
+"#,
+        r#"declare -a array=([0]="a" [1]="b" [2]="c" [3]=$'\n')
+   a 377   b 377   c 377  \n
+0 abc
+1 def
+abc def
+"#,
+        "",
+        0,
+    )]);
+}
+
+/// `command -V` shows a function's definition; special builtins say so
+/// in POSIX mode; an unset `PATH` searches the current directory (bash,
+/// dash).
+#[test]
+fn describing_commands_and_unset_path() {
+    check(&[(
+        "command_v_special_builtins_and_unset_path",
+        r#"f() { echo x; }
+command -V f
+type break
+set -o posix; type break; command -V break; set +o posix
+mkdir -p d && cd d && touch e && chmod +x e
+unset PATH
+case $(type -p e) in */e) echo found;; esac
+e; echo $?
+"#,
+        r#"f is a function
+f () 
+{ 
+    echo x
+}
+break is a shell builtin
+break is a special shell builtin
+break is a special shell builtin
+found
+0
+"#,
+        "",
+        0,
+    )]);
+}

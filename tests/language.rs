@@ -355,7 +355,7 @@ fn grouping() {
             "closing_brace_needs_separator",
             "{ echo a }\n",
             "",
-            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file from `{' command on line 1\n",
             2,
         ),
         (
@@ -2383,7 +2383,7 @@ fn errors() {
             "syntax_error_unexpected_eof_in_if",
             "if true; then\n",
             "",
-            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file from `if' command on line 1\n",
             2,
         ),
         (
@@ -2394,10 +2394,24 @@ fn errors() {
             2,
         ),
         (
+            "syntax_error_unexpected_eof_without_final_newline",
+            "{ echo a }",
+            "",
+            "pidsh: -c: line 2: syntax error: unexpected end of file from `{' command on line 1\n",
+            2,
+        ),
+        (
+            "syntax_error_unexpected_eof_in_if_without_newline",
+            "if true; then",
+            "",
+            "pidsh: -c: line 2: syntax error: unexpected end of file from `if' command on line 1\n",
+            2,
+        ),
+        (
             "syntax_error_unterminated_case",
             "case x in\n",
             "",
-            "pidsh: -c: line 2: syntax error: unexpected end of file\n",
+            "pidsh: -c: line 2: syntax error: unexpected end of file from `case' command on line 1\n",
             2,
         ),
         (
@@ -2504,7 +2518,7 @@ fn script_files() {
             "script_file_unexpected_eof",
             "echo a\nif true; then\n",
             "a\n",
-            "s.sh: line 3: syntax error: unexpected end of file\n",
+            "s.sh: line 3: syntax error: unexpected end of file from `if' command on line 2\n",
             2,
         ),
         (
@@ -2608,7 +2622,7 @@ fn parse_only() {
             "parse_only_unexpected_eof",
             "echo hi\nwhile true; do\n",
             "",
-            "s.sh: line 3: syntax error: unexpected end of file\n",
+            "s.sh: line 3: syntax error: unexpected end of file from `while' command on line 2\n",
             2,
         ),
     ]);
@@ -2621,17 +2635,6 @@ fn parse_only() {
 fn known_gaps() {
     check_gaps(
         &[
-            // bash counts a missing final newline as one more line when it reports
-            // an unexpected end of file.
-            // pidsh now: status 2, stdout "",
-            //   stderr "pidsh: line 1: syntax error: unexpected end of file\n"
-            (
-                "closing_brace_needs_separator_no_final_newline",
-                "{ echo a }",
-                "",
-                "pidsh: line 2: syntax error: unexpected end of file\n",
-                2,
-            ),
             // bash warns and ends the body with a newline.
             // pidsh now: status 0, stdout "abc",
             //   stderr ""
@@ -2651,17 +2654,6 @@ fn known_gaps() {
                 "1\n",
                 "pidsh: line 1: read: read error: 0: Bad file descriptor\n",
                 0,
-            ),
-            // bash counts a missing final newline as one more line when it reports
-            // an unexpected end of file.
-            // pidsh now: status 2, stdout "",
-            //   stderr "pidsh: line 1: syntax error: unexpected end of file\n"
-            (
-                "syntax_error_unexpected_eof_in_if_without_newline",
-                "if true; then",
-                "",
-                "pidsh: line 2: syntax error: unexpected end of file\n",
-                2,
             ),
             // bash reports the line where the quote started.
             // pidsh now: status 2, stdout "",
@@ -2704,9 +2696,9 @@ fn known_gaps() {
                 "pidsh: line 1: x: msg\n",
                 127,
             ),
-            // without `:` bash says "parameter not set"; bash -c exits with 127.
+            // bash -c exits with 127 here.
             // pidsh now: status 1, stdout "",
-            //   stderr "pidsh: line 1: x: parameter null or not set\n"
+            //   stderr "pidsh: line 1: x: parameter not set\n"
             (
                 "unset_parameter_default_message",
                 "echo ${x?}; echo no",

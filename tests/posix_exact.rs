@@ -167,7 +167,7 @@ fn posix_errors_end_a_noninteractive_shell() {
             Posix,
             "echo 'if' >f; . ./f; echo not reached",
             "",
-            "./f: line 2: syntax error: unexpected end of file\n",
+            "./f: line 2: syntax error: unexpected end of file from `if' command on line 1\n",
             2,
         ),
         (

@@ -68,7 +68,7 @@ fn an_unfinished_command_at_the_end_of_input() {
         "eof",
         "echo a\n( echo b\n",
         "a\n",
-        "pidsh: line 3: syntax error: unexpected end of file\n",
+        "pidsh: line 3: syntax error: unexpected end of file from `(' command on line 2\n",
         2,
     );
 }

@@ -2,7 +2,7 @@
 //! a command).
 //!
 //! Attributes: export, readonly, arrays (`-a`, `-A`), namerefs (`-n`),
-//! integer (`-i`) and case (`-l`, `-u`); the last three change what later
+//! integer (`-i`) and case (`-l`, `-u`, `-c`); the last three change what later
 //! assignments store (see `Shell::apply_value_attributes`). `local` is
 //! `declare` inside a function; `export` and `readonly` share the
 //! assignment of operands (`name+=value`, `name=(…)`).
@@ -22,7 +22,8 @@ struct Flags {
     global: bool,
     /// `Some(true)` for `-i`, `Some(false)` for `+i`.
     integer: Option<bool>,
-    /// `-l` / `-u`: `Some(Some(case))`; `+l` / `+u`: `Some(None)`.
+    /// `-l` / `-u` / `-c`: `Some(Some(case))`; `+l` / `+u` / `+c`:
+    /// `Some(None)`.
     case: Option<Option<LetterCase>>,
     /// `-n`: a nameref; `+n` takes it away.
     nameref: Option<bool>,
@@ -41,6 +42,17 @@ struct Flags {
     inherit: bool,
     /// `-t` / `+t`: the trace attribute (of functions, with `-f`).
     trace: Option<bool>,
+}
+
+impl Flags {
+    /// `-l`/`-u`/`-c` (`on`) or `+l`/`+u`/`+c`: two different cases in
+    /// one call cancel out (bash turns the others off with each).
+    fn set_case(&mut self, on: bool, case: LetterCase) {
+        self.case = match self.case {
+            Some(Some(old)) if on && old != case => Some(None),
+            _ => Some(on.then_some(case)),
+        };
+    }
 }
 
 /// `declare [-aAfFgiprx] [+x] [name[=value]…]` (also `typeset`).
@@ -95,8 +107,9 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'F' => flags.function_names = true,
                 'g' => flags.global = true,
                 'i' => flags.integer = Some(on),
-                'l' => flags.case = Some(on.then_some(LetterCase::Lower)),
-                'u' => flags.case = Some(on.then_some(LetterCase::Upper)),
+                'l' => flags.set_case(on, LetterCase::Lower),
+                'u' => flags.set_case(on, LetterCase::Upper),
+                'c' => flags.set_case(on, LetterCase::Capitalize),
                 'n' => flags.nameref = Some(on),
                 'x' => flags.export = Some(on),
                 'r' if on => flags.readonly = true,
@@ -349,6 +362,12 @@ pub fn export_functions(sh: &mut Shell, builtin: &str, names: &[String], exporte
             status = sh.builtin_error(builtin, &format!("{name}: not a function"), 1)?;
             continue;
         }
+        // bash: an environment name cannot hold `=`, and a name with `/`
+        // would never be looked up as a function in the child.
+        if exported && name.contains(['=', '/']) {
+            status = sh.builtin_error(builtin, &format!("{name}: cannot export"), 1)?;
+            continue;
+        }
         let list = &mut sh.state.exported_functions;
         list.retain(|f| f != name);
         if exported {
@@ -559,11 +578,17 @@ pub fn array_literal(array: &Array) -> String {
 
 /// `let expr…`: status 0 when the last value is non-zero.
 pub fn let_(sh: &mut Shell, argv: &[String]) -> Status {
-    if argv.len() < 2 {
+    // A leading `--` ends the (absent) options; other words starting with
+    // `-` are expressions (`let -1`).
+    let exprs = match argv.get(1) {
+        Some(first) if first == "--" => &argv[2..],
+        _ => argv.get(1..).unwrap_or_default(),
+    };
+    if exprs.is_empty() {
         return sh.builtin_error("let", "expression expected", 1);
     }
     let mut last = 0;
-    for expr in &argv[1..] {
+    for expr in exprs {
         match crate::expand::arith_text(sh, expr) {
             Ok(v) => last = v,
             Err(e) => return sh.builtin_error("let", &e.to_string(), 1),

@@ -29,8 +29,19 @@ struct Cursor {
 
 /// `getopts optstring name [arg…]`.
 pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
+    const USAGE: &str = "getopts optstring name [arg ...]";
+    // getopts has no options of its own: `--` ends them, `-x` is invalid.
+    let argv = match argv.get(1).map(String::as_str) {
+        Some("--") => &argv[1..],
+        Some(first) if first.len() > 1 && first.starts_with('-') => {
+            let option = first.chars().take(2).collect::<String>();
+            let msg = format!("{option}: invalid option\ngetopts: usage: {USAGE}");
+            return sh.builtin_error("getopts", &msg, 2);
+        }
+        _ => argv,
+    };
     if argv.len() < 3 {
-        return sh.builtin_usage("getopts", "getopts optstring name [arg ...]");
+        return sh.builtin_usage("getopts", USAGE);
     }
     let (optstring, name) = (&argv[1], &argv[2]);
     let args: Vec<String> = if argv.len() > 3 {
@@ -52,7 +63,7 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
             0
         },
     };
-    let silent = optstring.starts_with(':');
+    let silent = optstring.starts_with(':') || !reports_errors(sh);
     let found = next_option(optstring.trim_start_matches(':'), &args, &mut cursor);
     if let Err(e) = sh.assign("OPTIND", cursor.optind.to_string()) {
         return sh.builtin_error("getopts", &e.to_string(), 1);
@@ -74,20 +85,37 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Status {
         }
         Found::End => ("?".to_string(), None, 1),
     };
-    let set_optarg = match optarg {
-        Some(v) => sh.assign("OPTARG", v).map_err(|e| e.to_string()),
-        None => sh.state.vars.unset("OPTARG").map_err(|e| e.to_string()),
-    };
-    if let Err(msg) = set_optarg {
-        return sh.builtin_error("getopts", &msg, 1);
+    // As bash: a failed OPTARG assignment is reported and getopts goes
+    // on; OPTARG is unset as bash's getopts does it, readonly or not, and
+    // not through a nameref.
+    match optarg {
+        Some(v) => {
+            if let Err(e) = sh.assign("OPTARG", v) {
+                sh.builtin_error_unnamed("getopts", &e.to_string(), 1)?;
+            }
+        }
+        None => sh.state.vars.remove_exactly("OPTARG"),
     }
     if !is_name(name) {
         return sh.builtin_error("getopts", &format!("`{name}': not a valid identifier"), 2);
     }
     if let Err(e) = sh.assign(name, value) {
-        return sh.builtin_error("getopts", &e.to_string(), 1);
+        return sh.builtin_error_unnamed("getopts", &e.to_string(), 1);
     }
     Ok(status)
+}
+
+/// Whether getopts prints its own diagnostics: `OPTERR` unset, empty, or
+/// a number (its leading digits, as C's `atoi`) other than 0.
+fn reports_errors(sh: &Shell) -> bool {
+    let Some(value) = sh.state.vars.get("OPTERR").filter(|v| !v.is_empty()) else {
+        return true;
+    };
+    let digits = value.trim_start().trim_start_matches(['+', '-']);
+    digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .any(|d| d != b'0')
 }
 
 /// Bash words getopts' own diagnostics with `$0`, not the usual prefix;

@@ -212,21 +212,34 @@ fn describe(sh: &Shell, name: &str, kind: &Kind, flags: TypeFlags) -> Option<Str
         (Kind::Keyword, true) => "keyword".to_string(),
         (Kind::Keyword, false) => format!("{name} is a shell keyword"),
         (Kind::Function, true) => "function".to_string(),
-        (Kind::Function, false) => {
-            let body = sh
-                .state
-                .functions
-                .get(name)
-                .map(|f| crate::parser::unparse::function_definition(f))
-                .unwrap_or_default();
-            format!("{name} is a function\n{}", body.trim_end())
-        }
+        (Kind::Function, false) => function_description(sh, name),
         (Kind::Builtin, true) => "builtin".to_string(),
-        (Kind::Builtin, false) => format!("{name} is a shell builtin"),
+        (Kind::Builtin, false) => builtin_description(sh, name),
         (Kind::File(_), true) => "file".to_string(),
         (Kind::File(p), false) => format!("{name} is {p}"),
         (Kind::Missing, _) => return None,
     })
+}
+
+/// `NAME is a function` and its definition (`type`, `command -V`).
+fn function_description(sh: &Shell, name: &str) -> String {
+    let body = sh
+        .state
+        .functions
+        .get(name)
+        .map(|f| crate::parser::unparse::function_definition(f))
+        .unwrap_or_default();
+    format!("{name} is a function\n{}", body.trim_end())
+}
+
+/// `NAME is a shell builtin`; a special one says so in POSIX mode (bash).
+fn builtin_description(sh: &Shell, name: &str) -> String {
+    let special = sh.enabled_builtin(name).is_some_and(|b| b.special);
+    if special && sh.state.options.posix {
+        format!("{name} is a special shell builtin")
+    } else {
+        format!("{name} is a shell builtin")
+    }
 }
 
 /// `command [-pVv] name [args…]`: runs a builtin or external command,
@@ -271,8 +284,14 @@ fn describe_commands(sh: &mut Shell, args: &[String], verbose: bool) -> Status {
                 out.push_str(&format!("{name}\n"))
             }
             (Kind::Keyword, true) => out.push_str(&format!("{name} is a shell keyword\n")),
-            (Kind::Function, true) => out.push_str(&format!("{name} is a function\n")),
-            (Kind::Builtin, true) => out.push_str(&format!("{name} is a shell builtin\n")),
+            (Kind::Function, true) => {
+                out.push_str(&function_description(sh, name));
+                out.push('\n');
+            }
+            (Kind::Builtin, true) => {
+                out.push_str(&builtin_description(sh, name));
+                out.push('\n');
+            }
             (Kind::File(p), false) => out.push_str(&format!("{p}\n")),
             (Kind::File(p), true) => out.push_str(&format!("{name} is {p}\n")),
             (Kind::Missing, _) => {

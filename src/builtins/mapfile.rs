@@ -100,6 +100,11 @@ pub fn mapfile(sh: &mut Shell, argv: &[String]) -> Status {
     let origin = req.origin.unwrap_or(0);
     for (n, record) in records.into_iter().enumerate() {
         let index = origin + n;
+        let mut record = record;
+        // A shell value ends at a NUL (bash: `-d ''` keeps no delimiter).
+        if let Some(nul) = record.iter().position(|&b| b == 0) {
+            record.truncate(nul);
+        }
         let value = crate::bytes::decode_vec(record);
         if let Some(callback) = &req.callback
             && (n + 1) % req.quantum == 0

@@ -602,7 +602,7 @@ fn decode_b(s: &str, out: &mut Vec<u8>) -> bool {
 /// `%q`: a word the shell reads back as `s`. Plain words stay bare, others
 /// go in single quotes, and strings with control characters use `$'…'`.
 pub fn shell_quote(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control()) {
+    if !s.chars().any(crate::parser::unparse::unprintable) {
         return backslash_quote(s);
     }
     let mut out = String::from("$'");
@@ -621,6 +621,7 @@ pub fn shell_quote(s: &str) -> String {
             c if c.is_control() && (c as u32) < 0x100 => {
                 out.push_str(&format!("\\{:03o}", c as u32))
             }
+            c if let Some(b) = crate::bytes::raw_byte(c) => out.push_str(&format!("\\{b:03o}")),
             c => out.push(c),
         }
     }

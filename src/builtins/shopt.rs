@@ -147,4 +147,9 @@ pub fn set_option(sh: &mut Shell, name: &'static str, on: bool, set_options: boo
     if on {
         sh.state.shopts.push(name);
     }
+    if name == "extdebug" {
+        // bash: `extdebug` turns `set -T` and `set -E` on and off with it.
+        sh.state.options.set_named("functrace", on);
+        sh.state.options.set_named("errtrace", on);
+    }
 }

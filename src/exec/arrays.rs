@@ -24,20 +24,62 @@ impl Shell {
         }
         let assoc = assoc || matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let mut items = Vec::with_capacity(words.len());
+        let mut failed = None;
         for word in words {
-            if let Some((key, value, add)) = split_keyed(word) {
-                let key = self.array_key(assoc, &key)?;
-                let value = expand::expand_string(self, &value)?;
-                // `declare -i`, `-l`, `-u` shape each element too.
-                let value = self.apply_value_attributes(name, value)?;
-                items.push(Item::Keyed(key, value, add));
-                continue;
-            }
-            // Every expansion of a command's words, brace expansion first.
-            for field in expand::expand_words(self, std::slice::from_ref(word))? {
-                items.push(Item::Field(self.apply_value_attributes(name, field)?));
+            match self.array_items(name, assoc, word, &mut items) {
+                Ok(()) => {}
+                Err(ItemError::Expansion(e)) => return Err(e),
+                // bash has emptied the array by then and keeps the
+                // elements before the bad one.
+                Err(ItemError::Arithmetic(e)) => {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
+        self.fill_array(name, append, assoc, items)?;
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Adds the element(s) `word` of `( … )` stands for to `items`.
+    fn array_items(
+        &mut self,
+        name: &str,
+        assoc: bool,
+        word: &Word,
+        items: &mut Vec<Item>,
+    ) -> Result<(), ItemError> {
+        if let Some((key, value, add)) = split_keyed(word) {
+            let key = self.array_key(assoc, &key).map_err(ItemError::Arithmetic)?;
+            let value =
+                expand::expand_string(self, &value).map_err(|e| ItemError::Expansion(e.into()))?;
+            // `declare -i`, `-l`, `-u` shape each element too.
+            let value = self
+                .apply_value_attributes(name, value)
+                .map_err(ItemError::Arithmetic)?;
+            items.push(Item::Keyed(key, value, add));
+            return Ok(());
+        }
+        // Every expansion of a command's words, brace expansion first.
+        let fields = expand::expand_words(self, std::slice::from_ref(word))
+            .map_err(|e| ItemError::Expansion(e.into()))?;
+        for field in fields {
+            let value = self
+                .apply_value_attributes(name, field)
+                .map_err(ItemError::Arithmetic)?;
+            items.push(Item::Field(value));
+        }
+        Ok(())
+    }
+
+    /// Replaces (or, `append`, extends) the array `name` with `items`.
+    fn fill_array(
+        &mut self,
+        name: &str,
+        append: bool,
+        assoc: bool,
+        items: Vec<Item>,
+    ) -> Result<(), ExecError> {
         let integer = self.state.vars.var(name).is_some_and(|v| v.integer);
         self.state
             .vars
@@ -229,6 +271,14 @@ impl Shell {
             .map_err(|e| ExecError::Readonly(e.0))?;
         Ok(true)
     }
+}
+
+/// Why an element of `( … )` failed: in expanding its words (before
+/// bash empties the array), or in evaluating a subscript or an integer
+/// value (after).
+enum ItemError {
+    Expansion(ExecError),
+    Arithmetic(ExecError),
 }
 
 /// One expanded word of `( … )`.

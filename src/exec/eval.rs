@@ -667,6 +667,8 @@ impl Shell {
         sub.owns_process = false;
         sub.ctx = self.ctx.for_subshell();
         sub.state.enter_subshell();
+        // bash reseeds `$RANDOM` in a subshell.
+        sub.random.set(super::random::Random::from_clock());
         sub
     }
 
@@ -843,10 +845,12 @@ impl Shell {
     }
 
     pub(super) fn run_trap_code(&mut self, code: &str) -> Result<(), Unwind> {
-        self.run_trap_code_at(code, 1)
+        self.run_trap_code_at(code, 1).map(drop)
     }
 
-    fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<(), Unwind> {
+    /// Runs a trap's `code` as if at `line`; the trap's own status (the
+    /// shell's `$?` is restored).
+    fn run_trap_code_at(&mut self, code: &str, line: u32) -> Result<i32, Unwind> {
         let saved = self.state.last_status;
         // `exit` without operand: the status from before the trap in POSIX
         // mode (dash); bash's is the trap's own last status.
@@ -857,7 +861,7 @@ impl Shell {
                 c.status_before_trap = before;
             })
             .run_source_from(code, line);
-        match r {
+        let status = match r {
             Err(Unwind::Exit(s)) => return Err(Unwind::Exit(s)),
             Err(other @ (Unwind::Break(_) | Unwind::Continue(_))) => return Err(other),
             // `return` in a trap leaves the function (or `.` script) that
@@ -865,10 +869,11 @@ impl Shell {
             Err(Unwind::Return(s)) if self.call_depth() > 0 || self.ctx.source_depth > 0 => {
                 return Err(Unwind::Return(s));
             }
-            _ => {}
-        }
+            Ok(s) | Err(Unwind::Return(s)) => s,
+            Err(_) => self.state.last_status,
+        };
         self.state.last_status = saved;
-        Ok(())
+        Ok(status)
     }
 
     /// The command of the DEBUG or RETURN trap `key`, unless it is running
@@ -911,18 +916,33 @@ impl Shell {
     /// arithmetic `for` expression, `case`, `((…))` and `[[…]]`. Its status
     /// is not `$?`; `LINENO` in it is the command's line.
     pub fn run_debug_trap(&mut self) -> Result<(), Unwind> {
+        self.debug_trap_skips().map(drop)
+    }
+
+    /// Runs the DEBUG trap; whether the command it precedes is skipped:
+    /// under `shopt -s extdebug`, when the trap's status is non-zero (2 in
+    /// a function or `.` script returns from it instead, as bash does).
+    pub fn debug_trap_skips(&mut self) -> Result<bool, Unwind> {
         let Some(code) = self.pseudo_trap(super::state::DEBUG_TRAP) else {
-            return Ok(());
+            return Ok(false);
         };
         let line = self.line;
-        self.scoped(|c| c.in_debug_trap = true)
-            .run_trap_code_at(&code, line)
+        let status = self
+            .scoped(|c| c.in_debug_trap = true)
+            .run_trap_code_at(&code, line)?;
+        if status == 0 || !self.shopt_on("extdebug") {
+            return Ok(false);
+        }
+        if status == 2 && (self.call_depth() > 0 || self.ctx.source_depth > 0) {
+            return Err(Unwind::Return(2));
+        }
+        Ok(true)
     }
 
     /// The RETURN trap (bash): when a function or a `.` script ends.
     pub fn run_return_trap(&mut self) -> Result<(), Unwind> {
         match self.pseudo_trap(super::state::RETURN_TRAP) {
-            Some(code) => self.run_trap_code_at(&code, self.line),
+            Some(code) => self.run_trap_code_at(&code, self.line).map(drop),
             None => Ok(()),
         }
     }

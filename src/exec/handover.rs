@@ -172,6 +172,10 @@ impl SubshellState {
             function_names,
             call_frames,
             bash_command: _,
+            // The child notes the name again as it parses its code.
+            bash_command_read: _,
+            // A new process seeds its own.
+            random: _,
             in_script_file,
             in_command_string,
             terminal: _,
@@ -584,6 +588,8 @@ fn read_var(r: &mut Reader) -> Result<Var, HandoverError> {
             Some(LetterCase::Lower)
         } else if has('u') {
             Some(LetterCase::Upper)
+        } else if has('c') {
+            Some(LetterCase::Capitalize)
         } else {
             None
         },

@@ -210,10 +210,13 @@ fn identity_of(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
+/// What an unset `PATH` searches: the current directory (bash, dash).
+const UNSET_PATH: &str = "";
+
 /// Every executable regular file named `name` in `PATH`, in order
 /// (`type -a`).
 pub fn executables_in_path(name: &str, path_var: Option<&str>) -> Vec<PathBuf> {
-    let path_var = path_var.unwrap_or("/usr/local/bin:/usr/bin:/bin");
+    let path_var = path_var.unwrap_or(UNSET_PATH);
     path_var
         .split(':')
         .map(|dir| to_path(if dir.is_empty() { "." } else { dir }).join(to_path(name)))
@@ -230,7 +233,7 @@ pub fn is_executable_file(path: &Path) -> bool {
 /// existing non-executable file is returned when nothing executable exists
 /// (so that the caller reports "Permission denied", as shells do).
 pub fn search_path(name: &str, path_var: Option<&str>) -> Option<PathBuf> {
-    let path_var = path_var.unwrap_or("/usr/local/bin:/usr/bin:/bin");
+    let path_var = path_var.unwrap_or(UNSET_PATH);
     let mut first_existing = None;
     for dir in path_var.split(':') {
         let dir = if dir.is_empty() { "." } else { dir };

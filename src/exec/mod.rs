@@ -31,6 +31,7 @@ mod pipeline;
 pub mod plan;
 pub mod primaries;
 pub mod prompt;
+pub mod random;
 pub mod redirect;
 mod run;
 pub mod scope;

@@ -144,7 +144,8 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
         text.push('\n');
         out.push(Resolved::Content {
             fd,
-            data: text.into_bytes(),
+            // Bytes that are not UTF-8 leave the shell as themselves.
+            data: crate::bytes::encode(&text).into_owned(),
         });
         return Ok(());
     }

@@ -137,6 +137,8 @@ impl Shell {
             function_names: Vec::new(),
             call_frames: Vec::new(),
             bash_command: String::new(),
+            bash_command_read: false,
+            random: std::cell::Cell::new(super::random::Random::from_clock()),
             in_script_file: false,
             in_command_string: false,
             terminal: None,
@@ -184,6 +186,7 @@ impl Shell {
         first_line: u32,
         by_lines: bool,
     ) -> Result<Option<i32>, Unwind> {
+        self.note_source(source);
         let mut parser = Parser::new(source, first_line);
         let mut status = None;
         loop {
@@ -490,6 +493,7 @@ impl Shell {
             let taken = end_byte.saturating_sub(unfinished.len());
             unfinished.extend(super::peek::take_stdin(taken));
             let code = crate::bytes::decode_vec(std::mem::take(&mut unfinished));
+            self.note_source(&code);
             let ran = match list {
                 Some(list) => self.run_parsed(&code, list)?,
                 // A syntax error: parsed again to be reported.
@@ -600,6 +604,14 @@ impl Shell {
         self.finish_top_level(outcome)
     }
 
+    /// Notes what `source`, about to be parsed, may read that costs to
+    /// keep up to date (`$BASH_COMMAND`).
+    fn note_source(&mut self, source: &str) {
+        if !self.bash_command_read && source.contains("BASH_COMMAND") {
+            self.bash_command_read = true;
+        }
+    }
+
     fn run_stdin_commands(&mut self) -> Status {
         use nix::unistd::{Whence, lseek};
         let stdin = std::io::stdin();
@@ -611,6 +623,7 @@ impl Shell {
         let mut first_line = 1;
         let mut status = 0;
         'reread: loop {
+            self.note_source(&text);
             let mut parser = Parser::new(&text, first_line);
             loop {
                 let start = parser.offset();
@@ -1031,35 +1044,23 @@ fn random_32_bits() -> u32 {
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
     match read {
         Ok(()) => u32::from_ne_bytes(bytes),
-        Err(_) => (random_15_bits() << 17) ^ random_15_bits(),
+        Err(_) => {
+            let mut random = super::random::Random::from_clock();
+            (random.next_value() << 17) ^ (random.next_value() << 2) ^ random.next_value()
+        }
     }
-}
-
-/// `$RANDOM`: 0–32767 from a per-process xorshift generator seeded by the
-/// clock and pid.
-fn random_15_bits() -> u32 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let mut x = STATE.load(Ordering::Relaxed);
-    if x == 0 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1);
-        x = nanos ^ ((std::process::id() as u64) << 32) | 1;
-    }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    STATE.store(x, Ordering::Relaxed);
-    (x >> 33) as u32 & 0x7fff
 }
 
 impl ExpandEnv for Shell {
     fn var(&self, name: &str) -> Option<String> {
         match name {
             "LINENO" => Some(self.line.to_string()),
-            "RANDOM" => Some(random_15_bits().to_string()),
+            "RANDOM" => {
+                let mut random = self.random.get();
+                let value = random.next_value();
+                self.random.set(random);
+                Some(value.to_string())
+            }
             "SECONDS" => Some(self.seconds().to_string()),
             "BASH_ARGV0" => Some(self.state.arg0.clone()),
             "BASH_TRAPSIG" if self.ctx.trap_signal.is_some() => {

@@ -70,13 +70,17 @@ impl Shell {
         self.cmdsub_status = None;
         let in_trap = self.ctx.running_trap || self.ctx.in_debug_trap || self.ctx.in_err_trap;
         if !in_trap
-            && (self.state.traps.contains_key(&super::state::DEBUG_TRAP)
+            && (self.bash_command_read
+                || self.state.traps.contains_key(&super::state::DEBUG_TRAP)
                 || self.state.traps.contains_key(&super::state::ERR_TRAP))
         {
-            // `$BASH_COMMAND`, kept only while a trap may read it.
+            // `$BASH_COMMAND`, kept only while something may read it: a
+            // trap, or code that names it (printing every command costs).
             self.bash_command = crate::parser::unparse::simple_command(sc);
         }
-        self.run_debug_trap()?;
+        if self.debug_trap_skips()? {
+            return Ok(0);
+        }
         let words = match self.expand_command_words(&sc.words) {
             Ok(w) => w,
             Err(e) => return self.fail(e.into()),
@@ -420,13 +424,16 @@ impl Shell {
             return self.assign_target(&target, value);
         }
         let value = self.apply_value_attributes(name, value)?;
-        let special = matches!(name, "SECONDS" | "BASH_ARGV0").then(|| value.clone());
+        let special = matches!(name, "SECONDS" | "BASH_ARGV0" | "RANDOM").then(|| value.clone());
         self.state
             .vars
             .set(name, value)
             .map_err(|e| ExecError::Readonly(e.0))?;
         match (name, special) {
             ("SECONDS", Some(v)) => self.set_seconds(v.trim().parse().unwrap_or(0)),
+            ("RANDOM", Some(v)) => self
+                .random
+                .set(super::random::Random::seeded(super::random::seed_of(&v))),
             // bash: assigning `BASH_ARGV0` sets `$0`.
             ("BASH_ARGV0", Some(v)) => self.state.arg0 = v,
             _ => {}
@@ -492,8 +499,7 @@ impl Shell {
             value
         };
         Ok(match case {
-            Some(super::state::LetterCase::Lower) => value.to_lowercase(),
-            Some(super::state::LetterCase::Upper) => value.to_uppercase(),
+            Some(case) => case.apply(&value),
             None => value,
         })
     }

@@ -36,7 +36,7 @@ pub struct Var {
     pub nameref: bool,
     /// `declare -i`: assigned values are evaluated as arithmetic.
     pub integer: bool,
-    /// `declare -l` / `-u`: assigned values change case.
+    /// `declare -l` / `-u` / `-c`: assigned values change case.
     pub case: Option<LetterCase>,
     /// An array declared (`declare -a x`) but never assigned: `declare -p`
     /// shows no `=()` (bash).
@@ -44,17 +44,18 @@ pub struct Var {
 }
 
 impl Var {
-    /// The attribute letters, in bash's `declare -p` order (`aAilnrtux`).
+    /// The attribute letters, in bash's `declare -p` order (`aAinrxclu`).
     pub fn attribute_letters(&self) -> String {
         [
             (matches!(self.array, Some(Array::Indexed(_))), 'a'),
             (matches!(self.array, Some(Array::Assoc(_))), 'A'),
             (self.integer, 'i'),
-            (self.case == Some(LetterCase::Lower), 'l'),
             (self.nameref, 'n'),
             (self.readonly, 'r'),
-            (self.case == Some(LetterCase::Upper), 'u'),
             (self.exported, 'x'),
+            (self.case == Some(LetterCase::Capitalize), 'c'),
+            (self.case == Some(LetterCase::Lower), 'l'),
+            (self.case == Some(LetterCase::Upper), 'u'),
         ]
         .into_iter()
         .filter_map(|(on, letter)| on.then_some(letter))
@@ -62,13 +63,35 @@ impl Var {
     }
 }
 
-/// The case `declare -l` / `-u` gives assigned values.
+/// The case `declare -l` / `-u` / `-c` gives assigned values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LetterCase {
     /// `-l`.
     Lower,
     /// `-u`.
     Upper,
+    /// `-c`: the first character upper case, the rest lower case.
+    Capitalize,
+}
+
+impl LetterCase {
+    /// `value` in this case.
+    pub fn apply(self, value: &str) -> String {
+        match self {
+            LetterCase::Lower => value.to_lowercase(),
+            LetterCase::Upper => value.to_uppercase(),
+            LetterCase::Capitalize => {
+                let mut chars = value.chars();
+                let Some(first) = chars.next() else {
+                    return String::new();
+                };
+                first
+                    .to_uppercase()
+                    .chain(chars.as_str().to_lowercase().chars())
+                    .collect()
+            }
+        }
+    }
 }
 
 /// How many namerefs a lookup follows before giving up (a cycle).
@@ -602,6 +625,19 @@ impl Vars {
     pub fn unset(&mut self, name: &str) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
         self.unset_exactly(name)
+    }
+
+    /// Removes the variable `name` itself (not a nameref's target), even
+    /// a readonly one, as bash's getopts removes `OPTARG`.
+    pub fn remove_exactly(&mut self, name: &str) {
+        if let Some(var) = self.map.get(name)
+            && var.readonly
+        {
+            let mut var = var.clone();
+            var.readonly = false;
+            Arc::make_mut(&mut self.map).insert(name, var);
+        }
+        let _ = self.unset_exactly(name);
     }
 
     fn unset_exactly(&mut self, name: &str) -> Result<(), ReadonlyError> {
@@ -1210,8 +1246,13 @@ pub struct Shell {
     /// Coprocesses started and not yet retired (`exec/coproc.rs`).
     pub coprocs: Vec<super::coproc::Coprocess>,
     /// `$BASH_COMMAND`: the simple command being run, recorded while a
-    /// DEBUG or ERR trap is set (the traps that read it).
+    /// DEBUG or ERR trap is set (the traps that read it) or once code read
+    /// by the shell names it (`bash_command_read`).
     pub bash_command: String,
+    /// Some code the shell parsed mentions `BASH_COMMAND`.
+    pub bash_command_read: bool,
+    /// The `$RANDOM` generator (each subshell reseeds its copy).
+    pub random: std::cell::Cell<super::random::Random>,
     /// Name used in messages (`pidsh`, or the script path).
     pub error_prefix: String,
     /// The shell runs a script file: `FUNCNAME` ends with `main` (bash).

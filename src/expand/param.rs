@@ -16,6 +16,11 @@ pub(super) type Groups = Vec<Vec<Piece>>;
 struct Builder {
     groups: Groups,
     quoted: bool,
+    /// A quoted `"$@"` (or `"${a[@]}"`) gave no fields.
+    vanished_at: bool,
+    /// Unquoted `$@` gives one value, its fields joined by spaces (in
+    /// the word of `${x-word}` when IFS is not null, as bash does).
+    join_at: bool,
 }
 
 impl Builder {
@@ -23,6 +28,8 @@ impl Builder {
         Builder {
             groups: vec![Vec::new()],
             quoted,
+            vanished_at: false,
+            join_at: false,
         }
     }
 
@@ -63,7 +70,51 @@ pub(super) fn expand_parts(
     parts: &[WordPart],
     quoted: bool,
 ) -> Result<Groups, ExpandError> {
+    Ok(expand_parts_noting_at(env, parts, quoted)?.groups)
+}
+
+/// `"…"`: its pieces, or none at all when a `"$@"` in it gave no fields
+/// and the rest is empty too (bash: `"$x$@"` with no positional
+/// parameters and `x` empty is no word).
+fn expand_double_quoted(
+    env: &mut dyn ExpandEnv,
+    inner: &[WordPart],
+) -> Result<Groups, ExpandError> {
+    let b = expand_parts_noting_at(env, inner, true)?;
+    let empty = || b.groups.iter().flatten().all(|p| p.text.is_empty());
+    if b.vanished_at && b.groups.len() == 1 && empty() {
+        return Ok(vec![Vec::new()]);
+    }
+    Ok(b.groups)
+}
+
+fn expand_parts_noting_at(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    quoted: bool,
+) -> Result<Builder, ExpandError> {
+    expand_into(env, parts, Builder::new(quoted))
+}
+
+/// The word of `${x-word}` / `${x+word}`: unquoted, its `$@` is one
+/// value joined by spaces unless IFS is null (bash: with `IFS=:`,
+/// `${x-$@}` is one field).
+fn expand_param_word(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    quoted: bool,
+) -> Result<Groups, ExpandError> {
     let mut b = Builder::new(quoted);
+    b.join_at = !quoted && env.var("IFS").is_none_or(|ifs| !ifs.is_empty());
+    Ok(expand_into(env, parts, b)?.groups)
+}
+
+fn expand_into(
+    env: &mut dyn ExpandEnv,
+    parts: &[WordPart],
+    mut b: Builder,
+) -> Result<Builder, ExpandError> {
+    let quoted = b.quoted;
     for part in parts {
         match part {
             WordPart::Literal(s) if quoted => b.push(Piece::quoted(s.clone())),
@@ -73,7 +124,7 @@ pub(super) fn expand_parts(
                 if inner.is_empty() {
                     b.push(Piece::quoted(""));
                 } else {
-                    b.append(expand_parts(env, inner, true)?);
+                    b.append(expand_double_quoted(env, inner)?);
                 }
             }
             WordPart::Param(p) => expand_param(env, p, &mut b)?,
@@ -102,7 +153,7 @@ pub(super) fn expand_parts(
             }
         }
     }
-    Ok(b.groups)
+    Ok(b)
 }
 
 /// What `~PREFIX` stands for: `$HOME`, `$PWD` (`~+`), `$OLDPWD` (`~-`), an
@@ -400,7 +451,7 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
             };
             let use_word = matches!(p.op, ParamOp::Default { .. }) != present;
             if use_word {
-                let mut groups = expand_parts(env, &word.parts, b.quoted)?;
+                let mut groups = expand_param_word(env, &word.parts, b.quoted)?;
                 if !b.quoted {
                     // Unquoted, the word's own unquoted text is split too:
                     // ${x:-a "b c"} gives two fields.
@@ -434,7 +485,12 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 }
                 let text = super::expand_string(env, word)?;
                 env.set_var(name, text.clone()).map_err(ExpandError::new)?;
-                b.push_value(text);
+                // The value as stored: `declare -i`, `-u`… shaped it.
+                let stored = match p.index {
+                    None => env.var(name).unwrap_or(text),
+                    Some(_) => text,
+                };
+                b.push_value(stored);
             }
         }
         ParamOp::Error { colon, word } => {
@@ -447,7 +503,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
                 push(env, b, value);
             } else {
                 let msg = super::expand_string(env, word)?;
-                let msg = if msg.is_empty() {
+                let msg = if msg.is_empty() && !*colon {
+                    "parameter not set".to_string()
+                } else if msg.is_empty() {
                     "parameter null or not set".to_string()
                 } else {
                     msg
@@ -501,9 +559,9 @@ fn expand_param(env: &mut dyn ExpandEnv, p: &ParamExp, b: &mut Builder) -> Resul
         }
         ParamOp::Substring { offset, length } => {
             check_unset(env, p, &value)?;
-            let off = eval_arith(env, offset)?;
+            let off = eval_arith(env, offset).map_err(|e| naming_parameter(p, e))?;
             let len = match length {
-                Some(l) => Some(eval_arith(env, l)?),
+                Some(l) => Some(eval_arith(env, l).map_err(|e| naming_parameter(p, e))?),
                 None => None,
             };
             let positional = p.index.is_none() && matches!(name, "@" | "*");
@@ -850,7 +908,7 @@ fn change_case(s: &str, upper: Option<bool>, all: bool, pat: Option<&Pattern>) -
 /// `${x@Q}`: quoted so that it reads back as the same word, always in
 /// quotes (bash).
 fn quote_always(s: &str) -> String {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(unparse::unprintable) {
         return unparse::ansi_c_quote(s);
     }
     let quoted = unparse::quote(s);
@@ -867,6 +925,20 @@ fn map_value(value: Value, mut f: impl FnMut(String) -> String) -> Value {
         Value::One(s) => Value::One(f(s)),
         Value::Many(v, at) => Value::Many(v.into_iter().map(f).collect(), at),
     }
+}
+
+/// An arithmetic error in `${x:off:len}` names the parameter first, as
+/// bash does (`x: %: arithmetic syntax error…`, `a[@]: …`).
+fn naming_parameter(p: &ParamExp, mut e: ExpandError) -> ExpandError {
+    if !e.fatal {
+        let index = p
+            .index
+            .as_ref()
+            .map(|w| format!("[{}]", crate::parser::unparse::word(w)))
+            .unwrap_or_default();
+        e.message = format!("{}{index}: {}", p.name, e.message);
+    }
+    e
 }
 
 fn check_unset(env: &dyn ExpandEnv, p: &ParamExp, value: &Value) -> Result<(), ExpandError> {
@@ -886,8 +958,15 @@ fn push(env: &dyn ExpandEnv, b: &mut Builder, value: Value) {
         }
         Value::One(s) => b.push_value(s),
         Value::Many(items, at) => {
+            if b.quoted && at && items.is_empty() {
+                b.vanished_at = true;
+            }
             if b.quoted && !at {
                 b.push(Piece::quoted(join_star(env, &items)));
+                return;
+            }
+            if b.join_at && at {
+                b.push_value(items.join(" "));
                 return;
             }
             for (i, item) in items.into_iter().enumerate() {

@@ -99,6 +99,9 @@ pub(crate) struct Core<'a> {
     /// Inside `${ list; }`: a word starting with `}` is that `}` alone,
     /// the rest belongs to the word around (`AA${ echo x; }BB`).
     pub(crate) funsub_depth: usize,
+    /// Reading the body of a here-document, where `$'…'` is never
+    /// decoded (not even in a `${…}` word).
+    pub(crate) heredoc_body: bool,
 }
 
 /// The lookahead token and what reading it again in another mode needs.
@@ -119,10 +122,45 @@ const RESERVED_CLOSERS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done",
 
 /// Words reserved at the start of a command, which are never alias
 /// candidates there (POSIX 2.3.1).
-const RESERVED_AT_START: [&str; 20] = [
+const RESERVED_AT_START: [&str; 21] = [
     "!", "{", "}", "[[", "case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for",
-    "function", "if", "select", "then", "time", "until", "while",
+    "function", "if", "in", "select", "then", "time", "until", "while",
 ];
+
+/// A syntax error inside `$( … )` names what was being looked for, unless
+/// the unexpected token is the `)` itself (bash 5.3).
+fn looking_for_paren(mut e: ParseError) -> ParseError {
+    const NEAR: &str = "syntax error near unexpected token `";
+    let names_paren = e.message == format!("{NEAR})'");
+    if e.kind == ParseErrorKind::Syntax
+        && e.message.starts_with(NEAR)
+        && !names_paren
+        && !e.message.contains(" while looking for matching")
+    {
+        e.message.push_str(" while looking for matching `)'");
+    }
+    e
+}
+
+/// What [`Core::parse_compound_named`] read.
+enum Named {
+    /// A compound command, its redirections still to come.
+    Compound(CompoundCommand),
+    /// A whole command (function definition, coprocess, simple command).
+    Done(Command),
+    /// An alias was substituted: read the command again.
+    Alias,
+}
+
+/// End of input inside a compound command says which one, and where it
+/// started (bash 5.3: ``unexpected end of file from `{' command on line
+/// 3``); the innermost one names itself.
+fn eof_in_command(mut e: ParseError, keyword: &str, line: u32) -> ParseError {
+    if e.kind == ParseErrorKind::Incomplete && e.message == "syntax error: unexpected end of file" {
+        e.message = format!("{} from `{keyword}' command on line {line}", e.message);
+    }
+    e
+}
 
 /// Words that start a compound command.
 const COMPOUND_STARTS: [&str; 8] = ["{", "if", "while", "until", "for", "select", "case", "[["];
@@ -147,6 +185,7 @@ impl<'a> Core<'a> {
             last_end: pos,
             alias_next: None,
             alias_recheck: false,
+            heredoc_body: false,
             extglob: true,
             cond_pattern: false,
             subscripts: Subscripts::default(),
@@ -293,9 +332,13 @@ impl<'a> Core<'a> {
     /// The error for an unexpected token; end of input is "incomplete".
     pub(crate) fn unexpected(&self, tok: &Tok) -> ParseError {
         if tok.kind == TokKind::Eof {
+            // bash counts a last line without its newline as ended: the
+            // end of input is on the line after it.
+            let src = self.cur.src();
+            let unended = !src.is_empty() && !src.ends_with('\n');
             return ParseError {
                 kind: ParseErrorKind::Incomplete,
-                line: tok.line,
+                line: tok.line + u32::from(unended),
                 col: tok.col,
                 message: "syntax error: unexpected end of file".to_string(),
             };
@@ -587,6 +630,7 @@ impl<'a> Core<'a> {
         let r = self.read_nested(Nested::Subst, |core| {
             core.read_nested_list(|p| p.expect_op(Op::RParen))
                 .map(Arc::new)
+                .map_err(looking_for_paren)
         });
         self.funsub_depth = funsub_depth;
         r
@@ -737,61 +781,84 @@ impl<'a> Core<'a> {
     fn parse_command_inner(&mut self) -> Result<Command, ParseError> {
         loop {
             let tok = self.peek(LexMode::Assign)?;
+            let line = tok.line;
             if tok.is_op(Op::LParen) {
-                let cc = self.parse_paren_command()?;
+                let cc = self
+                    .parse_paren_command()
+                    .map_err(|e| eof_in_command(e, "(", line))?;
                 return self.finish_compound(cc);
             }
             if let Some(word) = tok.plain() {
-                let cc = match word {
-                    "{" => {
-                        self.take(LexMode::Assign)?;
-                        let body = self.parse_nonempty_list()?;
-                        self.expect_word("}")?;
-                        CompoundCommand::BraceGroup(body)
+                let keyword = word.to_string();
+                let cc = self.parse_compound_named(&keyword).map_err(|e| {
+                    if is_compound_start(&keyword) {
+                        eof_in_command(e, &keyword, line)
+                    } else {
+                        e
                     }
-                    "if" => self.parse_if()?,
-                    "while" | "until" => {
-                        let until = word == "until";
-                        self.take(LexMode::Assign)?;
-                        let condition = self.parse_nonempty_list()?;
-                        let body = self.parse_do_group()?;
-                        CompoundCommand::Loop {
-                            until,
-                            condition,
-                            body,
-                        }
-                    }
-                    "for" => self.parse_for()?,
-                    "select" => match self.parse_for()? {
-                        CompoundCommand::For { var, words, body } => {
-                            CompoundCommand::Select { var, words, body }
-                        }
-                        _ => {
-                            return Err(self.err_here(
-                                ParseErrorKind::Syntax,
-                                "syntax error near unexpected token `(('",
-                            ));
-                        }
-                    },
-                    "case" => self.parse_case()?,
-                    "[[" => self.parse_cond()?,
-                    "function" => return self.parse_function_keyword(),
-                    "coproc" => return self.parse_coproc(),
-                    w if RESERVED_CLOSERS.contains(&w) => {
-                        let tok = tok.clone();
-                        return Err(self.unexpected(&tok));
-                    }
-                    _ => {
-                        if self.try_alias(LexMode::Assign)? {
-                            continue;
-                        }
-                        return self.parse_simple();
-                    }
-                };
-                return self.finish_compound(cc);
+                })?;
+                match cc {
+                    Named::Compound(cc) => return self.finish_compound(cc),
+                    Named::Done(command) => return Ok(command),
+                    Named::Alias => continue,
+                }
             }
             return self.parse_simple();
         }
+    }
+
+    /// The command that starts with the word `word`: a compound command
+    /// (or function or coprocess) it opens, else a simple command.
+    fn parse_compound_named(&mut self, word: &str) -> Result<Named, ParseError> {
+        let cc = match word {
+            "{" => {
+                self.take(LexMode::Assign)?;
+                let body = self.parse_nonempty_list()?;
+                self.expect_word("}")?;
+                CompoundCommand::BraceGroup(body)
+            }
+            "if" => self.parse_if()?,
+            "while" | "until" => {
+                let until = word == "until";
+                self.take(LexMode::Assign)?;
+                let condition = self.parse_nonempty_list()?;
+                let body = self.parse_do_group()?;
+                CompoundCommand::Loop {
+                    until,
+                    condition,
+                    body,
+                }
+            }
+            "for" => self.parse_for()?,
+            "select" => match self.parse_for()? {
+                CompoundCommand::For { var, words, body } => {
+                    CompoundCommand::Select { var, words, body }
+                }
+                _ => {
+                    return Err(self.err_here(
+                        ParseErrorKind::Syntax,
+                        "syntax error near unexpected token `(('",
+                    ));
+                }
+            },
+            "case" => self.parse_case()?,
+            "[[" => self.parse_cond()?,
+            "function" => return self.parse_function_keyword().map(Named::Done),
+            "coproc" => return self.parse_coproc().map(Named::Done),
+            // `in` is reserved where a command starts, and starts
+            // nothing (bash, dash: `true | in` is an error).
+            w if w == "in" || RESERVED_CLOSERS.contains(&w) => {
+                let tok = self.peek(LexMode::Assign)?.clone();
+                return Err(self.unexpected(&tok));
+            }
+            _ => {
+                if self.try_alias(LexMode::Assign)? {
+                    return Ok(Named::Alias);
+                }
+                return self.parse_simple().map(Named::Done);
+            }
+        };
+        Ok(Named::Compound(cc))
     }
 
     fn finish_compound(&mut self, cc: CompoundCommand) -> Result<Command, ParseError> {

@@ -492,8 +492,9 @@ fn decode_ansi_c(raw: &str) -> String {
                 }
                 out.push((v & 0xff) as u8);
             }
-            // `\x{HHH…}`: every hex digit up to the `}` (bash, after
-            // ksh93), the low byte of the value.
+            // `\x{HHH…}`: every hex digit (bash, after ksh93), the low
+            // byte of the value; a `}` right after them is taken, and
+            // what else follows is kept (bash 5.3: `\x{41X` is `AX`).
             'x' if cs.peek() == Some(&'{') => {
                 cs.next();
                 let mut v: u32 = 0;
@@ -501,10 +502,8 @@ fn decode_ansi_c(raw: &str) -> String {
                     v = v.wrapping_mul(16).wrapping_add(d);
                     cs.next();
                 }
-                for c in cs.by_ref() {
-                    if c == '}' {
-                        break;
-                    }
+                if cs.peek() == Some(&'}') {
+                    cs.next();
                 }
                 out.push((v & 0xff) as u8);
             }
@@ -537,6 +536,10 @@ fn decode_ansi_c(raw: &str) -> String {
             }
             'c' => match cs.next() {
                 Some(x) => {
+                    // `\c\\` is control-backslash, both backslashes taken.
+                    if x == '\\' && cs.peek() == Some(&'\\') {
+                        cs.next();
+                    }
                     let b = if x == '?' {
                         0x7f
                     } else {
@@ -1062,7 +1065,15 @@ impl<'a> Core<'a> {
                 }
                 '"' if ctx.dquote => {
                     self.cur.bump();
-                    let inner = self.read_dquoted()?;
+                    // In the word of a double-quoted `${…}`, a backslash
+                    // inside inner quotes escapes any character (bash:
+                    // `"${x:+"\p"}"` is `p`).
+                    let esc = if ctx.text_quoted && ctx.stop == Stop::Brace {
+                        Esc::Any
+                    } else {
+                        Esc::Dq
+                    };
+                    let inner = self.read_dquoted_with(esc)?;
                     parts.push(WordPart::DoubleQuoted(inner));
                 }
                 '$' => self.read_dollar(ctx, parts)?,
@@ -1150,8 +1161,13 @@ impl<'a> Core<'a> {
     }
 
     fn read_dquoted(&mut self) -> Result<Vec<WordPart>, ParseError> {
+        self.read_dquoted_with(Esc::Dq)
+    }
+
+    /// `"…"` after its opening quote, with backslashes behaving as `esc`.
+    fn read_dquoted_with(&mut self, esc: Esc) -> Result<Vec<WordPart>, ParseError> {
         let mut inner = Vec::new();
-        self.read_parts(Ctx::DQ, &mut inner)?;
+        self.read_parts(Ctx { esc, ..Ctx::DQ }, &mut inner)?;
         if !self.cur.eat('"') {
             return Err(self.eof_looking_for("\""));
         }
@@ -1187,8 +1203,12 @@ impl<'a> Core<'a> {
     fn read_dollar(&mut self, ctx: Ctx, parts: &mut Vec<WordPart>) -> Result<(), ParseError> {
         self.cur.bump(); // `$`
         let in_dq = ctx.text_quoted || ctx.stop == Stop::DQuote;
+        // `"${x:-$'\t'}"`: `$'…'` decodes in the word of a double-quoted
+        // `${…}` (bash's `extquote`, on by default; not switched off here).
+        let ansi_c =
+            ctx.squote || (ctx.text_quoted && ctx.stop == Stop::Brace && !self.heredoc_body);
         match self.cur.peek() {
-            Some('\'') if ctx.squote => {
+            Some('\'') if ansi_c => {
                 self.cur.bump();
                 let mut raw = String::new();
                 loop {
@@ -1435,6 +1455,18 @@ impl<'a> Core<'a> {
 
     fn read_param_braced_inner(&mut self, in_dq: bool) -> Result<ParamExp, ParseError> {
         // `${#x}`: length, unless `#` itself is the parameter (`${#}`, `${#:-w}`).
+        // `${#%}`, `${#:}`, `${#=}`, `${#+}`, `${#/}`: `$#` with an
+        // operator and nothing after it (bash: bad substitution).
+        if self.cur.peek() == Some('#')
+            && matches!(self.cur.peek2(), Some('%' | ':' | '=' | '+' | '/'))
+        {
+            let mut ahead = self.cur.clone();
+            ahead.bump();
+            ahead.bump();
+            if ahead.peek() == Some('}') {
+                return Err(self.bad_subst());
+            }
+        }
         if self.cur.peek() == Some('#') && self.cur.peek2() != Some('}') {
             let snap = self.snapshot();
             self.cur.bump();
@@ -1453,13 +1485,14 @@ impl<'a> Core<'a> {
         }
         let mut indirect = false;
         // `${!-word}`, `${!:-word}`…: `$!` with an operator, not `${!x}`.
+        // `${!?}` too (bash 5.3): `$!` or an error, not `$?` indirect.
         let bang_with_op = self.cur.peek() == Some('!')
             && matches!(self.cur.peek2(), Some('-' | '=' | '?' | '+' | ':'))
             && {
                 let mut ahead = self.cur.clone();
                 ahead.bump();
-                ahead.bump();
-                ahead.peek().is_some_and(|c| c != '}')
+                let op = ahead.bump();
+                op == Some('?') || ahead.peek().is_some_and(|c| c != '}')
             };
         if self.cur.peek() == Some('!') && self.cur.peek2() != Some('}') && !bang_with_op {
             let snap = self.cur.clone();
@@ -1814,6 +1847,7 @@ impl<'a> Core<'a> {
         let raw = body.clone();
         let mut sub = Core::new(&body, 0, first_line, self.aliases);
         sub.extglob = self.extglob;
+        sub.heredoc_body = true;
         sub.depth = self.depth + 1;
         sub.max_depth = self.max_depth;
         let mut parts = Vec::new();

@@ -844,6 +844,15 @@ fn syntax_errors_read_like_bash() {
     }
     let e = err("if a; then b");
     assert_eq!(e.kind, ParseErrorKind::Incomplete);
+    // bash 5.3 names the command left open, on the line after the last.
+    assert_eq!(
+        (e.message.as_str(), e.line),
+        (
+            "syntax error: unexpected end of file from `if' command on line 1",
+            2
+        )
+    );
+    let e = err("echo a |");
     assert_eq!(e.message, "syntax error: unexpected end of file");
 }
 

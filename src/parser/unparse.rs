@@ -123,7 +123,7 @@ pub fn quote(s: &str) -> String {
 /// `"value"` with `"`, `\`, `$` and `` ` `` escaped, as bash's `declare -p`
 /// prints a value (one with control characters as `$'…'`).
 pub fn double_quote(s: &str) -> String {
-    if s.chars().any(|c| c.is_control()) {
+    if s.chars().any(unprintable) {
         return quote_ansi(s);
     }
     let mut out = String::with_capacity(s.len() + 2);
@@ -156,7 +156,7 @@ fn has_shell_metas(s: &str) -> bool {
 /// special to the shell, then in single quotes, or `$'…'` when it holds a
 /// control character.
 pub fn quote_value(s: &str) -> String {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(unprintable) {
         ansi_c_quote(s)
     } else if has_shell_metas(s) {
         single_quote(s)
@@ -169,7 +169,9 @@ pub fn quote_value(s: &str) -> String {
 /// holds a character special to the shell (bash's `sh_contains_shell_metas`),
 /// then double-quoted.
 pub fn assoc_key(key: &str) -> String {
-    if has_shell_metas(key) || key.is_empty() {
+    if key.chars().any(unprintable) {
+        ansi_c_quote(key)
+    } else if has_shell_metas(key) || key.is_empty() {
         double_quote(key)
     } else {
         key.to_string()
@@ -196,11 +198,17 @@ pub fn array_literal<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, assoc:
 /// suffices, and `$'…'` (ANSI-C quoting) when `s` holds a quote, a
 /// backslash or a control character.
 pub fn quote_ansi(s: &str) -> String {
-    let needs_ansi = s.chars().any(|c| c == '\'' || c == '\\' || c.is_control());
+    let needs_ansi = s.chars().any(|c| c == '\'' || c == '\\' || unprintable(c));
     if !needs_ansi {
         return quote(s);
     }
     ansi_c_quote(s)
+}
+
+/// A character that quoting writes as an escape: a control character, or
+/// a byte that is not part of valid UTF-8.
+pub fn unprintable(c: char) -> bool {
+    c.is_control() || crate::bytes::raw_byte(c).is_some()
 }
 
 /// `s` as `$'…'`, with bash's escapes (`ansic_quote`): `\n`, `\t`, `\E`
@@ -220,6 +228,7 @@ pub fn ansi_c_quote(s: &str) -> String {
             '\u{b}' => out.push_str("\\v"),
             '\u{1b}' => out.push_str("\\E"),
             c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+            c if let Some(b) = crate::bytes::raw_byte(c) => out.push_str(&format!("\\{b:03o}")),
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -676,6 +685,34 @@ impl Printer {
         }
     }
 
+    /// `if … elif …` in bash's listing, which has no `elif`: each `elif`
+    /// is an `if` in the `else` of the one before, closed by `fi;`.
+    fn if_as_nested_else(&mut self, branches: &[(List, List)], else_branch: Option<&List>) {
+        for (i, (cond, body)) in branches.iter().enumerate() {
+            if i > 0 {
+                self.close("else");
+                self.indent += 1;
+                self.newline();
+            }
+            self.write("if ");
+            self.list_inline(cond, true);
+            self.close("then");
+            self.body(body, true);
+        }
+        if let Some(e) = else_branch {
+            self.close("else");
+            self.body(e, true);
+        }
+        for i in (0..branches.len()).rev() {
+            self.close("fi");
+            if i > 0 {
+                self.write(";");
+                self.indent -= 1;
+                self.newline();
+            }
+        }
+    }
+
     /// A list on the current line. With `required`, an empty list prints
     /// as `:` so that the grammar is satisfied.
     fn list_inline(&mut self, l: &List, required: bool) {
@@ -720,7 +757,12 @@ impl Printer {
                 self.write(";");
             }
             if !last {
-                self.newline();
+                // bash keeps what follows `&` on its line.
+                if item.background && self.pending.is_empty() {
+                    self.write(" ");
+                } else {
+                    self.newline();
+                }
             }
         }
         self.last_bg = false;
@@ -957,6 +999,12 @@ impl Printer {
                 } else {
                     self.write(" )");
                 }
+            }
+            CompoundCommand::If {
+                branches,
+                else_branch,
+            } if self.multiline && branches.len() > 1 => {
+                self.if_as_nested_else(branches, else_branch.as_ref());
             }
             CompoundCommand::If {
                 branches,
@@ -2121,10 +2169,12 @@ f ()
     echo hi;
     if true; then
         a;
-    elif false; then
-        b;
     else
-        c;
+        if false; then
+            b;
+        else
+            c;
+        fi;
     fi;
     for i in a b;
     do
