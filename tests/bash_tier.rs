@@ -273,3 +273,59 @@ declare -a FUNCNAME
         ),
     ]);
 }
+
+/// Grammar and builtins bash 5.3 accepts: `! !`, `time time`, the order
+/// of `complete -p`, `compgen -V`, help topics.
+#[test]
+fn grammar_and_completion_builtins() {
+    check(&[
+        (
+            "complete_p_lists_in_bash_table_order",
+            r#"complete -f cat; complete -d cd; complete -c eval; complete -v -S '=' declare
+complete -A signal kill; complete -j -P '%' fg; complete -a unalias
+complete -p
+"#,
+            r#"complete -a unalias
+complete -d cd
+complete -A signal kill
+complete -c eval
+complete -j -P '%' fg
+complete -v -S '=' declare
+complete -f cat
+"#,
+            r#""#,
+            0,
+        ),
+        (
+            "double_negation_and_repeated_time",
+            r#"TIMEFORMAT=
+!
+echo $?
+! !
+echo $?
+! ! true
+echo $?
+time time echo a
+time -p -- echo b 2>/dev/null
+"#,
+            r#"1
+0
+0
+a
+b
+"#,
+            r#"real 0.00
+user 0.00
+sys 0.00
+"#,
+            0,
+        ),
+        (
+            "compgen_v_stores_the_matches_in_an_array",
+            "alias fee=1 fi=2 fo=3\ncompgen -a -X 'fo*' -V vv -P '-- ' f; echo $?\necho ${#vv[@]}\ncompgen -V bad-name -b; echo $?\ncompgen -V e -W 'x y' z; echo $? ${#e[@]}\ncompgen -A helptopic f\n",
+            "0\n2\n2\n1 0\nfalse\nfc\nfg\nfor\nfor ((\nfunction\n",
+            "s.sh: line 4: compgen: `bad-name': not a valid identifier\n",
+            0,
+        ),
+    ]);
+}

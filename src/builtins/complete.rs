@@ -8,7 +8,7 @@ use crate::exec::Shell;
 use crate::exec::eval::Status;
 
 const COMPLETE_USAGE: &str = "complete: usage: complete [-abcdefgjksuv] [-pr] [-DEI] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [name ...]";
-const COMPGEN_USAGE: &str = "compgen: usage: compgen [-abcdefgjksuv] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [word]";
+const COMPGEN_USAGE: &str = "compgen: usage: compgen [-V varname] [-abcdefgjksuv] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [word]";
 const COMPOPT_USAGE: &str = "compopt: usage: compopt [-o|+o option] [-DEI] [name ...]";
 
 /// What the options of `complete` or `compgen` said.
@@ -20,6 +20,8 @@ struct Parsed {
     print: bool,
     remove: bool,
     special: Vec<Special>,
+    /// `compgen -V name` (bash 5.3): the matches go into this array.
+    into: Option<String>,
     /// Any option that describes a specification was given.
     describes: bool,
     operands: Vec<String>,
@@ -53,7 +55,7 @@ fn parse(name: &str, args: &[String], letters: &str) -> Result<Parsed, ParseErro
             }
         };
         for (at, c) in flags.char_indices() {
-            if "oAGWFCXPS".contains(c) {
+            if "oAGWFCXPS".contains(c) || (c == 'V' && name == "compgen") {
                 let rest = &flags[at + 1..];
                 let value = if !rest.is_empty() {
                     rest.to_string()
@@ -98,6 +100,15 @@ fn take_letter(p: &mut Parsed, c: char) {
 }
 
 fn take_value(p: &mut Parsed, c: char, value: String, on: bool) -> Result<(), ParseError> {
+    if c == 'V' {
+        if !crate::expand::is_name(&value) {
+            return Err(ParseError::Value(format!(
+                "`{value}': not a valid identifier"
+            )));
+        }
+        p.into = Some(value);
+        return Ok(());
+    }
     p.describes = true;
     match c {
         'o' => {
@@ -172,7 +183,7 @@ fn print(sh: &mut Shell, p: &Parsed) -> Status {
     let mut status = 0;
     let table = sh.completion.table.clone();
     if p.operands.is_empty() && p.special.is_empty() {
-        for (name, spec) in &table.commands {
+        for (name, spec) in table.commands.entries() {
             out.push_str(&format!("{} {}\n", spec.describe(), quote_name(name)));
         }
         for (special, spec) in &table.special {
@@ -185,7 +196,7 @@ fn print(sh: &mut Shell, p: &Parsed) -> Status {
         }
     }
     for name in &p.operands {
-        match table.commands.get(name) {
+        match table.commands.value(name) {
             Some(spec) => out.push_str(&format!("{} {}\n", spec.describe(), quote_name(name))),
             None => {
                 let msg = format!("{name}: no completion specification");
@@ -250,6 +261,14 @@ pub fn compgen(sh: &mut Shell, argv: &[String]) -> Status {
         matches.extend(program::run_command(sh, command, &call));
     }
     add_fallbacks(sh, spec.options, &word, &mut matches);
+    if let Some(name) = &p.into {
+        let status = i32::from(matches.is_empty());
+        let array = crate::exec::state::Array::Indexed(matches.into_iter().enumerate().collect());
+        if let Err(e) = sh.state.vars.set_array(name, array) {
+            return sh.builtin_error("compgen", &e.to_string(), 1);
+        }
+        return Ok(status);
+    }
     if matches.is_empty() {
         return Ok(1);
     }
@@ -306,7 +325,7 @@ pub fn compopt(sh: &mut Shell, argv: &[String]) -> Status {
         }
     }
     for name in &p.operands {
-        match sh.completion.table_mut().commands.get_mut(name) {
+        match sh.completion.table_mut().commands.value_mut(name) {
             Some(spec) => change(&mut spec.options),
             None => {
                 let msg = format!("{name}: no completion specification");
@@ -328,7 +347,7 @@ fn print_options(sh: &mut Shell, p: &Parsed) -> Status {
         .chain(
             p.operands
                 .iter()
-                .map(|n| (table.commands.get(n), quote_name(n))),
+                .map(|n| (table.commands.value(n), quote_name(n))),
         );
     let mut out = String::new();
     let mut status = 0;

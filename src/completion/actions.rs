@@ -18,9 +18,11 @@ pub fn generate(sh: &Shell, action: Action, word: &str) -> Vec<String> {
         Action::Directory => all_files(sh, word, FileKind::Directory),
         Action::Command => commands(sh, word),
         Action::Alias => starting(sh.state.aliases.keys().cloned().collect()),
-        Action::Builtin | Action::Enabled => starting(builtins()),
-        Action::HelpTopic => starting(builtins()),
-        Action::Disabled | Action::Binding => Vec::new(),
+        Action::Builtin => starting(builtins()),
+        Action::Enabled => starting(enabled(sh, true)),
+        Action::Disabled => starting(enabled(sh, false)),
+        Action::HelpTopic => starting(help_topics()),
+        Action::Binding => Vec::new(),
         Action::Function => starting(sh.state.functions.keys().cloned().collect()),
         Action::Keyword => starting(keywords()),
         Action::Variable => starting(variables(sh, |_| true)),
@@ -39,11 +41,52 @@ pub fn generate(sh: &Shell, action: Action, word: &str) -> Vec<String> {
     }
 }
 
+/// The builtins' names, sorted as bash lists them.
 fn builtins() -> Vec<String> {
-    crate::builtins::ALL
+    let mut names: Vec<String> = crate::builtins::ALL
         .iter()
         .map(|b| b.name.to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The builtins `enable -n` has (`on` false) or has not turned off.
+fn enabled(sh: &Shell, on: bool) -> Vec<String> {
+    let disabled = &sh.state.disabled_builtins;
+    builtins()
+        .into_iter()
+        .filter(|name| disabled.contains(name) != on)
         .collect()
+}
+
+/// What bash's `help` has a page for besides the builtins: the shell's
+/// grammar (bash 5.3's list).
+const GRAMMAR_TOPICS: &[&str] = &[
+    "!",
+    "%",
+    "(( ... ))",
+    "[[ ... ]]",
+    "case",
+    "coproc",
+    "for",
+    "for ((",
+    "function",
+    "if",
+    "select",
+    "time",
+    "until",
+    "variables",
+    "while",
+    "{ ... }",
+];
+
+/// `compgen -A helptopic`: the builtins and the grammar's topics, sorted.
+fn help_topics() -> Vec<String> {
+    let mut topics = builtins();
+    topics.extend(GRAMMAR_TOPICS.iter().map(|t| t.to_string()));
+    topics.sort();
+    topics
 }
 
 fn keywords() -> Vec<String> {

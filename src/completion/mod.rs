@@ -245,8 +245,9 @@ impl Special {
 /// The specifications `complete` recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
-    /// Per command name (or path).
-    pub commands: BTreeMap<String, Spec>,
+    /// Per command name (or path), in bash's table (512 buckets to
+    /// start), so that `complete -p` lists them in bash's order.
+    pub commands: crate::exec::assoc::HashTable<Spec, 512>,
     /// `-D`, `-E` and `-I`.
     pub special: BTreeMap<Special, Spec>,
 }
@@ -274,9 +275,9 @@ impl State {
     /// The specification for a command word: by the whole word, then by
     /// its last path component (bash).
     pub fn for_command(&self, word: &str) -> Option<&Spec> {
-        self.table.commands.get(word).or_else(|| {
+        self.table.commands.value(word).or_else(|| {
             let base = word.rsplit('/').next().unwrap_or(word);
-            self.table.commands.get(base)
+            self.table.commands.value(base)
         })
     }
 }

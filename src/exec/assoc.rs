@@ -1,23 +1,25 @@
-//! Associative arrays (bash `declare -A`): a hash table that lists its
-//! keys in the order bash's own table does, so `${!a[@]}`, `"${a[@]}"` and
-//! `declare -p` print what bash prints.
+//! bash's generic hash table (`hashlib.c`), so that what bash lists in
+//! its table's order lists the same here: associative arrays (`declare
+//! -A`: `${!a[@]}`, `"${a[@]}"`, `declare -p`) and, through
+//! [`HashTable`], the specifications `complete -p` prints.
 //!
-//! bash keeps an associative array in its generic hash table (`hashlib.c`):
-//! 1024 buckets to start, the key's bytes hashed with FNV-1 (each byte a
-//! signed `char`), a new entry put at the head of its bucket's chain, and
-//! when an insert finds as many entries as twice the buckets, the table
-//! grows fourfold, moving each old chain's entries, head first, to the head
-//! of their new chains. Listing walks the buckets in order, each chain from
-//! its head. An overwrite keeps the entry where it is; an unset takes it
-//! out of its chain. This table does the same, so its order is bash's: an
-//! unset and re-inserted key comes back where the hash puts it, not last.
+//! A table starts with a power of two of buckets (1024 for an associative
+//! array), the key's bytes hashed with FNV-1 (each byte a signed `char`),
+//! a new entry put at the head of its bucket's chain, and when an insert
+//! finds as many entries as twice the buckets, the table grows fourfold,
+//! moving each old chain's entries, head first, to the head of their new
+//! chains. Listing walks the buckets in order, each chain from its head.
+//! An overwrite keeps the entry where it is; an unset takes it out of its
+//! chain. This table does the same, so its order is bash's: an unset and
+//! re-inserted key comes back where the hash puts it, not last.
 //!
 //! Lookup, insert and remove cost a hash and a walk of one chain, which
 //! the growth rule keeps at two entries on average. Each chain is a `Vec`
 //! with its head at the end, so putting an entry at the head is a push.
 
-/// The buckets a new table starts with (bash's `ASSOC_HASH_BUCKETS`).
-const INITIAL_BUCKETS: usize = 1024;
+/// The buckets a new associative array starts with (bash's
+/// `ASSOC_HASH_BUCKETS`).
+const ASSOC_BUCKETS: usize = 1024;
 /// The table grows when its entries reach this many per bucket.
 const GROW_AT_LOAD: usize = 2;
 /// ...by this factor.
@@ -28,20 +30,33 @@ const MAX_LAYOUT_BUCKETS: usize = 1 << 24;
 
 /// One key and its value, with the key's hash kept for regrowing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Entry {
+struct Entry<V> {
     hash: u32,
     key: String,
-    value: String,
+    value: V,
+}
+
+/// A table of values by name in bash's iteration order; `INITIAL` is
+/// the number of buckets it starts with (a power of two).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashTable<V, const INITIAL: usize> {
+    /// Empty until the first insert (an empty table costs nothing);
+    /// otherwise a power of two of chains, each stored tail first.
+    buckets: Vec<Vec<Entry<V>>>,
+    len: usize,
+}
+
+impl<V, const INITIAL: usize> Default for HashTable<V, INITIAL> {
+    fn default() -> Self {
+        HashTable {
+            buckets: Vec::new(),
+            len: 0,
+        }
+    }
 }
 
 /// An associative array in bash's iteration order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AssocArray {
-    /// Empty until the first insert (an empty `declare -A` costs nothing);
-    /// otherwise a power of two of chains, each stored tail first.
-    buckets: Vec<Vec<Entry>>,
-    len: usize,
-}
+pub type AssocArray = HashTable<String, ASSOC_BUCKETS>;
 
 /// bash's `hash_string`: FNV-1 over the bytes, each sign-extended as a C
 /// `char` is on x86.
@@ -51,10 +66,10 @@ fn hash(key: &str) -> u32 {
     })
 }
 
-impl AssocArray {
-    /// An empty array.
-    pub fn new() -> AssocArray {
-        AssocArray::default()
+impl<V: Clone, const INITIAL: usize> HashTable<V, INITIAL> {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// The number of elements.
@@ -81,26 +96,26 @@ impl AssocArray {
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub fn value(&self, key: &str) -> Option<&V> {
         let (bucket, pos) = self.find(key)?;
         Some(&self.buckets[bucket][pos].value)
     }
 
     /// The value of `key`, to change in place.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
+    pub fn value_mut(&mut self, key: &str) -> Option<&mut V> {
         let (bucket, pos) = self.find(key)?;
         Some(&mut self.buckets[bucket][pos].value)
     }
 
     /// Sets `key` to `value`: an existing key keeps its place, a new one
     /// goes where bash's table would put it.
-    pub fn insert(&mut self, key: String, value: String) {
+    pub fn insert(&mut self, key: String, value: V) {
         if let Some((bucket, pos)) = self.find(&key) {
             self.buckets[bucket][pos].value = value;
             return;
         }
         if self.buckets.is_empty() {
-            self.buckets = vec![Vec::new(); INITIAL_BUCKETS];
+            self.buckets = vec![Vec::new(); INITIAL];
         } else if self.len >= self.buckets.len() * GROW_AT_LOAD {
             self.grow();
         }
@@ -122,44 +137,32 @@ impl AssocArray {
     }
 
     /// Removes `key`, returning its value.
-    pub fn remove(&mut self, key: &str) -> Option<String> {
+    pub fn remove(&mut self, key: &str) -> Option<V> {
         let (bucket, pos) = self.find(key)?;
         self.len -= 1;
         Some(self.buckets[bucket].remove(pos).value)
     }
 
     /// The keys and values, in bash's order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
         self.buckets
             .iter()
             .flat_map(|chain| chain.iter().rev())
-            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .map(|e| (e.key.as_str(), &e.value))
     }
 
-    /// The number of buckets, for [`AssocArray::from_layout`].
+    /// The number of buckets, for [`HashTable::from_layout`].
     pub fn bucket_count(&self) -> usize {
         self.buckets.len()
-    }
-
-    /// The entries in the order that rebuilds this exact table through
-    /// [`AssocArray::from_layout`] (each chain from its tail).
-    pub fn layout(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.buckets
-            .iter()
-            .flatten()
-            .map(|e| (e.key.as_str(), e.value.as_str()))
     }
 
     /// The table [`AssocArray::layout`] listed, with `buckets` buckets (a
     /// copy handed to another process iterates as the original did).
     /// Keys met twice keep the later value.
-    pub fn from_layout(
-        buckets: usize,
-        entries: impl IntoIterator<Item = (String, String)>,
-    ) -> AssocArray {
-        let mut table = AssocArray::new();
+    pub fn from_layout(buckets: usize, entries: impl IntoIterator<Item = (String, V)>) -> Self {
+        let mut table = Self::new();
         // A count no table of this size could have grown to is ignored.
-        if buckets.is_power_of_two() && (INITIAL_BUCKETS..=MAX_LAYOUT_BUCKETS).contains(&buckets) {
+        if buckets.is_power_of_two() && (INITIAL..=MAX_LAYOUT_BUCKETS).contains(&buckets) {
             table.buckets = vec![Vec::new(); buckets];
         }
         for (key, value) in entries {
@@ -175,6 +178,32 @@ impl AssocArray {
             }
         }
         table
+    }
+}
+
+impl AssocArray {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.value(key).map(String::as_str)
+    }
+
+    /// The value of `key`, to change in place.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut String> {
+        self.value_mut(key)
+    }
+
+    /// The keys and values, in bash's order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> {
+        self.entries().map(|(k, v)| (k, v.as_str()))
+    }
+
+    /// The entries in the order that rebuilds this exact table through
+    /// [`HashTable::from_layout`] (each chain from its tail).
+    pub fn layout(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.buckets
+            .iter()
+            .flatten()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
     }
 }
 

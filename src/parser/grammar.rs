@@ -702,26 +702,33 @@ impl<'a> Core<'a> {
         let mut negated = false;
         let mut timed = false;
         let mut time_posix = false;
+        let mut prefixed = false;
         loop {
             self.substitute_aliases()?;
             let tok = self.peek(LexMode::Assign)?;
             if tok.is_word("!") {
                 self.take(LexMode::Assign)?;
                 negated = !negated;
-            } else if tok.is_word("time") && !timed {
+            } else if tok.is_word("time") {
+                // `time time cmd` times once (bash).
                 self.take(LexMode::Assign)?;
                 timed = true;
                 if self.peek(LexMode::Normal)?.is_word("-p") {
                     self.take(LexMode::Normal)?;
                     time_posix = true;
                 }
+                // `time [-p] -- cmd` (bash).
+                if self.peek(LexMode::Normal)?.is_word("--") {
+                    self.take(LexMode::Normal)?;
+                }
             } else {
                 break;
             }
+            prefixed = true;
         }
         let mut commands = Vec::new();
         let mut stderr_too = Vec::new();
-        let bare = (negated || timed)
+        let bare = prefixed
             && matches!(
                 self.peek(LexMode::Assign)?.kind,
                 TokKind::Newline
@@ -729,7 +736,7 @@ impl<'a> Core<'a> {
                     | TokKind::Op(Op::Semi | Op::Amp | Op::RParen | Op::AndIf | Op::OrIf)
             );
         if bare {
-            // `!` or `time` alone: bash accepts both.
+            // `!`, `! !` or `time` alone: bash accepts them.
             commands.push(Command::Simple(SimpleCommand {
                 span: Span {
                     start,
