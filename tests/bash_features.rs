@@ -1713,3 +1713,44 @@ found
         0,
     )]);
 }
+
+/// read: an assignment error is 2 and bad -t/-n values 1 (bash 5.3); a
+/// NUL or other delimiter after an invalid UTF-8 lead byte still ends the
+/// record; every `isspace` character in IFS is IFS whitespace (also in
+/// field splitting); `read -a` keeps empty fields but the last.
+#[test]
+fn read_statuses_delimiters_and_ifs_whitespace() {
+    check(&[(
+        "read_bash_5_3",
+        r##"readonly b
+read a b c <<< "a b c"; echo "st=$?"
+read -t -3 x < /dev/null; echo "st=$?"
+read -n x y < /dev/null; echo "st=$?"
+printf 'A\0B\315\0C\226\0' | while IFS= read -rd '' f; do printf '<%q>\n' "$f"; done
+printf '%b\200' winter 'spring\0375' summer | while IFS= read -rd $'\200' s; do printf '<%q>\n' "$s"; done
+printf '  line\tb \t\r\f\v\n' | { IFS=$'\t\r\f\v'; read v1 v2; printf '[%s][%s]\n' "$v1" "$v2"; }
+IFS=: read -a A <<< ":::"; declare -p A
+IFS=: read -a A <<< "a::"; declare -p A
+IFS=$'\v'; x=$'a\v\vb'; set -- $x; echo $#
+"##,
+        r##"st=2
+st=1
+st=1
+<A>
+<$'B\315'>
+<$'C\226'>
+<winter>
+<$'spring\375'>
+<summer>
+[  line][b ]
+declare -a A=([0]="" [1]="" [2]="")
+declare -a A=([0]="a" [1]="")
+2
+"##,
+        r##"s.sh: line 2: b: readonly variable
+s.sh: line 3: read: -3: invalid timeout specification
+s.sh: line 4: read: x: invalid number
+"##,
+        0,
+    )]);
+}
