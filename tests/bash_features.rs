@@ -1754,3 +1754,30 @@ s.sh: line 4: read: x: invalid number
         0,
     )]);
 }
+
+/// `$!` names the last process substitution and `wait $!` gives its
+/// status (bash 4.4 and later).
+#[test]
+fn waiting_for_process_substitutions() {
+    check(&[(
+        "wait_for_dollar_bang",
+        r#"cat <(exit 123) >/dev/null
+wait "$!"
+echo $?
+cat <(echo a) <(echo b)
+p=$!; cat <(exit 7) > /dev/null; [ "$p" != "$!" ] && echo new pid
+wait; echo waited $?
+while read l; do echo "got $l"; done < <(printf '1\n2\n')
+"#,
+        r#"123
+a
+b
+new pid
+waited 0
+got 1
+got 2
+"#,
+        "",
+        0,
+    )]);
+}

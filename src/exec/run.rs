@@ -138,6 +138,7 @@ impl Shell {
             call_frames: Vec::new(),
             bash_command: String::new(),
             bash_command_read: false,
+            bang_read: false,
             random: std::cell::Cell::new(super::random::Random::from_clock()),
             in_script_file: false,
             in_command_string: false,
@@ -471,10 +472,13 @@ impl Shell {
     }
 
     /// Notes what `source`, about to be parsed, may read that costs to
-    /// keep up to date (`$BASH_COMMAND`).
+    /// keep up to date (`$BASH_COMMAND`, `$!` of process substitutions).
     fn note_source(&mut self, source: &str) {
         if !self.bash_command_read && source.contains("BASH_COMMAND") {
             self.bash_command_read = true;
+        }
+        if !self.bang_read && (source.contains("$!") || source.contains("${!}")) {
+            self.bang_read = true;
         }
     }
 

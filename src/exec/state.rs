@@ -1236,6 +1236,9 @@ pub struct Shell {
     pub bash_command: String,
     /// Some code the shell parsed mentions `BASH_COMMAND`.
     pub bash_command_read: bool,
+    /// Some code the shell parsed reads `$!`: process substitutions are
+    /// then processes, so that it names them.
+    pub bang_read: bool,
     /// The `$RANDOM` generator (each subshell reseeds its copy).
     pub random: std::cell::Cell<super::random::Random>,
     /// Name used in messages (`pidsh`, or the script path).
