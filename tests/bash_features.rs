@@ -1781,3 +1781,28 @@ got 2
         0,
     )]);
 }
+
+/// `${ list; }` (bash 5.3) runs without `set -e` outside POSIX mode, as
+/// `$( )` does.
+#[test]
+fn function_substitution_clears_errexit() {
+    check(&[(
+        "errexit_off_inside",
+        r#"set -e
+var=value
+echo "${
+	echo "inside before: $var"
+	var=funsub
+	false
+	echo inside: after false
+}" xxx
+echo "outside after: $var $-"
+"#,
+        r#"inside before: value
+inside: after false xxx
+outside after: funsub ehB
+"#,
+        "",
+        0,
+    )]);
+}

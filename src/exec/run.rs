@@ -658,10 +658,21 @@ impl Shell {
         if reply {
             self.state.vars.make_local("REPLY", false);
         }
+        // As in `$( )`, bash turns `set -e` off inside outside POSIX mode
+        // (unless `inherit_errexit`), and back on afterwards.
+        let errexit_off = self.state.options.errexit
+            && !self.state.options.posix
+            && !self.shopt_on("inherit_errexit");
+        if errexit_off {
+            self.state.options.errexit = false;
+        }
         let r = self
             .with_fd_table(table)
             .scoped(|c| c.source_depth += 1)
             .run_list(body);
+        if errexit_off {
+            self.state.options.errexit = true;
+        }
         let value = if reply {
             self.state.vars.get("REPLY").unwrap_or_default().to_string()
         } else {
