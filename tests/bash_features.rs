@@ -1806,3 +1806,37 @@ outside after: funsub ehB
         0,
     )]);
 }
+
+/// Redirections expand before a builtin's or function's temporary
+/// assignments take effect, and an error applying one goes where the
+/// redirections before it sent stderr; a `local` starts with the value
+/// of a temporary assignment of the call; listings spell `|&` out.
+#[test]
+fn redirections_before_assignments_and_local_from_temporaries() {
+    check(&[(
+        "bash_order_and_tempenv_locals",
+        r#"a=42
+a=2 echo foo 2>&1 >&$a | grep -c 'Bad file'
+f() { local -i a; a+=3; echo $a; }
+a=4 f
+g() { local a; echo "[$a]"; }
+h() { g; }
+a=6 h
+g
+k() { echo foo |& cat; }
+type k
+"#,
+        r#"1
+7
+[6]
+[]
+k is a function
+k () 
+{ 
+    echo foo 2>&1 | cat
+}
+"#,
+        "",
+        0,
+    )]);
+}

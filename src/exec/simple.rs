@@ -105,13 +105,15 @@ impl Shell {
                     None => sh.run_builtin(b, &words),
                 }
             }),
-            Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
-                sh.with_redirects(&sc.redirects, |sh| {
+            // Redirections are expanded before the assignments take effect
+            // (POSIX 2.9.1: `a=2 f >&$a` redirects to the old `$a`).
+            Target::Function(f) => self.with_redirects(&sc.redirects, |sh| {
+                sh.with_temporary_assignments(sc, &words, |sh| {
                     sh.call_function(&f, words[1..].to_vec())
                 })
             }),
-            Target::Builtin(b) => self.with_temporary_assignments(sc, &words, |sh| {
-                sh.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
+            Target::Builtin(b) => self.with_redirects(&sc.redirects, |sh| {
+                sh.with_temporary_assignments(sc, &words, |sh| sh.run_builtin(b, &words))
             }),
             Target::External => {
                 let values = match self.expand_assignments(&sc.assignments) {
@@ -521,7 +523,7 @@ impl Shell {
         if values.is_empty() {
             return body(self);
         }
-        self.state.vars.push_frame();
+        self.state.vars.push_temp_frame();
         for (name, value) in values {
             self.state.vars.make_local(&name, false);
             let _ = self.assign(&name, value);
