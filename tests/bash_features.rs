@@ -1840,3 +1840,25 @@ k ()
         0,
     )]);
 }
+
+/// Only digits name the descriptor of `<&word` / `n>&word`: `-1` is an
+/// ambiguous redirect (bash).
+#[test]
+fn negative_descriptor_targets_are_ambiguous() {
+    check(&[(
+        "dup_from_minus_one",
+        r#"fd=-1
+exec <&$fd
+echo st=$?
+echo x 3>&$fd
+echo st=$?
+"#,
+        r#"st=1
+st=1
+"#,
+        r#"s.sh: line 2: -1: ambiguous redirect
+s.sh: line 4: -1: ambiguous redirect
+"#,
+        0,
+    )]);
+}
