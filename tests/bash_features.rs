@@ -1714,7 +1714,8 @@ found
     )]);
 }
 
-/// read: an assignment error is 2 and bad -t/-n values 1 (bash 5.3); a
+/// read: an assignment error is 2 (bash 5.3), as a bad -t/-n value is
+/// (a usage error; bash says 1); a
 /// NUL or other delimiter after an invalid UTF-8 lead byte still ends the
 /// record; every `isspace` character in IFS is IFS whitespace (also in
 /// field splitting); `read -a` keeps empty fields but the last.
@@ -1734,8 +1735,8 @@ IFS=: read -a A <<< "a::"; declare -p A
 IFS=$'\v'; x=$'a\v\vb'; set -- $x; echo $#
 "##,
         r##"st=2
-st=1
-st=1
+st=2
+st=2
 <A>
 <$'B\315'>
 <$'C\226'>

@@ -164,11 +164,11 @@ fn parse_request(args: &[String]) -> Result<Request, UsageError> {
 
 fn parse_count(s: &str) -> Result<usize, UsageError> {
     s.parse::<usize>()
-        .map_err(|_| (format!("{s}: invalid number"), 1))
+        .map_err(|_| (format!("{s}: invalid number"), 2))
 }
 
 fn parse_timeout(s: &str) -> Result<Duration, UsageError> {
-    let bad = || (format!("{s}: invalid timeout specification"), 1);
+    let bad = || (format!("{s}: invalid timeout specification"), 2);
     let valid = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s != ".";
     if !valid {
         return Err(bad());
@@ -182,7 +182,7 @@ fn parse_fd(s: &str) -> Result<i32, UsageError> {
     s.parse::<i32>()
         .ok()
         .filter(|fd| *fd >= 0)
-        .ok_or_else(|| (format!("{s}: invalid file descriptor specification"), 1))
+        .ok_or_else(|| (format!("{s}: invalid file descriptor specification"), 2))
 }
 
 /// `read -t 0`: whether a read would return at once (data or EOF).

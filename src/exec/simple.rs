@@ -105,16 +105,27 @@ impl Shell {
                     None => sh.run_builtin(b, &words),
                 }
             }),
-            // Redirections are expanded before the assignments take effect
-            // (POSIX 2.9.1: `a=2 f >&$a` redirects to the old `$a`).
-            Target::Function(f) => self.with_redirects(&sc.redirects, |sh| {
-                sh.with_temporary_assignments(sc, &words, |sh| {
-                    sh.call_function(&f, words[1..].to_vec())
+            // The assignments are expanded (and traced) first, but take
+            // effect only after the redirections, as in bash: `a=2 f >&$a`
+            // redirects to the old `$a`.
+            Target::Function(f) => {
+                let values = match self.temporary_assignments(sc, &words)? {
+                    Ok(values) => values,
+                    Err(failed) => return Ok(failed),
+                };
+                self.with_redirects(&sc.redirects, |sh| {
+                    sh.with_assignments(values, |sh| sh.call_function(&f, words[1..].to_vec()))
                 })
-            }),
-            Target::Builtin(b) => self.with_redirects(&sc.redirects, |sh| {
-                sh.with_temporary_assignments(sc, &words, |sh| sh.run_builtin(b, &words))
-            }),
+            }
+            Target::Builtin(b) => {
+                let values = match self.temporary_assignments(sc, &words)? {
+                    Ok(values) => values,
+                    Err(failed) => return Ok(failed),
+                };
+                self.with_redirects(&sc.redirects, |sh| {
+                    sh.with_assignments(values, |sh| sh.run_builtin(b, &words))
+                })
+            }
             Target::External => {
                 let values = match self.expand_assignments(&sc.assignments) {
                     Ok(v) => v,
@@ -506,20 +517,29 @@ impl Shell {
         })
     }
 
-    /// Runs `body` with the command's assignments in effect (and exported)
-    /// only for its duration, as for regular builtins and functions.
-    fn with_temporary_assignments(
+    /// The command's assignments, expanded and traced: `Err(status)` when
+    /// an expansion failed (reported).
+    fn temporary_assignments(
         &mut self,
         sc: &SimpleCommand,
         words: &[String],
-        body: impl FnOnce(&mut Shell) -> Status,
-    ) -> Status {
+    ) -> Result<Result<Vec<(String, String)>, i32>, Unwind> {
         let values = match self.expand_assignments(&sc.assignments) {
             Ok(v) => v,
-            Err(e) => return self.fail(e),
+            Err(e) => return self.fail(e).map(Err),
         };
         let values = self.drop_readonly_assignments(values)?;
         self.trace(&values, words);
+        Ok(Ok(values))
+    }
+
+    /// Runs `body` with `values` in effect (and exported) only for its
+    /// duration, as for regular builtins and functions.
+    fn with_assignments(
+        &mut self,
+        values: Vec<(String, String)>,
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
         if values.is_empty() {
             return body(self);
         }
