@@ -1889,3 +1889,153 @@ found
         0,
     )]);
 }
+
+/// read: an assignment error is 2 (bash 5.3), as a bad -t/-n value is
+/// (a usage error; bash says 1); a
+/// NUL or other delimiter after an invalid UTF-8 lead byte still ends the
+/// record; every `isspace` character in IFS is IFS whitespace (also in
+/// field splitting); `read -a` keeps empty fields but the last.
+#[test]
+fn read_statuses_delimiters_and_ifs_whitespace() {
+    check(&[(
+        "read_bash_5_3",
+        r##"readonly b
+read a b c <<< "a b c"; echo "st=$?"
+read -t -3 x < /dev/null; echo "st=$?"
+read -n x y < /dev/null; echo "st=$?"
+printf 'A\0B\315\0C\226\0' | while IFS= read -rd '' f; do printf '<%q>\n' "$f"; done
+printf '%b\200' winter 'spring\0375' summer | while IFS= read -rd $'\200' s; do printf '<%q>\n' "$s"; done
+printf '  line\tb \t\r\f\v\n' | { IFS=$'\t\r\f\v'; read v1 v2; printf '[%s][%s]\n' "$v1" "$v2"; }
+IFS=: read -a A <<< ":::"; declare -p A
+IFS=: read -a A <<< "a::"; declare -p A
+IFS=$'\v'; x=$'a\v\vb'; set -- $x; echo $#
+"##,
+        r##"st=2
+st=2
+st=2
+<A>
+<$'B\315'>
+<$'C\226'>
+<winter>
+<$'spring\375'>
+<summer>
+[  line][b ]
+declare -a A=([0]="" [1]="" [2]="")
+declare -a A=([0]="a" [1]="")
+2
+"##,
+        r##"s.sh: line 2: b: readonly variable
+s.sh: line 3: read: -3: invalid timeout specification
+s.sh: line 4: read: x: invalid number
+"##,
+        0,
+    )]);
+}
+
+/// `$!` names the last process substitution and `wait $!` gives its
+/// status (bash 4.4 and later).
+#[test]
+fn waiting_for_process_substitutions() {
+    check(&[(
+        "wait_for_dollar_bang",
+        r#"cat <(exit 123) >/dev/null
+wait "$!"
+echo $?
+cat <(echo a) <(echo b)
+p=$!; cat <(exit 7) > /dev/null; [ "$p" != "$!" ] && echo new pid
+wait; echo waited $?
+while read l; do echo "got $l"; done < <(printf '1\n2\n')
+"#,
+        r#"123
+a
+b
+new pid
+waited 0
+got 1
+got 2
+"#,
+        "",
+        0,
+    )]);
+}
+
+/// `${ list; }` (bash 5.3) runs without `set -e` outside POSIX mode, as
+/// `$( )` does.
+#[test]
+fn function_substitution_clears_errexit() {
+    check(&[(
+        "errexit_off_inside",
+        r#"set -e
+var=value
+echo "${
+	echo "inside before: $var"
+	var=funsub
+	false
+	echo inside: after false
+}" xxx
+echo "outside after: $var $-"
+"#,
+        r#"inside before: value
+inside: after false xxx
+outside after: funsub ehB
+"#,
+        "",
+        0,
+    )]);
+}
+
+/// Redirections expand before a builtin's or function's temporary
+/// assignments take effect, and an error applying one goes where the
+/// redirections before it sent stderr; a `local` starts with the value
+/// of a temporary assignment of the call; listings spell `|&` out.
+#[test]
+fn redirections_before_assignments_and_local_from_temporaries() {
+    check(&[(
+        "bash_order_and_tempenv_locals",
+        r#"a=42
+a=2 echo foo 2>&1 >&$a | grep -c 'Bad file'
+f() { local -i a; a+=3; echo $a; }
+a=4 f
+g() { local a; echo "[$a]"; }
+h() { g; }
+a=6 h
+g
+k() { echo foo |& cat; }
+type k
+"#,
+        r#"1
+7
+[6]
+[]
+k is a function
+k () 
+{ 
+    echo foo 2>&1 | cat
+}
+"#,
+        "",
+        0,
+    )]);
+}
+
+/// Only digits name the descriptor of `<&word` / `n>&word`: `-1` is an
+/// ambiguous redirect (bash).
+#[test]
+fn negative_descriptor_targets_are_ambiguous() {
+    check(&[(
+        "dup_from_minus_one",
+        r#"fd=-1
+exec <&$fd
+echo st=$?
+echo x 3>&$fd
+echo st=$?
+"#,
+        r#"st=1
+st=1
+"#,
+        r#"s.sh: line 2: -1: ambiguous redirect
+s.sh: line 4: -1: ambiguous redirect
+"#,
+        0,
+    )]);
+}

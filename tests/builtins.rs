@@ -93,7 +93,7 @@ fn read_splits_and_assigns() {
         (
             "readonly_target_is_an_error",
             "readonly r=1; echo v | read r; echo $?",
-            "1\n",
+            "2\n",
             "pidsh: line 1: r: readonly variable\n",
             0,
         ),

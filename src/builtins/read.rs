@@ -97,16 +97,12 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
         .as_bytes()
         .to_vec();
     if let Some(array) = &req.array {
-        // As many fields as there are: the bound is never reached, and the
-        // empty fields past the end of the text are dropped.
-        let mut fields = split_fields(&text, &ifs, text.len() + 1);
-        while fields.last().is_some_and(String::is_empty) {
-            fields.pop();
-        }
+        let fields = split_all(&text, &ifs);
         let values = crate::exec::state::Array::Indexed(fields.into_iter().enumerate().collect());
         if let Err(e) = sh.state.vars.set_array(array, values) {
-            // bash: `x: readonly variable`, without `read: `.
-            return sh.builtin_error_unnamed("read", &e.to_string(), 1);
+            // bash: `x: readonly variable`, without `read: `; 2 as bash
+            // 5.3 (POSIX: an assignment error is greater than 1).
+            return sh.builtin_error_unnamed("read", &e.to_string(), 2);
         }
         return Ok(status);
     }
@@ -122,7 +118,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
     };
     for (name, value) in names.iter().zip(values) {
         if let Err(e) = sh.assign(name, value) {
-            return sh.builtin_error_unnamed("read", &e.to_string(), 1);
+            return sh.builtin_error_unnamed("read", &e.to_string(), 2);
         }
     }
     Ok(status)
@@ -149,7 +145,7 @@ fn parse_request(args: &[String]) -> Result<Request, UsageError> {
             'r' => req.raw = true,
             's' => req.silent = true,
             'p' => req.prompt = Some(value),
-            'd' => req.delim = value.bytes().next().unwrap_or(0),
+            'd' => req.delim = crate::bytes::encode(&value).first().copied().unwrap_or(0),
             'n' | 'N' => {
                 req.nchars = Some(parse_count(&value)?);
                 req.exact = c == 'N';
@@ -281,6 +277,11 @@ impl Input {
         Ok(Some(self.buf[0]))
     }
 
+    /// Gives back the byte [`Input::next`] just returned.
+    fn unread(&mut self) {
+        self.pos = self.pos.saturating_sub(1);
+    }
+
     /// Waits until the fd is readable, the `-t` deadline passes or (in an
     /// interactive shell) SIGINT arrives. The shell's SIGINT handler uses
     /// SA_RESTART, so a blocked read(2) would never return; poll(2) is
@@ -371,7 +372,7 @@ fn read_record(input: &mut Input, req: &Request) -> Result<(Vec<Char>, End), (Ve
 }
 
 /// `-n` counts characters, not bytes: after a UTF-8 lead byte, takes the
-/// continuation bytes that belong to it.
+/// continuation bytes that belong to it (only those).
 fn continue_utf8(input: &mut Input, lead: u8, text: &mut Vec<Char>) -> Result<(), Failure> {
     let extra = match lead {
         0xC0..=0xDF => 1,
@@ -382,7 +383,13 @@ fn continue_utf8(input: &mut Input, lead: u8, text: &mut Vec<Char>) -> Result<()
     let quoted = text.last().is_some_and(|c| c.1);
     for _ in 0..extra {
         match input.next()? {
-            Some(b) => text.push((b, quoted)),
+            Some(b @ 0x80..=0xBF) => text.push((b, quoted)),
+            // Not a continuation: a byte of its own (a NUL delimiter after
+            // an invalid lead byte still ends the record).
+            Some(_) => {
+                input.unread();
+                break;
+            }
             None => break,
         }
     }
@@ -405,47 +412,82 @@ fn whole(text: &[Char], n: usize) -> Vec<String> {
 /// the last name takes the rest of the line with its separators — except
 /// that a rest which is one field and its terminator gives just the field.
 fn split_fields(text: &[Char], ifs: &[u8], n: usize) -> Vec<String> {
-    let is_ifs = |c: &Char| !c.1 && ifs.contains(&c.0);
-    let is_space = |c: &Char| is_ifs(c) && matches!(c.0, b' ' | b'\t' | b'\n');
-    let skip_spaces = |mut pos: usize| {
-        while pos < text.len() && is_space(&text[pos]) {
-            pos += 1;
-        }
-        pos
-    };
-    // A field and its terminator: spaces, at most one other IFS character,
-    // spaces. Answers (field end, position after the terminator).
-    let field_at = |start: usize| {
-        let mut end = start;
-        while end < text.len() && !is_ifs(&text[end]) {
-            end += 1;
-        }
-        let mut pos = skip_spaces(end);
-        if pos < text.len() && is_ifs(&text[pos]) && !is_space(&text[pos]) {
-            pos = skip_spaces(pos + 1);
-        }
-        (end, pos)
-    };
+    let sp = Splitter { text, ifs };
     let mut values = Vec::with_capacity(n);
-    let mut pos = skip_spaces(0);
+    let mut pos = sp.skip_spaces(0);
     for _ in 1..n {
-        let (end, next) = field_at(pos);
+        let (end, next) = sp.field_at(pos);
         values.push(to_string(&text[pos..end.max(pos)]));
         pos = next.max(pos);
     }
     let rest = &text[pos.min(text.len())..];
-    let (end, next) = field_at(pos);
+    let (end, next) = sp.field_at(pos);
     let last = if next >= text.len() {
         to_string(&text[pos.min(text.len())..end.max(pos).min(text.len())])
     } else {
         let mut keep = rest.len();
-        while keep > 0 && is_space(&rest[keep - 1]) {
+        while keep > 0 && sp.is_space(&rest[keep - 1]) {
             keep -= 1;
         }
         to_string(&rest[..keep])
     };
     values.push(last);
     values
+}
+
+/// `read -a`: every field of `text`, as field splitting makes them (the
+/// empty field after a last separator is none: `a::` is `a` and one
+/// empty field).
+fn split_all(text: &[Char], ifs: &[u8]) -> Vec<String> {
+    let sp = Splitter { text, ifs };
+    let mut values = Vec::new();
+    let mut pos = sp.skip_spaces(0);
+    while pos < text.len() {
+        let (end, next) = sp.field_at(pos);
+        values.push(to_string(&text[pos..end.max(pos)]));
+        pos = next.max(pos + 1);
+    }
+    values
+}
+
+/// Field splitting of `read`'s input by IFS.
+struct Splitter<'a> {
+    text: &'a [Char],
+    ifs: &'a [u8],
+}
+
+impl Splitter<'_> {
+    fn is_ifs(&self, c: &Char) -> bool {
+        !c.1 && self.ifs.contains(&c.0)
+    }
+
+    /// IFS whitespace is every C `isspace` character, as bash has it.
+    fn is_space(&self, c: &Char) -> bool {
+        self.is_ifs(c) && matches!(c.0, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    }
+
+    fn skip_spaces(&self, mut pos: usize) -> usize {
+        while pos < self.text.len() && self.is_space(&self.text[pos]) {
+            pos += 1;
+        }
+        pos
+    }
+
+    /// A field and its terminator: spaces, at most one other IFS
+    /// character, spaces. Answers (field end, position after the
+    /// terminator).
+    fn field_at(&self, start: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut end = start;
+        while end < text.len() && !self.is_ifs(&text[end]) {
+            end += 1;
+        }
+        let mut pos = self.skip_spaces(end);
+        if pos < text.len() && self.is_ifs(&text[pos]) && !self.is_space(&text[pos]) {
+            pos = self.skip_spaces(pos + 1);
+        }
+        (end, pos)
+    }
 }
 
 #[cfg(test)]

@@ -214,8 +214,11 @@ impl Shell {
         let saved = self.fds.clone();
         let base = self.open_context();
         if let Err(e) = redirect::apply_to_table(&steps, &mut self.fds, base) {
+            // Reported where the redirections before it sent stderr, as
+            // bash does (`cmd 2>&1 >&9` writes the error to stdout).
+            let r = self.fail_redirect(e, special);
             self.fds = saved;
-            return self.fail_redirect(e, special);
+            return r;
         }
         let (r, kept) = self.in_redirection_frame(body);
         if !kept {

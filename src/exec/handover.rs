@@ -174,6 +174,7 @@ impl SubshellState {
             bash_command: _,
             // The child notes the name again as it parses its code.
             bash_command_read: _,
+            bang_read: _,
             // A new process seeds its own.
             random: _,
             in_script_file,

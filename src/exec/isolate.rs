@@ -431,7 +431,7 @@ fn harmless_trap(args: &[Word]) -> bool {
 
 /// The code of a subshell as the command its process runs: the process is
 /// the subshell, so the list needs no `( )` of its own.
-fn brace_group(list: &List) -> Command {
+pub(super) fn brace_group(list: &List) -> Command {
     Command::Compound(CompoundCommand::BraceGroup(list.clone()), Vec::new())
 }
 

@@ -619,6 +619,12 @@ impl Shell {
             low = candidate.as_raw_fd() + 1;
         };
         let number = ours.as_raw_fd();
+        if self.bang_read || self.list_needs_process(body) {
+            self.start_procsub_process(body, input, theirs)?;
+            self.fds.set_owned(number, ours);
+            self.procsub_fds.push(number);
+            return Ok(format!("/dev/fd/{number}"));
+        }
         let mut sub = self.subshell();
         for n in &self.procsub_fds {
             sub.fds.close(*n);
@@ -634,6 +640,30 @@ impl Shell {
         self.fds.set_owned(number, ours);
         self.procsub_fds.push(number);
         Ok(format!("/dev/fd/{number}"))
+    }
+
+    /// A process substitution as a pidsh process of its own, with
+    /// `theirs` as its stdout (`input`) or stdin: when something may read
+    /// `$!` (which then names it, for `wait $!`) or its code needs a
+    /// process.
+    fn start_procsub_process(
+        &mut self,
+        body: &List,
+        input: bool,
+        theirs: std::os::fd::OwnedFd,
+    ) -> Result<(), ExpandError> {
+        let mut table = self.fds.clone();
+        for n in &self.procsub_fds {
+            table.close(*n);
+        }
+        table.set_owned(if input { 1 } else { 0 }, theirs);
+        let group = super::isolate::brace_group(body);
+        let process = self
+            .spawn_self(&group, table)
+            .map_err(|_| ExpandError::new("process substitution: cannot start a process"))?;
+        self.state.last_bg_pid = Some(process.pid.as_raw());
+        self.jobs.add_procsub(process);
+        Ok(())
     }
 
     /// Closes the shell's ends of the process substitutions made since

@@ -192,14 +192,18 @@ fn resolve_one(sh: &mut Shell, r: &Redirect, out: &mut Vec<Resolved>) -> Result<
             out.push(Resolved::Dup { fd: 2, src: 1 });
         }
         RedirOp::DupInput | RedirOp::DupOutput => {
+            // Only digits name a descriptor (`-1` is no number here: bash
+            // calls it an ambiguous redirect).
+            let number = |s: &str| {
+                (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| s.parse::<RawFd>().ok())
+                    .flatten()
+            };
             if target == "-" {
                 out.push(Resolved::Close { fd });
-            } else if let Ok(src) = target.parse::<RawFd>() {
+            } else if let Some(src) = number(&target) {
                 out.push(Resolved::Dup { fd, src });
-            } else if let Some(src) = target
-                .strip_suffix('-')
-                .and_then(|s| s.parse::<RawFd>().ok())
-            {
+            } else if let Some(src) = target.strip_suffix('-').and_then(number) {
                 out.push(Resolved::Dup { fd, src });
                 out.push(Resolved::Close { fd: src });
             } else if !target.is_empty() && target.bytes().all(|b| b.is_ascii_digit()) {

@@ -138,6 +138,7 @@ impl Shell {
             call_frames: Vec::new(),
             bash_command: String::new(),
             bash_command_read: false,
+            bang_read: false,
             random: std::cell::Cell::new(super::random::Random::from_clock()),
             in_script_file: false,
             in_command_string: false,
@@ -605,10 +606,13 @@ impl Shell {
     }
 
     /// Notes what `source`, about to be parsed, may read that costs to
-    /// keep up to date (`$BASH_COMMAND`).
+    /// keep up to date (`$BASH_COMMAND`, `$!` of process substitutions).
     fn note_source(&mut self, source: &str) {
         if !self.bash_command_read && source.contains("BASH_COMMAND") {
             self.bash_command_read = true;
+        }
+        if !self.bang_read && (source.contains("$!") || source.contains("${!}")) {
+            self.bang_read = true;
         }
     }
 
@@ -788,10 +792,21 @@ impl Shell {
         if reply {
             self.state.vars.make_local("REPLY", false);
         }
+        // As in `$( )`, bash turns `set -e` off inside outside POSIX mode
+        // (unless `inherit_errexit`), and back on afterwards.
+        let errexit_off = self.state.options.errexit
+            && !self.state.options.posix
+            && !self.shopt_on("inherit_errexit");
+        if errexit_off {
+            self.state.options.errexit = false;
+        }
         let r = self
             .with_fd_table(table)
             .scoped(|c| c.source_depth += 1)
             .run_list(body);
+        if errexit_off {
+            self.state.options.errexit = true;
+        }
         let value = if reply {
             self.state.vars.get("REPLY").unwrap_or_default().to_string()
         } else {

@@ -105,14 +105,27 @@ impl Shell {
                     None => sh.run_builtin(b, &words),
                 }
             }),
-            Target::Function(f) => self.with_temporary_assignments(sc, &words, |sh| {
-                sh.with_redirects(&sc.redirects, |sh| {
-                    sh.call_function(&f, words[1..].to_vec())
+            // The assignments are expanded (and traced) first, but take
+            // effect only after the redirections, as in bash: `a=2 f >&$a`
+            // redirects to the old `$a`.
+            Target::Function(f) => {
+                let values = match self.temporary_assignments(sc, &words)? {
+                    Ok(values) => values,
+                    Err(failed) => return Ok(failed),
+                };
+                self.with_redirects(&sc.redirects, |sh| {
+                    sh.with_assignments(values, |sh| sh.call_function(&f, words[1..].to_vec()))
                 })
-            }),
-            Target::Builtin(b) => self.with_temporary_assignments(sc, &words, |sh| {
-                sh.with_redirects(&sc.redirects, |sh| sh.run_builtin(b, &words))
-            }),
+            }
+            Target::Builtin(b) => {
+                let values = match self.temporary_assignments(sc, &words)? {
+                    Ok(values) => values,
+                    Err(failed) => return Ok(failed),
+                };
+                self.with_redirects(&sc.redirects, |sh| {
+                    sh.with_assignments(values, |sh| sh.run_builtin(b, &words))
+                })
+            }
             Target::External => {
                 let values = match self.expand_assignments(&sc.assignments) {
                     Ok(v) => v,
@@ -504,24 +517,33 @@ impl Shell {
         })
     }
 
-    /// Runs `body` with the command's assignments in effect (and exported)
-    /// only for its duration, as for regular builtins and functions.
-    fn with_temporary_assignments(
+    /// The command's assignments, expanded and traced: `Err(status)` when
+    /// an expansion failed (reported).
+    fn temporary_assignments(
         &mut self,
         sc: &SimpleCommand,
         words: &[String],
-        body: impl FnOnce(&mut Shell) -> Status,
-    ) -> Status {
+    ) -> Result<Result<Vec<(String, String)>, i32>, Unwind> {
         let values = match self.expand_assignments(&sc.assignments) {
             Ok(v) => v,
-            Err(e) => return self.fail(e),
+            Err(e) => return self.fail(e).map(Err),
         };
         let values = self.drop_readonly_assignments(values)?;
         self.trace(&values, words);
+        Ok(Ok(values))
+    }
+
+    /// Runs `body` with `values` in effect (and exported) only for its
+    /// duration, as for regular builtins and functions.
+    fn with_assignments(
+        &mut self,
+        values: Vec<(String, String)>,
+        body: impl FnOnce(&mut Shell) -> Status,
+    ) -> Status {
         if values.is_empty() {
             return body(self);
         }
-        self.state.vars.push_frame();
+        self.state.vars.push_temp_frame();
         for (name, value) in values {
             self.state.vars.make_local(&name, false);
             let _ = self.assign(&name, value);

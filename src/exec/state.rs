@@ -305,6 +305,9 @@ pub struct Vars {
     env_cache: Option<Arc<Vec<CString>>>,
     /// One frame per active function call: the values `local` shadowed.
     frames: Vec<Vec<(String, Option<Var>)>>,
+    /// Which `frames` hold a command's temporary assignments (`a=1 f`),
+    /// innermost last.
+    temp_frames: Vec<usize>,
     /// Some variable has been a nameref: until then no lookup checks.
     any_nameref: bool,
     /// Some variable has had `-i`, `-l` or `-u`: until then assignments
@@ -733,8 +736,30 @@ impl Vars {
         self.frames.push(Vec::new());
     }
 
+    /// Enters a command's temporary assignments (`a=1 f`): a frame whose
+    /// values a `local` of the same name in the function starts with.
+    pub fn push_temp_frame(&mut self) {
+        self.temp_frames.push(self.frames.len());
+        self.frames.push(Vec::new());
+    }
+
+    /// Whether the visible `name` is a temporary assignment (the innermost
+    /// frame before the current one that shadows it is a temporary one).
+    fn visible_from_temp(&self, name: &str) -> bool {
+        let Some(outer) = self.frames.len().checked_sub(1) else {
+            return false;
+        };
+        self.frames[..outer]
+            .iter()
+            .rposition(|f| f.iter().any(|(n, _)| n == name))
+            .is_some_and(|i| self.temp_frames.contains(&i))
+    }
+
     /// Leaves a function call: restores what its `local`s shadowed.
     pub fn pop_frame(&mut self) {
+        if self.temp_frames.last() == self.frames.len().checked_sub(1).as_ref() {
+            self.temp_frames.pop();
+        }
         if let Some(frame) = self.frames.pop()
             && !frame.is_empty()
         {
@@ -774,6 +799,7 @@ impl Vars {
             map: Arc::new(vars.into_iter().collect()),
             env_cache: None,
             frames: vec![Vec::new(); frames],
+            temp_frames: Vec::new(),
             any_nameref,
             any_value_attributes,
         }
@@ -804,6 +830,12 @@ impl Vars {
         if frame.iter().any(|(n, _)| n == name) {
             return;
         }
+        // bash: a local starts with the value of a temporary assignment of
+        // the call (`a=4 f` where f says `local a`).
+        let inherit = inherit || self.visible_from_temp(name);
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
         let old = self.map.get(name).cloned();
         self.env_cache = None;
         frame.push((name.to_string(), old.clone()));
@@ -1251,6 +1283,9 @@ pub struct Shell {
     pub bash_command: String,
     /// Some code the shell parsed mentions `BASH_COMMAND`.
     pub bash_command_read: bool,
+    /// Some code the shell parsed reads `$!`: process substitutions are
+    /// then processes, so that it names them.
+    pub bang_read: bool,
     /// The `$RANDOM` generator (each subshell reseeds its copy).
     pub random: std::cell::Cell<super::random::Random>,
     /// Name used in messages (`pidsh`, or the script path).

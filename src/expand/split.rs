@@ -77,7 +77,9 @@ pub fn split_fields(pieces: &[Piece], ifs: &str) -> Vec<Vec<Piece>> {
             if !run.is_empty() {
                 current.push(Piece::expanded(std::mem::take(&mut run)));
             }
-            let white = matches!(c, ' ' | '\t' | '\n');
+            // IFS whitespace: C's `isspace` characters, as bash has it
+            // (POSIX names space, tab and newline; dash keeps to those).
+            let white = matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c');
             if white {
                 if started {
                     fields.push(std::mem::take(&mut current));

@@ -195,6 +195,10 @@ pub struct JobTable {
     /// This table's `jobs` lines, made once for the subshells started
     /// while nothing changes (every `&mut self` method drops them).
     listing: std::sync::OnceLock<Arc<[JobLine]>>,
+    /// The last process substitution started as a process: `$!` names
+    /// it, and `wait $!` (or `wait`) waits for it, as in bash. Earlier
+    /// ones become orphans, reaped without anyone waiting.
+    procsub: Option<Process>,
     /// In a `$( )` or pipeline stage: the lines of the shell's jobs, which
     /// `jobs` shows there as bash does (`kill $(jobs -p)`); they are not
     /// this context's jobs (it cannot wait for or signal them by `%N`).
@@ -512,7 +516,7 @@ impl JobTable {
     /// reaped later without anyone waiting for them (see [`ORPHANS`]).
     pub fn orphan_all(&mut self) {
         self.listing.take();
-        let mut running = Vec::new();
+        let mut running: Vec<Process> = self.procsub.take().into_iter().collect();
         for job in std::mem::take(&mut self.jobs) {
             job.release_group();
             running.extend(job.processes.into_iter().filter(|p| p.status.is_none()));
@@ -521,19 +525,14 @@ impl JobTable {
         if running.is_empty() {
             return;
         }
-        let mut orphans = orphans();
-        orphans.processes.extend(running);
-        if orphans.processes.len() >= orphans.tidy_at.max(MIN_TIDY_AT) {
-            // Many at once (a loop of `(cmd &)`): collect the ended ones,
-            // doubling the threshold so the cost stays linear.
-            orphans.reap();
-            orphans.tidy_at = 2 * orphans.processes.len();
-        }
+        orphans().adopt(running);
     }
 
     /// `wait`: waits for every job; returns 0.
     pub fn wait_all(&mut self) -> i32 {
         self.listing.take();
+        // bash 5.1 and later: the last process substitution too.
+        let _ = self.wait_procsub(None);
         for job in &mut self.jobs {
             for p in &mut job.processes {
                 if p.status.is_none() {
@@ -548,11 +547,36 @@ impl JobTable {
         0
     }
 
+    /// Keeps `p`, a process substitution just started, as the one `$!`
+    /// names; the one before is left to be reaped.
+    pub fn add_procsub(&mut self, p: Process) {
+        self.listing.take();
+        if let Some(old) = self.procsub.replace(p) {
+            orphans().adopt(vec![old]);
+        }
+    }
+
+    /// Waits for the last process substitution if it is `pid` (any pid
+    /// when `None`); its status.
+    fn wait_procsub(&mut self, pid: Option<Pid>) -> Option<i32> {
+        if pid.is_some_and(|pid| self.procsub.as_ref().is_none_or(|p| p.pid != pid)) {
+            return None;
+        }
+        let p = self.procsub.take()?;
+        Some(
+            p.status
+                .unwrap_or_else(|| wait_process(p.pid, p.pidfd.as_ref())),
+        )
+    }
+
     /// `wait PID`: its status, or `None` when it is not a child of this shell.
     pub fn wait_pid(&mut self, pid: Pid) -> Option<i32> {
         self.listing.take();
         if let Some(pos) = self.finished.iter().position(|(p, _)| *p == pid) {
             return Some(self.finished.remove(pos).1);
+        }
+        if let Some(status) = self.wait_procsub(Some(pid)) {
+            return Some(status);
         }
         let job_index = self
             .jobs
@@ -697,6 +721,17 @@ struct Orphans {
 }
 
 impl Orphans {
+    /// Takes `processes` in. Many at once (a loop of `(cmd &)` or of
+    /// process substitutions): collects the ended ones, doubling the
+    /// threshold so the cost stays linear.
+    fn adopt(&mut self, processes: Vec<Process>) {
+        self.processes.extend(processes);
+        if self.processes.len() >= self.tidy_at.max(MIN_TIDY_AT) {
+            self.reap();
+            self.tidy_at = 2 * self.processes.len();
+        }
+    }
+
     /// Reaps the ones that have ended, without blocking.
     fn reap(&mut self) {
         self.processes.retain(|p| {

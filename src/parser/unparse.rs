@@ -813,7 +813,12 @@ impl Printer {
             self.command(c);
             if i + 1 < n {
                 let both = p.stderr_too.get(i).copied().unwrap_or(false);
-                self.write(if both { " |& " } else { " | " });
+                // bash's listing spells `|&` out as what it means.
+                self.write(match (both, self.multiline) {
+                    (true, true) => " 2>&1 | ",
+                    (true, false) => " |& ",
+                    (false, _) => " | ",
+                });
             }
         }
     }
