@@ -222,6 +222,13 @@ declare -A m=([k]=v); [[ -v m[k] ]]; echo $?; [[ -v m[j] ]]; echo $?
 fn computed_arrays() {
     check(&[
         (
+            "dirstack_elements_change_the_stack",
+            "cd /\npushd /tmp >/dev/null\npushd /usr >/dev/null\nDIRSTACK[2]=/etc\ndirs\npushd +9\npopd -9\ndirs 7 2>/dev/null; echo $?\n",
+            "/usr /tmp /etc\n2\n",
+            "s.sh: line 6: pushd: +9: directory stack index out of range\ns.sh: line 7: popd: -9: directory stack index out of range\n",
+            0,
+        ),
+        (
             "bash_argv_and_argc_under_extdebug",
             r#"f() { echo "[${BASH_ARGV[*]}] [${BASH_ARGC[*]}]"; g x; }
 g() { echo "[${BASH_ARGV[*]}] [${BASH_ARGC[*]}] ${#BASH_ARGV[@]}"; }

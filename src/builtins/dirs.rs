@@ -116,7 +116,7 @@ pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
             continue;
         }
         let Some(flags) = arg.strip_prefix('-').filter(|f| !f.is_empty()) else {
-            return sh.builtin_error("dirs", &format!("{arg}: invalid argument\n{DIRS_USAGE}"), 2);
+            return sh.builtin_error("dirs", &format!("{arg}: invalid option\n{DIRS_USAGE}"), 2);
         };
         for c in flags.chars() {
             match c {
@@ -125,7 +125,8 @@ pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
                 'p' => listing.per_line = true,
                 'v' => listing.numbered = true,
                 _ => {
-                    let msg = format!("-{c}: invalid option\n{DIRS_USAGE}");
+                    // bash 5.3 reads `-m` as a bad `-N`.
+                    let msg = format!("{arg}: invalid number\n{DIRS_USAGE}");
                     return sh.builtin_error("dirs", &msg, 2);
                 }
             }
@@ -175,7 +176,8 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
     let len = sh.state.dir_stack.len() + 1;
     if let Some(index) = stack_index(arg, len) {
         let Ok(index) = index else {
-            let msg = format!("{}: directory stack index out of range", &arg[1..]);
+            // bash 5.3 names the index with its sign.
+            let msg = format!("{arg}: directory stack index out of range");
             return sh.builtin_error("pushd", &msg, 1);
         };
         // Rotate so that entry `index` comes to the top.
@@ -188,7 +190,8 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
         return print_stack(sh, "pushd", Listing::default());
     }
     if arg.starts_with('-') && arg.len() > 1 {
-        let msg = format!("{arg}: invalid option\n{PUSHD_USAGE}");
+        // bash 5.3 reads `-m` as a bad `-N`.
+        let msg = format!("{arg}: invalid number\n{PUSHD_USAGE}");
         return sh.builtin_error("pushd", &msg, 2);
     }
     if no_change {
@@ -211,7 +214,7 @@ pub fn popd(sh: &mut Shell, argv: &[String]) -> Status {
         [arg] => match stack_index(arg, len) {
             Some(Ok(index)) => index,
             Some(Err(())) => {
-                let msg = format!("{}: directory stack index out of range", &arg[1..]);
+                let msg = format!("{arg}: directory stack index out of range");
                 return sh.builtin_error("popd", &msg, 1);
             }
             None if arg.starts_with(['-', '+']) => {

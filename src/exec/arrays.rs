@@ -100,6 +100,25 @@ impl Shell {
         }
         let assoc = matches!(self.state.vars.array(name), Some(Array::Assoc(_)));
         let key = self.array_key(assoc, index)?;
+        if name == "DIRSTACK"
+            && self.state.vars.var(name).is_none()
+            && let ArrayKey::Index(i) = key
+        {
+            // An entry of the directory stack itself (bash); 0 is the
+            // current directory, which only `cd` changes.
+            let entry = usize::try_from(i).ok().and_then(|i| i.checked_sub(1));
+            match entry.and_then(|i| self.state.dir_stack.get_mut(i)) {
+                Some(slot) => *slot = value,
+                None if i == 0 => {}
+                None => {
+                    return Err(ExecError::Builtin(
+                        format!("DIRSTACK[{i}]: bad array subscript"),
+                        1,
+                    ));
+                }
+            }
+            return Ok(());
+        }
         if append && self.state.vars.append_element_in_place(name, &key, &value) {
             return Ok(());
         }
