@@ -219,7 +219,7 @@ fn read_options() {
             "unknown_option_prints_usage",
             "read -q; echo $?",
             "2\n",
-            "pidsh: line 1: read: -q: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n",
+            "pidsh: line 1: read: -q: invalid option\nread: usage: read [-Eers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n",
             0,
         ),
         (
@@ -593,7 +593,7 @@ fn kill_and_jobs() {
             "not_a_pid",
             "kill HUP; echo $?",
             "1\n",
-            "pidsh: line 1: kill: HUP: arguments must be process or job IDs\n",
+            "pidsh: line 1: kill: `HUP': not a pid or valid job spec\n",
             0,
         ),
         (

@@ -35,7 +35,8 @@ fn status_arg(sh: &mut Shell, argv: &[String]) -> Result<i32, Status> {
 /// `exit [n]`.
 pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() > 2 {
-        return sh.builtin_error("exit", "too many arguments", 1);
+        // bash 5.3: a usage error (2), and the shell goes on.
+        return sh.builtin_error("exit", "too many arguments", 2);
     }
     if sh.warn_about_stopped_jobs() {
         return Ok(1);
@@ -56,8 +57,23 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `return [n]`.
 pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
-    let status = match status_arg(sh, argv) {
+    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let in_function = sh.call_depth() > 0 || sh.ctx.source_depth > 0;
+    if argv.len() > 2 + skip {
+        // bash 5.3: a usage error wherever the `return` is; a function
+        // returns with it.
+        let status = sh.builtin_error("return", "too many arguments", 2)?;
+        return if in_function {
+            Err(Unwind::Return(status))
+        } else {
+            Ok(status)
+        };
+    }
+    let args: Vec<String> = argv[..1].iter().chain(&argv[1 + skip..]).cloned().collect();
+    let status = match status_arg(sh, &args) {
         Ok(s) => s,
+        // bash 5.3 returns with the usage error's status.
+        Err(Ok(s)) if in_function => return Err(Unwind::Return(s)),
         Err(r) => return r,
     };
     if sh.call_depth() == 0 && sh.ctx.source_depth == 0 && !sh.ctx.running_trap {
@@ -84,10 +100,10 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
     };
     if argv.len() > 2 + skip {
         // bash (in both modes) leaves the loops and abandons the rest of
-        // the command line.
+        // the command line; 5.3 with the status of a usage error (2).
         sh.report(&format!("{}: too many arguments", argv[0]));
-        sh.state.last_status = 1;
-        return Err(Err(Unwind::Discard(1)));
+        sh.state.last_status = 2;
+        return Err(Err(Unwind::Discard(2)));
     }
     match t.trim().parse::<i64>() {
         Ok(n) if n >= 1 => {

@@ -17,6 +17,13 @@ pub fn builtin(sh: &mut Shell, argv: &[String]) -> Status {
     let Some(name) = argv.get(skip) else {
         return Ok(0);
     };
+    if skip == 1 && name.len() > 1 && name.starts_with('-') {
+        let msg = format!(
+            "{}: invalid option\nbuiltin: usage: builtin [shell-builtin [arg ...]]",
+            name.chars().take(2).collect::<String>()
+        );
+        return sh.builtin_error("builtin", &msg, 2);
+    }
     match sh.enabled_builtin(name) {
         // Its own redirection frame: `builtin exec >f` keeps nothing, as
         // in bash (where `command exec >f` does keep it, as POSIX says).

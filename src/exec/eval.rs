@@ -165,6 +165,10 @@ impl Shell {
                 self.with_redirects(redirects, |sh| sh.run_compound(cc))
             }
             Command::FunctionDef(f) => {
+                if self.state.readonly_functions.contains(&f.name) {
+                    self.report(&format!("{}: readonly function", f.name));
+                    return Ok(1);
+                }
                 self.functions_mut().insert(f.name.clone(), Arc::clone(f));
                 let file = self.current_file();
                 if self.state.function_files.get(&f.name) != Some(&file) {

@@ -118,6 +118,7 @@ impl Shell {
                 exported_functions: Vec::new(),
                 command_number: 0,
                 traced_functions: Vec::new(),
+                readonly_functions: Vec::new(),
             },
             fds: FdTable::from_process(),
             builtins,

@@ -1197,6 +1197,9 @@ pub struct ShellState {
     /// Functions with the trace attribute (`declare -ft`): they see the
     /// caller's DEBUG and RETURN traps, as under `set -T`.
     pub traced_functions: Vec<String>,
+    /// Readonly functions (`readonly -f`, `declare -fr`): they can be
+    /// neither redefined nor unset.
+    pub readonly_functions: Vec<String>,
 }
 
 impl ShellState {

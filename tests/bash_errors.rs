@@ -1,0 +1,243 @@
+//! Error messages and usage errors of builtins, as bash's `errors` and
+//! `builtins` regression tests check them: each case runs a script file
+//! (`s.sh`) through the real binary and compares stdout, stderr and status
+//! exactly with what bash 5.2 printed for the same file (the `trap` usage
+//! line, and the cases of `bash_5_3_usage_errors`, are bash 5.3's, from
+//! its suite: see docs/design.md).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Case;
+
+fn check(cases: &[Case]) {
+    common::check_with(cases, |script| common::run_file(script, None));
+}
+
+/// Readonly functions, `unset`/`declare` usage, subscripts, `hash`,
+/// `umask`, `shopt`, `read`, `mapfile`, `trap`, `builtin`, `kill`.
+#[test]
+fn builtin_errors() {
+    check(&[
+        (
+            "readonly_functions_cannot_be_redefined_unset_or_made_writable",
+            r#"f() { echo f; }
+readonly -f f
+declare -F
+f() { echo g; }
+echo st=$?
+f
+unset -f f
+echo st=$?
+declare -f +r f
+echo st=$?
+readonly -f nosuch
+echo st=$?
+declare -Fr
+"#,
+            r#"declare -fr f
+st=1
+f
+st=1
+st=1
+st=1
+declare -fr f
+"#,
+            r#"s.sh: line 4: f: readonly function
+s.sh: line 7: unset: f: cannot unset: readonly function
+s.sh: line 9: declare: f: readonly function
+s.sh: line 11: readonly: nosuch: not a function
+"#,
+            0,
+        ),
+        (
+            "unset_and_declare_f_usage_errors",
+            r#"unset -f -v SHELL
+echo st=$?
+unset -fv SHELL
+a() { echo a; }
+declare -f -a a
+echo st=$?
+declare -f a='() { :; }'
+echo st=$?
+unset a-b /bin/sh
+echo st=$?
+unset -v a-b
+echo st=$?
+"#,
+            r#"st=1
+st=1
+st=1
+st=0
+st=1
+"#,
+            r#"s.sh: line 1: unset: cannot simultaneously unset a function and a variable
+s.sh: line 3: unset: cannot simultaneously unset a function and a variable
+s.sh: line 5: declare: -a: invalid option
+s.sh: line 7: declare: cannot use `-f' to make functions
+s.sh: line 11: unset: `a-b': not a valid identifier
+"#,
+            0,
+        ),
+        (
+            "bad_subscripts_readonly_attributes_and_unsettable_variables",
+            r#"declare -a AA
+unset 'AA[-2]'
+echo st=$?
+s=1
+unset 's[-1]'
+echo st=$?
+declare -r VAR=1
+declare +r VAR
+echo st=$?
+unset BASH_LINENO
+echo st=$?
+"#,
+            r#"st=1
+st=1
+st=1
+st=1
+"#,
+            r#"s.sh: line 2: unset: [-2]: bad array subscript
+s.sh: line 5: unset: s: not an array variable
+s.sh: line 8: declare: VAR: readonly variable
+s.sh: line 10: unset: BASH_LINENO: cannot unset
+"#,
+            0,
+        ),
+        (
+            "hash_options_set_show_and_forget_paths",
+            r#"hash -v
+echo st=$?
+hash -d
+echo st=$?
+hash -p /nosuchdir/nosuchfile cat
+hash -t cat
+hash -l
+hash -p /nosuchdir/nosuchfile cat ls
+hash -t cat ls
+hash -d cat ls
+hash -t cat
+echo st=$?
+hash -p / root
+echo st=$?
+hash -p /nosuchdir/nosuchfile cat
+cat </dev/null
+echo st=$?
+set +h
+hash ls
+echo st=$?
+"#,
+            r#"st=2
+st=1
+/nosuchdir/nosuchfile
+builtin hash -p /nosuchdir/nosuchfile cat
+cat	/nosuchdir/nosuchfile
+ls	/nosuchdir/nosuchfile
+st=1
+st=1
+st=127
+st=1
+"#,
+            r#"s.sh: line 1: hash: -v: invalid option
+hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]
+s.sh: line 3: hash: -d: option requires an argument
+s.sh: line 11: hash: cat: not found
+s.sh: line 13: hash: /: Is a directory
+s.sh: line 16: /nosuchdir/nosuchfile: No such file or directory
+s.sh: line 19: hash: hashing disabled
+"#,
+            0,
+        ),
+        (
+            "umask_shopt_read_mapfile_trap_builtin_kill_messages",
+            r#"umask 09
+umask u=rwx:g=rwx
+umask u:rwx
+umask g=p
+echo st=$?
+shopt -s -u checkhash
+echo st=$?
+read -a invalid-name </dev/null
+echo st=$?
+mapfile '' </dev/null
+mapfile bad-var </dev/null
+trap -p NOSIG
+echo st=$?
+trap -s NOSIG
+echo st=$?
+builtin -x
+echo st=$?
+kill -HUP ''
+echo st=$?
+"#,
+            r#"st=1
+st=1
+st=1
+st=1
+st=2
+st=2
+st=1
+"#,
+            r#"s.sh: line 1: umask: 09: octal number out of range
+s.sh: line 2: umask: `:': invalid symbolic mode character
+s.sh: line 3: umask: `:': invalid symbolic mode operator
+s.sh: line 4: umask: `p': invalid symbolic mode character
+s.sh: line 6: shopt: cannot set and unset shell options simultaneously
+s.sh: line 8: read: `invalid-name': not a valid identifier
+s.sh: line 10: mapfile: empty array variable name
+s.sh: line 11: mapfile: `bad-var': not a valid identifier
+s.sh: line 12: trap: NOSIG: invalid signal specification
+s.sh: line 14: trap: -s: invalid option
+trap: usage: trap [-Plp] [[action] signal_spec ...]
+s.sh: line 16: builtin: -x: invalid option
+builtin: usage: builtin [shell-builtin [arg ...]]
+s.sh: line 18: kill: `': not a pid or valid job spec
+"#,
+            0,
+        ),
+    ]);
+}
+
+/// Where bash 5.3 words or scores an error differently from 5.2: too
+/// many arguments is a usage error (2) for `shift`, `return` and `exit`
+/// (which does not exit), a bad `return` operand still returns, and
+/// `kill` names a bad operand as `wait` does.
+#[test]
+fn bash_5_3_usage_errors() {
+    check(&[(
+        "too_many_arguments_and_bad_operands",
+        r#"set -- a b c
+shift 1 2
+echo st=$?
+f() { return abcde; echo in f; }
+f
+echo st=$?
+f() { return 1 2; echo in f; }
+f
+echo st=$?
+exit 1 2
+echo st=$?
+kill -HUP @12
+echo st=$?
+trap -s NOSIG
+echo st=$?
+"#,
+        r#"st=2
+st=2
+st=2
+st=2
+st=1
+st=2
+"#,
+        r#"s.sh: line 2: shift: too many arguments
+s.sh: line 4: return: abcde: numeric argument required
+s.sh: line 7: return: too many arguments
+s.sh: line 10: exit: too many arguments
+s.sh: line 12: kill: `@12': not a pid or valid job spec
+s.sh: line 14: trap: -s: invalid option
+trap: usage: trap [-Plp] [[action] signal_spec ...]
+"#,
+        0,
+    )]);
+}
