@@ -196,6 +196,42 @@ s.sh: line 18: kill: `': not a pid or valid job spec
 "#,
             0,
         ),
+        (
+            "readonly_pwd_loop_variables_indirection_and_unbound_elements",
+            r#"readonly PWD
+cd /
+echo st=$? $(pwd) ${PWD%%/*}
+(set -o posix; for f in 1 2; do readonly f; done; echo not reached)
+echo st=$?
+x=-3; echo ${!x}
+echo st=$?
+foo=invalid-ident
+echo ${!foo:-unset}
+echo st=$?
+trap -p -s NOSIG
+echo st=$?
+set -u
+a=(1); i=7
+(echo ${a[$i]})
+echo st=$?
+"#,
+            r#"st=1 /
+st=1
+st=1
+st=1
+st=2
+st=1
+"#,
+            r#"s.sh: line 2: PWD: readonly variable
+s.sh: line 4: f: readonly variable
+s.sh: line 6: -3: invalid variable name
+s.sh: line 9: invalid-ident: invalid variable name
+s.sh: line 11: trap: -s: invalid option
+trap: usage: trap [-Plp] [[action] signal_spec ...]
+s.sh: line 15: a[$i]: unbound variable
+"#,
+            0,
+        ),
     ]);
 }
 
@@ -240,4 +276,34 @@ trap: usage: trap [-Plp] [[action] signal_spec ...]
 "#,
         0,
     )]);
+}
+
+/// `.`/`source -p path` (bash 5.3): only `path` is searched (`.` there
+/// for the current directory), a file not found there is named with the
+/// builtin; options are checked and the usage line shows `-p`.
+#[test]
+fn source_with_a_search_path() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.join("sdir")).unwrap();
+    std::fs::write(dir.join("sdir/lib.sh"), "echo in sdir\n").unwrap();
+    std::fs::write(dir.join("here.sh"), "echo here\n").unwrap();
+    let script = ". -p sdir lib.sh\nsource -p sdir:. here.sh\n. -p sdir here.sh\necho st=$?\n. -x lib.sh\necho st=$?\n.\necho st=$?\n";
+    std::fs::write(dir.join("s.sh"), script).unwrap();
+    let out = common::pidsh()
+        .arg("s.sh")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "in sdir\nhere\nst=1\nst=2\nst=2\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "s.sh: line 3: .: here.sh: file not found\n\
+         s.sh: line 5: .: -x: invalid option\n\
+         .: usage: . [-p path] filename [arguments]\n\
+         s.sh: line 7: .: filename argument required\n\
+         .: usage: . [-p path] filename [arguments]\n"
+    );
 }

@@ -175,25 +175,70 @@ pub fn eval(sh: &mut Shell, argv: &[String]) -> Status {
         .run_source_from(&code, line)
 }
 
+/// The options of `.`: `-p path` (searched instead of `PATH`), and the
+/// index of the first operand.
+fn dot_options(args: &[String]) -> Result<(Option<String>, usize), String> {
+    let mut search = None;
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        match arg.as_str() {
+            "--" => return Ok((search, i + 1)),
+            "-p" => {
+                let dirs = args.get(i + 1).ok_or("-p: option requires an argument")?;
+                search = Some(dirs.clone());
+                i += 2;
+            }
+            a if a.len() > 1 && a.starts_with('-') => {
+                let letter: String = a.chars().take(2).collect();
+                return Err(format!("{letter}: invalid option"));
+            }
+            _ => break,
+        }
+    }
+    Ok((search, i))
+}
+
+/// The first regular file `name` in the `:`-separated `dirs` (`.` for an
+/// empty entry, or when `dirs` is empty) — `.` needs it readable, not
+/// executable.
+fn readable_in(name: &str, dirs: &str) -> Option<std::path::PathBuf> {
+    dirs.split(':')
+        .map(|d| crate::bytes::to_path(if d.is_empty() { "." } else { d }).join(name))
+        .find(|p| p.is_file())
+}
+
 /// `. file [args]` / `source file [args]`.
 pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
-    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let builtin = argv[0].as_str();
+    let usage = format!("{builtin}: usage: {builtin} [-p path] filename [arguments]");
+    let (search, first) = match dot_options(&argv[1..]) {
+        Ok(parsed) => parsed,
+        Err(msg) => return sh.builtin_error(builtin, &format!("{msg}\n{usage}"), 2),
+    };
     let argv: Vec<String> = std::iter::once(argv[0].clone())
-        .chain(argv[1 + skip..].iter().cloned())
+        .chain(argv[1 + first..].iter().cloned())
         .collect();
     let argv = argv.as_slice();
     let Some(name) = argv.get(1) else {
-        return sh.builtin_error(&argv[0], "filename argument required", 2);
+        let msg = format!("filename argument required\n{usage}");
+        return sh.builtin_error(&argv[0], &msg, 2);
     };
     let path = if name.contains('/') {
         Some(sh.resolve_path(name).map(std::borrow::Cow::into_owned))
+    } else if let Some(dirs) = &search {
+        // `-p path`: only there (an empty entry is the current directory).
+        readable_in(name, dirs).map(Ok)
     } else {
         let path_var = sh.state.vars.get("PATH").map(str::to_string);
-        crate::exec::lookup::search_path(name, path_var.as_deref())
+        let on_path = sh.shopt_on("sourcepath");
+        on_path
+            .then(|| crate::exec::lookup::search_path(name, path_var.as_deref()))
+            .flatten()
             .filter(|p| p.is_file())
             .or_else(|| {
+                // bash outside POSIX mode tries the current directory.
                 let here = crate::bytes::to_path(name);
-                here.is_file().then(|| here.into_owned())
+                (!sh.state.options.posix && here.is_file()).then(|| here.into_owned())
             })
             .map(Ok)
     };
@@ -208,7 +253,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         }
         // Outside POSIX mode bash tries the current directory last, and
         // says what opening the name there said.
-        None if !sh.state.options.posix => {
+        None if !sh.state.options.posix && search.is_none() => {
             sh.report(&format!("{name}: No such file or directory"));
             return sh.posix_fatal(1);
         }

@@ -46,10 +46,12 @@ fn signal_name(n: i32, posix: bool) -> String {
 
 /// `trap [action] condition…`, `trap` (list), `trap -p`.
 pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
-    if let Some(bad) = argv
-        .get(1)
-        .filter(|a| a.len() > 1 && a.starts_with('-') && *a != "--")
-        .and_then(|a| a[1..].chars().find(|c| !matches!(c, 'l' | 'p' | 'P')))
+    let options = argv[1..]
+        .iter()
+        .take_while(|a| a.len() > 1 && a.starts_with('-') && *a != "--");
+    if let Some(bad) = options
+        .flat_map(|a| a[1..].chars())
+        .find(|c| !matches!(c, 'l' | 'p' | 'P'))
     {
         let msg =
             format!("-{bad}: invalid option\ntrap: usage: trap [-Plp] [[action] signal_spec ...]");

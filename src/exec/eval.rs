@@ -284,6 +284,16 @@ impl Shell {
         Ok(status)
     }
 
+    /// A `for`/`select` variable that could not be assigned: an
+    /// assignment error, which ends a non-interactive shell in POSIX mode
+    /// (with its status, as bash).
+    fn loop_variable_failed(&self, status: i32) -> Status {
+        if self.state.options.posix && !self.state.options.interactive {
+            return Err(Unwind::Exit(status));
+        }
+        Ok(status)
+    }
+
     /// An error POSIX 2.8.1 makes fatal where bash goes on: in POSIX mode
     /// it ends a non-interactive shell with status 2 (as dash), unless a
     /// `command` prefix took the special-ness away; otherwise `status`.
@@ -486,7 +496,8 @@ impl Shell {
                 sh.state.vars.set(var, item)
             };
             if let Err(e) = set {
-                return sh.fail(ExecError::Readonly(e.0));
+                let status = sh.fail(ExecError::Readonly(e.0))?;
+                return sh.loop_variable_failed(status);
             }
             if sh.loop_body(body, &mut status)? {
                 break;
@@ -554,7 +565,8 @@ impl Shell {
                 .cloned()
                 .unwrap_or_default();
             if let Err(e) = sh.state.vars.set(var, chosen) {
-                return sh.fail(ExecError::Readonly(e.0));
+                let status = sh.fail(ExecError::Readonly(e.0))?;
+                return sh.loop_variable_failed(status);
             }
             if sh.loop_body(body, &mut status)? {
                 break;
