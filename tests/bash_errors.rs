@@ -232,6 +232,30 @@ s.sh: line 15: a[$i]: unbound variable
 "#,
             0,
         ),
+        (
+            "element_names_for_export_and_posix_return",
+            r#"export AA[4]
+echo st=$?
+readonly BB[1]=x
+echo st=$?
+(set -o posix; command return 16 || echo ok; command set -o notanoption || echo ok 2)
+(set -o posix; return; echo not reached)
+echo end
+"#,
+            r#"st=1
+st=1
+ok
+ok 2
+end
+"#,
+            r#"s.sh: line 1: export: `AA[4]': not a valid identifier
+s.sh: line 3: readonly: `BB[1]': not a valid identifier
+s.sh: line 5: return: can only `return' from a function or sourced script
+s.sh: line 5: set: notanoption: invalid option name
+s.sh: line 6: return: can only `return' from a function or sourced script
+"#,
+            0,
+        ),
     ]);
 }
 
@@ -254,6 +278,9 @@ f
 echo st=$?
 exit 1 2
 echo st=$?
+(set -o posix; exit 1 2; shift 1 2; echo still here)
+history x
+echo st=$?
 kill -HUP @12
 echo st=$?
 trap -s NOSIG
@@ -263,6 +290,8 @@ echo st=$?
 st=2
 st=2
 st=2
+still here
+st=2
 st=1
 st=2
 "#,
@@ -270,8 +299,11 @@ st=2
 s.sh: line 4: return: abcde: numeric argument required
 s.sh: line 7: return: too many arguments
 s.sh: line 10: exit: too many arguments
-s.sh: line 12: kill: `@12': not a pid or valid job spec
-s.sh: line 14: trap: -s: invalid option
+s.sh: line 12: exit: too many arguments
+s.sh: line 12: shift: too many arguments
+s.sh: line 13: history: x: numeric argument required
+s.sh: line 15: kill: `@12': not a pid or valid job spec
+s.sh: line 17: trap: -s: invalid option
 trap: usage: trap [-Plp] [[action] signal_spec ...]
 "#,
         0,

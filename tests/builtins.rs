@@ -956,14 +956,14 @@ fn history_builtin() {
         (
             "errors",
             "history -z; echo $?; history -d 9; echo $?; history x; echo $?; unset HISTFILE; history -a; echo $?",
-            "2\n1\n1\n1\n",
+            "2\n1\n2\n1\n",
             "pidsh: line 1: history: -z: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 1: history: 9: history position out of range\npidsh: line 1: history: x: numeric argument required\npidsh: line 1: history: HISTFILE is not set\n",
             0,
         ),
         (
             "usage_errors_as_bash",
             "history -5; echo st=$?\nhistory -a -r; echo st=$?\nhistory 3 extra; echo not-reached\necho st=$?",
-            "st=2\nst=1\nst=1\n",
+            "st=2\nst=1\nst=2\n",
             "pidsh: line 1: history: -5: invalid option\nhistory: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\npidsh: line 2: history: cannot use more than one of -anrw\npidsh: line 3: history: too many arguments\n",
             0,
         ),

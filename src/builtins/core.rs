@@ -35,8 +35,10 @@ fn status_arg(sh: &mut Shell, argv: &[String]) -> Result<i32, Status> {
 /// `exit [n]`.
 pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() > 2 {
-        // bash 5.3: a usage error (2), and the shell goes on.
-        return sh.builtin_error("exit", "too many arguments", 2);
+        // bash 5.3: a usage error (2), and the shell goes on, in POSIX
+        // mode too.
+        sh.report("exit: too many arguments");
+        return Ok(2);
     }
     if sh.warn_about_stopped_jobs() {
         return Ok(1);
@@ -62,7 +64,8 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() > 2 + skip {
         // bash 5.3: a usage error wherever the `return` is; a function
         // returns with it.
-        let status = sh.builtin_error("return", "too many arguments", 2)?;
+        sh.report("return: too many arguments");
+        let status = 2;
         return if in_function {
             Err(Unwind::Return(status))
         } else {
@@ -79,11 +82,12 @@ pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
     if sh.call_depth() == 0 && sh.ctx.source_depth == 0 && !sh.ctx.running_trap {
         // Outside a function or `.` script (POSIX leaves it unspecified)
         // bash complains and goes on with 2; in POSIX mode `return` leaves
-        // the shell with the status, as dash does.
-        if sh.state.options.posix {
+        // the shell with the status, as dash does, complaining as bash
+        // does (unless `command` took its special-ness away).
+        sh.report("return: can only `return' from a function or sourced script");
+        if sh.state.options.posix && !sh.ctx.command_prefix {
             return Err(Unwind::Exit(status));
         }
-        sh.report("return: can only `return' from a function or sourced script");
         return Ok(2);
     }
     Err(Unwind::Return(status))

@@ -184,6 +184,17 @@ fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String
             sh.save_options_until_return();
             continue;
         }
+        let name = arg.split_once('=').map_or(arg.as_str(), |(n, _)| n);
+        let name = name.strip_suffix('+').unwrap_or(name);
+        if matches!(builtin, "export" | "readonly")
+            && !is_name(name)
+            && crate::exec::arrays::split_subscript(name).is_some()
+        {
+            // `export a[1]`, `readonly a[1]=v`: only `declare` takes elements.
+            let msg = format!("`{name}': not a valid identifier");
+            status = sh.builtin_error(builtin, &msg, 1)?;
+            continue;
+        }
         if let Err(msg) = declare_one(sh, flags, arg) {
             status = declaration_error(sh, builtin, &msg)?;
         }

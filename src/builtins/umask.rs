@@ -46,11 +46,13 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(if sh.print("umask", &out)? { 0 } else { 1 });
     };
     let new = if arg.starts_with(|c: char| c.is_ascii_digit()) {
-        // Like bash: octal up to 07777, of which the permission bits count.
-        u32::from_str_radix(arg, 8)
-            .ok()
-            .filter(|m| *m <= 0o7777)
-            .map(|m| m & 0o777)
+        // Only the permission bits of a long number count, as in dash,
+        // ksh and zsh (bash refuses past 07777); a digit that is not
+        // octal is bash's "out of range".
+        let octal = arg.bytes().all(|b| (b'0'..b'8').contains(&b));
+        octal
+            .then(|| &arg[arg.len().saturating_sub(3)..])
+            .and_then(|low| u32::from_str_radix(low, 8).ok())
             .ok_or_else(|| format!("{arg}: octal number out of range"))
     } else {
         parse_symbolic(arg, current)
