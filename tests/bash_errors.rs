@@ -256,6 +256,27 @@ s.sh: line 6: return: can only `return' from a function or sourced script
 "#,
             0,
         ),
+        (
+            "help_options_and_usage_lines",
+            r#"help -x
+echo st=$?
+help -s help builtin
+help -s 'readar*'
+help -s mapf
+"#,
+            r#"st=2
+help: help [-dms] [pattern ...]
+builtin: builtin [shell-builtin [arg ...]]
+Shell commands matching keyword `readar*'
+
+readarray: readarray [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]
+mapfile: mapfile [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] [-C callback] [-c quantum] [array]
+"#,
+            r#"s.sh: line 1: help: -x: invalid option
+help: usage: help [-dms] [pattern ...]
+"#,
+            0,
+        ),
     ]);
 }
 

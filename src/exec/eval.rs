@@ -166,7 +166,12 @@ impl Shell {
             }
             Command::FunctionDef(f) => {
                 if self.state.readonly_functions.contains(&f.name) {
+                    // bash names the line the definition ends on.
+                    let start = self.line;
+                    let lines = f.source.trim_end().matches('\n').count();
+                    self.line = start + u32::try_from(lines).unwrap_or(0);
                     self.report(&format!("{}: readonly function", f.name));
+                    self.line = start;
                     return Ok(1);
                 }
                 self.functions_mut().insert(f.name.clone(), Arc::clone(f));
