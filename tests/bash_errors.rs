@@ -277,6 +277,33 @@ help: usage: help [-dms] [pattern ...]
 "#,
             0,
         ),
+        (
+            "directory_stack_and_declare_fp_errors",
+            r#"cd /
+pushd /tmp >/dev/null
+dirs --
+pushd -x
+echo st=$?
+popd -8
+popd +8
+popd -- +8
+declare -f -p f1 f2
+echo st=$?
+"#,
+            r#"/tmp /
+st=2
+/
+st=1
+"#,
+            r#"s.sh: line 4: pushd: -x: invalid number
+pushd: usage: pushd [-n] [+N | -N | dir]
+s.sh: line 6: popd: -8: directory stack index out of range
+s.sh: line 7: popd: +8: directory stack index out of range
+s.sh: line 9: declare: f1: not found
+s.sh: line 9: declare: f2: not found
+"#,
+            0,
+        ),
     ]);
 }
 

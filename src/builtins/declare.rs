@@ -521,6 +521,10 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
     let mut status = 0;
     for name in &wanted {
         let Some(f) = sh.state.functions.get(name) else {
+            if flags.print {
+                // `declare -fp name` says so (bash); `declare -f` is quiet.
+                sh.builtin_error(builtin, &format!("{name}: not found"), 1)?;
+            }
             status = 1;
             continue;
         };

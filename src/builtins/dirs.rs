@@ -106,6 +106,9 @@ pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
     let mut listing = Listing::default();
     let mut pick = None;
     for arg in &argv[1..] {
+        if arg == "--" {
+            continue;
+        }
         let len = sh.state.dir_stack.len() + 1;
         if let Some(index) = stack_index(arg, len) {
             let Ok(index) = index else {
@@ -175,7 +178,7 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
     let len = sh.state.dir_stack.len() + 1;
     if let Some(index) = stack_index(arg, len) {
         let Ok(index) = index else {
-            let msg = format!("{}: directory stack index out of range", &arg[1..]);
+            let msg = format!("{arg}: directory stack index out of range");
             return sh.builtin_error("pushd", &msg, 1);
         };
         // Rotate so that entry `index` comes to the top.
@@ -188,7 +191,7 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
         return print_stack(sh, "pushd", Listing::default());
     }
     if arg.starts_with('-') && arg.len() > 1 {
-        let msg = format!("{arg}: invalid option\n{PUSHD_USAGE}");
+        let msg = format!("{arg}: invalid number\n{PUSHD_USAGE}");
         return sh.builtin_error("pushd", &msg, 2);
     }
     if no_change {
@@ -205,13 +208,20 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
 /// `popd [-n] [+N | -N]`.
 pub fn popd(sh: &mut Shell, argv: &[String]) -> Status {
     let (no_change, operands) = split_n(&argv[1..]);
+    // bash: what follows `--` is not looked at.
+    let mut leading = argv[1..].iter().take_while(|a| *a == "-n" || *a == "--");
+    let operands = if leading.any(|a| a == "--") {
+        &[]
+    } else {
+        operands
+    };
     let len = sh.state.dir_stack.len() + 1;
     let index = match operands {
         [] => 0,
         [arg] => match stack_index(arg, len) {
             Some(Ok(index)) => index,
             Some(Err(())) => {
-                let msg = format!("{}: directory stack index out of range", &arg[1..]);
+                let msg = format!("{arg}: directory stack index out of range");
                 return sh.builtin_error("popd", &msg, 1);
             }
             None if arg.starts_with(['-', '+']) => {
