@@ -304,6 +304,24 @@ s.sh: line 9: declare: f2: not found
 "#,
             0,
         ),
+        (
+            "ulimit_usage_and_set_o_before_an_option",
+            r#"ulimit -g
+echo st=$?
+ulimit -c -S -- +1999
+echo st=$?
+set -o -B | grep -c braceexpand
+"#,
+            r#"st=2
+st=1
+1
+"#,
+            r#"s.sh: line 1: ulimit: -g: invalid option
+ulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]
+s.sh: line 3: ulimit: +1999: invalid number
+"#,
+            0,
+        ),
     ]);
 }
 

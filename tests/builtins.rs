@@ -781,7 +781,7 @@ fn let_declare_and_small_builtins() {
             "ulimit_bad_option",
             "ulimit -Z; echo $?",
             "2\n",
-            "pidsh: line 1: ulimit: -Z: invalid option\n",
+            "pidsh: line 1: ulimit: -Z: invalid option\nulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]\n",
             0,
         ),
         (

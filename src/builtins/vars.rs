@@ -272,11 +272,15 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
         };
         let flags = &arg[1..];
         // Each `o` among the letters takes the next word as an option name
-        // (`set -euo pipefail`); without one it lists the options.
+        // (`set -euo pipefail`); without one (or before an option word, as
+        // in `set -o -B`) it lists the options.
         let mut names_taken = 0;
         for letter in flags.chars() {
             if letter == 'o' {
-                match argv.get(i + 1 + names_taken) {
+                let next = argv
+                    .get(i + 1 + names_taken)
+                    .filter(|w| !(w.len() > 1 && w.starts_with(['-', '+'])));
+                match next {
                     Some(name) => {
                         if let Err(msg) = set_named(sh, name, on) {
                             return sh.builtin_error("set", &msg, 2);
