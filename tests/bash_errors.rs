@@ -405,3 +405,24 @@ fn source_with_a_search_path() {
          .: usage: . [-p path] filename [arguments]\n"
     );
 }
+
+/// A `.` script given arguments: what it sets with `set` stays after it
+/// (bash), what `shift` or a function's `set` did does not.
+#[test]
+fn source_keeps_the_parameters_it_sets() {
+    let dir = common::tempdir();
+    std::fs::write(dir.join("shift.sub"), "shift\n").unwrap();
+    std::fs::write(dir.join("set.sub"), "set -- m n o p\n").unwrap();
+    std::fs::write(dir.join("func.sub"), "f() { set -- q; }\nf\n").unwrap();
+    let script = "set -- a b c\n. ./shift.sub 1 2\necho \"$@\"\n. ./func.sub 1 2\necho \"$@\"\n. ./set.sub x y z\necho \"$@\"\n";
+    std::fs::write(dir.join("s.sh"), script).unwrap();
+    let out = common::pidsh()
+        .arg("s.sh")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "a b c\na b c\nm n o p\n"
+    );
+}

@@ -275,11 +275,13 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         None => sh.state.positional.clone(),
     };
     sh.push_call_frame("source", name.clone(), args, &caller_args);
+    let sets_before = sh.positional_sets;
     let line = sh.line;
     let r = sh.scoped(|c| c.source_depth += 1).run_source_text(&text);
     sh.line = line;
     sh.call_frames.pop();
-    if let Some(p) = saved_positional {
+    // What the script set with `set` stays (bash); its arguments go.
+    if let (Some(p), true) = (saved_positional, sh.positional_sets == sets_before) {
         sh.state.positional = p;
     }
     let r = match r {

@@ -257,6 +257,7 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
         let arg = argv[i].as_str();
         if arg == "--" {
             sh.state.positional = argv[i + 1..].to_vec();
+            sh.positional_sets += 1;
             return Ok(status);
         }
         if arg == "-" {
@@ -306,6 +307,7 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
     }
     if i < argv.len() {
         sh.state.positional = argv[i..].to_vec();
+        sh.positional_sets += 1;
     }
     Ok(status)
 }

@@ -743,6 +743,8 @@ impl Shell {
     /// locals, call frame and RETURN trap.
     fn run_function_body(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
         let saved_positional = std::mem::replace(&mut self.state.positional, args);
+        // A function's `set` changes only its own parameters.
+        let sets_before = self.positional_sets;
         let saved_getopts = self.state.getopts_char;
         let file = self
             .state
@@ -790,6 +792,7 @@ impl Shell {
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.state.positional = saved_positional;
+        self.positional_sets = sets_before;
         match r {
             Err(Unwind::Return(s)) => Ok(s),
             other => other,

@@ -172,6 +172,8 @@ impl SubshellState {
             // Results of the command being run, not yet state.
             cmdsub_status: _,
             errexit_exempt: _,
+            // Only `.` compares it, within one process.
+            positional_sets: _,
             function_names,
             call_frames,
             bash_command: _,

@@ -148,6 +148,7 @@ impl Shell {
             coprocs: Vec::new(),
             started: std::time::Instant::now(),
             errexit_exempt: false,
+            positional_sets: 0,
         }
     }
 
