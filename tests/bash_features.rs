@@ -914,7 +914,7 @@ s.sh: line 4: `1': not a valid identifier
 echo st=$?
 "#,
             r#"i1
-st=1
+st=2
 "#,
             r#"s.sh: line 1: break: too many arguments
 "#,

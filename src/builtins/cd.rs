@@ -119,24 +119,31 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Status {
         None => String::new(),
     };
     match change_directory(sh, &target, physical) {
-        Ok((new_pwd, from_cdpath)) => {
-            if print_dir || from_cdpath {
-                sh.print("cd", &format!("{new_pwd}\n"))?;
+        Ok(changed) => {
+            if print_dir || changed.from_cdpath {
+                sh.print("cd", &format!("{}\n", changed.pwd))?;
             }
-            Ok(0)
+            Ok(i32::from(changed.readonly))
         }
         Err(msg) => sh.builtin_error("cd", &msg, 1),
     }
 }
 
+/// A directory change that happened.
+pub struct Changed {
+    /// The new `PWD`.
+    pub pwd: String,
+    /// Whether CDPATH found it.
+    pub from_cdpath: bool,
+    /// Whether `PWD` or `OLDPWD` was readonly (said; the change stands,
+    /// and `cd` fails, as in bash).
+    pub readonly: bool,
+}
+
 /// Changes the context's directory to `target` as `cd` does (CDPATH,
-/// logical `..` unless `physical`), setting `PWD` and `OLDPWD`. The new
-/// `PWD` and whether CDPATH found it; or the error message.
-pub fn change_directory(
-    sh: &mut Shell,
-    target: &str,
-    physical: bool,
-) -> Result<(String, bool), String> {
+/// logical `..` unless `physical`), setting `PWD` and `OLDPWD`; or the
+/// error message.
+pub fn change_directory(sh: &mut Shell, target: &str, physical: bool) -> Result<Changed, String> {
     let target = target.to_string();
     let mut candidates = Vec::new();
     let relative = !target.starts_with('/')
@@ -181,12 +188,23 @@ pub fn change_directory(
         } else {
             logical
         };
+        let mut readonly = false;
         if let Some(o) = old {
-            let _ = sh.assign("OLDPWD", o);
+            if let Err(e) = sh.assign("OLDPWD", o) {
+                sh.report(&e.to_string());
+                readonly = true;
+            }
             sh.state.vars.export("OLDPWD");
         }
-        let _ = sh.assign("PWD", new_pwd.clone());
-        return Ok((new_pwd, from_cdpath));
+        if let Err(e) = sh.assign("PWD", new_pwd.clone()) {
+            sh.report(&e.to_string());
+            readonly = true;
+        }
+        return Ok(Changed {
+            pwd: new_pwd,
+            from_cdpath,
+            readonly,
+        });
     }
     let resolved = sh.resolve_path(&target);
     let errno = match resolved.and_then(|p| nix::sys::stat::stat(p.as_ref())) {

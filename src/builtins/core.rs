@@ -35,7 +35,10 @@ fn status_arg(sh: &mut Shell, argv: &[String]) -> Result<i32, Status> {
 /// `exit [n]`.
 pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
     if argv.len() > 2 {
-        return sh.builtin_error("exit", "too many arguments", 1);
+        // bash 5.3: a usage error (2), and the shell goes on, in POSIX
+        // mode too.
+        sh.report("exit: too many arguments");
+        return Ok(2);
     }
     if sh.warn_about_stopped_jobs() {
         return Ok(1);
@@ -56,18 +59,35 @@ pub fn exit(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `return [n]`.
 pub fn return_(sh: &mut Shell, argv: &[String]) -> Status {
-    let status = match status_arg(sh, argv) {
+    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let in_function = sh.call_depth() > 0 || sh.ctx.source_depth > 0;
+    if argv.len() > 2 + skip {
+        // bash 5.3: a usage error wherever the `return` is; a function
+        // returns with it.
+        sh.report("return: too many arguments");
+        let status = 2;
+        return if in_function {
+            Err(Unwind::Return(status))
+        } else {
+            Ok(status)
+        };
+    }
+    let args: Vec<String> = argv[..1].iter().chain(&argv[1 + skip..]).cloned().collect();
+    let status = match status_arg(sh, &args) {
         Ok(s) => s,
+        // bash 5.3 returns with the usage error's status.
+        Err(Ok(s)) if in_function => return Err(Unwind::Return(s)),
         Err(r) => return r,
     };
     if sh.call_depth() == 0 && sh.ctx.source_depth == 0 && !sh.ctx.running_trap {
         // Outside a function or `.` script (POSIX leaves it unspecified)
         // bash complains and goes on with 2; in POSIX mode `return` leaves
-        // the shell with the status, as dash does.
-        if sh.state.options.posix {
+        // the shell with the status, as dash does, complaining as bash
+        // does (unless `command` took its special-ness away).
+        sh.report("return: can only `return' from a function or sourced script");
+        if sh.state.options.posix && !sh.ctx.command_prefix {
             return Err(Unwind::Exit(status));
         }
-        sh.report("return: can only `return' from a function or sourced script");
         return Ok(2);
     }
     Err(Unwind::Return(status))
@@ -84,10 +104,10 @@ fn loop_count(sh: &mut Shell, argv: &[String]) -> Result<u32, Status> {
     };
     if argv.len() > 2 + skip {
         // bash (in both modes) leaves the loops and abandons the rest of
-        // the command line.
+        // the command line; 5.3 with the status of a usage error (2).
         sh.report(&format!("{}: too many arguments", argv[0]));
-        sh.state.last_status = 1;
-        return Err(Err(Unwind::Discard(1)));
+        sh.state.last_status = 2;
+        return Err(Err(Unwind::Discard(2)));
     }
     match t.trim().parse::<i64>() {
         Ok(n) if n >= 1 => {
@@ -159,25 +179,70 @@ pub fn eval(sh: &mut Shell, argv: &[String]) -> Status {
         .run_source_from(&code, line)
 }
 
+/// The options of `.`: `-p path` (searched instead of `PATH`), and the
+/// index of the first operand.
+fn dot_options(args: &[String]) -> Result<(Option<String>, usize), String> {
+    let mut search = None;
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        match arg.as_str() {
+            "--" => return Ok((search, i + 1)),
+            "-p" => {
+                let dirs = args.get(i + 1).ok_or("-p: option requires an argument")?;
+                search = Some(dirs.clone());
+                i += 2;
+            }
+            a if a.len() > 1 && a.starts_with('-') => {
+                let letter: String = a.chars().take(2).collect();
+                return Err(format!("{letter}: invalid option"));
+            }
+            _ => break,
+        }
+    }
+    Ok((search, i))
+}
+
+/// The first regular file `name` in the `:`-separated `dirs` (`.` for an
+/// empty entry, or when `dirs` is empty) — `.` needs it readable, not
+/// executable.
+fn readable_in(name: &str, dirs: &str) -> Option<std::path::PathBuf> {
+    dirs.split(':')
+        .map(|d| crate::bytes::to_path(if d.is_empty() { "." } else { d }).join(name))
+        .find(|p| p.is_file())
+}
+
 /// `. file [args]` / `source file [args]`.
 pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
-    let skip = usize::from(argv.get(1).is_some_and(|a| a == "--"));
+    let builtin = argv[0].as_str();
+    let usage = format!("{builtin}: usage: {builtin} [-p path] filename [arguments]");
+    let (search, first) = match dot_options(&argv[1..]) {
+        Ok(parsed) => parsed,
+        Err(msg) => return sh.builtin_error(builtin, &format!("{msg}\n{usage}"), 2),
+    };
     let argv: Vec<String> = std::iter::once(argv[0].clone())
-        .chain(argv[1 + skip..].iter().cloned())
+        .chain(argv[1 + first..].iter().cloned())
         .collect();
     let argv = argv.as_slice();
     let Some(name) = argv.get(1) else {
-        return sh.builtin_error(&argv[0], "filename argument required", 2);
+        let msg = format!("filename argument required\n{usage}");
+        return sh.builtin_error(&argv[0], &msg, 2);
     };
     let path = if name.contains('/') {
         Some(sh.resolve_path(name).map(std::borrow::Cow::into_owned))
+    } else if let Some(dirs) = &search {
+        // `-p path`: only there (an empty entry is the current directory).
+        readable_in(name, dirs).map(Ok)
     } else {
         let path_var = sh.state.vars.get("PATH").map(str::to_string);
-        crate::exec::lookup::search_path(name, path_var.as_deref())
+        let on_path = sh.shopt_on("sourcepath");
+        on_path
+            .then(|| crate::exec::lookup::search_path(name, path_var.as_deref()))
+            .flatten()
             .filter(|p| p.is_file())
             .or_else(|| {
+                // bash outside POSIX mode tries the current directory.
                 let here = crate::bytes::to_path(name);
-                here.is_file().then(|| here.into_owned())
+                (!sh.state.options.posix && here.is_file()).then(|| here.into_owned())
             })
             .map(Ok)
     };
@@ -192,7 +257,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         }
         // Outside POSIX mode bash tries the current directory last, and
         // says what opening the name there said.
-        None if !sh.state.options.posix => {
+        None if !sh.state.options.posix && search.is_none() => {
             sh.report(&format!("{name}: No such file or directory"));
             return sh.posix_fatal(1);
         }
@@ -210,11 +275,13 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Status {
         None => sh.state.positional.clone(),
     };
     sh.push_call_frame("source", name.clone(), args, &caller_args);
+    let sets_before = sh.positional_sets;
     let line = sh.line;
     let r = sh.scoped(|c| c.source_depth += 1).run_source_text(&text);
     sh.line = line;
     sh.call_frames.pop();
-    if let Some(p) = saved_positional {
+    // What the script set with `set` stays (bash); its arguments go.
+    if let (Some(p), true) = (saved_positional, sh.positional_sets == sets_before) {
         sh.state.positional = p;
     }
     let r = match r {

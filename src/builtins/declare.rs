@@ -30,6 +30,10 @@ struct Flags {
     /// `Some(true)` for `-x`, `Some(false)` for `+x`.
     export: Option<bool>,
     readonly: bool,
+    /// `+r`: an error for a readonly name (the attribute never goes).
+    unreadonly: bool,
+    /// The first of `-a`, `-A`, `-i`, `-n` given, which `-f` refuses.
+    not_for_functions: Option<char>,
     /// Declared names are local to the function (`local`, or `declare`
     /// inside a function without `-g`).
     local: bool,
@@ -101,6 +105,9 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
             break;
         }
         for c in arg[1..].chars() {
+            if on && matches!(c, 'a' | 'A' | 'i' | 'n') {
+                flags.not_for_functions.get_or_insert(c);
+            }
             match c {
                 'p' => flags.print = true,
                 'f' => flags.functions = true,
@@ -113,7 +120,7 @@ fn parse_flags(args: &[String]) -> Result<(Flags, &[String]), String> {
                 'n' => flags.nameref = Some(on),
                 'x' => flags.export = Some(on),
                 'r' if on => flags.readonly = true,
-                'r' => return Err(format!("{arg}: cannot remove the readonly attribute")),
+                'r' => flags.unreadonly = true,
                 't' => flags.trace = Some(on),
                 'I' => flags.inherit = on,
                 'a' => flags.indexed = on,
@@ -175,6 +182,17 @@ fn declare_operands(sh: &mut Shell, builtin: &str, flags: &Flags, args: &[String
         if arg == "-" && flags.local {
             // `local -`: the `set` options come back when the function returns.
             sh.save_options_until_return();
+            continue;
+        }
+        let name = arg.split_once('=').map_or(arg.as_str(), |(n, _)| n);
+        let name = name.strip_suffix('+').unwrap_or(name);
+        if matches!(builtin, "export" | "readonly")
+            && !is_name(name)
+            && crate::exec::arrays::split_subscript(name).is_some()
+        {
+            // `export a[1]`, `readonly a[1]=v`: only `declare` takes elements.
+            let msg = format!("`{name}': not a valid identifier");
+            status = sh.builtin_error(builtin, &msg, 1)?;
             continue;
         }
         if let Err(msg) = declare_one(sh, flags, arg) {
@@ -262,7 +280,7 @@ fn declare_one(sh: &mut Shell, flags: &Flags, arg: &str) -> Result<(), String> {
         return Err(format!("`{arg}': not a valid identifier"));
     }
     let readonly = sh.state.vars.var(name).is_some_and(|v| v.readonly);
-    if readonly && (value.is_some() || flags.export == Some(false)) {
+    if readonly && (value.is_some() || flags.export == Some(false) || flags.unreadonly) {
         return Err(format!("{name}: readonly variable"));
     }
     if flags.local && !readonly {
@@ -396,9 +414,87 @@ fn trace_functions(sh: &mut Shell, names: &[String], traced: bool) -> Status {
     Ok(status)
 }
 
+/// A function's attributes as `declare -F` lists them (`frtx`).
+fn function_letters(sh: &Shell, name: &String) -> String {
+    let mut letters = String::from("f");
+    let st = &sh.state;
+    for (on, c) in [
+        (st.readonly_functions.contains(name), 'r'),
+        (st.traced_functions.contains(name), 't'),
+        (st.exported_functions.contains(name), 'x'),
+    ] {
+        if on {
+            letters.push(c);
+        }
+    }
+    letters
+}
+
+/// `declare -fr name…` / `readonly -f name…` (readonly functions stay
+/// so: `+r` is an error), with the trace and export attributes of the
+/// same call; `None` when there are no names or no readonly change.
+fn function_attributes(
+    sh: &mut Shell,
+    builtin: &str,
+    flags: &Flags,
+    names: &[String],
+) -> Result<Option<i32>, crate::exec::eval::Unwind> {
+    if names.is_empty() || !(flags.readonly || flags.unreadonly) {
+        return Ok(None);
+    }
+    let mut status = 0;
+    for name in names {
+        if !sh.state.functions.contains_key(name) {
+            // `declare` fails quietly, `readonly` says so.
+            if builtin == "readonly" {
+                sh.builtin_error(builtin, &format!("{name}: not a function"), 1)?;
+            }
+            status = 1;
+            continue;
+        }
+        let readonly = sh.state.readonly_functions.contains(name);
+        if flags.unreadonly && readonly {
+            status = sh.builtin_error(builtin, &format!("{name}: readonly function"), 1)?;
+            continue;
+        }
+        if flags.readonly && !readonly {
+            sh.state.readonly_functions.push(name.clone());
+        }
+    }
+    let rest = Flags {
+        readonly: false,
+        unreadonly: false,
+        ..flags.clone()
+    };
+    if rest.trace.is_some() || rest.export.is_some() {
+        status = status.max(print_functions(sh, builtin, &rest, names)?);
+    }
+    Ok(Some(status))
+}
+
+/// `readonly -f [name…]`: marks functions readonly, or lists those that
+/// are.
+pub fn readonly_functions(sh: &mut Shell, names: &[String]) -> Status {
+    let flags = Flags {
+        functions: true,
+        readonly: true,
+        ..Flags::default()
+    };
+    print_functions(sh, "readonly", &flags, names)
+}
+
 /// `declare -f` / `-F`, with or without names; with `-x` and names, marks
 /// them for export.
 fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String]) -> Status {
+    if let Some(c) = flags.not_for_functions {
+        return sh.builtin_error(builtin, &format!("-{c}: invalid option"), 1);
+    }
+    if names.iter().any(|n| n.contains('=')) {
+        return sh.builtin_error(builtin, "cannot use `-f' to make functions", 1);
+    }
+    if let Some(status) = function_attributes(sh, builtin, flags, names)? {
+        return Ok(status);
+    }
     if let (Some(on), false) = (flags.trace, names.is_empty()) {
         return trace_functions(sh, names, on);
     }
@@ -406,11 +502,13 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
         return export_functions(sh, builtin, names, on);
     }
     let exported_only = flags.export == Some(true);
+    let readonly_only = flags.readonly;
     let mut wanted: Vec<String> = if names.is_empty() {
         sh.state
             .functions
             .keys()
             .filter(|n| !exported_only || sh.state.exported_functions.contains(n))
+            .filter(|n| !readonly_only || sh.state.readonly_functions.contains(n))
             .cloned()
             .collect()
     } else {
@@ -423,14 +521,14 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
     let mut status = 0;
     for name in &wanted {
         let Some(f) = sh.state.functions.get(name) else {
+            if flags.print {
+                // `declare -fp name` says so (bash); `declare -f` is quiet.
+                sh.builtin_error(builtin, &format!("{name}: not found"), 1)?;
+            }
             status = 1;
             continue;
         };
-        let letters = if sh.state.exported_functions.contains(name) {
-            "fx"
-        } else {
-            "f"
-        };
+        let letters = function_letters(sh, name);
         if flags.function_names && names.is_empty() {
             out.push_str(&format!("declare -{letters} {name}\n"));
         } else if flags.function_names && sh.shopt_on("extdebug") {
@@ -447,8 +545,8 @@ fn print_functions(sh: &mut Shell, builtin: &str, flags: &Flags, names: &[String
             if !out.ends_with('\n') {
                 out.push('\n');
             }
-            if exported_only && names.is_empty() {
-                out.push_str(&format!("declare -fx {name}\n"));
+            if (exported_only || readonly_only) && names.is_empty() {
+                out.push_str(&format!("declare -{letters} {name}\n"));
             }
         }
     }
@@ -614,12 +712,14 @@ mod tests {
     }
 
     #[test]
-    fn plus_x_unexports_and_plus_r_is_refused() {
+    fn plus_x_unexports_and_plus_r_is_noted() {
         let args = ["+x".to_string(), "v".to_string()];
         let (flags, rest) = parse_flags(&args).expect("valid");
         assert_eq!(flags.export, Some(false));
         assert_eq!(rest.len(), 1);
-        assert!(parse_flags(&["+r".to_string()]).is_err());
+        // `+r` is refused name by name, for readonly ones only.
+        let (flags, _) = parse_flags(&["+r".to_string()]).expect("valid");
+        assert!(flags.unreadonly);
         let (flags, _) = parse_flags(&["-ni".to_string()]).expect("valid");
         assert_eq!((flags.nameref, flags.integer), (Some(true), Some(true)));
     }

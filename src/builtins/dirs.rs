@@ -106,6 +106,9 @@ pub fn dirs(sh: &mut Shell, argv: &[String]) -> Status {
     let mut listing = Listing::default();
     let mut pick = None;
     for arg in &argv[1..] {
+        if arg == "--" {
+            continue;
+        }
         let len = sh.state.dir_stack.len() + 1;
         if let Some(index) = stack_index(arg, len) {
             let Ok(index) = index else {
@@ -208,6 +211,13 @@ pub fn pushd(sh: &mut Shell, argv: &[String]) -> Status {
 /// `popd [-n] [+N | -N]`.
 pub fn popd(sh: &mut Shell, argv: &[String]) -> Status {
     let (no_change, operands) = split_n(&argv[1..]);
+    // bash: what follows `--` is not looked at.
+    let mut leading = argv[1..].iter().take_while(|a| *a == "-n" || *a == "--");
+    let operands = if leading.any(|a| a == "--") {
+        &[]
+    } else {
+        operands
+    };
     let len = sh.state.dir_stack.len() + 1;
     let index = match operands {
         [] => 0,

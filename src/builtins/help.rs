@@ -7,17 +7,46 @@ use crate::exec::eval::Status;
 
 /// A `help` topic matches a name it equals or begins, or as a glob.
 fn matches_topic(pattern: &str, name: &str) -> bool {
-    name.starts_with(pattern) || crate::expand::pattern::Pattern::new(pattern).matches(name)
+    name.starts_with(pattern) || matches_exactly(pattern, name)
 }
 
-/// `help [pattern…]`: without arguments, every builtin with its summary;
-/// with names or patterns, the usage of each match (an exact name shows
-/// only that builtin).
+/// The first of bash's two passes: the name itself, or a glob of it.
+fn matches_exactly(pattern: &str, name: &str) -> bool {
+    name == pattern || crate::expand::pattern::Pattern::new(pattern).matches(name)
+}
+
+/// How `help` shows a topic.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// The usage line and the summary.
+    Usage,
+    /// `-s`: the usage line only.
+    Synopsis,
+    /// `-d`: `name - summary`.
+    Description,
+}
+
+const USAGE: &str = "help: usage: help [-dms] [pattern ...]";
+
+/// `help [-dms] [pattern…]`: without patterns, every builtin with its
+/// summary; with names or patterns (bash's two passes: the names a
+/// pattern equals or matches as a glob, else those it begins), the usage
+/// of each match (`-s`: the usage line alone, `-d`: a one-line
+/// description; `-m` is the default form).
 pub fn help(sh: &mut Shell, argv: &[String]) -> Status {
+    let (opts, first) = match super::options::parse(&argv[1..], "dms") {
+        Ok(parsed) => parsed,
+        Err(e) => return sh.builtin_error("help", &format!("{e}\n{USAGE}"), 2),
+    };
+    let form = match opts.iter().map(|(c, _)| *c).find(|c| *c != 'm') {
+        Some('s') => Form::Synopsis,
+        Some('d') => Form::Description,
+        _ => Form::Usage,
+    };
     let mut topics: Vec<Builtin> = sh.builtins.all().to_vec();
     topics.sort_by_key(|b| b.name);
     topics.dedup_by_key(|b| b.name);
-    let patterns: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    let patterns = &argv[1 + first..];
     if patterns.is_empty() {
         let width = topics.iter().map(|b| b.name.len()).max().unwrap_or(0);
         let mut out = String::from("pidsh builtins (help NAME shows one's usage):\n\n");
@@ -27,28 +56,44 @@ pub fn help(sh: &mut Shell, argv: &[String]) -> Status {
         return Ok(if sh.print("help", &out)? { 0 } else { 1 });
     }
     let mut out = String::new();
-    for pattern in &patterns {
-        let exact: Vec<_> = topics
+    if patterns[0].contains(['*', '?', '[']) {
+        let s = if patterns.len() > 1 { "s" } else { "" };
+        out.push_str(&format!(
+            "Shell commands matching keyword{s} `{}'\n\n",
+            patterns.join(", ")
+        ));
+    }
+    let mut status = 0;
+    for pattern in patterns {
+        let mut found: Vec<_> = topics
             .iter()
-            .filter(|b| b.name == pattern.as_str())
+            .filter(|b| matches_exactly(pattern, b.name))
             .collect();
-        let found: Vec<_> = if exact.is_empty() {
-            topics
+        if found.is_empty() {
+            found = topics
                 .iter()
                 .filter(|b| matches_topic(pattern, b.name))
-                .collect()
-        } else {
-            exact
-        };
+                .collect();
+        }
         if found.is_empty() {
-            let msg = format!("no help topics match `{pattern}'.  Try `help' for the list.");
-            return sh.builtin_error("help", &msg, 1);
+            let msg = format!(
+                "no help topics match `{pattern}'.  Try `help help' or `man -k {pattern}' or `info {pattern}'."
+            );
+            status = sh.builtin_error("help", &msg, 1)?;
+            continue;
         }
         for b in found {
-            out.push_str(&format!("{}: {}\n    {}\n", b.name, b.synopsis, b.summary));
+            out.push_str(&match form {
+                Form::Usage => format!("{}: {}\n    {}\n", b.name, b.synopsis, b.summary),
+                Form::Synopsis => format!("{}: {}\n", b.name, b.synopsis),
+                Form::Description => format!("{} - {}\n", b.name, b.summary),
+            });
         }
     }
-    Ok(if sh.print("help", &out)? { 0 } else { 1 })
+    if !sh.print("help", &out)? {
+        return Ok(1);
+    }
+    Ok(status)
 }
 
 #[cfg(test)]

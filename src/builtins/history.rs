@@ -124,19 +124,20 @@ fn print_expanded(sh: &mut Shell, args: &[String]) -> Status {
     })
 }
 
-/// `history [n]`: a count that is not a number fails with 1; a second
-/// operand abandons the rest of the command line, as in bash.
+/// `history [n]`: a count that is not a number is a usage error (2, as
+/// in bash 5.3); a second operand abandons the rest of the command line,
+/// as in bash (with 2, as 5.3).
 fn list_last(sh: &mut Shell, operands: &[String]) -> Status {
     let Some(count) = operands.first() else {
         return list(sh, None);
     };
     let Ok(n) = count.parse::<i64>() else {
         let msg = format!("{count}: numeric argument required");
-        return sh.builtin_error("history", &msg, 1);
+        return sh.builtin_error("history", &msg, 2);
     };
     if operands.len() > 1 {
-        sh.builtin_error("history", "too many arguments", 1)?;
-        return Err(Unwind::Discard(1));
+        sh.builtin_error("history", "too many arguments", 2)?;
+        return Err(Unwind::Discard(2));
     }
     list(sh, Some(n.unsigned_abs() as usize))
 }

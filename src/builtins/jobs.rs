@@ -104,7 +104,7 @@ fn signal_target(sh: &Shell, target: &str, signal: i32) -> Result<(), String> {
     }
     let pid: i32 = target
         .parse()
-        .map_err(|_| format!("{target}: arguments must be process or job IDs"))?;
+        .map_err(|_| format!("`{target}': not a pid or valid job spec"))?;
     send(pid, signal).map_err(|e| format!("({pid}) - {}", crate::exec::error::describe(e)))
 }
 

@@ -4,48 +4,151 @@ use crate::exec::Shell;
 use crate::exec::eval::Status;
 use crate::exec::simple::Target;
 
-/// `hash [-r] [name…]`: lists the cached commands (with their spawn
-/// templates), clears the cache, or resolves names into it.
+/// The options of one `hash` call.
+#[derive(Default)]
+struct HashOptions {
+    /// `-r`: empty the cache first.
+    clear: bool,
+    /// `-d`: forget the names.
+    delete: bool,
+    /// `-l`: list as `builtin hash -p path name` (reusable input).
+    portable: bool,
+    /// `-t`: print where the names are cached.
+    targets: bool,
+    /// `-p path`: the names run `path`.
+    path: Option<String>,
+}
+
+const HASH_USAGE: &str = "hash [-lr] [-p pathname] [-dt] [name ...]";
+
+/// `hash [-lr] [-p path] [-dt] [name…]`: lists the cached commands (with
+/// their spawn templates), clears the cache, or resolves, sets, forgets
+/// or shows names in it, as bash's `hash`.
 pub fn hash(sh: &mut Shell, argv: &[String]) -> Status {
-    let args = &argv[1..];
-    if args.iter().any(|a| a == "-r") {
-        sh.state.commands.clear();
-        return Ok(0);
-    }
-    if args.is_empty() {
-        let entries = sh.state.commands.entries();
-        if entries.is_empty() {
-            return Ok(if sh.print("hash", "hash: hash table empty\n")? {
-                0
-            } else {
-                1
-            });
+    let (opts, first) = match super::options::parse(&argv[1..], "dlp:rt") {
+        Ok(parsed) => parsed,
+        Err(e) => return sh.builtin_error("hash", &format!("{e}\nhash: usage: {HASH_USAGE}"), 2),
+    };
+    let mut o = HashOptions::default();
+    for (c, value) in opts {
+        match c {
+            'r' => o.clear = true,
+            'd' => o.delete = true,
+            'l' => o.portable = true,
+            't' => o.targets = true,
+            _ => o.path = value,
         }
-        let mut out = String::from("hits\tcommand\ttemplate\n");
-        for (_, r) in entries {
-            let template = if r.template.is_some() {
-                "O_PATH fd"
-            } else {
-                "path"
-            };
-            out.push_str(&format!("{:4}\t{}\t{template}\n", r.hits, r.path.display()));
+    }
+    let names = &argv[1 + first..];
+    if !sh.state.options.hashall {
+        return sh.builtin_error("hash", "hashing disabled", 1);
+    }
+    if names.is_empty() && (o.delete || o.targets) {
+        let letter = if o.delete { 'd' } else { 't' };
+        let msg = format!("-{letter}: option requires an argument");
+        return sh.builtin_error("hash", &msg, 1);
+    }
+    if names.is_empty() && !o.clear {
+        return list_hashed(sh, o.portable);
+    }
+    if o.clear {
+        sh.state.commands.clear();
+    }
+    if o.targets {
+        return hashed_targets(sh, names, o.portable);
+    }
+    let mut status = 0;
+    for name in names.iter().filter(|n| !n.contains('/')) {
+        let failed = if let Some(path) = &o.path {
+            hash_path(sh, name, path)?
+        } else if o.delete {
+            !sh.state.commands.remove(name)
+                && sh.builtin_error("hash", &format!("{name}: not found"), 1)? != 0
+        } else {
+            !hash_name(sh, name) && sh.builtin_error("hash", &format!("{name}: not found"), 1)? != 0
+        };
+        if failed {
+            status = 1;
+        }
+    }
+    Ok(status)
+}
+
+/// `hash -p path name`: true when it failed (a directory).
+fn hash_path(sh: &mut Shell, name: &str, path: &str) -> Result<bool, crate::exec::eval::Unwind> {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        sh.builtin_error("hash", &format!("{path}: Is a directory"), 1)?;
+        return Ok(true);
+    }
+    let path = crate::bytes::to_path(path).to_path_buf();
+    sh.state.commands.insert_path(name, path);
+    Ok(false)
+}
+
+/// `hash name`: looks `name` up again (builtins and functions need no
+/// entry); false when it is not found.
+fn hash_name(sh: &mut Shell, name: &str) -> bool {
+    if sh.enabled_builtin(name).is_some() || sh.state.functions.contains_key(name) {
+        return true;
+    }
+    let path_var = sh.state.vars.get("PATH").map(str::to_string);
+    sh.state.commands.remove(name);
+    sh.state
+        .commands
+        .resolve(name, path_var.as_deref(), true)
+        .is_some()
+}
+
+/// `hash` / `hash -l` without names.
+fn list_hashed(sh: &mut Shell, portable: bool) -> Status {
+    let entries = sh.state.commands.entries();
+    if entries.is_empty() {
+        // bash 5.2 and later say nothing for `-l`.
+        let out = if portable {
+            ""
+        } else {
+            "hash: hash table empty\n"
+        };
+        return Ok(if sh.print("hash", out)? { 0 } else { 1 });
+    }
+    let mut out = String::new();
+    if portable {
+        for (name, r) in entries {
+            out.push_str(&format!("builtin hash -p {} {name}\n", r.path.display()));
         }
         return Ok(if sh.print("hash", &out)? { 0 } else { 1 });
     }
+    out.push_str("hits\tcommand\ttemplate\n");
+    for (_, r) in entries {
+        let template = if r.template.is_some() {
+            "O_PATH fd"
+        } else {
+            "path"
+        };
+        out.push_str(&format!("{:4}\t{}\t{template}\n", r.hits, r.path.display()));
+    }
+    Ok(if sh.print("hash", &out)? { 0 } else { 1 })
+}
+
+/// `hash -t [-l] name…`: where each name is cached (with its name when
+/// there are several, or as `builtin hash -p` with `-l`).
+fn hashed_targets(sh: &mut Shell, names: &[String], portable: bool) -> Status {
     let mut status = 0;
-    let path_var = sh.state.vars.get("PATH").map(str::to_string);
-    for name in args {
-        if sh.enabled_builtin(name).is_some() || name.contains('/') {
-            continue;
-        }
-        sh.state.commands.remove(name);
-        if sh
-            .state
-            .commands
-            .resolve(name, path_var.as_deref())
-            .is_none()
-        {
+    for name in names {
+        let Some(path) = sh.state.commands.cached_path(name) else {
             status = sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
+            continue;
+        };
+        let path = path.display().to_string();
+        let line = if portable {
+            format!("builtin hash -p {path} {name}\n")
+        } else if names.len() > 1 {
+            format!("{name}\t{path}\n")
+        } else {
+            format!("{path}\n")
+        };
+        if !sh.print("hash", &line)? {
+            status = 1;
         }
     }
     Ok(status)

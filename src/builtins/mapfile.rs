@@ -70,7 +70,8 @@ fn parse(sh: &Shell, args: &[String]) -> Result<Request, String> {
     match &args[first..] {
         [] => {}
         [name] if crate::expand::is_name(name) => req.array = name.clone(),
-        [name] => return Err(format!("{name}: not a valid identifier")),
+        [name] if name.is_empty() => return Err("empty array variable name".to_string()),
+        [name] => return Err(format!("`{name}': not a valid identifier")),
         _ => return Err("too many arguments".to_string()),
     }
     Ok(req)

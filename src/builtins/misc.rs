@@ -17,6 +17,13 @@ pub fn builtin(sh: &mut Shell, argv: &[String]) -> Status {
     let Some(name) = argv.get(skip) else {
         return Ok(0);
     };
+    if skip == 1 && name.len() > 1 && name.starts_with('-') {
+        let msg = format!(
+            "{}: invalid option\nbuiltin: usage: builtin [shell-builtin [arg ...]]",
+            name.chars().take(2).collect::<String>()
+        );
+        return sh.builtin_error("builtin", &msg, 2);
+    }
     match sh.enabled_builtin(name) {
         // Its own redirection frame: `builtin exec >f` keeps nothing, as
         // in bash (where `command exec >f` does keep it, as POSIX says).
@@ -195,7 +202,11 @@ fn parse_ulimit(args: &[String]) -> Result<UlimitRequest, String> {
                 'H' => req.hard = true,
                 'S' => req.soft = true,
                 c if LIMITS.iter().any(|l| l.letter == c) => req.letters.push(c),
-                c => return Err(format!("-{c}: invalid option")),
+                c => {
+                    return Err(format!(
+                        "-{c}: invalid option\nulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]"
+                    ));
+                }
             }
         }
         i += 1;
@@ -249,9 +260,9 @@ fn set_limit(l: &Limit, value: &str, hard: bool, soft: bool) -> Result<(), Strin
         "unlimited" => libc::RLIM_INFINITY,
         "hard" => cur_hard,
         "soft" => cur_soft,
-        v => v
-            .parse::<u64>()
-            .ok()
+        v => Some(v)
+            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|v| v.parse::<u64>().ok())
             .and_then(|n| n.checked_mul(l.scale))
             .ok_or_else(|| format!("{v}: invalid number"))?,
     };

@@ -46,7 +46,7 @@ pub const ALL: &[Builtin] = &[
     special_builtin(
         ".",
         core::dot,
-        ". file [arguments]",
+        ". [-p path] filename [arguments]",
         "Run the commands of a file in this shell.",
     ).waits_or_runs(),
     special_builtin(
@@ -88,7 +88,7 @@ pub const ALL: &[Builtin] = &[
     special_builtin(
         "readonly",
         vars::readonly,
-        "readonly [-p] [name[=value] ...]",
+        "readonly [-aAf] [name[=value] ...] or readonly -p",
         "Mark variables read-only.",
     ).declaration(),
     special_builtin(
@@ -172,7 +172,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin(
         "builtin",
         misc::builtin,
-        "builtin name [arguments]",
+        "builtin [shell-builtin [arg ...]]",
         "Run a builtin, bypassing functions.",
     ).waits_or_runs(),
     regular_builtin(
@@ -238,7 +238,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin(
         "help",
         help::help,
-        "help [pattern ...]",
+        "help [-dms] [pattern ...]",
         "List builtins, or show the usage of those matching a pattern.",
     ),
     regular_builtin(
@@ -274,7 +274,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin(
         "read",
         read::read,
-        "read [-ers] [-a array] [-d delim] [-n|-N n] [-p prompt] [-t secs] [-u fd] [name ...]",
+        "read [-Eers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]",
         "Read a line from standard input into variables.",
     ).waits_or_runs(),
     regular_builtin(
@@ -358,7 +358,7 @@ pub const ALL: &[Builtin] = &[
     regular_builtin(
         "source",
         core::dot,
-        "source file [arguments]",
+        "source [-p path] filename [arguments]",
         "Run the commands of a file in this shell.",
     ).waits_or_runs(),
     regular_builtin(

@@ -18,7 +18,7 @@ use crate::exec::eval::Status;
 use crate::expand::is_name;
 use crate::sys::fd as syscalls;
 
-const USAGE: &str = "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]";
+const USAGE: &str = "read: usage: read [-Eers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]";
 
 /// Status of a `read` that timed out: 128 + SIGALRM, as bash.
 const TIMEOUT_STATUS: i32 = 142;
@@ -51,7 +51,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
         Ok(r) => r,
         Err((msg, status)) => return sh.builtin_error("read", &msg, status),
     };
-    if let Some(bad) = req.names.iter().find(|n| !is_name(n)) {
+    if let Some(bad) = req.names.iter().chain(&req.array).find(|n| !is_name(n)) {
         return sh.builtin_error("read", &format!("`{bad}': not a valid identifier"), 1);
     }
     let Some(fd) = sh.raw_fd(req.fd) else {
@@ -126,7 +126,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Status {
 
 fn parse_request(args: &[String]) -> Result<Request, UsageError> {
     let usage = |e: OptError| (format!("{e}\n{USAGE}"), 2);
-    let (opts, first) = options::parse(args, "rsea:d:i:n:N:p:t:u:").map_err(usage)?;
+    let (opts, first) = options::parse(args, "rseEa:d:i:n:N:p:t:u:").map_err(usage)?;
     let mut req = Request {
         raw: false,
         silent: false,
@@ -153,7 +153,8 @@ fn parse_request(args: &[String]) -> Result<Request, UsageError> {
             't' => req.timeout = Some(parse_timeout(&value)?),
             'u' => req.fd = parse_fd(&value)?,
             'a' => req.array = Some(value.clone()),
-            // -e (readline) and -i (its initial text) only matter with a
+            // -e / -E (readline, with bash's completion for -E) and -i (its
+            // initial text) only matter with a
             // line editor on a terminal; plain reading is what they fall
             // back to.
             _ => {}

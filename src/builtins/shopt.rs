@@ -21,13 +21,14 @@ fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
     let mut reusable = false;
     let mut set_options = false;
     let mut names: Vec<&str> = Vec::new();
+    let (mut seen_s, mut seen_u) = (false, false);
     for arg in &argv[1..] {
         match arg.strip_prefix('-') {
             Some(flags) if !flags.is_empty() && names.is_empty() => {
                 for f in flags.chars() {
                     match f {
-                        's' => set = Some(true),
-                        'u' => set = Some(false),
+                        's' => (set, seen_s) = (Some(true), true),
+                        'u' => (set, seen_u) = (Some(false), true),
                         'q' => quiet = true,
                         'p' => reusable = true,
                         'o' => set_options = true,
@@ -42,6 +43,10 @@ fn shopt_inner(sh: &mut Shell, argv: &[String]) -> Status {
             }
             _ => names.push(arg.as_str()),
         }
+    }
+    if seen_s && seen_u {
+        let msg = "cannot set and unset shell options simultaneously";
+        return sh.builtin_error("shopt", msg, 1);
     }
     let table: Vec<&'static str> = if set_options {
         crate::exec::state::OPTION_NAMES

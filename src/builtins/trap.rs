@@ -46,6 +46,17 @@ fn signal_name(n: i32, posix: bool) -> String {
 
 /// `trap [action] condition…`, `trap` (list), `trap -p`.
 pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
+    let options = argv[1..]
+        .iter()
+        .take_while(|a| a.len() > 1 && a.starts_with('-') && *a != "--");
+    if let Some(bad) = options
+        .flat_map(|a| a[1..].chars())
+        .find(|c| !matches!(c, 'l' | 'p' | 'P'))
+    {
+        let msg =
+            format!("-{bad}: invalid option\ntrap: usage: trap [-Plp] [[action] signal_spec ...]");
+        return sh.builtin_error("trap", &msg, 2);
+    }
     let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "--").collect();
     if args.first().is_some_and(|a| *a == "-l") {
         let table = super::jobs::signal_table();
@@ -66,11 +77,20 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
             }
         }
         // `trap -p SIG…` lists only those signals.
-        let wanted: Vec<i32> = args
-            .iter()
-            .skip(1)
-            .filter_map(|a| signal_number(a))
-            .collect();
+        let mut status = 0;
+        let mut wanted: Vec<i32> = Vec::new();
+        for arg in args.iter().skip(1) {
+            match signal_number(arg) {
+                Some(n) => wanted.push(n),
+                None => {
+                    let msg = format!("{arg}: invalid signal specification");
+                    status = sh.builtin_error("trap", &msg, 1)?;
+                }
+            }
+        }
+        if wanted.is_empty() && args.len() > 1 {
+            return Ok(status);
+        }
         if !wanted.is_empty() {
             all.retain(|(n, _)| wanted.contains(n));
         }
@@ -87,7 +107,7 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Status {
                 signal_name(n, sh.state.options.posix)
             ));
         }
-        return Ok(if sh.print("trap", &out)? { 0 } else { 1 });
+        return Ok(if sh.print("trap", &out)? { status } else { 1 });
     }
     let (action, conditions) =
         if args.len() == 1 || signal_number(args[0]).is_some() && args[0].parse::<i32>().is_ok() {

@@ -45,15 +45,21 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Status {
         };
         return Ok(if sh.print("umask", &out)? { 0 } else { 1 });
     };
-    let new = if arg.chars().all(|c| c.is_digit(8)) {
-        // Like bash, only the permission bits of a long number count.
-        u64::from_str_radix(arg, 8).ok().map(|m| (m & 0o777) as u32)
+    let new = if arg.starts_with(|c: char| c.is_ascii_digit()) {
+        // Only the permission bits of a long number count, as in dash,
+        // ksh and zsh (bash refuses past 07777); a digit that is not
+        // octal is bash's "out of range".
+        let octal = arg.bytes().all(|b| (b'0'..b'8').contains(&b));
+        octal
+            .then(|| &arg[arg.len().saturating_sub(3)..])
+            .and_then(|low| u32::from_str_radix(low, 8).ok())
+            .ok_or_else(|| format!("{arg}: octal number out of range"))
     } else {
         parse_symbolic(arg, current)
     };
-    let Some(new) = new else {
-        let msg = format!("{arg}: invalid symbolic mode operator");
-        return sh.builtin_error("umask", &msg, 1);
+    let new = match new {
+        Ok(new) => new,
+        Err(msg) => return sh.builtin_error("umask", &msg, 1),
     };
     if !sh.owns_process {
         sh.state.umask = Some(new);
@@ -79,7 +85,12 @@ fn symbolic_form(mask: u32) -> String {
 /// Applies a symbolic mode to the permissions a mask allows, as chmod
 /// does: clauses `[ugoa]*([-+=][rwxXst]*|[-+=][ugo])+` separated by
 /// commas; `u`/`g`/`o` after an operator copy that class's current bits.
-fn parse_symbolic(spec: &str, mask: u32) -> Option<u32> {
+/// An error names the first character out of place, in bash's words.
+fn parse_symbolic(spec: &str, mask: u32) -> Result<u32, String> {
+    let bad_operator = |c: Option<&char>| {
+        let c = c.map(|c| c.to_string()).unwrap_or_default();
+        format!("`{c}': invalid symbolic mode operator")
+    };
     let mut allowed = !mask & 0o777;
     for clause in spec.split(',') {
         let chars: Vec<char> = clause.chars().collect();
@@ -99,12 +110,12 @@ fn parse_symbolic(spec: &str, mask: u32) -> Option<u32> {
             who = 0o777;
         }
         if i == chars.len() {
-            return None;
+            return Err(bad_operator(None));
         }
         while i < chars.len() {
             let op = chars[i];
             if !matches!(op, '+' | '-' | '=') {
-                return None;
+                return Err(bad_operator(Some(&op)));
             }
             i += 1;
             let mut perm = 0;
@@ -121,7 +132,7 @@ fn parse_symbolic(spec: &str, mask: u32) -> Option<u32> {
                     'u' => copy(6),
                     'g' => copy(3),
                     'o' => copy(0),
-                    _ => return None,
+                    _ => return Err(format!("`{c}': invalid symbolic mode character")),
                 };
                 i += 1;
             }
@@ -133,7 +144,7 @@ fn parse_symbolic(spec: &str, mask: u32) -> Option<u32> {
             }
         }
     }
-    Some(!allowed & 0o777)
+    Ok(!allowed & 0o777)
 }
 
 #[cfg(test)]
@@ -153,8 +164,15 @@ mod tests {
             ("u", 0o022, None),
         ];
         for (spec, mask, want) in cases {
-            assert_eq!(parse_symbolic(spec, *mask), *want, "{spec} on {mask:o}");
+            assert_eq!(
+                parse_symbolic(spec, *mask).ok(),
+                *want,
+                "{spec} on {mask:o}"
+            );
         }
+        let err = |spec| parse_symbolic(spec, 0o022).expect_err(spec);
+        assert_eq!(err("g=p"), "`p': invalid symbolic mode character");
+        assert_eq!(err("u:rwx"), "`:': invalid symbolic mode operator");
         assert_eq!(symbolic_form(0o022), "u=rwx,g=rx,o=rx");
     }
 }

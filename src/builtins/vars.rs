@@ -85,21 +85,29 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `readonly [-p] name[=value]…`.
 pub fn readonly(sh: &mut Shell, argv: &[String]) -> Status {
-    let (opts, first) = match super::options::parse(&argv[1..], "aAp") {
+    let (opts, first) = match super::options::parse(&argv[1..], "aAfnp") {
         Ok(parsed) => parsed,
         Err(e) => {
-            let msg = format!("{e}\nreadonly: usage: readonly [-aAp] [name[=value] ...]");
+            let msg =
+                format!("{e}\nreadonly: usage: readonly [-aAf] [name[=value] ...] or readonly -p");
             return sh.builtin_error("readonly", &msg, 2);
         }
     };
     let indexed = opts.iter().any(|(c, _)| *c == 'a');
     let assoc = opts.iter().any(|(c, _)| *c == 'A');
     let args = &argv[1 + first..];
+    if opts.iter().any(|(c, _)| *c == 'f') {
+        return super::declare::readonly_functions(sh, args);
+    }
     if args.is_empty() {
         return list_attribute(sh, "readonly", |v| v.readonly, indexed || assoc);
     }
     super::declare::readonly_operands(sh, args, indexed, assoc)
 }
+
+/// The variables bash 5.3 refuses to unset: the shell keeps them for
+/// its call frames.
+const UNSETTABLE: &[&str] = &["BASH_LINENO", "BASH_SOURCE"];
 
 /// `unset [-v|-f|-n] name…`.
 pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
@@ -107,31 +115,44 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
     let mut vars_only = false;
     let mut namerefs = false;
     let mut args = &argv[1..];
-    while let Some(first) = args.first() {
-        match first.as_str() {
-            "-f" => functions = true,
-            "-v" => vars_only = true,
-            "-n" => namerefs = true,
-            "--" => {
-                args = &args[1..];
-                break;
-            }
-            option if option.len() > 1 && option.starts_with('-') => {
-                let msg = format!(
-                    "{}: invalid option\nunset: usage: unset [-f] [-v] [-n] [name ...]",
-                    &option[..2]
-                );
-                return sh.builtin_error("unset", &msg, 2);
-            }
-            _ => break,
-        }
+    while let Some(first) = args.first().filter(|a| a.len() > 1 && a.starts_with('-')) {
         args = &args[1..];
+        if first == "--" {
+            break;
+        }
+        for c in first[1..].chars() {
+            match c {
+                'f' => functions = true,
+                'v' => vars_only = true,
+                'n' => namerefs = true,
+                _ => {
+                    let msg = format!(
+                        "-{c}: invalid option\nunset: usage: unset [-f] [-v] [-n] [name ...]"
+                    );
+                    return sh.builtin_error("unset", &msg, 2);
+                }
+            }
+        }
+    }
+    if functions && vars_only {
+        let msg = "cannot simultaneously unset a function and a variable";
+        return sh.builtin_error("unset", msg, 1);
     }
     let mut status = 0;
     for name in args {
+        let names_function = functions || (sh.state.vars.var(name).is_none() && !vars_only);
+        if names_function && sh.state.readonly_functions.contains(name) {
+            let msg = format!("{name}: cannot unset: readonly function");
+            status = sh.builtin_error("unset", &msg, 1)?;
+            continue;
+        }
         if functions {
             sh.functions_mut().remove(name);
             sh.state.exported_functions.retain(|f| f != name);
+            continue;
+        }
+        if UNSETTABLE.contains(&name.as_str()) {
+            status = sh.builtin_error("unset", &format!("{name}: cannot unset"), 1)?;
             continue;
         }
         if !functions && name.contains('[') {
@@ -145,6 +166,14 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Status {
             }
         }
         if !is_name(name) {
+            if !vars_only {
+                // bash: no variable has the name, so it is a function's (if
+                // any), unset quietly.
+                if sh.functions_mut().remove(name).is_some() {
+                    sh.state.exported_functions.retain(|f| f != name);
+                }
+                continue;
+            }
             status = sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
             continue;
         }
@@ -181,6 +210,11 @@ pub fn shift(sh: &mut Shell, argv: &[String]) -> Status {
     let argv: Vec<String> = std::iter::once(argv[0].clone())
         .chain(argv[1 + skip..].iter().cloned())
         .collect();
+    if argv.len() > 2 {
+        // Not fatal in POSIX mode either (bash 5.3).
+        sh.report("shift: too many arguments");
+        return Ok(2);
+    }
     let n = match argv.get(1).map(|a| a.trim().parse::<i64>()) {
         None => 1,
         Some(Ok(n)) => n,
@@ -223,6 +257,7 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
         let arg = argv[i].as_str();
         if arg == "--" {
             sh.state.positional = argv[i + 1..].to_vec();
+            sh.positional_sets += 1;
             return Ok(status);
         }
         if arg == "-" {
@@ -238,11 +273,15 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
         };
         let flags = &arg[1..];
         // Each `o` among the letters takes the next word as an option name
-        // (`set -euo pipefail`); without one it lists the options.
+        // (`set -euo pipefail`); without one (or before an option word, as
+        // in `set -o -B`) it lists the options.
         let mut names_taken = 0;
         for letter in flags.chars() {
             if letter == 'o' {
-                match argv.get(i + 1 + names_taken) {
+                let next = argv
+                    .get(i + 1 + names_taken)
+                    .filter(|w| !(w.len() > 1 && w.starts_with(['-', '+'])));
+                match next {
                     Some(name) => {
                         if let Err(msg) = set_named(sh, name, on) {
                             return sh.builtin_error("set", &msg, 2);
@@ -268,6 +307,7 @@ fn set_options_and_arguments(sh: &mut Shell, argv: &[String]) -> Status {
     }
     if i < argv.len() {
         sh.state.positional = argv[i..].to_vec();
+        sh.positional_sets += 1;
     }
     Ok(status)
 }

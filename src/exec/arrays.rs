@@ -250,6 +250,24 @@ impl Shell {
         }
     }
 
+    /// `unset 'a[-n]'` of an element before the first: bash names the
+    /// subscript as written (`[-2]: bad array subscript`); of a scalar,
+    /// says it is no array.
+    fn check_negative_unset(&self, name: &str, rest: &str, index: i64) -> Result<(), ExecError> {
+        let written = rest.strip_suffix(']').unwrap_or(rest);
+        match self.state.vars.array(name) {
+            Some(array) if array.resolve_index(index).is_none() => Err(ExecError::Builtin(
+                format!("[{written}]: bad array subscript"),
+                1,
+            )),
+            None if self.state.vars.get(name).is_some() => Err(ExecError::Builtin(
+                format!("{name}: not an array variable"),
+                1,
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// `unset 'name[key]'`; false when `arg` has no subscript.
     pub fn unset_element(&mut self, arg: &str) -> Result<bool, ExecError> {
         let Some((name, rest)) = arg.split_once('[') else {
@@ -284,6 +302,9 @@ impl Shell {
             subscript.to_string()
         };
         let key = self.array_key(assoc, &Word::literal(&subscript))?;
+        if let ArrayKey::Index(i @ ..0) = key {
+            self.check_negative_unset(name, rest, i)?;
+        }
         self.state
             .vars
             .unset_element(name, &key)

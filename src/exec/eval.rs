@@ -165,6 +165,15 @@ impl Shell {
                 self.with_redirects(redirects, |sh| sh.run_compound(cc))
             }
             Command::FunctionDef(f) => {
+                if self.state.readonly_functions.contains(&f.name) {
+                    // bash names the line the definition ends on.
+                    let start = self.line;
+                    let lines = f.source.trim_end().matches('\n').count();
+                    self.line = start + u32::try_from(lines).unwrap_or(0);
+                    self.report(&format!("{}: readonly function", f.name));
+                    self.line = start;
+                    return Ok(1);
+                }
                 self.functions_mut().insert(f.name.clone(), Arc::clone(f));
                 let file = self.current_file();
                 if self.state.function_files.get(&f.name) != Some(&file) {
@@ -279,6 +288,16 @@ impl Shell {
         let status = self.fail(e)?;
         if special {
             return self.posix_fatal(status);
+        }
+        Ok(status)
+    }
+
+    /// A `for`/`select` variable that could not be assigned: an
+    /// assignment error, which ends a non-interactive shell in POSIX mode
+    /// (with its status, as bash).
+    fn loop_variable_failed(&self, status: i32) -> Status {
+        if self.state.options.posix && !self.state.options.interactive {
+            return Err(Unwind::Exit(status));
         }
         Ok(status)
     }
@@ -485,7 +504,8 @@ impl Shell {
                 sh.state.vars.set(var, item)
             };
             if let Err(e) = set {
-                return sh.fail(ExecError::Readonly(e.0));
+                let status = sh.fail(ExecError::Readonly(e.0))?;
+                return sh.loop_variable_failed(status);
             }
             if sh.loop_body(body, &mut status)? {
                 break;
@@ -553,7 +573,8 @@ impl Shell {
                 .cloned()
                 .unwrap_or_default();
             if let Err(e) = sh.state.vars.set(var, chosen) {
-                return sh.fail(ExecError::Readonly(e.0));
+                let status = sh.fail(ExecError::Readonly(e.0))?;
+                return sh.loop_variable_failed(status);
             }
             if sh.loop_body(body, &mut status)? {
                 break;
@@ -725,6 +746,8 @@ impl Shell {
     /// locals, call frame and RETURN trap.
     fn run_function_body(&mut self, f: &FunctionDef, args: Vec<String>) -> Status {
         let saved_positional = std::mem::replace(&mut self.state.positional, args);
+        // A function's `set` changes only its own parameters.
+        let sets_before = self.positional_sets;
         let saved_getopts = self.state.getopts_char;
         let file = self
             .state
@@ -772,6 +795,7 @@ impl Shell {
         // A function's failure is the call's own: `set -e` applies to it.
         self.errexit_exempt = false;
         self.state.positional = saved_positional;
+        self.positional_sets = sets_before;
         match r {
             Err(Unwind::Return(s)) => Ok(s),
             other => other,

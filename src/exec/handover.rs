@@ -58,6 +58,8 @@ pub struct SubshellState {
     pub exported_functions: Vec<String>,
     /// Functions `declare -ft` marked.
     pub traced_functions: Vec<String>,
+    /// Functions `readonly -f` / `declare -fr` marked.
+    pub readonly_functions: Vec<String>,
     /// `$0`.
     pub arg0: String,
     /// `$1 …`.
@@ -149,6 +151,7 @@ impl SubshellState {
                     exported_functions,
                     command_number,
                     traced_functions,
+                    readonly_functions,
                 },
             // Laid out by the spawn; the child's own from there.
             fds: _,
@@ -169,6 +172,8 @@ impl SubshellState {
             // Results of the command being run, not yet state.
             cmdsub_status: _,
             errexit_exempt: _,
+            // Only `.` compares it, within one process.
+            positional_sets: _,
             function_names,
             call_frames,
             bash_command: _,
@@ -207,6 +212,7 @@ impl SubshellState {
             disabled_builtins: disabled_builtins.clone(),
             exported_functions: exported_functions.clone(),
             traced_functions: traced_functions.clone(),
+            readonly_functions: readonly_functions.clone(),
             arg0: arg0.clone(),
             positional: positional.clone(),
             last_status: *last_status,
@@ -248,6 +254,7 @@ impl SubshellState {
         sh.state.disabled_builtins = self.disabled_builtins;
         sh.state.exported_functions = self.exported_functions;
         sh.state.traced_functions = self.traced_functions;
+        sh.state.readonly_functions = self.readonly_functions;
         sh.state.aliases = std::sync::Arc::new(self.aliases.into_iter().collect());
         sh.state.arg0 = self.arg0;
         sh.state.positional = self.positional;
@@ -301,6 +308,7 @@ impl SubshellState {
         w.texts(&self.disabled_builtins);
         w.texts(&self.exported_functions);
         w.texts(&self.traced_functions);
+        w.texts(&self.readonly_functions);
         w.text(&self.arg0);
         w.texts(&self.positional);
         w.number(self.last_status);
@@ -369,6 +377,7 @@ impl SubshellState {
         state.disabled_builtins = r.texts()?;
         state.exported_functions = r.texts()?;
         state.traced_functions = r.texts()?;
+        state.readonly_functions = r.texts()?;
         state.arg0 = r.text()?;
         state.positional = r.texts()?;
         state.last_status = r.number()?;
@@ -800,6 +809,7 @@ mod tests {
             disabled_builtins: vec!["echo".into()],
             exported_functions: vec!["f".into()],
             traced_functions: vec!["f".into()],
+            readonly_functions: vec!["f".into()],
             arg0: "script name".into(),
             positional: vec!["a".into(), "".into(), "c d".into()],
             last_status: 3,

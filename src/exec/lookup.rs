@@ -81,18 +81,31 @@ fn template_budget() -> usize {
 }
 
 impl CommandCache {
-    /// Finds `name` on `path_var`, using and filling the cache.
-    pub fn resolve(&mut self, name: &str, path_var: Option<&str>) -> Option<Resolved> {
+    /// Finds `name` on `path_var`, using and filling the cache. A cached
+    /// path that is gone is still what runs (and fails), as in bash,
+    /// unless `recheck` (`shopt -s checkhash`, POSIX mode): then `PATH` is
+    /// searched again.
+    pub fn resolve(
+        &mut self,
+        name: &str,
+        path_var: Option<&str>,
+        recheck: bool,
+    ) -> Option<Resolved> {
+        if recheck
+            && self
+                .entries
+                .get(name)
+                .is_some_and(|e| !is_executable_file(&e.path))
+        {
+            self.remove(name);
+        }
         if let Some(hit) = Arc::make_mut(&mut self.entries).get_mut(name) {
             match identity_of(&hit.path) {
-                // Gone: like bash, the remembered path is still what runs
-                // (and fails); the next lookup searches again.
                 None => {
-                    let gone = hit.clone();
-                    Arc::make_mut(&mut self.entries).remove(name);
+                    hit.hits += 1;
                     return Some(Resolved {
                         template: None,
-                        ..gone
+                        ..hit.clone()
                     });
                 }
                 Some(id) if Some(id) != hit.identity => {
@@ -171,10 +184,28 @@ impl CommandCache {
         Arc::make_mut(&mut self.templated).clear();
     }
 
-    /// Removes one name.
-    pub fn remove(&mut self, name: &str) {
+    /// Removes one name; false when it was not cached.
+    pub fn remove(&mut self, name: &str) -> bool {
+        if !self.entries.contains_key(name) {
+            return false;
+        }
         Arc::make_mut(&mut self.entries).remove(name);
         self.forget_templated(name);
+        true
+    }
+
+    /// `hash -p path name`, `BASH_CMDS[name]=path`: `name` runs `path`,
+    /// which need not exist.
+    pub fn insert_path(&mut self, name: &str, path: PathBuf) {
+        self.remove(name);
+        let resolved = Resolved {
+            template: None,
+            identity: None,
+            path,
+            hits: 0,
+            recently_used: false,
+        };
+        Arc::make_mut(&mut self.entries).insert(name.to_string(), resolved);
     }
 
     fn forget_templated(&mut self, name: &str) {
@@ -275,15 +306,19 @@ mod tests {
         let (dir, path) = commands(3 * MAX_TEMPLATES);
         let mut cache = CommandCache::default();
         for i in 0..3 * MAX_TEMPLATES {
-            assert!(cache.resolve(&format!("c{i}"), Some(&path)).is_some());
+            assert!(
+                cache
+                    .resolve(&format!("c{i}"), Some(&path), false)
+                    .is_some()
+            );
             // c0 is used all the time: the clock spares it.
-            assert!(cache.resolve("c0", Some(&path)).is_some());
+            assert!(cache.resolve("c0", Some(&path), false).is_some());
         }
         assert!(cache.open_templates() <= template_budget());
         assert!(cache.entries.get("c0").unwrap().template.is_some());
         // Every command is still found, by path when it has no template.
         let last = format!("c{}", 3 * MAX_TEMPLATES - 1);
-        assert!(cache.resolve("c1", Some(&path)).is_some());
+        assert!(cache.resolve("c1", Some(&path), false).is_some());
         assert!(cache.entries.get(&last).unwrap().template.is_some());
         std::fs::remove_dir_all(dir).unwrap();
     }

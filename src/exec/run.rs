@@ -118,6 +118,7 @@ impl Shell {
                 exported_functions: Vec::new(),
                 command_number: 0,
                 traced_functions: Vec::new(),
+                readonly_functions: Vec::new(),
             },
             fds: FdTable::from_process(),
             builtins,
@@ -148,6 +149,7 @@ impl Shell {
             coprocs: Vec::new(),
             started: std::time::Instant::now(),
             errexit_exempt: false,
+            positional_sets: 0,
         }
     }
 

@@ -707,7 +707,12 @@ impl Shell {
             };
         }
         let path_var = self.state.vars.get("PATH").map(str::to_string);
-        match self.state.commands.resolve(name, path_var.as_deref()) {
+        let recheck = self.state.options.posix || self.shopt_on("checkhash");
+        match self
+            .state
+            .commands
+            .resolve(name, path_var.as_deref(), recheck)
+        {
             Some(resolved) => Ok(resolved.program()),
             None => Err(ExecError::CommandNotFound(name.to_string())),
         }
@@ -745,6 +750,12 @@ impl Shell {
                     Err(ExecError::NoSuchFile(name.to_string()))
                 }
                 (SpawnStep::Exec, Errno::ENOENT) => {
+                    // A remembered path (`hash -p`, or a program removed
+                    // since) that is gone: bash names the path.
+                    let path = self.program_path(&spawn, name);
+                    if path != name && std::fs::symlink_metadata(&path).is_err() {
+                        return Err(ExecError::NoSuchFile(path));
+                    }
                     Err(ExecError::CommandNotFound(name.to_string()))
                 }
                 (SpawnStep::Exec, Errno::EACCES)

@@ -1229,6 +1229,9 @@ pub struct ShellState {
     /// Functions with the trace attribute (`declare -ft`): they see the
     /// caller's DEBUG and RETURN traps, as under `set -T`.
     pub traced_functions: Vec<String>,
+    /// Readonly functions (`readonly -f`, `declare -fr`): they can be
+    /// neither redefined nor unset.
+    pub readonly_functions: Vec<String>,
 }
 
 impl ShellState {
@@ -1303,6 +1306,10 @@ pub struct Shell {
     /// apply (a non-final part of an and-or list, a negation), so an
     /// enclosing compound command that returns it does not exit either.
     pub errexit_exempt: bool,
+    /// Counts `set` calls that gave the positional parameters: a `.`
+    /// script with arguments keeps what it set (bash), not what `shift`
+    /// did.
+    pub positional_sets: u64,
     // What belongs to the process the context runs in.
     /// This context is the whole of its process: the top-level shell, or
     /// a subshell started as a pidsh process of its own. Only such a

@@ -357,11 +357,14 @@ fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
     {
         value = match value {
             Value::One(target) if !target.is_empty() => match target.split_once('[') {
-                Some((array, rest)) if rest.ends_with(']') => {
+                Some((array, rest)) if rest.ends_with(']') && crate::expand::is_name(array) => {
                     let index = Word::literal(&rest[..rest.len() - 1]);
                     lookup_subscript(env, array, &index)?
                 }
-                _ => lookup_name(env, &target),
+                _ if is_parameter_name(&target) => lookup_name(env, &target),
+                _ => {
+                    return Err(ExpandError::new(format!("{target}: invalid variable name")));
+                }
             },
             Value::One(_) | Value::Unset => {
                 return Err(ExpandError::new(format!(
@@ -372,6 +375,14 @@ fn lookup(env: &mut dyn ExpandEnv, p: &ParamExp) -> Result<Value, ExpandError> {
         };
     }
     Ok(value)
+}
+
+/// Whether `${!x}` may name `name`: a variable, a positional parameter
+/// or a special one (bash: anything else is an invalid variable name).
+fn is_parameter_name(name: &str) -> bool {
+    crate::expand::is_name(name)
+        || name.bytes().all(|b| b.is_ascii_digit())
+        || matches!(name, "@" | "*" | "#" | "?" | "-" | "$" | "!")
 }
 
 fn lookup_name(env: &mut dyn ExpandEnv, name: &str) -> Value {
@@ -944,7 +955,16 @@ fn naming_parameter(p: &ParamExp, mut e: ExpandError) -> ExpandError {
 fn check_unset(env: &dyn ExpandEnv, p: &ParamExp, value: &Value) -> Result<(), ExpandError> {
     let whole_array = p.index.as_ref().and_then(whole_array_subscript).is_some();
     if env.nounset() && !value.is_set() && !whole_array && !matches!(p.name.as_str(), "@" | "*") {
-        return Err(ExpandError::fatal(format!("{}: unbound variable", p.name)));
+        // bash names the element as written: `a[$i]: unbound variable`.
+        let index = p
+            .index
+            .as_ref()
+            .map(|w| format!("[{}]", crate::parser::unparse::word(w)))
+            .unwrap_or_default();
+        return Err(ExpandError::fatal(format!(
+            "{}{index}: unbound variable",
+            p.name
+        )));
     }
     Ok(())
 }
