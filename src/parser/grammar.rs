@@ -1168,6 +1168,18 @@ impl<'a> Core<'a> {
                 let w = self.cond_word()?;
                 return Ok(CondExpr::Unary(op, w));
             }
+            // `[[ -z ]]`, `[[ -n && x ]]`: bash wants the operand.
+            let missing = match &next.kind {
+                TokKind::Op(Op::AndIf) => Some("&&"),
+                TokKind::Op(Op::OrIf) => Some("||"),
+                TokKind::Op(Op::RParen) => Some(")"),
+                _ if next.is_word("]]") => Some("]]"),
+                _ => None,
+            };
+            if let Some(what) = missing {
+                let message = format!("unexpected argument `{what}' to conditional unary operator");
+                return Err(self.err_here(ParseErrorKind::Syntax, &message));
+            }
             return Ok(CondExpr::Word(Word::literal(&format!("-{op}"))));
         }
         let left = self.cond_word()?;

@@ -470,7 +470,10 @@ fn double_brackets() {
             "[[ x =~ ]]",
             "ERR Syntax unexpected argument `]]' to conditional binary operator",
         ),
-        ("[[ -n ]]", "[[ -n ]]"),
+        (
+            "[[ -n ]]",
+            "ERR Syntax unexpected argument `]]' to conditional unary operator",
+        ),
         ("[[ a\n&& b ]]", "[[ (a && b) ]]"),
     ]);
 }
