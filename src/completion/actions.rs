@@ -17,13 +17,13 @@ pub fn generate(sh: &Shell, action: Action, word: &str) -> Vec<String> {
         Action::File => all_files(sh, word, FileKind::Any),
         Action::Directory => all_files(sh, word, FileKind::Directory),
         Action::Command => commands(sh, word),
-        Action::Alias => starting(sh.state.aliases.keys().cloned().collect()),
+        Action::Alias => starting(sorted(sh.state.aliases.keys().cloned().collect())),
         Action::Builtin => starting(builtins()),
         Action::Enabled => starting(enabled(sh, true)),
         Action::Disabled => starting(enabled(sh, false)),
         Action::HelpTopic => starting(help_topics()),
         Action::Binding => Vec::new(),
-        Action::Function => starting(sh.state.functions.keys().cloned().collect()),
+        Action::Function => starting(sorted(sh.state.functions.keys().cloned().collect())),
         Action::Keyword => starting(keywords()),
         Action::Variable => starting(variables(sh, |_| true)),
         Action::Export => starting(variables(sh, |v| v.exported)),
@@ -39,6 +39,12 @@ pub fn generate(sh: &Shell, action: Action, word: &str) -> Vec<String> {
         Action::Service => starting(services()),
         Action::Hostname => starting(hosts(sh)),
     }
+}
+
+/// `names` in the order bash lists aliases and functions: sorted.
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
 }
 
 /// The builtins' names, sorted as bash lists them.
