@@ -8,11 +8,7 @@
 
 mod common;
 
-use common::Case;
-
-fn check(cases: &[Case]) {
-    common::check_with(cases, |script| common::run_file(script, None));
-}
+use common::check_files as check;
 
 /// Readonly functions, `unset`/`declare` usage, subscripts, `hash`,
 /// `umask`, `shopt`, `read`, `mapfile`, `trap`, `builtin`, `kill`.
@@ -386,18 +382,10 @@ fn source_with_a_search_path() {
     std::fs::write(dir.join("sdir/lib.sh"), "echo in sdir\n").unwrap();
     std::fs::write(dir.join("here.sh"), "echo here\n").unwrap();
     let script = ". -p sdir lib.sh\nsource -p sdir:. here.sh\n. -p sdir here.sh\necho st=$?\n. -x lib.sh\necho st=$?\n.\necho st=$?\n";
-    std::fs::write(dir.join("s.sh"), script).unwrap();
-    let out = common::pidsh()
-        .arg("s.sh")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let out = common::run_file_in(common::pidsh(), script, &dir);
+    assert_eq!(out.stdout, "in sdir\nhere\nst=1\nst=2\nst=2\n");
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "in sdir\nhere\nst=1\nst=2\nst=2\n"
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        out.stderr,
         "s.sh: line 3: .: here.sh: file not found\n\
          s.sh: line 5: .: -x: invalid option\n\
          .: usage: . [-p path] filename [arguments]\n\
@@ -415,14 +403,6 @@ fn source_keeps_the_parameters_it_sets() {
     std::fs::write(dir.join("set.sub"), "set -- m n o p\n").unwrap();
     std::fs::write(dir.join("func.sub"), "f() { set -- q; }\nf\n").unwrap();
     let script = "set -- a b c\n. ./shift.sub 1 2\necho \"$@\"\n. ./func.sub 1 2\necho \"$@\"\n. ./set.sub x y z\necho \"$@\"\n";
-    std::fs::write(dir.join("s.sh"), script).unwrap();
-    let out = common::pidsh()
-        .arg("s.sh")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "a b c\na b c\nm n o p\n"
-    );
+    let out = common::run_file_in(common::pidsh(), script, &dir);
+    assert_eq!(out.stdout, "a b c\na b c\nm n o p\n");
 }

@@ -6,11 +6,7 @@
 
 mod common;
 
-use common::Case;
-
-fn check(cases: &[Case]) {
-    common::check_with(cases, |script| common::run_file(script, None));
-}
+use common::check_files as check;
 
 /// Arrays in expansions: `@K`, `@k`, `@A`, indirection through an
 /// element, slices of sparse arrays.

@@ -31,15 +31,25 @@ fn finish(out: Output) -> Run {
 #[allow(dead_code)]
 pub fn run_file(script: &str, flag: Option<&str>) -> Run {
     let dir = tempdir();
-    std::fs::write(dir.join("s.sh"), script).unwrap();
     let mut cmd = pidsh();
-    cmd.args(flag)
-        .arg("s.sh")
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::null());
-    let out = cmd.output().unwrap();
+    cmd.args(flag);
+    let run = run_file_in(cmd, script, &dir);
     let _ = std::fs::remove_dir_all(&dir);
-    finish(out)
+    run
+}
+
+/// Writes the script to `s.sh` in `dir` (beside files a test put there)
+/// and runs `cmd s.sh` there, standard input null.
+pub fn run_file_in(mut cmd: Command, script: &str, dir: &std::path::Path) -> Run {
+    std::fs::write(dir.join("s.sh"), script).unwrap();
+    cmd.arg("s.sh").current_dir(dir).stdin(Stdio::null());
+    finish(cmd.output().unwrap())
+}
+
+/// Runs every case as a script file (`pidsh s.sh`, see [`run_file`]) and
+/// fails with all the mismatches at once.
+pub fn check_files(cases: &[Case]) {
+    check_with(cases, |script| run_file(script, None));
 }
 
 /// Runs `pidsh -c script` in `dir`.
