@@ -108,6 +108,55 @@ fn finished_background_job_is_reported_done() {
     term.wait_for_fresh_prompt();
 }
 
+#[test]
+fn a_job_that_ends_during_a_command_is_reported_before_the_prompt() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.wait_for_fresh_prompt();
+    // The job ends while `sleep 1` runs: its notice comes after the
+    // command's output and before the next prompt, never drawn over them.
+    run(&term, "sleep 0.05 & sleep 1; echo ma''rk");
+    let screen = term.wait_for("the Done line and a fresh prompt", |s| {
+        s.has_line_with(&["[1]", "Done", "sleep 0.05"])
+            && s.cursor_line().trim_end() == PROMPT.trim_end()
+    });
+    let row = |p: &dyn Fn(&str) -> bool| screen.rows.iter().position(|r| p(r));
+    let mark = row(&|r| r.trim_end() == "mark");
+    let done = row(&|r| r.contains("Done"));
+    let prompt = screen
+        .rows
+        .iter()
+        .rposition(|r| r.starts_with(PROMPT.trim_end()));
+    assert!(
+        mark < done && done < prompt,
+        "mark, then Done, then the prompt:\n{}",
+        screen.text()
+    );
+}
+
+#[test]
+fn many_jobs_ending_at_the_prompt_are_all_announced() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    term.wait_for_fresh_prompt();
+    // More jobs than the editor's queue of notices holds at once; they all
+    // end while the prompt waits for a key.
+    run(&term, "for i in $(seq 25); do sleep 0.5 & done");
+    term.wait_for_fresh_prompt();
+    let screen = term.wait_for("25 Done lines", |s| {
+        s.rows.iter().filter(|r| r.contains("Done")).count() == 25
+    });
+    for n in 1..=25 {
+        assert!(
+            screen.has_line_with(&[&format!("[{n}]"), "Done", "sleep 0.5"]),
+            "job {n} announced:\n{}",
+            screen.text()
+        );
+    }
+    term.keys("echo st''ill\r");
+    term.wait_for("still", |s| s.has_line("still"));
+}
+
 /// The shell's pid as `echo $$` shows it.
 fn shell_pid_from_screen(term: &Term) -> i32 {
     run(term, "echo $$");

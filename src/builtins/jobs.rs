@@ -368,7 +368,10 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
         {
             return Ok(128 + sig);
         }
-        (sh.jobs.wait_all(), None)
+        let status = sh.jobs.wait_all();
+        // An interactive shell reports them at once, as bash does.
+        sh.print_job_notices();
+        (status, None)
     } else {
         wait_ids(sh, ids)?
     };

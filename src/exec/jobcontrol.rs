@@ -123,6 +123,14 @@ impl Shell {
         }
     }
 
+    /// An interactive shell's report of the jobs that ended since the last
+    /// one (`[1]+  Done  sleep 1`), before a prompt or after `wait`.
+    pub fn print_job_notices(&mut self) {
+        for notice in self.jobs.take_notices() {
+            self.write_stderr(&format!("{notice}\n"));
+        }
+    }
+
     /// Before an interactive shell exits: the first attempt with stopped
     /// jobs only warns (true); the next one exits.
     pub fn warn_about_stopped_jobs(&mut self) -> bool {

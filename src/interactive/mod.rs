@@ -258,8 +258,10 @@ fn run_plain(sh: &mut Shell) -> i32 {
 fn run_plain_loop(sh: &mut Shell) -> i32 {
     let mut buffer = String::new();
     let mut keys = piped::Keys::default();
+    sh.jobs.keep_notices();
     loop {
         sh.jobs.reap();
+        sh.print_job_notices();
         if buffer.is_empty()
             && let Some(status) = run_prompt_command(sh)
         {
@@ -379,13 +381,19 @@ fn run_editor(sh: &mut Shell) -> i32 {
     let mut line_editor = editor::build(sh, &shared, &wake);
     // The editor's copy of the history follows the shell's list.
     let mut mirrored = None;
-    // Finished background jobs are announced at once, above the line being
-    // edited (`set +b` defers them to the next prompt).
+    // Background jobs that end while a line is edited are announced at
+    // once, above it (`set +b` defers them to the next prompt); those that
+    // end while a command runs, before the next prompt.
     let printer = reedline::ExternalPrinter::<String>::default();
     let sender = printer.sender();
     let waker = wake.clone();
     if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(move |line| {
-        let _ = sender.try_send(line);
+        // The printer holds a few lines: wake the editor to empty it, and
+        // wait for room rather than lose a notice.
+        if let Err(std::sync::mpsc::TrySendError::Full(line)) = sender.try_send(line) {
+            waker.notify();
+            let _ = sender.send(line);
+        }
         waker.notify();
     })) {
         sh.jobs.set_watcher(watcher);
@@ -393,12 +401,10 @@ fn run_editor(sh: &mut Shell) -> i32 {
     }
     let mut terminal = TtyModes::new();
     let mut first_line = true;
+    sh.jobs.keep_notices();
     loop {
-        sh.jobs.announce_at_once(sh.state.options.notify);
         sh.jobs.reap();
-        for notice in sh.jobs.take_notices() {
-            sh.write_stderr(&format!("{notice}\n"));
-        }
+        sh.print_job_notices();
         check_window_size(sh);
         if let Some(status) = run_prompt_command(sh) {
             return status;
@@ -422,7 +428,9 @@ fn run_editor(sh: &mut Shell) -> i32 {
         terminal.reclaim();
         // A Ctrl-C typed while a command ran has done its work.
         let _ = crate::jobs::signals::take_interrupt();
+        sh.jobs.announce_at_once(sh.state.options.notify);
         let read = line_editor.read_line(&prompt);
+        sh.jobs.announce_at_once(false);
         if vi {
             // The mode's cursor shape is the editor's: commands get the
             // terminal's own back (DECSCUSR 0).

@@ -53,6 +53,8 @@ pub struct Job {
     pub stopped: bool,
     /// The terminal modes it had when it stopped, given back on `fg`.
     pub modes: Option<nix::sys::termios::Termios>,
+    /// Taken by whoever reports its end: the watcher or the table.
+    claim: watch::Claim,
 }
 
 /// How waiting for a foreground job ended.
@@ -187,6 +189,9 @@ pub struct JobTable {
     watcher: Option<Arc<watch::Watcher>>,
     /// Lines about finished jobs, not yet shown.
     notices: Vec<String>,
+    /// An interactive shell shows [`JobTable::take_notices`] at its
+    /// prompt; other shells keep no notices.
+    reporting: bool,
     /// Statuses of finished background processes not yet asked for by
     /// `wait PID` (the newest [`MAX_REMEMBERED`]).
     finished: Vec<(Pid, i32)>,
@@ -263,6 +268,7 @@ impl JobTable {
         if let Some(g) = pgid {
             signals::register_group(g.as_raw());
         }
+        let claim = watch::Claim::default();
         if !stopped && let Some(w) = &self.watcher {
             let dups: Vec<OwnedFd> = processes
                 .iter()
@@ -270,7 +276,7 @@ impl JobTable {
                 .filter_map(crate::sys::fd::keep_if_room)
                 .collect();
             if dups.len() == processes.len() {
-                w.watch(number, &text, dups);
+                w.watch(number, &text, dups, Arc::clone(&claim));
             }
         }
         self.jobs.push(Job {
@@ -280,6 +286,7 @@ impl JobTable {
             pgid,
             stopped,
             modes: None,
+            claim,
         });
         number
     }
@@ -289,11 +296,12 @@ impl JobTable {
         self.watcher = Some(Arc::new(watcher));
     }
 
-    /// Whether finished jobs are announced at once (`set -b`) — updated by
-    /// the interactive loop from the option.
+    /// Whether finished jobs are announced at once: on while the editor
+    /// reads a line under `set -b`, off while a command runs (the table
+    /// reports them before the next prompt).
     pub fn announce_at_once(&self, on: bool) {
         if let Some(w) = &self.watcher {
-            w.at_once.store(on, std::sync::atomic::Ordering::SeqCst);
+            w.set_at_once(on);
         }
     }
 
@@ -305,9 +313,10 @@ impl JobTable {
     }
 
     /// Removes the job at `index`; its group no longer gets a forwarded
-    /// SIGHUP.
+    /// SIGHUP, and its end is not announced (`fg`, `wait %N` took it).
     fn remove_at(&mut self, index: usize) -> Job {
         let job = self.jobs.remove(index);
+        watch::take_claim(&job.claim);
         job.release_group();
         job
     }
@@ -425,6 +434,12 @@ impl JobTable {
         self.jobs.iter().any(|j| j.stopped)
     }
 
+    /// From now on, keeps a notice of each ended job for the prompt (an
+    /// interactive shell).
+    pub fn keep_notices(&mut self) {
+        self.reporting = true;
+    }
+
     /// Messages about jobs that finished since the last call, for an
     /// interactive shell to print (`[1]+  Done  sleep 1`).
     pub fn take_notices(&mut self) -> Vec<String> {
@@ -443,15 +458,20 @@ impl JobTable {
         self.listing.take();
         self.refresh();
         for job in self.take_finished() {
-            let announced = self
-                .watcher
-                .as_ref()
-                .is_some_and(|w| w.take_announced(job.number));
-            if !announced && let Some(status) = job.status() {
-                self.notices
-                    .push(notice_line(job.number, status, &job.text));
-            }
+            self.report(&job);
             self.remember(job);
+        }
+    }
+
+    /// Keeps the notice of `job`'s end for the prompt, unless the watcher
+    /// announced it already or no one shows notices.
+    fn report(&mut self, job: &Job) {
+        if watch::take_claim(&job.claim)
+            && self.reporting
+            && let Some(status) = job.status()
+        {
+            self.notices
+                .push(notice_line(job.number, status, &job.text));
         }
     }
 
@@ -540,7 +560,9 @@ impl JobTable {
                 }
             }
         }
+        // An interactive shell still reports them (bash).
         for job in std::mem::take(&mut self.jobs) {
+            self.report(&job);
             job.release_group();
         }
         self.finished.clear();
@@ -665,9 +687,7 @@ impl JobTable {
     pub fn forget_finished(&mut self) {
         self.listing.take();
         for job in self.take_finished() {
-            if let Some(w) = &self.watcher {
-                w.take_announced(job.number);
-            }
+            watch::take_claim(&job.claim);
             self.remember(job);
         }
     }

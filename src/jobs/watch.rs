@@ -5,8 +5,14 @@
 //! The watcher holds duplicates of the members' pidfds (a pidfd becomes
 //! readable when its process exits) and peeks at exit statuses with
 //! `WNOWAIT`, so the shell still reaps its children itself.
+//!
+//! It announces only while the editor reads a line: a job that ends while
+//! a command runs is held, and the shell reports it before drawing the
+//! next prompt, as bash does — a notice queued for the editor would be
+//! drawn after the prompt, above a command's output. Who reports a job is
+//! settled by its [`Claim`]: the first of the watcher and the shell to
+//! take it, so no job is reported twice or never.
 
-use std::collections::HashSet;
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -15,8 +21,18 @@ use std::sync::{Arc, Mutex};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::wait::{Id, WaitPidFlag, waitid};
 
-/// Where announcements go (the line editor's external printer).
+/// Where announcements go (the line editor's external printer); it may
+/// block until the editor has room.
 pub type Announce = Box<dyn Fn(String) + Send>;
+
+/// The right to report a job's end, shared by the job and the watcher:
+/// whoever takes it first reports.
+pub type Claim = Arc<AtomicBool>;
+
+/// Takes `claim`; true when no one had.
+pub fn take_claim(claim: &Claim) -> bool {
+    !claim.swap(true, Ordering::SeqCst)
+}
 
 /// What the shell tells the watcher.
 enum Message {
@@ -31,16 +47,16 @@ struct Watched {
     number: usize,
     text: String,
     pidfds: Vec<OwnedFd>,
+    claim: Claim,
 }
 
 /// The watcher thread's handle.
 pub struct Watcher {
     jobs: Mutex<Sender<Message>>,
     wake: OwnedFd,
-    /// Jobs already announced, so the prompt-time notice is skipped.
-    announced: Arc<Mutex<HashSet<usize>>>,
-    /// `set -b`: announce at once; otherwise leave it to the prompt.
-    pub at_once: Arc<AtomicBool>,
+    /// The editor is reading a line and `set -b` is on: announce at once;
+    /// otherwise hold ended jobs for the shell's prompt-time report.
+    at_once: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Watcher {
@@ -52,31 +68,43 @@ impl std::fmt::Debug for Watcher {
 impl Watcher {
     /// Starts the thread; `announce` receives one line per finished job.
     pub fn start(announce: Announce) -> Option<Watcher> {
-        let (wake_read, wake) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).ok()?;
+        // Non-blocking: a watcher busy handing notices to the editor
+        // must never stall the shell starting jobs.
+        let flags = nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK;
+        let (wake_read, wake) = nix::unistd::pipe2(flags).ok()?;
         let (tx, rx) = channel();
-        let announced = Arc::new(Mutex::new(HashSet::new()));
-        let at_once = Arc::new(AtomicBool::new(true));
-        let state = (Arc::clone(&announced), Arc::clone(&at_once));
+        let at_once = Arc::new(AtomicBool::new(false));
+        let watcher_at_once = Arc::clone(&at_once);
         std::thread::Builder::new()
             .name("pidsh-jobs".into())
             .stack_size(128 << 10)
-            .spawn(move || run(rx, wake_read, announce, state.0, state.1))
+            .spawn(move || run(rx, wake_read, announce, watcher_at_once))
             .ok()?;
         Some(Watcher {
             jobs: Mutex::new(tx),
             wake,
-            announced,
             at_once,
         })
     }
 
     /// Watches a new background job (its pidfds are duplicated).
-    pub fn watch(&self, number: usize, text: &str, pidfds: Vec<OwnedFd>) {
+    pub fn watch(&self, number: usize, text: &str, pidfds: Vec<OwnedFd>, claim: Claim) {
         self.send(Message::Watch(Watched {
             number,
             text: text.to_string(),
             pidfds,
+            claim,
         }));
+    }
+
+    /// Announce at once from now on (the editor reads a line, `set -b`),
+    /// or hold ended jobs for the prompt (a command runs). Held jobs are
+    /// announced when it turns on, unless the shell reported them first.
+    pub fn set_at_once(&self, on: bool) {
+        let was = self.at_once.swap(on, Ordering::SeqCst);
+        if on && !was {
+            let _ = nix::unistd::write(&self.wake, b"a");
+        }
     }
 
     /// Stops watching job `number` (it left the table without ending).
@@ -91,24 +119,13 @@ impl Watcher {
             let _ = nix::unistd::write(&self.wake, b"j");
         }
     }
-
-    /// Whether job `number` was announced already (and forgets it).
-    pub fn take_announced(&self, number: usize) -> bool {
-        self.announced
-            .lock()
-            .map(|mut set| set.remove(&number))
-            .unwrap_or(false)
-    }
 }
 
-fn run(
-    rx: Receiver<Message>,
-    wake: OwnedFd,
-    announce: Announce,
-    announced: Arc<Mutex<HashSet<usize>>>,
-    at_once: Arc<AtomicBool>,
-) {
+fn run(rx: Receiver<Message>, wake: OwnedFd, announce: Announce, at_once: Arc<AtomicBool>) {
     let mut jobs: Vec<Watched> = Vec::new();
+    // Ended while a command ran: the shell reports them unless the editor
+    // is reading again first.
+    let mut held: Vec<Ended> = Vec::new();
     loop {
         let mut fds = vec![PollFd::new(wake.as_fd(), PollFlags::POLLIN)];
         for job in &jobs {
@@ -122,32 +139,63 @@ fn run(
         let woken = fds[0].revents().is_some_and(|r| !r.is_empty());
         drop(fds);
         if woken {
-            let mut buf = [0u8; 64];
-            if matches!(nix::unistd::read(&wake, &mut buf), Ok(0)) {
+            if !drain_wake(&wake) {
                 return;
             }
             for message in rx.try_iter() {
                 match message {
                     Message::Watch(job) => jobs.push(job),
-                    Message::Forget(number) => jobs.retain(|j| j.number != number),
+                    Message::Forget(number) => {
+                        jobs.retain(|j| j.number != number);
+                        held.retain(|j| j.number != number);
+                    }
                 }
             }
         }
-        let mut still = Vec::new();
-        for job in jobs.drain(..) {
-            if !job.pidfds.iter().all(exited) {
-                still.push(job);
-                continue;
-            }
-            if at_once.load(Ordering::SeqCst) {
-                let status = job.pidfds.last().and_then(peek_status).unwrap_or(0);
-                if let Ok(mut set) = announced.lock() {
-                    set.insert(job.number);
+        let (ended, running): (Vec<Watched>, Vec<Watched>) = std::mem::take(&mut jobs)
+            .into_iter()
+            .partition(|job| job.pidfds.iter().all(exited));
+        jobs = running;
+        held.extend(ended.into_iter().map(Ended::from));
+        // Reported by the shell already: nothing left to do.
+        held.retain(|job| !job.claim.load(Ordering::SeqCst));
+        if at_once.load(Ordering::SeqCst) {
+            for job in held.drain(..) {
+                if take_claim(&job.claim) {
+                    announce(job.notice);
                 }
-                announce(super::notice_line(job.number, status, &job.text));
             }
         }
-        jobs = still;
+    }
+}
+
+/// A watched job that has ended, its pidfds closed.
+struct Ended {
+    number: usize,
+    notice: String,
+    claim: Claim,
+}
+
+impl From<Watched> for Ended {
+    fn from(job: Watched) -> Ended {
+        let status = job.pidfds.last().and_then(peek_status).unwrap_or(0);
+        Ended {
+            number: job.number,
+            notice: super::notice_line(job.number, status, &job.text),
+            claim: job.claim,
+        }
+    }
+}
+
+/// Empties the wake pipe; false when the shell's end is closed.
+fn drain_wake(wake: &OwnedFd) -> bool {
+    let mut buf = [0u8; 64];
+    loop {
+        match nix::unistd::read(wake, &mut buf) {
+            Ok(0) => return false,
+            Ok(n) if n == buf.len() => continue,
+            Ok(_) | Err(_) => return true,
+        }
     }
 }
 
