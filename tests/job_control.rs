@@ -316,9 +316,16 @@ fn kill_job_spec_terminates_a_background_job() {
     wait_for_states(&term, "sleep dead", &sleep, |s| {
         s.is_none() || s == Some('Z')
     });
+    // Its end is told once: by a notice (before the prompt, or above the
+    // line being edited) — typing waits for it, as a person would.
+    term.keys("\r");
+    term.wait_for("the notice of its end", |s| {
+        s.has_line_with(&["[1]", "Terminated", "sleep 100"])
+    });
+    term.wait_for_fresh_prompt();
     run(&term, "jobs; echo listed");
     wait_for_output(&term, "jobs; echo listed", "no job left", |rows| {
-        rows.last() == Some(&"listed") && !rows.iter().any(|r| r.contains("Running"))
+        rows == ["listed"]
     });
 }
 

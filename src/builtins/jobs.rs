@@ -251,6 +251,7 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Status {
     }
     let all = argv.len() == 1 + first;
     sh.jobs.refresh();
+    sh.jobs.forget_announced();
     let mut out = String::new();
     for line in sh.jobs.lines() {
         if !all && !selected.contains(&line.number) {

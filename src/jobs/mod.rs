@@ -5,6 +5,7 @@
 //! `waitid(P_PIDFD, …)`; where the kernel gave no pidfd, `waitid(P_PID, …)`.
 
 use std::os::fd::{AsFd, OwnedFd};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use nix::errno::Errno;
@@ -680,6 +681,20 @@ impl JobTable {
                     Change::Nothing => {}
                 }
             }
+        }
+    }
+
+    /// Drops ended jobs that the watcher has announced already: `jobs`
+    /// shows a job's end only when no notice did.
+    pub fn forget_announced(&mut self) {
+        self.listing.take();
+        let (announced, kept): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
+            .into_iter()
+            .partition(|j| j.status().is_some() && j.claim.load(Ordering::SeqCst));
+        self.jobs = kept;
+        for job in announced {
+            job.release_group();
+            self.remember(job);
         }
     }
 
