@@ -691,8 +691,8 @@ impl Shell {
         sub.owns_process = false;
         sub.ctx = self.ctx.for_subshell();
         sub.state.enter_subshell();
-        // bash reseeds `$RANDOM` in a subshell.
-        sub.random.set(super::random::Random::from_clock());
+        // bash reseeds `$RANDOM` in a subshell (here when it is read).
+        sub.random.set(super::random::Random::seeded_on_use());
         sub
     }
 

@@ -112,7 +112,8 @@ pub struct FdTable {
     map: BTreeMap<RawFd, FdEntry>,
     /// Descriptors the process inherited (open without close-on-exec in
     /// the shell process); a child must not see one the table dropped.
-    inherited: Vec<RawFd>,
+    /// Shared by every copy: it never changes after start-up.
+    inherited: Arc<[RawFd]>,
     /// Numbers a program started by exec does not receive, as if their
     /// descriptors were close-on-exec in a shell that forks (a coprocess's
     /// ends: `cat` must not hold the write end of its own input). Shell
@@ -139,13 +140,15 @@ impl FdTable {
             // The runtime's placeholder keeps the number taken, for no child.
             crate::sys::fd::set_cloexec(fd);
         }
+        let mut inherited = Vec::new();
         for fd in listed {
             if crate::sys::fd::is_open_without_cloexec(fd) {
                 table.map.insert(fd, FdEntry::Inherited(fd));
-                table.inherited.push(fd);
+                inherited.push(fd);
             }
         }
-        table.inherited.sort_unstable();
+        inherited.sort_unstable();
+        table.inherited = inherited.into();
         table
     }
 

@@ -1278,11 +1278,11 @@ impl ExpandEnv for Shell {
         }
     }
 
-    fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError> {
+    fn command_substitution(&mut self, body: &Arc<List>) -> Result<String, ExpandError> {
         if let Some(redirect) = file_read_shorthand(body) {
             return self.read_file_substitution(redirect);
         }
-        let (text, status) = self.capture_output(body)?;
+        let (text, status) = self.capture_substitution(body)?;
         self.state.last_status = status;
         self.cmdsub_status = Some(status);
         Ok(text)
