@@ -74,6 +74,11 @@ fn variables_changed_inside_stay_inside() {
             "2 1\n",
         ),
         (
+            "readonly_assignment_fails_and_keeps_the_value",
+            r#"readonly r=1; y=$( (r=3) 2>/dev/null; echo "[$r]"); echo "$y""#,
+            "[1]\n",
+        ),
+        (
             "nested",
             "a=1; x=$(a=2; y=$(a=3; echo $a); echo $a $y); echo $x $a",
             "2 3 1\n",

@@ -127,7 +127,7 @@ impl Shell {
             error_prefix: "pidsh".to_string(),
             line: 0,
             ctx: Default::default(),
-            redirections_kept: Vec::new(),
+            redirections_kept: Default::default(),
             owns_process: true,
             ignored_signals: Vec::new(),
             ignored_by_parent_traps: Vec::new(),

@@ -44,6 +44,21 @@ pub struct Var {
 }
 
 impl Var {
+    /// A copy of everything but the scalar value (`None`), for a copy
+    /// about to be given a new one.
+    fn without_value(&self) -> Var {
+        Var {
+            value: None,
+            exported: self.exported,
+            readonly: self.readonly,
+            array: self.array.clone(),
+            nameref: self.nameref,
+            integer: self.integer,
+            case: self.case,
+            unassigned: self.unassigned,
+        }
+    }
+
     /// The attribute letters, in bash's `declare -p` order (`aAinrxclu`).
     pub fn attribute_letters(&self) -> String {
         [
@@ -322,6 +337,20 @@ impl VarMap {
         }
         self.get(name)?;
         self.change_slot(name).as_mut().map(Arc::make_mut)
+    }
+
+    /// As [`VarMap::get_mut`], to give the variable a new value: a copy
+    /// made for this map leaves the old value behind.
+    fn get_mut_to_assign(&mut self, name: &str) -> Option<&mut Var> {
+        if self.own_map().is_some() {
+            return self.get_mut(name);
+        }
+        self.get(name)?;
+        let var = self.change_slot(name).as_mut()?;
+        if Arc::get_mut(var).is_none() {
+            *var = Arc::new(var.without_value());
+        }
+        Arc::get_mut(var)
     }
 
     fn entry_or_default(&mut self, name: impl AsRef<str>) -> &mut Var {
@@ -683,8 +712,11 @@ impl Vars {
             let target = target.to_string();
             return self.set(&target, value);
         }
-        match self.map.get_mut(name) {
-            Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
+        if self.map.get(name).is_some_and(|v| v.readonly) {
+            // Before a copy without the old value is made for the change.
+            return Err(ReadonlyError(name.to_string()));
+        }
+        match self.map.get_mut_to_assign(name) {
             Some(v) if v.array.is_some() => {
                 v.unassigned = false;
                 if let Some(array) = v.array.as_mut() {
@@ -1327,7 +1359,9 @@ impl ShellState {
     /// signals stay ignored), and `trap` lists the parent's until the
     /// subshell changes one.
     pub fn enter_subshell(&mut self) {
-        if self.inherited_traps.is_none() {
+        // With no traps there is nothing to list: no copy (one allocation
+        // per `$( )` otherwise).
+        if self.inherited_traps.is_none() && !self.traps.is_empty() {
             self.inherited_traps = Some(Arc::new(self.traps.clone()));
         }
         self.traps
@@ -1362,7 +1396,7 @@ pub struct Shell {
     /// The redirected commands being run, innermost last: whether `exec`
     /// made that command's redirections the shell's own (then they are not
     /// undone when it ends).
-    pub redirections_kept: Vec<bool>,
+    pub redirections_kept: RedirectionFrames,
     /// Open ends of process substitutions (table numbers), newest last;
     /// the command that made one closes it when it ends.
     pub procsub_fds: Vec<i32>,
@@ -1431,6 +1465,40 @@ pub struct Shell {
     pub stopped_jobs_warned: bool,
     /// When the shell started (`$SECONDS`).
     pub started: std::time::Instant,
+}
+
+/// The redirected commands being run, innermost last, and which of them
+/// `exec` made keep their redirections: a depth and the depths kept, so
+/// that entering and leaving a command (every builtin does) never
+/// allocates, and neither does copying the stack for a subshell.
+#[derive(Debug, Clone, Default)]
+pub struct RedirectionFrames {
+    depth: u32,
+    kept: Vec<u32>,
+}
+
+impl RedirectionFrames {
+    /// Enters a redirected command.
+    pub fn push(&mut self) {
+        self.depth += 1;
+    }
+
+    /// Marks the innermost command's redirections as kept.
+    pub fn keep_innermost(&mut self) {
+        if self.depth > 0 && self.kept.last() != Some(&self.depth) {
+            self.kept.push(self.depth);
+        }
+    }
+
+    /// Leaves the innermost command: whether its redirections were kept.
+    pub fn pop(&mut self) -> bool {
+        let kept = self.kept.last() == Some(&self.depth);
+        if kept {
+            self.kept.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+        kept
+    }
 }
 
 /// The last version number given to a function table.
@@ -1525,5 +1593,44 @@ mod tests {
         assert!(copy.set("x", "2").is_err());
         assert_eq!(copy.array("a").map(|a| a.values().len()), Some(2));
         assert_eq!(shell.array("a").map(|a| a.values().len()), Some(1));
+    }
+}
+
+#[cfg(test)]
+mod redirection_frames_tests {
+    use super::RedirectionFrames;
+
+    #[test]
+    fn only_the_frame_marked_is_kept() {
+        let mut frames = RedirectionFrames::default();
+        frames.push();
+        frames.push();
+        frames.keep_innermost();
+        frames.keep_innermost();
+        frames.push();
+        assert!(!frames.pop());
+        assert!(frames.pop());
+        assert!(!frames.pop());
+        frames.keep_innermost();
+        assert!(!frames.pop());
+    }
+}
+
+#[cfg(test)]
+mod assignment_tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_assignment_in_a_copy_keeps_the_value() {
+        let mut shell = Vars::default();
+        shell.set("r", "1").expect("not readonly");
+        shell.make_readonly("r");
+        shell.set("s", "old").expect("not readonly");
+        let mut copy = shell.clone();
+        assert!(copy.set("r", "2").is_err());
+        assert_eq!(copy.get("r"), Some("1"));
+        copy.set("s", "new").expect("not readonly");
+        assert_eq!(copy.get("s"), Some("new"));
+        assert_eq!(shell.get("s"), Some("old"));
     }
 }
