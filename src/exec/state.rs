@@ -297,15 +297,21 @@ impl VarMap {
         self.shared.get(name).map(|v| &**v)
     }
 
-    /// The map itself, when changes may be made in place: this copy holds
-    /// the only reference (earlier changes are folded in first), or has
-    /// made enough changes to be worth a map of its own.
-    fn own_map(&mut self) -> Option<&mut FxHashMap<Arc<str>, Arc<Var>>> {
+    /// Whether changes are made to the map in place: this copy holds the
+    /// only reference (earlier changes are folded in first), or has made
+    /// enough changes to be worth a map of its own (made here). The
+    /// common case, the only holder with no changes, reads two counts and
+    /// nothing more: the one atomic update per change is the caller's
+    /// [`VarMap::own`].
+    fn in_place(&mut self) -> bool {
+        // No `Weak` to the map is ever made, and no other holder can make
+        // a new reference while this one is borrowed mutably.
+        let only_holder = Arc::strong_count(&self.shared) == 1;
         if self.changes.is_empty() {
-            return Arc::get_mut(&mut self.shared);
+            return only_holder;
         }
-        if Arc::get_mut(&mut self.shared).is_none() && self.changes.len() < MAX_CHANGES {
-            return None;
+        if !only_holder && self.changes.len() < MAX_CHANGES {
+            return false;
         }
         let map = Arc::make_mut(&mut self.shared);
         for (name, change) in self.changes.drain() {
@@ -314,7 +320,12 @@ impl VarMap {
                 None => map.remove(&name),
             };
         }
-        Some(map)
+        true
+    }
+
+    /// The map, to change in place (after [`VarMap::in_place`]).
+    fn own(&mut self) -> &mut FxHashMap<Arc<str>, Arc<Var>> {
+        Arc::make_mut(&mut self.shared)
     }
 
     /// The slot of `name` in `changes`, made from the shared map's
@@ -331,32 +342,37 @@ impl VarMap {
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
-        if self.own_map().is_some() {
-            let map = Arc::make_mut(&mut self.shared);
-            return map.get_mut(name).map(Arc::make_mut);
+        if self.in_place() {
+            return self.own().get_mut(name).map(Arc::make_mut);
         }
         self.get(name)?;
         self.change_slot(name).as_mut().map(Arc::make_mut)
     }
 
     /// As [`VarMap::get_mut`], to give the variable a new value: a copy
-    /// made for this map leaves the old value behind.
+    /// made for this map leaves the old value behind (but that of a
+    /// readonly variable, which the assignment will not replace).
     fn get_mut_to_assign(&mut self, name: &str) -> Option<&mut Var> {
-        if self.own_map().is_some() {
-            return self.get_mut(name);
+        if self.in_place() {
+            return self.own().get_mut(name).map(Arc::make_mut);
         }
         self.get(name)?;
         let var = self.change_slot(name).as_mut()?;
         if Arc::get_mut(var).is_none() {
-            *var = Arc::new(var.without_value());
+            let copy = if var.readonly {
+                Var::clone(var)
+            } else {
+                var.without_value()
+            };
+            *var = Arc::new(copy);
         }
         Arc::get_mut(var)
     }
 
     fn entry_or_default(&mut self, name: impl AsRef<str>) -> &mut Var {
         let name = name.as_ref();
-        if self.own_map().is_some() {
-            let map = Arc::make_mut(&mut self.shared);
+        if self.in_place() {
+            let map = self.own();
             if !map.contains_key(name) {
                 map.insert(Arc::from(name), Arc::default());
             }
@@ -367,8 +383,8 @@ impl VarMap {
 
     fn insert(&mut self, name: impl AsRef<str>, var: Var) -> Option<Var> {
         let name = name.as_ref();
-        if let Some(map) = self.own_map() {
-            let old = map.insert(Arc::from(name), Arc::new(var))?;
+        if self.in_place() {
+            let old = self.own().insert(Arc::from(name), Arc::new(var))?;
             return Some(Arc::unwrap_or_clone(old));
         }
         let old = self.change_slot(name).replace(Arc::new(var))?;
@@ -376,8 +392,8 @@ impl VarMap {
     }
 
     fn remove(&mut self, name: &str) -> Option<Var> {
-        if let Some(map) = self.own_map() {
-            return map.remove(name).map(Arc::unwrap_or_clone);
+        if self.in_place() {
+            return self.own().remove(name).map(Arc::unwrap_or_clone);
         }
         self.get(name)?;
         self.change_slot(name).take().map(Arc::unwrap_or_clone)
@@ -712,11 +728,8 @@ impl Vars {
             let target = target.to_string();
             return self.set(&target, value);
         }
-        if self.map.get(name).is_some_and(|v| v.readonly) {
-            // Before a copy without the old value is made for the change.
-            return Err(ReadonlyError(name.to_string()));
-        }
         match self.map.get_mut_to_assign(name) {
+            Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(v) if v.array.is_some() => {
                 v.unassigned = false;
                 if let Some(array) = v.array.as_mut() {
