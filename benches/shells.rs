@@ -334,6 +334,76 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
     out
 }
 
+// --------------------------------------------------------- per iteration --
+
+/// Iterations of a per-iteration loop: enough that pidsh's loop outlasts
+/// the noise of a process start, few enough that bash's forks finish in
+/// seconds.
+const LOOP_ITERATIONS: usize = 4000;
+
+/// A loop measured per iteration: one script, run with `$1` =
+/// [`LOOP_ITERATIONS`] and with `$1` = 0; per iteration = (time of N
+/// iterations − time of 0 iterations) ÷ N, so the start-up and the exit
+/// cancel out and only the turns remain.
+struct PerIteration {
+    /// Row label.
+    name: &'static str,
+    /// The run with `$1` = N.
+    full: Workload,
+    /// The same script with `$1` = 0.
+    empty: Workload,
+}
+
+/// The per-iteration loops: `x=$(echo hi)`, and the same loop with a
+/// plain assignment, whose cost the substitution's row includes.
+fn write_per_iteration(dir: &Path) -> Vec<PerIteration> {
+    let loops = [
+        (
+            "`x=$(echo hi)`, per iteration",
+            "loop_subst.sh",
+            "x=$(echo hi)",
+        ),
+        (
+            "`x=hi` (the loop alone), per iteration",
+            "loop_plain.sh",
+            "x=hi",
+        ),
+    ];
+    loops
+        .into_iter()
+        .map(|(name, file, body)| {
+            let text = format!(
+                "n=$1\ni=0\nwhile [ $i -lt $n ]; do\n  {body}\n  i=$((i+1))\ndone\necho done\n"
+            );
+            fs::write(dir.join(file), text).unwrap();
+            let run = |n: usize| Workload {
+                name,
+                args: vec![file.into(), n.to_string()],
+                expect: "done\n".into(),
+                per_backend: false,
+                input: Input::Null,
+            };
+            PerIteration {
+                name,
+                full: run(LOOP_ITERATIONS),
+                empty: run(0),
+            }
+        })
+        .collect()
+}
+
+/// Microseconds per iteration from the two runs' samples.
+fn per_iteration_us(full: &Samples, empty: &Samples) -> Result<f64, String> {
+    let full = full.as_ref().map_err(Clone::clone)?;
+    let empty = empty.as_ref().map_err(Clone::clone)?;
+    match (median(full), median(empty)) {
+        (Some(f), Some(e)) => {
+            Ok((f.as_secs_f64() - e.as_secs_f64()) * 1e6 / LOOP_ITERATIONS as f64)
+        }
+        _ => Err("no samples".into()),
+    }
+}
+
 /// One whole-process run: wall time, or why it is not a valid sample.
 fn run_once(dog: &Watchdog, shell: &Shell, w: &Workload, dir: &Path) -> Result<Duration, String> {
     let out_path = dir.join("stdout.txt");
@@ -1019,6 +1089,30 @@ fn main() {
         }
     }
 
+    // Per iteration: N turns against 0, shells interleaved.
+    let per_iteration = write_per_iteration(&dir);
+    let mut loop_table: Vec<(&PerIteration, Vec<Result<f64, String>>)> = Vec::new();
+    for l in per_iteration.iter().filter(|_| part("workloads")) {
+        println!(
+            "\n{} ({LOOP_ITERATIONS} turns against 0, {runs} runs each)",
+            l.name
+        );
+        let full = measure(&dog, &shells, &l.full, &dir, runs, &mut |_| {});
+        let empty = measure(&dog, &shells, &l.empty, &dir, runs, &mut |_| {});
+        let cells: Vec<Result<f64, String>> = full
+            .iter()
+            .zip(&empty)
+            .map(|(f, e)| per_iteration_us(f, e))
+            .collect();
+        for (shell, c) in shells.iter().zip(&cells) {
+            match c {
+                Ok(x) => println!("  {:<18} {:>10} per iteration", shell.label, us(*x)),
+                Err(why) => println!("  {:<18} FAILS: {why}", shell.label),
+            }
+        }
+        loop_table.push((l, cells));
+    }
+
     // The limit.
     if part("limit") && limit.clone.is_empty() {
         for round in 0..=runs {
@@ -1147,6 +1241,7 @@ fn main() {
         backends: &backends[1..],
         missing: &missing,
         table: &table,
+        loop_table: &loop_table,
         backend_table: &backend_table,
         limit: (lim_ps_med, lim_cl_med),
         sizes: &sizes,
@@ -1219,6 +1314,7 @@ struct Doc<'a> {
     backends: &'a [Shell],
     missing: &'a [&'static str],
     table: &'a [(&'a Workload, Vec<Samples>)],
+    loop_table: &'a [(&'a PerIteration, Vec<Result<f64, String>>)],
     backend_table: &'a [(&'a Workload, Vec<Samples>)],
     limit: (Option<Duration>, Option<Duration>),
     sizes: &'a [u64],
@@ -1238,6 +1334,80 @@ fn cell(r: &Samples) -> String {
 }
 
 impl Doc<'_> {
+    /// The per-iteration table, below the workloads.
+    fn per_iteration_markdown(&self, md: &mut String, failures: &mut Vec<String>) {
+        if self.loop_table.is_empty() {
+            return;
+        }
+        md.push_str("\n### Per iteration\n\n");
+        writeln!(
+            md,
+            "The script `n=$1; i=0; while [ $i -lt $n ]; do BODY; i=$((i+1)); done`, run \
+             whole-process with `$1` = {LOOP_ITERATIONS} and with `$1` = 0 ({} runs each \
+             after a warm-up, shells interleaved); a cell is (median time of \
+             {LOOP_ITERATIONS} turns − median time of 0 turns) ÷ {LOOP_ITERATIONS}: the cost \
+             of one turn, start-up and exit cancelled out. The first row is what a user \
+             timing a loop of `x=$(echo hi)` sees; the second is the same loop with `x=hi`, \
+             so the difference between the rows is the substitution's own cost. Ratios are \
+             pidsh ÷ peer.\n",
+            self.runs
+        )
+        .unwrap();
+        let peers = &self.shells[1..];
+        let mut head = String::from("| loop body | pidsh |");
+        let mut rule = String::from("|---|--:|");
+        for p in peers {
+            write!(head, " {} |", p.label).unwrap();
+            rule.push_str("--:|");
+        }
+        for p in peers {
+            write!(head, " pidsh/{} |", p.label).unwrap();
+            rule.push_str("--:|");
+        }
+        writeln!(md, "{head}\n{rule}").unwrap();
+        let cell_us = |c: &Result<f64, String>| match c {
+            Ok(x) => us(*x),
+            Err(_) => "fails¹".into(),
+        };
+        let mut rows: Vec<(String, Vec<Result<f64, String>>)> = self
+            .loop_table
+            .iter()
+            .map(|(l, cells)| (l.name.replace('|', "\\|"), cells.clone()))
+            .collect();
+        if let [(_, with), (_, without)] = self.loop_table {
+            let own = with
+                .iter()
+                .zip(without)
+                .map(|(a, b)| match (a, b) {
+                    (Ok(a), Ok(b)) => Ok(a - b),
+                    _ => Err("a loop failed".to_string()),
+                })
+                .collect();
+            rows.push(("`$(echo hi)` alone (first row − second)".into(), own));
+        }
+        for (name, cells) in &rows {
+            let mut row = format!("| {name} |");
+            for c in cells {
+                write!(row, " {} |", cell_us(c)).unwrap();
+            }
+            for c in &cells[1..] {
+                let r = match (&cells[0], c) {
+                    (Ok(p), Ok(q)) if *q > 0.0 => format!("{:.2}", p / q),
+                    _ => "—".into(),
+                };
+                write!(row, " {r} |").unwrap();
+            }
+            writeln!(md, "{row}").unwrap();
+        }
+        for (l, cells) in self.loop_table {
+            for (sh, c) in self.shells.iter().zip(cells) {
+                if let Err(why) = c {
+                    failures.push(format!("{} on {}: {}", sh.label, l.name, why));
+                }
+            }
+        }
+    }
+
     fn markdown(&self) -> String {
         let mut s = String::new();
         let md = &mut s;
@@ -1327,6 +1497,8 @@ impl Doc<'_> {
              unrolled (one command per line), so 1000 × `/bin/true` is issue 2's \
              \"first number\".\n",
         );
+
+        self.per_iteration_markdown(md, &mut failures);
 
         // Backends.
         md.push_str("\n### pidsh by spawn backend\n\n");

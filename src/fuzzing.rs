@@ -180,7 +180,10 @@ impl ExpandEnv for FakeEnv {
             _ => None,
         }
     }
-    fn command_substitution(&mut self, _body: &List) -> Result<String, ExpandError> {
+    fn command_substitution(
+        &mut self,
+        _body: &std::sync::Arc<List>,
+    ) -> Result<String, ExpandError> {
         Ok("substituted".into())
     }
     fn nounset(&self) -> bool {

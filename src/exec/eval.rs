@@ -243,9 +243,9 @@ impl Shell {
         &mut self,
         body: impl FnOnce(&mut Shell) -> Status,
     ) -> (Status, bool) {
-        self.redirections_kept.push(false);
+        self.redirections_kept.push();
         let r = body(self);
-        let kept = self.redirections_kept.pop().unwrap_or(false);
+        let kept = self.redirections_kept.pop();
         (r, kept)
     }
 
@@ -253,9 +253,7 @@ impl Shell {
     /// run stay when it ends (`command exec >f` too: they are the
     /// `command` command's).
     pub fn keep_redirections(&mut self) {
-        if let Some(kept) = self.redirections_kept.last_mut() {
-            *kept = true;
-        }
+        self.redirections_kept.keep_innermost();
     }
 
     /// Reports an error and gives its status; an expansion error unwinds
@@ -691,8 +689,8 @@ impl Shell {
         sub.owns_process = false;
         sub.ctx = self.ctx.for_subshell();
         sub.state.enter_subshell();
-        // bash reseeds `$RANDOM` in a subshell.
-        sub.random.set(super::random::Random::from_clock());
+        // bash reseeds `$RANDOM` in a subshell (here when it is read).
+        sub.random.set(super::random::Random::seeded_on_use());
         sub
     }
 

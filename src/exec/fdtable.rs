@@ -106,13 +106,70 @@ impl FdEntry {
     }
 }
 
+/// Shell fd number → entry: 0–2 in place, the rest in a tree, so that
+/// copying a table that maps only the standard descriptors (every `$( )`
+/// and subshell copies one) allocates nothing.
+#[derive(Debug, Clone, Default)]
+struct FdMap {
+    standard: [Option<FdEntry>; 3],
+    others: BTreeMap<RawFd, FdEntry>,
+}
+
+impl FdMap {
+    fn standard_slot(&mut self, fd: RawFd) -> Option<&mut Option<FdEntry>> {
+        usize::try_from(fd)
+            .ok()
+            .and_then(|i| self.standard.get_mut(i))
+    }
+
+    fn get(&self, fd: &RawFd) -> Option<&FdEntry> {
+        match usize::try_from(*fd).ok().and_then(|i| self.standard.get(i)) {
+            Some(slot) => slot.as_ref(),
+            None => self.others.get(fd),
+        }
+    }
+
+    fn contains_key(&self, fd: &RawFd) -> bool {
+        self.get(fd).is_some()
+    }
+
+    fn insert(&mut self, fd: RawFd, entry: FdEntry) {
+        match self.standard_slot(fd) {
+            Some(slot) => *slot = Some(entry),
+            None => {
+                self.others.insert(fd, entry);
+            }
+        }
+    }
+
+    fn remove(&mut self, fd: &RawFd) {
+        match self.standard_slot(*fd) {
+            Some(slot) => *slot = None,
+            None => {
+                self.others.remove(fd);
+            }
+        }
+    }
+
+    /// Every mapping, in fd order.
+    fn iter(&self) -> impl Iterator<Item = (&RawFd, &FdEntry)> {
+        const STANDARD: [RawFd; 3] = [0, 1, 2];
+        let standard = STANDARD
+            .iter()
+            .zip(&self.standard)
+            .filter_map(|(fd, slot)| Some((fd, slot.as_ref()?)));
+        standard.chain(self.others.iter())
+    }
+}
+
 /// A context's descriptors.
 #[derive(Debug, Clone, Default)]
 pub struct FdTable {
-    map: BTreeMap<RawFd, FdEntry>,
+    map: FdMap,
     /// Descriptors the process inherited (open without close-on-exec in
     /// the shell process); a child must not see one the table dropped.
-    inherited: Vec<RawFd>,
+    /// Shared by every copy: it never changes after start-up.
+    inherited: Arc<[RawFd]>,
     /// Numbers a program started by exec does not receive, as if their
     /// descriptors were close-on-exec in a shell that forks (a coprocess's
     /// ends: `cat` must not hold the write end of its own input). Shell
@@ -139,13 +196,15 @@ impl FdTable {
             // The runtime's placeholder keeps the number taken, for no child.
             crate::sys::fd::set_cloexec(fd);
         }
+        let mut inherited = Vec::new();
         for fd in listed {
             if crate::sys::fd::is_open_without_cloexec(fd) {
                 table.map.insert(fd, FdEntry::Inherited(fd));
-                table.inherited.push(fd);
+                inherited.push(fd);
             }
         }
-        table.inherited.sort_unstable();
+        inherited.sort_unstable();
+        table.inherited = inherited.into();
         table
     }
 
@@ -300,4 +359,28 @@ pub fn proc_path(entry: &FdEntry, rest: &str) -> Result<PathBuf, Errno> {
         other => other.raw(),
     };
     Ok(PathBuf::from(format!("/proc/self/fd/{raw}{rest}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_lists_its_descriptors_in_order_standard_ones_included() {
+        let mut table = FdTable::default();
+        for fd in [7, 2, 0, 12, 1] {
+            table.set(fd, FdEntry::Inherited(fd));
+        }
+        table.close(1);
+        table.close(12);
+        let listed: Vec<RawFd> = table.iter().map(|(fd, _)| fd).collect();
+        assert_eq!(listed, [0, 2, 7]);
+        assert!(table.get(1).is_none());
+        assert_eq!(table.raw(7), Some(7));
+        assert_eq!(table.lowest_free(0), 1);
+        let copy = table.clone();
+        table.close(0);
+        assert_eq!(copy.raw(0), Some(0));
+        assert!(table.get(0).is_none());
+    }
 }

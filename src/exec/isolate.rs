@@ -29,6 +29,7 @@ use std::os::fd::OwnedFd;
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Arc, Weak};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -69,6 +70,33 @@ impl Shell {
     pub fn list_needs_process(&self, list: &List) -> bool {
         let mut reading = Reading::new(self);
         reading.list(list) || self.functions_need_process(reading.calls)
+    }
+
+    /// [`Shell::list_needs_process`] for the body of a `$( )` in the
+    /// syntax tree: what the reading of the body found is kept (per
+    /// thread and version of the function table, as for functions), so a
+    /// loop of `$(echo hi)` does not read its text again on every turn.
+    pub fn substitution_needs_process(&self, body: &Arc<List>) -> bool {
+        let summary = self.substitution_summary(body);
+        summary.process
+            || (!summary.calls.is_empty() && self.functions_need_process(summary.calls.clone()))
+    }
+
+    fn substitution_summary(&self, body: &Arc<List>) -> Rc<Summary> {
+        let version = self.state.functions_version;
+        let key = Arc::as_ptr(body) as usize;
+        let kept = SUBSTITUTIONS.with(|cache| cache.borrow_mut().get(version, key));
+        if let Some(summary) = kept {
+            return summary;
+        }
+        let mut reading = Reading::new(self);
+        let process = reading.list(body);
+        let summary = Rc::new(Summary {
+            process,
+            calls: reading.calls,
+        });
+        SUBSTITUTIONS.with(|cache| cache.borrow_mut().keep(version, body, Rc::clone(&summary)));
+        summary
     }
 
     /// Whether a pipeline stage running `command` must be a process.
@@ -275,6 +303,50 @@ thread_local! {
     /// Functions' summaries, for one version of the function table.
     static SUMMARIES: RefCell<(u64, FxHashMap<String, Rc<Summary>>)> =
         RefCell::new((0, FxHashMap::default()));
+    /// The summaries of `$( )` bodies, for one version of the function table.
+    static SUBSTITUTIONS: RefCell<SubstitutionSummaries> = RefCell::default();
+}
+
+/// The most `$( )` bodies whose summaries are kept; past it, those of
+/// bodies no syntax tree holds any more are dropped, then all.
+const MAX_SUBSTITUTIONS: usize = 256;
+
+/// The summaries of `$( )` bodies, by the address of the body in the
+/// syntax tree. Each entry holds a weak reference to its body, so the
+/// memory at that address cannot be reused for another body while the
+/// entry exists: an address names one body for as long as it is a key.
+#[derive(Default)]
+struct SubstitutionSummaries {
+    version: u64,
+    entries: FxHashMap<usize, (Weak<List>, Rc<Summary>)>,
+}
+
+impl SubstitutionSummaries {
+    fn get(&mut self, version: u64, key: usize) -> Option<Rc<Summary>> {
+        if self.version != version {
+            self.version = version;
+            self.entries.clear();
+            return None;
+        }
+        self.entries
+            .get(&key)
+            .map(|(_, summary)| Rc::clone(summary))
+    }
+
+    fn keep(&mut self, version: u64, body: &Arc<List>, summary: Rc<Summary>) {
+        if self.version != version {
+            self.version = version;
+            self.entries.clear();
+        }
+        if self.entries.len() >= MAX_SUBSTITUTIONS {
+            self.entries.retain(|_, (body, _)| body.strong_count() > 0);
+            if self.entries.len() >= MAX_SUBSTITUTIONS / 2 {
+                self.entries.clear();
+            }
+        }
+        let key = Arc::as_ptr(body) as usize;
+        self.entries.insert(key, (Arc::downgrade(body), summary));
+    }
 }
 
 /// One reading of a piece of code, for what only a process can do (see the

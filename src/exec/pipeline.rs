@@ -567,12 +567,27 @@ impl Shell {
     /// back through a pipe read by a helper thread, so output of any size
     /// works, whether builtins or external commands write it.
     pub fn capture_output(&mut self, body: &List) -> Result<(String, i32), ExpandError> {
+        self.capture_output_as(body, |sh| sh.list_needs_process(body))
+    }
+
+    /// [`Shell::capture_output`] of the body of a `$( )` in the syntax
+    /// tree: the reading for the process rule is kept for the next time
+    /// (a loop runs the same body again and again).
+    pub fn capture_substitution(&mut self, body: &Arc<List>) -> Result<(String, i32), ExpandError> {
+        self.capture_output_as(body, |sh| sh.substitution_needs_process(body))
+    }
+
+    fn capture_output_as(
+        &mut self,
+        body: &List,
+        needs_process: impl FnOnce(&Shell) -> bool,
+    ) -> Result<(String, i32), ExpandError> {
         if let Some(sc) = single_simple_command(body)
             && let Some(captured) = self.capture_external(sc)
         {
             return captured;
         }
-        if self.list_needs_process(body) {
+        if needs_process(self) {
             return self.capture_process_output(body);
         }
         let capture = Arc::new(Capture::default());

@@ -8,6 +8,10 @@
 pub struct Random {
     seed: u32,
     last: u32,
+    /// Seed from the clock at the first use: a subshell's generator,
+    /// reseeded only if the subshell reads `$RANDOM`, since reading the
+    /// clock and the pid costs more than the rest of `$(echo hi)`.
+    seed_on_use: bool,
 }
 
 impl Random {
@@ -28,11 +32,28 @@ impl Random {
 
     /// A generator seeded with `seed` (`RANDOM=seed`).
     pub fn seeded(seed: u32) -> Random {
-        Random { seed, last: 0 }
+        Random {
+            seed,
+            last: 0,
+            seed_on_use: false,
+        }
+    }
+
+    /// A generator that [`Random::from_clock`] seeds when it is first
+    /// used (a subshell's).
+    pub fn seeded_on_use() -> Random {
+        Random {
+            seed: 0,
+            last: 0,
+            seed_on_use: true,
+        }
     }
 
     /// The next value, 0–32767, different from the one before.
     pub fn next_value(&mut self) -> u32 {
+        if self.seed_on_use {
+            *self = Random::from_clock();
+        }
         loop {
             self.seed = minimal_standard(self.seed);
             let value = ((self.seed >> 16) ^ (self.seed & 0xffff)) & 0x7fff;

@@ -127,7 +127,7 @@ impl Shell {
             error_prefix: "pidsh".to_string(),
             line: 0,
             ctx: Default::default(),
-            redirections_kept: Vec::new(),
+            redirections_kept: Default::default(),
             owns_process: true,
             ignored_signals: Vec::new(),
             ignored_by_parent_traps: Vec::new(),
@@ -1278,11 +1278,11 @@ impl ExpandEnv for Shell {
         }
     }
 
-    fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError> {
+    fn command_substitution(&mut self, body: &Arc<List>) -> Result<String, ExpandError> {
         if let Some(redirect) = file_read_shorthand(body) {
             return self.read_file_substitution(redirect);
         }
-        let (text, status) = self.capture_output(body)?;
+        let (text, status) = self.capture_substitution(body)?;
         self.state.last_status = status;
         self.cmdsub_status = Some(status);
         Ok(text)

@@ -93,10 +93,10 @@ impl Shell {
     }
 
     fn run_expanded(&mut self, sc: &SimpleCommand, words: Vec<String>) -> Status {
-        let Some(name) = words.first().cloned() else {
+        let Some(name) = words.first() else {
             return self.run_assignments_only(sc);
         };
-        match self.classify(&name) {
+        match self.classify(name) {
             // Redirections first, then the assignments (POSIX 2.9.1; bash
             // and dash alike).
             Target::Special(b) => self.with_redirects_for(&sc.redirects, true, |sh| {

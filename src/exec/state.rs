@@ -44,6 +44,21 @@ pub struct Var {
 }
 
 impl Var {
+    /// A copy of everything but the scalar value (`None`), for a copy
+    /// about to be given a new one.
+    fn without_value(&self) -> Var {
+        Var {
+            value: None,
+            exported: self.exported,
+            readonly: self.readonly,
+            array: self.array.clone(),
+            nameref: self.nameref,
+            integer: self.integer,
+            case: self.case,
+            unassigned: self.unassigned,
+        }
+    }
+
     /// The attribute letters, in bash's `declare -p` order (`aAinrxclu`).
     pub fn attribute_letters(&self) -> String {
         [
@@ -250,56 +265,173 @@ impl Array {
     }
 }
 
-/// Name → variable, each variable behind its own `Arc`: a copy of the
-/// map (a subshell's first change) shares every variable and copies only
-/// the ones it changes, so `$(echo hi)`, which sets `$_`, does not copy
-/// every value and name of the environment.
+/// Name → variable, copied for every subshell and changed by few.
+///
+/// Two layers: `shared`, the map as it was when it was last copied (each
+/// variable behind its own `Arc`), and `changes`, what this copy changed
+/// since (a name mapped to `None` was removed). A context that holds the
+/// only reference to `shared` changes it in place and keeps `changes`
+/// empty; a copy — a subshell, or the shell while a subshell thread shares
+/// its map — records its changes in `changes`. So `$(echo hi)`, which sets
+/// `$_` in its copy, copies one variable, not the map: copying a map of a
+/// hundred variables costs more than the rest of the substitution. Once
+/// `changes` grows past [`MAX_CHANGES`] it is folded into a copy of
+/// `shared`, so lookups stay two probes at most.
 #[derive(Debug, Clone, Default)]
-struct VarMap(FxHashMap<Arc<str>, Arc<Var>>);
+struct VarMap {
+    shared: Arc<FxHashMap<Arc<str>, Arc<Var>>>,
+    changes: FxHashMap<Arc<str>, Option<Arc<Var>>>,
+}
+
+/// Changes a copy of a [`VarMap`] keeps beside the shared map before
+/// folding them into a map of its own.
+const MAX_CHANGES: usize = 32;
 
 impl VarMap {
     fn get(&self, name: &str) -> Option<&Var> {
-        self.0.get(name).map(|v| &**v)
+        if !self.changes.is_empty()
+            && let Some(changed) = self.changes.get(name)
+        {
+            return changed.as_deref();
+        }
+        self.shared.get(name).map(|v| &**v)
+    }
+
+    /// Whether changes are made to the map in place: this copy holds the
+    /// only reference (earlier changes are folded in first), or has made
+    /// enough changes to be worth a map of its own (made here). The
+    /// common case, the only holder with no changes, reads two counts and
+    /// nothing more: the one atomic update per change is the caller's
+    /// [`VarMap::own`].
+    fn in_place(&mut self) -> bool {
+        // No `Weak` to the map is ever made, and no other holder can make
+        // a new reference while this one is borrowed mutably.
+        let only_holder = Arc::strong_count(&self.shared) == 1;
+        if self.changes.is_empty() {
+            return only_holder;
+        }
+        if !only_holder && self.changes.len() < MAX_CHANGES {
+            return false;
+        }
+        let map = Arc::make_mut(&mut self.shared);
+        for (name, change) in self.changes.drain() {
+            match change {
+                Some(var) => map.insert(name, var),
+                None => map.remove(&name),
+            };
+        }
+        true
+    }
+
+    /// The map, to change in place (after [`VarMap::in_place`]).
+    fn own(&mut self) -> &mut FxHashMap<Arc<str>, Arc<Var>> {
+        Arc::make_mut(&mut self.shared)
+    }
+
+    /// The slot of `name` in `changes`, made from the shared map's
+    /// variable (or `None`) when this copy has not changed it yet.
+    fn change_slot(&mut self, name: &str) -> &mut Option<Arc<Var>> {
+        if self.changes.contains_key(name) {
+            return self.changes.get_mut(name).expect("checked above");
+        }
+        let (key, var) = match self.shared.get_key_value(name) {
+            Some((key, var)) => (Arc::clone(key), Some(Arc::clone(var))),
+            None => (Arc::from(name), None),
+        };
+        self.changes.entry(key).or_insert(var)
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
-        self.0.get_mut(name).map(Arc::make_mut)
+        if self.in_place() {
+            return self.own().get_mut(name).map(Arc::make_mut);
+        }
+        self.get(name)?;
+        self.change_slot(name).as_mut().map(Arc::make_mut)
+    }
+
+    /// As [`VarMap::get_mut`], to give the variable a new value: a copy
+    /// made for this map leaves the old value behind (but that of a
+    /// readonly variable, which the assignment will not replace).
+    fn get_mut_to_assign(&mut self, name: &str) -> Option<&mut Var> {
+        if self.in_place() {
+            return self.own().get_mut(name).map(Arc::make_mut);
+        }
+        self.get(name)?;
+        let var = self.change_slot(name).as_mut()?;
+        if Arc::get_mut(var).is_none() {
+            let copy = if var.readonly {
+                Var::clone(var)
+            } else {
+                var.without_value()
+            };
+            *var = Arc::new(copy);
+        }
+        Arc::get_mut(var)
     }
 
     fn entry_or_default(&mut self, name: impl AsRef<str>) -> &mut Var {
-        Arc::make_mut(self.0.entry(Arc::from(name.as_ref())).or_default())
+        let name = name.as_ref();
+        if self.in_place() {
+            let map = self.own();
+            if !map.contains_key(name) {
+                map.insert(Arc::from(name), Arc::default());
+            }
+            return Arc::make_mut(map.get_mut(name).expect("just inserted"));
+        }
+        Arc::make_mut(self.change_slot(name).get_or_insert_default())
     }
 
     fn insert(&mut self, name: impl AsRef<str>, var: Var) -> Option<Var> {
-        let old = self.0.insert(Arc::from(name.as_ref()), Arc::new(var))?;
+        let name = name.as_ref();
+        if self.in_place() {
+            let old = self.own().insert(Arc::from(name), Arc::new(var))?;
+            return Some(Arc::unwrap_or_clone(old));
+        }
+        let old = self.change_slot(name).replace(Arc::new(var))?;
         Some(Arc::unwrap_or_clone(old))
     }
 
     fn remove(&mut self, name: &str) -> Option<Var> {
-        self.0.remove(name).map(Arc::unwrap_or_clone)
+        if self.in_place() {
+            return self.own().remove(name).map(Arc::unwrap_or_clone);
+        }
+        self.get(name)?;
+        self.change_slot(name).take().map(Arc::unwrap_or_clone)
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, &Var)> {
-        self.0.iter().map(|(k, v)| (&**k, &**v))
+        let unchanged = self
+            .shared
+            .iter()
+            .filter(|(k, _)| self.changes.is_empty() || !self.changes.contains_key(&***k));
+        let changed = self
+            .changes
+            .iter()
+            .filter_map(|(k, v)| Some((k, v.as_ref()?)));
+        unchanged.chain(changed).map(|(k, v)| (&**k, &**v))
     }
 }
 
 impl FromIterator<(String, Var)> for VarMap {
     fn from_iter<I: IntoIterator<Item = (String, Var)>>(iter: I) -> VarMap {
-        VarMap(
-            iter.into_iter()
-                .map(|(k, v)| (Arc::from(k), Arc::new(v)))
-                .collect(),
-        )
+        VarMap {
+            shared: Arc::new(
+                iter.into_iter()
+                    .map(|(k, v)| (Arc::from(k), Arc::new(v)))
+                    .collect(),
+            ),
+            changes: FxHashMap::default(),
+        }
     }
 }
 
 /// The variables of a context, with the save stack that implements `local`.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    /// Shared with copies (subshells) until one of them changes something:
-    /// copying the state for `( … )` or `$( … )` costs a reference count.
-    map: Arc<VarMap>,
+    /// Shared with copies (subshells), each of which keeps only its own
+    /// changes: copying the state for `( … )` or `$( … )` costs a
+    /// reference count.
+    map: VarMap,
     /// The environment for children, built once per change of an exported
     /// variable rather than once per spawn.
     env_cache: Option<Arc<Vec<CString>>>,
@@ -377,7 +509,7 @@ impl Vars {
     /// `declare -n name[=target]`: makes `name` a nameref (its own value,
     /// not its target's, is set).
     pub fn set_nameref(&mut self, name: &str, target: Option<String>) -> Result<(), ReadonlyError> {
-        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
+        let var = self.map.entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -407,7 +539,7 @@ impl Vars {
     ) {
         self.any_value_attributes = true;
         let name = self.target_name(name);
-        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
+        let var = self.map.entry_or_default(name);
         if let Some(on) = integer {
             var.integer = on;
         }
@@ -420,13 +552,13 @@ impl Vars {
     /// `declare -p` shows it (it stays unset for expansions and `-v`).
     pub fn declare(&mut self, name: &str) {
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map).entry_or_default(name);
+        self.map.entry_or_default(name);
     }
 
     /// Makes `name` an array with these contents (keeping attributes).
     pub fn set_array(&mut self, name: &str, array: Array) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
+        let var = self.map.entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -452,7 +584,7 @@ impl Vars {
         change: impl FnOnce(&mut Array),
     ) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
+        let var = self.map.entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -489,7 +621,7 @@ impl Vars {
         }) {
             return false;
         }
-        let Some(var) = Arc::make_mut(&mut self.map).get_mut(name) else {
+        let Some(var) = self.map.get_mut(name) else {
             return false;
         };
         if let Some(old) = var.value.as_mut() {
@@ -517,7 +649,8 @@ impl Vars {
         if !usable {
             return false;
         }
-        let element = Arc::make_mut(&mut self.map)
+        let element = self
+            .map
             .get_mut(name)
             .and_then(|v| v.array.as_mut()?.get_mut(key));
         match element {
@@ -538,7 +671,7 @@ impl Vars {
         value: String,
     ) -> Result<bool, ReadonlyError> {
         let name = &self.target_name(name);
-        let var = Arc::make_mut(&mut self.map).entry_or_default(name);
+        let var = self.map.entry_or_default(name);
         if var.readonly {
             return Err(ReadonlyError(name.to_string()));
         }
@@ -556,7 +689,7 @@ impl Vars {
     /// `unset 'name[key]'`.
     pub fn unset_element(&mut self, name: &str, key: &ArrayKey) -> Result<(), ReadonlyError> {
         let name = &self.target_name(name);
-        let Some(var) = Arc::make_mut(&mut self.map).get_mut(name) else {
+        let Some(var) = self.map.get_mut(name) else {
             return Ok(());
         };
         if var.readonly {
@@ -583,7 +716,7 @@ impl Vars {
 
     /// The record of `name` itself, to change its attributes.
     pub fn var_mut(&mut self, name: &str) -> Option<&mut Var> {
-        Arc::make_mut(&mut self.map).get_mut(name)
+        self.map.get_mut(name)
     }
 
     /// Sets a value, keeping attributes; fails on a readonly variable.
@@ -595,7 +728,7 @@ impl Vars {
             let target = target.to_string();
             return self.set(&target, value);
         }
-        match Arc::make_mut(&mut self.map).get_mut(name) {
+        match self.map.get_mut_to_assign(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(v) if v.array.is_some() => {
                 v.unassigned = false;
@@ -612,7 +745,7 @@ impl Vars {
                 Ok(())
             }
             None => {
-                Arc::make_mut(&mut self.map).insert(
+                self.map.insert(
                     name,
                     Var {
                         value: Some(value.into()),
@@ -638,7 +771,7 @@ impl Vars {
         {
             let mut var = var.clone();
             var.readonly = false;
-            Arc::make_mut(&mut self.map).insert(name, var);
+            self.map.insert(name, var);
         }
         let _ = self.unset_exactly(name);
     }
@@ -664,15 +797,15 @@ impl Vars {
             let (_, shadowed) = frame.remove(pos);
             self.env_cache = None;
             match shadowed {
-                Some(var) => Arc::make_mut(&mut self.map).insert(name, var),
-                None => Arc::make_mut(&mut self.map).remove(name),
+                Some(var) => self.map.insert(name, var),
+                None => self.map.remove(name),
             };
             return Ok(());
         }
         match self.map.get(name) {
             Some(v) if v.readonly => Err(ReadonlyError(name.to_string())),
             Some(_) => {
-                Arc::make_mut(&mut self.map).remove(name);
+                self.map.remove(name);
                 self.env_cache = None;
                 Ok(())
             }
@@ -684,14 +817,14 @@ impl Vars {
     pub fn export(&mut self, name: &str) {
         self.env_cache = None;
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map).entry_or_default(name).exported = true;
+        self.map.entry_or_default(name).exported = true;
     }
 
     /// Removes the export attribute.
     pub fn unexport(&mut self, name: &str) {
         self.env_cache = None;
         let name = self.target_name(name);
-        if let Some(v) = Arc::make_mut(&mut self.map).get_mut(&name) {
+        if let Some(v) = self.map.get_mut(&name) {
             v.exported = false;
         }
     }
@@ -699,7 +832,7 @@ impl Vars {
     /// Marks readonly (creating the name unset if needed).
     pub fn make_readonly(&mut self, name: &str) {
         let name = self.target_name(name);
-        Arc::make_mut(&mut self.map).entry_or_default(name).readonly = true;
+        self.map.entry_or_default(name).readonly = true;
     }
 
     /// All variables, unsorted.
@@ -767,10 +900,10 @@ impl Vars {
             for (name, old) in frame.into_iter().rev() {
                 match old {
                     Some(v) => {
-                        Arc::make_mut(&mut self.map).insert(name, v);
+                        self.map.insert(name, v);
                     }
                     None => {
-                        Arc::make_mut(&mut self.map).remove(&name);
+                        self.map.remove(&name);
                     }
                 }
             }
@@ -796,7 +929,7 @@ impl Vars {
         let any_nameref = vars.iter().any(|(_, v)| v.nameref);
         let any_value_attributes = vars.iter().any(|(_, v)| v.integer || v.case.is_some());
         Vars {
-            map: Arc::new(vars.into_iter().collect()),
+            map: vars.into_iter().collect(),
             env_cache: None,
             frames: vec![Vec::new(); frames],
             temp_frames: Vec::new(),
@@ -849,7 +982,7 @@ impl Vars {
                 ..Var::default()
             },
         };
-        Arc::make_mut(&mut self.map).insert(name, var);
+        self.map.insert(name, var);
     }
 
     /// Makes the global variables visible in place of the `local`s that
@@ -863,7 +996,7 @@ impl Vars {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
-                let map = Arc::make_mut(&mut self.map);
+                let map = &mut self.map;
                 let local = match saved.take() {
                     Some(global) => map.insert(name.as_str(), global),
                     None => map.remove(name),
@@ -896,7 +1029,7 @@ impl Vars {
             else {
                 continue;
             };
-            let map = Arc::make_mut(&mut self.map);
+            let map = &mut self.map;
             *saved = match swap.local {
                 Some(local) => map.insert(name.as_str(), local),
                 None => map.remove(name),
@@ -1239,7 +1372,9 @@ impl ShellState {
     /// signals stay ignored), and `trap` lists the parent's until the
     /// subshell changes one.
     pub fn enter_subshell(&mut self) {
-        if self.inherited_traps.is_none() {
+        // With no traps there is nothing to list: no copy (one allocation
+        // per `$( )` otherwise).
+        if self.inherited_traps.is_none() && !self.traps.is_empty() {
             self.inherited_traps = Some(Arc::new(self.traps.clone()));
         }
         self.traps
@@ -1274,7 +1409,7 @@ pub struct Shell {
     /// The redirected commands being run, innermost last: whether `exec`
     /// made that command's redirections the shell's own (then they are not
     /// undone when it ends).
-    pub redirections_kept: Vec<bool>,
+    pub redirections_kept: RedirectionFrames,
     /// Open ends of process substitutions (table numbers), newest last;
     /// the command that made one closes it when it ends.
     pub procsub_fds: Vec<i32>,
@@ -1345,6 +1480,40 @@ pub struct Shell {
     pub started: std::time::Instant,
 }
 
+/// The redirected commands being run, innermost last, and which of them
+/// `exec` made keep their redirections: a depth and the depths kept, so
+/// that entering and leaving a command (every builtin does) never
+/// allocates, and neither does copying the stack for a subshell.
+#[derive(Debug, Clone, Default)]
+pub struct RedirectionFrames {
+    depth: u32,
+    kept: Vec<u32>,
+}
+
+impl RedirectionFrames {
+    /// Enters a redirected command.
+    pub fn push(&mut self) {
+        self.depth += 1;
+    }
+
+    /// Marks the innermost command's redirections as kept.
+    pub fn keep_innermost(&mut self) {
+        if self.depth > 0 && self.kept.last() != Some(&self.depth) {
+            self.kept.push(self.depth);
+        }
+    }
+
+    /// Leaves the innermost command: whether its redirections were kept.
+    pub fn pop(&mut self) -> bool {
+        let kept = self.kept.last() == Some(&self.depth);
+        if kept {
+            self.kept.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+        kept
+    }
+}
+
 /// The last version number given to a function table.
 static FUNCTIONS_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -1356,5 +1525,125 @@ impl Shell {
         self.state.functions_version =
             FUNCTIONS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         Arc::make_mut(&mut self.state.functions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(vars: &Vars) -> Vec<String> {
+        let mut names: Vec<String> = vars.iter().map(|(n, _)| n.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_copy_changes_only_itself() {
+        let mut shell = Vars::default();
+        shell.set("a", "1").expect("not readonly");
+        shell.set("b", "2").expect("not readonly");
+        let mut copy = shell.clone();
+        copy.set("a", "changed").expect("not readonly");
+        copy.set("c", "new").expect("not readonly");
+        copy.unset("b").expect("not readonly");
+        assert_eq!(copy.get("a"), Some("changed"));
+        assert_eq!(copy.get("b"), None);
+        assert_eq!(names(&copy), ["a", "c"]);
+        assert_eq!(shell.get("a"), Some("1"));
+        assert_eq!(shell.get("b"), Some("2"));
+        assert_eq!(names(&shell), ["a", "b"]);
+    }
+
+    #[test]
+    fn the_shell_changes_in_place_once_its_copies_are_gone() {
+        let mut shell = Vars::default();
+        shell.set("a", "1").expect("not readonly");
+        let copy = shell.clone();
+        shell.set("a", "2").expect("not readonly");
+        assert_eq!(copy.get("a"), Some("1"));
+        drop(copy);
+        shell.set("b", "3").expect("not readonly");
+        assert!(shell.map.changes.is_empty());
+        assert_eq!(shell.get("a"), Some("2"));
+        assert_eq!(names(&shell), ["a", "b"]);
+    }
+
+    #[test]
+    fn many_changes_are_folded_into_a_map_of_the_copys_own() {
+        let mut shell = Vars::default();
+        shell.set("kept", "1").expect("not readonly");
+        shell.set("gone", "1").expect("not readonly");
+        let mut copy = shell.clone();
+        copy.unset("gone").expect("not readonly");
+        for i in 0..MAX_CHANGES * 2 {
+            copy.set(&format!("v{i}"), i.to_string())
+                .expect("not readonly");
+        }
+        assert!(copy.map.changes.len() < MAX_CHANGES);
+        assert_eq!(copy.get("gone"), None);
+        assert_eq!(copy.get("kept"), Some("1"));
+        assert_eq!(copy.iter().count(), 1 + MAX_CHANGES * 2);
+        assert_eq!(names(&shell), ["gone", "kept"]);
+    }
+
+    #[test]
+    fn attributes_and_arrays_change_in_the_copy_only() {
+        let mut shell = Vars::default();
+        shell.set("x", "1").expect("not readonly");
+        shell.export("x");
+        shell
+            .set_element("a", ArrayKey::Index(0), "zero".into())
+            .expect("not readonly");
+        let mut copy = shell.clone();
+        copy.unexport("x");
+        copy.make_readonly("x");
+        copy.set_element("a", ArrayKey::Index(1), "one".into())
+            .expect("not readonly");
+        assert!(copy.environment().is_empty());
+        assert_eq!(shell.environment(), [("x".to_string(), "1".to_string())]);
+        assert!(shell.set("x", "2").is_ok());
+        assert!(copy.set("x", "2").is_err());
+        assert_eq!(copy.array("a").map(|a| a.values().len()), Some(2));
+        assert_eq!(shell.array("a").map(|a| a.values().len()), Some(1));
+    }
+}
+
+#[cfg(test)]
+mod redirection_frames_tests {
+    use super::RedirectionFrames;
+
+    #[test]
+    fn only_the_frame_marked_is_kept() {
+        let mut frames = RedirectionFrames::default();
+        frames.push();
+        frames.push();
+        frames.keep_innermost();
+        frames.keep_innermost();
+        frames.push();
+        assert!(!frames.pop());
+        assert!(frames.pop());
+        assert!(!frames.pop());
+        frames.keep_innermost();
+        assert!(!frames.pop());
+    }
+}
+
+#[cfg(test)]
+mod assignment_tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_assignment_in_a_copy_keeps_the_value() {
+        let mut shell = Vars::default();
+        shell.set("r", "1").expect("not readonly");
+        shell.make_readonly("r");
+        shell.set("s", "old").expect("not readonly");
+        let mut copy = shell.clone();
+        assert!(copy.set("r", "2").is_err());
+        assert_eq!(copy.get("r"), Some("1"));
+        copy.set("s", "new").expect("not readonly");
+        assert_eq!(copy.get("s"), Some("new"));
+        assert_eq!(shell.get("s"), Some("old"));
     }
 }

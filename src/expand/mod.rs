@@ -13,6 +13,7 @@ pub mod regex;
 mod split;
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::parser::ast::{List, Word, WordPart};
 
@@ -87,8 +88,10 @@ pub trait ExpandEnv {
     fn cwd_prefix(&self) -> Option<String>;
     /// `$?`, `$-`, `$$`, `$!` (and `$LINENO`-like specials): `None` when unset.
     fn special(&self, name: char) -> Option<String>;
-    /// Runs `$(…)`: its standard output, trailing newlines removed.
-    fn command_substitution(&mut self, body: &List) -> Result<String, ExpandError>;
+    /// Runs `$(…)`: its standard output, trailing newlines removed. The
+    /// body comes as the syntax tree holds it, so that what is learnt
+    /// about it can be kept for the next time it runs.
+    fn command_substitution(&mut self, body: &Arc<List>) -> Result<String, ExpandError>;
     /// Runs `${ list; }` in this shell: its standard output, trailing
     /// newlines removed; with `reply`, what it left in `REPLY`.
     fn function_substitution(&mut self, body: &List, reply: bool) -> Result<String, ExpandError> {
