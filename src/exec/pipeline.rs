@@ -634,7 +634,10 @@ impl Shell {
             low = candidate.as_raw_fd() + 1;
         };
         let number = ours.as_raw_fd();
-        if self.bang_read || self.list_needs_process(body) {
+        // `>( … )` reads what the shell writes, and may still be reading
+        // when the shell exits: only a process of its own outlives it, as
+        // in bash (a thread would die with the shell, its input unread).
+        if !input || self.bang_read || self.list_needs_process(body) {
             self.start_procsub_process(body, input, theirs)?;
             self.fds.set_owned(number, ours);
             self.procsub_fds.push(number);
