@@ -91,7 +91,6 @@ impl Shell {
             let _ = vars.set("PWD", c);
         }
         vars.export("PWD");
-        let self_exe = std::env::current_exe().ok();
         Shell {
             state: ShellState {
                 vars,
@@ -131,7 +130,6 @@ impl Shell {
             owns_process: true,
             ignored_signals: Vec::new(),
             ignored_by_parent_traps: Vec::new(),
-            self_exe,
             completion: Default::default(),
             readline: Default::default(),
             cmdsub_status: None,
@@ -151,6 +149,15 @@ impl Shell {
             errexit_exempt: false,
             positional_sets: 0,
         }
+    }
+
+    /// The path of the running shell executable, for self-spawns; found
+    /// when first asked (most shells never spawn themselves, and reading
+    /// `/proc/self/exe` at start costs every one of them).
+    pub fn self_exe(&self) -> Option<std::path::PathBuf> {
+        static SELF_EXE: std::sync::OnceLock<Option<std::path::PathBuf>> =
+            std::sync::OnceLock::new();
+        SELF_EXE.get_or_init(running_executable).clone()
     }
 
     /// Parses and runs `source` one complete command at a time (so that
@@ -751,20 +758,33 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
     }
 }
 
+/// The running executable's path. Replaced since the shell started (a
+/// package upgrade), the kernel names the old file `PATH (deleted)`:
+/// then `PATH`, which is what the shell would have found at start.
+fn running_executable() -> Option<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::env::current_exe().ok()?;
+    let original = path.as_os_str().as_bytes().strip_suffix(b" (deleted)");
+    match original {
+        Some(bytes) if !path.exists() => Some(std::ffi::OsStr::from_bytes(bytes).into()),
+        _ => Some(path),
+    }
+}
+
 /// `GROUPS` (the group ids, the real one first) and, when the
 /// environment gave none, `SHELL` (the user's login shell), as bash sets
 /// them.
 fn set_identity_variables(vars: &mut Vars) {
-    let gid = nix::unistd::getgid();
+    let gid = nix::unistd::getgid().as_raw();
     let mut groups = vec![gid];
-    if let Ok(others) = nix::unistd::getgroups() {
+    if let Ok(others) = crate::sys::supplementary_groups() {
         groups.extend(others.into_iter().filter(|g| *g != gid));
     }
     let array = super::state::Array::Indexed(
         groups
             .iter()
             .enumerate()
-            .map(|(i, g)| (i, g.as_raw().to_string()))
+            .map(|(i, g)| (i, g.to_string()))
             .collect(),
     );
     let _ = vars.set_array("GROUPS", array);

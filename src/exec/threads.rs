@@ -1,11 +1,22 @@
-//! Threads that run shell code: the shell itself, pipeline stages and
-//! process substitutions. Their stacks are sized to the address space the
-//! process may use (`ulimit -v`), and each knows where its stack ends, so
-//! deep recursion stops with the shell's nesting error rather than a
-//! stack overflow however small the stack had to be.
+//! Threads that run shell code: pipeline stages, process substitutions,
+//! and the shell itself once its nesting outgrows the process's main
+//! thread. Their stacks are sized to the address space the process may
+//! use (`ulimit -v`), and each knows where its stack ends, so deep
+//! recursion stops with the shell's nesting error rather than a stack
+//! overflow however small the stack had to be.
+//!
+//! The shell starts on the main thread, whose stack the kernel grows up to
+//! `ulimit -s` only: starting a thread at once would cost a `pidsh -c true`
+//! about a third of its time (a clone, a 256 MiB mapping, and a malloc
+//! arena of its own). Shell code moves to a big-stack thread when it
+//! nests deeper than a budget of the main stack ([`with_stack_room`]);
+//! the main thread waits with every signal blocked, so signals reach the
+//! thread that runs the shell, as they would without the move.
 
 use std::cell::Cell;
 use std::thread::{Builder, JoinHandle};
+
+use nix::sys::signal::{SigSet, SigmaskHow, pthread_sigmask};
 
 /// The stack a shell-code thread gets when the address space is not
 /// limited: deep recursion in functions must end in the depth-limit
@@ -19,10 +30,19 @@ const MIN_STACK: usize = 2 << 20;
 /// for what a single level may need.
 const RESERVE: usize = 512 << 10;
 
+/// How much of the main thread's stack shell code may use before it moves
+/// to a big-stack thread: far more than the shallow nesting of most
+/// scripts, well inside the usual 8 MiB `ulimit -s`.
+const MAIN_BUDGET: usize = 2 << 20;
+
 thread_local! {
     /// The lowest stack address shell code may reach on this thread (0:
     /// not a shell-code thread, no check).
     static STACK_FLOOR: Cell<usize> = const { Cell::new(0) };
+
+    /// On the main thread running the shell: below this stack address,
+    /// shell code moves to a big-stack thread (0: never moves).
+    static MOVE_BELOW: Cell<usize> = const { Cell::new(0) };
 }
 
 /// The stack size for a shell-code thread: [`FULL_STACK`], or an eighth of
@@ -67,6 +87,76 @@ pub fn spawn<T: Send + 'static>(
             Ok(handle) => return Ok(handle),
             Err(e) if size <= MIN_STACK => return Err(e),
             Err(_) => size = (size / 4).max(MIN_STACK),
+        }
+    }
+}
+
+/// Notes that the shell runs on this thread, the process's main thread:
+/// from here on shell code may use [`MAIN_BUDGET`] of its stack (or half
+/// of `ulimit -s`, when that is less), then [`with_stack_room`] moves it.
+pub fn note_main_thread() {
+    use nix::sys::resource::{Resource, getrlimit};
+    let budget = match getrlimit(Resource::RLIMIT_STACK) {
+        Ok((soft, _)) if soft != libc::RLIM_INFINITY => {
+            usize::try_from(soft / 2).map_or(MAIN_BUDGET, |half| half.min(MAIN_BUDGET))
+        }
+        _ => MAIN_BUDGET,
+    };
+    let here = stack_address();
+    MOVE_BELOW.with(|below| below.set(here.saturating_sub(budget).max(1)));
+}
+
+/// Runs `body` on this thread or, when this is the main thread and shell
+/// code has used up its budget of the stack, on a new big-stack thread
+/// (this one waits). Should no thread start, `body` runs here, and the
+/// nesting check ends deeper nesting with its error from here on.
+pub fn with_stack_room<T: Send>(body: impl FnOnce() -> T + Send) -> T {
+    let below = MOVE_BELOW.with(Cell::get);
+    if below == 0 || stack_address() >= below {
+        return body();
+    }
+    // Kept here until a thread takes it, so that a failed start can retry.
+    let slot = std::sync::Mutex::new(Some(body));
+    let mut blocked = SigSet::empty();
+    let _ = pthread_sigmask(
+        SigmaskHow::SIG_BLOCK,
+        Some(&SigSet::all()),
+        Some(&mut blocked),
+    );
+    let mut size = stack_size();
+    let (taken, mask) = (&slot, &blocked);
+    let ran = std::thread::scope(|scope| {
+        loop {
+            let started = Builder::new()
+                .name("pidsh".to_string())
+                .stack_size(size)
+                .spawn_scoped(scope, move || {
+                    note_stack(size);
+                    let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(mask), None);
+                    let body = taken.lock().ok().and_then(|mut b| b.take());
+                    body.map(|run| run())
+                });
+            match started {
+                Ok(handle) => break Some(handle.join()),
+                Err(_) if size <= MIN_STACK => break None,
+                Err(_) => size = (size / 4).max(MIN_STACK),
+            }
+        }
+    });
+    let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&blocked), None);
+    match ran {
+        Some(Ok(Some(value))) => value,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread started (or none took the body): on this stack, with
+        // the budget as its limit.
+        Some(Ok(None)) | None => {
+            STACK_FLOOR.with(|floor| floor.set(below));
+            MOVE_BELOW.with(|b| b.set(0));
+            let body = slot.into_inner().ok().flatten();
+            match body {
+                Some(run) => run(),
+                None => unreachable!("a body no thread took is still in its slot"),
+            }
         }
     }
 }
