@@ -80,12 +80,14 @@ impl Shell {
         let cwd = std::env::current_dir()
             .ok()
             .map(|p| crate::bytes::decode_os(p.as_os_str()));
+        // A `PWD` that is the directory's own name needs no stat to check.
         let pwd_ok = vars.get("PWD").is_some_and(|p| {
             p.starts_with('/')
-                && crate::sys::fd::same_file(
-                    &crate::bytes::to_path(p),
-                    &crate::bytes::to_path(cwd.as_deref().unwrap_or(".")),
-                )
+                && (cwd.as_deref() == Some(p)
+                    || crate::sys::fd::same_file(
+                        &crate::bytes::to_path(p),
+                        &crate::bytes::to_path(cwd.as_deref().unwrap_or(".")),
+                    ))
         });
         if !pwd_ok && let Some(c) = cwd {
             let _ = vars.set("PWD", c);

@@ -73,14 +73,16 @@ fn set_handler(sig: Signal, handler: SigHandler) {
 /// an asynchronous list without job control); only these are beyond
 /// `trap`, so that the subshell may still trap or reset the others.
 pub fn setup(interactive: bool, handed_over: Option<&[i32]>) -> IgnoredAtStart {
-    // glibc's own two (32 and 33) are no business of `trap`; the Rust
-    // runtime ignores SIGPIPE itself before `main` (its disposition at
-    // start is asked of `sys` below). One question per signal: reading
-    // the kernel's mask from `/proc/self/status` instead costs more (the
-    // file is generated, and its entry outlives the process until it is
-    // reaped).
+    // Not asked: glibc's own two (32 and 33), no business of `trap`;
+    // SIGKILL and SIGSTOP, which cannot be ignored; SIGPIPE, which is
+    // ignored before the shell starts (by the runtime, or `sys::start`):
+    // its disposition at start comes from `sys` below. One question per
+    // signal: reading the kernel's mask from `/proc/self/status` costs
+    // more (the file is generated, and the process's `/proc` entries
+    // outlive it until it is reaped).
+    let not_asked = [libc::SIGKILL, libc::SIGSTOP, libc::SIGPIPE];
     let ignored: Vec<i32> = (1..=64)
-        .filter(|&sig| !(32..libc::SIGRTMIN()).contains(&sig) && sig != libc::SIGPIPE)
+        .filter(|&sig| !(32..libc::SIGRTMIN()).contains(&sig) && !not_asked.contains(&sig))
         .filter(|&sig| crate::sys::signal_ignored(sig))
         .collect();
     let pipe_ignored = crate::sys::sigpipe_ignored_at_start();
