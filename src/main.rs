@@ -8,7 +8,8 @@
 //! the shell resets anyway (`jobs::signals`). What the shell needs of that
 //! set-up, `sys::start` does: descriptors 0–2 held open and SIGPIPE
 //! ignored until the shell sets its own disposition. Deep nesting moves
-//! the shell to a big-stack thread (`exec::threads`).
+//! the shell to a big-stack thread, and a `ulimit -s` too small for the
+//! main thread's share starts it there (`exec::threads::run_shell`).
 #![no_main]
 
 use std::ffi::{c_char, c_int};
@@ -29,9 +30,9 @@ unsafe extern "C" {}
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     pidsh::sys::start();
-    pidsh::exec::threads::note_main_thread();
     // A panic ends the shell as a failed start of its thread used to:
     // with the panic's message and status 70 (EX_SOFTWARE).
-    let status = std::panic::catch_unwind(pidsh::cli::main).unwrap_or(70);
+    let shell = || pidsh::exec::threads::run_shell(pidsh::cli::main);
+    let status = std::panic::catch_unwind(shell).unwrap_or(70);
     std::process::exit(status)
 }

@@ -2,7 +2,8 @@
 //! found late or cheaply: `$$` and `$PPID`, signals ignored on entry,
 //! the descriptors it inherited (low and high), `PWD`, `GROUPS`, its own
 //! executable for self-spawns, and the nesting limit of shell code that
-//! starts on the main thread and moves to a big-stack thread.
+//! starts on the main thread and moves to a big-stack thread (also under
+//! a small `ulimit -s`, given before the shell starts or by the shell).
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -162,5 +163,41 @@ fn deep_compound_nesting_runs_to_the_end() {
     assert_eq!(
         (run.stdout.as_str(), run.stderr.as_str(), run.status),
         ("deep\n", "", 0)
+    );
+}
+
+#[test]
+fn a_small_stack_limit_still_parses_and_runs_deep_nesting() {
+    // Under `ulimit -s 256` the shell starts on a big-stack thread at once.
+    let depth = 400;
+    let deep = format!(
+        "{}echo deep{}",
+        "if true; then { ".repeat(depth),
+        " ; } fi".repeat(depth)
+    );
+    let script = format!(
+        "ulimit -s 256; '{}' -c '{deep}; f() {{ f; }}; f'",
+        env!("CARGO_BIN_EXE_pidsh")
+    );
+    let run = run_c(&script);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("deep\n", NESTING)
+    );
+}
+
+#[test]
+fn a_stack_limit_lowered_by_the_shell_itself_still_ends_cleanly() {
+    let deep = format!(
+        "{}echo deep{}",
+        "if true; then { ".repeat(400),
+        " ; } fi".repeat(400)
+    );
+    let run = run_c(&format!(
+        "ulimit -s 256; {deep}; eval '{deep}'; f() {{ f; }}; f"
+    ));
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("deep\ndeep\n", NESTING)
     );
 }

@@ -5,13 +5,14 @@
 //! recursion stops with the shell's nesting error rather than a stack
 //! overflow however small the stack had to be.
 //!
-//! The shell starts on the main thread, whose stack the kernel grows up to
-//! `ulimit -s` only: starting a thread at once would cost a `pidsh -c true`
-//! about a third of its time (a clone, a 256 MiB mapping, and a malloc
-//! arena of its own). Shell code moves to a big-stack thread when it
-//! nests deeper than a budget of the main stack ([`with_stack_room`]);
-//! the main thread waits with every signal blocked, so signals reach the
-//! thread that runs the shell, as they would without the move.
+//! The shell starts on the main thread ([`run_shell`]), whose stack the
+//! kernel grows up to `ulimit -s` only: starting a thread at once would
+//! cost a `pidsh -c true` about a third of its time (a clone, a 256 MiB
+//! mapping, and a malloc arena of its own). Shell code moves to a
+//! big-stack thread when it nests deeper than a budget of the main stack
+//! ([`with_stack_room`]); the main thread waits with every signal blocked,
+//! so signals reach the thread that runs the shell, as they would without
+//! the move.
 
 use std::cell::Cell;
 use std::thread::{Builder, JoinHandle};
@@ -32,8 +33,12 @@ const RESERVE: usize = 512 << 10;
 
 /// How much of the main thread's stack shell code may use before it moves
 /// to a big-stack thread: far more than the shallow nesting of most
-/// scripts, well inside the usual 8 MiB `ulimit -s`.
+/// scripts, a quarter of the usual 8 MiB `ulimit -s`.
 const MAIN_BUDGET: usize = 2 << 20;
+
+/// Main stack below [`MAIN_BUDGET`] kept for what shell code runs between
+/// two checks (a parse's 48 shallow levels take 720 KiB in a debug build).
+const MAIN_MARGIN: usize = 1 << 20;
 
 thread_local! {
     /// The lowest stack address shell code may reach on this thread (0:
@@ -91,19 +96,31 @@ pub fn spawn<T: Send + 'static>(
     }
 }
 
-/// Notes that the shell runs on this thread, the process's main thread:
-/// from here on shell code may use [`MAIN_BUDGET`] of its stack (or half
-/// of `ulimit -s`, when that is less), then [`with_stack_room`] moves it.
-pub fn note_main_thread() {
+/// Runs the shell, `body`, from the process's main thread: on it when
+/// `ulimit -s` lets its stack reach [`MAIN_BUDGET`] and [`MAIN_MARGIN`]
+/// below this point, shell code moving to a big-stack thread once it has
+/// used the budget ([`with_stack_room`]); else on a big-stack thread at
+/// once.
+pub fn run_shell<T: Send>(body: impl FnOnce() -> T + Send) -> T {
     use nix::sys::resource::{Resource, getrlimit};
-    let budget = match getrlimit(Resource::RLIMIT_STACK) {
-        Ok((soft, _)) if soft != libc::RLIM_INFINITY => {
-            usize::try_from(soft / 2).map_or(MAIN_BUDGET, |half| half.min(MAIN_BUDGET))
-        }
-        _ => MAIN_BUDGET,
-    };
     let here = stack_address();
-    MOVE_BELOW.with(|below| below.set(here.saturating_sub(budget).max(1)));
+    let bottom = here.saturating_sub(MAIN_BUDGET + MAIN_MARGIN);
+    // The arguments and environment above count against the limit too.
+    let top = crate::sys::main_stack_top().unwrap_or(here).max(here) + 4096;
+    let room = match getrlimit(Resource::RLIMIT_STACK) {
+        Ok((soft, _)) if soft == libc::RLIM_INFINITY => usize::MAX,
+        Ok((soft, _)) => usize::try_from(soft).unwrap_or(usize::MAX),
+        Err(_) => 0,
+    };
+    if room < top - bottom {
+        // Should no thread start: half the stack the limit allows.
+        return on_big_stack(body, here.saturating_sub(room / 2));
+    }
+    // The budget and the margin are mapped now, out of reach of a later
+    // `ulimit -s` (the stack would otherwise have to grow into them).
+    crate::sys::extend_main_stack(bottom);
+    MOVE_BELOW.with(|below| below.set(here.saturating_sub(MAIN_BUDGET).max(1)));
+    body()
 }
 
 /// Runs `body` on this thread or, when this is the main thread and shell
@@ -115,6 +132,14 @@ pub fn with_stack_room<T: Send>(body: impl FnOnce() -> T + Send) -> T {
     if below == 0 || stack_address() >= below {
         return body();
     }
+    on_big_stack(body, below)
+}
+
+/// Runs `body` on a new big-stack thread while this one waits with every
+/// signal blocked (the new thread lets in what this one did). Should no
+/// thread start, `body` runs here, with `floor` as this stack's limit for
+/// the nesting check and no further moves.
+fn on_big_stack<T: Send>(body: impl FnOnce() -> T + Send, floor: usize) -> T {
     // Kept here until a thread takes it, so that a failed start can retry.
     let slot = std::sync::Mutex::new(Some(body));
     let mut blocked = SigSet::empty();
@@ -147,13 +172,11 @@ pub fn with_stack_room<T: Send>(body: impl FnOnce() -> T + Send) -> T {
     match ran {
         Some(Ok(Some(value))) => value,
         Some(Err(panic)) => std::panic::resume_unwind(panic),
-        // No thread started (or none took the body): on this stack, with
-        // the budget as its limit.
+        // No thread started (or none took the body): on this stack.
         Some(Ok(None)) | None => {
-            STACK_FLOOR.with(|floor| floor.set(below));
-            MOVE_BELOW.with(|b| b.set(0));
-            let body = slot.into_inner().ok().flatten();
-            match body {
+            STACK_FLOOR.with(|limit| limit.set(floor));
+            MOVE_BELOW.with(|below| below.set(0));
+            match slot.into_inner().ok().flatten() {
                 Some(run) => run(),
                 None => unreachable!("a body no thread took is still in its slot"),
             }

@@ -119,6 +119,36 @@ pub fn start() {
     let _ = unsafe { nix::sys::signal::sigaction(Signal::SIGPIPE, &ignore) };
 }
 
+/// An address just below the top of the main thread's stack: where the
+/// kernel put the executable's name, the first thing it copies to the new
+/// stack (arguments and environment follow, below it). `None` when the
+/// C library does not say.
+pub fn main_stack_top() -> Option<usize> {
+    // SAFETY: getauxval reads the auxiliary vector the C library saved at
+    // start; it takes an integer and returns 0 for a missing entry.
+    let name = unsafe { libc::getauxval(libc::AT_EXECFN) };
+    usize::try_from(name).ok().filter(|&address| address != 0)
+}
+
+/// Makes the kernel extend the main thread's stack mapping down to the
+/// page holding `bottom`, now, while `ulimit -s` allows it: the stack
+/// then needs no growth above that address, which a lower `ulimit -s`
+/// set later (the shell's own `ulimit -s 256`) would refuse with SIGSEGV.
+/// Only the one page is touched; the rest stays unallocated. The caller
+/// runs on the main thread, `bottom` lies below its stack, and the soft
+/// `RLIMIT_STACK` covers the distance.
+pub fn extend_main_stack(bottom: usize) {
+    let page = bottom & !4095;
+    // SAFETY: the address lies in the range the kernel reserves for the
+    // main thread's stack to grow into (no other mapping is placed within
+    // `RLIMIT_STACK` of it, and the caller keeps within that limit): the
+    // access extends the stack mapping and reads a fresh zero page, which
+    // no Rust object occupies. The access below the stack pointer is
+    // allowed since Linux 4.20 (x86) and earlier elsewhere; pidsh needs
+    // newer kernels anyway (pidfds, `close_range`).
+    let _ = unsafe { std::ptr::read_volatile(page as *const u8) };
+}
+
 /// Which of descriptors 0–2 were closed when the process started (they
 /// hold the runtime's `/dev/null` now, which the shell does not offer as
 /// them: `echo hi >&-` fails as in other shells).
