@@ -1243,9 +1243,12 @@ declare -p REFLECT 2>&1 | sed 's/^[^:]*: line [0-9]*: //'
         ),
         (
             "a_simple_command_is_named_coproc_and_ends_are_reused",
-            r#"coproc { echo a b c; }
+            // The first coprocess waits for a line: one that ends at once
+            // may be collected, and `COPROC` unset (bash does the same),
+            // before the `read` that names it.
+            r#"coproc { echo a b c; read; }
 read x <&${COPROC[0]}; echo $x
-wait $COPROC_PID
+echo >&${COPROC[1]}; wait $COPROC_PID
 coproc sed -u s/o/O/
 echo ${COPROC[@]}
 echo foo >&${COPROC[1]}; read <&${COPROC[0]}; echo $REPLY

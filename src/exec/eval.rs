@@ -158,6 +158,12 @@ impl Shell {
 
     /// Runs one command in the foreground.
     pub fn run_command(&mut self, command: &Command) -> Status {
+        // Every level of nesting passes here: deep enough on the main
+        // thread, the rest runs on a big-stack thread.
+        super::threads::with_stack_room(|| self.run_command_here(command))
+    }
+
+    fn run_command_here(&mut self, command: &Command) -> Status {
         match command {
             Command::Simple(sc) => self.run_simple(sc),
             Command::Compound(cc, redirects) if redirects.is_empty() => self.run_compound(cc),

@@ -184,13 +184,7 @@ impl FdTable {
     /// one of 0–2 that was closed when it started).
     pub fn from_process() -> FdTable {
         let mut table = FdTable::default();
-        let listed: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
-            .map(|dir| {
-                dir.filter_map(|e| e.ok())
-                    .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok()))
-                    .collect()
-            })
-            .unwrap_or_else(|_| vec![0, 1, 2]);
+        let listed = crate::sys::fd::open_fds();
         let closed_at_start: Vec<RawFd> = crate::sys::std_fds_closed_at_start().collect();
         for &fd in &closed_at_start {
             // The runtime's placeholder keeps the number taken, for no child.

@@ -168,7 +168,6 @@ impl SubshellState {
             ignored_signals,
             // Folded into the dispositions the spawn gives the child.
             ignored_by_parent_traps: _,
-            self_exe: _,
             // Results of the command being run, not yet state.
             cmdsub_status: _,
             errexit_exempt: _,

@@ -184,7 +184,7 @@ impl Shell {
         table: FdTable,
         adjust: impl FnOnce(&mut Shell),
     ) -> Result<SelfSpawn, i32> {
-        let Some(exe) = self.self_exe.clone() else {
+        let Some(exe) = self.self_exe() else {
             self.report("cannot find the pidsh executable to run a subshell");
             return Err(1);
         };

@@ -80,18 +80,19 @@ impl Shell {
         let cwd = std::env::current_dir()
             .ok()
             .map(|p| crate::bytes::decode_os(p.as_os_str()));
+        // A `PWD` that is the directory's own name needs no stat to check.
         let pwd_ok = vars.get("PWD").is_some_and(|p| {
             p.starts_with('/')
-                && crate::sys::fd::same_file(
-                    &crate::bytes::to_path(p),
-                    &crate::bytes::to_path(cwd.as_deref().unwrap_or(".")),
-                )
+                && (cwd.as_deref() == Some(p)
+                    || crate::sys::fd::same_file(
+                        &crate::bytes::to_path(p),
+                        &crate::bytes::to_path(cwd.as_deref().unwrap_or(".")),
+                    ))
         });
         if !pwd_ok && let Some(c) = cwd {
             let _ = vars.set("PWD", c);
         }
         vars.export("PWD");
-        let self_exe = std::env::current_exe().ok();
         Shell {
             state: ShellState {
                 vars,
@@ -131,7 +132,6 @@ impl Shell {
             owns_process: true,
             ignored_signals: Vec::new(),
             ignored_by_parent_traps: Vec::new(),
-            self_exe,
             completion: Default::default(),
             readline: Default::default(),
             cmdsub_status: None,
@@ -151,6 +151,15 @@ impl Shell {
             errexit_exempt: false,
             positional_sets: 0,
         }
+    }
+
+    /// The path of the running shell executable, for self-spawns; found
+    /// when first asked (most shells never spawn themselves, and reading
+    /// `/proc/self/exe` at start costs every one of them).
+    pub fn self_exe(&self) -> Option<std::path::PathBuf> {
+        static SELF_EXE: std::sync::OnceLock<Option<std::path::PathBuf>> =
+            std::sync::OnceLock::new();
+        SELF_EXE.get_or_init(running_executable).clone()
     }
 
     /// Parses and runs `source` one complete command at a time (so that
@@ -751,20 +760,33 @@ fn file_read_shorthand(body: &List) -> Option<&crate::parser::ast::Redirect> {
     }
 }
 
+/// The running executable's path. Replaced since the shell started (a
+/// package upgrade), the kernel names the old file `PATH (deleted)`:
+/// then `PATH`, which is what the shell would have found at start.
+fn running_executable() -> Option<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::env::current_exe().ok()?;
+    let original = path.as_os_str().as_bytes().strip_suffix(b" (deleted)");
+    match original {
+        Some(bytes) if !path.exists() => Some(std::ffi::OsStr::from_bytes(bytes).into()),
+        _ => Some(path),
+    }
+}
+
 /// `GROUPS` (the group ids, the real one first) and, when the
 /// environment gave none, `SHELL` (the user's login shell), as bash sets
 /// them.
 fn set_identity_variables(vars: &mut Vars) {
-    let gid = nix::unistd::getgid();
+    let gid = nix::unistd::getgid().as_raw();
     let mut groups = vec![gid];
-    if let Ok(others) = nix::unistd::getgroups() {
+    if let Ok(others) = crate::sys::supplementary_groups() {
         groups.extend(others.into_iter().filter(|g| *g != gid));
     }
     let array = super::state::Array::Indexed(
         groups
             .iter()
             .enumerate()
-            .map(|(i, g)| (i, g.as_raw().to_string()))
+            .map(|(i, g)| (i, g.to_string()))
             .collect(),
     );
     let _ = vars.set_array("GROUPS", array);

@@ -636,7 +636,7 @@ impl Shell {
         let started = self
             .plan_external(words, assignments, &steps)
             .and_then(|(spawn, keep)| {
-                let r = if super::blocking::may_block(self, &steps) && self.self_exe.is_some() {
+                let r = if super::blocking::may_block(self, &steps) && self.self_exe().is_some() {
                     self.start_through_helper(&spawn, words, assignments, &steps)
                 } else {
                     self.spawn_plan(spawn, name)
@@ -784,7 +784,7 @@ impl Shell {
         name: &str,
         how: Launch,
     ) -> Result<Child, ExecError> {
-        let Some(exe) = self.self_exe.clone() else {
+        let Some(exe) = self.self_exe() else {
             return Err(ExecError::CannotExecute(name.to_string(), Errno::ENOEXEC));
         };
         let script = self.program_path(spawn, name);

@@ -1462,8 +1462,6 @@ pub struct Shell {
     /// subshell was made). Children of a subshell that no longer ignores
     /// one get its default back.
     pub ignored_by_parent_traps: Vec<i32>,
-    /// The path of the running shell executable, for self-spawns.
-    pub self_exe: Option<std::path::PathBuf>,
     /// Background jobs.
     pub jobs: JobTable,
     /// The controlling terminal, held by an interactive shell with job control.

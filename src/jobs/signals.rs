@@ -56,15 +56,6 @@ fn current_handler(sig: Signal) -> Option<SigHandler> {
     Some(old.handler())
 }
 
-/// The signals this process ignores (bit `sig - 1`), from the kernel's
-/// own account in `/proc/self/status`: one read instead of a query per
-/// signal. `None` without `/proc`.
-fn kernel_ignore_mask() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
-    u64::from_str_radix(line.trim(), 16).ok()
-}
-
 fn set_handler(sig: Signal, handler: SigHandler) {
     let action = SigAction::new(handler, SaFlags::SA_RESTART, SigSet::empty());
     crate::spawn::backend::change_dispositions(|| {
@@ -82,28 +73,18 @@ fn set_handler(sig: Signal, handler: SigHandler) {
 /// an asynchronous list without job control); only these are beyond
 /// `trap`, so that the subshell may still trap or reset the others.
 pub fn setup(interactive: bool, handed_over: Option<&[i32]>) -> IgnoredAtStart {
-    const WATCHED: [Signal; 6] = [
-        Signal::SIGINT,
-        Signal::SIGQUIT,
-        Signal::SIGTERM,
-        Signal::SIGHUP,
-        Signal::SIGUSR1,
-        Signal::SIGUSR2,
-    ];
-    let ignored: Vec<i32> = match kernel_ignore_mask() {
-        Some(mask) => (1..=64)
-            .filter(|&sig| mask & (1 << (sig - 1)) != 0)
-            // glibc's own two (32 and 33) are no business of `trap`; the
-            // Rust runtime ignores SIGPIPE itself before `main` (its
-            // disposition at start is asked of `sys` below).
-            .filter(|&sig| !(32..libc::SIGRTMIN()).contains(&sig) && sig != libc::SIGPIPE)
-            .collect(),
-        None => WATCHED
-            .iter()
-            .filter(|&&sig| current_handler(sig) == Some(SigHandler::SigIgn))
-            .map(|&sig| sig as i32)
-            .collect(),
-    };
+    // Not asked: glibc's own two (32 and 33), no business of `trap`;
+    // SIGKILL and SIGSTOP, which cannot be ignored; SIGPIPE, which is
+    // ignored before the shell starts (by the runtime, or `sys::start`):
+    // its disposition at start comes from `sys` below. One question per
+    // signal: reading the kernel's mask from `/proc/self/status` costs
+    // more (the file is generated, and the process's `/proc` entries
+    // outlive it until it is reaped).
+    let not_asked = [libc::SIGKILL, libc::SIGSTOP, libc::SIGPIPE];
+    let ignored: Vec<i32> = (1..=64)
+        .filter(|&sig| !(32..libc::SIGRTMIN()).contains(&sig) && !not_asked.contains(&sig))
+        .filter(|&sig| crate::sys::signal_ignored(sig))
+        .collect();
     let pipe_ignored = crate::sys::sigpipe_ignored_at_start();
     let ignored = ignored
         .into_iter()
@@ -177,17 +158,16 @@ pub fn stop_until_foreground() {
     set_handler(Signal::SIGTTIN, previous);
 }
 
-/// The Rust runtime catches SIGSEGV and SIGBUS to report stack overflows,
-/// and for any other cause resets the default and returns: a fault then
-/// recurs and kills, but `kill -s SEGV $$` would be survived once. A shell
-/// dies of them as of any other fatal signal, so the default comes back
-/// (unless they were ignored at start, when the runtime left them alone).
+/// The Rust runtime's `main` catches SIGSEGV and SIGBUS to report stack
+/// overflows, and for any other cause resets the default and returns: a
+/// fault then recurs and kills, but `kill -s SEGV $$` would be survived
+/// once. A shell dies of them as of any other fatal signal, so the default
+/// comes back (unless they were ignored at start, when the runtime left
+/// them alone). The `pidsh` executable skips that set-up; a program that
+/// runs the shell from the runtime's `main` does not.
 fn default_fault_signals() {
     for sig in [Signal::SIGSEGV, Signal::SIGBUS] {
-        if matches!(
-            current_handler(sig),
-            Some(SigHandler::SigAction(_) | SigHandler::Handler(_))
-        ) {
+        if crate::sys::signal_caught(sig) {
             set_handler(sig, SigHandler::SigDfl);
         }
     }

@@ -122,6 +122,106 @@ pub fn is_open_without_cloexec(fd: RawFd) -> bool {
     }
 }
 
+/// The process's open descriptors, lowest first.
+///
+/// Listing `/proc/self/fd` makes the kernel build an entry for the process
+/// and one per descriptor, and tear them down again when the process is
+/// reaped: a tenth of a `pidsh -c true`. A process's file table is
+/// usually small (it grows only to hold a descriptor opened beyond it,
+/// and a fork copies it cut down to the highest open one), and one `poll`
+/// over every number it holds finds the open ones; the listing is kept
+/// for larger tables (see [`MOST_POLLED`]).
+pub fn open_fds() -> Vec<RawFd> {
+    polled_fds().unwrap_or_else(listed_fds)
+}
+
+/// The largest file table [`open_fds`] polls (a poll costs about as much
+/// as a warm listing at this size); below FD_SETSIZE (1024), as
+/// [`table_within`] needs.
+const MOST_POLLED: RawFd = 512;
+
+/// The open descriptors, found by polling every number below the file
+/// table's size, when that is at most [`MOST_POLLED`].
+fn polled_fds() -> Option<Vec<RawFd>> {
+    // The sizes a table may have: 64 (`NR_OPEN_DEFAULT` on a 64-bit
+    // system), then powers of two. Any bound at or above the size will do.
+    let mut bound = 64;
+    while !table_within(bound) {
+        bound *= 2;
+        if bound > MOST_POLLED {
+            return None;
+        }
+    }
+    let mut polled: Vec<libc::pollfd> = (0..bound)
+        .map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        })
+        .collect();
+    let count = libc::nfds_t::try_from(polled.len()).ok()?;
+    // SAFETY: `polled` is a live array of `count` pollfd structs, which
+    // poll only reads and fills in; a timeout of 0 does not wait. (More
+    // entries than `ulimit -n` fail with EINVAL: the listing then.)
+    let ready = unsafe { libc::poll(polled.as_mut_ptr(), count, 0) };
+    if ready < 0 {
+        return None;
+    }
+    // A closed descriptor answers POLLNVAL.
+    let open = polled
+        .iter()
+        .filter(|p| p.revents & libc::POLLNVAL == 0)
+        .map(|p| p.fd)
+        .collect();
+    Some(open)
+}
+
+/// Whether the process's file table holds no number at or above `bound`
+/// (at most [`MOST_POLLED`]), so that every open descriptor is below it.
+/// `select` tells: it checks only the numbers the table holds
+/// (`core_sys_select` cuts its count to the table's size, fs/select.c),
+/// so a set naming `bound`, closed, is empty for a table that ends there,
+/// and EBADF for a larger one.
+fn table_within(bound: RawFd) -> bool {
+    if is_open(bound) {
+        return false;
+    }
+    let mut set = std::mem::MaybeUninit::<libc::fd_set>::zeroed();
+    // SAFETY: `set` is a zeroed fd_set (an empty one), and `bound` is
+    // below FD_SETSIZE (as MOST_POLLED is).
+    unsafe { libc::FD_SET(bound, set.as_mut_ptr()) };
+    let mut no_wait = libc::timeval {
+        tv_sec: 0,
+        tv_usec: 0,
+    };
+    // SAFETY: one live fd_set for reading, no others, and a live zero
+    // timeout (select returns at once); the count covers `bound`.
+    let ready = unsafe {
+        libc::select(
+            bound + 1,
+            set.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut no_wait,
+        )
+    };
+    ready == 0
+}
+
+/// The open descriptors as `/proc/self/fd` lists them (0–2 without
+/// `/proc`).
+fn listed_fds() -> Vec<RawFd> {
+    let mut listed: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_else(|_| vec![0, 1, 2]);
+    listed.sort_unstable();
+    listed
+}
+
 /// Whether `fd` is an open descriptor of this process.
 pub fn is_open(fd: RawFd) -> bool {
     // SAFETY: F_GETFD on any number is harmless; a closed one answers EBADF.
@@ -264,7 +364,20 @@ pub fn parse_fd_name(path: &str) -> Option<(RawFd, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_fd_name;
+    use super::*;
+
+    #[test]
+    fn open_descriptors_are_found_low_and_high() {
+        let low = content_fd(b"x").expect("a descriptor");
+        let high = dup_at_least(low.as_raw_fd(), 200).expect("a high descriptor");
+        let found = open_fds();
+        assert!(found.contains(&low.as_raw_fd()) && found.contains(&high.as_raw_fd()));
+        let (low_fd, high_fd) = (low.as_raw_fd(), high.as_raw_fd());
+        drop((low, high));
+        let found = open_fds();
+        assert!(!found.contains(&low_fd) && !found.contains(&high_fd));
+        assert!(found.windows(2).all(|w| w[0] < w[1]), "sorted: {found:?}");
+    }
 
     #[test]
     fn standard_names() {

@@ -1,7 +1,8 @@
 //! Thin wrappers over the Linux syscalls nix 0.30 lacks: `pidfd_open`,
-//! `pidfd_send_signal`, `close_range`, `sigqueue` and `TIOCGWINSZ`, plus `confstr`; and the one thing
+//! `pidfd_send_signal`, `close_range`, `sigqueue` and `TIOCGWINSZ`, plus `confstr`; the one thing
 //! pidsh must learn before the Rust runtime starts: whether SIGPIPE was
-//! ignored when the process was started.
+//! ignored when the process was started; and the part of the runtime's
+//! start-up the executable keeps ([`start`]).
 //!
 //! One syscall per function, errors as [`Errno`]. Waiting on a pidfd needs no
 //! wrapper: `nix::sys::wait::waitid(Id::PIDFd(fd), …)` does it.
@@ -91,6 +92,63 @@ extern "C" fn note_process_at_start() {
     STD_FDS_CLOSED_AT_START.store(closed, Ordering::SeqCst);
 }
 
+/// What the Rust runtime's `main` would have done that the shell relies
+/// on, for the `pidsh` executable, which skips it (see `main.rs`):
+/// descriptors 0–2 that were closed are opened on `/dev/null` (so that
+/// the shell's first own descriptor does not take their number), and
+/// SIGPIPE is ignored until the shell sets its disposition. Call it first.
+pub fn start() {
+    for _ in std_fds_closed_at_start() {
+        // The lowest free number is the closed one: those below are open.
+        let placeholder = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/null");
+        if let Ok(file) = placeholder {
+            // The number stays taken for the life of the process.
+            let _ = std::os::fd::IntoRawFd::into_raw_fd(file);
+        }
+    }
+    let ignore = nix::sys::signal::SigAction::new(
+        nix::sys::signal::SigHandler::SigIgn,
+        nix::sys::signal::SaFlags::empty(),
+        nix::sys::signal::SigSet::empty(),
+    );
+    // SAFETY: ignoring a signal installs no handler; the disposition at
+    // start was recorded before (`note_process_at_start`).
+    let _ = unsafe { nix::sys::signal::sigaction(Signal::SIGPIPE, &ignore) };
+}
+
+/// An address just below the top of the main thread's stack: where the
+/// kernel put the executable's name, the first thing it copies to the new
+/// stack (arguments and environment follow, below it). `None` when the
+/// C library does not say.
+pub fn main_stack_top() -> Option<usize> {
+    // SAFETY: getauxval reads the auxiliary vector the C library saved at
+    // start; it takes an integer and returns 0 for a missing entry.
+    let name = unsafe { libc::getauxval(libc::AT_EXECFN) };
+    usize::try_from(name).ok().filter(|&address| address != 0)
+}
+
+/// Makes the kernel extend the main thread's stack mapping down to the
+/// page holding `bottom`, now, while `ulimit -s` allows it: the stack
+/// then needs no growth above that address, which a lower `ulimit -s`
+/// set later (the shell's own `ulimit -s 256`) would refuse with SIGSEGV.
+/// Only the one page is touched; the rest stays unallocated. The caller
+/// runs on the main thread, `bottom` lies below its stack, and the soft
+/// `RLIMIT_STACK` covers the distance.
+pub fn extend_main_stack(bottom: usize) {
+    let page = bottom & !4095;
+    // SAFETY: the address lies in the range the kernel reserves for the
+    // main thread's stack to grow into (no other mapping is placed within
+    // `RLIMIT_STACK` of it, and the caller keeps within that limit): the
+    // access extends the stack mapping and reads a fresh zero page, which
+    // no Rust object occupies. The access below the stack pointer is
+    // allowed since Linux 4.20 (x86) and earlier elsewhere; pidsh needs
+    // newer kernels anyway (pidfds, `close_range`).
+    let _ = unsafe { std::ptr::read_volatile(page as *const u8) };
+}
+
 /// Which of descriptors 0–2 were closed when the process started (they
 /// hold the runtime's `/dev/null` now, which the shell does not offer as
 /// them: `echo hi >&-` fails as in other shells).
@@ -109,6 +167,37 @@ fn disposition(sig: libc::c_int) -> Option<libc::sighandler_t> {
     // SAFETY: sigaction succeeded and filled `old` (it was zeroed before,
     // so every byte is initialised either way).
     (ret == 0).then(|| unsafe { old.assume_init() }.sa_sigaction)
+}
+
+/// `getgroups`: the process's supplementary group ids. (nix's version
+/// first asks `sysconf` for the largest possible number of groups, which
+/// glibc reads from a `/proc` file.)
+pub fn supplementary_groups() -> nix::Result<Vec<libc::gid_t>> {
+    loop {
+        // SAFETY: a size of 0 makes getgroups only count the groups; the
+        // null list is not touched.
+        let count = Errno::result(unsafe { libc::getgroups(0, std::ptr::null_mut()) })?;
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let mut list: Vec<libc::gid_t> = vec![0; usize::try_from(count).unwrap_or(0)];
+        // SAFETY: `list` has room for `count` ids, the size passed.
+        let filled = unsafe { libc::getgroups(count, list.as_mut_ptr()) };
+        match Errno::result(filled) {
+            Ok(filled) => {
+                list.truncate(usize::try_from(filled).unwrap_or(0));
+                return Ok(list);
+            }
+            // The groups grew between the two calls: count again.
+            Err(Errno::EINVAL) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whether `sig` (a number, real-time signals too) is ignored.
+pub fn signal_ignored(sig: libc::c_int) -> bool {
+    disposition(sig).is_some_and(|handler| handler == libc::SIG_IGN)
 }
 
 /// Whether a handler function is installed for `sig` (neither the
