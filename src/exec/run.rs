@@ -213,6 +213,7 @@ impl Shell {
             // of the map kept while the command runs: defining an alias
             // would then copy it all, quadratic over a script of aliases).
             let parsed = parser.next_command(&self.state.aliases);
+            self.show_parse_warnings(&mut parser);
             match parsed {
                 Ok(None) => {
                     // Comment lines read one by one are history entries.
@@ -550,6 +551,15 @@ impl Shell {
     /// with 2, as in bash. Outside POSIX mode, one inside a compound
     /// assignment is survived (status 1; the caller goes on); in POSIX
     /// mode it ends the shell with 1.
+    /// What the parser warned about while reading the last command, as
+    /// bash words it (`line 2: warning: here-document at line 1 …`).
+    fn show_parse_warnings(&mut self, parser: &mut Parser) {
+        for (line, message) in parser.take_warnings() {
+            self.line = line;
+            self.report(&message);
+        }
+    }
+
     fn syntax_error(
         &mut self,
         e: &crate::parser::ParseError,
@@ -644,6 +654,8 @@ impl Shell {
                 let start = parser.offset();
                 parser.set_extglob(self.shopt_on("extglob"));
                 let parsed = parser.next_command(&self.state.aliases);
+                self.show_parse_warnings(&mut parser);
+                self.show_parse_warnings(&mut parser);
                 let list = match parsed {
                     Ok(None) => return Ok(status),
                     Ok(Some(list)) => list,

@@ -102,6 +102,9 @@ pub(crate) struct Core<'a> {
     /// Reading the body of a here-document, where `$'…'` is never
     /// decoded (not even in a `${…}` word).
     pub(crate) heredoc_body: bool,
+    /// What the shell should warn about, with the line where reading was:
+    /// here-documents ended by the end of the text.
+    pub(crate) warnings: Vec<(u32, String)>,
 }
 
 /// The lookahead token and what reading it again in another mode needs.
@@ -179,6 +182,7 @@ impl<'a> Core<'a> {
             peak: 0,
             max_depth: SHALLOW_DEPTH,
             pending: Vec::new(),
+            warnings: Vec::new(),
             bodies: HashMap::new(),
             next_id: 0,
             strict_eof: false,
@@ -552,6 +556,7 @@ impl<'a> Core<'a> {
                         "here-document delimited by end-of-file",
                     ));
                 }
+                self.warn_unended_heredoc(&h);
                 let body = if h.quoted {
                     vec![WordPart::Quoted(String::new())]
                 } else {
@@ -1458,6 +1463,7 @@ impl<'a> Core<'a> {
                     delim,
                     strip_tabs,
                     quoted,
+                    line: self.cur.line,
                 });
                 return Ok(Redirect {
                     fd,

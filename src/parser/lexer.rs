@@ -72,6 +72,17 @@ impl<'a> Cursor<'a> {
         u32::try_from(self.col + 1).unwrap_or(u32::MAX)
     }
 
+    /// The line the last character read belongs to: a newline just read
+    /// still ends the line before.
+    pub(crate) fn line_of_last_read(&self) -> u32 {
+        let after_newline = self.src.get(..self.pos).is_some_and(|s| s.ends_with('\n'));
+        if after_newline && self.frames.is_empty() {
+            self.line.saturating_sub(1)
+        } else {
+            self.line
+        }
+    }
+
     pub(crate) fn raw_peek(&mut self) -> Option<char> {
         while let Some(f) = self.frames.last() {
             if let Some(c) = f.text.get(f.pos..).and_then(|s| s.chars().next()) {
@@ -568,6 +579,8 @@ pub(crate) struct PendingHereDoc {
     pub(crate) delim: String,
     pub(crate) strip_tabs: bool,
     pub(crate) quoted: bool,
+    /// The line of its `<<` operator.
+    pub(crate) line: u32,
 }
 
 /// Marker text of a here-document placeholder, replaced once the body is read.
@@ -1772,6 +1785,16 @@ impl<'a> Core<'a> {
         Ok(any.then_some((out, quoted)))
     }
 
+    /// bash's warning for a here-document that the end of the text ended
+    /// (the body is all there was).
+    pub(crate) fn warn_unended_heredoc(&mut self, h: &PendingHereDoc) {
+        let message = format!(
+            "warning: here-document at line {} delimited by end-of-file (wanted `{}')",
+            h.line, h.delim
+        );
+        self.warnings.push((self.cur.line_of_last_read(), message));
+    }
+
     /// Reads the bodies of the here-documents whose operators were on the
     /// line that just ended.
     fn read_pending_heredocs(&mut self) -> Result<(), ParseError> {
@@ -1823,7 +1846,9 @@ impl<'a> Core<'a> {
                 break;
             }
             body.push_str(&line);
-            if newline {
+            // A last line that the end of the text cut short still ends
+            // with a newline (bash).
+            if newline || !line.is_empty() {
                 body.push('\n');
             }
         }
@@ -1835,6 +1860,9 @@ impl<'a> Core<'a> {
                     h.delim
                 ),
             ));
+        }
+        if !found {
+            self.warn_unended_heredoc(h);
         }
         if h.quoted {
             return Ok(HereDoc {

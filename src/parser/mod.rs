@@ -71,6 +71,9 @@ pub struct Parser<'a> {
     /// to the next while no alias can change how the text reads: a scan
     /// for a `]` may run through the commands that follow.
     subscripts: Subscripts,
+    /// Warnings met while reading, with their lines, for the shell to show
+    /// ([`Parser::take_warnings`]).
+    warnings: Vec<(u32, String)>,
 }
 
 impl<'a> Parser<'a> {
@@ -82,6 +85,7 @@ impl<'a> Parser<'a> {
             line: first_line,
             extglob: true,
             subscripts: Subscripts::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -117,7 +121,9 @@ impl<'a> Parser<'a> {
             core.extglob = extglob;
             let mut known = known.lock().unwrap_or_else(PoisonError::into_inner);
             core.subscripts = std::mem::take(&mut *known);
-            let r = core.next_command();
+            let r = core
+                .next_command()
+                .map(|list| (list, std::mem::take(&mut core.warnings)));
             *known = std::mem::take(&mut core.subscripts);
             let (pos, line) = match r {
                 Ok(_) => core.resume_point(),
@@ -128,6 +134,10 @@ impl<'a> Parser<'a> {
         if aliases.is_empty() {
             self.subscripts = known.into_inner().unwrap_or_else(PoisonError::into_inner);
         }
+        let r = r.map(|(list, warnings)| {
+            self.warnings.extend(warnings);
+            list
+        });
         match &r {
             Ok(_) => (self.pos, self.line) = (stop, line),
             Err(e) if e.kind == ParseErrorKind::Incomplete => {
@@ -147,6 +157,13 @@ impl<'a> Parser<'a> {
             }
         }
         r
+    }
+
+    /// The warnings of the commands read so far (bash's "here-document at
+    /// line N delimited by end-of-file"), each with the line where reading
+    /// was, emptied.
+    pub fn take_warnings(&mut self) -> Vec<(u32, String)> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// Byte offset in `source` up to which input has been consumed.

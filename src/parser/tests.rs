@@ -634,7 +634,8 @@ fn here_documents() {
         ),
         (
             "cat <<E\nno end",
-            "[cat HereDoc { strip_tabs: false }['no end']]",
+            // The end of the text ends the last line too (bash).
+            "[cat HereDoc { strip_tabs: false }['no end\n']]",
         ),
         ("cat <<E", "[cat HereDoc { strip_tabs: false }[]]"),
         (
