@@ -49,6 +49,17 @@ fn a_command_string_names_the_shell_and_a_quoted_body_stays_literal() {
 }
 
 #[test]
+fn an_unterminated_here_document_uses_the_rest_of_a_command_string() {
+    let run = run_c("cat <<EOF\nabc");
+    assert_eq!(run.stdout, "abc\n");
+    assert_eq!(
+        run.stderr,
+        format!("pidsh: line 2: {W} 1 delimited by end-of-file (wanted `EOF')\n")
+    );
+    assert_eq!(run.status, 0);
+}
+
+#[test]
 fn a_delimited_here_document_gives_no_warning() {
     let run = run_c("cat <<EOF\nhi\nEOF\necho after");
     assert_eq!(

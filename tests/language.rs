@@ -2635,16 +2635,6 @@ fn parse_only() {
 fn known_gaps() {
     check_gaps(
         &[
-            // bash warns and ends the body with a newline.
-            // pidsh now: status 0, stdout "abc",
-            //   stderr ""
-            (
-                "here_doc_unterminated_uses_rest",
-                "cat <<EOF\nabc",
-                "abc\n",
-                "pidsh: line 2: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n",
-                0,
-            ),
             // message wording
             // pidsh now: status 0, stdout "1\n",
             //   stderr "pidsh: line 1: read: 0: invalid file descriptor: Bad file descriptor\n"
