@@ -330,6 +330,30 @@ fn kill_job_spec_terminates_a_background_job() {
 }
 
 #[test]
+fn a_job_whose_end_was_told_frees_its_number() {
+    let home = TempHome::new();
+    let term = Term::start(&home);
+    run(&term, "sleep 100 &");
+    term.wait_for_fresh_prompt();
+    run(&term, "kill %1");
+    term.keys("\r");
+    term.wait_for("the notice of its end", |s| {
+        s.has_line_with(&["[1]", "Terminated", "sleep 100"])
+    });
+    term.wait_for_fresh_prompt();
+    // As in bash: the next job is %1 again, and `kill %1` finds it.
+    run(&term, "sleep 200 &");
+    term.wait_for("job 1 again", |s| {
+        s.rows_after(&format!("{PROMPT}sleep 200 &"))
+            .first()
+            .is_some_and(|r| r.starts_with("[1] "))
+    });
+    term.wait_for_fresh_prompt();
+    run(&term, "kill %1; echo st$?");
+    term.wait_for("kill's status", |s| s.has_line("st0"));
+}
+
+#[test]
 fn shell_code_job_is_stopped_and_continued_like_a_program() {
     let home = TempHome::new();
     let term = Term::start(&home);

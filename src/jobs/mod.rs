@@ -148,6 +148,25 @@ fn wait_member(p: &Process, stops: bool) -> WaitStatus {
 }
 
 impl Job {
+    /// Collects what its processes did since last asked, without blocking.
+    fn refresh(&mut self) {
+        for p in &mut self.processes {
+            if p.status.is_some() {
+                continue;
+            }
+            match try_wait(p) {
+                Change::Ended(s) => {
+                    // Reaped: the pidfd has nothing more to say.
+                    p.status = Some(s);
+                    p.pidfd = None;
+                }
+                Change::Stopped => self.stopped = true,
+                Change::Continued => self.stopped = false,
+                Change::Nothing => {}
+            }
+        }
+    }
+
     /// Stops forwarding SIGHUP to the job's group (it left the table).
     fn release_group(&self) {
         if let Some(g) = self.pgid {
@@ -264,6 +283,7 @@ impl JobTable {
         stopped: bool,
     ) -> usize {
         self.listing.take();
+        self.forget_announced();
         self.tidy_if_crowded();
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
         if let Some(g) = pgid {
@@ -666,28 +686,22 @@ impl JobTable {
         self.listing.take();
         reap_orphans();
         for job in &mut self.jobs {
-            for p in &mut job.processes {
-                if p.status.is_some() {
-                    continue;
-                }
-                match try_wait(p) {
-                    Change::Ended(s) => {
-                        // Reaped: the pidfd has nothing more to say.
-                        p.status = Some(s);
-                        p.pidfd = None;
-                    }
-                    Change::Stopped => job.stopped = true,
-                    Change::Continued => job.stopped = false,
-                    Change::Nothing => {}
-                }
-            }
+            job.refresh();
         }
     }
 
-    /// Drops ended jobs that the watcher has announced already: `jobs`
-    /// shows a job's end only when no notice did.
+    /// Drops the jobs that the watcher has announced already (they have
+    /// ended): `jobs` shows a job's end only when no notice did, and the
+    /// next job takes the number, as in bash once it has told of a job.
     pub fn forget_announced(&mut self) {
+        let claimed = |j: &Job| j.claim.load(Ordering::SeqCst);
+        if !self.jobs.iter().any(claimed) {
+            return;
+        }
         self.listing.take();
+        for job in self.jobs.iter_mut().filter(|j| claimed(j)) {
+            job.refresh();
+        }
         let (announced, kept): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.jobs)
             .into_iter()
             .partition(|j| j.status().is_some() && j.claim.load(Ordering::SeqCst));
