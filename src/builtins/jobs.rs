@@ -22,6 +22,8 @@ const USAGE: &str =
 
 /// `kill [-s sigspec | -n signum | -sigspec] pid|%job…`, `kill -l [sig…]`.
 pub fn kill(sh: &mut Shell, argv: &[String]) -> Status {
+    // A job a notice has told of is gone, as in bash.
+    sh.jobs.forget_announced();
     let mut args = &argv[1..];
     let mut signal = libc::SIGTERM;
     if let Some(first) = args.first() {
@@ -293,6 +295,8 @@ fn job_number(sh: &Shell, argv: &[String]) -> Result<usize, String> {
 
 /// `fg [%job]`: continues a job in the foreground, with the terminal.
 pub fn fg(sh: &mut Shell, argv: &[String]) -> Status {
+    // A job a notice has told of is gone, as in bash.
+    sh.jobs.forget_announced();
     if !sh.job_control_active() {
         return sh.builtin_error("fg", "no job control", 1);
     }
@@ -308,6 +312,8 @@ pub fn fg(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `bg [%job]`: continues a stopped job in the background.
 pub fn bg(sh: &mut Shell, argv: &[String]) -> Status {
+    // A job a notice has told of is gone, as in bash.
+    sh.jobs.forget_announced();
     if !sh.job_control_active() {
         return sh.builtin_error("bg", "no job control", 1);
     }
@@ -323,6 +329,8 @@ pub fn bg(sh: &mut Shell, argv: &[String]) -> Status {
 
 /// `wait [pid|%job…]`.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Status {
+    // A job a notice has told of is gone, as in bash.
+    sh.jobs.forget_announced();
     const USAGE: &str = "wait: usage: wait [-fn] [-p var] [id ...]";
     let mut any = false;
     let mut var: Option<&str> = None;
@@ -456,6 +464,8 @@ fn wait_ids(
 
 /// `disown [%job…]`: forgets jobs (the current one without arguments).
 pub fn disown(sh: &mut Shell, argv: &[String]) -> Status {
+    // A job a notice has told of is gone, as in bash.
+    sh.jobs.forget_announced();
     let specs: Vec<String> = if argv.len() > 1 {
         argv[1..].to_vec()
     } else {
