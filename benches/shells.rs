@@ -1354,16 +1354,7 @@ impl Doc<'_> {
         )
         .unwrap();
         let peers = &self.shells[1..];
-        let mut head = String::from("| loop body | pidsh |");
-        let mut rule = String::from("|---|--:|");
-        for p in peers {
-            write!(head, " {} |", p.label).unwrap();
-            rule.push_str("--:|");
-        }
-        for p in peers {
-            write!(head, " pidsh/{} |", p.label).unwrap();
-            rule.push_str("--:|");
-        }
+        let (head, rule) = ratio_table_head("loop body", peers);
         writeln!(md, "{head}\n{rule}").unwrap();
         let cell_us = |c: &Result<f64, String>| match c {
             Ok(x) => us(*x),
@@ -1454,16 +1445,7 @@ impl Doc<'_> {
         )
         .unwrap();
         let peers = &self.shells[1..];
-        let mut head = String::from("| workload | pidsh |");
-        let mut rule = String::from("|---|--:|");
-        for p in peers {
-            write!(head, " {} |", p.label).unwrap();
-            rule.push_str("--:|");
-        }
-        for p in peers {
-            write!(head, " pidsh/{} |", p.label).unwrap();
-            rule.push_str("--:|");
-        }
+        let (mut head, mut rule) = ratio_table_head("workload", peers);
         head.push_str(" pidsh/limit |");
         rule.push_str("--:|");
         writeln!(md, "{head}\n{rule}").unwrap();
@@ -1658,4 +1640,20 @@ impl Doc<'_> {
         );
         s
     }
+}
+
+/// The head and rule of a table of pidsh against `peers`: a column per
+/// shell, then a ratio column per peer (pidsh ÷ peer).
+fn ratio_table_head(first: &str, peers: &[Shell]) -> (String, String) {
+    let mut head = format!("| {first} | pidsh |");
+    let mut rule = String::from("|---|--:|");
+    for p in peers {
+        write!(head, " {} |", p.label).unwrap();
+        rule.push_str("--:|");
+    }
+    for p in peers {
+        write!(head, " pidsh/{} |", p.label).unwrap();
+        rule.push_str("--:|");
+    }
+    (head, rule)
 }

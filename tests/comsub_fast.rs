@@ -9,16 +9,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::BACKENDS;
 
-/// (name, script, stdout); the status must be 0.
-type Case = common::StdoutCase;
-
-fn check(cases: &[Case]) {
-    common::check_stdout_table(&BACKENDS, cases, |backend, script| {
-        common::run_on(backend, script, &common::tempdir(), "")
-    });
-}
+use common::check_stdout_on_backends as check;
 
 #[test]
 fn variables_changed_inside_stay_inside() {

@@ -694,8 +694,9 @@ impl JobTable {
     /// ended): `jobs` shows a job's end only when no notice did, and the
     /// next job takes the number, as in bash once it has told of a job.
     pub fn forget_announced(&mut self) {
+        // Only the watcher claims a job still in the table.
         let claimed = |j: &Job| j.claim.load(Ordering::SeqCst);
-        if !self.jobs.iter().any(claimed) {
+        if self.watcher.is_none() || !self.jobs.iter().any(claimed) {
             return;
         }
         self.listing.take();

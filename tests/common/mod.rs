@@ -181,6 +181,14 @@ pub fn check_stdout_table(
     );
 }
 
+/// Runs every [`StdoutCase`] as `pidsh -c` in a fresh directory on each
+/// spawn backend of [`BACKENDS`].
+pub fn check_stdout_on_backends(cases: &[StdoutCase]) {
+    check_stdout_table(&BACKENDS, cases, |backend, script| {
+        run_on(backend, script, &tempdir(), "")
+    });
+}
+
 /// How a run differs from what was expected, or `None`.
 pub fn mismatch(label: &str, r: &Run, want: &Expect<'_>) -> Option<String> {
     let same = r.stdout == want.stdout
