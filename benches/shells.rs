@@ -211,7 +211,13 @@ struct Workload {
     per_backend: bool,
     /// Standard input.
     input: Input,
+    /// Runs per shell instead of the bench's usual few: a start-up is
+    /// short enough for its median to need hundreds.
+    runs: Option<usize>,
 }
+
+/// Runs per shell of a start-up row (about 1 ms each).
+const START_UP_RUNS: usize = 400;
 
 /// What a workload's standard input is.
 enum Input {
@@ -314,13 +320,25 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
             false,
         ),
     ];
-    let mut out = vec![Workload {
-        name: "startup: `sh -c true`",
-        args: vec!["-c".into(), "true".into()],
-        expect: String::new(),
-        per_backend: true,
-        input: Input::Null,
-    }];
+    fs::write(dir.join("empty.sh"), "").unwrap();
+    let mut out = vec![
+        Workload {
+            name: "startup: `sh -c true`",
+            args: vec!["-c".into(), "true".into()],
+            expect: String::new(),
+            per_backend: true,
+            input: Input::Null,
+            runs: Some(START_UP_RUNS),
+        },
+        Workload {
+            name: "startup: `sh empty.sh` (an empty script file)",
+            args: vec!["empty.sh".into()],
+            expect: String::new(),
+            per_backend: false,
+            input: Input::Null,
+            runs: Some(START_UP_RUNS),
+        },
+    ];
     for (name, file, text, expect, per_backend) in scripts {
         fs::write(dir.join(file), text).unwrap();
         out.push(Workload {
@@ -329,6 +347,7 @@ fn write_workloads(dir: &Path) -> Vec<Workload> {
             expect: expect.into(),
             per_backend,
             input: Input::Null,
+            runs: None,
         });
     }
     out
@@ -382,6 +401,7 @@ fn write_per_iteration(dir: &Path) -> Vec<PerIteration> {
                 expect: "done\n".into(),
                 per_backend: false,
                 input: Input::Null,
+                runs: None,
             };
             PerIteration {
                 name,
@@ -1073,6 +1093,7 @@ fn main() {
     let mut backend_table: Vec<(&Workload, Vec<Samples>)> = Vec::new();
     let mut limit = Limit::new();
     for w in workloads.iter().filter(|_| part("workloads")) {
+        let runs = w.runs.unwrap_or(runs);
         println!("\n{} ({runs} runs after a warm-up)", w.name);
         let mut extra = |round: usize| {
             if w.args[0] == "true.sh" && part("limit") {
@@ -1437,7 +1458,8 @@ impl Doc<'_> {
         writeln!(
             md,
             "Whole-process wall time of `SHELL script` (the same script text for every shell), \
-             median of {} runs after one warm-up run, shells interleaved run by run. \
+             median of {} runs after one warm-up run ({START_UP_RUNS} for the start-up rows), \
+             shells interleaved run by run. \
              Ratios are pidsh ÷ peer: **below 1 means pidsh is faster**. The limit is \
              {LIMIT_SPAWNS} × `/bin/true` from a tiny program with glibc's `posix_spawn` \
              (see [below](#the-limit)).\n",

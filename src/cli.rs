@@ -341,10 +341,15 @@ fn run(inv: Invocation, shell_name: String, given: String, login: bool) -> i32 {
             return status;
         }
     }
-    match source {
+    let status = match source {
         Some(text) => sh.run_main(&text),
         None => sh.run_stdin(),
-    }
+    };
+    // The process ends with this status: freeing the shell's state piece
+    // by piece first (every variable, table and parsed command) would
+    // only cost time. Nothing in it acts when dropped.
+    std::mem::forget(sh);
+    status
 }
 
 /// `SHLVL` goes up by one in each new shell (exported; from 1 when unset

@@ -6,7 +6,9 @@
 //! (functions over the execution state), [`completion`] (bash's
 //! programmable completion, without the line editor) and [`interactive`]
 //! (the line editor front end). Arrows only point downwards; [`bytes`]
-//! (shell text to and from the bytes outside) sits below them all. [`fuzzing`] holds
+//! (shell text to and from the bytes outside) sits below them all, and
+//! [`users`] (the user database, asked through the spawn builder when
+//! `/etc/passwd` does not list a user) beside [`jobs`]. [`fuzzing`] holds
 //! the entry points the fuzz targets (and their corpus replay) call.
 
 pub mod builtins;
@@ -22,3 +24,4 @@ pub mod jobs;
 pub mod parser;
 pub mod spawn;
 pub mod sys;
+pub mod users;

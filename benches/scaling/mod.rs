@@ -334,6 +334,7 @@ pub fn run(dog: &Watchdog, shells: &[Shell], dir: &Path, runs: usize) -> Vec<Row
                 expect,
                 per_backend: false,
                 input,
+                runs: None,
             };
             let chosen: Vec<Shell> = shells
                 .iter()

@@ -251,10 +251,7 @@ pub fn tilde_expand(path: &str, home: Option<&str>) -> Option<String> {
     let home = if user.is_empty() {
         home.map(str::to_string)
     } else {
-        nix::unistd::User::from_name(user)
-            .ok()
-            .flatten()
-            .map(|u| u.dir.to_string_lossy().into_owned())
+        crate::users::by_name(user).map(|u| u.home)
     }?;
     Some(format!("{home}{tail}"))
 }

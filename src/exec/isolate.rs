@@ -546,7 +546,11 @@ pub fn run_handed_over(fd: Option<&str>, builtins: &'static super::builtin::Buil
     sh.note_ignored_at_start(ignored);
     let line = state.line.max(1);
     state.apply(&mut sh);
-    sh.run_main_from(&program, line)
+    let status = sh.run_main_from(&program, line);
+    // As the top-level shell (`cli`): the process ends now, so the state
+    // is not freed piece by piece.
+    std::mem::forget(sh);
+    status
 }
 
 #[cfg(test)]

@@ -216,10 +216,8 @@ fn clock(format: &str) -> String {
 }
 
 fn user_name() -> String {
-    nix::unistd::User::from_uid(nix::unistd::geteuid())
-        .ok()
-        .flatten()
-        .map(|u| u.name)
+    crate::users::current()
+        .map(|u| u.name.clone())
         .unwrap_or_default()
 }
 

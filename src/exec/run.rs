@@ -23,16 +23,10 @@ impl Shell {
         positional: Vec<String>,
         builtins: &'static super::builtin::BuiltinTable,
     ) -> Shell {
-        let mut vars = Vars::default();
-        for (k, v) in std::env::vars_os() {
-            let (Some(k), v) = (k.to_str(), crate::bytes::decode_os(&v)) else {
-                continue;
-            };
-            if crate::expand::is_name(k) {
-                let _ = vars.set(k, v);
-                vars.export(k);
-            }
-        }
+        let mut vars = Vars::from_environment(std::env::vars_os().filter_map(|(name, value)| {
+            let name = name.into_string().ok()?;
+            crate::expand::is_name(&name).then(|| (name, crate::bytes::decode_os(&value)))
+        }));
         // `$$` is this process unless a parent pidsh hands its own over
         // (`SubshellState`), never from the environment.
         let shell_pid = nix::unistd::getpid().as_raw();
@@ -803,9 +797,9 @@ fn set_identity_variables(vars: &mut Vars) {
     );
     let _ = vars.set_array("GROUPS", array);
     if vars.get("SHELL").is_none()
-        && let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid())
+        && let Some(user) = crate::users::current()
     {
-        let _ = vars.set("SHELL", crate::bytes::decode_os(user.shell.as_os_str()));
+        let _ = vars.set("SHELL", user.shell.as_str());
     }
 }
 
@@ -1353,10 +1347,7 @@ impl ExpandEnv for Shell {
     }
 
     fn home_of(&self, user: &str) -> Option<String> {
-        nix::unistd::User::from_name(user)
-            .ok()
-            .flatten()
-            .map(|u| crate::bytes::decode_os(u.dir.as_os_str()))
+        crate::users::by_name(user).map(|u| u.home)
     }
 }
 

@@ -458,6 +458,29 @@ impl std::fmt::Display for ReadonlyError {
 }
 
 impl Vars {
+    /// The variables of a new shell: `entries`, each exported (a name met
+    /// twice keeps its last value). Built as one map, not assigned one by
+    /// one: the environment is most of what a shell's start-up does.
+    pub fn from_environment(entries: impl Iterator<Item = (String, String)>) -> Vars {
+        // Room for a usual environment and the shell's own variables.
+        let mut map = FxHashMap::with_capacity_and_hasher(64, Default::default());
+        for (name, value) in entries {
+            let var = Var {
+                value: Some(value),
+                exported: true,
+                ..Var::default()
+            };
+            map.insert(Arc::from(name), Arc::new(var));
+        }
+        Vars {
+            map: VarMap {
+                shared: Arc::new(map),
+                changes: FxHashMap::default(),
+            },
+            ..Vars::default()
+        }
+    }
+
     /// The variable a name stands for, following namerefs; `None` for a
     /// name that is not set.
     fn lookup(&self, name: &str) -> Option<&Var> {

@@ -156,12 +156,11 @@ pub fn check_window_size(sh: &mut Shell) {
 
 /// `$HOME`, or the user's home directory from the password database.
 fn home_dir(sh: &Shell) -> Option<String> {
-    sh.state.vars.get("HOME").map(str::to_string).or_else(|| {
-        nix::unistd::User::from_uid(nix::unistd::getuid())
-            .ok()
-            .flatten()
-            .map(|u| u.dir.to_string_lossy().into_owned())
-    })
+    sh.state
+        .vars
+        .get("HOME")
+        .map(str::to_string)
+        .or_else(|| crate::users::current().map(|u| u.home.clone()))
 }
 
 /// Reads the profiles (login shells) and the rc files; `Some(status)`
