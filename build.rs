@@ -17,6 +17,12 @@
 //! anything is missing (no `libc.a`, an old linker or C library, a cross
 //! build) the executable is linked as before, dynamically.
 //! `PIDSH_LINK=dynamic` asks for the dynamic link.
+//!
+//! When Rust links with its own lld, the functions a start runs (listed in
+//! `link/startup-symbols.txt`, made by `link/update-startup-symbols.sh`)
+//! are placed together at the start of the code: the kernel then maps a
+//! handful of pages of code where it mapped (and at exit unmapped) the
+//! hundreds its fault-around brought in for code strewn over 3 MiB.
 
 use std::env;
 use std::fs;
@@ -38,8 +44,12 @@ const LIBRARIES: &[(&str, &[&str])] = &[
 /// Packed relative relocations (`DT_RELR`, glibc 2.36 and later).
 const PACKED_RELOCATIONS: &str = "-Wl,-z,pack-relative-relocs";
 
+/// The start-up code's symbols, one per line (see the module comment).
+const STARTUP_SYMBOLS: &str = "link/startup-symbols.txt";
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed={STARTUP_SYMBOLS}");
     println!("cargo:rerun-if-env-changed=PIDSH_LINK");
     println!("cargo:rerun-if-env-changed=CC");
     if !linking_for_this_machine() || env::var("PIDSH_LINK").is_ok_and(|v| v == "dynamic") {
@@ -52,6 +62,7 @@ fn main() {
         Ok(probe) => probe,
         Err(_) => return,
     };
+    order_startup_code(&probe, &out_dir);
     if let Some(libs) = static_library_dir(&out_dir)
         && probe.links_and_runs(&["-static-pie", PACKED_RELOCATIONS])
     {
@@ -61,6 +72,56 @@ fn main() {
     } else if probe.links_and_runs(&[PACKED_RELOCATIONS]) {
         println!("cargo:rustc-link-arg-bins={PACKED_RELOCATIONS}");
     }
+}
+
+/// Has lld lay the start-up functions out first, when `rustc` links with
+/// lld (its default on this target) and lld takes the probe's link.
+fn order_startup_code(probe: &Probe, out_dir: &Path) {
+    let Some(manifest_dir) = env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+        return;
+    };
+    let symbols = manifest_dir.join(STARTUP_SYMBOLS);
+    let Some(lld_dir) = rustc_lld_dir(out_dir) else {
+        return;
+    };
+    let flags = [
+        format!("-B{}", lld_dir.display()),
+        "-fuse-ld=lld".to_string(),
+        format!("-Wl,--symbol-ordering-file={}", symbols.display()),
+        "-Wl,--no-warn-symbol-ordering".to_string(),
+    ];
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    if symbols.exists() && probe.links_and_runs(&flags) {
+        for flag in &flags[2..] {
+            println!("cargo:rustc-link-arg-bins={flag}");
+        }
+    }
+}
+
+/// The directory of the `ld.lld` that `rustc` links with, if it links
+/// with lld: asked of `rustc` itself, which prints the link command of a
+/// small program compiled with the build's own flags.
+fn rustc_lld_dir(out_dir: &Path) -> Option<PathBuf> {
+    let rustc = env::var_os("RUSTC")?;
+    let source = out_dir.join("lld-probe.rs");
+    fs::write(&source, "fn main() {}\n").ok()?;
+    let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let out = Command::new(rustc)
+        .args(flags.split('\x1f').filter(|f| !f.is_empty()))
+        .args(["--print", "link-args", "-o"])
+        .arg(out_dir.join("lld-probe"))
+        .arg(&source)
+        .output()
+        .ok()?;
+    let command = String::from_utf8(out.stdout).ok()?;
+    if !out.status.success() || !command.contains("\"-fuse-ld=lld\"") {
+        return None;
+    }
+    command
+        .split_whitespace()
+        .filter_map(|arg| arg.trim_matches('"').strip_prefix("-B"))
+        .map(PathBuf::from)
+        .find(|dir| dir.join("ld.lld").exists())
 }
 
 /// Only a native Linux build with the GNU C library: the probe program

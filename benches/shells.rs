@@ -24,8 +24,9 @@
 //! - `PIDSH_BENCH_PEER_MAX_MIB`: largest size peers are run at (default 1024).
 //! - `PIDSH_BENCH_NO_DOCS`: when set, do not rewrite the docs.
 //! - `PIDSH_BENCH_ONLY`: comma-separated parts to run (`workloads`, `limit`,
-//!   `heap`, `scaling`); a partial run only prints, except that a run of
-//!   `scaling` alone rewrites its own section of the docs.
+//!   `heap`, `scaling`, or `startup`: the start-up rows of `workloads`
+//!   alone); a partial run only prints, except that a run of `scaling`
+//!   alone rewrites its own section of the docs.
 //! - `PIDSH_BENCH_SCALING_RUNS`: timed rounds per size in the scaling
 //!   section (default 1).
 //! - `PIDSH_BENCH_SCALING_ROWS`: comma-separated pieces of row names; the
@@ -1092,7 +1093,11 @@ fn main() {
     let mut table: Vec<(&Workload, Vec<Samples>)> = Vec::new();
     let mut backend_table: Vec<(&Workload, Vec<Samples>)> = Vec::new();
     let mut limit = Limit::new();
-    for w in workloads.iter().filter(|_| part("workloads")) {
+    let start_up_row = |w: &&Workload| w.runs.is_some();
+    for w in workloads
+        .iter()
+        .filter(|w| part("workloads") || (part("startup") && start_up_row(w)))
+    {
         let runs = w.runs.unwrap_or(runs);
         println!("\n{} ({runs} runs after a warm-up)", w.name);
         let mut extra = |round: usize| {
