@@ -121,7 +121,8 @@ impl Builtin {
 /// lookup is one hash probe).
 pub struct BuiltinTable {
     all: &'static [Builtin],
-    by_name: FxHashMap<&'static str, Builtin>,
+    /// Name → position in `all` (a small map: built at every start).
+    by_name: FxHashMap<&'static str, usize>,
 }
 
 impl std::fmt::Debug for BuiltinTable {
@@ -133,7 +134,7 @@ impl std::fmt::Debug for BuiltinTable {
 impl BuiltinTable {
     /// The table of `all`, in that order.
     pub fn new(all: &'static [Builtin]) -> BuiltinTable {
-        let by_name = all.iter().map(|b| (b.name, *b)).collect();
+        let by_name = all.iter().enumerate().map(|(i, b)| (b.name, i)).collect();
         BuiltinTable { all, by_name }
     }
 
@@ -144,7 +145,8 @@ impl BuiltinTable {
 
     /// Any builtin by name.
     pub fn find(&self, name: &str) -> Option<Builtin> {
-        self.by_name.get(name).copied()
+        let &index = self.by_name.get(name)?;
+        self.all.get(index).copied()
     }
 
     /// A special builtin by name.
