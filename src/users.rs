@@ -10,10 +10,11 @@
 //! those modules in a process of its own. Only a name the file lacks
 //! costs a process; the current user is looked up once.
 
+use std::collections::HashMap;
 use std::ffi::CString;
 use std::io::Read;
 use std::os::fd::AsRawFd;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::spawn::{Program, Spawn};
 
@@ -84,7 +85,24 @@ pub fn current() -> Option<&'static User> {
 }
 
 fn lookup(key: Key) -> Option<User> {
-    from_file(key).or_else(|| from_getent(key))
+    from_file(key).or_else(|| asked_of_getent(key))
+}
+
+/// [`from_getent`], asked once per key for the life of the process: a
+/// loop expanding `~name` for a name the file lacks starts one process,
+/// not one per turn.
+fn asked_of_getent(key: Key) -> Option<User> {
+    type Answers = HashMap<(bool, String), Option<User>, rustc_hash::FxBuildHasher>;
+    static ANSWERS: Mutex<Answers> = Mutex::new(HashMap::with_hasher(rustc_hash::FxBuildHasher));
+    let cache_key = (matches!(key, Key::Uid(_)), key.text());
+    if let Some(answer) = ANSWERS.lock().ok().and_then(|a| a.get(&cache_key).cloned()) {
+        return answer;
+    }
+    let answer = from_getent(key);
+    if let Ok(mut answers) = ANSWERS.lock() {
+        answers.insert(cache_key, answer.clone());
+    }
+    answer
 }
 
 /// The first entry of `/etc/passwd` that matches, as the C library's
