@@ -324,10 +324,7 @@ impl Eval<'_> {
     }
 
     fn peek_op(&self) -> Option<&'static str> {
-        match self.current() {
-            Some(Tok::Op(o)) => Some(o),
-            _ => None,
-        }
+        self.op_at(self.pos)
     }
 
     /// Moves past the token at `pos`.
@@ -438,7 +435,7 @@ impl Eval<'_> {
     fn expect_expression(&self) -> Result<(), ArithError> {
         match self.peek_op() {
             Some(":") => Err(self.error("expression expected")),
-            _ if self.current().is_none() => Err(self.error("expression expected")),
+            _ if self.pos >= self.tokens.len() => Err(self.error("expression expected")),
             _ => Ok(()),
         }
     }
@@ -532,17 +529,20 @@ impl Eval<'_> {
     }
 
     fn postfix(&mut self) -> R {
-        let Some(tok) = self.current() else {
+        // The token list itself (a count), so that the token can be read
+        // while the evaluator changes.
+        let tokens = Rc::clone(&self.tokens);
+        let Some(Token { tok, .. }) = tokens.get(self.pos) else {
             return Err(self.error("arithmetic syntax error: operand expected"));
         };
         match tok {
             Tok::Num(n) => {
                 self.advance();
-                Ok(n)
+                Ok(*n)
             }
             Tok::Name(_) | Tok::Element(..) => {
                 let place = self
-                    .place(&tok)?
+                    .place(tok)?
                     .ok_or_else(|| self.error("arithmetic syntax error: operand expected"))?;
                 self.advance();
                 let v = self.load(&place)?;
