@@ -228,6 +228,20 @@ pub fn expand_word_into(
         out.push(text.clone());
         return Ok(());
     }
+    if let Some(value) = lone_variable_value(env, word) {
+        let ifs = env.ifs();
+        if !value.is_empty()
+            && !value.contains(|c| ifs.contains(c))
+            && (env.noglob() || !could_be_pattern(&value))
+        {
+            out.push(value);
+            return Ok(());
+        }
+        for field in split::split_fields(&[Piece::expanded(value)], &ifs) {
+            glob_field(env, &field, out)?;
+        }
+        return Ok(());
+    }
     let mut groups = param::expand_parts(env, &word.parts, false)?;
     let ifs = env.ifs();
     // Fast path: one piece that stays one field as it is (`$i`, `"$x"`).
@@ -248,6 +262,20 @@ pub fn expand_word_into(
     Ok(())
 }
 
+/// The value of a word that is one unquoted `$name` of a set variable,
+/// read once (`$RANDOM` changes with each read): what the general
+/// expansion would make one expanded piece of, without its groups.
+fn lone_variable_value(env: &mut dyn ExpandEnv, word: &Word) -> Option<String> {
+    let [WordPart::Param(p)] = word.parts.as_slice() else {
+        return None;
+    };
+    let plain = p.op == crate::parser::ast::ParamOp::Plain && p.index.is_none() && !p.indirect;
+    if !plain || !is_name(&p.name) {
+        return None;
+    }
+    env.var(&p.name)
+}
+
 /// Whether unquoted text could match other names as a pattern: `*`, `?`,
 /// an extglob group's `(`, or a `[` that a `]` may close (`[` alone, as in
 /// `[ -f x ]`, cannot).
@@ -263,8 +291,11 @@ fn could_be_pattern(text: &str) -> bool {
 /// Expands a word to one string: no field splitting, no pathname expansion
 /// (assignments, redirection targets, `case` subjects, here-strings).
 pub fn expand_string(env: &mut dyn ExpandEnv, word: &Word) -> Result<String, ExpandError> {
-    if let [WordPart::Literal(text) | WordPart::Quoted(text)] = word.parts.as_slice() {
-        return Ok(text.clone());
+    match word.parts.as_slice() {
+        [WordPart::Literal(text) | WordPart::Quoted(text)] => return Ok(text.clone()),
+        // `i=$((i + 1))`: the number, without pieces to join.
+        [WordPart::Arith(expr)] => return Ok(param::eval_arith(env, expr)?.to_string()),
+        _ => {}
     }
     let groups = param::expand_parts(env, &word.parts, false)?;
     if groups.iter().any(|g| g.first().is_some_and(|p| p.star)) {

@@ -105,7 +105,7 @@ fn expand_param_word(
     quoted: bool,
 ) -> Result<Groups, ExpandError> {
     let mut b = Builder::new(quoted);
-    b.join_at = !quoted && env.var("IFS").is_none_or(|ifs| !ifs.is_empty());
+    b.join_at = !quoted && !env.ifs().is_empty();
     Ok(expand_into(env, parts, b)?.groups)
 }
 
