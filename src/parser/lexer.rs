@@ -84,6 +84,15 @@ impl<'a> Cursor<'a> {
     }
 
     pub(crate) fn raw_peek(&mut self) -> Option<char> {
+        if self.frames.is_empty() {
+            // The common case, an ASCII character of the source, without
+            // decoding.
+            return match self.src.as_bytes().get(self.pos) {
+                Some(&b) if b.is_ascii() => Some(char::from(b)),
+                Some(_) => self.src.get(self.pos..).and_then(|s| s.chars().next()),
+                None => None,
+            };
+        }
         while let Some(f) = self.frames.last() {
             if let Some(c) = f.text.get(f.pos..).and_then(|s| s.chars().next()) {
                 return Some(c);
@@ -91,6 +100,23 @@ impl<'a> Cursor<'a> {
             self.frames.pop();
         }
         self.src.get(self.pos..).and_then(|s| s.chars().next())
+    }
+
+    /// Moves past the run of bytes of the source (not of an alias's text)
+    /// that `plain` accepts, all ASCII and none a newline; the run.
+    pub(crate) fn take_plain_run(&mut self, plain: impl Fn(u8) -> bool) -> &'a str {
+        if !self.frames.is_empty() {
+            return "";
+        }
+        let src: &'a str = self.src;
+        let rest = src.get(self.pos..).unwrap_or_default();
+        let len = rest
+            .bytes()
+            .take_while(|&b| b != b'\n' && b.is_ascii() && plain(b))
+            .count();
+        self.pos += len;
+        self.col += len;
+        &rest[..len]
     }
 
     /// The character after the next one, from the same text.
@@ -1143,6 +1169,19 @@ impl<'a> Core<'a> {
                     push_char(parts, ctx.text_quoted, c);
                     if c == ':' && ctx.assign {
                         tilde_ok = true;
+                    }
+                    if ctx.stop == Stop::Word {
+                        // The characters after it that nothing in a word
+                        // treats specially, taken at once.
+                        let run = self.cur.take_plain_run(|b| {
+                            b.is_ascii_alphanumeric()
+                                || matches!(b, b'_' | b'-' | b'.' | b'/' | b',' | b'%' | b'=')
+                        });
+                        if !run.is_empty() {
+                            push_text(parts, ctx.text_quoted, run);
+                            // A tilde prefix starts only right after `:`.
+                            tilde_ok = false;
+                        }
                     }
                 }
             }
