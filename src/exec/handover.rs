@@ -440,6 +440,7 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         in_debug_trap,
         in_err_trap,
         trap_signal,
+        in_substitution,
     } = ctx;
     for flag in [
         async_list,
@@ -447,6 +448,7 @@ fn write_context(w: &mut Writer, ctx: &ExecContext) {
         running_trap,
         in_debug_trap,
         in_err_trap,
+        in_substitution,
     ] {
         w.flag(*flag);
     }
@@ -473,6 +475,7 @@ fn read_context(r: &mut Reader) -> Result<ExecContext, HandoverError> {
         &mut ctx.running_trap,
         &mut ctx.in_debug_trap,
         &mut ctx.in_err_trap,
+        &mut ctx.in_substitution,
     ] {
         *flag = r.flag()?;
     }

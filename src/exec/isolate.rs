@@ -261,7 +261,15 @@ impl Shell {
                 let text = format!("( {} )", unparse::list(list));
                 self.wait_foreground_job(vec![process], text, pgid)
             }
-            Ok(process) => jobs::wait_process(process.pid, process.pidfd.as_ref()),
+            Ok(process) => {
+                let (status, death) = jobs::wait_process_death(process.pid, process.pidfd.as_ref());
+                if let Some(death) = death {
+                    self.report_signal_death(death, process.pid, || {
+                        format!("( {} )", unparse::list(list))
+                    });
+                }
+                status
+            }
             Err(status) => {
                 if let Some(t) = &self.terminal {
                     t.reclaim();

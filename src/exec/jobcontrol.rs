@@ -5,7 +5,7 @@
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
-use crate::jobs::{self, Foreground, Process};
+use crate::jobs::{self, Death, Foreground, Process};
 
 use super::state::{Placement, Shell};
 use crate::spawn::{ProcessGroup, SpawnOp};
@@ -121,6 +121,27 @@ impl Shell {
             }
             None => jobs::signals::note_interrupt_by(sig),
         }
+    }
+
+    /// What a non-interactive shell says when a foreground command (the
+    /// process `pid`, run as `text`) dies of a signal, on standard error,
+    /// as bash does: `s.sh: line 3:  1491 Segmentation fault      ./prog`;
+    /// only `Terminated` for SIGTERM or a signal the shell traps; nothing
+    /// for SIGINT and SIGPIPE, or inside a command substitution. (An
+    /// interactive shell reports through [`Shell::wait_foreground_job`].)
+    pub fn report_signal_death(&mut self, death: Death, pid: Pid, text: impl FnOnce() -> String) {
+        if self.state.options.interactive || self.ctx.in_substitution {
+            return;
+        }
+        let Some(description) = death.report() else {
+            return;
+        };
+        let trapped = self.state.traps.contains_key(&death.signal);
+        if death.signal == libc::SIGTERM || trapped {
+            self.write_stderr(&format!("{description}\n"));
+            return;
+        }
+        self.report(&format!("{:>5} {description:<24}{}", pid.as_raw(), text()));
     }
 
     /// An interactive shell's report of the jobs that ended since the last

@@ -602,6 +602,7 @@ impl Shell {
     /// What a subshell becomes to run `$( )`: outside POSIX mode bash
     /// turns `set -e` off in it, unless `shopt -s inherit_errexit`.
     pub(super) fn enter_command_substitution(&mut self) {
+        self.ctx.in_substitution = true;
         if !self.state.options.posix && !self.shopt_on("inherit_errexit") {
             self.state.options.errexit = false;
         }

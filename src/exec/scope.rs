@@ -71,6 +71,10 @@ pub struct ExecContext {
     pub in_err_trap: bool,
     /// The signal whose trap is running: `$BASH_TRAPSIG`.
     pub trap_signal: Option<i32>,
+    /// A command substitution's commands are running (also in the
+    /// subshells it makes): a command that dies of a signal there is not
+    /// reported, as in bash.
+    pub in_substitution: bool,
     /// The commands being run are the shell's input, and from where: what
     /// `\#` counts and `set -o history` records.
     pub input: Input,

@@ -135,7 +135,17 @@ impl Shell {
                 self.trace(&values, &words);
                 if !self.job_control_active() {
                     return match self.start_external(&words, &values, &sc.redirects) {
-                        Ok(child) => Ok(jobs::wait_child(&child)),
+                        Ok(child) => {
+                            let (status, death) = jobs::wait_child_death(&child);
+                            if let Some(death) = death {
+                                self.report_signal_death(death, child.pid, || {
+                                    crate::parser::unparse::command(
+                                        &crate::parser::ast::Command::Simple(sc.clone()),
+                                    )
+                                });
+                            }
+                            Ok(status)
+                        }
                         Err(e) => self.fail(e),
                     };
                 }

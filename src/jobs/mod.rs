@@ -808,21 +808,38 @@ fn reap_orphans() {
 /// Blocks until the process ends; its shell status (exit code, or 128 +
 /// signal number).
 pub fn wait_process(pid: Pid, pidfd: Option<&OwnedFd>) -> i32 {
+    wait_process_death(pid, pidfd).0
+}
+
+/// As [`wait_process`], with the signal it died of, if it did.
+pub fn wait_process_death(pid: Pid, pidfd: Option<&OwnedFd>) -> (i32, Option<Death>) {
     loop {
         let result = match pidfd {
             Some(fd) => waitid(Id::PIDFd(fd.as_fd()), WaitPidFlag::WEXITED),
             None => waitid(Id::Pid(pid), WaitPidFlag::WEXITED),
         };
         match result {
+            Ok(WaitStatus::Signaled(_, sig, core_dumped)) => {
+                let death = Death {
+                    signal: sig as i32,
+                    core_dumped,
+                };
+                return (128 + sig as i32, Some(death));
+            }
             Ok(status) => {
                 if let Some(s) = shell_status(status) {
-                    return s;
+                    return (s, None);
                 }
             }
             Err(Errno::EINTR) => continue,
-            Err(_) => return 127,
+            Err(_) => return (127, None),
         }
     }
+}
+
+/// As [`wait_child`], with the signal it died of, if it did.
+pub fn wait_child_death(child: &Child) -> (i32, Option<Death>) {
+    wait_process_death(child.pid, child.pidfd.as_ref())
 }
 
 /// Waits for a started child.
