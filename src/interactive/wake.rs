@@ -17,23 +17,27 @@
 //!
 //! A wake-up is raised only while the editor waits for a key, never while
 //! it paints. crossterm (0.29) waits for the terminal and for its SIGWINCH
-//! pipe in one edge-triggered epoll set, and when one wait reports both it
-//! returns the resize and forgets that the terminal was readable too: what
-//! had arrived there is not seen until more arrives. The editor asks the
-//! terminal where the cursor is (`ESC [6n`) as it paints a prompt and
-//! after each resize; a wake-up landing with the answer left the answer
-//! unread, the editor gave up after 2 s, and the next prompt read the
-//! stale answer and was drawn a row off. So the watcher raises SIGWINCH
-//! only between [`EditorWake::waiting`] (the editor is about to wait) and
-//! [`EditorWake::busy`] (it read an event), once per wait; a wake-up asked
-//! for while the editor is busy is owed, and raised by the editor itself
-//! when it next waits, with nothing of its own in flight.
+//! pipe in one edge-triggered epoll set, and when one wait reports both,
+//! the pipe first, it returns the resize and forgets that the terminal was
+//! readable too: what had arrived there is not seen until more arrives.
+//! The editor asks the terminal where the cursor is (`ESC [6n`) as it
+//! paints a prompt and after each resize; a wake-up landing with the
+//! answer left the answer unread, the editor gave up after 2 s, and the
+//! next prompt read the stale answer and was drawn a row off. So notices
+//! are handed over only between [`EditorWake::waiting`] (the editor is
+//! about to wait) and [`EditorWake::busy`] (it read an event), once per
+//! wait, and the wake-up follows them at once; the watcher holds the
+//! notices that come while the editor is busy, and is poked to offer them
+//! again when it next waits. A notice is thus never printed before its
+//! wake-up comes, and no wake-up comes without one to print.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use crate::exec::Shell;
+use crate::jobs::watch::{Announcer, Poke};
 
 /// The editor's wait for input when SIGWINCH wakes it: a day, in effect
 /// for ever.
@@ -57,50 +61,49 @@ struct State {
     submit: AtomicBool,
     /// When a wake-up may be raised.
     gate: Mutex<Gate>,
+    /// Makes the watcher offer the notices it holds.
+    poke: OnceLock<Poke>,
 }
 
-/// Whether the editor waits for a key, and whether it is owed a wake-up.
+/// Whether the editor waits for a key, and what it owes when it next does.
 #[derive(Default)]
 struct Gate {
     /// The editor waits (or is about to) and no wake-up is on its way:
     /// raising SIGWINCH now cannot meet a cursor-position answer.
     waiting: bool,
-    /// A wake-up was asked for while the editor was busy.
-    owed: bool,
+    /// The watcher holds notices: poke it when the editor next waits.
+    notices_owed: bool,
+    /// A search's Enter asked for a wake-up while the editor was busy.
+    submit_owed: bool,
 }
 
 impl EditorWake {
-    /// Called on the watcher's thread after a notice was queued.
-    pub fn notify(&self) {
-        self.request();
-    }
-
-    /// Asks for a wake-up: at once if the editor waits for a key, else
-    /// when it next does. False when SIGWINCH is trapped.
-    fn request(&self) -> bool {
-        if !self.0.free.load(Ordering::SeqCst) {
-            return false;
-        }
-        let mut gate = self.gate();
-        if std::mem::take(&mut gate.waiting) {
-            raise_sigwinch();
-        } else {
-            gate.owed = true;
-        }
-        true
+    /// The watcher to poke when the editor can take its notices.
+    pub fn set_poke(&self, poke: Poke) {
+        let _ = self.0.poke.set(poke);
     }
 
     /// Called by the editor right before it waits for a key (reedline
-    /// polls its completer there, once per turn of its input loop): pays
-    /// an owed wake-up, or lets the watcher raise one.
+    /// polls its completer there, once per turn of its input loop).
     pub fn waiting(&self) {
+        if crossterm::event::poll(Duration::ZERO).unwrap_or(false) {
+            // A key already read (typed ahead) or readable: the editor
+            // will not wait, and a wake-up raised now would still be on
+            // its way when it next asks where the cursor is.
+            return;
+        }
         let mut gate = self.gate();
-        if std::mem::take(&mut gate.owed) && self.0.free.load(Ordering::SeqCst) {
+        if std::mem::take(&mut gate.submit_owed) && self.free() {
             // Caught before the wait starts: the wait ends at once, with
             // no cursor-position question asked.
             raise_sigwinch();
-        } else {
-            gate.waiting = true;
+            return;
+        }
+        gate.waiting = true;
+        if std::mem::take(&mut gate.notices_owed)
+            && let Some(poke) = self.0.poke.get()
+        {
+            poke.poke();
         }
     }
 
@@ -108,6 +111,36 @@ impl EditorWake {
     /// next wait it may paint and ask where the cursor is.
     pub fn busy(&self) {
         self.gate().waiting = false;
+    }
+
+    /// Whether notices may be handed over now, taking the editor's wait
+    /// for them; if not, the watcher is poked when they may.
+    fn reserve(&self) -> bool {
+        if !self.free() {
+            // The editor polls the printer on its timer.
+            return true;
+        }
+        let mut gate = self.gate();
+        let waiting = std::mem::take(&mut gate.waiting);
+        if !waiting {
+            gate.notices_owed = true;
+        }
+        waiting
+    }
+
+    fn owe_notices(&self) {
+        self.gate().notices_owed = true;
+    }
+
+    /// Wakes the editor that [`EditorWake::reserve`] found waiting.
+    fn wake_reserved(&self) {
+        if self.free() {
+            raise_sigwinch();
+        }
+    }
+
+    fn free(&self) -> bool {
+        self.0.free.load(Ordering::SeqCst)
     }
 
     fn gate(&self) -> MutexGuard<'_, Gate> {
@@ -124,8 +157,9 @@ impl EditorWake {
         let handled = first || crate::sys::signal_caught(nix::sys::signal::Signal::SIGWINCH);
         let free = handled && !sh.state.traps.contains_key(&libc::SIGWINCH);
         self.0.free.store(free, Ordering::SeqCst);
-        // Notices queued before the line are printed as it starts.
-        *self.gate() = Gate::default();
+        let mut gate = self.gate();
+        gate.waiting = false;
+        gate.submit_owed = false;
         if free { UNTIMED } else { TIMED }
     }
 
@@ -139,17 +173,58 @@ impl EditorWake {
         self.0.searching.store(on, Ordering::SeqCst);
     }
 
-    /// Enter accepted a search's line: asks for a wake-up to submit it.
+    /// Enter accepted a search's line: asks for a wake-up to submit it,
+    /// raised when the editor next waits.
     pub fn submit_soon(&self) {
-        self.0.submit.store(true, Ordering::SeqCst);
-        if !self.request() {
-            self.0.submit.store(false, Ordering::SeqCst);
+        if self.free() {
+            self.0.submit.store(true, Ordering::SeqCst);
+            self.gate().submit_owed = true;
         }
     }
 
     /// Whether a wake-up is the one [`EditorWake::submit_soon`] asked for.
     pub fn take_submit(&self) -> bool {
         self.0.submit.swap(false, Ordering::SeqCst)
+    }
+}
+
+/// The job watcher's way to the editor: reedline's external printer,
+/// used only while the editor waits for a key.
+pub struct EditorNotices {
+    wake: EditorWake,
+    printer: SyncSender<String>,
+}
+
+impl EditorNotices {
+    /// Notices for `printer`, handed over as `wake` allows.
+    pub fn new(wake: EditorWake, printer: SyncSender<String>) -> EditorNotices {
+        EditorNotices { wake, printer }
+    }
+}
+
+impl Announcer for EditorNotices {
+    fn offer(&mut self, notices: Vec<String>) -> Vec<String> {
+        if !self.wake.reserve() {
+            return notices;
+        }
+        let mut rest = Vec::new();
+        for notice in notices {
+            if !rest.is_empty() {
+                rest.push(notice);
+                continue;
+            }
+            match self.printer.try_send(notice) {
+                Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+                // The printer is full: the rest after the editor has
+                // printed these.
+                Err(TrySendError::Full(notice)) => rest.push(notice),
+            }
+        }
+        if !rest.is_empty() {
+            self.wake.owe_notices();
+        }
+        self.wake.wake_reserved();
+        rest
     }
 }
 
