@@ -720,7 +720,10 @@ mod tests {
 
     #[test]
     fn no_match_gives_an_empty_edit_instead_of_an_empty_menu() {
-        let mut completer = ShellCompleter::new(super::super::snapshot::Shared::default(), EditorWake::default());
+        let mut completer = ShellCompleter::new(
+            super::super::snapshot::Shared::default(),
+            EditorWake::default(),
+        );
         let line = "echo ./no-such-file-zzqq";
         let result = completer.complete(line, line.len());
         let values: Vec<(String, usize, usize)> = result

@@ -118,7 +118,9 @@ impl Watcher {
     /// A handle that makes the watcher offer its notices again (on a
     /// descriptor out of the way of the user's).
     pub fn poke_handle(&self) -> Option<Poke> {
-        crate::sys::fd::dup_high(self.wake.as_raw_fd()).ok().map(Poke)
+        crate::sys::fd::dup_high(self.wake.as_raw_fd())
+            .ok()
+            .map(Poke)
     }
 
     /// Stops watching job `number` (it left the table without ending).
