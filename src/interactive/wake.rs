@@ -25,11 +25,13 @@
 //! answer left the answer unread, the editor gave up after 2 s, and the
 //! next prompt read the stale answer and was drawn a row off. So notices
 //! are handed over only between [`EditorWake::waiting`] (the editor is
-//! about to wait) and [`EditorWake::busy`] (it read an event), once per
-//! wait, and the wake-up follows them at once; the watcher holds the
-//! notices that come while the editor is busy, and is poked to offer them
-//! again when it next waits. A notice is thus never printed before its
-//! wake-up comes, and no wake-up comes without one to print.
+//! about to wait, with no key read ahead) and [`EditorWake::busy`] (it
+//! read an event), once per wait, and the wake-up follows them at once;
+//! the watcher holds the notices that come while the editor is busy, and
+//! is poked to offer them again when it next waits. A notice is thus
+//! never printed before its wake-up comes, and no wake-up comes without
+//! one to print. Left to crossterm: a real resize, or a key typed in the
+//! very instant a wake-up is raised, can still meet an answer.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
