@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use nu_ansi_term::Style;
-use reedline::{Completer, CompletionResult, Span, Suggestion};
+use reedline::{Completer, CompletionResult, CompletionStatus, Span, Suggestion};
 
 use super::context::{self, Kind};
 use super::highlight::is_executable;
 use super::lscolors::LsColors;
 use super::scan::{KEYWORDS, Word, unquote};
 use super::snapshot::{Shared, Snapshot};
+use super::wake::EditorWake;
 use crate::completion::Special;
 use crate::completion::actions::tilde_expand;
 use crate::completion::program::Call;
@@ -31,15 +32,19 @@ pub struct ShellCompleter {
     /// answer: reedline asks again for the same line while it opens the
     /// menu, and a completion function should run once per key.
     last: Option<((String, usize, u64), Vec<Suggestion>)>,
+    /// Told each time the editor is about to wait for a key.
+    wake: EditorWake,
 }
 
 impl ShellCompleter {
-    /// A completer reading the shell's state from `shared`.
-    pub fn new(shared: Shared) -> Self {
+    /// A completer reading the shell's state from `shared`, telling
+    /// `wake` when the editor waits.
+    pub fn new(shared: Shared, wake: EditorWake) -> Self {
         ShellCompleter {
             shared,
             path_cache: HashMap::new(),
             last: None,
+            wake,
         }
     }
 
@@ -675,6 +680,15 @@ impl Completer for ShellCompleter {
         self.last = Some((key, suggestions.clone()));
         CompletionResult::fresh(suggestions)
     }
+
+    /// reedline asks this once per turn of its input loop, after painting
+    /// and right before it waits for input: the moment a wake-up may be
+    /// raised ([`EditorWake::waiting`]). Completions here are never
+    /// in the background.
+    fn poll_completion(&mut self) -> CompletionStatus {
+        self.wake.waiting();
+        CompletionStatus::Idle
+    }
 }
 
 impl ShellCompleter {
@@ -706,7 +720,10 @@ mod tests {
 
     #[test]
     fn no_match_gives_an_empty_edit_instead_of_an_empty_menu() {
-        let mut completer = ShellCompleter::new(super::super::snapshot::Shared::default());
+        let mut completer = ShellCompleter::new(
+            super::super::snapshot::Shared::default(),
+            EditorWake::default(),
+        );
         let line = "echo ./no-such-file-zzqq";
         let result = completer.complete(line, line.len());
         let values: Vec<(String, usize, usize)> = result
@@ -750,7 +767,7 @@ mod tests {
 
     #[test]
     fn builtins_complete() {
-        let mut c = ShellCompleter::new(Shared::default());
+        let mut c = ShellCompleter::new(Shared::default(), EditorWake::default());
         let s = c.suggestions("ech", 3);
         assert!(s.iter().any(|s| s.value == "echo" && s.append_whitespace));
     }

@@ -173,7 +173,7 @@ pub fn build(sh: &Shell, shared: &Shared, wake: &EditorWake) -> Reedline {
         .with_marker("");
     Reedline::create()
         .with_highlighter(Box::new(ShellHighlighter::new(shared.clone())))
-        .with_completer(Box::new(ShellCompleter::new(shared.clone())))
+        .with_completer(Box::new(ShellCompleter::new(shared.clone(), wake.clone())))
         .with_menu(ReedlineMenu::EngineCompleter(Box::new(menu)))
         .with_quick_completions(true)
         .with_partial_completions(true)

@@ -151,6 +151,9 @@ fn opens_search(event: &ReedlineEvent) -> bool {
 
 impl EditMode for ShellKeys {
     fn parse_event(&mut self, event: ReedlineRawEvent) -> ReedlineEvent {
+        // The wait is over: no wake-up may be raised while this event is
+        // handled and the line painted.
+        self.wake.busy();
         let raw = Event::from(event);
         if let Event::Resize(columns, rows) = raw
             && self.wake.take_submit()

@@ -384,17 +384,11 @@ fn run_editor(sh: &mut Shell) -> i32 {
     // once, above it (`set +b` defers them to the next prompt); those that
     // end while a command runs, before the next prompt.
     let printer = reedline::ExternalPrinter::<String>::default();
-    let sender = printer.sender();
-    let waker = wake.clone();
-    if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(move |line| {
-        // The printer holds a few lines: wake the editor to empty it, and
-        // wait for room rather than lose a notice.
-        if let Err(std::sync::mpsc::TrySendError::Full(line)) = sender.try_send(line) {
-            waker.notify();
-            let _ = sender.send(line);
+    let notices = wake::EditorNotices::new(wake.clone(), printer.sender());
+    if let Some(watcher) = crate::jobs::watch::Watcher::start(Box::new(notices)) {
+        if let Some(poke) = watcher.poke_handle() {
+            wake.set_poke(poke);
         }
-        waker.notify();
-    })) {
         sh.jobs.set_watcher(watcher);
         line_editor = line_editor.with_external_printer(printer);
     }

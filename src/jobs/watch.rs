@@ -11,9 +11,12 @@
 //! next prompt, as bash does — a notice queued for the editor would be
 //! drawn after the prompt, above a command's output. Who reports a job is
 //! settled by its [`Claim`]: the first of the watcher and the shell to
-//! take it, so no job is reported twice or never.
+//! take it, so no job is reported twice or never. A notice claimed goes
+//! to the editor only when it can take it (it waits for a key); until
+//! then the watcher keeps it, and the editor pokes the watcher ([`Poke`])
+//! when it next waits.
 
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -21,9 +24,14 @@ use std::sync::{Arc, Mutex};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::wait::{Id, WaitPidFlag, waitid};
 
-/// Where announcements go (the line editor's external printer); it may
-/// block until the editor has room.
-pub type Announce = Box<dyn Fn(String) + Send>;
+/// Where announcements go: the line editor, which takes notices only
+/// while it waits for a key (see `interactive/wake.rs`).
+pub trait Announcer: Send {
+    /// Hands `notices` to the editor if it can take them now, and wakes
+    /// it to print them; gives back those it could not take. Whoever
+    /// gives some back pokes the watcher ([`Poke`]) when they can go.
+    fn offer(&mut self, notices: Vec<String>) -> Vec<String>;
+}
 
 /// The right to report a job's end, shared by the job and the watcher:
 /// whoever takes it first reports.
@@ -67,7 +75,7 @@ impl std::fmt::Debug for Watcher {
 
 impl Watcher {
     /// Starts the thread; `announce` receives one line per finished job.
-    pub fn start(announce: Announce) -> Option<Watcher> {
+    pub fn start(announcer: Box<dyn Announcer>) -> Option<Watcher> {
         // Non-blocking: a watcher busy handing notices to the editor
         // must never stall the shell starting jobs.
         let flags = nix::fcntl::OFlag::O_CLOEXEC | nix::fcntl::OFlag::O_NONBLOCK;
@@ -78,7 +86,7 @@ impl Watcher {
         std::thread::Builder::new()
             .name("pidsh-jobs".into())
             .stack_size(128 << 10)
-            .spawn(move || run(rx, wake_read, announce, watcher_at_once))
+            .spawn(move || run(rx, wake_read, announcer, watcher_at_once))
             .ok()?;
         Some(Watcher {
             jobs: Mutex::new(tx),
@@ -107,6 +115,14 @@ impl Watcher {
         }
     }
 
+    /// A handle that makes the watcher offer its notices again (on a
+    /// descriptor out of the way of the user's).
+    pub fn poke_handle(&self) -> Option<Poke> {
+        crate::sys::fd::dup_high(self.wake.as_raw_fd())
+            .ok()
+            .map(Poke)
+    }
+
     /// Stops watching job `number` (it left the table without ending).
     pub fn forget(&self, number: usize) {
         self.send(Message::Forget(number));
@@ -121,11 +137,28 @@ impl Watcher {
     }
 }
 
-fn run(rx: Receiver<Message>, wake: OwnedFd, announce: Announce, at_once: Arc<AtomicBool>) {
+/// Wakes the watcher to offer the notices it holds once more.
+pub struct Poke(OwnedFd);
+
+impl Poke {
+    /// The editor can take notices now.
+    pub fn poke(&self) {
+        let _ = nix::unistd::write(&self.0, b"p");
+    }
+}
+
+fn run(
+    rx: Receiver<Message>,
+    wake: OwnedFd,
+    mut announcer: Box<dyn Announcer>,
+    at_once: Arc<AtomicBool>,
+) {
     let mut jobs: Vec<Watched> = Vec::new();
     // Ended while a command ran: the shell reports them unless the editor
     // is reading again first.
     let mut held: Vec<Ended> = Vec::new();
+    // Claimed, and not yet taken by the editor.
+    let mut told: Vec<String> = Vec::new();
     loop {
         let mut fds = vec![PollFd::new(wake.as_fd(), PollFlags::POLLIN)];
         for job in &jobs {
@@ -160,11 +193,11 @@ fn run(rx: Receiver<Message>, wake: OwnedFd, announce: Announce, at_once: Arc<At
         // Reported by the shell already: nothing left to do.
         held.retain(|job| !job.claim.load(Ordering::SeqCst));
         if at_once.load(Ordering::SeqCst) {
-            for job in held.drain(..) {
-                if take_claim(&job.claim) {
-                    announce(job.notice);
-                }
-            }
+            let won = held.drain(..).filter(|job| take_claim(&job.claim));
+            told.extend(won.map(|job| job.notice));
+        }
+        if !told.is_empty() {
+            told = announcer.offer(std::mem::take(&mut told));
         }
     }
 }
