@@ -144,7 +144,17 @@ kill %2; kill -s CONT %1; wait"#,
             how: How::Command,
             script: r#""$P" -c 'kill -9 $$; echo not reached'; echo $?"#,
             stdout: "137\n",
-            stderr: Some(""),
+            // The report of the death names its process id (see
+            // tests/signal_reports.rs); the next case checks it whole.
+            stderr: None,
+            status: 0,
+        },
+        Case {
+            name: "a shell that terminates itself is reported as Terminated",
+            how: How::Command,
+            script: r#""$P" -c 'kill -s TERM $$; echo not reached'; echo $?"#,
+            stdout: "143\n",
+            stderr: Some("Terminated\n"),
             status: 0,
         },
         Case {
