@@ -74,7 +74,7 @@ impl std::fmt::Debug for Watcher {
 }
 
 impl Watcher {
-    /// Starts the thread; `announce` receives one line per finished job.
+    /// Starts the thread; `announcer` is offered a line per finished job.
     pub fn start(announcer: Box<dyn Announcer>) -> Option<Watcher> {
         // Non-blocking: a watcher busy handing notices to the editor
         // must never stall the shell starting jobs.
