@@ -16,7 +16,8 @@
 //! first: a small C program is linked the same way and run, and if
 //! anything is missing (no `libc.a`, an old linker or C library, a cross
 //! build) the executable is linked as before, dynamically.
-//! `PIDSH_LINK=dynamic` asks for the dynamic link.
+//! `PIDSH_LINK=dynamic` leaves the link as Rust makes it: dynamic, with
+//! neither the packing nor the ordering below.
 //!
 //! When Rust links with its own lld, the functions a start runs (listed in
 //! `link/startup-symbols.txt`, made by `link/update-startup-symbols.sh`)
