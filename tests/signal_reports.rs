@@ -21,16 +21,21 @@ fn run(script: &str) -> (String, String) {
     (without_pids(&r.stderr), r.stdout)
 }
 
-/// `line 2:  1234 Killed` → `line 2:  PID Killed`.
+/// `line 2:  1234 Killed` → `line 2:  PID Killed`, and a pipeline's
+/// next lines `      1235 Killed  | cmd` → `     PID Killed  | cmd`.
 fn without_pids(text: &str) -> String {
+    let pid_dropped = |rest: &str| {
+        let rest = rest.trim_start();
+        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+            .to_string()
+    };
     text.lines()
         .map(|line| match line.split_once(": ") {
             Some((head, rest)) if head.ends_with(".sh") => {
                 let (line_no, rest) = rest.split_once(": ").unwrap_or((rest, ""));
-                let rest = rest.trim_start();
-                let after_pid = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-                format!("{head}: {line_no}:  PID{after_pid}\n")
+                format!("{head}: {line_no}:  PID{}\n", pid_dropped(rest))
             }
+            _ if line.starts_with("     ") => format!("     PID{}\n", pid_dropped(line)),
             _ => format!("{line}\n"),
         })
         .collect()
@@ -70,4 +75,17 @@ fn sigint_sigpipe_a_substitution_and_a_background_job_say_nothing() {
                   \"$PIDSH\" -c 'kill -s KILL $$' &\nwait $!\necho \"st=$?\"\n";
     let (stderr, stdout) = run(script);
     assert_eq!((stderr.as_str(), stdout.as_str()), ("", "st=137\n"));
+}
+
+#[test]
+fn a_pipeline_lists_its_processes_leaving_out_a_repeated_status() {
+    let script = "\"$PIDSH\" -c 'exit 3' | \"$PIDSH\" -c 'kill -s HUP $$'\n\
+                  \"$PIDSH\" -c 'kill -s KILL $$' | \"$PIDSH\" -c 'kill -s KILL $$'\n\
+                  \"$PIDSH\" -c 'kill -s KILL $$' | \"$PIDSH\" -c 'exit 0'\n";
+    let (stderr, _) = run(script);
+    let want = "s.sh: line 1:  PID Exit 3                  \"$PIDSH\" -c 'exit 3'\n     \
+                PID Hangup                  | \"$PIDSH\" -c 'kill -s HUP $$'\n\
+                s.sh: line 2:  PID Killed                  \"$PIDSH\" -c 'kill -s KILL $$'\n     \
+                PID                       | \"$PIDSH\" -c 'kill -s KILL $$'\n";
+    assert_eq!(stderr, want);
 }

@@ -264,8 +264,13 @@ impl Shell {
             Ok(process) => {
                 let (status, death) = jobs::wait_process_death(process.pid, process.pidfd.as_ref());
                 if let Some(death) = death {
-                    self.report_signal_death(death, process.pid, || {
-                        format!("( {} )", unparse::list(list))
+                    self.report_signal_death(death, || {
+                        vec![super::jobcontrol::ReportedProcess {
+                            pid: process.pid,
+                            status,
+                            death: Some(death),
+                            text: format!("( {} )", unparse::list(list)),
+                        }]
                     });
                 }
                 status

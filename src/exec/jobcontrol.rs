@@ -10,6 +10,31 @@ use crate::jobs::{self, Death, Foreground, Process};
 use super::state::{Placement, Shell};
 use crate::spawn::{ProcessGroup, SpawnOp};
 
+/// A process of a foreground command, for [`Shell::report_signal_death`].
+pub struct ReportedProcess {
+    /// Its process id.
+    pub pid: Pid,
+    /// How it ended: its shell status, and the signal it died of.
+    pub status: i32,
+    /// The signal it died of, if it did.
+    pub death: Option<Death>,
+    /// Its command, as `unparse` writes it.
+    pub text: String,
+}
+
+impl ReportedProcess {
+    /// bash's words for how it ended: `Done`, `Exit 3`, `Killed`.
+    fn status_words(&self) -> String {
+        match (self.death, self.status) {
+            (Some(death), _) => death
+                .report()
+                .unwrap_or_else(|| crate::jobs::signals::description(death.signal)),
+            (None, 0) => "Done".to_string(),
+            (None, code) => format!("Exit {code}"),
+        }
+    }
+}
+
 impl Shell {
     /// Whether this context does job control: the top-level shell with
     /// `set -m`. Every job then gets a process group of its own; only a
@@ -123,13 +148,21 @@ impl Shell {
         }
     }
 
-    /// What a non-interactive shell says when a foreground command (the
-    /// process `pid`, run as `text`) dies of a signal, on standard error,
-    /// as bash does: `s.sh: line 3:  1491 Segmentation fault      ./prog`;
-    /// only `Terminated` for SIGTERM or a signal the shell traps; nothing
-    /// for SIGINT and SIGPIPE, or inside a command substitution. (An
-    /// interactive shell reports through [`Shell::wait_foreground_job`].)
-    pub fn report_signal_death(&mut self, death: Death, pid: Pid, text: impl FnOnce() -> String) {
+    /// What a non-interactive shell says when a foreground command whose
+    /// last process died of `death` ends, on standard error, as bash does:
+    /// `s.sh: line 3:  1491 Segmentation fault      ./prog`, a line per
+    /// process of a pipeline (`      1492 Killed                  | cat`,
+    /// the status left blank where it repeats the one above); only
+    /// `Terminated` for SIGTERM or a signal the shell traps; nothing for
+    /// SIGINT and SIGPIPE, or inside a command substitution. `processes`
+    /// lists the command's processes (a pipeline's stages that ran in the
+    /// shell have none). An interactive shell reports through
+    /// [`Shell::wait_foreground_job`].
+    pub fn report_signal_death(
+        &mut self,
+        death: Death,
+        processes: impl FnOnce() -> Vec<ReportedProcess>,
+    ) {
         if self.state.options.interactive || self.ctx.in_substitution {
             return;
         }
@@ -141,7 +174,25 @@ impl Shell {
             self.write_stderr(&format!("{description}\n"));
             return;
         }
-        self.report(&format!("{:>5} {description:<24}{}", pid.as_raw(), text()));
+        let mut previous = String::new();
+        for (i, process) in processes().into_iter().enumerate() {
+            let status = process.status_words();
+            // A status that repeats the one above is left out, in two
+            // columns fewer (bash's layout).
+            let shown = if status == previous {
+                " ".repeat(23)
+            } else {
+                format!(" {status:<24}")
+            };
+            let pid = process.pid.as_raw();
+            if i == 0 {
+                self.report(&format!("{pid:>5}{shown}{}", process.text));
+            } else {
+                let line = format!("     {pid:>5}{shown}| {}\n", process.text);
+                self.write_stderr(&line);
+            }
+            previous = status;
+        }
     }
 
     /// An interactive shell's report of the jobs that ended since the last

@@ -180,16 +180,26 @@ impl Shell {
             .start_pipeline(p, ShellCode::Threads);
         let refused = refused_status(&stages);
         let mut unwound = None;
+        // The stages that were processes: (stage, pid, status, death).
+        let mut processes = Vec::new();
         let statuses: Vec<i32> = stages
             .into_iter()
-            .map(|stage| match stage {
+            .enumerate()
+            .map(|(i, stage)| match stage {
                 Stage::Unwound(unwind, status) => {
                     unwound = Some(unwind);
+                    status
+                }
+                Stage::Process(process) => {
+                    let (status, death) =
+                        jobs::wait_process_death(process.pid, process.pidfd.as_ref());
+                    processes.push((i, process.pid, status, death));
                     status
                 }
                 stage => wait_stage(stage),
             })
             .collect();
+        self.report_pipeline_death(p, statuses.len(), processes);
         self.set_pipestatus(&statuses);
         if let Some(unwind) = unwound {
             // `exit` in the last stage under `lastpipe` leaves this shell.
@@ -209,6 +219,39 @@ impl Shell {
                 .unwrap_or(0));
         }
         Ok(last)
+    }
+
+    /// [`Shell::report_signal_death`] for a pipeline whose last stage was
+    /// a process that died of a signal: its processes, with their texts.
+    fn report_pipeline_death(
+        &mut self,
+        p: &Pipeline,
+        stages: usize,
+        processes: Vec<(usize, nix::unistd::Pid, i32, Option<jobs::Death>)>,
+    ) {
+        let Some(&(last, _, _, Some(death))) = processes.last() else {
+            return;
+        };
+        if last + 1 != stages {
+            return;
+        }
+        self.report_signal_death(death, || {
+            processes
+                .into_iter()
+                .map(
+                    |(i, pid, status, death)| super::jobcontrol::ReportedProcess {
+                        pid,
+                        status,
+                        death,
+                        text: p
+                            .commands
+                            .get(i)
+                            .map(crate::parser::unparse::command)
+                            .unwrap_or_default(),
+                    },
+                )
+                .collect()
+        });
     }
 
     /// `PIPESTATUS` (bash): the statuses of the last pipeline's stages.

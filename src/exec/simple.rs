@@ -138,10 +138,16 @@ impl Shell {
                         Ok(child) => {
                             let (status, death) = jobs::wait_child_death(&child);
                             if let Some(death) = death {
-                                self.report_signal_death(death, child.pid, || {
-                                    crate::parser::unparse::command(
+                                self.report_signal_death(death, || {
+                                    let text = crate::parser::unparse::command(
                                         &crate::parser::ast::Command::Simple(sc.clone()),
-                                    )
+                                    );
+                                    vec![super::jobcontrol::ReportedProcess {
+                                        pid: child.pid,
+                                        status,
+                                        death: Some(death),
+                                        text,
+                                    }]
                                 });
                             }
                             Ok(status)
