@@ -930,6 +930,10 @@ impl Shell {
     fn hide_uninherited_traps(&mut self, traced: bool) -> Vec<(i32, super::state::TrapAction)> {
         use super::state::{DEBUG_TRAP, ERR_TRAP, RETURN_TRAP};
         let mut hidden = Vec::new();
+        if self.state.traps.is_empty() {
+            // The common case: no trap at all, nothing to look up.
+            return hidden;
+        }
         let functrace = self.state.options.functrace || traced;
         for (key, inherited) in [
             (ERR_TRAP, self.state.options.errtrace),
