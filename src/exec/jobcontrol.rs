@@ -14,7 +14,7 @@ use crate::spawn::{ProcessGroup, SpawnOp};
 pub struct ReportedProcess {
     /// Its process id.
     pub pid: Pid,
-    /// How it ended: its shell status, and the signal it died of.
+    /// Its shell status (exit code, or 128 + the signal).
     pub status: i32,
     /// The signal it died of, if it did.
     pub death: Option<Death>,
